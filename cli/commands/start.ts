@@ -1,0 +1,131 @@
+import type { Server } from 'node:http';
+import type { Worker } from '@temporalio/worker';
+import { createHttpApp, listen } from '../../server/app.js';
+import { createHealthProbe } from '../../server/health.js';
+import { findTemporalCli } from '../../temporal/cli-binary.js';
+import { connectClient, connectWorkerConnection } from '../../temporal/connection.js';
+import { startDevServer, type DevServer } from '../../temporal/dev-server.js';
+import { createWardenWorker } from '../../worker/worker.js';
+import { TASK_QUEUE } from '../../workflows/definitions.js';
+import { commandContext, log, type CommandContext } from '../context.js';
+
+export interface Roles {
+  readonly worker: boolean;
+  readonly server: boolean;
+}
+
+/**
+ * Runs Warden. `warden start` runs all of it: on the embedded default a local Temporal dev
+ * server too. `warden worker` and `warden server` run one part each, for deployments.
+ * SIGINT/SIGTERM stop everything in reverse order, the dev server last.
+ */
+export async function runWarden(roles: Roles): Promise<number> {
+  const ctx = commandContext({ createKeyIfMissing: roles.worker && roles.server });
+  if (ctx.keyCreated) log(`generated an encryption key into ${ctx.config.encryption.keyFile} (mode 0600); back it up: histories cannot be read without it`);
+
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) await stop().catch((err: Error) => log(`while stopping: ${err.message}`));
+  };
+
+  let devServer: DevServer | undefined;
+  const killDevServerOnExit = (): void => {
+    if (devServer && devServer.pid > 0) {
+      try {
+        process.kill(devServer.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+
+  try {
+    const { config } = ctx;
+    if (config.temporal.mode === 'embedded' && roles.worker && roles.server) {
+      const cli = findTemporalCli();
+      if (!cli) throw new Error('the Temporal CLI is not installed; run: bash scripts/provision.sh (npm start does it for you)');
+      log(`starting Temporal dev server (${cli.route}: ${cli.path}) on ${config.temporal.address}, data in ${config.temporal.dbFile}`);
+      devServer = await startDevServer({
+        binary: cli.path,
+        ip: config.temporal.ip,
+        port: config.temporal.port,
+        uiPort: config.temporal.uiPort,
+        dbFile: config.temporal.dbFile,
+        namespace: config.temporal.namespace,
+        codecEndpoint: `http://${config.http.host}:${config.http.port}/codec`,
+      });
+      const started = devServer;
+      process.once('exit', killDevServerOnExit);
+      stops.push(() => started.stop());
+    }
+
+    let worker: Worker | undefined;
+    let workerRun: Promise<void> | undefined;
+    if (roles.worker) {
+      const connection = await connectWorkerConnection(ctx.target);
+      stops.push(() => connection.close());
+      const created = await createWardenWorker({ connection, namespace: ctx.target.namespace, dataConverter: ctx.dataConverter });
+      worker = created;
+      workerRun = created.run();
+      stops.push(async () => {
+        if (created.getState() === 'RUNNING') created.shutdown();
+        await workerRun?.catch(() => undefined);
+      });
+      log(`worker polling task queue "${TASK_QUEUE}" in namespace "${ctx.target.namespace}" at ${ctx.target.address}`);
+    }
+
+    let server: Server | undefined;
+    if (roles.server) {
+      server = await startHttp(ctx, worker);
+      const listening = server;
+      stops.push(() => new Promise<void>((r) => listening.close(() => r())));
+    }
+
+    if (config.temporal.mode === 'embedded' && devServer) {
+      log(`Temporal Web UI: ${config.temporal.uiUrl}`);
+    }
+    log('ready. Ctrl-C stops it.');
+
+    const stopped = await Promise.race([
+      signalled(),
+      ...(workerRun ? [workerRun.then(() => 'worker stopped', (err: Error) => `worker failed: ${err.message}`)] : []),
+      ...(devServer ? [devServer.exited.then((code) => `Temporal dev server exited (${code})`)] : []),
+    ]);
+    log(`stopping: ${stopped}`);
+    await stopAll();
+    process.off('exit', killDevServerOnExit);
+    return stopped.startsWith('signal') ? 0 : 1;
+  } catch (err) {
+    await stopAll();
+    process.off('exit', killDevServerOnExit);
+    throw err;
+  }
+}
+
+async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promise<Server> {
+  const client = await connectClient(ctx.target, ctx.dataConverter);
+  const health = createHealthProbe({
+    client,
+    taskQueue: TASK_QUEUE,
+    ...(worker ? { localWorkerState: () => worker.getState() } : {}),
+  });
+  const server = createHttpApp({
+    health,
+    codec: ctx.codec,
+    codecCorsOrigins: ctx.config.codecEndpoint.corsOrigins,
+    ...(ctx.config.codecEndpoint.token ? { codecToken: ctx.config.codecEndpoint.token } : {}),
+    log,
+  });
+  server.once('close', () => void client.connection.close());
+  const port = await listen(server, ctx.config.http.host, ctx.config.http.port);
+  log(`HTTP server on http://${ctx.config.http.host}:${port} (GET /healthz, POST /codec/decode)`);
+  return server;
+}
+
+function signalled(): Promise<string> {
+  return new Promise((resolvePromise) => {
+    const on = (sig: NodeJS.Signals) => () => resolvePromise(`signal ${sig}`);
+    process.once('SIGINT', on('SIGINT'));
+    process.once('SIGTERM', on('SIGTERM'));
+  });
+}

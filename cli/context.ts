@@ -1,0 +1,41 @@
+import type { DataConverter } from '@temporalio/common';
+import { AesGcmPayloadCodec } from '../codec/aes-gcm-codec.js';
+import { wardenDataConverter } from '../codec/data-converter.js';
+import type { Keyring } from '../codec/keyring.js';
+import { loadKeyring } from '../codec/load-keyring.js';
+import { loadConfig, type WardenConfig } from '../config/config.js';
+import { temporalTarget, type Target } from '../temporal/connection.js';
+
+/** What every command needs, built once from the environment. */
+export interface CommandContext {
+  readonly config: WardenConfig;
+  readonly keyring: Keyring;
+  readonly keyCreated: boolean;
+  readonly codec: AesGcmPayloadCodec;
+  readonly dataConverter: DataConverter;
+  readonly target: Target;
+}
+
+export function commandContext(opts: { createKeyIfMissing?: boolean } = {}): CommandContext {
+  const config = loadConfig();
+  const { keyring, created } = loadKeyring(config, { createIfMissing: opts.createKeyIfMissing ?? false });
+  return {
+    config,
+    keyring,
+    keyCreated: created,
+    codec: new AesGcmPayloadCodec(keyring),
+    dataConverter: wardenDataConverter(keyring),
+    target: temporalTarget(config),
+  };
+}
+
+/** Web UI link to a workflow run, when the UI address is known. */
+export function workflowUiLink(ctx: CommandContext, workflowId: string, runId: string): string | undefined {
+  const base = ctx.config.temporal.uiUrl;
+  if (!base) return undefined;
+  return `${base.replace(/\/$/, '')}/namespaces/${encodeURIComponent(ctx.target.namespace)}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
+}
+
+export const log = (msg: string): void => {
+  process.stderr.write(`warden: ${msg}\n`);
+};

@@ -1,0 +1,101 @@
+import { resolve, join } from 'node:path';
+import { z } from 'zod';
+
+/** Everything Warden reads from its environment, parsed once at the edge (CLI, worker, server). */
+export interface WardenConfig {
+  /** Local state: the embedded server's database, the generated key file and webhook secret. */
+  readonly stateDir: string;
+  readonly http: { readonly host: string; readonly port: number };
+  readonly temporal: EmbeddedTemporal | ExternalTemporal;
+  readonly encryption: { readonly keysVariable?: string; readonly keyFile: string; readonly keyFileIsDefault: boolean };
+  readonly codecEndpoint: { readonly corsOrigins: readonly string[]; readonly token?: string };
+}
+
+/** No TEMPORAL_ADDRESS: Warden starts `temporal server start-dev` itself. */
+export interface EmbeddedTemporal {
+  readonly mode: 'embedded';
+  readonly ip: string;
+  readonly port: number;
+  readonly uiPort: number;
+  readonly dbFile: string;
+  readonly namespace: 'default';
+  readonly address: string;
+  readonly uiUrl: string;
+}
+
+/** TEMPORAL_ADDRESS (or TEMPORAL_PROFILE) set: a self-hosted cluster or Temporal Cloud, via envconfig. */
+export interface ExternalTemporal {
+  readonly mode: 'external';
+  readonly uiUrl?: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const port = z.coerce.number().int().min(1).max(65535);
+const nonEmpty = z.string().trim().min(1);
+
+const schema = z.object({
+  WARDEN_STATE_DIR: nonEmpty.default('.warden'),
+  WARDEN_HTTP_HOST: nonEmpty.default('127.0.0.1'),
+  WARDEN_HTTP_PORT: port.default(8787),
+  WARDEN_TEMPORAL_PORT: port.default(7233),
+  WARDEN_TEMPORAL_UI_PORT: port.default(8233),
+  WARDEN_TEMPORAL_UI_URL: z.url().optional(),
+  WARDEN_ENCRYPTION_KEYS: nonEmpty.optional(),
+  WARDEN_ENCRYPTION_KEY_FILE: nonEmpty.optional(),
+  WARDEN_CODEC_CORS_ORIGINS: nonEmpty.optional(),
+  WARDEN_CODEC_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  TEMPORAL_ADDRESS: nonEmpty.optional(),
+  TEMPORAL_PROFILE: nonEmpty.optional(),
+});
+
+/** Parses the environment into a typed config; every bad variable is named in one error. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): WardenConfig {
+  // Empty strings count as unset, as a shell `VAR=` usually means.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const stateDir = resolve(cwd, e.WARDEN_STATE_DIR);
+  const ip = '127.0.0.1';
+  const temporal: EmbeddedTemporal | ExternalTemporal =
+    e.TEMPORAL_ADDRESS || e.TEMPORAL_PROFILE
+      ? { mode: 'external', ...(e.WARDEN_TEMPORAL_UI_URL ? { uiUrl: e.WARDEN_TEMPORAL_UI_URL } : {}) }
+      : {
+          mode: 'embedded',
+          ip,
+          port: e.WARDEN_TEMPORAL_PORT,
+          uiPort: e.WARDEN_TEMPORAL_UI_PORT,
+          dbFile: join(stateDir, 'temporal.db'),
+          namespace: 'default',
+          address: `${ip}:${e.WARDEN_TEMPORAL_PORT}`,
+          uiUrl: e.WARDEN_TEMPORAL_UI_URL ?? `http://${ip}:${e.WARDEN_TEMPORAL_UI_PORT}`,
+        };
+  const uiOrigins =
+    temporal.mode === 'embedded'
+      ? [`http://127.0.0.1:${temporal.uiPort}`, `http://localhost:${temporal.uiPort}`]
+      : temporal.uiUrl
+        ? [new URL(temporal.uiUrl).origin]
+        : [];
+  return {
+    stateDir,
+    http: { host: e.WARDEN_HTTP_HOST, port: e.WARDEN_HTTP_PORT },
+    temporal,
+    encryption: {
+      ...(e.WARDEN_ENCRYPTION_KEYS ? { keysVariable: e.WARDEN_ENCRYPTION_KEYS } : {}),
+      keyFile: e.WARDEN_ENCRYPTION_KEY_FILE ? resolve(cwd, e.WARDEN_ENCRYPTION_KEY_FILE) : join(stateDir, 'keys.json'),
+      keyFileIsDefault: !e.WARDEN_ENCRYPTION_KEY_FILE,
+    },
+    codecEndpoint: {
+      corsOrigins: e.WARDEN_CODEC_CORS_ORIGINS ? e.WARDEN_CODEC_CORS_ORIGINS.split(',').map((s) => s.trim()) : uiOrigins,
+      ...(e.WARDEN_CODEC_TOKEN ? { token: e.WARDEN_CODEC_TOKEN } : {}),
+    },
+  };
+}

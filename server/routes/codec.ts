@@ -1,0 +1,101 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import { z } from 'zod';
+import { HttpError, readJsonBody, sendJson } from '../http-json.js';
+import type { Route } from '../router.js';
+
+export interface CodecEndpointOptions {
+  readonly codec: PayloadCodec;
+  /** Origins allowed to call from a browser (the Temporal Web UI). */
+  readonly corsOrigins: readonly string[];
+  /** When set, requests must carry `Authorization: Bearer <token>`. */
+  readonly token?: string;
+}
+
+const BODY_LIMIT = 8 * 1024 * 1024;
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+const body = z.object({
+  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })),
+});
+
+const toPayload = (p: z.infer<typeof body>['payloads'][number]): Payload => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+  data: Buffer.from(p.data ?? '', 'base64'),
+});
+const fromPayload = (p: Payload) => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])),
+  data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+});
+
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+/**
+ * The Temporal remote-codec protocol (what the Web UI and `temporal --codec-endpoint` call):
+ * POST /codec/encode and /codec/decode with `{ payloads: [{ metadata, data }] }`, base64 values.
+ */
+export function codecRoutes(o: CodecEndpointOptions): Route[] {
+  const cors = (req: IncomingMessage): Record<string, string> => {
+    const origin = req.headers.origin;
+    if (!origin || !o.corsOrigins.includes(origin)) return {};
+    return {
+      'access-control-allow-origin': origin,
+      'access-control-allow-credentials': 'true',
+      'access-control-allow-methods': 'POST, OPTIONS',
+      'access-control-allow-headers': 'content-type, x-namespace, authorization',
+      'access-control-max-age': '600',
+      vary: 'origin',
+    };
+  };
+
+  const authorize = (req: IncomingMessage): void => {
+    if (!o.token) return;
+    const header = req.headers.authorization ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+    // Compare digests so the comparison is constant-time whatever the lengths.
+    if (!given || !timingSafeEqual(digest(given), digest(o.token))) {
+      throw new HttpError(401, 'codec endpoint requires Authorization: Bearer <WARDEN_CODEC_TOKEN>', undefined, { 'www-authenticate': 'Bearer' });
+    }
+  };
+
+  const handler = (op: 'encode' | 'decode') => async (req: IncomingMessage, res: ServerResponse) => {
+    const headers = cors(req);
+    if (req.headers.origin && !headers['access-control-allow-origin']) {
+      throw new HttpError(403, `origin ${req.headers.origin} is not allowed; add it to WARDEN_CODEC_CORS_ORIGINS`);
+    }
+    try {
+      authorize(req);
+      const parsed = body.safeParse(await readJsonBody(req, BODY_LIMIT));
+      if (!parsed.success) {
+        throw new HttpError(400, 'invalid codec request', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      }
+      let out: Payload[];
+      try {
+        out = await o.codec[op](parsed.data.payloads.map(toPayload));
+      } catch (err) {
+        throw new HttpError(422, `cannot ${op}: ${(err as Error).message}`);
+      }
+      sendJson(res, 200, { payloads: out.map(fromPayload) }, headers);
+    } catch (err) {
+      // Browsers only show an error body to the UI when CORS headers come with it.
+      if (err instanceof HttpError) throw new HttpError(err.status, err.message, err.details, { ...err.headers, ...headers });
+      throw err;
+    }
+  };
+
+  const preflight = async (req: IncomingMessage, res: ServerResponse) => {
+    const headers = cors(req);
+    if (!headers['access-control-allow-origin']) {
+      throw new HttpError(403, `origin ${req.headers.origin ?? '(none)'} is not allowed; add it to WARDEN_CODEC_CORS_ORIGINS`);
+    }
+    res.writeHead(204, headers);
+    res.end();
+  };
+
+  return [
+    { method: 'POST', path: '/codec/encode', handle: handler('encode') },
+    { method: 'POST', path: '/codec/decode', handle: handler('decode') },
+    { method: 'OPTIONS', path: '/codec/encode', handle: preflight },
+    { method: 'OPTIONS', path: '/codec/decode', handle: preflight },
+  ];
+}

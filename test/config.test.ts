@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../config/config.js';
+
+describe('configuration', () => {
+  it('defaults to the embedded Temporal dev server and 127.0.0.1:8787', () => {
+    const c = loadConfig({}, '/srv/warden');
+    expect(c.http).toEqual({ host: '127.0.0.1', port: 8787 });
+    expect(c.temporal).toMatchObject({ mode: 'embedded', address: '127.0.0.1:7233', dbFile: '/srv/warden/.warden/temporal.db', uiUrl: 'http://127.0.0.1:8233' });
+    expect(c.encryption.keyFile).toBe('/srv/warden/.warden/keys.json');
+    expect(c.codecEndpoint.corsOrigins).toContain('http://localhost:8233');
+  });
+
+  it('connects to an external cluster when TEMPORAL_ADDRESS is set', () => {
+    expect(loadConfig({ TEMPORAL_ADDRESS: 'temporal.internal:7233' }).temporal.mode).toBe('external');
+    expect(loadConfig({ TEMPORAL_PROFILE: 'prod' }).temporal.mode).toBe('external');
+  });
+
+  it('names every bad variable and what is wrong with it', () => {
+    try {
+      loadConfig({ WARDEN_HTTP_PORT: 'eighty', WARDEN_TEMPORAL_PORT: '70000', WARDEN_CODEC_TOKEN: 'short' });
+      expect.unreachable('loadConfig accepted bad values');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/WARDEN_HTTP_PORT/);
+      expect(problems).toMatch(/WARDEN_TEMPORAL_PORT/);
+      expect(problems).toMatch(/WARDEN_CODEC_TOKEN: must be at least 16 characters/);
+      expect(problems).not.toContain('short');
+    }
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * Every task queue, signal, update and query that crosses the workflow boundary, with its
+ * types. The worker, the HTTP server, the Slack app and the CLI import these and never a
+ * workflow body. Names here are part of recorded histories: never rename one.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+/** The task queue the Warden worker polls. */
+export const TASK_QUEUE = 'warden';
+
+// ── smoke ───────────────────────────────────────────────────────────────────
+export interface SmokeInput {
+  /** Echoed back through an activity, end to end. */
+  readonly message: string;
+  /** Wait for `smokeRelease` before finishing (used to prove durability across restarts). */
+  readonly holdForRelease?: boolean;
+  /** Sleep on a durable timer before finishing. */
+  readonly sleepMs?: number;
+}
+
+export interface SmokeResult {
+  readonly message: string;
+  readonly echoedBy: string;
+  readonly workflowId: string;
+  readonly released: boolean;
+  readonly sleptMs: number;
+}
+
+export type SmokeStage = 'echoing' | 'sleeping' | 'holding' | 'done';
+
+export const smokeRelease = defineSignal('smoke.release');
+export const smokeStage = defineQuery<SmokeStage>('smoke.stage');
+
+/** Workflow id prefix for smoke runs. */
+export const SMOKE_WORKFLOW_PREFIX = 'smoke-';

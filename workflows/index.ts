@@ -1,0 +1,2 @@
+// The worker's workflowsPath: every workflow type Warden registers.
+export { smokeWorkflow } from './smoke.js';
