@@ -41,7 +41,7 @@ describe('keyring', () => {
     expect(rotated.active.id).toBe(added);
     expect(rotated.byId(first.active.id)?.key.equals(first.active.key)).toBe(true);
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(path, 'utf8')).keys).toHaveLength(2);
+    expect((JSON.parse(readFileSync(path, 'utf8')) as { keys: unknown[] }).keys).toHaveLength(2);
   });
 
   it('refuses a key file that others can read', () => {
