@@ -1,8 +1,10 @@
+import type { ActionDeps } from '../catalog/types.js';
+import { createActionActivities } from './actions.js';
 import { createDiagnosticsActivities } from './diagnostics.js';
 
-/** Every activity the worker registers, built from injected dependencies. */
-export function createActivities() {
-  return { ...createDiagnosticsActivities() };
+/** Every activity the worker registers, built from injected adapters (ports). */
+export function createActivities(deps: ActionDeps = {}) {
+  return { ...createDiagnosticsActivities(), ...createActionActivities(deps) };
 }
 
 export type WardenActivities = ReturnType<typeof createActivities>;

@@ -78,3 +78,25 @@ export interface HttpResponse {
 export interface HttpRequester {
   request(req: HttpRequest): Promise<HttpResponse>;
 }
+
+/** Identity and access on a cloud provider (AWS IAM first). Adapters come with the provider actions. */
+export interface Iam {
+  setAccessKeyStatus(input: { userName: string; accessKeyId: string; status: 'Active' | 'Inactive'; dryRun: boolean }): Promise<ChangeResult>;
+  setQuarantine(input: { userName: string; quarantined: boolean; dryRun: boolean }): Promise<ChangeResult>;
+}
+
+/** A model registry (MLflow first): aliases, versions, tags. */
+export interface ModelRegistry {
+  rollback(input: { model: string; alias: string; toVersion?: string; reason: string; dryRun: boolean }): Promise<ChangeResult>;
+  setAlias(input: { model: string; alias: string; version: string; dryRun: boolean }): Promise<ChangeResult>;
+  quarantineVersion(input: { model: string; version: string; reason: string; dryRun: boolean }): Promise<ChangeResult>;
+}
+
+/** What every provider change reports: whether it acted, and the state before and after. */
+export interface ChangeResult {
+  readonly changed: boolean;
+  readonly plan: readonly string[];
+  readonly before: unknown;
+  readonly after: unknown;
+  readonly output?: Readonly<Record<string, unknown>>;
+}

@@ -4,6 +4,7 @@ import { ConfigError } from '../config/config.js';
 import { KeyringError } from '../codec/keyring.js';
 import { DevServerError } from '../temporal/dev-server.js';
 import { rotateKeys } from './commands/keys.js';
+import { listPlaybooksCommand, validatePlaybooksCommand, writeSchemaCommand } from './commands/playbooks.js';
 import { smoke } from './commands/smoke.js';
 import { runWarden } from './commands/start.js';
 
@@ -15,16 +16,21 @@ const USAGE = `usage: warden <command>
   server         run only the HTTP server (health, codec endpoint)
   smoke          run a trivial workflow through the running system; print its result and Web UI link
   keys rotate    add a new encryption key to the key file (it encrypts from the next start)
+  playbooks validate [paths…]   check playbooks (default: playbooks/); every error with file:line and field
+  playbooks list [paths…]       id, version, triggers and step counts
+  playbooks schema              rewrite playbooks/playbook.schema.json for editors
 
 Configuration comes from the environment; see README.md.`;
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { help: { type: 'boolean', short: 'h' }, timeout: { type: 'string' } },
-  });
-  const [command, sub] = positionals;
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, timeout: { type: 'string' } } });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { positionals, values } = parsed;
+  const [command, sub, ...rest] = positionals;
   if (values.help || !command) {
     process.stdout.write(`${USAGE}\n`);
     return command ? 0 : 2;
@@ -44,6 +50,11 @@ async function main(argv: string[]): Promise<number> {
     case 'keys':
       if (sub === 'rotate') return rotateKeys();
       throw new UsageError(`unknown keys subcommand "${sub ?? ''}"; expected: warden keys rotate`);
+    case 'playbooks':
+      if (sub === 'validate') return validatePlaybooksCommand(rest);
+      if (sub === 'list') return listPlaybooksCommand(rest);
+      if (sub === 'schema') return writeSchemaCommand();
+      throw new UsageError(`unknown playbooks subcommand "${sub ?? ''}"; expected validate, list or schema`);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -7,6 +7,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { failureConverterPath } from '../codec/data-converter.js';
 import { findTemporalCli } from '../temporal/cli-binary.js';
 import { workflowsPath } from '../worker/worker.js';
+import { SA_PHASE, SA_PLAYBOOK, SA_SEVERITY, SA_STATUS } from '../workflows/definitions.js';
 import { SUITE_ENV } from './helpers/suite-env.js';
 
 /**
@@ -31,6 +32,7 @@ export default async function setup(): Promise<() => Promise<void>> {
         namespace,
         ui: false,
         dbFilename: join(dir, 'temporal.db'),
+        searchAttributes: [SA_STATUS, SA_SEVERITY, SA_PLAYBOOK, SA_PHASE],
       },
     });
     address = env.address;

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import type { ActionDeps } from '../catalog/types.js';
 import { TASK_QUEUE } from '../workflows/definitions.js';
 
 /** workflows/index — the .ts source under the test runner, the compiled .js under dist/. */
@@ -22,6 +23,8 @@ export interface WardenWorkerOptions {
   /** A prebuilt bundle (tests bundle once); otherwise the worker bundles workflowsPath(). */
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
   readonly identity?: string;
+  /** The provider adapters; a missing one means that provider is not configured. */
+  readonly deps?: ActionDeps;
 }
 
 /** Creates the Warden worker: every workflow and activity, on the `warden` task queue by default. */
@@ -31,7 +34,7 @@ export function createWardenWorker(o: WardenWorkerOptions): Promise<Worker> {
     namespace: o.namespace,
     taskQueue: o.taskQueue ?? TASK_QUEUE,
     dataConverter: o.dataConverter,
-    activities: createActivities(),
+    activities: createActivities(o.deps),
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: workflowsPath() }),
     ...(o.identity ? { identity: o.identity } : {}),
   });

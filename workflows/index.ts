@@ -1,2 +1,3 @@
 // The worker's workflowsPath: every workflow type Warden registers.
 export { smokeWorkflow } from './smoke.js';
+export { incidentWorkflow } from './incident.js';

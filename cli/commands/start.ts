@@ -6,7 +6,7 @@ import { findTemporalCli } from '../../temporal/cli-binary.js';
 import { connectClient, connectWorkerConnection } from '../../temporal/connection.js';
 import { startDevServer, type DevServer } from '../../temporal/dev-server.js';
 import { createWardenWorker } from '../../worker/worker.js';
-import { TASK_QUEUE } from '../../workflows/definitions.js';
+import { SEARCH_ATTRIBUTES, TASK_QUEUE } from '../../workflows/definitions.js';
 import { commandContext, log, type CommandContext } from '../context.js';
 
 export interface Roles {
@@ -53,6 +53,7 @@ export async function runWarden(roles: Roles): Promise<number> {
         dbFile: config.temporal.dbFile,
         namespace: config.temporal.namespace,
         codecEndpoint: `http://${config.http.host}:${config.http.port}/codec`,
+        searchAttributes: SEARCH_ATTRIBUTES,
       });
       const started = devServer;
       process.once('exit', killDevServerOnExit);

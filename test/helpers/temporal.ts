@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { wardenDataConverter } from '../../codec/data-converter.js';
 import { parseKeysVariable, type Keyring } from '../../codec/keyring.js';
+import type { ActionDeps } from '../../catalog/types.js';
 import { createWardenWorker } from '../../worker/worker.js';
 import { suiteValue } from './suite-env.js';
 
@@ -42,7 +43,7 @@ export function uniqueTaskQueue(name: string): string {
  * `fn` runs, then shuts it down.
  */
 export async function withWorker<T>(
-  opts: { taskQueue: string; keyring?: Keyring; address?: string },
+  opts: { taskQueue: string; keyring?: Keyring; address?: string; deps?: ActionDeps },
   fn: (worker: Worker) => Promise<T>,
 ): Promise<T> {
   quietRuntime();
@@ -54,6 +55,7 @@ export async function withWorker<T>(
       taskQueue: opts.taskQueue,
       dataConverter: wardenDataConverter(opts.keyring ?? suiteKeyring()),
       workflowBundle: { codePath: suiteValue('bundle') },
+      ...(opts.deps ? { deps: opts.deps } : {}),
     });
     return await worker.runUntil(fn(worker));
   } finally {

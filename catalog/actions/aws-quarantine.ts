@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { outcomeOf } from '../provider-change.js';
+import { defineAction, requireDep } from '../types.js';
+
+const params = z.strictObject({ userName: z.string().min(1).describe('IAM user name') });
+const HOW = 'configure AWS credentials (the default credential chain) and AWS_ENDPOINT_URL_IAM if not AWS';
+
+/** Attaches the deny-all WardenQuarantine policy to a user; undo detaches it. */
+export const awsQuarantinePrincipal = defineAction({
+  name: 'aws.quarantinePrincipal',
+  title: 'Quarantine AWS principal',
+  kind: 'change',
+  destructive: true,
+  params,
+  describe: (p) => [`attach the deny-all policy WardenQuarantine to IAM user ${p.userName}`],
+  undo: { action: 'aws.releaseQuarantine', with: { userName: '{{ self.params.userName }}' } },
+  async run(p, ctx, dryRun) {
+    return outcomeOf(await requireDep(ctx.deps, 'iam', HOW).setQuarantine({ ...p, quarantined: true, dryRun }), dryRun);
+  },
+});
+
+/** Detaches the WardenQuarantine policy (the undo of aws.quarantinePrincipal). */
+export const awsReleaseQuarantine = defineAction({
+  name: 'aws.releaseQuarantine',
+  title: 'Release AWS quarantine',
+  kind: 'change',
+  destructive: false,
+  params,
+  describe: (p) => [`detach the policy WardenQuarantine from IAM user ${p.userName}`],
+  async run(p, ctx, dryRun) {
+    return outcomeOf(await requireDep(ctx.deps, 'iam', HOW).setQuarantine({ ...p, quarantined: false, dryRun }), dryRun);
+  },
+});

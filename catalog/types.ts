@@ -1,0 +1,63 @@
+import type { z } from 'zod';
+import type { Chat, EvidenceStore, HttpRequester, Iam, Mailer, ModelRegistry } from '../activities/ports.js';
+import type { ActionKind } from '../engine/playbook-types.js';
+
+/** The adapters an action may use; a missing one means that provider is not configured. */
+export interface ActionDeps {
+  readonly chat?: Chat;
+  readonly mailer?: Mailer;
+  readonly evidence?: EvidenceStore;
+  readonly http?: HttpRequester;
+  readonly iam?: Iam;
+  readonly models?: ModelRegistry;
+}
+
+export interface ActionContext {
+  readonly incidentId: string;
+  readonly stepId: string;
+  /** Stable across retries and reruns of the same step: the key for idempotent side effects. */
+  readonly idempotencyKey: string;
+  readonly deps: ActionDeps;
+  /** The incident's record, for evidence actions. */
+  readonly incident?: unknown;
+}
+
+export interface ActionOutcome {
+  /** changed: it acted. already: the world was already so. planned: dry run, nothing changed. */
+  readonly status: 'changed' | 'already' | 'planned';
+  /** Exactly what would change, or what did. */
+  readonly plan: readonly string[];
+  readonly output: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * One catalog entry. Adding an action is one file in catalog/actions/ and one line in
+ * catalog/index.ts. `execute` receives params already validated against `params`.
+ */
+export interface ActionDefinition<S extends z.ZodType = z.ZodType> {
+  readonly name: string;
+  readonly title: string;
+  readonly kind: ActionKind;
+  readonly destructive: boolean;
+  readonly params: S;
+  /** The default undo: an action and parameters templated over `self.params` and `self.output`. */
+  readonly undo?: { readonly action: string; readonly with: Readonly<Record<string, unknown>> };
+  /** What the action would change, from its parameters alone (used when current state cannot be read). */
+  readonly describe: (params: z.infer<S>) => string[];
+  /** Runs the action, or with dryRun only works out its plan. Absent for actions the workflow runs itself. */
+  readonly run?: (params: z.infer<S>, ctx: ActionContext, dryRun: boolean) => Promise<ActionOutcome>;
+}
+
+export function defineAction<S extends z.ZodType>(def: ActionDefinition<S>): ActionDefinition<S> {
+  return def;
+}
+
+export class ProviderNotConfigured extends Error {
+  override name = 'ProviderNotConfigured';
+}
+
+export function requireDep<K extends keyof ActionDeps>(deps: ActionDeps, key: K, how: string): NonNullable<ActionDeps[K]> {
+  const dep = deps[key];
+  if (!dep) throw new ProviderNotConfigured(`${String(key)} is not configured: ${how}`);
+  return dep;
+}

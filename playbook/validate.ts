@@ -1,0 +1,200 @@
+import type { z } from 'zod';
+import { findAction, ACTION_NAMES } from '../catalog/index.js';
+import { ExpressionError, referencedPaths, type Expr } from '../engine/expression.js';
+import { parseValue } from '../engine/parsed-value.js';
+import { PHASES, type PhaseNode, type ResolvedPlaybook, type ResolvedStep, type ResolvedUndo } from '../engine/playbook-types.js';
+import { parseCondition, parseTemplate, referencedPathsInTemplate, templatesIn } from '../engine/template.js';
+import { playbookSchema, type NodeFile, type PlaybookFile, type StepFile } from './schema.js';
+
+/** One problem, located by its path in the playbook document. */
+export interface Problem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+const ROOTS = new Set(['alert', 'incident', 'steps']);
+
+interface StepPlace {
+  readonly step: StepFile;
+  readonly path: (string | number)[];
+  /** Order of the node in the whole playbook; steps in one parallel group share it. */
+  readonly order: number;
+}
+
+function places(file: PlaybookFile): StepPlace[] {
+  const out: StepPlace[] = [];
+  let order = 0;
+  for (const phase of PHASES) {
+    file.phases[phase].forEach((node: NodeFile, i: number) => {
+      order += 1;
+      if ('parallel' in node) node.parallel.forEach((step, j) => out.push({ step, path: ['phases', phase, i, 'parallel', j], order }));
+      else out.push({ step: node, path: ['phases', phase, i], order });
+    });
+  }
+  return out;
+}
+
+function suggest(name: string): string {
+  const prefix = name.split('.')[0] ?? '';
+  const near = ACTION_NAMES.filter((n) => n.startsWith(`${prefix}.`));
+  return near.length > 0 ? `; did you mean one of: ${near.join(', ')}?` : `; known actions: ${ACTION_NAMES.join(', ')}`;
+}
+
+/** Every template and condition of a step, parsed, with the paths they read. */
+function checkTemplates(
+  where: (string | number)[],
+  value: unknown,
+  problems: Problem[],
+): string[][] {
+  const reads: string[][] = [];
+  for (const { path, template } of templatesIn(value)) {
+    try {
+      reads.push(...referencedPathsInTemplate(parseTemplate(template)));
+    } catch (err) {
+      const at = err instanceof ExpressionError ? ` (at character ${err.offset})` : '';
+      problems.push({ path: [...where, ...splitPath(path)], message: `template does not parse: ${(err as Error).message}${at}` });
+    }
+  }
+  return reads;
+}
+
+function splitPath(path: string): (string | number)[] {
+  return path.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== '').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function checkReads(reads: string[][], where: (string | number)[], place: StepPlace, order: Map<string, number>, problems: Problem[], allowSelf: boolean): void {
+  for (const path of reads) {
+    const [root, id] = path;
+    if (root === undefined) continue;
+    if (root === 'self' && allowSelf) continue;
+    if (!ROOTS.has(root)) {
+      problems.push({ path: where, message: `unknown variable "${root}"; templates read alert, incident, steps${allowSelf ? ', self' : ''}` });
+      continue;
+    }
+    if (root !== 'steps' || id === undefined) continue;
+    const at = order.get(id);
+    if (at === undefined) problems.push({ path: where, message: `refers to step "${id}", which does not exist` });
+    else if (at >= place.order) problems.push({ path: where, message: `refers to step "${id}", which does not run before step "${place.step.id}"` });
+  }
+}
+
+/** Checks `with` against an action's parameter schema, ignoring fields a template fills at run time. */
+function checkParams(schema: z.ZodType, value: Record<string, unknown>, where: (string | number)[], problems: Problem[]): void {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return;
+  for (const issue of parsed.error.issues) {
+    let cursor: unknown = value;
+    let templated = false;
+    for (const seg of issue.path) {
+      cursor = (cursor as Record<PropertyKey, unknown> | undefined)?.[seg];
+      if (typeof cursor === 'string' && cursor.includes('{{')) templated = true;
+    }
+    if (!templated) problems.push({ path: [...where, ...(issue.path as (string | number)[])], message: issue.message });
+  }
+}
+
+function resolveUndo(step: StepFile, place: StepPlace, order: Map<string, number>, problems: Problem[]): ResolvedUndo | undefined {
+  const def = findAction(step.action);
+  const undo = step.undo === false ? undefined : (step.undo ?? def?.undo);
+  if (!undo) return undefined;
+  const where = [...place.path, 'undo'];
+  const undoDef = findAction(undo.action);
+  if (!undoDef) {
+    problems.push({ path: [...where, 'action'], message: `unknown action "${undo.action}"${suggest(undo.action)}` });
+    return undefined;
+  }
+  if (undoDef.kind === 'workflow') problems.push({ path: [...where, 'action'], message: `"${undo.action}" cannot be an undo` });
+  checkParams(undoDef.params, undo.with, [...where, 'with'], problems);
+  const before = problems.length;
+  checkReads(checkTemplates([...where, 'with'], undo.with, problems), [...where, 'with'], { ...place, order: place.order + 1 }, order, problems, true);
+  if (problems.length > before) return undefined;
+  return { action: undo.action, kind: undoDef.kind, with: parseValue(undo.with) };
+}
+
+function resolveStep(place: StepPlace, order: Map<string, number>, problems: Problem[]): ResolvedStep | undefined {
+  const { step, path } = place;
+  const before = problems.length;
+  const def = findAction(step.action);
+  if (!def) {
+    problems.push({ path: [...path, 'action'], message: `unknown action "${step.action}"${suggest(step.action)}` });
+    return undefined;
+  }
+  checkParams(def.params, step.with, [...path, 'with'], problems);
+  checkReads(checkTemplates([...path, 'with'], step.with, problems), [...path, 'with'], place, order, problems, false);
+  let when: Expr | undefined;
+  if (step.when) {
+    try {
+      when = parseCondition(step.when);
+      checkReads(referencedPaths(when), [...path, 'when'], place, order, problems, false);
+    } catch (err) {
+      problems.push({ path: [...path, 'when'], message: `condition does not parse: ${(err as Error).message}` });
+    }
+  }
+  if (step.approval && def.kind === 'workflow') problems.push({ path: [...path, 'approval'], message: `"${step.action}" runs inside the incident and takes no approval` });
+  const undo = resolveUndo(step, place, order, problems);
+  if (problems.length > before) return undefined;
+  return {
+    id: step.id,
+    action: step.action,
+    kind: def.kind,
+    destructive: def.destructive,
+    title: step.title ?? def.title,
+    with: parseValue(step.with),
+    ...(when ? { when, whenSource: step.when } : {}),
+    ...(step.approval ? { approval: { ...step.approval, fourEyes: step.approval.fourEyes ?? def.destructive } } : {}),
+    ...(step.retry ? { retry: step.retry } : {}),
+    ...(step.timeout ? { timeout: step.timeout } : {}),
+    onFailure: step.onFailure,
+    ...(undo ? { undo } : {}),
+  };
+}
+
+/**
+ * Validates a parsed playbook document and resolves it for the incident workflow. Returns every
+ * problem found, not just the first.
+ */
+export function validatePlaybook(doc: unknown): { playbook?: ResolvedPlaybook; problems: Problem[] } {
+  const parsed = playbookSchema.safeParse(doc);
+  if (!parsed.success) {
+    return { problems: parsed.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message })) };
+  }
+  const file = parsed.data;
+  const problems: Problem[] = [];
+  const all = places(file);
+  const order = new Map<string, number>();
+  for (const place of all) {
+    if (order.has(place.step.id)) problems.push({ path: [...place.path, 'id'], message: `duplicate step id "${place.step.id}"` });
+    else order.set(place.step.id, place.order);
+  }
+  const resolved = new Map<string, ResolvedStep>();
+  for (const place of all) {
+    const step = resolveStep(place, order, problems);
+    if (step) resolved.set(place.step.id, step);
+  }
+  if (problems.length > 0) return { problems };
+
+  const phases = Object.fromEntries(
+    PHASES.map((phase) => [
+      phase,
+      file.phases[phase].map((node, i): PhaseNode =>
+        'parallel' in node
+          ? { id: node.id ?? `${phase}_parallel_${i + 1}`, parallel: node.parallel.map((s) => resolved.get(s.id)!) }
+          : { step: resolved.get(node.id)! },
+      ),
+    ]),
+  ) as unknown as ResolvedPlaybook['phases'];
+  return {
+    problems,
+    playbook: {
+      id: file.id,
+      version: file.version,
+      title: file.title,
+      description: file.description,
+      severity: file.severity,
+      owners: file.owners,
+      triggers: file.triggers,
+      notify: { ...(file.notify.slack ? { slackChannel: file.notify.slack } : {}), ...(file.notify.email ? { email: file.notify.email } : {}) },
+      phases,
+    },
+  };
+}
