@@ -9,6 +9,17 @@ export interface WardenConfig {
   readonly temporal: EmbeddedTemporal | ExternalTemporal;
   readonly encryption: { readonly keysVariable?: string; readonly keyFile: string; readonly keyFileIsDefault: boolean };
   readonly codecEndpoint: { readonly corsOrigins: readonly string[]; readonly token?: string };
+  /** Provider settings; an absent one means that provider is not configured. */
+  readonly providers: ProviderConfig;
+}
+
+export interface ProviderConfig {
+  readonly slack?: { readonly botToken: string; readonly apiUrl?: string };
+  readonly smtp?: { readonly host: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly pass?: string; readonly from: string };
+  readonly evidenceDir: string;
+  readonly httpAllowlist?: readonly string[];
+  /** Sent-ledger for side effects that a peer cannot deduplicate (email). */
+  readonly ledgerDir: string;
 }
 
 /** No TEMPORAL_ADDRESS: Warden starts `temporal server start-dev` itself. */
@@ -50,6 +61,15 @@ const schema = z.object({
   WARDEN_ENCRYPTION_KEY_FILE: nonEmpty.optional(),
   WARDEN_CODEC_CORS_ORIGINS: nonEmpty.optional(),
   WARDEN_CODEC_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SLACK_BOT_TOKEN: nonEmpty.optional(),
+  SLACK_API_URL: z.url().optional(),
+  WARDEN_SMTP_URL: z
+    .url()
+    .refine((u) => /^smtps?:$/.test(new URL(u).protocol), 'must be smtp://[user:pass@]host:port or smtps://…')
+    .optional(),
+  WARDEN_MAIL_FROM: z.string().optional(),
+  WARDEN_EVIDENCE_DIR: nonEmpty.optional(),
+  WARDEN_HTTP_ALLOWLIST: nonEmpty.optional(),
   TEMPORAL_ADDRESS: nonEmpty.optional(),
   TEMPORAL_PROFILE: nonEmpty.optional(),
 });
@@ -97,5 +117,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       corsOrigins: e.WARDEN_CODEC_CORS_ORIGINS ? e.WARDEN_CODEC_CORS_ORIGINS.split(',').map((s) => s.trim()) : uiOrigins,
       ...(e.WARDEN_CODEC_TOKEN ? { token: e.WARDEN_CODEC_TOKEN } : {}),
     },
+    providers: {
+      ...(e.SLACK_BOT_TOKEN ? { slack: { botToken: e.SLACK_BOT_TOKEN, ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}) } } : {}),
+      ...(e.WARDEN_SMTP_URL ? { smtp: smtpFrom(e.WARDEN_SMTP_URL, e.WARDEN_MAIL_FROM) } : {}),
+      evidenceDir: e.WARDEN_EVIDENCE_DIR ? resolve(cwd, e.WARDEN_EVIDENCE_DIR) : join(stateDir, 'evidence'),
+      ...(e.WARDEN_HTTP_ALLOWLIST ? { httpAllowlist: e.WARDEN_HTTP_ALLOWLIST.split(',').map((h) => h.trim()).filter(Boolean) } : {}),
+      ledgerDir: join(stateDir, 'ledger'),
+    },
+  };
+}
+
+function smtpFrom(url: string, from: string | undefined): NonNullable<ProviderConfig['smtp']> {
+  const u = new URL(url);
+  const secure = u.protocol === 'smtps:';
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : secure ? 465 : 587,
+    secure,
+    ...(u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : {}),
+    from: from ?? `Warden <warden@${u.hostname}>`,
   };
 }

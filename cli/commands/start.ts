@@ -5,6 +5,7 @@ import { createHealthProbe } from '../../server/health.js';
 import { findTemporalCli } from '../../temporal/cli-binary.js';
 import { connectClient, connectWorkerConnection } from '../../temporal/connection.js';
 import { startDevServer, type DevServer } from '../../temporal/dev-server.js';
+import { buildDeps, describeProviders } from '../../worker/deps.js';
 import { createWardenWorker } from '../../worker/worker.js';
 import { SEARCH_ATTRIBUTES, TASK_QUEUE } from '../../workflows/definitions.js';
 import { commandContext, log, type CommandContext } from '../context.js';
@@ -65,7 +66,7 @@ export async function runWarden(roles: Roles): Promise<number> {
     if (roles.worker) {
       const connection = await connectWorkerConnection(ctx.target);
       stops.push(() => connection.close());
-      const created = await createWardenWorker({ connection, namespace: ctx.target.namespace, dataConverter: ctx.dataConverter });
+      const created = await createWardenWorker({ connection, namespace: ctx.target.namespace, dataConverter: ctx.dataConverter, deps: buildDeps(config.providers) });
       worker = created;
       workerRun = created.run();
       stops.push(async () => {
@@ -73,6 +74,7 @@ export async function runWarden(roles: Roles): Promise<number> {
         await workerRun?.catch(() => undefined);
       });
       log(`worker polling task queue "${TASK_QUEUE}" in namespace "${ctx.target.namespace}" at ${ctx.target.address}`);
+      log(`providers: ${describeProviders(config.providers)}`);
     }
 
     let server: Server | undefined;

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { createSmtpMailer } from '../../activities/email/smtp-mailer.js';
+import { createLocalEvidenceStore } from '../../activities/evidence/local-evidence-store.js';
+import { createAllowlistedHttp } from '../../activities/http/allowlisted-http.js';
+import { createFileLedger } from '../../activities/idempotency/file-ledger.js';
+import { createSlackChat } from '../../activities/slack/slack-chat.js';
+import type { ActionDeps } from '../../catalog/types.js';
+import { loadPlaybookText, type LoadedPlaybook } from '../../playbook/load.js';
+import { incidentStateQuery, incidentWorkflowId, type Alert, type IncidentInput, type IncidentState } from '../../workflows/definitions.js';
+import type { incidentWorkflow } from '../../workflows/incident.js';
+import { startFakeSlack, type FakeSlack } from '../peers/fake-slack.js';
+import { startHttpRecorder, type HttpRecorder } from '../peers/http-recorder.js';
+import { startSmtpPeer, type SmtpPeer } from '../peers/smtp-peer.js';
+
+export const SLACK_TOKEN = 'xoxb-test-token-incident';
+
+/** Every peer an incident may touch, real protocols on loopback, and the adapters bound to them. */
+export interface Peers {
+  readonly slack: FakeSlack;
+  readonly smtp: SmtpPeer;
+  readonly http: HttpRecorder;
+  readonly evidenceDir: string;
+  readonly deps: ActionDeps;
+  close(): Promise<void>;
+}
+
+export async function startPeers(): Promise<Peers> {
+  const slack = await startFakeSlack({
+    token: SLACK_TOKEN,
+    channels: [
+      { id: 'C0SEC', name: 'sec-incidents' },
+      { id: 'C0OPS', name: 'ops' },
+    ],
+  });
+  const smtp = await startSmtpPeer();
+  const http = await startHttpRecorder();
+  const dir = mkdtempSync(join(tmpdir(), 'warden-incident-'));
+  const evidenceDir = join(dir, 'evidence');
+  const deps: ActionDeps = {
+    chat: createSlackChat({ token: SLACK_TOKEN, apiUrl: slack.apiUrl }),
+    mailer: createSmtpMailer({ host: '127.0.0.1', port: smtp.port, ignoreTLS: true, from: 'warden@example.com', ledger: createFileLedger(join(dir, 'ledger')) }),
+    evidence: createLocalEvidenceStore(evidenceDir),
+    http: createAllowlistedHttp({ allowHosts: ['127.0.0.1'] }),
+  };
+  return {
+    slack,
+    smtp,
+    http,
+    evidenceDir,
+    deps,
+    async close() {
+      await Promise.all([slack.close(), smtp.close(), http.close()]);
+    },
+  };
+}
+
+/** Loads a playbook from YAML text, failing the test with every problem if it does not validate. */
+export function playbook(yaml: string): LoadedPlaybook {
+  const result = loadPlaybookText('inline.yaml', yaml);
+  if (!result.ok) throw new Error(result.problems.map((p) => `${p.line}:${p.column} ${p.field}: ${p.message}`).join('\n'));
+  return result.loaded;
+}
+
+export function alert(over: Partial<Alert> = {}): Alert {
+  return { type: 'test.alert', severity: 'high', title: 'test alert', source: 'vitest', ...over };
+}
+
+export async function startIncident(
+  client: Client,
+  taskQueue: string,
+  loaded: LoadedPlaybook,
+  a: Alert,
+  over: Partial<IncidentInput> = {},
+): Promise<WorkflowHandle<typeof incidentWorkflow>> {
+  const incidentId = `t-${randomUUID().slice(0, 8)}`;
+  return client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
+    taskQueue,
+    workflowId: incidentWorkflowId(incidentId),
+    args: [{ incidentId, playbook: loaded.playbook, playbookSha256: loaded.sha256, alert: a, dryRun: false, openedBy: 'alert:vitest', ...over }],
+  });
+}
+
+export function state(handle: WorkflowHandle): Promise<IncidentState> {
+  return handle.query(incidentStateQuery);
+}
+
+/** A minimal playbook header; phases are appended by each test. */
+export const HEADER = `
+id: test-playbook
+version: 1
+title: Test playbook
+description: used by the incident workflow tests
+triggers: [{ types: [test.alert] }]
+severity: high
+owners: [security-oncall]
+notify:
+  slack: "#sec-incidents"
+  email: [owners@example.com]
+`;

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { approvalUpdate, type ApprovalDecision } from '../../../workflows/definitions.js';
+import { suiteClient, uniqueTaskQueue, withWorker } from '../../helpers/temporal.js';
+import { alert, HEADER, playbook, startIncident, startPeers, state, type Peers } from '../../helpers/incident.js';
+
+let client: Client;
+let peers: Peers;
+beforeAll(async () => {
+  client = await suiteClient();
+  peers = await startPeers();
+});
+afterAll(async () => {
+  await peers.close();
+  await client.connection.close();
+});
+
+const gated = (url: string, approval: string) =>
+  playbook(`${HEADER}
+phases:
+  contain:
+    - id: block
+      action: http.request
+      with: { url: "${url}/gated" }
+      approval: ${approval}
+  lessons:
+    - id: done
+      action: incident.setSeverity
+      with: { severity: low }
+`);
+
+const decide = (over: Partial<ApprovalDecision> & { id?: string; groups?: string[] }): ApprovalDecision => ({
+  stepId: 'block',
+  decision: 'approve',
+  via: 'api',
+  approver: { id: over.id ?? 'alice', groups: over.groups ?? ['security-oncall'] },
+  ...over,
+});
+
+async function refusal(p: Promise<unknown>): Promise<string> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  return String((err as WorkflowUpdateFailedError).cause?.message);
+}
+
+describe('approvals: the Update and its validator', () => {
+  it('shows the dry-run plan, refuses the wrong people, and runs the step after a quorum of distinct approvers', async () => {
+    const taskQueue = uniqueTaskQueue('approve');
+    const pb = gated(peers.http.url, '{ groups: [security-oncall], quorum: 2, timeout: 5m, fourEyes: true }');
+    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+      const handle = await startIncident(client, taskQueue, pb, alert(), { openedBy: 'carol' });
+      await expect.poll(async () => (await state(handle)).steps.block!.status).toBe('awaiting-approval');
+      const waiting = await state(handle);
+      expect(waiting.status).toBe('awaiting-approval');
+      expect(waiting.steps.block!.plan).toEqual([`POST ${peers.http.url}/gated`]);
+      expect(peers.http.requests.filter((r) => r.path === '/gated')).toHaveLength(0);
+      expect(peers.slack.messages.some((m) => /Approval needed.*block/s.test(m.text) && m.text.includes(`POST ${peers.http.url}/gated`))).toBe(true);
+
+      expect(await refusal(handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'mallory', groups: ['engineering'] })] }))).toMatch(/not in an allowed group/);
+      expect(await refusal(handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'carol' })] }))).toMatch(/cannot approve own request/);
+      expect(await refusal(handle.executeUpdate(approvalUpdate, { args: [decide({ stepId: 'nope' })] }))).toMatch(/does not exist/);
+
+      const first = await handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'alice', via: 'slack' })] });
+      expect(first.outcome).toBeUndefined();
+      expect(await refusal(handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'alice' })] }))).toMatch(/already decided by you/);
+      const second = await handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'bob', via: 'cli' })] });
+      expect(second.outcome).toBe('approved');
+
+      const final = await handle.result();
+      expect(final.steps.block!.status).toBe('succeeded');
+      expect(final.steps.block!.approval!.votes.map((v) => [v.approver, v.via])).toEqual([['alice', 'slack'], ['bob', 'cli']]);
+      expect(final.times.firstHumanActionAt).toBeDefined();
+      await expect(handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'dave' })] })).rejects.toThrow(/already completed/);
+    });
+    expect(peers.http.requests.filter((r) => r.path === '/gated')).toHaveLength(1);
+  });
+
+  it('a rejection, with its reason, keeps the step from running', async () => {
+    const taskQueue = uniqueTaskQueue('reject');
+    const before = peers.http.requests.length;
+    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+      const handle = await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall] }'), alert());
+      await expect.poll(async () => (await state(handle)).steps.block!.status).toBe('awaiting-approval');
+      await handle.executeUpdate(approvalUpdate, { args: [decide({ decision: 'reject', reason: 'false positive' })] });
+      const final = await handle.result();
+      expect(final.steps.block!.status).toBe('rejected');
+      expect(final.steps.block!.approval!.votes[0]).toMatchObject({ decision: 'reject', reason: 'false positive' });
+      expect(final.status).toBe('closed');
+    });
+    expect(peers.http.requests.slice(before).filter((r) => r.path === '/gated')).toHaveLength(0);
+  });
+});
+
+describe('approvals: time', () => {
+  it('onTimeout reject: a reminder goes out before the deadline, then the deadline rejects', async () => {
+    const taskQueue = uniqueTaskQueue('timeout-reject');
+    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+      const handle = await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 3s, reminders: [2s], onTimeout: reject }'), alert());
+      const final = await handle.result();
+      expect(final.steps.block!.approval!.outcome).toBe('timeout-rejected');
+      expect(final.steps.block!.status).toBe('rejected');
+      expect(final.steps.block!.approval!.remindersSent).toEqual(['0:2s']);
+      expect(peers.slack.messages.some((m) => /Reminder: approval still needed.*block/s.test(m.text) && m.text.includes(final.incidentId))).toBe(true);
+    });
+  });
+
+  it('onTimeout approve: the step runs when nobody answers', async () => {
+    const taskQueue = uniqueTaskQueue('timeout-approve');
+    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+      const final = await (await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 1s, onTimeout: approve }'), alert())).result();
+      expect(final.steps.block!.approval!.outcome).toBe('timeout-approved');
+      expect(final.steps.block!.status).toBe('succeeded');
+    });
+  });
+
+  it('onTimeout escalate: the next group in the chain may approve after the first deadline', async () => {
+    const taskQueue = uniqueTaskQueue('escalate');
+    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+      const handle = await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 2s, escalation: [security-leads], onTimeout: escalate }'), alert());
+      await expect.poll(async () => (await state(handle)).steps.block!.approval?.escalationLevel, { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => peers.slack.messages.some((m) => /Escalated: approval needed/.test(m.text) && m.text.includes('security-leads'))).toBe(true);
+      const decided = await handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'lead', groups: ['security-leads'] })] });
+      expect(decided.outcome).toBe('approved');
+      expect((await handle.result()).steps.block!.status).toBe('succeeded');
+    });
+  });
+
+  it('escalation exhausted: rejects at the last deadline', async () => {
+    const taskQueue = uniqueTaskQueue('escalate-out');
+    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+      const final = await (await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 1s, escalation: [security-leads], onTimeout: escalate }'), alert())).result();
+      expect(final.steps.block!.approval).toMatchObject({ escalationLevel: 1, outcome: 'timeout-rejected' });
+    });
+  });
+});

@@ -1,0 +1,34 @@
+import { createSmtpMailer } from '../activities/email/smtp-mailer.js';
+import { createLocalEvidenceStore } from '../activities/evidence/local-evidence-store.js';
+import { createAllowlistedHttp } from '../activities/http/allowlisted-http.js';
+import { createFileLedger } from '../activities/idempotency/file-ledger.js';
+import { createSlackChat } from '../activities/slack/slack-chat.js';
+import type { ActionDeps } from '../catalog/types.js';
+import type { ProviderConfig } from '../config/config.js';
+
+/** The adapters for every configured provider; the rest stay absent (not configured). */
+export function buildDeps(p: ProviderConfig): ActionDeps {
+  return {
+    evidence: createLocalEvidenceStore(p.evidenceDir),
+    ...(p.slack ? { chat: createSlackChat({ token: p.slack.botToken, ...(p.slack.apiUrl ? { apiUrl: p.slack.apiUrl } : {}) }) } : {}),
+    ...(p.smtp
+      ? {
+          mailer: createSmtpMailer({
+            host: p.smtp.host,
+            port: p.smtp.port,
+            secure: p.smtp.secure,
+            ...(p.smtp.user ? { auth: { user: p.smtp.user, pass: p.smtp.pass ?? '' } } : {}),
+            from: p.smtp.from,
+            ledger: createFileLedger(p.ledgerDir),
+          }),
+        }
+      : {}),
+    ...(p.httpAllowlist ? { http: createAllowlistedHttp({ allowHosts: p.httpAllowlist }) } : {}),
+  };
+}
+
+/** Which providers are configured, for the startup log (never the secrets). */
+export function describeProviders(p: ProviderConfig): string {
+  const on = [p.slack && 'slack', p.smtp && `email (${p.smtp.host})`, p.httpAllowlist && `http (${p.httpAllowlist.join(', ')})`].filter(Boolean);
+  return `evidence in ${p.evidenceDir}; ${on.length ? on.join(', ') : 'no notification or change providers configured (those steps plan only or fail)'}`;
+}
