@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { findAction, ACTION_NAMES } from '../catalog/index.js';
-import { ExpressionError, referencedPaths, type Expr } from '../engine/expression.js';
+import { referencedPaths, type Expr } from '../engine/expression.js';
 import { parseValue } from '../engine/parsed-value.js';
 import { PHASES, type PhaseNode, type ResolvedPlaybook, type ResolvedStep, type ResolvedUndo } from '../engine/playbook-types.js';
 import { parseCondition, parseTemplate, referencedPathsInTemplate, templatesIn } from '../engine/template.js';
@@ -40,22 +40,21 @@ function suggest(name: string): string {
   return near.length > 0 ? `; did you mean one of: ${near.join(', ')}?` : `; known actions: ${ACTION_NAMES.join(', ')}`;
 }
 
-/** Every template and condition of a step, parsed, with the paths they read. */
+/** Parses every template in `value`; each one's reads are checked at the field that holds it. */
 function checkTemplates(
   where: (string | number)[],
   value: unknown,
   problems: Problem[],
-): string[][] {
-  const reads: string[][] = [];
+  checkReadsAt: (reads: string[][], at: (string | number)[]) => void,
+): void {
   for (const { path, template } of templatesIn(value)) {
+    const at = [...where, ...splitPath(path)];
     try {
-      reads.push(...referencedPathsInTemplate(parseTemplate(template)));
+      checkReadsAt(referencedPathsInTemplate(parseTemplate(template)), at);
     } catch (err) {
-      const at = err instanceof ExpressionError ? ` (at character ${err.offset})` : '';
-      problems.push({ path: [...where, ...splitPath(path)], message: `template does not parse: ${(err as Error).message}${at}` });
+      problems.push({ path: at, message: `template does not parse: ${(err as Error).message}` });
     }
   }
-  return reads;
 }
 
 function splitPath(path: string): (string | number)[] {
@@ -89,7 +88,10 @@ function checkParams(schema: z.ZodType, value: Record<string, unknown>, where: (
       cursor = (cursor as Record<PropertyKey, unknown> | undefined)?.[seg];
       if (typeof cursor === 'string' && cursor.includes('{{')) templated = true;
     }
-    if (!templated) problems.push({ path: [...where, ...(issue.path as (string | number)[])], message: issue.message });
+    if (templated) continue;
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) problems.push({ path: [...where, ...(issue.path as (string | number)[]), key], message: `unknown parameter "${key}"` });
+    } else problems.push({ path: [...where, ...(issue.path as (string | number)[])], message: issue.message });
   }
 }
 
@@ -106,7 +108,7 @@ function resolveUndo(step: StepFile, place: StepPlace, order: Map<string, number
   if (undoDef.kind === 'workflow') problems.push({ path: [...where, 'action'], message: `"${undo.action}" cannot be an undo` });
   checkParams(undoDef.params, undo.with, [...where, 'with'], problems);
   const before = problems.length;
-  checkReads(checkTemplates([...where, 'with'], undo.with, problems), [...where, 'with'], { ...place, order: place.order + 1 }, order, problems, true);
+  checkTemplates([...where, 'with'], undo.with, problems, (reads, at) => checkReads(reads, at, { ...place, order: place.order + 1 }, order, problems, true));
   if (problems.length > before) return undefined;
   return { action: undo.action, kind: undoDef.kind, with: parseValue(undo.with) };
 }
@@ -115,12 +117,9 @@ function resolveStep(place: StepPlace, order: Map<string, number>, problems: Pro
   const { step, path } = place;
   const before = problems.length;
   const def = findAction(step.action);
-  if (!def) {
-    problems.push({ path: [...path, 'action'], message: `unknown action "${step.action}"${suggest(step.action)}` });
-    return undefined;
-  }
-  checkParams(def.params, step.with, [...path, 'with'], problems);
-  checkReads(checkTemplates([...path, 'with'], step.with, problems), [...path, 'with'], place, order, problems, false);
+  if (!def) problems.push({ path: [...path, 'action'], message: `unknown action "${step.action}"${suggest(step.action)}` });
+  else checkParams(def.params, step.with, [...path, 'with'], problems);
+  checkTemplates([...path, 'with'], step.with, problems, (reads, at) => checkReads(reads, at, place, order, problems, false));
   let when: Expr | undefined;
   if (step.when) {
     try {
@@ -130,6 +129,7 @@ function resolveStep(place: StepPlace, order: Map<string, number>, problems: Pro
       problems.push({ path: [...path, 'when'], message: `condition does not parse: ${(err as Error).message}` });
     }
   }
+  if (!def) return undefined;
   if (step.approval && def.kind === 'workflow') problems.push({ path: [...path, 'approval'], message: `"${step.action}" runs inside the incident and takes no approval` });
   const undo = resolveUndo(step, place, order, problems);
   if (problems.length > before) return undefined;
@@ -149,15 +149,35 @@ function resolveStep(place: StepPlace, order: Map<string, number>, problems: Pro
   };
 }
 
+function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), doc);
+}
+
+/**
+ * Turns a schema issue into problems a person can act on: a phase node that is neither a step
+ * nor a parallel group reports the errors of the shape it was meant to be (a `parallel` key
+ * means a group), and an unknown key is located at the key itself.
+ */
+function schemaProblems(issue: z.core.$ZodIssue, doc: unknown, prefix: PropertyKey[] = []): Problem[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors.length === 2) {
+    const node = valueAt(doc, path);
+    const meant = node !== null && typeof node === 'object' && 'parallel' in node ? 1 : 0;
+    return issue.errors[meant]!.flatMap((i) => schemaProblems(i, doc, path));
+  }
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ path: [...path, key] as (string | number)[], message: `unknown field "${key}"` }));
+  }
+  return [{ path: path as (string | number)[], message: issue.message }];
+}
+
 /**
  * Validates a parsed playbook document and resolves it for the incident workflow. Returns every
  * problem found, not just the first.
  */
 export function validatePlaybook(doc: unknown): { playbook?: ResolvedPlaybook; problems: Problem[] } {
   const parsed = playbookSchema.safeParse(doc);
-  if (!parsed.success) {
-    return { problems: parsed.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message })) };
-  }
+  if (!parsed.success) return { problems: parsed.error.issues.flatMap((i) => schemaProblems(i, doc)) };
   const file = parsed.data;
   const problems: Problem[] = [];
   const all = places(file);
