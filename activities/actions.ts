@@ -20,8 +20,8 @@ export function createActionActivities(deps: ActionDeps) {
     /**
      * Runs one catalog action. Parameters are validated again here (the worker may be newer
      * than the playbook). Idempotent: every action checks the world before changing it, under
-     * `idempotencyKey`. In dry run nothing changes; an action whose provider is not configured
-     * still reports its plan, from its parameters alone.
+     * `idempotencyKey`. In dry run nothing changes. An action whose provider is not configured
+     * runs as a dry run too (status planned, output.applied false), from its parameters alone.
      */
     async runAction(input: RunActionInput): Promise<ActionOutcome> {
       const def = findAction(input.action);
@@ -35,11 +35,11 @@ export function createActionActivities(deps: ActionDeps) {
       try {
         return await def.run(parsed.data, ctx, input.dryRun);
       } catch (err) {
+        // A provider that is not configured runs in dry run: the step reports its plan and says
+        // plainly that nothing was applied, rather than failing every playbook on a fresh install.
         if (err instanceof ProviderNotConfigured) {
-          if (input.dryRun) {
-            return { status: 'planned', plan: [...def.describe(parsed.data), `current state not read: ${err.message}`], output: {} };
-          }
-          throw ApplicationFailure.nonRetryable(err.message, 'ProviderNotConfigured');
+          const note = input.dryRun ? `current state not read: ${err.message}` : `NOT APPLIED: ${err.message}`;
+          return { status: 'planned', plan: [...def.describe(parsed.data), note], output: { applied: false, reason: 'provider-not-configured' } };
         }
         if (err instanceof HttpStatusError) throw ApplicationFailure.nonRetryable(err.message, 'HttpStatus');
         throw err;

@@ -11,6 +11,18 @@ export interface WardenConfig {
   readonly codecEndpoint: { readonly corsOrigins: readonly string[]; readonly token?: string };
   /** Provider settings; an absent one means that provider is not configured. */
   readonly providers: ProviderConfig;
+  readonly intake: IntakeConfig;
+}
+
+export interface IntakeConfig {
+  /** WARDEN_WEBHOOK_SECRET, else the file generated in the state dir. */
+  readonly webhookSecret?: string;
+  readonly webhookSecretFile: string;
+  readonly githubWebhookSecret?: string;
+  readonly playbooksDir: string;
+  readonly ratePerMinute: number;
+  /** Every incident is a dry run unless the alert says otherwise. */
+  readonly dryRunDefault: boolean;
 }
 
 export interface ProviderConfig {
@@ -70,6 +82,11 @@ const schema = z.object({
   WARDEN_MAIL_FROM: z.string().optional(),
   WARDEN_EVIDENCE_DIR: nonEmpty.optional(),
   WARDEN_HTTP_ALLOWLIST: nonEmpty.optional(),
+  WARDEN_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  GITHUB_WEBHOOK_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+  WARDEN_PLAYBOOKS_DIR: nonEmpty.default('playbooks'),
+  WARDEN_ALERT_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
+  WARDEN_DRY_RUN: z.enum(['true', 'false', '1', '0']).default('false'),
   TEMPORAL_ADDRESS: nonEmpty.optional(),
   TEMPORAL_PROFILE: nonEmpty.optional(),
 });
@@ -123,6 +140,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       evidenceDir: e.WARDEN_EVIDENCE_DIR ? resolve(cwd, e.WARDEN_EVIDENCE_DIR) : join(stateDir, 'evidence'),
       ...(e.WARDEN_HTTP_ALLOWLIST ? { httpAllowlist: e.WARDEN_HTTP_ALLOWLIST.split(',').map((h) => h.trim()).filter(Boolean) } : {}),
       ledgerDir: join(stateDir, 'ledger'),
+    },
+    intake: {
+      ...(e.WARDEN_WEBHOOK_SECRET ? { webhookSecret: e.WARDEN_WEBHOOK_SECRET } : {}),
+      webhookSecretFile: join(stateDir, 'webhook-secret'),
+      ...(e.GITHUB_WEBHOOK_SECRET ? { githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET } : {}),
+      playbooksDir: resolve(cwd, e.WARDEN_PLAYBOOKS_DIR),
+      ratePerMinute: e.WARDEN_ALERT_RATE_PER_MINUTE,
+      dryRunDefault: e.WARDEN_DRY_RUN === 'true' || e.WARDEN_DRY_RUN === '1',
     },
   };
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { PayloadCodec } from '@temporalio/common';
 import type { HealthProbe } from './health.js';
-import { createRouter } from './router.js';
+import { createRouter, type Route } from './router.js';
 import { codecRoutes } from './routes/codec.js';
 import { healthRoutes } from './routes/health.js';
 
@@ -10,15 +10,18 @@ export interface HttpAppDeps {
   readonly codec: PayloadCodec;
   readonly codecCorsOrigins: readonly string[];
   readonly codecToken?: string;
+  /** The API: alert intake and incidents (absent in tests that only need health and codec). */
+  readonly api?: readonly Route[];
   readonly log: (msg: string) => void;
 }
 
-/** The Warden HTTP server: health, the remote codec endpoint, and (later) the API and Slack app. */
+/** The Warden HTTP server: health, the remote codec endpoint, the alert intake and incident API. */
 export function createHttpApp(d: HttpAppDeps): Server {
   const router = createRouter(
     [
       ...healthRoutes(d.health),
       ...codecRoutes({ codec: d.codec, corsOrigins: d.codecCorsOrigins, ...(d.codecToken ? { token: d.codecToken } : {}) }),
+      ...(d.api ?? []),
     ],
     d.log,
   );

@@ -1,28 +1,54 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, sendJson } from './http-json.js';
 
+export type Params = Readonly<Record<string, string>>;
+
 export interface Route {
   readonly method: 'GET' | 'POST' | 'OPTIONS' | 'DELETE' | 'PUT';
+  /** Exact path, or with `:name` segments, e.g. /v1/incidents/:id */
   readonly path: string;
-  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  handle(req: IncomingMessage, res: ServerResponse, params: Params): Promise<void>;
+}
+
+function match(pattern: string, path: string): Params | undefined {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!;
+    const g = got[i]!;
+    if (w.startsWith(':')) {
+      if (!g) return undefined;
+      try {
+        params[w.slice(1)] = decodeURIComponent(g);
+      } catch {
+        return undefined;
+      }
+    } else if (w !== g) return undefined;
+  }
+  return params;
 }
 
 /**
- * Dispatches by exact method and path. Unknown paths answer 404, known paths with another
- * method 405; an HttpError becomes its status, anything else a 500 whose detail stays in the
- * server log (never in the response, which could echo a secret).
+ * Dispatches by method and path. Unknown paths answer 404, known paths with another method
+ * 405; an HttpError becomes its status, anything else a 500 whose detail stays in the server
+ * log (never in the response, which could echo a secret).
  */
 export function createRouter(routes: readonly Route[], log: (msg: string) => void) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const forPath = routes.filter((r) => r.path === path);
-    const route = forPath.find((r) => r.method === req.method);
+    const forPath = routes.flatMap((r) => {
+      const params = match(r.path, path);
+      return params ? [{ route: r, params }] : [];
+    });
+    const found = forPath.find((r) => r.route.method === req.method);
     try {
-      if (!route) {
+      if (!found) {
         if (forPath.length === 0) throw new HttpError(404, `no route ${path}`);
-        throw new HttpError(405, `${req.method} is not allowed on ${path}`, undefined, { allow: forPath.map((r) => r.method).join(', ') });
+        throw new HttpError(405, `${req.method} is not allowed on ${path}`, undefined, { allow: [...new Set(forPath.map((r) => r.route.method))].join(', ') });
       }
-      await route.handle(req, res);
+      await found.route.handle(req, res, found.params);
     } catch (err) {
       if (res.headersSent) {
         res.destroy();

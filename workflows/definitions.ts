@@ -59,6 +59,8 @@ export interface Alert {
   readonly details?: Readonly<Record<string, unknown>>;
   /** Set by Warden when the alert is received. */
   readonly received_at?: string;
+  /** Set by Warden per received alert; the signal that accompanies a start carries the same id. */
+  readonly alert_id?: string;
 }
 
 export interface IncidentLimits {

@@ -85,7 +85,11 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
   };
 
   setHandler(incidentStateQuery, () => state);
-  setHandler(alertSignal, (alert) => recordAlert(state, alert, nowIso(), maxRecent));
+  setHandler(alertSignal, (alert) => {
+    // signalWithStart delivers the opening alert twice: as the input and as this signal.
+    if (alert.alert_id !== undefined && alert.alert_id === input.alert.alert_id) return;
+    recordAlert(state, alert, nowIso(), maxRecent);
+  });
   setHandler(
     approvalUpdate,
     (decision) => {

@@ -23,6 +23,11 @@ export function validatePlaybooksCommand(paths: string[]): number {
   return 0;
 }
 
+const labelsOf = (labels: Readonly<Record<string, string>>): string => {
+  const pairs = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+  return pairs.length ? `[${pairs.join(',')}]` : '';
+};
+
 /** `warden playbooks list [paths…]`: id, version, triggers and step counts per phase. */
 export function listPlaybooksCommand(paths: string[]): number {
   const { playbooks, problems } = loadPlaybooks(paths.length ? paths : [DEFAULT_PLAYBOOK_DIR]);
@@ -30,7 +35,7 @@ export function listPlaybooksCommand(paths: string[]): number {
     p.id,
     `v${p.version}`,
     p.severity,
-    p.triggers.length ? p.triggers.map((t) => `${t.types.join('|')}≥${t.minSeverity}`).join(', ') : '(fallback)',
+    p.triggers.length ? p.triggers.map((t) => `${t.types.join('|')}${labelsOf(t.labels)}≥${t.minSeverity}`).join(', ') : '(fallback)',
     PHASES.map((ph) => `${ph[0]}${p.phases[ph].flatMap(stepsOf).length}`).join(' '),
   ]);
   const header = ['ID', 'VERSION', 'SEVERITY', 'TRIGGERS', 'STEPS (d c e r l)'];

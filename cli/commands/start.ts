@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Worker } from '@temporalio/worker';
+import { setupApi } from '../../server/api.js';
 import { createHttpApp, listen } from '../../server/app.js';
 import { createHealthProbe } from '../../server/health.js';
 import { findTemporalCli } from '../../temporal/cli-binary.js';
@@ -112,7 +113,10 @@ async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promi
     taskQueue: TASK_QUEUE,
     ...(worker ? { localWorkerState: () => worker.getState() } : {}),
   });
+  const api = setupApi(ctx.config, client, TASK_QUEUE);
+  for (const notice of api.notices) log(notice);
   const server = createHttpApp({
+    api: api.routes,
     health,
     codec: ctx.codec,
     codecCorsOrigins: ctx.config.codecEndpoint.corsOrigins,
@@ -121,7 +125,7 @@ async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promi
   });
   server.once('close', () => void client.connection.close());
   const port = await listen(server, ctx.config.http.host, ctx.config.http.port);
-  log(`HTTP server on http://${ctx.config.http.host}:${port} (GET /healthz, POST /codec/decode)`);
+  log(`HTTP server on http://${ctx.config.http.host}:${port} (POST /v1/alerts, /v1/incidents, GET /healthz, /openapi.json, POST /codec/decode)`);
   return server;
 }
 

@@ -86,6 +86,6 @@ describe('warden playbooks (built CLI)', () => {
       expect(row!.endsWith(counts), `${p.id}: ${row}`).toBe(true);
     }
     expect(byId.get('triage')).toContain('(fallback)');
-    expect(byId.get('leaked-credential')).toContain('credential.leaked|github.secret_scanning≥medium, aws.guardduty.credential_exfiltration≥high');
+    expect(byId.get('leaked-credential')).toContain('credential.leaked|github.secret_scanning≥medium, aws.guardduty.*[warden_category=credential_exfiltration]≥medium');
   });
 });

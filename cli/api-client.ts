@@ -1,0 +1,230 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig, type WardenConfig } from '../config/config.js';
+import type { IngestResult } from '../server/intake/ingest.js';
+import type { ApprovalRecord, IncidentState, IncidentStatus } from '../workflows/definitions.js';
+
+/** One validation problem, as the server reports it. */
+export interface IssueDetail {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A non-2xx answer: the status, the server's `error` and `details`, and what to do about it. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly details: readonly IssueDetail[] = [],
+    readonly hint?: string,
+  ) {
+    super(`${status} ${error}`);
+  }
+
+  /** `<status> <error>`, then one `path: message` line per detail, then the hint. */
+  describe(): string {
+    const lines = [`${this.status} ${this.error}`];
+    for (const d of this.details) lines.push(`  ${d.path ? `${d.path}: ` : ''}${d.message}`);
+    if (this.hint) lines.push(this.hint);
+    return lines.join('\n');
+  }
+}
+
+/** A problem on the CLI's side (server unreachable, no secret, unreadable file): a message, exit 1, no stack. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+/** A row of `GET /v1/incidents`. */
+export interface IncidentSummary {
+  readonly incidentId: string;
+  readonly workflowId: string;
+  readonly status?: IncidentStatus;
+  readonly severity?: string;
+  readonly playbook?: string;
+  readonly phase?: string;
+  readonly startTime: string;
+  readonly closeTime?: string;
+}
+
+export interface IncidentFilters {
+  readonly status?: string;
+  readonly severity?: string;
+  readonly playbook?: string;
+}
+
+export type AlertAccepted = IngestResult & { readonly redactions?: number };
+export interface DecisionResult {
+  readonly stepId: string;
+  readonly approval: ApprovalRecord;
+}
+export interface CancelResult {
+  readonly status: IncidentStatus;
+  readonly rollback: boolean;
+}
+export interface NoteResult {
+  readonly notes: number;
+}
+
+export interface ApiClientOptions {
+  readonly baseUrl: string;
+  readonly token?: string;
+  /** Where the token came from, for messages (never the token itself). */
+  readonly tokenSource?: string;
+  /** The file the embedded default writes the admin token to, for the 401 hint. */
+  readonly tokenFile?: string;
+  readonly timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** `http://host:port` from the config; a wildcard listen address is reached on loopback. */
+export function defaultBaseUrl(config: WardenConfig): string {
+  const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host === '::' ? '::1' : config.http.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}`;
+}
+
+/**
+ * Client options from the environment: WARDEN_URL, else the configured HTTP host and port;
+ * WARDEN_TOKEN, else `<stateDir>/admin-token` (written by the embedded default), else none.
+ */
+export function clientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, config: WardenConfig = loadConfig(env)): ApiClientOptions {
+  const baseUrl = (env.WARDEN_URL?.trim() || defaultBaseUrl(config)).replace(/\/+$/, '');
+  const tokenFile = join(config.stateDir, 'admin-token');
+  if (env.WARDEN_TOKEN?.trim()) return { baseUrl, token: env.WARDEN_TOKEN.trim(), tokenSource: 'WARDEN_TOKEN', tokenFile };
+  if (existsSync(tokenFile)) {
+    const token = readFileSync(tokenFile, 'utf8').trim();
+    if (token) return { baseUrl, token, tokenSource: tokenFile, tokenFile };
+  }
+  return { baseUrl, tokenFile };
+}
+
+interface Request {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string | undefined>>;
+  /** JSON-serialized unless it is already bytes (a signed alert goes out exactly as signed). */
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Send the bearer token (the incident API); alert intake authenticates by signature instead. */
+  readonly bearer: boolean;
+}
+
+/** A typed client of the Warden HTTP API. Every request says `x-warden-client: cli`. */
+export class ApiClient {
+  constructor(readonly options: ApiClientOptions) {}
+
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): ApiClient {
+    return new ApiClient(clientOptionsFromEnv(env));
+  }
+
+  get baseUrl(): string {
+    return this.options.baseUrl;
+  }
+
+  /** POST /v1/alerts with the body exactly as signed. */
+  sendAlert(body: Buffer, signature: { signature: string; timestamp: number }, opts: { dryRun?: boolean } = {}): Promise<AlertAccepted> {
+    return this.request<AlertAccepted>({
+      method: 'POST',
+      path: '/v1/alerts',
+      query: opts.dryRun ? { dry_run: 'true' } : {},
+      body,
+      headers: { 'x-warden-signature': signature.signature, 'x-warden-timestamp': String(signature.timestamp) },
+      bearer: false,
+    });
+  }
+
+  listIncidents(filters: IncidentFilters = {}): Promise<{ incidents: IncidentSummary[] }> {
+    return this.request({ method: 'GET', path: '/v1/incidents', query: { status: filters.status, severity: filters.severity, playbook: filters.playbook }, bearer: true });
+  }
+
+  getIncident(id: string): Promise<IncidentState> {
+    return this.request({ method: 'GET', path: `/v1/incidents/${encodeURIComponent(id)}`, bearer: true });
+  }
+
+  decide(id: string, stepId: string, decision: 'approve' | 'reject', reason?: string): Promise<DecisionResult> {
+    return this.request({
+      method: 'POST',
+      path: `/v1/incidents/${encodeURIComponent(id)}/approvals/${encodeURIComponent(stepId)}`,
+      body: { decision, ...(reason ? { reason } : {}) },
+      bearer: true,
+    });
+  }
+
+  cancel(id: string, reason: string, rollback: boolean): Promise<CancelResult> {
+    return this.request({ method: 'POST', path: `/v1/incidents/${encodeURIComponent(id)}/cancel`, body: { reason, rollback }, bearer: true });
+  }
+
+  addNote(id: string, text: string): Promise<NoteResult> {
+    return this.request({ method: 'POST', path: `/v1/incidents/${encodeURIComponent(id)}/notes`, body: { text }, bearer: true });
+  }
+
+  private async request<T>(r: Request): Promise<T> {
+    const url = new URL(`${this.options.baseUrl}${r.path}`);
+    for (const [k, v] of Object.entries(r.query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, v);
+    const headers: Record<string, string> = { accept: 'application/json', 'x-warden-client': 'cli', ...r.headers };
+    if (r.bearer && this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    let body: Buffer | string | undefined;
+    if (r.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = Buffer.isBuffer(r.body) ? r.body : JSON.stringify(r.body);
+    }
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    let res: Response;
+    try {
+      res = await fetch(url, { method: r.method, headers, ...(body !== undefined ? { body } : {}), signal: AbortSignal.timeout(timeoutMs) });
+    } catch (err) {
+      throw this.transportError(err, timeoutMs);
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) throw this.httpError(res, json, text, r.bearer);
+    if (json === undefined) throw new CliError(`${r.method} ${r.path} answered ${res.status} without a JSON body`);
+    return json as T;
+  }
+
+  private transportError(err: unknown, timeoutMs: number): CliError {
+    const e = err as { name?: string; cause?: { code?: string; message?: string } };
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') {
+      return new CliError(`no answer from the Warden server at ${this.options.baseUrl} within ${timeoutMs / 1000} s`);
+    }
+    const why = e.cause?.code ?? e.cause?.message ?? (err as Error).message;
+    return new CliError(
+      `the Warden server is not reachable at ${this.options.baseUrl} (${why}); run npx warden start, or set WARDEN_URL to where it runs`,
+    );
+  }
+
+  private httpError(res: Response, json: unknown, text: string, bearer: boolean): ApiError {
+    const obj = json && typeof json === 'object' ? (json as { error?: unknown; details?: unknown }) : {};
+    const error = typeof obj.error === 'string' ? obj.error : text.trim().slice(0, 200) || res.statusText || 'error';
+    const details = Array.isArray(obj.details)
+      ? obj.details.flatMap((d: unknown) => {
+          const x = d as { path?: unknown; message?: unknown };
+          return typeof x?.message === 'string' ? [{ path: typeof x.path === 'string' ? x.path : '', message: x.message }] : [];
+        })
+      : [];
+    return new ApiError(res.status, error, details, this.hintFor(res, bearer));
+  }
+
+  private hintFor(res: Response, bearer: boolean): string | undefined {
+    const { token, tokenSource, tokenFile } = this.options;
+    if (res.status === 401 && bearer) {
+      const where = tokenFile ? ` (the embedded default writes one to ${tokenFile})` : '';
+      return token
+        ? `the token from ${tokenSource ?? 'the environment'} was not accepted; set WARDEN_TOKEN to a valid API token${where}`
+        : `no API token: set WARDEN_TOKEN to an API token${where}`;
+    }
+    if (res.status === 401 && !bearer) return 'the alert was not accepted: sign with the server\'s webhook secret (WARDEN_WEBHOOK_SECRET, or the file the server generated)';
+    if (res.status === 503 || res.status === 429) {
+      const after = res.headers.get('retry-after');
+      return after ? `retry in ${after} s` : undefined;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,62 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { loadConfig, type WardenConfig } from '../../config/config.js';
+import { signBody } from '../../server/auth/webhook-signature.js';
+import { ApiClient, CliError, clientOptionsFromEnv } from '../api-client.js';
+
+export interface AlertSendOptions {
+  readonly dryRun: boolean;
+  readonly json: boolean;
+}
+
+/** WARDEN_WEBHOOK_SECRET, else the secret the server generated into the state dir. */
+export function webhookSecretOf(config: WardenConfig): string {
+  if (config.intake.webhookSecret) return config.intake.webhookSecret;
+  const file = config.intake.webhookSecretFile;
+  const secret = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  if (!secret) throw new CliError(`no webhook secret: set WARDEN_WEBHOOK_SECRET, or start the server once (it generates ${file})`);
+  return secret;
+}
+
+async function readInput(source: string): Promise<Buffer> {
+  if (source === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin as AsyncIterable<Buffer>) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  }
+  try {
+    return readFileSync(source);
+  } catch (err) {
+    throw new CliError(`cannot read ${source}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/**
+ * `warden alert send FILE|-`: signs the alert with the webhook secret (HMAC over
+ * `<timestamp>.<body>`) and posts exactly the bytes it signed to /v1/alerts.
+ */
+export async function alertSendCommand(source: string, opts: AlertSendOptions): Promise<number> {
+  const config = loadConfig();
+  const body = await readInput(source);
+  const name = source === '-' ? 'stdin' : source;
+  try {
+    JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw new CliError(`${name} is not valid JSON: ${(err as Error).message}`);
+  }
+  const secret = webhookSecretOf(config);
+  const timestamp = Math.floor(Date.now() / 1000);
+  const client = new ApiClient(clientOptionsFromEnv(process.env, config));
+  const result = await client.sendAlert(body, { signature: signBody(secret, body, timestamp), timestamp }, { dryRun: opts.dryRun });
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return 0;
+  }
+  const notes = [
+    ...(result.deduplicated ? ['joined an open incident'] : []),
+    ...(result.linkedIncidentId ? [`follows closed incident ${result.linkedIncidentId}`] : []),
+    ...(opts.dryRun && !result.deduplicated ? ['dry run'] : []),
+    ...(result.redactions ? [`${result.redactions} secret(s) redacted`] : []),
+  ];
+  process.stdout.write(`incident ${result.incidentId} (${result.playbook})${notes.length ? `: ${notes.join('; ')}` : ''}\n`);
+  return 0;
+}

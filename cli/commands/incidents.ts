@@ -1,0 +1,177 @@
+import { PHASES } from '../../engine/playbook-types.js';
+import type { ApprovalRecord, IncidentState, StepState, StepStatus } from '../../workflows/definitions.js';
+import { ApiClient, type IncidentFilters } from '../api-client.js';
+
+/** Plain-text table, columns padded to their widest cell. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  return [header, ...rows].map((r) => `${r.map((c, i) => (c ?? '').padEnd(widths[i]!)).join('  ').trimEnd()}\n`).join('');
+}
+
+/** `2025-01-31T12:03:04.567Z` → `2025-01-31 12:03:04Z`. */
+export function shortTime(iso: string | undefined): string {
+  if (!iso) return '-';
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/.exec(iso);
+  return m ? `${m[1]} ${m[2]}Z` : iso;
+}
+
+/** A duration as `3m 12s`, `2h 5m`, `1d 3h`, `45s` or `850ms`; negative durations keep their sign. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '-';
+  if (ms < 0) return `-${formatDuration(-ms)}`;
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const units: [string, number][] = [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+    ['s', 1],
+  ];
+  let rest = Math.floor(ms / 1000);
+  const parts: string[] = [];
+  for (const [unit, size] of units) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0 || (parts.length > 0 && parts.length < 2)) parts.push(`${n}${unit}`);
+    if (parts.length === 2) break;
+  }
+  return parts.join(' ');
+}
+
+const between = (from: string | undefined, to: string | undefined): number | undefined =>
+  from && to && Number.isFinite(Date.parse(from)) && Number.isFinite(Date.parse(to)) ? Date.parse(to) - Date.parse(from) : undefined;
+
+/** Compact JSON cut to `max` characters. */
+export function summarize(value: unknown, max = 200): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+const MARKS: Record<StepStatus, string> = {
+  pending: '·',
+  skipped: '-',
+  'awaiting-approval': '?',
+  running: '>',
+  succeeded: '✓',
+  planned: '~',
+  rejected: '✗',
+  failed: '!',
+  cancelled: 'x',
+};
+
+function approvalLines(a: ApprovalRecord, nowMs: number): string[] {
+  const left = Date.parse(a.deadline) - nowMs;
+  const lines = [
+    `approval: groups ${a.groups.join(', ')}; quorum ${a.quorum}${a.fourEyes ? '; four-eyes' : ''}; requested by ${a.requester} at ${shortTime(a.requestedAt)}`,
+    `  deadline ${shortTime(a.deadline)}${!a.outcome && left > 0 ? ` (in ${formatDuration(left)})` : ''}${a.escalationLevel > 0 ? `; escalated ${a.escalationLevel}x` : ''}`,
+  ];
+  for (const v of a.votes) lines.push(`  ${v.approver} ${v.decision} via ${v.via} at ${shortTime(v.at)}${v.reason ? `: ${v.reason}` : ''}`);
+  if (a.outcome) lines.push(`  outcome: ${a.outcome}${a.decidedAt ? ` at ${shortTime(a.decidedAt)}` : ''}`);
+  else {
+    const approvals = a.votes.filter((v) => v.decision === 'approve').length;
+    lines.push(`  outcome: pending, ${approvals} of ${a.quorum} approval(s)`);
+  }
+  return lines;
+}
+
+function stepLines(s: StepState, nowMs: number): string[] {
+  const head = `  ${MARKS[s.status] ?? ' '} ${s.id}  ${s.title} [${s.action}]  ${s.status}${s.outcome && s.outcome !== s.status ? ` (${s.outcome})` : ''}`;
+  const timing = s.startedAt ? `${shortTime(s.startedAt)}${s.finishedAt ? ` → ${shortTime(s.finishedAt)} (${formatDuration(between(s.startedAt, s.finishedAt) ?? NaN)})` : ''}` : '';
+  const body: string[] = [];
+  if (timing) body.push(`time: ${timing}`);
+  for (const p of s.plan ?? []) body.push(`plan: ${p}`);
+  if (s.output !== undefined) body.push(`output: ${summarize(s.output)}`);
+  if (s.error) body.push(`error: ${s.error.type ? `${s.error.type}: ` : ''}${s.error.message}`);
+  if (s.approval) body.push(...approvalLines(s.approval, nowMs));
+  if (s.undo) {
+    body.push(`undo: ${s.undo.action} ${s.undo.status} at ${shortTime(s.undo.at)}`);
+    if (s.undo.error) body.push(`  error: ${s.undo.error}`);
+  }
+  return [head, ...body.map((l) => `      ${l}`)];
+}
+
+/** The readable view of an incident's state: header, times, steps per phase, notes, timeline. */
+export function renderIncident(s: IncidentState, nowMs = Date.now()): string {
+  const t = s.times;
+  const out: string[] = [];
+  out.push(`incident ${s.incidentId}: ${s.title}`);
+  const header: [string, string][] = [
+    ['playbook', `${s.playbook.id} v${s.playbook.version} (sha256:${s.playbook.sha256.slice(0, 12)}) ${s.playbook.title}`],
+    ['status', `${s.status}${s.phase !== 'done' ? ` (phase ${s.phase})` : ''}`],
+    ['severity', s.severity],
+    ['dry run', s.dryRun ? 'yes: every step is a plan, nothing changes' : 'no'],
+    ['alerts', `${s.alerts.count} (last at ${shortTime(s.alerts.lastAt)})`],
+    ['opened by', s.openedBy],
+  ];
+  if (s.linkedIncidentId) header.push(['follows', s.linkedIncidentId]);
+  if (s.cancel) header.push(['cancelled', `by ${s.cancel.by} at ${shortTime(s.cancel.at)}${s.cancel.rollback ? ' with rollback' : ''}: ${s.cancel.reason}`]);
+  if (s.failure) header.push(['failure', `step ${s.failure.stepId}: ${s.failure.message}`]);
+  out.push(...kv(header, '  '));
+
+  const resolvedAt = t.recoveredAt ?? t.closedAt;
+  const mttd = between(t.detectedAt, t.createdAt);
+  const mttr = between(t.detectedAt, resolvedAt);
+  out.push('', 'times');
+  out.push(
+    ...kv(
+      [
+        ['detected', shortTime(t.detectedAt)],
+        ['created', shortTime(t.createdAt)],
+        ['first human action', shortTime(t.firstHumanActionAt)],
+        ['contained', shortTime(t.containedAt)],
+        ['eradicated', shortTime(t.eradicatedAt)],
+        ['recovered', shortTime(t.recoveredAt)],
+        ['closed', shortTime(t.closedAt)],
+        ['MTTD', mttd === undefined ? '-' : `${formatDuration(mttd)} (created − detected)`],
+        ['MTTR', mttr === undefined ? '- (not recovered yet)' : `${formatDuration(mttr)} (${t.recoveredAt ? 'recovered' : 'closed'} − detected)`],
+      ],
+      '  ',
+    ),
+  );
+
+  const steps = Object.values(s.steps);
+  for (const phase of PHASES) {
+    const inPhase = steps.filter((st) => st.phase === phase);
+    if (inPhase.length === 0) continue;
+    out.push('', `${phase}${s.phase === phase ? '  (current)' : ''}`);
+    for (const st of inPhase) out.push(...stepLines(st, nowMs));
+  }
+
+  out.push('', `notes (${s.notes.length})`);
+  for (const n of s.notes) out.push(`  ${shortTime(n.at)}  ${n.by}: ${n.text}`);
+  out.push('', 'timeline');
+  for (const e of s.timeline) out.push(`  ${shortTime(e.at)}  ${e.event}${e.by ? ` (${e.by})` : ''}`);
+  return `${out.join('\n')}\n`;
+}
+
+function kv(rows: readonly [string, string][], indent: string): string[] {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${indent}${k.padEnd(width)}  ${v}`);
+}
+
+/** `warden incidents list [--status S] [--severity S] [--playbook P] [--json]` */
+export async function listIncidentsCommand(filters: IncidentFilters, opts: { json: boolean }): Promise<number> {
+  const { incidents } = await ApiClient.fromEnv().listIncidents(filters);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(incidents, null, 2)}\n`);
+    return 0;
+  }
+  if (incidents.length === 0) {
+    process.stdout.write('no incidents\n');
+    return 0;
+  }
+  const rows = incidents.map((i) => [i.incidentId, i.status ?? '-', i.severity ?? '-', i.playbook ?? '-', i.phase ?? '-', shortTime(i.startTime)]);
+  process.stdout.write(table(['ID', 'STATUS', 'SEVERITY', 'PLAYBOOK', 'PHASE', 'STARTED'], rows));
+  return 0;
+}
+
+/** `warden incidents show ID [--json]` */
+export async function showIncidentCommand(id: string, opts: { json: boolean }): Promise<number> {
+  const state = await ApiClient.fromEnv().getIncident(id);
+  process.stdout.write(opts.json ? `${JSON.stringify(state, null, 2)}\n` : renderIncident(state));
+  return 0;
+}

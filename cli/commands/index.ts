@@ -1,0 +1,120 @@
+import { parseArgs } from 'node:util';
+import { alertSendCommand } from './alert-send.js';
+import { cancelCommand, decideCommand, noteCommand } from './decide.js';
+import { listIncidentsCommand, showIncidentCommand } from './incidents.js';
+import { rotateKeys } from './keys.js';
+import { listPlaybooksCommand, validatePlaybooksCommand, writeSchemaCommand } from './playbooks.js';
+import { smoke } from './smoke.js';
+import { runWarden } from './start.js';
+
+export const USAGE = `usage: warden <command>
+
+  start          run everything: worker, HTTP server and, unless TEMPORAL_ADDRESS is set,
+                 a local Temporal dev server persisting to .warden/temporal.db
+  worker         run only the worker (task queue "warden")
+  server         run only the HTTP server (health, codec endpoint, alert intake, incident API)
+  smoke          run a trivial workflow through the running system; print its result and Web UI link
+  keys rotate    add a new encryption key to the key file (it encrypts from the next start)
+  playbooks validate [paths…]   check playbooks (default: playbooks/); every error with file:line and field
+  playbooks list [paths…]       id, version, triggers and step counts
+  playbooks schema              rewrite playbooks/playbook.schema.json for editors
+
+  through the HTTP API (WARDEN_URL, default http://$WARDEN_HTTP_HOST:$WARDEN_HTTP_PORT;
+  token WARDEN_TOKEN, default $WARDEN_STATE_DIR/admin-token):
+  alert send FILE|- [--dry-run] [--json]    sign a JSON alert with the webhook secret and post it
+  incidents list [--status S] [--severity S] [--playbook P] [--json]
+  incidents show ID [--json]                state, steps, approvals, notes and timeline
+  approve ID STEP [--reject] [--reason TEXT] [--json]
+  cancel ID --reason TEXT [--rollback] [--json]
+  note ID TEXT [--json]
+
+Configuration comes from the environment; see README.md.`;
+
+export class UsageError extends Error {}
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+  status: { type: 'string' },
+  severity: { type: 'string' },
+  playbook: { type: 'string' },
+  reject: { type: 'boolean' },
+  reason: { type: 'string' },
+  rollback: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+} as const;
+
+type Flag = Exclude<keyof typeof OPTIONS, 'help'>;
+
+/** Parses argv and runs the command; resolves with the exit code. */
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { positionals, values } = parsed;
+  const [command, sub, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return command || values.help ? 0 : 2;
+  }
+  const json = values.json ?? false;
+  /** Refuses flags the command does not take, and a wrong number of arguments. */
+  const expect = (what: string, flags: readonly Flag[], args: readonly (string | undefined)[], count: number): void => {
+    const stray = (Object.keys(values) as Flag[]).filter((f) => !flags.includes(f));
+    if (stray.length > 0) throw new UsageError(`${what} does not take ${stray.map((f) => `--${f}`).join(', ')}`);
+    if (args.filter((a) => a !== undefined).length !== count) throw new UsageError(`usage: warden ${what}`);
+  };
+  switch (command) {
+    case 'start':
+    case 'worker':
+    case 'server':
+      expect(command, [], [sub, ...rest], 0);
+      return runWarden({ worker: command !== 'server', server: command !== 'worker' });
+    case 'smoke': {
+      expect('smoke [--timeout SECONDS]', ['timeout'], [sub, ...rest], 0);
+      const timeoutMs = values.timeout ? Number(values.timeout) * 1000 : 60_000;
+      if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError('--timeout takes a number of seconds');
+      return smoke({ timeoutMs });
+    }
+    case 'keys':
+      if (sub === 'rotate') return rotateKeys();
+      throw new UsageError(`unknown keys subcommand "${sub ?? ''}"; expected: warden keys rotate`);
+    case 'playbooks':
+      if (sub === 'validate') return validatePlaybooksCommand(rest);
+      if (sub === 'list') return listPlaybooksCommand(rest);
+      if (sub === 'schema') return writeSchemaCommand();
+      throw new UsageError(`unknown playbooks subcommand "${sub ?? ''}"; expected validate, list or schema`);
+    case 'alert':
+      if (sub !== 'send') throw new UsageError(`unknown alert subcommand "${sub ?? ''}"; expected: warden alert send FILE|-`);
+      expect('alert send FILE|- [--dry-run] [--json]', ['dry-run', 'json'], rest, 1);
+      return alertSendCommand(rest[0]!, { dryRun: values['dry-run'] ?? false, json });
+    case 'incidents':
+      if (sub === 'list') {
+        expect('incidents list [--status S] [--severity S] [--playbook P] [--json]', ['status', 'severity', 'playbook', 'json'], rest, 0);
+        return listIncidentsCommand({ status: values.status, severity: values.severity, playbook: values.playbook }, { json });
+      }
+      if (sub === 'show') {
+        expect('incidents show ID [--json]', ['json'], rest, 1);
+        return showIncidentCommand(rest[0]!, { json });
+      }
+      throw new UsageError(`unknown incidents subcommand "${sub ?? ''}"; expected list or show`);
+    case 'approve':
+      expect('approve ID STEP [--reject] [--reason TEXT] [--json]', ['reject', 'reason', 'json'], [sub, ...rest], 2);
+      return decideCommand(sub!, rest[0]!, { reject: values.reject ?? false, ...(values.reason ? { reason: values.reason } : {}), json });
+    case 'cancel':
+      expect('cancel ID --reason TEXT [--rollback] [--json]', ['reason', 'rollback', 'json'], [sub, ...rest], 1);
+      if (!values.reason?.trim()) throw new UsageError('cancel needs --reason TEXT (it is recorded in the incident)');
+      return cancelCommand(sub!, { reason: values.reason, rollback: values.rollback ?? false, json });
+    case 'note': {
+      const text = rest.join(' ');
+      expect('note ID TEXT [--json]', ['json'], [sub, text || undefined], 2);
+      return noteCommand(sub!, text, { json });
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}

@@ -1,0 +1,73 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './config.js';
+
+export const ROLES = ['viewer', 'responder', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const identitySchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/, 'letters, digits and . _ @ -'),
+  name: z.string().optional(),
+  email: z.email().optional(),
+  roles: z.array(z.enum(ROLES)).min(1),
+  groups: z.array(z.string().min(1)).default([]),
+  tokens: z
+    .array(z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'the hex sha256 of the token (never the token itself)'), label: z.string().optional() }))
+    .default([]),
+});
+
+const fileSchema = z.strictObject({
+  identities: z.array(identitySchema).default([]),
+});
+
+export type IdentityConfig = z.infer<typeof identitySchema>;
+export type FileConfig = z.infer<typeof fileSchema>;
+
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/** Parses warden.yaml (WARDEN_CONFIG, default ./warden.yaml); an absent default file is an empty config. */
+export function loadFileConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): { config: FileConfig; path?: string } {
+  const path = resolve(cwd, env.WARDEN_CONFIG ?? 'warden.yaml');
+  if (!existsSync(path)) {
+    if (env.WARDEN_CONFIG) throw new ConfigError([`WARDEN_CONFIG: ${path} does not exist`]);
+    return { config: fileSchema.parse({}) };
+  }
+  let doc: unknown;
+  try {
+    doc = parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError([`${path}: not valid YAML: ${(err as Error).message.split('\n')[0]}`]);
+  }
+  const parsed = fileSchema.safeParse(doc ?? {});
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${path}: ${i.path.join('.') || '(document)'}: ${i.message}`));
+  const ids = new Set<string>();
+  for (const identity of parsed.data.identities) {
+    if (ids.has(identity.id)) throw new ConfigError([`${path}: identity "${identity.id}" appears twice`]);
+    ids.add(identity.id);
+  }
+  return { config: parsed.data, path };
+}
+
+/**
+ * The embedded default's local admin: the token's hash is kept in the state dir for the server,
+ * the token itself in `admin-token` (mode 0600) for the local CLI, and printed once.
+ */
+export function ensureLocalAdmin(stateDir: string): { identity: IdentityConfig; token?: string } {
+  const hashFile = join(stateDir, 'admin-token.sha256');
+  const tokenFile = join(stateDir, 'admin-token');
+  let token: string | undefined;
+  if (!existsSync(hashFile)) {
+    mkdirSync(dirname(hashFile), { recursive: true, mode: 0o700 });
+    token = `wdn_${randomBytes(24).toString('base64url')}`;
+    writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+    writeFileSync(hashFile, `${hashToken(token)}\n`, { mode: 0o600 });
+  }
+  const sha256 = readFileSync(hashFile, 'utf8').trim();
+  return {
+    identity: { id: 'local-admin', name: 'Local administrator', roles: ['admin'], groups: ['security-oncall', 'security-leads', 'mlops'], tokens: [{ sha256, label: 'embedded default' }] },
+    ...(token ? { token } : {}),
+  };
+}

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { WardenConfig } from '../config/config.js';
+import { ConfigError } from '../config/config.js';
+import { ensureLocalAdmin, loadFileConfig } from '../config/file-config.js';
+import { loadPlaybooks } from '../playbook/load.js';
+import { createApiAuth } from './auth/api-auth.js';
+import { createRateLimiter } from './intake/rate-limit.js';
+import { FALLBACK_PLAYBOOK } from './intake/route-playbook.js';
+import type { Route } from './router.js';
+import { alertRoutes } from './routes/alerts.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { openapiRoutes } from './routes/openapi.js';
+
+export interface ApiSetup {
+  readonly routes: Route[];
+  /** Lines to show the operator once (generated secrets' locations, how to sign), never a secret in a log file. */
+  readonly notices: string[];
+}
+
+function webhookSecret(config: WardenConfig, notices: string[]): string {
+  if (config.intake.webhookSecret) return config.intake.webhookSecret;
+  const file = config.intake.webhookSecretFile;
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+    notices.push(
+      `generated a webhook secret into ${file}; alert senders sign with it:`,
+      `  X-Warden-Signature: sha256=$(printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$(cat ${file})" -hex | cut -d' ' -f2)`,
+      `  or: npx warden alert send alert.json`,
+    );
+  }
+  const secret = readFileSync(file, 'utf8').trim();
+  if (secret.length < 16) throw new ConfigError([`${file}: the webhook secret is shorter than 16 characters; delete the file to generate a new one, or set WARDEN_WEBHOOK_SECRET`]);
+  return secret;
+}
+
+/**
+ * The API routes with everything they need, read once at start: playbooks (every one must
+ * validate), identities and their hashed tokens, the webhook secret.
+ */
+export function setupApi(config: WardenConfig, client: Client, taskQueue: string): ApiSetup {
+  const notices: string[] = [];
+  const { playbooks, problems } = loadPlaybooks([config.intake.playbooksDir]);
+  if (problems.length > 0) throw new ConfigError(problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field}: ${p.message}`));
+  if (!playbooks.some((p) => p.playbook.id === FALLBACK_PLAYBOOK)) throw new ConfigError([`${config.intake.playbooksDir}: the fallback playbook "${FALLBACK_PLAYBOOK}" is missing`]);
+  const file = loadFileConfig();
+  const identities = [...file.config.identities];
+  if (config.temporal.mode === 'embedded') {
+    const local = ensureLocalAdmin(config.stateDir);
+    identities.push(local.identity);
+    if (local.token) notices.push(`generated an admin API token into ${config.stateDir}/admin-token (the CLI uses it); only its hash is kept for the server`);
+  } else if (identities.length === 0) {
+    notices.push(`no identities in ${file.path ?? 'warden.yaml'}: every incident endpoint will answer 401 (see warden.example.yaml)`);
+  }
+  const routes = [
+    ...alertRoutes({
+      ingest: { client, playbooks, taskQueue },
+      webhookSecret: webhookSecret(config, notices),
+      ...(config.intake.githubWebhookSecret ? { githubWebhookSecret: config.intake.githubWebhookSecret } : {}),
+      rateLimiter: createRateLimiter(config.intake.ratePerMinute, Math.max(10, config.intake.ratePerMinute)),
+      dryRunDefault: config.intake.dryRunDefault,
+    }),
+    ...incidentRoutes(client, createApiAuth(identities)),
+    ...openapiRoutes(),
+  ];
+  notices.push(`loaded ${playbooks.length} playbooks from ${config.intake.playbooksDir}`);
+  return { routes, notices };
+}

@@ -1,0 +1,41 @@
+import type { IncomingMessage } from 'node:http';
+import { hashToken, type IdentityConfig, type Role } from '../../config/file-config.js';
+import { HttpError } from '../http-json.js';
+
+/** Who is calling: an identity from the configuration, never a name from the request body. */
+export interface Caller {
+  readonly id: string;
+  readonly roles: readonly Role[];
+  readonly groups: readonly string[];
+}
+
+const RANK: Record<Role, number> = { viewer: 1, responder: 2, admin: 3 };
+
+export interface ApiAuth {
+  /** The caller of a request, or 401. */
+  authenticate(req: IncomingMessage): Caller;
+  /** 403 unless the caller holds `role` or a higher one. */
+  require(caller: Caller, role: Role, doing: string): void;
+}
+
+/** Bearer tokens, looked up by their sha256: the configuration never holds a token itself. */
+export function createApiAuth(identities: readonly IdentityConfig[]): ApiAuth {
+  const byHash = new Map<string, Caller>();
+  for (const identity of identities) {
+    for (const token of identity.tokens) byHash.set(token.sha256, { id: identity.id, roles: identity.roles, groups: identity.groups });
+  }
+  return {
+    authenticate(req) {
+      const header = req.headers.authorization ?? '';
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match) throw new HttpError(401, 'authentication required: send Authorization: Bearer <token>', undefined, { 'www-authenticate': 'Bearer' });
+      const caller = byHash.get(hashToken(match[1]!));
+      if (!caller) throw new HttpError(401, 'unknown or revoked token', undefined, { 'www-authenticate': 'Bearer error="invalid_token"' });
+      return caller;
+    },
+    require(caller, role, doing) {
+      const rank = Math.max(0, ...caller.roles.map((r) => RANK[r]));
+      if (rank < RANK[role]) throw new HttpError(403, `${caller.id} may not ${doing}: needs role ${role} (has ${caller.roles.join(', ')})`);
+    },
+  };
+}

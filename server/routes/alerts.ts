@@ -1,0 +1,131 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Alert } from '../../workflows/definitions.js';
+import { verifyWebhook } from '../auth/webhook-signature.js';
+import { HttpError, readRawBody, sendJson } from '../http-json.js';
+import { normalizeAlertmanager } from '../intake/adapters/alertmanager.js';
+import { normalizeSecretScanning, verifyGitHubSignature } from '../intake/adapters/github-secret-scanning.js';
+import { normalizeGuardDuty } from '../intake/adapters/guardduty.js';
+import type { AdapterResult } from '../intake/adapters/types.js';
+import { parseAlert } from '../intake/alert-schema.js';
+import { ingestAlert, type IngestDeps, type IngestResult } from '../intake/ingest.js';
+import type { RateLimiter } from '../intake/rate-limit.js';
+import { redactAlert } from '../intake/redact.js';
+import type { Route } from '../router.js';
+import { orUnavailable } from '../temporal-errors.js';
+
+export interface AlertRouteDeps {
+  readonly ingest: IngestDeps;
+  readonly webhookSecret: string;
+  /** GitHub's webhook secret; the Warden secret when unset. */
+  readonly githubWebhookSecret?: string;
+  readonly rateLimiter: RateLimiter;
+  readonly dryRunDefault: boolean;
+}
+
+export const ALERT_BODY_LIMIT = 1024 * 1024;
+
+const digest = (s: string | Buffer): Buffer => createHash('sha256').update(s).digest();
+
+function requireJson(req: IncomingMessage): void {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new HttpError(415, `content-type must be application/json (got ${type || 'none'})`);
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw new HttpError(400, 'body is not valid JSON', [{ path: '', message: (err as Error).message }]);
+  }
+}
+
+function dryRunOf(req: IncomingMessage, dflt: boolean): boolean {
+  const v = new URL(req.url ?? '/', 'http://x').searchParams.get('dry_run');
+  if (v === null) return dflt;
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new HttpError(400, 'invalid query', [{ path: 'dry_run', message: 'must be true or false' }]);
+}
+
+/** The Warden HMAC signature, or (for senders that cannot sign: Alertmanager, EventBridge) the secret as a bearer token. */
+function authenticateSender(req: IncomingMessage, raw: Buffer, secret: string, bearerAllowed: boolean): void {
+  const auth = req.headers.authorization;
+  if (bearerAllowed && auth && !req.headers['x-warden-signature']) {
+    const given = /^Bearer\s+(\S+)$/i.exec(auth)?.[1] ?? '';
+    if (!timingSafeEqual(digest(given), digest(secret))) throw new HttpError(401, 'bearer token does not match WARDEN_WEBHOOK_SECRET');
+    return;
+  }
+  verifyWebhook(req, raw, secret);
+}
+
+async function accept(d: AlertRouteDeps, req: IncomingMessage, bodies: readonly unknown[]): Promise<(IngestResult & { redactions: number })[]> {
+  const alerts: Alert[] = [];
+  const problems: { path: string; message: string }[] = [];
+  bodies.forEach((body, i) => {
+    const parsed = parseAlert(body);
+    if (parsed.ok) alerts.push(parsed.alert);
+    else problems.push(...parsed.details.map((p) => ({ path: bodies.length > 1 ? `alerts[${i}]${p.path ? `.${p.path}` : ''}` : p.path, message: p.message })));
+  });
+  if (problems.length > 0) throw new HttpError(400, 'invalid alert', problems);
+  const dryRun = dryRunOf(req, d.dryRunDefault);
+  for (const alert of alerts) {
+    const limited = d.rateLimiter.take(alert.source);
+    if (!limited.ok) throw new HttpError(429, `too many alerts from source "${alert.source}"`, undefined, { 'retry-after': String(limited.retryAfterS) });
+  }
+  const results = [];
+  for (const alert of alerts) {
+    const { alert: clean, redactions } = redactAlert(alert);
+    results.push({ ...(await orUnavailable('accepting the alert', () => ingestAlert(d.ingest, clean, { dryRun }))), redactions });
+  }
+  return results;
+}
+
+function answer(res: ServerResponse, results: (IngestResult & { redactions: number })[], skipped: readonly { reason: string }[], single: boolean): void {
+  if (single && results.length === 1) return sendJson(res, 202, results[0]);
+  sendJson(res, results.length > 0 ? 202 : 200, { accepted: results, skipped });
+}
+
+function adapterRoute(path: string, d: AlertRouteDeps, normalize: (req: IncomingMessage, body: unknown) => AdapterResult, auth: (req: IncomingMessage, raw: Buffer) => void): Route {
+  return {
+    method: 'POST',
+    path,
+    async handle(req, res) {
+      requireJson(req);
+      const raw = await readRawBody(req, ALERT_BODY_LIMIT);
+      auth(req, raw);
+      const normalized = normalize(req, parseJson(raw));
+      if (!normalized.ok) throw new HttpError(400, `not a valid ${path.split('/').pop()} payload`, normalized.details);
+      answer(res, await accept(d, req, normalized.alerts), normalized.skipped, false);
+    },
+  };
+}
+
+/** POST /v1/alerts and the adapters that normalize other formats into the generic alert. */
+export function alertRoutes(d: AlertRouteDeps): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/v1/alerts',
+      async handle(req, res) {
+        requireJson(req);
+        const raw = await readRawBody(req, ALERT_BODY_LIMIT);
+        verifyWebhook(req, raw, d.webhookSecret);
+        answer(res, await accept(d, req, [parseJson(raw)]), [], true);
+      },
+    },
+    adapterRoute('/v1/alerts/alertmanager', d, (_req, body) => normalizeAlertmanager(body), (req, raw) => authenticateSender(req, raw, d.webhookSecret, true)),
+    adapterRoute('/v1/alerts/guardduty', d, (_req, body) => normalizeGuardDuty(body), (req, raw) => authenticateSender(req, raw, d.webhookSecret, true)),
+    adapterRoute(
+      '/v1/alerts/github-secret-scanning',
+      d,
+      (req, body) => normalizeSecretScanning(typeof req.headers['x-github-event'] === 'string' ? req.headers['x-github-event'] : undefined, body),
+      (req, raw) => {
+        const header = req.headers['x-hub-signature-256'];
+        if (!verifyGitHubSignature(raw, typeof header === 'string' ? header : undefined, d.githubWebhookSecret ?? d.webhookSecret)) {
+          throw new HttpError(401, 'X-Hub-Signature-256 is missing or does not match the GitHub webhook secret');
+        }
+      },
+    ),
+  ];
+}
