@@ -1,15 +1,18 @@
-import { awsDisableAccessKey, awsEnableAccessKey } from './actions/aws-access-key.js';
-import { awsQuarantinePrincipal, awsReleaseQuarantine } from './actions/aws-quarantine.js';
+import { AWS_ACTIONS } from './actions/aws/index.js';
 import { evidenceSnapshot } from './actions/evidence-snapshot.js';
 import { httpRequest } from './actions/http-request.js';
 import { incidentSetSeverity } from './actions/incident-set-severity.js';
 import { incidentWait } from './actions/incident-wait.js';
-import { modelQuarantineVersion, modelRollback, modelSetAlias } from './actions/model-registry.js';
+import { GITHUB_ACTIONS } from './actions/github/index.js';
+import { MODEL_ACTIONS } from './actions/model/index.js';
 import { notifyEmail } from './actions/notify-email.js';
 import { notifySlack } from './actions/notify-slack.js';
 import type { ActionDefinition } from './types.js';
 
-/** Every action a playbook may name. Adding one: a file in catalog/actions/ and a line here. */
+/**
+ * Every action a playbook may name. Adding one: a file in catalog/actions/ (or its provider's
+ * folder) and a line here or in that folder's index.ts.
+ */
 export const CATALOG = [
   notifySlack,
   notifyEmail,
@@ -17,13 +20,9 @@ export const CATALOG = [
   httpRequest,
   incidentSetSeverity,
   incidentWait,
-  awsDisableAccessKey,
-  awsEnableAccessKey,
-  awsQuarantinePrincipal,
-  awsReleaseQuarantine,
-  modelRollback,
-  modelSetAlias,
-  modelQuarantineVersion,
+  ...AWS_ACTIONS,
+  ...MODEL_ACTIONS,
+  ...GITHUB_ACTIONS,
 ] as const satisfies readonly ActionDefinition[];
 
 export type ActionName = (typeof CATALOG)[number]['name'];

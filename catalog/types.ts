@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Chat, EvidenceStore, HttpRequester, Iam, Mailer, ModelRegistry } from '../activities/ports.js';
+import type { Chat, CodeHost, EvidenceStore, HttpRequester, Iam, Mailer, ModelRegistry } from '../activities/ports.js';
 import type { ActionKind } from '../engine/playbook-types.js';
 
 /** The adapters an action may use; a missing one means that provider is not configured. */
@@ -10,6 +10,7 @@ export interface ActionDeps {
   readonly http?: HttpRequester;
   readonly iam?: Iam;
   readonly models?: ModelRegistry;
+  readonly code?: CodeHost;
 }
 
 export interface ActionContext {

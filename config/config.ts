@@ -30,6 +30,15 @@ export interface ProviderConfig {
   readonly smtp?: { readonly host: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly pass?: string; readonly from: string };
   readonly evidenceDir: string;
   readonly httpAllowlist?: readonly string[];
+  /** AWS through the default credential chain; the SDK itself reads AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL. */
+  readonly aws?: { readonly region: string };
+  readonly mlflow?: { readonly trackingUri: string; readonly username?: string; readonly password?: string };
+  readonly github?: {
+    readonly org: string;
+    readonly token?: string;
+    readonly app?: { readonly appId: string; readonly privateKey: string; readonly installationId: string };
+    readonly baseUrl?: string;
+  };
   /** Sent-ledger for side effects that a peer cannot deduplicate (email). */
   readonly ledgerDir: string;
 }
@@ -73,9 +82,20 @@ const schema = z.object({
   WARDEN_ENCRYPTION_KEY_FILE: nonEmpty.optional(),
   WARDEN_CODEC_CORS_ORIGINS: nonEmpty.optional(),
   WARDEN_CODEC_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  WARDEN_AWS: z.enum(['auto', 'on', 'off']).default('auto'),
+  AWS_REGION: nonEmpty.optional(),
+  MLFLOW_TRACKING_URI: z.url({ protocol: /^https?$/ }).optional(),
+  MLFLOW_TRACKING_USERNAME: nonEmpty.optional(),
+  MLFLOW_TRACKING_PASSWORD: nonEmpty.optional(),
+  GITHUB_TOKEN: nonEmpty.optional(),
+  GITHUB_APP_ID: nonEmpty.optional(),
+  GITHUB_APP_PRIVATE_KEY: nonEmpty.optional(),
+  GITHUB_APP_INSTALLATION_ID: nonEmpty.optional(),
+  GITHUB_API_URL: z.url().optional(),
+  WARDEN_GITHUB_ORG: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'a GitHub organization login').optional(),
   SLACK_BOT_TOKEN: nonEmpty.optional(),
   SLACK_API_URL: z.url().optional(),
-  WARDEN_SMTP_URL: z
+  SMTP_URL: z
     .url()
     .refine((u) => /^smtps?:$/.test(new URL(u).protocol), 'must be smtp://[user:pass@]host:port or smtps://…')
     .optional(),
@@ -100,6 +120,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  const githubProblems = githubConfigProblems(e);
+  if (githubProblems.length > 0) throw new ConfigError(githubProblems);
   const stateDir = resolve(cwd, e.WARDEN_STATE_DIR);
   const ip = '127.0.0.1';
   const temporal: EmbeddedTemporal | ExternalTemporal =
@@ -136,10 +158,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     providers: {
       ...(e.SLACK_BOT_TOKEN ? { slack: { botToken: e.SLACK_BOT_TOKEN, ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}) } } : {}),
-      ...(e.WARDEN_SMTP_URL ? { smtp: smtpFrom(e.WARDEN_SMTP_URL, e.WARDEN_MAIL_FROM) } : {}),
+      ...(e.SMTP_URL ? { smtp: smtpFrom(e.SMTP_URL, e.WARDEN_MAIL_FROM) } : {}),
       evidenceDir: e.WARDEN_EVIDENCE_DIR ? resolve(cwd, e.WARDEN_EVIDENCE_DIR) : join(stateDir, 'evidence'),
       ...(e.WARDEN_HTTP_ALLOWLIST ? { httpAllowlist: e.WARDEN_HTTP_ALLOWLIST.split(',').map((h) => h.trim()).filter(Boolean) } : {}),
       ledgerDir: join(stateDir, 'ledger'),
+      ...(awsEnabled(e.WARDEN_AWS, env) ? { aws: { region: e.AWS_REGION ?? 'us-east-1' } } : {}),
+      ...(e.MLFLOW_TRACKING_URI
+        ? {
+            mlflow: {
+              trackingUri: e.MLFLOW_TRACKING_URI,
+              ...(e.MLFLOW_TRACKING_USERNAME ? { username: e.MLFLOW_TRACKING_USERNAME, password: e.MLFLOW_TRACKING_PASSWORD ?? '' } : {}),
+            },
+          }
+        : {}),
+      ...(e.WARDEN_GITHUB_ORG && (e.GITHUB_TOKEN || e.GITHUB_APP_ID)
+        ? {
+            github: {
+              org: e.WARDEN_GITHUB_ORG,
+              ...(e.GITHUB_TOKEN ? { token: e.GITHUB_TOKEN } : {}),
+              ...(e.GITHUB_APP_ID && e.GITHUB_APP_PRIVATE_KEY && e.GITHUB_APP_INSTALLATION_ID
+                ? { app: { appId: e.GITHUB_APP_ID, privateKey: e.GITHUB_APP_PRIVATE_KEY.replace(/\\n/g, '\n'), installationId: e.GITHUB_APP_INSTALLATION_ID } }
+                : {}),
+              ...(e.GITHUB_API_URL ? { baseUrl: e.GITHUB_API_URL } : {}),
+            },
+          }
+        : {}),
     },
     intake: {
       ...(e.WARDEN_WEBHOOK_SECRET ? { webhookSecret: e.WARDEN_WEBHOOK_SECRET } : {}),
@@ -150,6 +193,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       dryRunDefault: e.WARDEN_DRY_RUN === 'true' || e.WARDEN_DRY_RUN === '1',
     },
   };
+}
+
+/** AWS counts as configured when told so, or when the environment carries any AWS credential or endpoint setting. */
+function awsEnabled(mode: 'auto' | 'on' | 'off', env: NodeJS.ProcessEnv): boolean {
+  if (mode !== 'auto') return mode === 'on';
+  const hints = ['AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL'];
+  return hints.some((k) => !!env[k]);
+}
+
+function githubConfigProblems(e: { GITHUB_TOKEN?: string; GITHUB_APP_ID?: string; GITHUB_APP_PRIVATE_KEY?: string; GITHUB_APP_INSTALLATION_ID?: string; WARDEN_GITHUB_ORG?: string }): string[] {
+  const problems: string[] = [];
+  if ((e.GITHUB_TOKEN || e.GITHUB_APP_ID) && !e.WARDEN_GITHUB_ORG) problems.push('WARDEN_GITHUB_ORG: required when GitHub credentials are set (the organization Warden acts on)');
+  if (e.GITHUB_APP_ID && (!e.GITHUB_APP_PRIVATE_KEY || !e.GITHUB_APP_INSTALLATION_ID)) {
+    problems.push('GITHUB_APP_ID: also set GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID for GitHub App credentials');
+  }
+  return problems;
 }
 
 function smtpFrom(url: string, from: string | undefined): NonNullable<ProviderConfig['smtp']> {

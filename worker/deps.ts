@@ -1,7 +1,10 @@
+import { createAwsIam } from '../activities/aws-iam/aws-iam.js';
 import { createSmtpMailer } from '../activities/email/smtp-mailer.js';
 import { createLocalEvidenceStore } from '../activities/evidence/local-evidence-store.js';
 import { createAllowlistedHttp } from '../activities/http/allowlisted-http.js';
 import { createFileLedger } from '../activities/idempotency/file-ledger.js';
+import { createGitHubCodeHost } from '../activities/github/github-code-host.js';
+import { createMlflowRegistry } from '../activities/mlflow/mlflow-registry.js';
 import { createSlackChat } from '../activities/slack/slack-chat.js';
 import type { ActionDeps } from '../catalog/types.js';
 import type { ProviderConfig } from '../config/config.js';
@@ -24,11 +27,21 @@ export function buildDeps(p: ProviderConfig): ActionDeps {
         }
       : {}),
     ...(p.httpAllowlist ? { http: createAllowlistedHttp({ allowHosts: p.httpAllowlist }) } : {}),
+    ...(p.aws ? { iam: createAwsIam({ region: p.aws.region }) } : {}),
+    ...(p.mlflow ? { models: createMlflowRegistry(p.mlflow) } : {}),
+    ...(p.github ? { code: createGitHubCodeHost(p.github) } : {}),
   };
 }
 
 /** Which providers are configured, for the startup log (never the secrets). */
 export function describeProviders(p: ProviderConfig): string {
-  const on = [p.slack && 'slack', p.smtp && `email (${p.smtp.host})`, p.httpAllowlist && `http (${p.httpAllowlist.join(', ')})`].filter(Boolean);
+  const on = [
+    p.slack && 'slack',
+    p.smtp && `email (${p.smtp.host})`,
+    p.httpAllowlist && `http (${p.httpAllowlist.join(', ')})`,
+    p.aws && `aws iam (${p.aws.region})`,
+    p.mlflow && `model registry (${new URL(p.mlflow.trackingUri).origin})`,
+    p.github && `github (org ${p.github.org})`,
+  ].filter(Boolean);
   return `evidence in ${p.evidenceDir}; ${on.length ? on.join(', ') : 'no notification or change providers configured (those steps plan only or fail)'}`;
 }

@@ -61,8 +61,10 @@ const carriesKey = (message: SlackMessage, key: string) =>
  * rate-limited calls at once: Temporal owns retries and honours Retry-After via nextRetryDelay.
  *
  * Side effects: `post` sends one message (chat.postMessage) tagged with message metadata
- * `warden_message { idempotency_key }`. Idempotency: before posting it reads the newest
- * 200 messages of the channel (conversations.history), or of the thread (conversations.replies),
+ * `warden_message { idempotency_key, thread_key? }`. Messages with one `threadKey` (an
+ * incident id) form one thread: the first is posted to the channel, later ones reply to it.
+ * Idempotency: before posting it reads the newest 200 messages of the channel
+ * (conversations.history), or of the thread (conversations.replies),
  * and returns `already: true` with the earlier message's ts if one carries the same key. A
  * duplicate is therefore possible only if more than 200 messages arrived after the first post,
  * or if two attempts run concurrently. Failures: rate limits, 5xx and network errors are
@@ -103,36 +105,44 @@ export function createSlackChat(opts: { token: string; apiUrl?: string }): Chat 
     );
   };
 
-  const findEarlier = async (channelId: string, channel: string, message: ChatMessage): Promise<string | undefined> => {
-    const page = message.threadTs
-      ? await call('conversations.replies', channel, () =>
-          client.conversations.replies({ channel: channelId, ts: message.threadTs ?? '', include_all_metadata: true, limit: HISTORY_LIMIT }),
-        )
-      : await call('conversations.history', channel, () =>
-          client.conversations.history({ channel: channelId, include_all_metadata: true, limit: HISTORY_LIMIT }),
-        );
-    const messages = (page.messages ?? []) as SlackMessage[];
-    return messages.find((m) => carriesKey(m, message.idempotencyKey))?.ts;
+  const history = async (channelId: string, channel: string): Promise<SlackMessage[]> =>
+    ((await call('conversations.history', channel, () => client.conversations.history({ channel: channelId, include_all_metadata: true, limit: HISTORY_LIMIT })))
+      .messages ?? []);
+  const replies = async (channelId: string, channel: string, ts: string): Promise<SlackMessage[]> =>
+    ((await call('conversations.replies', channel, () => client.conversations.replies({ channel: channelId, ts, include_all_metadata: true, limit: HISTORY_LIMIT })))
+      .messages ?? []);
+
+  /** Where the message goes: its explicit thread, the thread its threadKey started, or the channel. */
+  const placeOf = async (channelId: string, message: ChatMessage): Promise<{ threadTs?: string; seen: SlackMessage[] }> => {
+    if (message.threadTs) return { threadTs: message.threadTs, seen: await replies(channelId, message.channel, message.threadTs) };
+    const top = await history(channelId, message.channel);
+    const root = message.threadKey ? top.find((m) => m.metadata?.event_type === EVENT_TYPE && m.metadata.event_payload?.thread_key === message.threadKey) : undefined;
+    if (!root?.ts) return { seen: top };
+    return { threadTs: root.ts, seen: [root, ...(await replies(channelId, message.channel, root.ts))] };
   };
 
   return {
     async post(message: ChatMessage): Promise<ChatPostResult> {
       const channelId = await resolveChannel(message.channel);
-      const earlierTs = await findEarlier(channelId, message.channel, message);
-      if (earlierTs) return { channel: channelId, ts: earlierTs, already: true };
+      const place = await placeOf(channelId, message);
+      const earlier = place.seen.find((m) => carriesKey(m, message.idempotencyKey));
+      if (earlier?.ts) return { channel: channelId, ts: earlier.ts, already: true, ...(place.threadTs ? { threadTs: place.threadTs } : {}) };
 
       const args = {
         channel: channelId,
         text: message.text,
         ...(message.blocks ? { blocks: message.blocks } : {}),
-        ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
-        metadata: { event_type: EVENT_TYPE, event_payload: { idempotency_key: message.idempotencyKey } },
+        ...(place.threadTs ? { thread_ts: place.threadTs } : {}),
+        metadata: {
+          event_type: EVENT_TYPE,
+          event_payload: { idempotency_key: message.idempotencyKey, ...(message.threadKey ? { thread_key: message.threadKey } : {}) },
+        },
       } as ChatPostMessageArguments;
       const posted = await call('chat.postMessage', message.channel, () => client.chat.postMessage(args));
       if (!posted.ts) {
         throw ApplicationFailure.retryable('Slack chat.postMessage answered ok without a message ts', 'SlackUnavailable');
       }
-      return { channel: posted.channel ?? channelId, ts: posted.ts, already: false };
+      return { channel: posted.channel ?? channelId, ts: posted.ts, already: false, ...(place.threadTs ? { threadTs: place.threadTs } : {}) };
     },
   };
 }

@@ -66,10 +66,26 @@ describe('Slack chat adapter against a fake Slack Web API', () => {
     const again = await chat.post(reply);
 
     expect(first.already).toBe(false);
-    expect(again).toEqual({ channel: SEC, ts: first.ts, already: true });
+    expect(again).toEqual({ channel: SEC, ts: first.ts, already: true, threadTs: parent.ts });
     const inThread = slack.messages.filter((m) => m.thread_ts === parent.ts);
     expect(inThread).toHaveLength(1);
     expect(inThread[0]?.text).toBe('Approved by alice');
+  });
+
+  it('threads every message of one incident under the first, and starts a new thread for another incident', async () => {
+    const chat = createSlackChat({ token, apiUrl: slack.apiUrl });
+    const root = await chat.post({ channel: SEC, text: 'incident 50 opened', threadKey: 'inc-50', idempotencyKey: 'inc-50/open' });
+    const reply = await chat.post({ channel: SEC, text: 'incident 50 contained', threadKey: 'inc-50', idempotencyKey: 'inc-50/contained' });
+    const again = await chat.post({ channel: SEC, text: 'incident 50 contained', threadKey: 'inc-50', idempotencyKey: 'inc-50/contained' });
+    const other = await chat.post({ channel: SEC, text: 'incident 51 opened', threadKey: 'inc-51', idempotencyKey: 'inc-51/open' });
+
+    expect(root.threadTs).toBeUndefined();
+    expect(reply).toMatchObject({ threadTs: root.ts, already: false });
+    expect(again).toMatchObject({ ts: reply.ts, already: true });
+    expect(other.threadTs).toBeUndefined();
+    const stored = slack.messages.find((m) => m.ts === reply.ts);
+    expect(stored?.thread_ts).toBe(root.ts);
+    expect(slack.messages.filter((m) => m.metadata?.event_payload.thread_key === 'inc-50')).toHaveLength(2);
   });
 
   it('fails non-retryably with SlackRequestRejected for an unknown channel', async () => {

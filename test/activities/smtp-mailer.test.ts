@@ -8,6 +8,7 @@ import { createFileLedger } from '../../activities/idempotency/file-ledger.js';
 import { freePort } from '../helpers/ports.js';
 import { startSmtpPeer } from '../peers/smtp-peer.js';
 import type { SmtpPeer } from '../peers/smtp-peer.js';
+import { textToHtml } from '../../catalog/actions/notify-email.js';
 
 const FROM = 'Warden <warden@example.test>';
 
@@ -112,5 +113,13 @@ describe('SMTP mailer against a real SMTP server', () => {
     expect(failure.nonRetryable).toBe(false);
     expect(failure.message).toMatch(/127\.0\.0\.1:\d+ could not be reached \(ECONNREFUSED\)/);
     expect(failure.message).not.toContain(pass);
+  });
+});
+
+describe('notify.email HTML body', () => {
+  it('escapes the text, so alert data never becomes markup, one paragraph per block', () => {
+    const html = textToHtml('Key <b>leaked</b> & "used"\nsecond line\n\nnext paragraph');
+    expect(html).toContain('<p>Key &lt;b&gt;leaked&lt;/b&gt; &amp; &quot;used&quot;<br>second line</p><p>next paragraph</p>');
+    expect(html).not.toContain('<b>');
   });
 });

@@ -34,6 +34,11 @@ export async function startPeers(): Promise<Peers> {
     channels: [
       { id: 'C0SEC', name: 'sec-incidents' },
       { id: 'C0OPS', name: 'ops' },
+      // Every channel the shipped playbooks post to.
+      { id: 'C0TRIAGE', name: 'sec-triage' },
+      { id: 'C0MLPLAT', name: 'ml-platform' },
+      { id: 'C0MLDATA', name: 'ml-data' },
+      { id: 'C0LLM', name: 'llm-apps' },
     ],
   });
   const smtp = await startSmtpPeer();

@@ -92,9 +92,9 @@ describe('incident API authorization', () => {
       const res = await postAlert(intake.url, { ...base(), fingerprint: `authz-${randomUUID()}`, principal: { aws_user: 'dana', aws_access_key_id: 'AKIAIOSFODNN7EXAMPLE' } }, {}, '?dry_run=false');
       const incident = (await res.json()) as { incidentId: string; workflowId: string };
       await withWorker({ taskQueue: intake.taskQueue }, async () => {
-        await expect.poll(async () => (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.disable_key?.status, { timeout: 20_000 }).toBe('awaiting-approval');
+        await expect.poll(async () => (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.delete_key?.status, { timeout: 20_000 }).toBe('awaiting-approval');
         const approve = (token?: string) =>
-          fetch(`${intake.url}/v1/incidents/${incident.incidentId}/approvals/disable_key`, {
+          fetch(`${intake.url}/v1/incidents/${incident.incidentId}/approvals/delete_key`, {
             method: 'POST',
             headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
             body: JSON.stringify({ decision: 'approve' }),
@@ -112,8 +112,8 @@ describe('incident API authorization', () => {
         expect(ok.status).toBe(200);
         expect(((await ok.json()) as { approval: { votes: { approver: string; via: string }[] } }).approval.votes[0]).toMatchObject({ approver: 'olga', via: 'api' });
         // AWS is not configured for this worker: the approved step runs as a dry run and says so.
-        await expect.poll(async () => (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.disable_key?.status).toBe('planned');
-        const step = (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.disable_key!;
+        await expect.poll(async () => (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.delete_key?.status).toBe('planned');
+        const step = (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.delete_key!;
         expect(step.plan?.at(-1)).toMatch(/^NOT APPLIED: iam is not configured/);
         expect(step.output).toMatchObject({ applied: false });
         const again = await approve(tokens.oncall);

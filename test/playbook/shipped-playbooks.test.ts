@@ -30,9 +30,12 @@ const EXPECTED_IDS = [
  * Each must still be gated: its `when` holds when an earlier, approved step succeeded and never
  * when that step was rejected or skipped.
  */
-const UNAPPROVED_DESTRUCTIVE: Readonly<Record<string, { readonly gatedBy: string }>> = {
+const UNAPPROVED_DESTRUCTIVE: Readonly<Record<string, { readonly gatedBy: string } | { readonly immediate: string }>> = {
   // Disabling the key only runs once the security-leads (quorum 2, four-eyes) approved the quarantine.
   'insider-exfiltration/disable_key': { gatedBy: 'quarantine_user' },
+  // A leaked key is disabled at once; it is reversible (its undo re-enables it), and deleting it
+  // waits for an approval in eradicate.
+  'leaked-credential/disable_key': { immediate: 'reversible containment of an exposed key' },
 };
 
 /** An alert carrying every principal field the shipped playbooks test for. */
@@ -116,6 +119,11 @@ describe('shipped playbooks', () => {
         continue;
       }
       expect(p.step.approval, `${key(p)} now has an approval: remove it from UNAPPROVED_DESTRUCTIVE`).toBeUndefined();
+      if ('immediate' in exception) {
+        // Runs without approval only because it can be undone.
+        expect(p.step.undo, `${key(p)} runs without approval, so it must have an undo`).toBeDefined();
+        continue;
+      }
       const gate = allSteps.find((q) => q.playbook === p.playbook && q.step.id === exception.gatedBy);
       expect(gate?.step.approval, `${key(p)} is gated by ${exception.gatedBy}, which must be approved`).toBeDefined();
       expect(gate?.step.approval?.fourEyes).toBe(true);
@@ -133,14 +141,19 @@ describe('shipped playbooks', () => {
     }
   });
 
-  it('can undo every step that touches AWS credentials', () => {
+  it('declare an undo for every containment that touches AWS credentials; irreversible AWS steps wait for an approval', () => {
     const aws = allSteps.filter((p) => p.step.action.startsWith('aws.'));
     expect(aws.length).toBeGreaterThanOrEqual(5);
-    expect(aws.filter((p) => p.phase === 'contain').length).toBe(aws.length);
-    for (const p of aws) {
+    const containment = aws.filter((p) => p.phase === 'contain');
+    expect(containment.length).toBeGreaterThanOrEqual(5);
+    for (const p of containment) {
       expect(p.step.undo, `${key(p)} (${p.step.action}) has no undo`).toBeDefined();
       expect(p.step.undo?.action, key(p)).toBe(findAction(p.step.action)?.undo?.action);
       expect(p.step.undo?.action, key(p)).toMatch(/^aws\.(enableAccessKey|releaseQuarantine)$/);
+    }
+    for (const p of aws.filter((q) => q.phase !== 'contain')) {
+      expect(p.step.undo, `${key(p)} cannot be undone`).toBeUndefined();
+      expect(p.step.approval?.fourEyes, `${key(p)} (${p.step.action}) is irreversible and must wait for a four-eyes approval`).toBe(true);
     }
   });
 

@@ -54,7 +54,7 @@ describe('approvals: the Update and its validator', () => {
       expect(waiting.status).toBe('awaiting-approval');
       expect(waiting.steps.block!.plan).toEqual([`POST ${peers.http.url}/gated`]);
       expect(peers.http.requests.filter((r) => r.path === '/gated')).toHaveLength(0);
-      expect(peers.slack.messages.some((m) => /Approval needed.*block/s.test(m.text) && m.text.includes(`POST ${peers.http.url}/gated`))).toBe(true);
+      await expect.poll(() => peers.slack.messages.some((m) => /Approval needed.*block/s.test(m.text) && m.text.includes(`POST ${peers.http.url}/gated`))).toBe(true);
 
       expect(await refusal(handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'mallory', groups: ['engineering'] })] }))).toMatch(/not in an allowed group/);
       expect(await refusal(handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'carol' })] }))).toMatch(/cannot approve own request/);

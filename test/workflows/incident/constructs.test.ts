@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../../helpers/temporal.js';
+import type { IncidentState } from '../../../workflows/definitions.js';
 import { alert, HEADER, playbook, startIncident, startPeers, type Peers } from '../../helpers/incident.js';
 
 let client: Client;
@@ -108,12 +109,14 @@ phases:
 `);
 
   it('compensate: a failure runs the undo of every completed step, most recent first, and tells the owners', async () => {
+    let final0!: IncidentState;
     const taskQueue = uniqueTaskQueue('compensate');
     peers.http.route('POST /broken', { status: 400, body: { error: 'bad request' } });
     const before = peers.http.requests.length;
     const mailsBefore = peers.smtp.messages.length;
     await withWorker({ taskQueue, deps: peers.deps }, async () => {
       const final = await (await startIncident(client, taskQueue, failingPlaybook('compensate', peers.http.url), alert())).result();
+      final0 = final;
       expect(final.status).toBe('failed');
       expect(final.failure).toMatchObject({ stepId: 'broken' });
       expect(final.steps.broken!.error!.message).toMatch(/answered 400/);
@@ -124,7 +127,10 @@ phases:
     expect(calls).toEqual(['POST /block/a', 'POST /block/b', 'POST /broken', 'DELETE /block/b', 'DELETE /block/a']);
     expect(peers.slack.messages.some((m) => m.channel === 'C0SEC' && /broken.*failed: POST 127\.0\.0\.1:\d+ answered 400/.test(m.text))).toBe(true);
     await expect.poll(() => peers.smtp.messages.length - mailsBefore).toBeGreaterThanOrEqual(1);
-    expect(peers.smtp.messages.slice(mailsBefore).some((m) => /failed/.test(m.text ?? ''))).toBe(true);
+    const mails = peers.smtp.messages.slice(mailsBefore);
+    expect(mails.some((m) => /failed/.test(m.text ?? ''))).toBe(true);
+    // The HTML alternative arrives too, with the incident id, escaped.
+    expect(mails.some((m) => typeof m.html === 'string' && m.html.includes('<p>') && m.html.includes(final0.incidentId))).toBe(true);
   });
 
   it('abort: stops at the failed step without undoing anything', async () => {

@@ -1,17 +1,14 @@
-import { z } from 'zod';
-import { outcomeOf } from '../provider-change.js';
-import { defineAction, requireDep } from '../types.js';
+import { outcomeOf } from '../../provider-change.js';
+import { defineAction, requireDep } from '../../types.js';
+import { HOW, userOnly } from './params.js';
 
-const params = z.strictObject({ userName: z.string().min(1).describe('IAM user name') });
-const HOW = 'configure AWS credentials (the default credential chain) and AWS_ENDPOINT_URL_IAM if not AWS';
-
-/** Attaches the deny-all WardenQuarantine policy to a user; undo detaches it. */
+/** Attaches the deny-all WardenQuarantine policy to a user (creating it if missing); undo detaches it. */
 export const awsQuarantinePrincipal = defineAction({
   name: 'aws.quarantinePrincipal',
   title: 'Quarantine AWS principal',
   kind: 'change',
   destructive: true,
-  params,
+  params: userOnly,
   describe: (p) => [`attach the deny-all policy WardenQuarantine to IAM user ${p.userName}`],
   undo: { action: 'aws.releaseQuarantine', with: { userName: '{{ self.params.userName }}' } },
   async run(p, ctx, dryRun) {
@@ -19,13 +16,13 @@ export const awsQuarantinePrincipal = defineAction({
   },
 });
 
-/** Detaches the WardenQuarantine policy (the undo of aws.quarantinePrincipal). */
+/** Detaches the policy WardenQuarantine (the undo of aws.quarantinePrincipal). */
 export const awsReleaseQuarantine = defineAction({
   name: 'aws.releaseQuarantine',
   title: 'Release AWS quarantine',
   kind: 'change',
   destructive: false,
-  params,
+  params: userOnly,
   describe: (p) => [`detach the policy WardenQuarantine from IAM user ${p.userName}`],
   async run(p, ctx, dryRun) {
     return outcomeOf(await requireDep(ctx.deps, 'iam', HOW).setQuarantine({ ...p, quarantined: false, dryRun }), dryRun);

@@ -1,12 +1,9 @@
 import { z } from 'zod';
-import { outcomeOf } from '../provider-change.js';
-import { defineAction, requireDep } from '../types.js';
+import { outcomeOf } from '../../provider-change.js';
+import { defineAction, requireDep } from '../../types.js';
+import { accessKeyId, HOW, userName } from './params.js';
 
-const params = z.strictObject({
-  userName: z.string().min(1).describe('IAM user name'),
-  accessKeyId: z.string().regex(/^(AKIA|ASIA)[A-Z0-9]{12,}$/, 'an AWS access key id (AKIA…/ASIA…)'),
-});
-const HOW = 'configure AWS credentials (the default credential chain) and AWS_ENDPOINT_URL_IAM if not AWS';
+const params = z.strictObject({ userName, accessKeyId });
 
 /** Sets an access key Inactive: it stops authenticating at once, and can be re-enabled (the undo). */
 export const awsDisableAccessKey = defineAction({
@@ -34,5 +31,18 @@ export const awsEnableAccessKey = defineAction({
   async run(p, ctx, dryRun) {
     const iam = requireDep(ctx.deps, 'iam', HOW);
     return outcomeOf(await iam.setAccessKeyStatus({ ...p, status: 'Active', dryRun }), dryRun);
+  },
+});
+
+/** Deletes an access key for good: no undo (a new key would have a new id and secret). */
+export const awsDeleteAccessKey = defineAction({
+  name: 'aws.deleteAccessKey',
+  title: 'Delete AWS access key',
+  kind: 'change',
+  destructive: true,
+  params,
+  describe: (p) => [`delete access key ${p.accessKeyId} of IAM user ${p.userName}`],
+  async run(p, ctx, dryRun) {
+    return outcomeOf(await requireDep(ctx.deps, 'iam', HOW).deleteAccessKey({ ...p, dryRun }), dryRun);
   },
 });

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { failure, fromNetworkError, fromResponse, type Subject } from './mlflow-errors.js';
+
+const Tag = z.object({ key: z.string(), value: z.string().optional() });
+const ModelVersion = z.looseObject({
+  version: z.string(),
+  creation_timestamp: z.union([z.number(), z.string()]).optional(),
+  source: z.string().optional(),
+  status: z.string().optional(),
+  tags: z.array(Tag).optional(),
+  aliases: z.array(z.string()).optional(),
+});
+const RegisteredModel = z.looseObject({
+  name: z.string(),
+  tags: z.array(Tag).optional(),
+  aliases: z.array(z.object({ alias: z.string(), version: z.string() })).optional(),
+});
+const Empty = z.looseObject({});
+
+export type MlflowModelVersion = z.infer<typeof ModelVersion>;
+export type MlflowRegisteredModel = z.infer<typeof RegisteredModel>;
+
+export interface MlflowConnection {
+  readonly trackingUri: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly timeoutMs?: number;
+}
+
+/** The raw MLflow model-registry REST calls Warden uses (under /api/2.0/mlflow). */
+export interface MlflowClient {
+  /** Where the server is, without credentials: for messages. */
+  readonly where: string;
+  getRegisteredModel(name: string): Promise<MlflowRegisteredModel>;
+  /** Every version of a model (all pages). An unknown model yields none. */
+  searchVersions(name: string): Promise<MlflowModelVersion[]>;
+  /** The version an alias resolves to, or undefined when the alias is not set. */
+  getVersionByAlias(name: string, alias: string): Promise<MlflowModelVersion | undefined>;
+  setAlias(name: string, alias: string, version: string): Promise<void>;
+  setVersionTag(name: string, version: string, key: string, value: string): Promise<void>;
+  setModelTag(name: string, key: string, value: string): Promise<void>;
+}
+
+/** Splits credentials out of the URI (fetch refuses URLs that carry them). */
+function parseTrackingUri(uri: string): { base: string; where: string; user?: string; pass?: string } {
+  const url = new URL(uri);
+  const user = url.username ? decodeURIComponent(url.username) : undefined;
+  const pass = url.password ? decodeURIComponent(url.password) : undefined;
+  url.username = '';
+  url.password = '';
+  const root = url.toString().replace(/\/+$/, '');
+  return { base: `${root}/api/2.0/mlflow`, where: root, ...(user ? { user } : {}), ...(pass ? { pass } : {}) };
+}
+
+/** A model-version search filter for one model name, quoted the way MLflow's parser expects. */
+function nameFilter(name: string): string {
+  return name.includes("'") ? `name="${name}"` : `name='${name}'`;
+}
+
+/**
+ * A thin REST client: one HTTP request per call, no retries (Temporal owns retries), failures
+ * translated by mlflow-errors.ts. Sends HTTP basic auth when a username is configured; the
+ * password never appears in a message.
+ */
+export function createMlflowClient(conn: MlflowConnection): MlflowClient {
+  const uri = parseTrackingUri(conn.trackingUri);
+  const username = conn.username ?? uri.user;
+  const password = conn.password ?? uri.pass ?? '';
+  const auth = username ? `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` : undefined;
+  const timeoutMs = conn.timeoutMs ?? 15_000;
+
+  async function request<S extends z.ZodType>(method: 'GET' | 'POST', path: string, params: Record<string, string>, subject: Subject, schema: S): Promise<z.infer<S>> {
+    const call = `${method} ${path}`;
+    const url = method === 'GET' ? `${uri.base}/${path}?${new URLSearchParams(params).toString()}` : `${uri.base}/${path}`;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (auth) headers.authorization = auth;
+    if (method !== 'GET') headers['content-type'] = 'application/json';
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, { method, headers, signal: AbortSignal.timeout(timeoutMs), ...(method === 'GET' ? {} : { body: JSON.stringify(params) }) });
+      text = await response.text();
+    } catch (err) {
+      throw fromNetworkError(err, call, uri.where);
+    }
+    if (!response.ok) throw fromResponse(response.status, text, call, uri.where, subject, password || undefined);
+    let json: unknown;
+    try {
+      json = JSON.parse(text || '{}');
+    } catch {
+      throw failure('RegistryUnavailable', `MLflow at ${uri.where} answered ${call} with something other than JSON; check that MLFLOW_TRACKING_URI points at the tracking server`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw failure('InvalidRegistryRequest', `MLflow at ${uri.where} answered ${call} in an unexpected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    return parsed.data;
+  }
+
+  const modelSubject = (name: string) => `registered model ${name}`;
+
+  return {
+    where: uri.where,
+    async getRegisteredModel(name) {
+      return (await request('GET', 'registered-models/get', { name }, modelSubject(name), z.object({ registered_model: RegisteredModel }))).registered_model;
+    },
+    async searchVersions(name) {
+      const all: MlflowModelVersion[] = [];
+      let pageToken: string | undefined;
+      do {
+        const params = { filter: nameFilter(name), max_results: '1000', ...(pageToken ? { page_token: pageToken } : {}) };
+        const page = await request('GET', 'model-versions/search', params, modelSubject(name), z.object({ model_versions: z.array(ModelVersion).optional(), next_page_token: z.string().optional() }));
+        all.push(...(page.model_versions ?? []));
+        pageToken = page.next_page_token || undefined;
+      } while (pageToken);
+      return all;
+    },
+    async getVersionByAlias(name, alias) {
+      try {
+        return (await request('GET', 'registered-models/alias', { name, alias }, `alias ${alias} of model ${name}`, z.object({ model_version: ModelVersion }))).model_version;
+      } catch (err) {
+        // MLflow answers an unset alias with INVALID_PARAMETER_VALUE "Registered model alias … not found".
+        if ((err as { type?: string }).type === 'InvalidRegistryRequest' && /alias .* not found/i.test((err as Error).message)) return undefined;
+        throw err;
+      }
+    },
+    async setAlias(name, alias, version) {
+      await request('POST', 'registered-models/alias', { name, alias, version }, `version ${version} of model ${name}`, Empty);
+    },
+    async setVersionTag(name, version, key, value) {
+      await request('POST', 'model-versions/set-tag', { name, version, key, value }, `version ${version} of model ${name}`, Empty);
+    },
+    async setModelTag(name, key, value) {
+      await request('POST', 'registered-models/set-tag', { name, key, value }, modelSubject(name), Empty);
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import type { ChangeResult } from './change.js';
+
+/** One version of a registered model, in provider-neutral terms. */
+export interface ModelVersionInfo {
+  /** The version number, as a decimal string ("3"). */
+  readonly version: string;
+  /** ISO 8601 creation time, when the registry reports one. */
+  readonly createdAt?: string;
+  /** Where the version's artifacts live (e.g. s3://bucket/models/fraud/3). */
+  readonly source?: string;
+  /** ready: servable; pending: still registering; failed: registration failed. */
+  readonly status: 'ready' | 'pending' | 'failed' | 'unknown';
+  /** The aliases that resolve to this version. */
+  readonly aliases: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+  /** Marked validated by the owners (tag validated=true or warden.validated=true). */
+  readonly validated: boolean;
+  /** Marked unsafe to serve by Warden (tag warden.quarantined=true). */
+  readonly quarantined: boolean;
+}
+
+export interface ModelVersionList {
+  readonly model: string;
+  /** Alias → version it resolves to. */
+  readonly aliases: Readonly<Record<string, string>>;
+  /** Every version, newest (highest number) first. */
+  readonly versions: readonly ModelVersionInfo[];
+}
+
+export interface RollbackInput {
+  readonly model: string;
+  readonly alias: string;
+  /** An explicit target; otherwise the newest validated version, else the previous one. */
+  readonly toVersion?: string;
+  readonly reason: string;
+  /** Recorded on the quarantined version, and the scope in which a rerun counts as "already done". */
+  readonly incidentId?: string;
+  readonly dryRun: boolean;
+}
+
+export interface SetAliasInput {
+  readonly model: string;
+  readonly alias: string;
+  readonly version: string;
+  readonly dryRun: boolean;
+}
+
+export interface QuarantineVersionInput {
+  readonly model: string;
+  readonly version: string;
+  readonly reason: string;
+  readonly incidentId?: string;
+  readonly dryRun: boolean;
+}
+
+/** The failure types every ModelRegistry adapter raises (as Temporal ApplicationFailure types). */
+export type ModelRegistryFailureType =
+  /** Retryable: network error, timeout, 5xx or 429. */
+  | 'RegistryUnavailable'
+  /** Retryable: a change did not read back as written. */
+  | 'RegistryInconsistent'
+  /** Non-retryable: the model, version or alias does not exist. */
+  | 'ModelNotFound'
+  /** Non-retryable: credentials missing, wrong or without permission. */
+  | 'RegistryAccessDenied'
+  /** Non-retryable: the registry refused a parameter. */
+  | 'InvalidRegistryRequest'
+  /** Non-retryable: a rollback found no version to fall back to. */
+  | 'NoRollbackTarget'
+  /** Non-retryable: the explicit rollback target may not serve (quarantined, not ready, or the current one). */
+  | 'InvalidRollbackTarget';
+
+/**
+ * A model registry: registered models with numbered versions, aliases that point at versions
+ * (what serving resolves), and tags on versions. MLflow is the first adapter; a SageMaker
+ * model-package registry can implement the same port.
+ *
+ * Every change reads the current state first and acts only where the world differs, so each
+ * method may run again after a crash or a retry: a call that finds the work done reports
+ * `changed: false` and a plan saying it is already so. With `dryRun` the same reads happen and
+ * nothing changes: the plan is exactly what a real call would do now, `changed` is false and
+ * `after` is the state a real call would leave. Failures are {@link ModelRegistryFailureType}s.
+ */
+export interface ModelRegistry {
+  /**
+   * Moves `alias` off the version it serves (the bad one) to `toVersion`, else the newest
+   * validated version, else the previous non-quarantined one; quarantines the bad version.
+   * `before.version` is the bad version (the undo points the alias back at it) and
+   * `after.version` the one now served.
+   */
+  rollback(input: RollbackInput): Promise<ChangeResult>;
+  /** Points `alias` at `version`. `before.version` is what it resolved to (absent if unset). */
+  setAlias(input: SetAliasInput): Promise<ChangeResult>;
+  /** Marks a version unsafe to serve, with the reason and incident. Aliases are not touched. */
+  quarantineVersion(input: QuarantineVersionInput): Promise<ChangeResult>;
+  /** Reads every version with its tags, aliases, creation time, source and status. */
+  listVersions(input: { readonly model: string }): Promise<ModelVersionList>;
+}

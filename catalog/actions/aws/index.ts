@@ -1,0 +1,27 @@
+import type { ActionDefinition } from '../../types.js';
+import { awsDeleteAccessKey, awsDisableAccessKey, awsEnableAccessKey } from './access-key.js';
+import { awsDeactivateMfa, awsDeleteLoginProfile, awsDeleteSshKeys } from './credentials.js';
+import { awsAddToGroups, awsRemoveFromGroups } from './groups.js';
+import { awsAttachUserPolicies, awsDeleteInlinePolicies, awsDetachUserPolicies } from './policies.js';
+import { awsQuarantinePrincipal, awsReleaseQuarantine } from './quarantine.js';
+import { awsListEntitlements } from './entitlements.js';
+import { awsDeleteUser } from './user.js';
+
+/** The AWS IAM actions. */
+export const AWS_ACTIONS = [
+  awsDisableAccessKey,
+  awsEnableAccessKey,
+  awsDeleteAccessKey,
+  awsQuarantinePrincipal,
+  awsReleaseQuarantine,
+  awsDeleteLoginProfile,
+  awsDeactivateMfa,
+  awsRemoveFromGroups,
+  awsAddToGroups,
+  awsDetachUserPolicies,
+  awsAttachUserPolicies,
+  awsDeleteInlinePolicies,
+  awsDeleteSshKeys,
+  awsDeleteUser,
+  awsListEntitlements,
+] as const satisfies readonly ActionDefinition[];

@@ -1,0 +1,94 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ListAccessKeysCommand, type IAMClient } from '@aws-sdk/client-iam';
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAwsIam } from '../../activities/aws-iam/aws-iam.js';
+import { incidentStateQuery, type IncidentState } from '../../workflows/definitions.js';
+import { startPeers, type Peers } from '../helpers/incident.js';
+import { postAlert, startIntake, tokens, type IntakeServer } from '../helpers/intake.js';
+import { suiteClient, withWorker } from '../helpers/temporal.js';
+import { MOTO_CREDENTIALS, motoClient, seedUser, startMoto, type MotoPeer } from '../peers/moto.js';
+
+let client: Client;
+let peers: Peers;
+let moto: MotoPeer;
+let iam: IAMClient;
+let intake: IntakeServer;
+beforeAll(async () => {
+  client = await suiteClient();
+  peers = await startPeers();
+  moto = await startMoto();
+  iam = motoClient(moto.endpoint);
+  intake = await startIntake(client);
+}, 120_000);
+afterAll(async () => {
+  intake.close();
+  await moto.stop();
+  await peers.close();
+  await client.connection.close();
+});
+
+const keysOf = async (userName: string) => (await iam.send(new ListAccessKeysCommand({ UserName: userName }))).AccessKeyMetadata ?? [];
+
+describe('leaked-credential, end to end through the API against moto', () => {
+  it('disables the key in containment, deletes it after an approval through the API, and the evidence lists both', async () => {
+    const user = await seedUser(iam, 'dana-ml', { accessKeys: 1, groups: [], managedPolicies: [], inlinePolicies: [], sshKeys: 0, mfa: false, loginProfile: false });
+    const accessKeyId = user.accessKeys[0]!.accessKeyId;
+    const deps = { ...peers.deps, iam: createAwsIam({ region: 'us-east-1', endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }) };
+
+    await withWorker({ taskQueue: intake.taskQueue, deps }, async () => {
+      const res = await postAlert(
+        intake.url,
+        {
+          type: 'credential.leaked', severity: 'high', title: 'AWS key committed to a public repository', source: 'github-secret-scanning',
+          fingerprint: `e2e-leak-${accessKeyId}`,
+          principal: { user: 'dana', email: 'dana@example.com', aws_user: 'dana-ml', aws_access_key_id: accessKeyId },
+        },
+        {},
+        '?dry_run=false',
+      );
+      expect(res.status).toBe(202);
+      const { incidentId, workflowId, playbook } = (await res.json()) as { incidentId: string; workflowId: string; playbook: string };
+      expect(playbook).toBe('leaked-credential');
+      const handle = client.workflow.getHandle(workflowId);
+      const state = () => handle.query(incidentStateQuery);
+
+      // Containment: disabled at once, before any person acted.
+      await expect.poll(async () => (await keysOf('dana-ml')).map((k) => k.Status), { timeout: 30_000 }).toEqual(['Inactive']);
+      await expect.poll(async () => (await state()).steps.delete_key?.status, { timeout: 30_000 }).toBe('awaiting-approval');
+      const waiting = await state();
+      expect(waiting.times.containedAt).toBeDefined();
+      expect(waiting.times.firstHumanActionAt).toBeUndefined();
+      // The plan shown to the approver was read from the real state: the key is already Inactive.
+      expect(waiting.steps.delete_key!.plan).toEqual([`delete access key ${accessKeyId} of IAM user dana-ml (Inactive)`]);
+      expect(await keysOf('dana-ml')).toHaveLength(1);
+
+      const approved = await fetch(`${intake.url}/v1/incidents/${incidentId}/approvals/delete_key`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.oncall}` },
+        body: JSON.stringify({ decision: 'approve', reason: 'key confirmed leaked' }),
+      });
+      expect(approved.status).toBe(200);
+
+      const final = (await handle.result()) as IncidentState;
+      expect(final.status).toBe('closed');
+      expect(await keysOf('dana-ml')).toEqual([]);
+      expect(final.steps.disable_key).toMatchObject({ status: 'succeeded', outcome: 'changed' });
+      expect(final.steps.delete_key).toMatchObject({ status: 'succeeded', outcome: 'changed' });
+
+      // The closing evidence bundle records both changes with their before and after.
+      const dir = join(peers.evidenceDir, 'incidents', incidentId);
+      const closure = readdirSync(dir).find((f) => f.startsWith('snapshot_closure'));
+      const bundle = JSON.parse(readFileSync(join(dir, closure!), 'utf8')) as { incident: IncidentState };
+      const steps = bundle.incident.steps;
+      expect(steps.disable_key).toMatchObject({ status: 'succeeded', output: { before: expect.anything(), after: expect.anything() } });
+      expect(JSON.stringify(steps.disable_key!.output)).toContain('Inactive');
+      expect(steps.delete_key).toMatchObject({ status: 'succeeded' });
+      expect(steps.delete_key!.approval!.votes[0]).toMatchObject({ approver: 'olga', decision: 'approve', via: 'api' });
+
+      // The owner was told, with the incident id.
+      await expect.poll(() => peers.smtp.messages.some((m) => m.to && JSON.stringify(m.to).includes('dana@example.com') && (m.text ?? '').includes(incidentId))).toBe(true);
+    });
+  });
+});

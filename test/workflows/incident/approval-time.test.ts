@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../../activities/index.js';
+import { wardenDataConverter } from '../../../codec/data-converter.js';
+import { incidentWorkflowId } from '../../../workflows/definitions.js';
+import type { incidentWorkflow } from '../../../workflows/incident.js';
+import { alert, HEADER, playbook, startPeers, type Peers } from '../../helpers/incident.js';
+import { suiteKeyring, uniqueTaskQueue } from '../../helpers/temporal.js';
+import { suiteValue } from '../../helpers/suite-env.js';
+import { createTimeSkippingEnv } from '../../helpers/time-skipping.js';
+
+let env: TestWorkflowEnvironment;
+let peers: Peers;
+beforeAll(async () => {
+  env = await createTimeSkippingEnv(wardenDataConverter(suiteKeyring()));
+  peers = await startPeers();
+});
+afterAll(async () => {
+  await peers.close();
+  await env?.teardown();
+});
+
+describe('approval timers over hours, on the time-skipping server', () => {
+  it('sends reminders at their offsets, escalates at the deadline, and rejects when the chain is exhausted', async () => {
+    const taskQueue = uniqueTaskQueue('time');
+    const pb = playbook(`${HEADER}
+phases:
+  contain:
+    - id: gate
+      action: notify.slack
+      with: { channel: "#ops", text: "approved" }
+      approval: { groups: [security-oncall], timeout: 4h, reminders: [1h, 15m], escalation: [security-leads], onTimeout: escalate }
+`);
+    const dataConverter = wardenDataConverter(suiteKeyring());
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: { codePath: suiteValue('bundle') },
+      activities: createActivities(peers.deps),
+      dataConverter,
+    });
+    const incidentId = `ts-${randomUUID().slice(0, 8)}`;
+    const started = Date.now();
+    const final = await worker.runUntil(
+      env.client.workflow.execute<typeof incidentWorkflow>('incidentWorkflow', {
+        taskQueue,
+        workflowId: incidentWorkflowId(incidentId),
+        args: [{ incidentId, playbook: pb.playbook, playbookSha256: pb.sha256, alert: alert(), dryRun: false, openedBy: 'alert:vitest' }],
+      }),
+    );
+    const record = final.steps.gate!.approval!;
+    expect(record.remindersSent).toEqual(['0:1h', '0:15m', '1:1h', '1:15m']);
+    expect(record).toMatchObject({ escalationLevel: 1, outcome: 'timeout-rejected' });
+    // Two 4-hour deadlines passed in workflow time, in seconds of wall time.
+    expect(Date.parse(record.decidedAt!) - Date.parse(record.requestedAt)).toBeGreaterThanOrEqual(8 * 3600_000);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    const texts = peers.slack.messages.filter((m) => m.text.includes(incidentId)).map((m) => m.text.split(' for step')[0]);
+    expect(texts).toEqual(['Approval needed', 'Reminder: approval still needed', 'Reminder: approval still needed', 'Escalated: approval needed', 'Reminder: approval still needed', 'Reminder: approval still needed']);
+  });
+});
