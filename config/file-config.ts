@@ -14,6 +14,8 @@ const identitySchema = z.strictObject({
   email: z.email().optional(),
   roles: z.array(z.enum(ROLES)).min(1),
   groups: z.array(z.string().min(1)).default([]),
+  /** The person's Slack user id (U…/W…): how a Slack click maps to this identity. Never a display name. */
+  slack_user_id: z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user id such as U012AB3CD').optional(),
   tokens: z
     .array(z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'the hex sha256 of the token (never the token itself)'), label: z.string().optional() }))
     .default([]),
@@ -21,6 +23,12 @@ const identitySchema = z.strictObject({
 
 const fileSchema = z.strictObject({
   identities: z.array(identitySchema).default([]),
+  slack: z
+    .strictObject({
+      /** Map a Slack user to an identity by the email Slack reports, when no slack_user_id matches. Off by default. */
+      match_by_email: z.boolean().default(false),
+    })
+    .default({ match_by_email: false }),
 });
 
 export type IdentityConfig = z.infer<typeof identitySchema>;

@@ -4,13 +4,14 @@ import type { ApprovalSpec } from '../engine/playbook-types.js';
 import type { ApprovalDecision, ApprovalRecord, IncidentState, StepState } from './definitions.js';
 
 /** Groups allowed at the record's escalation level: the step's groups plus every group escalated to so far. */
-export function allowedGroups(spec: ApprovalSpec, record: ApprovalRecord): string[] {
-  return [...spec.groups, ...spec.escalation.slice(0, record.escalationLevel)];
+export function allowedGroups(record: Pick<ApprovalRecord, 'groups' | 'escalation' | 'escalationLevel'>): string[] {
+  return [...record.groups, ...record.escalation.slice(0, record.escalationLevel)];
 }
 
 export function openApproval(spec: ApprovalSpec, requester: string, nowMs: number): ApprovalRecord {
   return {
     groups: [...spec.groups],
+    escalation: [...spec.escalation],
     quorum: spec.quorum,
     fourEyes: spec.fourEyes,
     requester,
@@ -38,7 +39,7 @@ export function validateDecision(state: IncidentState, specOf: (stepId: string) 
     throw new Error(`already decided: step "${d.stepId}" is ${step.status}${record?.outcome ? ` (${record.outcome})` : ''}`);
   }
   if (nowMs >= Date.parse(record.deadline)) throw new Error(`expired: the approval for step "${d.stepId}" closed at ${record.deadline}`);
-  const allowed = allowedGroups(spec, record);
+  const allowed = allowedGroups(record);
   if (!d.approver.groups.some((g) => allowed.includes(g))) {
     throw new Error(`not in an allowed group: ${d.approver.id} is in none of ${allowed.join(', ')}`);
   }

@@ -125,6 +125,8 @@ export interface ApprovalVote {
 
 export interface ApprovalRecord {
   readonly groups: readonly string[];
+  /** The escalation chain; the first `escalationLevel` of these may approve too. */
+  readonly escalation: readonly string[];
   readonly quorum: number;
   readonly fourEyes: boolean;
   readonly requester: string;
@@ -136,6 +138,8 @@ export interface ApprovalRecord {
   votes: ApprovalVote[];
   outcome?: 'approved' | 'rejected' | 'timeout-rejected' | 'timeout-approved' | 'not-needed-dry-run' | 'cancelled';
   decidedAt?: string;
+  /** The Slack message that shows this approval, re-rendered in place as it changes. */
+  slack?: { readonly channel: string; readonly ts: string };
 }
 
 export interface UndoRecord {

@@ -10,7 +10,7 @@ import { durationMs } from '../engine/duration.js';
 import { evaluateExpression, truthy } from '../engine/expression.js';
 import { renderParsed } from '../engine/parsed-value.js';
 import { PHASES, type ApprovalSpec, type Phase, type PhaseNode, type ResolvedStep, type Severity } from '../engine/playbook-types.js';
-import { applyDecision, awaitDecision, ContinueAsNewNeeded, openApproval, validateDecision } from './approval.js';
+import { allowedGroups, applyDecision, awaitDecision, ContinueAsNewNeeded, openApproval, validateDecision } from './approval.js';
 import {
   alertSignal,
   approvalUpdate,
@@ -41,7 +41,7 @@ import {
   stepsOf,
   templateContext,
 } from './incident-state.js';
-import { describeFailure, runActionActivity } from './step-runner.js';
+import { describeFailure, runActionActivity, showApproval } from './step-runner.js';
 
 const nowIso = (): string => new Date().toISOString();
 const TERMINAL: ReadonlySet<StepState['status']> = new Set(['succeeded', 'planned', 'skipped', 'rejected', 'failed', 'cancelled']);
@@ -151,10 +151,10 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
   const ctx = (): Record<string, unknown> => templateContext(state, input.alert);
 
   /** Announces to the playbook's owners; a failing notification is recorded, never fatal. */
-  async function notifyOwners(purpose: string, text: string): Promise<void> {
+  async function notifyOwners(purpose: string, text: string, via: { slack: boolean } = { slack: true }): Promise<void> {
     const key = `${state.incidentId}:owners:${purpose}`;
     const sends: Promise<unknown>[] = [];
-    if (playbook.notify.slackChannel) {
+    if (via.slack && playbook.notify.slackChannel) {
       sends.push(runActionActivity('notify', { action: 'notify.slack', params: { channel: playbook.notify.slackChannel, text }, incidentId: state.incidentId, stepId: purpose, idempotencyKey: `${key}:slack`, dryRun: state.dryRun }));
     }
     if (playbook.notify.email?.length) {
@@ -194,16 +194,39 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
     for (const stepId of [...state.completed].reverse()) await runUndo(stepId, reason);
   }
 
+  /** The part of the state an approval message shows (not the alerts or the timeline). */
+  const approvalView = (stepId: string) => ({
+    incidentId: state.incidentId,
+    severity: state.severity,
+    playbook: state.playbook,
+    title: state.title,
+    steps: { [stepId]: state.steps[stepId]! },
+  });
+
+  /** Keeps the approval's Slack message current and adds `note` to its thread; never fatal. */
+  async function showInSlack(stepId: string, note?: { key: string; text: string }): Promise<void> {
+    const st = state.steps[stepId]!;
+    try {
+      const shown = await showApproval({ view: approvalView(stepId), stepId, ...(playbook.notify.slackChannel ? { channel: playbook.notify.slackChannel } : {}), ...(note ? { note } : {}) });
+      if (shown && st.approval && !st.approval.slack) st.approval.slack = shown;
+    } catch (err) {
+      timeline(`approval message for ${stepId} failed: ${describeFailure(err).message}`);
+    }
+  }
+
   async function announceApproval(step: ResolvedStep, kind: 'request' | 'reminder' | 'escalation', record: ApprovalRecord): Promise<void> {
-    const groups = [...record.groups, ...(specs.get(step.id)?.escalation.slice(0, record.escalationLevel) ?? [])];
+    const groups = allowedGroups(record);
     const plan = state.steps[step.id]?.plan?.map((l) => `  • ${l}`).join('\n') ?? '';
+    const headline = kind === 'request' ? 'Approval needed' : kind === 'reminder' ? 'Reminder: approval still needed' : 'Escalated: approval needed';
     const text =
-      `${kind === 'request' ? 'Approval needed' : kind === 'reminder' ? 'Reminder: approval still needed' : 'Escalated: approval needed'} ` +
-      `for step "${step.title}" (${step.id}) of incident ${state.incidentId} [${state.severity}] ${state.title}\n` +
+      `${headline} for step "${step.title}" (${step.id}) of incident ${state.incidentId} [${state.severity}] ${state.title}\n` +
       `Playbook ${playbook.id} v${playbook.version}. It will:\n${plan}\n` +
       `Approvers: ${groups.join(', ')} · quorum ${record.quorum}${record.fourEyes ? ' · four-eyes' : ''} · deadline ${record.deadline}`;
     timeline(`approval ${kind} for ${step.id} (deadline ${record.deadline})`);
-    await notifyOwners(`approval-${kind}-${step.id}-${record.escalationLevel}-${record.remindersSent.length}`, text);
+    const noteKey = `${kind}-${record.escalationLevel}-${record.remindersSent.length}`;
+    await showInSlack(step.id, kind === 'request' ? undefined : { key: noteKey, text: `${headline}: approvers ${groups.join(', ')}, deadline ${record.deadline}` });
+    // The Slack message carries the request when there is one; email (and plain Slack otherwise) too.
+    await notifyOwners(`approval-${kind}-${step.id}-${record.escalationLevel}-${record.remindersSent.length}`, text, { slack: !record.slack });
   }
 
   async function approve(step: ResolvedStep, st: StepState, params: unknown, inParallel: boolean): Promise<boolean> {
@@ -228,6 +251,9 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
       return false;
     }
     timeline(`step ${step.id} ${record.outcome}`);
+    const last = record.votes.at(-1);
+    const by = last && (record.outcome === 'approved' || record.outcome === 'rejected') ? ` by ${last.approver} via ${last.via}${last.reason ? `: ${last.reason}` : ''}` : '';
+    await showInSlack(step.id, { key: 'decision', text: `${record.outcome ?? 'decided'}${by}` });
     return record.outcome === 'approved' || record.outcome === 'timeout-approved';
   }
 
@@ -295,6 +321,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
       await notifyOwners(`failed-${step.id}`, `Step "${step.title}" (${step.id}) of incident ${state.incidentId} failed: ${st.error.message}\nonFailure: ${step.onFailure}`);
     }
     st.finishedAt = nowIso();
+    if (st.approval?.slack) await showInSlack(step.id, { key: 'result', text: `Step ${step.id} ${st.status}${st.error ? `: ${st.error.message}` : ''}` });
   }
 
   async function runNode(node: PhaseNode): Promise<NodeResult> {

@@ -1,6 +1,7 @@
 import type { Duration } from '@temporalio/common';
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { ActionActivities, RunActionInput } from '../activities/actions.js';
+import type { ApprovalChatActivities } from '../activities/slack/approval-activities.js';
 import type { ActionOutcome } from '../catalog/types.js';
 import type { ActionKind, ResolvedStep } from '../engine/playbook-types.js';
 
@@ -37,6 +38,9 @@ export function runActionActivity(kind: ActionKind, input: RunActionInput, step?
   const { runAction } = proxyActivities<ActionActivities>(optionsFor(kind, step));
   return runAction(input);
 }
+
+/** Posts or re-renders an approval's Slack message (a notification: its policy and timeouts). */
+export const { showApproval } = proxyActivities<ApprovalChatActivities>(DEFAULTS.notify);
 
 /** A short, safe description of an activity failure for the incident record. */
 export function describeFailure(err: unknown): { message: string; type?: string } {

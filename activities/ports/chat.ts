@@ -19,6 +19,15 @@ export interface ChatPostResult {
   readonly already: boolean;
 }
 
+export interface ChatUpdate {
+  readonly channel: string;
+  readonly ts: string;
+  readonly text: string;
+  readonly blocks?: readonly unknown[];
+}
+
 export interface Chat {
   post(message: ChatMessage): Promise<ChatPostResult>;
+  /** Re-renders a message in place (chat.update); the same content twice is harmless. */
+  update(message: ChatUpdate): Promise<void>;
 }

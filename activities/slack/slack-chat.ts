@@ -1,7 +1,7 @@
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, WebClient } from '@slack/web-api';
 import type { ChatPostMessageArguments } from '@slack/web-api';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Chat, ChatMessage, ChatPostResult } from '../ports.js';
+import type { Chat, ChatMessage, ChatPostResult, ChatUpdate } from '../ports.js';
 
 const EVENT_TYPE = 'warden_message';
 const CHANNEL_ID = /^[CGD][A-Z0-9]+$/;
@@ -143,6 +143,13 @@ export function createSlackChat(opts: { token: string; apiUrl?: string }): Chat 
         throw ApplicationFailure.retryable('Slack chat.postMessage answered ok without a message ts', 'SlackUnavailable');
       }
       return { channel: posted.channel ?? channelId, ts: posted.ts, already: false, ...(place.threadTs ? { threadTs: place.threadTs } : {}) };
+    },
+
+    async update(message: ChatUpdate): Promise<void> {
+      const channelId = await resolveChannel(message.channel);
+      await call('chat.update', message.channel, () =>
+        client.chat.update({ channel: channelId, ts: message.ts, text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}) }),
+      );
     },
   };
 }

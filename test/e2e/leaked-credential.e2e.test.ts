@@ -82,7 +82,8 @@ describe('leaked-credential, end to end through the API against moto', () => {
       const closure = readdirSync(dir).find((f) => f.startsWith('snapshot_closure'));
       const bundle = JSON.parse(readFileSync(join(dir, closure!), 'utf8')) as { incident: IncidentState };
       const steps = bundle.incident.steps;
-      expect(steps.disable_key).toMatchObject({ status: 'succeeded', output: { before: expect.anything(), after: expect.anything() } });
+      expect(steps.disable_key!.status).toBe('succeeded');
+      expect(Object.keys(steps.disable_key!.output as object)).toEqual(expect.arrayContaining(['before', 'after']));
       expect(JSON.stringify(steps.disable_key!.output)).toContain('Inactive');
       expect(steps.delete_key).toMatchObject({ status: 'succeeded' });
       expect(steps.delete_key!.approval!.votes[0]).toMatchObject({ approver: 'olga', decision: 'approve', via: 'api' });

@@ -26,6 +26,10 @@ export interface FakeSlack {
   readonly messages: FakeMessage[];
   /** Every Web API call received, in order. */
   readonly calls: { method: string; params: Record<string, string> }[];
+  /** chat.postEphemeral messages, in order. */
+  readonly ephemerals: { channel: string; user: string; text: string }[];
+  /** views.open calls, in order. */
+  readonly views: { trigger_id: string; view: Record<string, unknown> }[];
   /** Answers the next call with HTTP 429 and Retry-After: 1, once. */
   rateLimitNext(): void;
   /** While on, answers every call with HTTP 500. */
@@ -57,6 +61,8 @@ const parseJson = <T>(value: string | undefined): T | undefined => (value ? (JSO
 export async function startFakeSlack(opts: { token: string; channels: readonly FakeChannel[] }): Promise<FakeSlack> {
   const messages: FakeMessage[] = [];
   const calls: { method: string; params: Params }[] = [];
+  const ephemerals: FakeSlack['ephemerals'] = [];
+  const views: FakeSlack['views'] = [];
   let rateLimitOnce = false;
   let serverError = false;
   let clock = 1_700_000_000;
@@ -125,6 +131,30 @@ export async function startFakeSlack(opts: { token: string; channels: readonly F
       messages.push(message);
       return { ok: true, channel: channel.id, ts: message.ts, message: render(message, true) };
     },
+    'chat.update': (p) => {
+      const channel = channelFor(p.channel);
+      if (!channel) return { ok: false, error: 'channel_not_found' };
+      const i = messages.findIndex((m) => m.channel === channel.id && m.ts === p.ts);
+      if (i < 0) return { ok: false, error: 'message_not_found' };
+      const old = messages[i]!;
+      const updated: FakeMessage = { ...old, text: p.text ?? old.text, ...(p.blocks ? { blocks: parseJson<unknown[]>(p.blocks) } : {}) };
+      messages[i] = updated;
+      return { ok: true, channel: channel.id, ts: updated.ts, text: updated.text };
+    },
+    'chat.postEphemeral': (p) => {
+      const channel = channelFor(p.channel);
+      if (!channel) return { ok: false, error: 'channel_not_found' };
+      if (!p.user) return { ok: false, error: 'user_not_in_channel' };
+      clock += 1;
+      ephemerals.push({ channel: channel.id, user: p.user, text: p.text ?? '' });
+      return { ok: true, message_ts: `${clock}.000200` };
+    },
+    'views.open': (p) => {
+      if (!p.trigger_id) return { ok: false, error: 'invalid_trigger_id' };
+      const view = parseJson<Record<string, unknown>>(p.view) ?? {};
+      views.push({ trigger_id: p.trigger_id, view });
+      return { ok: true, view: { id: `V${views.length}`, ...view } };
+    },
   };
 
   const answer = (res: ServerResponse, status: number, body: Answer, headers: Record<string, string> = {}) => {
@@ -156,6 +186,8 @@ export async function startFakeSlack(opts: { token: string; channels: readonly F
 
   return {
     apiUrl: `http://127.0.0.1:${port}/api/`,
+    ephemerals,
+    views,
     messages,
     calls,
     rateLimitNext: () => {

@@ -29,7 +29,7 @@ describe('approval rules (the validator and the tally)', () => {
     const { state, approval } = incidentWith('awaiting-approval');
     expect(() => validateDecision(state, () => spec, vote('l', 'approve', ['leads']), T0)).toThrow(/not in an allowed group/);
     approval.escalationLevel = 1;
-    expect(allowedGroups(spec, approval)).toEqual(['oncall', 'leads']);
+    expect(allowedGroups(approval)).toEqual(['oncall', 'leads']);
     expect(() => validateDecision(state, () => spec, vote('l', 'approve', ['leads']), T0)).not.toThrow();
   });
 

@@ -56,7 +56,17 @@ phases:
     // Two 4-hour deadlines passed in workflow time, in seconds of wall time.
     expect(Date.parse(record.decidedAt!) - Date.parse(record.requestedAt)).toBeGreaterThanOrEqual(8 * 3600_000);
     expect(Date.now() - started).toBeLessThan(60_000);
-    const texts = peers.slack.messages.filter((m) => m.text.includes(incidentId)).map((m) => m.text.split(' for step')[0]);
-    expect(texts).toEqual(['Approval needed', 'Reminder: approval still needed', 'Reminder: approval still needed', 'Escalated: approval needed', 'Reminder: approval still needed', 'Reminder: approval still needed']);
+    // The request message, then its thread: two reminders, the escalation, two reminders, the outcome.
+    const thread = peers.slack.messages.filter((m) => m.thread_ts === record.slack!.ts).map((m) => m.text.split(':')[0]);
+    expect(thread).toEqual([
+      'Reminder',
+      'Reminder',
+      'Escalated',
+      'Reminder',
+      'Reminder',
+      'timeout-rejected',
+    ]);
+    const request = peers.slack.messages.find((m) => m.ts === record.slack!.ts)!;
+    expect(JSON.stringify(request.blocks)).toContain('Expired: rejected');
   });
 });

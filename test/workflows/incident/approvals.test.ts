@@ -54,7 +54,13 @@ describe('approvals: the Update and its validator', () => {
       expect(waiting.status).toBe('awaiting-approval');
       expect(waiting.steps.block!.plan).toEqual([`POST ${peers.http.url}/gated`]);
       expect(peers.http.requests.filter((r) => r.path === '/gated')).toHaveLength(0);
-      await expect.poll(() => peers.slack.messages.some((m) => /Approval needed.*block/s.test(m.text) && m.text.includes(`POST ${peers.http.url}/gated`))).toBe(true);
+      // The request is a Block Kit message with the plan, the approvers and the buttons.
+      await expect.poll(() => peers.slack.messages.find((m) => m.text.startsWith('Approval needed') && m.text.includes(waiting.incidentId))).toBeDefined();
+      const request = peers.slack.messages.find((m) => m.text.startsWith('Approval needed') && m.text.includes(waiting.incidentId))!;
+      const blocks = JSON.stringify(request.blocks);
+      expect(blocks).toContain(`POST ${peers.http.url}/gated`);
+      expect(blocks).toContain('quorum 2 (0 so far)');
+      expect(blocks).toContain('warden_approve');
 
       expect(await refusal(handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'mallory', groups: ['engineering'] })] }))).toMatch(/not in an allowed group/);
       expect(await refusal(handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'carol' })] }))).toMatch(/cannot approve own request/);
@@ -69,6 +75,13 @@ describe('approvals: the Update and its validator', () => {
       const final = await handle.result();
       expect(final.steps.block!.status).toBe('succeeded');
       expect(final.steps.block!.approval!.votes.map((v) => [v.approver, v.via])).toEqual([['alice', 'slack'], ['bob', 'cli']]);
+      // The message was re-rendered in place from the state (no buttons left), and its thread tells the outcome.
+      const shown = final.steps.block!.approval!.slack!;
+      const message = peers.slack.messages.find((m) => m.ts === shown.ts)!;
+      expect(JSON.stringify(message.blocks)).toContain('approved by bob via cli');
+      expect(JSON.stringify(message.blocks)).not.toContain('warden_approve');
+      const thread = peers.slack.messages.filter((m) => m.thread_ts === shown.ts).map((m) => m.text);
+      expect(thread).toEqual(['approved by bob via cli', 'Step block succeeded']);
       expect(final.times.firstHumanActionAt).toBeDefined();
       await expect(handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'dave' })] })).rejects.toThrow(/already completed/);
     });
@@ -100,7 +113,9 @@ describe('approvals: time', () => {
       expect(final.steps.block!.approval!.outcome).toBe('timeout-rejected');
       expect(final.steps.block!.status).toBe('rejected');
       expect(final.steps.block!.approval!.remindersSent).toEqual(['0:2s']);
-      expect(peers.slack.messages.some((m) => /Reminder: approval still needed.*block/s.test(m.text) && m.text.includes(final.incidentId))).toBe(true);
+      const thread = peers.slack.messages.filter((m) => m.thread_ts === final.steps.block!.approval!.slack!.ts).map((m) => m.text);
+      expect(thread[0]).toMatch(/^Reminder: approval still needed: approvers security-oncall/);
+      expect(thread.at(-1)).toBe('timeout-rejected');
     });
   });
 
