@@ -43,5 +43,5 @@ export function describeProviders(p: ProviderConfig): string {
     p.mlflow && `model registry (${new URL(p.mlflow.trackingUri).origin})`,
     p.github && `github (org ${p.github.org})`,
   ].filter(Boolean);
-  return `evidence in ${p.evidenceDir}; ${on.length ? on.join(', ') : 'no notification or change providers configured (those steps plan only or fail)'}`;
+  return `evidence in ${p.evidenceDir}; ${on.length ? on.join(', ') : 'no notification or change providers configured (their steps run as dry runs)'}`;
 }
