@@ -13,11 +13,15 @@ import type { Route } from './router.js';
 import { alertRoutes } from './routes/alerts.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { openapiRoutes } from './routes/openapi.js';
+import { createSlackApp } from './slack/app.js';
+import { loadSlackAppSettings } from './slack/config.js';
 
 export interface ApiSetup {
   readonly routes: Route[];
   /** Lines to show the operator once (generated secrets' locations, how to sign), never a secret in a log file. */
   readonly notices: string[];
+  /** Stops what setup started (the Slack app's Socket Mode connection); call on shutdown. */
+  stop(): Promise<void>;
 }
 
 function webhookSecret(config: WardenConfig, notices: string[]): string {
@@ -41,7 +45,7 @@ function webhookSecret(config: WardenConfig, notices: string[]): string {
  * The API routes with everything they need, read once at start: playbooks (every one must
  * validate), identities and their hashed tokens, the webhook secret.
  */
-export function setupApi(config: WardenConfig, client: Client, taskQueue: string): ApiSetup {
+export function setupApi(config: WardenConfig, client: Client, taskQueue: string, log: (msg: string) => void = (msg) => console.error(msg)): ApiSetup {
   const notices: string[] = [];
   const { playbooks, problems } = loadPlaybooks([config.intake.playbooksDir]);
   if (problems.length > 0) throw new ConfigError(problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field}: ${p.message}`));
@@ -67,5 +71,14 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
     ...openapiRoutes(),
   ];
   notices.push(`loaded ${playbooks.length} playbooks from ${config.intake.playbooksDir}`);
-  return { routes, notices };
+  // ── Slack app (server/slack): on when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set ──
+  const slackSettings = loadSlackAppSettings();
+  const slack = slackSettings && createSlackApp({ ...slackSettings, client, identities: file.config.identities, matchByEmail: file.config.slack.match_by_email, log });
+  if (slack) {
+    routes.push(...slack.routes);
+    notices.push(slack.notice);
+    slack.start().catch((err: unknown) => log(`slack: Socket Mode did not connect: ${(err as Error).message}`));
+  }
+  // ── end Slack app ──
+  return { routes, notices, stop: async () => slack?.stop() };
 }

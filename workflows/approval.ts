@@ -35,8 +35,10 @@ export function validateDecision(state: IncidentState, specOf: (stepId: string) 
   if (!d.approver?.id) throw new Error('approver identity is missing');
   if (d.decision !== 'approve' && d.decision !== 'reject') throw new Error('decision must be approve or reject');
   const record = step.approval;
-  if (step.status !== 'awaiting-approval' || !record) {
-    throw new Error(`already decided: step "${d.stepId}" is ${step.status}${record?.outcome ? ` (${record.outcome})` : ''}`);
+  // The outcome is set by the Update that settles it, before the main loop moves the step on:
+  // checking it refuses Updates that race the deciding one.
+  if (step.status !== 'awaiting-approval' || !record || record.outcome) {
+    throw new Error(`already decided: step "${d.stepId}" is ${record?.outcome ?? step.status}`);
   }
   if (nowMs >= Date.parse(record.deadline)) throw new Error(`expired: the approval for step "${d.stepId}" closed at ${record.deadline}`);
   const allowed = allowedGroups(record);
@@ -51,6 +53,7 @@ export function validateDecision(state: IncidentState, specOf: (stepId: string) 
 
 /** Records a valid vote and settles the outcome: one reject rejects; quorum distinct approvals approve. */
 export function applyDecision(record: ApprovalRecord, d: ApprovalDecision, now: string): void {
+  if (record.outcome) return;
   record.votes.push({ approver: d.approver.id, decision: d.decision, via: d.via, at: now, ...(d.reason ? { reason: d.reason } : {}) });
   if (d.decision === 'reject') record.outcome = 'rejected';
   else if (record.votes.filter((v) => v.decision === 'approve').length >= record.quorum) record.outcome = 'approved';

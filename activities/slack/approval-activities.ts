@@ -1,12 +1,12 @@
 import type { Chat } from '../ports.js';
-import { renderApprovalMessage, type ApprovalView } from './approval-blocks.js';
+import { escapeMrkdwn, renderApprovalMessage, type ApprovalView } from './approval-blocks.js';
 
 export interface ShowApprovalInput {
   readonly view: ApprovalView;
   readonly stepId: string;
   /** The channel for a new message (the playbook's); ignored once the message exists. */
   readonly channel?: string;
-  /** A line for the message's thread: a reminder, an escalation, the decision, the step's result. */
+  /** A line for the message's thread: a reminder, an escalation, the decision, the step's result. Escaped: it may carry a reason or an error. */
   readonly note?: { readonly key: string; readonly text: string };
 }
 
@@ -38,7 +38,7 @@ export function createApprovalChatActivities(deps: { chat?: Chat }) {
         if (posted.already) await chat.update({ channel: shown.channel, ts: shown.ts, text, blocks });
       }
       if (shown && input.note) {
-        await chat.post({ channel: shown.channel, threadTs: shown.ts, text: input.note.text, idempotencyKey: `${incidentId}:approval:${input.stepId}:${input.note.key}` });
+        await chat.post({ channel: shown.channel, threadTs: shown.ts, text: escapeMrkdwn(input.note.text), idempotencyKey: `${incidentId}:approval:${input.stepId}:${input.note.key}` });
       }
       return shown;
     },

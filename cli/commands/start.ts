@@ -113,7 +113,7 @@ async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promi
     taskQueue: TASK_QUEUE,
     ...(worker ? { localWorkerState: () => worker.getState() } : {}),
   });
-  const api = setupApi(ctx.config, client, TASK_QUEUE);
+  const api = setupApi(ctx.config, client, TASK_QUEUE, log);
   for (const notice of api.notices) log(notice);
   const server = createHttpApp({
     api: api.routes,
@@ -123,7 +123,9 @@ async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promi
     ...(ctx.config.codecEndpoint.token ? { codecToken: ctx.config.codecEndpoint.token } : {}),
     log,
   });
-  server.once('close', () => void client.connection.close());
+  server.once('close', () => {
+    void api.stop().finally(() => client.connection.close());
+  });
   const port = await listen(server, ctx.config.http.host, ctx.config.http.port);
   log(`HTTP server on http://${ctx.config.http.host}:${port} (POST /v1/alerts, /v1/incidents, GET /healthz, /openapi.json, POST /codec/decode)`);
   return server;

@@ -33,6 +33,15 @@ describe('approval rules (the validator and the tally)', () => {
     expect(() => validateDecision(state, () => spec, vote('l', 'approve', ['leads']), T0)).not.toThrow();
   });
 
+  it('refuses every decision once an outcome is settled, even before the step moves on', () => {
+    const { state, approval } = incidentWith('awaiting-approval');
+    applyDecision(approval, vote('a', 'reject'), 'now');
+    expect(() => validateDecision(state, () => spec, vote('b'), T0)).toThrow(/already decided: step "s1" is rejected/);
+    applyDecision(approval, vote('b'), 'now');
+    expect(approval.votes).toHaveLength(1);
+    expect(approval.outcome).toBe('rejected');
+  });
+
   it('needs a quorum of approvals, and one rejection rejects', () => {
     const { approval } = incidentWith('awaiting-approval');
     applyDecision(approval, vote('a'), 'now');

@@ -104,6 +104,29 @@ describe('approvals: the Update and its validator', () => {
   });
 });
 
+describe('approvals: concurrent decisions', () => {
+  it('three people deciding a quorum-1 step at once: exactly one decision counts, the others are refused', async () => {
+    const taskQueue = uniqueTaskQueue('race');
+    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+      for (let round = 0; round < 3; round++) {
+        const handle = await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 5m }'), alert());
+        await expect.poll(async () => (await state(handle)).steps.block!.status).toBe('awaiting-approval');
+        const decisions = await Promise.allSettled([
+          handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'alice' })] }),
+          handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'bob', decision: 'reject', reason: 'no' })] }),
+          handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'dave' })] }),
+        ]);
+        expect(decisions.filter((d) => d.status === 'fulfilled')).toHaveLength(1);
+        const final = await handle.result();
+        const record = final.steps.block!.approval!;
+        expect(record.votes).toHaveLength(1);
+        expect(record.outcome).toBe(record.votes[0]!.decision === 'approve' ? 'approved' : 'rejected');
+        expect(final.steps.block!.status).toBe(record.outcome === 'approved' ? 'succeeded' : 'rejected');
+      }
+    });
+  });
+});
+
 describe('approvals: time', () => {
   it('onTimeout reject: a reminder goes out before the deadline, then the deadline rejects', async () => {
     const taskQueue = uniqueTaskQueue('timeout-reject');

@@ -1,0 +1,30 @@
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { parseButtonValue } from '../../button-value.js';
+import { decideFromSlack, rerenderApproval } from '../../decide.js';
+import { tellUser, type SlackDeps } from '../../deps.js';
+import { refusalText } from '../../refusals.js';
+import { guarded } from '../guard.js';
+import { clickedMessage } from './clicked-message.js';
+
+type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+/**
+ * The Approve button: acknowledges at once, then sends the approval Update for the person who
+ * clicked. Accepted → the message is re-rendered in place from the workflow's state; refused →
+ * only the clicker sees why, and nothing else changes. A double click is one vote.
+ */
+export function approveButton(deps: SlackDeps) {
+  return async ({ ack, body, action, client, context }: Args): Promise<void> => {
+    await ack();
+    const message = clickedMessage(body);
+    const to = { channel: message?.channel ?? body.channel?.id, user: body.user.id };
+    await guarded(deps, client, to, 'an approve click', async () => {
+      const target = parseButtonValue(action.value);
+      if (!target) return tellUser(client, deps, to, refusalText({ kind: 'malformed' }, { incidentId: '?' }));
+      const retry = context.retryNum ? { retryNum: context.retryNum } : {};
+      const result = await decideFromSlack(deps, client, { slackUserId: body.user.id, ...target, decision: 'approve', ...retry });
+      if (result.ok) await rerenderApproval(deps, client, target, message);
+      else await tellUser(client, deps, to, refusalText(result.refusal, target));
+    });
+  };
+}

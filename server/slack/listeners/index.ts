@@ -1,0 +1,12 @@
+import type { App } from '@slack/bolt';
+import type { SlackDeps } from '../deps.js';
+import { registerActions } from './actions/index.js';
+import { registerCommands } from './commands/index.js';
+import { registerViews } from './views/index.js';
+
+/** Every listener, one kind per folder; each handler acknowledges first and works after. */
+export function registerListeners(app: App, deps: SlackDeps): void {
+  registerActions(app, deps);
+  registerViews(app, deps);
+  registerCommands(app, deps);
+}

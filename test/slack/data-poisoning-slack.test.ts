@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMlflowRegistry } from '../../activities/mlflow/mlflow-registry.js';
+import { APPROVE_ACTION } from '../../activities/slack/approval-blocks.js';
+import { loadPlaybooks } from '../../playbook/load.js';
+import { alert, startIncident, state } from '../helpers/incident.js';
+import { uniqueTaskQueue, withWorker } from '../helpers/temporal.js';
+import { aliasTarget, seedModel, startMlflow, versionTags, type MlflowPeer } from '../peers/mlflow.js';
+import { approvalMessage, click, current, ephemeralsFrom, startSlackHarness, votesOf, type SlackHarness } from './harness.js';
+
+let h: SlackHarness;
+let mlflow: MlflowPeer;
+beforeAll(async () => {
+  h = await startSlackHarness();
+  mlflow = await startMlflow();
+}, 120_000);
+afterAll(async () => {
+  await mlflow.close();
+  await h.close();
+});
+
+describe('data-poisoning, decided in Slack, against MLflow', () => {
+  it('an MLOps click on Approve rolls champion back to version 2 with version 3 quarantined; the on-call’s click is refused and changes nothing', async () => {
+    const loaded = loadPlaybooks(['playbooks']).playbooks.find((p) => p.playbook.id === 'data-poisoning');
+    expect(loaded).toBeDefined();
+    await seedModel(mlflow.trackingUri, 'spam-filter', { versions: 3, champion: 3 });
+    const deps = { ...h.peers.deps, models: createMlflowRegistry({ trackingUri: mlflow.trackingUri }) };
+    const told = ephemeralsFrom(h);
+    const taskQueue = uniqueTaskQueue('slack-poisoning');
+
+    await withWorker({ taskQueue, deps }, async () => {
+      const poisoned = alert({ type: 'data.label_flip', severity: 'high', title: 'spam labels flipped in bulk', source: 'data-quality', labels: { model: 'spam-filter', model_version: '3' } });
+      const handle = await startIncident(h.client, taskQueue, loaded!, poisoned, { openedBy: 'alert:data-quality' });
+      const message = await approvalMessage(h, handle, 'rollback_model');
+      const waiting = await state(handle);
+      expect(waiting.steps.rollback_model!.plan).toContain('move alias champion of spam-filter from version 3 to version 2');
+      expect(await aliasTarget(mlflow.trackingUri, 'spam-filter', 'champion')).toBe('3');
+
+      // alice is security on-call: a model rollback needs MLOps.
+      expect((await click(h, 'U0ALICE', message, APPROVE_ACTION)).status).toBe(200);
+      expect(told('U0ALICE')).toHaveLength(1);
+      expect(told('U0ALICE')[0]).toMatch(/not in an allowed group: alice is in none of mlops/);
+      expect(votesOf(await state(handle), 'rollback_model')).toEqual([]);
+      expect((await state(handle)).steps.rollback_model!.status).toBe('awaiting-approval');
+      expect(await aliasTarget(mlflow.trackingUri, 'spam-filter', 'champion')).toBe('3');
+      expect(JSON.stringify(current(h, message).blocks)).toContain(APPROVE_ACTION);
+
+      expect((await click(h, 'U0MLOPS', message, APPROVE_ACTION)).status).toBe(200);
+      const final = await handle.result();
+      expect(final.status).toBe('closed');
+      expect(votesOf(final, 'rollback_model')).toEqual([['mo', 'approve', 'slack']]);
+      expect(final.steps.rollback_model).toMatchObject({ status: 'succeeded', outcome: 'changed' });
+      expect(await aliasTarget(mlflow.trackingUri, 'spam-filter', 'champion')).toBe('2');
+      const tags = await versionTags(mlflow.trackingUri, 'spam-filter', '3');
+      expect(tags['warden.quarantined']).toBe('true');
+      expect(tags['warden.incident']).toBe(final.incidentId);
+      expect(JSON.stringify(current(h, message).blocks)).toContain('approved by mo via slack');
+      expect(told('U0MLOPS')).toEqual([]);
+    });
+  });
+});
