@@ -1,4 +1,4 @@
-import { condition, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, workflowInfo } from '@temporalio/workflow';
 import { durationMs } from '../engine/duration.js';
 import type { ApprovalSpec } from '../engine/playbook-types.js';
 import type { ApprovalDecision, ApprovalRecord, IncidentState, StepState } from './definitions.js';
@@ -63,6 +63,8 @@ export function applyDecision(record: ApprovalRecord, d: ApprovalDecision, now: 
 export interface ApprovalHooks {
   /** Announce the request, a reminder or an escalation (never throws). */
   announce(kind: 'request' | 'reminder' | 'escalation', record: ApprovalRecord): Promise<void>;
+  /** A vote was counted without settling the outcome: show the new tally (never throws). */
+  progressed(record: ApprovalRecord): Promise<void>;
   /** Stop waiting early: the incident was cancelled. */
   interrupted(): boolean;
   /** Stop waiting to continue-as-new; the record survives in the carried state. */
@@ -110,10 +112,14 @@ export async function awaitDecision(spec: ApprovalSpec, record: ApprovalRecord, 
       return;
     }
     const wakeAt = Math.min(deadline, dueReminder && dueReminder.at > now ? dueReminder.at : deadline);
+    // Histories recorded before votes were shown as they came do not wake on a vote.
+    const showVotes = patched('approval-shows-each-vote');
+    const votesSeen = record.votes.length;
     await condition(
-      () => record.outcome !== undefined || hooks.interrupted() || (canContinueAsNew && hooks.shouldContinueAsNew()),
+      () => record.outcome !== undefined || hooks.interrupted() || (canContinueAsNew && hooks.shouldContinueAsNew()) || (showVotes && record.votes.length !== votesSeen),
       Math.max(1, wakeAt - now),
     );
+    if (showVotes && !record.outcome && record.votes.length !== votesSeen) await hooks.progressed(record);
     if (!record.outcome && !hooks.interrupted() && canContinueAsNew && hooks.shouldContinueAsNew()) {
       throw new ContinueAsNewNeeded(`history at ${workflowInfo().historyLength} events`);
     }

@@ -245,7 +245,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
     st.status = 'awaiting-approval';
     setStatus('awaiting-approval');
     const record = st.approval;
-    await awaitDecision(spec, record, { announce: (kind, r) => announceApproval(step, kind, r), interrupted: () => !!state.cancel, shouldContinueAsNew }, !inParallel);
+    await awaitDecision(spec, record, { announce: (kind, r) => announceApproval(step, kind, r), progressed: () => showInSlack(step.id), interrupted: () => !!state.cancel, shouldContinueAsNew }, !inParallel);
     if (state.cancel && !record.outcome) {
       record.outcome = 'cancelled';
       return false;

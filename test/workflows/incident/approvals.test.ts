@@ -68,6 +68,8 @@ describe('approvals: the Update and its validator', () => {
 
       const first = await handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'alice', via: 'slack' })] });
       expect(first.outcome).toBeUndefined();
+      // The message shows the tally as votes come, before the quorum settles it.
+      await expect.poll(() => JSON.stringify(peers.slack.messages.find((m) => m.ts === request.ts)?.blocks)).toContain('quorum 2 (1 so far)');
       expect(await refusal(handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'alice' })] }))).toMatch(/already decided by you/);
       const second = await handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'bob', via: 'cli' })] });
       expect(second.outcome).toBe('approved');
