@@ -82,6 +82,7 @@ export class ContinueAsNewNeeded extends Error {
  * votes, reminders and deadline.
  */
 export async function awaitDecision(spec: ApprovalSpec, record: ApprovalRecord, hooks: ApprovalHooks, canContinueAsNew: boolean): Promise<void> {
+  let votesShown = record.votes.length;
   if (!record.announced) {
     record.announced = true;
     await hooks.announce('request', record);
@@ -114,12 +115,14 @@ export async function awaitDecision(spec: ApprovalSpec, record: ApprovalRecord, 
     const wakeAt = Math.min(deadline, dueReminder && dueReminder.at > now ? dueReminder.at : deadline);
     // Histories recorded before votes were shown as they came do not wake on a vote.
     const showVotes = patched('approval-shows-each-vote');
-    const votesSeen = record.votes.length;
     await condition(
-      () => record.outcome !== undefined || hooks.interrupted() || (canContinueAsNew && hooks.shouldContinueAsNew()) || (showVotes && record.votes.length !== votesSeen),
+      () => record.outcome !== undefined || hooks.interrupted() || (canContinueAsNew && hooks.shouldContinueAsNew()) || (showVotes && record.votes.length !== votesShown),
       Math.max(1, wakeAt - now),
     );
-    if (showVotes && !record.outcome && record.votes.length !== votesSeen) await hooks.progressed(record);
+    if (showVotes && !record.outcome && record.votes.length !== votesShown) {
+      votesShown = record.votes.length;
+      await hooks.progressed(record);
+    }
     if (!record.outcome && !hooks.interrupted() && canContinueAsNew && hooks.shouldContinueAsNew()) {
       throw new ContinueAsNewNeeded(`history at ${workflowInfo().historyLength} events`);
     }
