@@ -4,6 +4,7 @@ import { httpRequest } from './actions/http-request.js';
 import { incidentSetSeverity } from './actions/incident-set-severity.js';
 import { incidentWait } from './actions/incident-wait.js';
 import { GITHUB_ACTIONS } from './actions/github/index.js';
+import { IDENTITY_ACTIONS } from './actions/identity/index.js';
 import { MODEL_ACTIONS } from './actions/model/index.js';
 import { notifyEmail } from './actions/notify-email.js';
 import { notifySlack } from './actions/notify-slack.js';
@@ -23,6 +24,7 @@ export const CATALOG = [
   ...AWS_ACTIONS,
   ...MODEL_ACTIONS,
   ...GITHUB_ACTIONS,
+  ...IDENTITY_ACTIONS,
 ] as const satisfies readonly ActionDefinition[];
 
 export type ActionName = (typeof CATALOG)[number]['name'];

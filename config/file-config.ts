@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './config.js';
+import { directorySchema, offboardingSettingsSchema } from './directory.js';
 
 export const ROLES = ['viewer', 'responder', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -23,6 +24,9 @@ const identitySchema = z.strictObject({
 
 const fileSchema = z.strictObject({
   identities: z.array(identitySchema).default([]),
+  /** The directory: people, their accounts and managers (offboarding, reviews). */
+  people: directorySchema.default([]),
+  offboarding: offboardingSettingsSchema.default({ notify: { email: [] }, retention_days: 30 }),
   slack: z
     .strictObject({
       /** Map a Slack user to an identity by the email Slack reports, when no slack_user_id matches. Off by default. */

@@ -130,7 +130,7 @@ function resolveStep(place: StepPlace, order: Map<string, number>, problems: Pro
     }
   }
   if (!def) return undefined;
-  if (step.approval && def.kind === 'workflow') problems.push({ path: [...path, 'approval'], message: `"${step.action}" runs inside the incident and takes no approval` });
+  if (step.approval && def.kind === 'workflow' && !def.destructive) problems.push({ path: [...path, 'approval'], message: `"${step.action}" runs inside the incident and takes no approval` });
   const undo = resolveUndo(step, place, order, problems);
   if (problems.length > before) return undefined;
   return {

@@ -12,7 +12,9 @@ import { FALLBACK_PLAYBOOK } from './intake/route-playbook.js';
 import type { Route } from './router.js';
 import { alertRoutes } from './routes/alerts.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { offboardingRoutes } from './routes/offboardings.js';
 import { openapiRoutes } from './routes/openapi.js';
+import { createConfigDirectory } from '../activities/directory/config-directory.js';
 import { createSlackApp } from './slack/app.js';
 import { loadSlackAppSettings } from './slack/config.js';
 
@@ -59,15 +61,27 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
   } else if (identities.length === 0) {
     notices.push(`no identities in ${file.path ?? 'warden.yaml'}: every incident endpoint will answer 401 (see warden.example.yaml)`);
   }
+  const secret = webhookSecret(config, notices);
+  const auth = createApiAuth(identities);
+  const { notify, retention_days: retentionDays } = file.config.offboarding;
   const routes = [
     ...alertRoutes({
       ingest: { client, playbooks, taskQueue },
-      webhookSecret: webhookSecret(config, notices),
+      webhookSecret: secret,
       ...(config.intake.githubWebhookSecret ? { githubWebhookSecret: config.intake.githubWebhookSecret } : {}),
       rateLimiter: createRateLimiter(config.intake.ratePerMinute, Math.max(10, config.intake.ratePerMinute)),
       dryRunDefault: config.intake.dryRunDefault,
     }),
-    ...incidentRoutes(client, createApiAuth(identities)),
+    ...incidentRoutes(client, auth),
+    ...offboardingRoutes({
+      client,
+      directory: createConfigDirectory(file.config.people),
+      webhookSecret: secret,
+      taskQueue,
+      auth,
+      notify: { email: notify.email, ...(notify.slack_channel ? { slackChannel: notify.slack_channel } : {}) },
+      retentionDays,
+    }),
     ...openapiRoutes(),
   ];
   notices.push(`loaded ${playbooks.length} playbooks from ${config.intake.playbooksDir}`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config/config.js';
+import { loadFileConfig } from '../config/file-config.js';
 
 describe('configuration', () => {
   it('defaults to the embedded Temporal dev server and 127.0.0.1:8787', () => {
@@ -27,5 +28,13 @@ describe('configuration', () => {
       expect(problems).toMatch(/WARDEN_CODEC_TOKEN: must be at least 16 characters/);
       expect(problems).not.toContain('short');
     }
+  });
+});
+
+describe('warden.example.yaml', () => {
+  it('is a valid configuration file', () => {
+    const { config } = loadFileConfig({ WARDEN_CONFIG: 'warden.example.yaml' });
+    expect(config.identities.map((i) => i.id)).toEqual(['alice', 'mlops-bot']);
+    expect(config.people.map((p) => p.id)).toEqual(['alice', 'dana']);
   });
 });

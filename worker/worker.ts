@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import type { Directory } from '../activities/ports/directory.js';
 import type { ActionDeps } from '../catalog/types.js';
 import { TASK_QUEUE } from '../workflows/definitions.js';
 
@@ -25,6 +26,8 @@ export interface WardenWorkerOptions {
   readonly identity?: string;
   /** The provider adapters; a missing one means that provider is not configured. */
   readonly deps?: ActionDeps;
+  /** The directory, for offboardings that playbooks start. */
+  readonly directory?: Directory;
 }
 
 /** Creates the Warden worker: every workflow and activity, on the `warden` task queue by default. */
@@ -34,7 +37,7 @@ export function createWardenWorker(o: WardenWorkerOptions): Promise<Worker> {
     namespace: o.namespace,
     taskQueue: o.taskQueue ?? TASK_QUEUE,
     dataConverter: o.dataConverter,
-    activities: createActivities(o.deps),
+    activities: createActivities(o.deps, o.directory),
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: workflowsPath() }),
     ...(o.identity ? { identity: o.identity } : {}),
   });

@@ -41,6 +41,7 @@ import {
   stepsOf,
   templateContext,
 } from './incident-state.js';
+import { startOffboardingChild } from './offboarding-child.js';
 import { describeFailure, runActionActivity, showApproval } from './step-runner.js';
 
 const nowIso = (): string => new Date().toISOString();
@@ -235,7 +236,10 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
       st.approval ??= { ...openApproval(spec, state.openedBy, Date.now()), outcome: 'not-needed-dry-run', decidedAt: nowIso() };
       return true;
     }
-    if (!st.approval) {
+    if (!st.approval && step.kind === 'workflow') {
+      st.plan = [`${step.title} (${step.action}) with ${JSON.stringify(params)}`];
+      st.approval = openApproval(spec, state.openedBy, Date.now());
+    } else if (!st.approval) {
       const preview = await runActionActivity(step.kind, { action: step.action, params, incidentId: state.incidentId, stepId: step.id, idempotencyKey: `${state.incidentId}:${step.id}`, dryRun: true }, step).catch(
         (err: unknown) => ({ plan: [`(the plan could not be read: ${describeFailure(err).message})`] }),
       );
@@ -268,6 +272,20 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
     } else if (step.action === 'incident.wait') {
       st.plan = [`wait ${String(params.duration)}`];
       if (!state.dryRun) await condition(() => !!state.cancel, durationMs(String(params.duration)));
+    } else if (step.action === 'identity.offboard') {
+      const { email, slackChannel } = playbook.notify;
+      const child = await startOffboardingChild({
+        person: String(params.person),
+        reason: String(params.reason),
+        requestedBy: `incident:${state.incidentId}`,
+        dryRun: state.dryRun,
+        notify: { ...(email?.length ? { email } : {}), ...(slackChannel ? { slackChannel } : {}) },
+      });
+      timeline(`offboarding ${child.output.workflowId} ${child.output.joined ? 'joined' : child.output.started ? 'started' : 'planned'} by step ${step.id}`);
+      st.plan = child.plan;
+      st.outcome = state.dryRun ? 'planned' : child.output.joined ? 'already' : 'changed';
+      st.output = { ...params, ...child.output };
+      return;
     }
     st.outcome = state.dryRun ? 'planned' : 'changed';
     st.output = { ...params };

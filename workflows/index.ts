@@ -1,3 +1,4 @@
 // The worker's workflowsPath: every workflow type Warden registers.
 export { smokeWorkflow } from './smoke.js';
 export { incidentWorkflow } from './incident.js';
+export { offboardingWorkflow } from './offboarding.js';

@@ -6,6 +6,7 @@ import { rotateKeys } from './keys.js';
 import { listPlaybooksCommand, validatePlaybooksCommand, writeSchemaCommand } from './playbooks.js';
 import { smoke } from './smoke.js';
 import { runWarden } from './start.js';
+import { offboardCommand } from './offboard.js';
 
 export const USAGE = `usage: warden <command>
 
@@ -27,6 +28,12 @@ export const USAGE = `usage: warden <command>
   approve ID STEP [--reject] [--reason TEXT] [--json]
   cancel ID --reason TEXT [--rollback] [--json]
   note ID TEXT [--json]
+  offboard PERSON --reason TEXT [--dry-run] [--at TIME] [--json]   start (or join) an offboarding; TIME: ISO 8601 or 2h, 3d
+  offboard status|report PERSON [--json]        progress per provider and credential; the report (Markdown, or JSON)
+  offboard retry PERSON [--item ID]             run escalated items again
+  offboard waive PERSON --item ID --reason TEXT accept an escalated item as handled
+  offboard hold PERSON --reason TEXT [--lift]   set (or lift) the legal hold that keeps the IAM users
+  offboard cancel PERSON --reason TEXT          cancel while it waits for its effective time
 
 Configuration comes from the environment; see README.md.`;
 
@@ -43,6 +50,9 @@ const OPTIONS = {
   reason: { type: 'string' },
   rollback: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  at: { type: 'string' },
+  item: { type: 'string' },
+  lift: { type: 'boolean' },
 } as const;
 
 type Flag = Exclude<keyof typeof OPTIONS, 'help'>;
@@ -114,6 +124,8 @@ export async function run(argv: string[]): Promise<number> {
       expect('note ID TEXT [--json]', ['json'], [sub, text || undefined], 2);
       return noteCommand(sub!, text, { json });
     }
+    case 'offboard':
+      return offboardCommand([sub, ...rest], values);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

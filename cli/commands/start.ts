@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
 import type { Worker } from '@temporalio/worker';
+import { createConfigDirectory } from '../../activities/directory/config-directory.js';
+import { loadFileConfig } from '../../config/file-config.js';
 import { setupApi } from '../../server/api.js';
 import { createHttpApp, listen } from '../../server/app.js';
 import { createHealthProbe } from '../../server/health.js';
@@ -67,7 +69,13 @@ export async function runWarden(roles: Roles): Promise<number> {
     if (roles.worker) {
       const connection = await connectWorkerConnection(ctx.target);
       stops.push(() => connection.close());
-      const created = await createWardenWorker({ connection, namespace: ctx.target.namespace, dataConverter: ctx.dataConverter, deps: buildDeps(config.providers) });
+      const created = await createWardenWorker({
+        connection,
+        namespace: ctx.target.namespace,
+        dataConverter: ctx.dataConverter,
+        deps: buildDeps(config.providers),
+        directory: createConfigDirectory(loadFileConfig().config.people),
+      });
       worker = created;
       workerRun = created.run();
       stops.push(async () => {

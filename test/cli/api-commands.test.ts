@@ -20,6 +20,8 @@ import type { IncidentState } from '../../workflows/definitions.js';
 import { assertBuilt, CLI_PATH, cleanEnv, spawnCli, type CliRun } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { SUITE_ENV } from '../helpers/suite-env.js';
+import { offboardingRoutes } from '../../server/routes/offboardings.js';
+import type { Directory } from '../../activities/ports/directory.js';
 
 const temporalCli = process.env[SUITE_ENV.temporalCli];
 const TRIAGE = fileURLToPath(new URL('../../playbooks/triage.yaml', import.meta.url));
@@ -267,6 +269,7 @@ describe('GET /openapi.json', () => {
     const routes: Route[] = [
       ...alertRoutes({ ingest: dummy as IngestDeps, webhookSecret: 'x'.repeat(16), rateLimiter: createRateLimiter(1), dryRunDefault: false }),
       ...incidentRoutes(dummy as Client, dummy as ApiAuth),
+      ...offboardingRoutes({ client: dummy as Client, directory: dummy as Directory, webhookSecret: 'x'.repeat(16), taskQueue: 'x', auth: dummy as ApiAuth }),
       ...healthRoutes({ check: () => Promise.reject(new Error('unused')) }),
       ...codecRoutes({ codec: { encode: async (p) => p, decode: async (p) => p }, corsOrigins: [] }),
       ...openapiRoutes(),

@@ -1,0 +1,14 @@
+import type { ActionDeps } from '../../catalog/types.js';
+import type { Directory } from '../ports/directory.js';
+import { createReportActivities } from './report.js';
+import { createTargetActivities } from './resolve-target.js';
+
+/**
+ * The offboarding's own activities (its revocations run through runAction): the report writer
+ * on the evidence store, and the directory lookup for offboardings a playbook starts.
+ */
+export function createOffboardingActivities(deps: ActionDeps = {}, directory?: Directory) {
+  return { ...createReportActivities(deps), ...createTargetActivities(directory) };
+}
+
+export type OffboardingActivities = ReturnType<typeof createOffboardingActivities>;

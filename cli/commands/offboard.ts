@@ -1,0 +1,139 @@
+import { DURATION_PATTERN, durationMs } from '../../engine/duration.js';
+import type { OffboardingItem, OffboardingState } from '../../workflows/definitions.js';
+import { ApiError, CliError, clientOptionsFromEnv, type ApiClientOptions } from '../api-client.js';
+import { shortTime, summarize, table } from './incidents.js';
+import { UsageError } from './index.js';
+
+/** The command line's flags, as parseArgs gives them. */
+export type OffboardFlags = Readonly<Record<string, string | boolean | undefined>>;
+
+type Sub = 'start' | 'status' | 'report' | 'retry' | 'waive' | 'hold' | 'cancel';
+const FLAGS: Readonly<Record<Sub, readonly string[]>> = {
+  start: ['reason', 'dry-run', 'at', 'json'],
+  status: ['json'],
+  report: ['json'],
+  retry: ['item', 'json'],
+  waive: ['item', 'reason', 'json'],
+  hold: ['reason', 'lift', 'json'],
+  cancel: ['reason', 'json'],
+};
+const USAGES: Readonly<Record<Sub, string>> = {
+  start: 'offboard PERSON --reason TEXT [--dry-run] [--at TIME] [--json]',
+  status: 'offboard status PERSON [--json]',
+  report: 'offboard report PERSON [--json]',
+  retry: 'offboard retry PERSON [--item ID] [--json]',
+  waive: 'offboard waive PERSON --item ID --reason TEXT [--json]',
+  hold: 'offboard hold PERSON --reason TEXT [--lift] [--json]',
+  cancel: 'offboard cancel PERSON --reason TEXT [--json]',
+};
+const isSub = (s: string | undefined): s is Exclude<Sub, 'start'> => s !== undefined && s !== 'start' && s in FLAGS;
+const text = (flags: OffboardFlags, name: string): string | undefined => {
+  const value = flags[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/** `--at`: an ISO 8601 time with a zone, or a duration from now ("2h", "3d"). */
+export function effectiveAtOf(at: string, nowMs = Date.now()): string {
+  if (DURATION_PATTERN.test(at.trim())) return new Date(nowMs + durationMs(at)).toISOString();
+  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(at.trim()) || Number.isNaN(Date.parse(at))) {
+    throw new UsageError(`--at takes an ISO 8601 time with a zone (2025-07-01T09:00:00Z) or a duration from now (2h, 3d); got "${at}"`);
+  }
+  return new Date(at).toISOString();
+}
+
+/** A JSON (or Markdown) call to the offboarding endpoints with the CLI's token; errors as ApiError/CliError. */
+async function call(o: ApiClientOptions, method: 'GET' | 'POST', path: string, body?: unknown, accept = 'application/json'): Promise<string> {
+  const headers: Record<string, string> = { accept, 'x-warden-client': 'cli', ...(o.token ? { authorization: `Bearer ${o.token}` } : {}) };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(`${o.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), signal: AbortSignal.timeout(o.timeoutMs ?? 60_000) });
+  } catch (err) {
+    throw new CliError(`the Warden server is not reachable at ${o.baseUrl} (${(err as Error).message}); run npx warden start, or set WARDEN_URL to where it runs`);
+  }
+  const text = await res.text();
+  if (res.ok) return text;
+  let error = text.trim().slice(0, 200) || res.statusText;
+  let details: { path: string; message: string }[] = [];
+  try {
+    const json = JSON.parse(text) as { error?: string; details?: { path: string; message: string }[] };
+    error = json.error ?? error;
+    details = json.details ?? [];
+  } catch {
+    /* not JSON: the text is the error */
+  }
+  const hint = res.status === 401 ? `set WARDEN_TOKEN to an API token${o.tokenFile ? ` (the embedded default writes one to ${o.tokenFile})` : ''}` : undefined;
+  throw new ApiError(res.status, error, details, hint);
+}
+
+function renderStatus(s: OffboardingState): string {
+  const out = [
+    `offboarding ${s.personId}: ${s.person.name} <${s.person.email}>${s.dryRun ? '  (DRY RUN)' : ''}`,
+    `  phase      ${s.phase}${s.times.effectiveAt ? ` (effective ${shortTime(s.times.effectiveAt)})` : ''}`,
+    `  reason     ${s.reason} (requested by ${s.requestedBy})`,
+    `  legal hold ${s.legalHold.active ? `SET by ${s.legalHold.changes.at(-1)?.by}: ${s.legalHold.changes.at(-1)?.reason}` : 'none'}`,
+    `  retention  ${s.retention.status}${s.retention.dueAt ? `, due ${shortTime(s.retention.dueAt)}` : ''}`,
+    '',
+  ];
+  out.push(table(['PROVIDER', 'STATUS', 'DONE', 'PLANNED', 'WAIVED', 'ESCALATED', 'OPEN'], Object.entries(s.providers).map(([name, p]) => [name, p.status, ...[p.done, p.planned, p.waived, p.escalated, p.open].map(String)])));
+  const line = (i: OffboardingItem) => [i.id, i.status + (i.outcome && i.outcome !== 'planned' ? ` (${i.outcome})` : ''), shortTime(i.finishedAt), i.error && i.status === 'escalated' ? i.error.message : summarize(i.after, 60)];
+  out.push('', table(['ITEM', 'STATUS', 'AT', 'AFTER / ERROR'], s.items.map(line)));
+  return `${out.join('\n')}\n`;
+}
+
+/**
+ * `warden offboard PERSON --reason TEXT [--dry-run] [--at TIME]`, and `offboard status|report|retry|
+ * waive|hold|cancel PERSON`: starts or steers an offboarding through the HTTP API.
+ */
+export async function offboardCommand(args: readonly (string | undefined)[], flags: OffboardFlags): Promise<number> {
+  const [first, second, ...extra] = args.filter((a): a is string => a !== undefined);
+  const sub: Sub = isSub(first) ? first : 'start';
+  const person = sub === 'start' ? first : second;
+  const stray = Object.keys(flags).filter((f) => flags[f] !== undefined && !FLAGS[sub].includes(f));
+  const name = sub === 'start' ? 'offboard' : `offboard ${sub}`;
+  if (stray.length > 0) throw new UsageError(`${name} does not take ${stray.map((f) => `--${f}`).join(', ')}`);
+  if (!person || extra.length > 0 || (sub === 'start' && second !== undefined)) throw new UsageError(`usage: warden ${USAGES[sub]}`);
+  const opts = { json: flags.json === true, reason: text(flags, 'reason'), at: text(flags, 'at'), item: text(flags, 'item'), dryRun: flags['dry-run'] === true, lift: flags.lift === true };
+  const o = clientOptionsFromEnv();
+  const base = `/v1/offboardings/${encodeURIComponent(person)}`;
+  const post = async (path: string, body: unknown) => JSON.parse(await call(o, 'POST', path, body)) as Record<string, unknown>;
+  const print = (value: unknown, text: string): number => {
+    process.stdout.write(opts.json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
+    return 0;
+  };
+  const reason = (): string => {
+    if (!opts.reason?.trim()) throw new UsageError(`${name} needs --reason TEXT (it is recorded in the offboarding)`);
+    return opts.reason;
+  };
+  switch (sub) {
+    case 'start': {
+      const body = { person, reason: reason(), dry_run: opts.dryRun, ...(opts.at ? { effective_at: effectiveAtOf(opts.at) } : {}) };
+      const r = await post('/v1/offboardings', body);
+      return print(r, `${r.joined ? 'joined the running' : 'started'} offboarding ${String(r.workflowId)}${body.dry_run ? ' (dry run)' : ''}; warden offboard status ${person} follows it`);
+    }
+    case 'status': {
+      const state = JSON.parse(await call(o, 'GET', base)) as OffboardingState;
+      return print(state, renderStatus(state).trimEnd());
+    }
+    case 'report':
+      process.stdout.write(await call(o, 'GET', `${base}/report`, undefined, opts.json ? 'application/json' : 'text/markdown'));
+      return 0;
+    case 'retry': {
+      const r = await post(`${base}/retry`, opts.item ? { item: opts.item } : {});
+      return print(r, `retrying ${(r.retrying as string[]).join(', ')}`);
+    }
+    case 'waive': {
+      if (!opts.item) throw new UsageError('offboard waive needs --item ID (see warden offboard status)');
+      const r = await post(`${base}/waive`, { item: opts.item, reason: reason() });
+      return print(r, `waived ${opts.item}`);
+    }
+    case 'hold': {
+      const r = await post(`${base}/legal-hold`, { hold: !opts.lift, reason: reason() });
+      return print(r, `legal hold ${opts.lift ? 'lifted' : 'set'} on the offboarding of ${person}`);
+    }
+    default: {
+      const r = await post(`${base}/cancel`, { reason: reason() });
+      return print(r, `cancelled the offboarding of ${person} (it was ${String(r.phase)})`);
+    }
+  }
+}

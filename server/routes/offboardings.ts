@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { z } from 'zod';
+import { findOffboardingTarget } from '../../activities/directory/offboarding-target.js';
+import { buildOffboardingReport, renderOffboardingMarkdown } from '../../activities/offboarding/report-render.js';
+import type { Directory } from '../../activities/ports/directory.js';
+import { PERSON_ID } from '../../config/directory.js';
+import {
+  offboardingCancelUpdate,
+  offboardingLegalHoldUpdate,
+  offboardingRetryUpdate,
+  offboardingStateQuery,
+  offboardingWaiveUpdate,
+  offboardingWorkflowId,
+  type OffboardingNotify,
+  type OffboardingState,
+} from '../../workflows/definitions.js';
+import { buildOffboardingInput } from '../../workflows/offboarding-input.js';
+import type { ApiAuth, Caller } from '../auth/api-auth.js';
+import { SIGNATURE_HEADER, verifyWebhook } from '../auth/webhook-signature.js';
+import { HttpError, readJsonBody, readRawBody, sendJson } from '../http-json.js';
+import type { Params, Route } from '../router.js';
+import { orUnavailable } from '../temporal-errors.js';
+
+export interface OffboardingRouteDeps {
+  readonly client: Client;
+  readonly directory: Directory;
+  /** The alerts' webhook secret: HR systems sign requests with it (X-Warden-Signature). */
+  readonly webhookSecret: string;
+  readonly taskQueue: string;
+  /** Bearer identities: viewers read, responders start and steer offboardings. */
+  readonly auth: ApiAuth;
+  /** Security's recipients of every report (warden.yaml offboarding.notify); the manager is added. */
+  readonly notify?: OffboardingNotify;
+  readonly retentionDays?: number;
+}
+
+const BODY_LIMIT = 64 * 1024;
+const personId = z.string().regex(PERSON_ID, '1-64 letters, digits and . _ - (starting with a letter or digit)');
+const reason = z.string().trim().min(1).max(2000);
+const startBody = z.strictObject({
+  person: personId,
+  reason,
+  effective_at: z.iso.datetime({ offset: true }).optional(),
+  dry_run: z.boolean().default(false),
+  /** For signed requests: the sender's own name for who asked (recorded as webhook:<name>). */
+  requested_by: z.string().regex(/^[\w.@:-]{1,128}$/, 'letters, digits and . _ @ : -').optional(),
+});
+const holdBody = z.strictObject({ hold: z.boolean(), reason });
+const retryBody = z.strictObject({ item: z.string().min(1).max(512).optional() });
+const waiveBody = z.strictObject({ item: z.string().min(1).max(512), reason });
+const cancelBody = z.strictObject({ reason });
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new HttpError(400, `invalid ${what}`, r.error.issues.map((i) => ({ path: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : ''), message: i.message })));
+  return r.data;
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw new HttpError(400, 'body is not valid JSON', [{ path: '', message: (err as Error).message }]);
+  }
+}
+
+function personOf(params: Params): string {
+  const id = params.person ?? '';
+  if (!PERSON_ID.test(id)) throw new HttpError(400, 'invalid person id', [{ path: 'person', message: '1-64 letters, digits and . _ - (starting with a letter or digit)' }]);
+  return id;
+}
+
+/** Maps the workflow's refusals onto HTTP: no offboarding (404), a refused Update (409, 404 for an unknown item). */
+async function refusal(err: unknown, handle: WorkflowHandle): Promise<never> {
+  if (err instanceof WorkflowNotFoundError) {
+    const exists = await handle.describe().then(
+      () => true,
+      () => false,
+    );
+    throw exists ? new HttpError(409, 'the offboarding is finished: nothing is pending any more') : new HttpError(404, 'no offboarding for this person');
+  }
+  if (err instanceof WorkflowUpdateFailedError) {
+    const message = err.cause?.message ?? 'refused';
+    throw new HttpError(/does not exist/.test(message) ? 404 : 409, message);
+  }
+  throw err;
+}
+
+/**
+ * The offboarding endpoints. Starting one takes the alerts' HMAC signature (HR systems) or a
+ * responder's bearer token (the CLI); a second start for the same person joins the running
+ * offboarding. Reading takes a viewer, steering (legal hold, retry, waive, cancel) a responder.
+ */
+export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
+  const handleFor = (params: Params) => d.client.workflow.getHandle(offboardingWorkflowId(personOf(params)));
+  const authed = (req: IncomingMessage, role: 'viewer' | 'responder', doing: string): Caller => {
+    const caller = d.auth.authenticate(req);
+    d.auth.require(caller, role, doing);
+    return caller;
+  };
+  const readState = (params: Params): Promise<OffboardingState> => {
+    const handle = handleFor(params);
+    return orUnavailable('reading the offboarding', () => handle.query(offboardingStateQuery)).catch((err: unknown) => refusal(err, handle));
+  };
+  const update = (path: string, doing: string, run: (handle: WorkflowHandle, body: unknown, by: string) => Promise<unknown>, status = 200): Route => ({
+    method: 'POST',
+    path: `/v1/offboardings/:person/${path}`,
+    async handle(req, res, params) {
+      const caller = authed(req, 'responder', doing);
+      const body = await readJsonBody(req, BODY_LIMIT);
+      const handle = handleFor(params);
+      const result = await orUnavailable(doing, () => run(handle, body, caller.id)).catch((err: unknown) => refusal(err, handle));
+      sendJson(res, status, result);
+    },
+  });
+
+  return [
+    {
+      method: 'POST',
+      path: '/v1/offboardings',
+      async handle(req, res) {
+        const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+        if (type !== 'application/json') throw new HttpError(415, `content-type must be application/json (got ${type || 'none'})`);
+        const raw = await readRawBody(req, BODY_LIMIT);
+        const signed = req.headers.authorization === undefined || req.headers[SIGNATURE_HEADER] !== undefined;
+        const caller = signed ? undefined : authed(req, 'responder', 'start offboardings');
+        if (signed) verifyWebhook(req, raw, d.webhookSecret);
+        const body = parse(startBody, parseJson(raw), 'offboarding request');
+        const requestedBy = caller?.id ?? `webhook${body.requested_by ? `:${body.requested_by}` : ''}`;
+        const target = await findOffboardingTarget(d.directory, body.person);
+        if (!target) throw new HttpError(400, 'unknown person', [{ path: 'person', message: `no person "${body.person}" in the directory (people: in warden.yaml)` }]);
+        const input = buildOffboardingInput(target, {
+          reason: body.reason,
+          requestedBy,
+          dryRun: body.dry_run,
+          ...(body.effective_at ? { effectiveAt: new Date(body.effective_at).toISOString() } : {}),
+          ...(d.retentionDays !== undefined ? { retentionDays: d.retentionDays } : {}),
+          notify: d.notify ?? {},
+        });
+        const workflowId = offboardingWorkflowId(body.person);
+        const requestId = randomUUID();
+        const memo = await orUnavailable('starting the offboarding', async () => {
+          const handle = await d.client.workflow.start('offboardingWorkflow', {
+            taskQueue: d.taskQueue,
+            workflowId,
+            args: [input],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            memo: { offboardingRequest: requestId, dryRun: body.dry_run },
+          });
+          return (await handle.describe()).memo ?? {};
+        });
+        const joined = memo.offboardingRequest !== requestId;
+        if (joined && typeof memo.dryRun === 'boolean' && memo.dryRun !== body.dry_run) {
+          throw new HttpError(409, `an offboarding of ${body.person} is already running${memo.dryRun ? ' as a dry run' : ' for real'}: wait for it to finish, or cancel it while it is scheduled`);
+        }
+        sendJson(res, 202, { workflowId, person: body.person, joined, dryRun: body.dry_run });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/offboardings/:person',
+      async handle(req, res, params) {
+        authed(req, 'viewer', 'read offboardings');
+        sendJson(res, 200, await readState(params));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/offboardings/:person/report',
+      async handle(req, res, params) {
+        authed(req, 'viewer', 'read offboardings');
+        const state = await readState(params);
+        const report = buildOffboardingReport(state, state.reports.at(-1)?.generatedAt ?? state.times.completedAt ?? state.times.createdAt, 'current');
+        if (!/\btext\/markdown\b/.test(req.headers.accept ?? '')) return sendJson(res, 200, report);
+        const text = renderOffboardingMarkdown(report);
+        res.writeHead(200, { 'content-type': 'text/markdown; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      },
+    },
+    update('legal-hold', 'set legal holds', async (handle, raw, by) => {
+      const body = parse(holdBody, raw, 'legal hold');
+      return { legalHold: await handle.executeUpdate(offboardingLegalHoldUpdate, { args: [{ hold: body.hold, reason: body.reason, by }] }) };
+    }),
+    update('retry', 'retry offboarding items', async (handle, raw, by) => {
+      const body = parse(retryBody, raw, 'retry request');
+      return { retrying: await handle.executeUpdate(offboardingRetryUpdate, { args: [{ by, ...(body.item ? { item: body.item } : {}) }] }) };
+    }),
+    update('waive', 'waive offboarding items', async (handle, raw, by) => {
+      const body = parse(waiveBody, raw, 'waiver');
+      return { item: await handle.executeUpdate(offboardingWaiveUpdate, { args: [{ by, item: body.item, reason: body.reason }] }) };
+    }),
+    update(
+      'cancel',
+      'cancel offboardings',
+      async (handle, raw, by) => {
+        const body = parse(cancelBody, raw, 'cancel request');
+        return { phase: await handle.executeUpdate(offboardingCancelUpdate, { args: [{ by, reason: body.reason }] }) };
+      },
+      202,
+    ),
+  ];
+}

@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { Client } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createConfigDirectory } from '../../activities/directory/config-directory.js';
+import { offboardCommand } from '../../cli/commands/offboard.js';
+import { wardenDataConverter } from '../../codec/data-converter.js';
+import { listen } from '../../server/app.js';
+import { createApiAuth } from '../../server/auth/api-auth.js';
+import { signBody } from '../../server/auth/webhook-signature.js';
+import { createRouter } from '../../server/router.js';
+import { offboardingRoutes } from '../../server/routes/offboardings.js';
+import { offboardingWorkflowId, type OffboardingState } from '../../workflows/definitions.js';
+import { suiteValue } from '../helpers/suite-env.js';
+import { suiteClient, suiteKeyring, uniqueTaskQueue } from '../helpers/temporal.js';
+import { activitiesFor, MANAGER, quietWorkerLogs, SECURITY, seedDeparting, startWorld, waitForState, type Departing, type OffboardingWorld } from './fixture.js';
+
+const SECRET = 'offboarding-secret-0123456789';
+const tokens = { viewer: 'tok-off-viewer', responder: 'tok-off-responder' };
+const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+
+let w: OffboardingWorld;
+let client: Client;
+let server: Server;
+let url = '';
+let worker: Worker;
+let running: Promise<void>;
+let connection: NativeConnection;
+let dana: Departing;
+let mo: Departing;
+const taskQueue = uniqueTaskQueue('offboard-api');
+
+beforeAll(async () => {
+  quietWorkerLogs();
+  [w, client] = await Promise.all([startWorld(), suiteClient()]);
+  dana = await seedDeparting(w);
+  mo = await seedDeparting(w, { mlflowUser: 'mo-ml' });
+  const auth = createApiAuth([
+    { id: 'vera', roles: ['viewer'], groups: [], tokens: [{ sha256: sha(tokens.viewer) }] },
+    { id: 'olga', roles: ['responder'], groups: ['security-oncall'], tokens: [{ sha256: sha(tokens.responder) }] },
+  ]);
+  const routes = offboardingRoutes({ client, directory: createConfigDirectory([MANAGER, dana.person, mo.person]), webhookSecret: SECRET, taskQueue, auth, notify: { email: [SECURITY] }, retentionDays: 30 });
+  const router = createRouter(routes, () => undefined);
+  server = createServer((req, res) => void router(req, res));
+  url = `http://127.0.0.1:${await listen(server, '127.0.0.1', 0)}`;
+  connection = await NativeConnection.connect({ address: suiteValue('address') });
+  worker = await Worker.create({ connection, taskQueue, workflowBundle: { codePath: suiteValue('bundle') }, activities: activitiesFor(w.deps), dataConverter: wardenDataConverter(suiteKeyring()) });
+  running = worker.run();
+}, 120_000);
+afterAll(async () => {
+  for (const d of [dana, mo]) if (d) await client.workflow.getHandle(offboardingWorkflowId(d.person.id)).terminate('test done').catch(() => undefined);
+  worker?.shutdown();
+  await running;
+  await connection?.close();
+  server?.close();
+  await w?.close();
+  await client?.connection.close();
+});
+
+const signed = (body: unknown, secret = SECRET) => {
+  const text = JSON.stringify(body);
+  return fetch(`${url}/v1/offboardings`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-warden-signature': signBody(secret, text) }, body: text });
+};
+const as = (token: string, method: 'GET' | 'POST', path: string, body?: unknown, accept = 'application/json') =>
+  fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, accept, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+const stateOf = async (person: string): Promise<OffboardingState> => (await (await as(tokens.viewer, 'GET', `/v1/offboardings/${person}`)).json()) as OffboardingState;
+const handleOf = (d: Departing) => client.workflow.getHandle(offboardingWorkflowId(d.person.id));
+
+describe('POST /v1/offboardings (signed like alerts)', () => {
+  it('refuses a bad signature (401), a bad body and an unknown person (400, with the fields at fault)', async () => {
+    expect((await signed({ person: dana.person.id, reason: 'left' }, 'another-secret-0123456789')).status).toBe(401);
+    const bad = await signed({ person: 'bad id!', effective_at: 'tomorrow', extra: 1 });
+    expect(bad.status).toBe(400);
+    const paths = ((await bad.json()) as { details: { path: string }[] }).details.map((d) => d.path).sort();
+    expect(paths).toEqual(['effective_at', 'extra', 'person', 'reason']);
+    const unknown = await signed({ person: 'nobody', reason: 'left' });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toEqual({ error: 'unknown person', details: [{ path: 'person', message: expect.stringContaining('"nobody"') as unknown }] });
+  });
+
+  it('starts the offboarding (202), and a second request joins the running one', async () => {
+    const first = await signed({ person: dana.person.id, reason: 'left the company', effective_at: new Date(Date.now() + 3_600_000).toISOString(), requested_by: 'workday' });
+    expect(first.status).toBe(202);
+    expect(await first.json()).toEqual({ workflowId: offboardingWorkflowId(dana.person.id), person: dana.person.id, joined: false, dryRun: false });
+    const again = await as(tokens.responder, 'POST', '/v1/offboardings', { person: dana.person.id, reason: 'duplicate from the CLI' });
+    expect(((await again.json()) as { joined: boolean }).joined).toBe(true);
+    const dry = await signed({ person: dana.person.id, reason: 'just looking', dry_run: true });
+    expect(dry.status).toBe(409);
+    const state = await stateOf(dana.person.id);
+    expect(state).toMatchObject({ phase: 'scheduled', requestedBy: 'webhook:workday', reason: 'left the company', notify: { email: [SECURITY, MANAGER.email] } });
+  });
+
+  it('cancels while it waits for its effective time (responders only), and not after', async () => {
+    expect((await as(tokens.viewer, 'POST', `/v1/offboardings/${dana.person.id}/cancel`, { reason: 'no' })).status).toBe(403);
+    const cancelled = await as(tokens.responder, 'POST', `/v1/offboardings/${dana.person.id}/cancel`, { reason: 'resignation withdrawn' });
+    expect(cancelled.status).toBe(202);
+    expect(await handleOf(dana).result()).toMatchObject({ phase: 'cancelled', cancel: { by: 'olga', reason: 'resignation withdrawn' }, items: [] });
+    expect((await as(tokens.responder, 'POST', `/v1/offboardings/${dana.person.id}/cancel`, { reason: 'again' })).status).toBe(409);
+  });
+});
+
+describe('steering an offboarding through the API and the CLI', () => {
+  it('waits on the MLflow item (done by hand) until a responder waives it; legal hold and report are recorded with the caller', async () => {
+    expect((await as(tokens.responder, 'POST', '/v1/offboardings', { person: mo.person.id, reason: 'contract ended' })).status).toBe(202);
+    const item = `mlflow/mo-ml/permissions`;
+    await waitForState(handleOf(mo), (s) => s.providers.aws?.status === 'done' && s.providers.github?.status === 'done' && s.providers.mlflow?.status === 'escalated');
+    expect((await as(tokens.responder, 'POST', `/v1/offboardings/${mo.person.id}/retry`, { item })).status).toBe(409);
+    expect((await as(tokens.responder, 'POST', `/v1/offboardings/${mo.person.id}/waive`, { item: 'nope', reason: 'x' })).status).toBe(404);
+    const hold = await as(tokens.responder, 'POST', `/v1/offboardings/${mo.person.id}/legal-hold`, { hold: true, reason: 'HR dispute' });
+    expect(await hold.json()).toEqual({ legalHold: { active: true, changes: [expect.objectContaining({ hold: true, by: 'olga', reason: 'HR dispute' })] } });
+    const waived = await as(tokens.responder, 'POST', `/v1/offboardings/${mo.person.id}/waive`, { item, reason: 'removed in the MLflow admin UI' });
+    expect(await waived.json()).toMatchObject({ item: { id: item, status: 'waived', waiver: { by: 'olga', reason: 'removed in the MLflow admin UI' } } });
+    const state = await waitForState(handleOf(mo), (s) => s.phase === 'retention');
+    expect(state.items.filter((i) => i.status !== 'done').map((i) => i.id)).toEqual([item]);
+
+    const report = (await (await as(tokens.viewer, 'GET', `/v1/offboardings/${mo.person.id}/report`)).json()) as { credentials: { item: string; result: string }[] };
+    expect(report.credentials.find((c) => c.item === item)?.result).toBe('waived by olga: removed in the MLflow admin UI');
+    const markdown = await as(tokens.viewer, 'GET', `/v1/offboardings/${mo.person.id}/report`, undefined, 'text/markdown');
+    expect(markdown.headers.get('content-type')).toMatch(/^text\/markdown/);
+    expect(await markdown.text()).toContain(`# Offboarding of ${mo.person.name} (${mo.person.id})`);
+    expect((await as('wrong', 'GET', `/v1/offboardings/${mo.person.id}`)).status).toBe(401);
+    expect((await as(tokens.viewer, 'GET', '/v1/offboardings/nobody')).status).toBe(404);
+
+    const out: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+    vi.stubEnv('WARDEN_URL', url);
+    vi.stubEnv('WARDEN_TOKEN', tokens.viewer);
+    try {
+      expect(await offboardCommand(['status', mo.person.id], {})).toBe(0);
+      expect(await offboardCommand(['report', mo.person.id], {})).toBe(0);
+    } finally {
+      write.mockRestore();
+      vi.unstubAllEnvs();
+    }
+    expect(out[0]).toMatch(/phase +retention/);
+    expect(out[0]).toMatch(new RegExp(`${item} +waived`));
+    expect(out[1]).toContain('| Credential | Action | Before | After | At | Result |');
+  });
+});

@@ -1,0 +1,127 @@
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offboardingRetryUpdate, type OffboardingState } from '../../workflows/definitions.js';
+import { suiteClient, uniqueTaskQueue } from '../helpers/temporal.js';
+import {
+  githubHoldings,
+  iamHoldings,
+  inputFor,
+  MANAGER,
+  SECURITY,
+  seedDeparting,
+  startOffboarding,
+  startWorld,
+  storedReport,
+  waitForState,
+  withOffboardingWorker,
+  type Departing,
+  type OffboardingWorld,
+} from './fixture.js';
+
+let w: OffboardingWorld;
+let client: Client;
+beforeAll(async () => {
+  [w, client] = await Promise.all([startWorld(), suiteClient()]);
+}, 120_000);
+afterAll(async () => {
+  await w?.close();
+  await client?.connection.close();
+});
+
+const inRetention = (s: OffboardingState) => s.phase === 'retention';
+const revocations = (s: OffboardingState) => s.items.filter((i) => i.stage === 'revoke');
+
+describe('offboarding a departing person on moto and the GitHub fake', () => {
+  let d: Departing;
+  let dryRun: OffboardingState;
+
+  it('a dry run changes nothing and lists every item with its plan, before and after', async () => {
+    d = await seedDeparting(w);
+    const before = { iam: await iamHoldings(w.admin, d.person.id), github: githubHoldings(w.gh, d) };
+    const taskQueue = uniqueTaskQueue('offboard-dry');
+    dryRun = await withOffboardingWorker(taskQueue, w.deps, async () => (await startOffboarding(client, taskQueue, inputFor(d, { dryRun: true }))).result());
+    expect(dryRun).toMatchObject({ phase: 'done', dryRun: true, retention: { status: 'planned' } });
+    expect(dryRun.items.every((i) => i.status === 'planned')).toBe(true);
+    expect(await iamHoldings(w.admin, d.person.id)).toEqual(before.iam);
+    expect(githubHoldings(w.gh, d)).toEqual(before.github);
+    const keyItem = dryRun.items.find((i) => i.id.endsWith(`${d.iam.accessKeys[0]!.accessKeyId}/disable`))!;
+    expect(keyItem).toMatchObject({ before: { status: 'Active' }, after: { status: 'Inactive' }, outcome: 'planned' });
+    expect(keyItem.plan?.join()).toContain('set access key');
+    const notifications = dryRun.notifications.filter((n) => n.purpose === 'report');
+    expect(notifications.map((n) => n.status)).toEqual(['planned', 'planned']);
+  });
+
+  it('revokes every credential at every provider, and the report lists each with its before and after', async () => {
+    const taskQueue = uniqueTaskQueue('offboard-live');
+    const state = await withOffboardingWorker(taskQueue, w.deps, async () => {
+      const handle = await startOffboarding(client, taskQueue, inputFor(d));
+      const reached = await waitForState(handle, inRetention);
+      await handle.terminate('test done: the retention runs on the time-skipping server');
+      return reached;
+    });
+    // The same items as the dry run, now done.
+    expect(revocations(state).map((i) => i.id)).toEqual(revocations(dryRun).map((i) => i.id));
+    expect(revocations(state).every((i) => i.status === 'done')).toBe(true);
+    expect(state.providers).toMatchObject({ aws: { status: 'done', escalated: 0 }, github: { status: 'done', escalated: 0 } });
+
+    expect(await iamHoldings(w.admin, d.person.id)).toEqual({ exists: true, keys: [], loginProfile: false, mfa: [], groups: [], policies: ['WardenQuarantine'], inline: [], ssh: [] });
+    expect(githubHoldings(w.gh, d)).toEqual({ member: false, teams: [], grants: [], sso: [], invitations: [] });
+
+    const { json, markdown } = storedReport(w.peers.evidenceDir, state);
+    const row = (suffix: string) => json.credentials.find((c) => c.item.endsWith(suffix))!;
+    for (const key of d.iam.accessKeys) {
+      expect(row(`${key.accessKeyId}/disable`)).toMatchObject({ before: { status: 'Active' }, after: { status: 'Inactive' }, result: 'revoked' });
+      expect(row(`${key.accessKeyId}/delete`)).toMatchObject({ before: { accessKey: { accessKeyId: key.accessKeyId } }, after: { accessKey: null } });
+      expect(markdown).toContain(key.accessKeyId);
+    }
+    expect(row('/login-profile')).toMatchObject({ before: { loginProfile: true }, after: { loginProfile: false } });
+    expect(row('/mfa')).toMatchObject({ before: { mfaDevices: d.iam.mfaSerials }, after: { mfaDevices: [] } });
+    expect(row('/groups')).toMatchObject({ before: { groups: expect.arrayContaining([...d.iam.groups]) as unknown }, after: { groups: [] } });
+    expect(row('/managed-policies')).toMatchObject({ before: { policyArns: d.iam.policyArns }, after: { policyArns: [] } });
+    expect(row('/inline-policies')).toMatchObject({ before: { policyNames: d.iam.inlinePolicies }, after: { policyNames: [] } });
+    expect(row('/ssh-keys')).toMatchObject({ before: { sshKeyIds: d.iam.sshKeyIds }, after: { sshKeyIds: [] } });
+    expect(row('/quarantine')).toMatchObject({ before: { quarantined: false }, after: { quarantined: true } });
+    expect(row('/pat-grants')).toMatchObject({ before: { grants: d.grantIds.map((id) => expect.objectContaining({ id }) as unknown) }, after: { grants: [] } });
+    expect(row('/sso-authorizations')).toMatchObject({ before: { authorizations: [expect.objectContaining({ credentialId: d.credentialIds[0] })] }, after: { authorizations: [] } });
+    expect(row('/org-membership')).toMatchObject({ before: { member: true }, after: { member: false } });
+    expect(row('/invitations')).toMatchObject({ before: { invitations: [expect.objectContaining({ id: d.invitationId })] }, after: { invitations: [] } });
+    for (const c of json.credentials) expect(c.at, c.item).toMatch(/^\d{4}-/);
+    for (const text of [...d.iam.groups, ...d.iam.sshKeyIds, d.iam.inlinePolicies[0]!, String(d.grantIds[1])]) expect(markdown).toContain(text);
+
+    // The manager and security got the report by email, and the channel a summary.
+    const mail = w.peers.smtp.messages.find((m) => m.subject?.includes(d.person.name) && m.subject.endsWith('report'));
+    expect(mail?.to && (Array.isArray(mail.to) ? mail.to : [mail.to]).flatMap((a) => a.value.map((v) => v.address))).toEqual([SECURITY, MANAGER.email]);
+    expect(mail?.text).toContain(d.iam.accessKeys[1]!.accessKeyId);
+    expect(w.peers.slack.messages.some((m) => m.text.includes(`Offboarding of ${d.person.name}`) && m.text.includes('revoked'))).toBe(true);
+  });
+});
+
+describe('one provider down', () => {
+  it('AWS finishes; the GitHub part is escalated with the exact error, waits, and completes once GitHub is back', async () => {
+    const d = await seedDeparting(w);
+    const taskQueue = uniqueTaskQueue('offboard-down');
+    await w.gh.stop();
+    try {
+      await withOffboardingWorker(taskQueue, w.deps, async () => {
+        const handle = await startOffboarding(client, taskQueue, inputFor(d, { policy: { maxAttempts: 2, initialInterval: '100ms' } }));
+        const stuck = await waitForState(handle, (s) => s.providers.aws?.status === 'done' && s.providers.github?.status === 'escalated');
+        expect(await iamHoldings(w.admin, d.person.id)).toMatchObject({ keys: [], groups: [], policies: ['WardenQuarantine'] });
+        const escalated = stuck.items.find((i) => i.status === 'escalated')!;
+        expect(escalated).toMatchObject({ id: `github/${d.person.githubLogin}/pat-grants`, error: { type: 'GitHubUnavailable' } });
+        expect(escalated.error?.message).toMatch(/GitHub could not be reached/);
+        // Security was told, with the exact error; the workflow waits rather than dropping the item.
+        await expect.poll(() => w.peers.smtp.messages.find((m) => m.subject?.includes(`${escalated.id} needs an operator`))?.text ?? '').toContain(escalated.error!.message);
+        expect(stuck.phase).toBe('revoking');
+
+        await w.gh.start();
+        expect(await handle.executeUpdate(offboardingRetryUpdate, { args: [{ by: 'olga' }] })).toEqual([escalated.id]);
+        const done = await waitForState(handle, inRetention);
+        expect(done.items.find((i) => i.id === escalated.id)).toMatchObject({ status: 'done', runs: 2, retries: [expect.objectContaining({ by: 'olga' })] });
+        await handle.terminate('test done');
+      });
+    } finally {
+      await w.gh.start().catch(() => undefined);
+    }
+    expect(githubHoldings(w.gh, d)).toEqual({ member: false, teams: [], grants: [], sso: [], invitations: [] });
+  });
+});

@@ -1,0 +1,127 @@
+import { condition, proxyActivities } from '@temporalio/workflow';
+import type { OffboardingActivities } from '../activities/offboarding/index.js';
+import type { IamUserEntitlements } from '../activities/ports/iam.js';
+import type { OffboardingActivityPolicy, OffboardingItem, OffboardingNotification, OffboardingState } from './definitions.js';
+import { MANUAL, manualInstructions } from './offboarding-plan.js';
+import { settled } from './offboarding-state.js';
+import { describeFailure, runActionActivity } from './step-runner.js';
+
+/** Writing the report is evidence: its own timeout and retries. */
+export const { writeOffboardingReport } = proxyActivities<OffboardingActivities>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 5 },
+});
+
+export interface Runner {
+  readonly state: OffboardingState;
+  readonly workflowId: string;
+  readonly policy?: OffboardingActivityPolicy;
+  now(): string;
+  timeline(event: string, by?: string): void;
+}
+
+const idempotencyKey = (r: Runner, itemId: string): string => `offboarding-${r.state.personId}:${itemId}`;
+
+function escalated(r: Runner, item: OffboardingItem, error: { message: string; type?: string }): void {
+  item.status = 'escalated';
+  item.error = error;
+  item.escalatedAt = r.now();
+  item.finishedAt = r.now();
+  r.timeline(`escalated ${item.id}: ${error.message}`);
+}
+
+/** Tells security exactly what failed and how to go on; a failed notification is recorded, never fatal. */
+async function escalate(r: Runner, item: OffboardingItem): Promise<void> {
+  const p = r.state.personId;
+  const how = item.action === MANUAL ? `warden offboard waive ${p} --item ${item.id} --reason TEXT` : `warden offboard retry ${p} --item ${item.id}, or: warden offboard waive ${p} --item ${item.id} --reason TEXT`;
+  const text =
+    `Offboarding of ${r.state.person.name} (${p}) needs an operator.\n` +
+    `Credential: ${item.credential}\nAction: ${item.action}\nItem: ${item.id}\n` +
+    `Error${item.error?.type ? ` (${item.error.type})` : ''}: ${item.error?.message ?? 'unknown'}\n\n` +
+    `The offboarding waits for it (the other revocations go on). Next: ${how}`;
+  await notify(r, `escalation:${item.id}:${item.runs}`, `[Warden] Offboarding of ${r.state.person.name}: ${item.id} needs an operator`, text);
+}
+
+/**
+ * Runs one item until it is settled: its catalog action through the activity for its kind (with
+ * that kind's retry policy and backoff), under the idempotency key `offboarding-<person>:<item>`.
+ * When the retry budget is spent, the item is escalated to security with the exact error and the
+ * run waits here for an operator to retry or waive it: nothing is dropped. Never throws.
+ */
+export async function runItem(r: Runner, item: OffboardingItem): Promise<void> {
+  const { state } = r;
+  while (!settled(item)) {
+    if (item.status === 'escalated') {
+      await condition(() => item.status !== 'escalated');
+      continue;
+    }
+    if (item.action === MANUAL) {
+      item.plan = [manualInstructions(item)];
+      if (state.dryRun) {
+        item.status = 'planned';
+        item.finishedAt = r.now();
+        return;
+      }
+      escalated(r, item, { message: manualInstructions(item), type: 'ManualStep' });
+      await escalate(r, item);
+      continue;
+    }
+    item.status = 'running';
+    item.startedAt = r.now();
+    try {
+      const kind = item.action === 'aws.listEntitlements' ? 'read' : 'change';
+      const input = { action: item.action, params: item.params, incidentId: r.workflowId, stepId: item.id, idempotencyKey: idempotencyKey(r, item.id), dryRun: state.dryRun };
+      const out = await runActionActivity(kind, input, { ...(r.policy ? { retry: r.policy } : {}), ...(r.policy?.timeout ? { timeout: r.policy.timeout } : {}) });
+      item.runs += 1;
+      // A provider that is not configured plans instead of acting: for an offboarding that is a failure, never a success.
+      if (out.status === 'planned' && !state.dryRun) {
+        escalated(r, item, { message: out.plan.at(-1) ?? 'not applied: the provider is not configured', type: 'ProviderNotConfigured' });
+        await escalate(r, item);
+        continue;
+      }
+      const { before, after, ...rest } = out.output;
+      Object.assign(item, { outcome: out.status, plan: out.plan, before, after, output: rest, status: state.dryRun ? 'planned' : 'done', finishedAt: r.now() });
+      delete item.error;
+    } catch (err) {
+      item.runs += 1;
+      if (state.dryRun) {
+        // A dry run reports what would fail now and goes on: nothing waits for an operator.
+        Object.assign(item, { status: 'planned', outcome: 'planned', error: describeFailure(err), finishedAt: r.now() });
+        return;
+      }
+      escalated(r, item, describeFailure(err));
+      await escalate(r, item);
+    }
+  }
+}
+
+/** The IAM user's entitlements from a settled inventory item, when it ran. */
+export function inventoryOf(item: OffboardingItem): IamUserEntitlements | undefined {
+  const users = (item.output as { users?: IamUserEntitlements[] } | undefined)?.users;
+  return users?.[0];
+}
+
+/** Sends to the notify list by email and to the Slack channel, threaded per offboarding. Never throws. */
+export async function notify(r: Runner, purpose: string, subject: string, text: string, slackText = text): Promise<void> {
+  const { state } = r;
+  const key = `offboarding-${state.personId}:${state.runTag}:${purpose}`;
+  const sends: { channel: OffboardingNotification['channel']; action: string; params: Record<string, unknown> }[] = [];
+  if (state.notify.email?.length) sends.push({ channel: 'email', action: 'notify.email', params: { to: [...state.notify.email], subject, text } });
+  if (state.notify.slackChannel) {
+    const body = `${subject}\n${slackText}`;
+    sends.push({ channel: 'slack', action: 'notify.slack', params: { channel: state.notify.slackChannel, text: body.length > 4000 ? `${body.slice(0, 3990)}\n…` : body } });
+  }
+  await Promise.all(
+    sends.map(async (s) => {
+      try {
+        const out = await runActionActivity('notify', { action: s.action, params: s.params, incidentId: r.workflowId, stepId: purpose, idempotencyKey: `${key}:${s.channel}`, dryRun: state.dryRun });
+        const status = out.status === 'changed' ? 'sent' : out.status;
+        state.notifications.push({ purpose, channel: s.channel, status, at: r.now(), ...(status === 'planned' ? { detail: out.plan.at(-1) ?? '' } : {}) });
+      } catch (err) {
+        const detail = describeFailure(err).message;
+        state.notifications.push({ purpose, channel: s.channel, status: 'failed', at: r.now(), detail });
+        r.timeline(`${s.channel} notification "${purpose}" failed: ${detail}`);
+      }
+    }),
+  );
+}
