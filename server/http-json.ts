@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** A user-facing HTTP error: a status, a message and, for validation, the fields at fault. */
@@ -39,10 +40,23 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   if (type !== 'application/json') {
     throw new HttpError(415, `content-type must be application/json (got ${type || 'none'})`);
   }
-  const raw = await readRawBody(req, limit);
+  return parseJson(await readRawBody(req, limit));
+}
+
+/** Parses a raw body as JSON; 400 naming the syntax error otherwise. */
+export function parseJson(raw: Buffer): unknown {
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch (err) {
     throw new HttpError(400, 'body is not valid JSON', [{ path: '', message: (err as Error).message }]);
   }
+}
+
+/** Validates a parsed body; 400 `invalid <what>` with every field at fault otherwise. */
+export function parseBody<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    throw new HttpError(400, `invalid ${what}`, r.error.issues.map((i) => ({ path: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : ''), message: i.message })));
+  }
+  return r.data;
 }

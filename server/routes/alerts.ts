@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Alert } from '../../workflows/definitions.js';
 import { verifyWebhook } from '../auth/webhook-signature.js';
-import { HttpError, readRawBody, sendJson } from '../http-json.js';
+import { HttpError, parseJson, readRawBody, sendJson } from '../http-json.js';
 import { normalizeAlertmanager } from '../intake/adapters/alertmanager.js';
 import { normalizeSecretScanning, verifyGitHubSignature } from '../intake/adapters/github-secret-scanning.js';
 import { normalizeGuardDuty } from '../intake/adapters/guardduty.js';
@@ -30,14 +30,6 @@ const digest = (s: string | Buffer): Buffer => createHash('sha256').update(s).di
 function requireJson(req: IncomingMessage): void {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') throw new HttpError(415, `content-type must be application/json (got ${type || 'none'})`);
-}
-
-function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch (err) {
-    throw new HttpError(400, 'body is not valid JSON', [{ path: '', message: (err as Error).message }]);
-  }
 }
 
 function dryRunOf(req: IncomingMessage, dflt: boolean): boolean {

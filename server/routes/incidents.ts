@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { SEVERITIES } from '../../engine/playbook-types.js';
 import {
@@ -12,9 +12,9 @@ import {
   type IncidentStatus,
 } from '../../workflows/definitions.js';
 import type { ApiAuth, Caller } from '../auth/api-auth.js';
-import { HttpError, readJsonBody, sendJson } from '../http-json.js';
+import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';
-import { orUnavailable } from '../temporal-errors.js';
+import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
 
 const STATUSES: readonly IncidentStatus[] = ['open', 'awaiting-approval', 'contained', 'recovered', 'closed', 'failed', 'cancelled'];
 const ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -30,12 +30,6 @@ const approvalBody = z.strictObject({ decision: z.enum(['approve', 'reject']), r
 const cancelBody = z.strictObject({ rollback: z.boolean().default(false), reason: z.string().min(1).max(2000) });
 const noteBody = z.strictObject({ text: z.string().min(1).max(10_000) });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new HttpError(400, `invalid ${what}`, r.error.issues.map((i) => ({ path: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : ''), message: i.message })));
-  return r.data;
-}
-
 function incidentId(params: Params): string {
   const id = params.id ?? '';
   if (!ID.test(id)) throw new HttpError(400, 'invalid incident id', [{ path: 'id', message: 'letters, digits, . _ - (at most 128)' }]);
@@ -44,26 +38,11 @@ function incidentId(params: Params): string {
 
 const via = (req: IncomingMessage): ApprovalPath => (req.headers['x-warden-client'] === 'cli' ? 'cli' : 'api');
 
-/**
- * Maps the workflow's refusals onto HTTP: who may not (403), what does not exist (404), what is
- * too late (409). A closed incident refuses Updates with "not found"; describe tells it apart.
- */
-async function refusal(err: unknown, handle: WorkflowHandle): Promise<never> {
-  if (err instanceof WorkflowNotFoundError) {
-    const closed = await handle.describe().then(
-      () => true,
-      () => false,
-    );
-    if (closed) throw new HttpError(409, 'the incident is closed: nothing is pending any more');
-    throw new HttpError(404, 'no such incident');
-  }
-  if (err instanceof WorkflowUpdateFailedError) {
-    const reason = err.cause?.message ?? 'refused';
-    const status = /^(not in an allowed group|cannot approve own request|approver identity)/.test(reason) ? 403 : /does not exist/.test(reason) ? 404 : 409;
-    throw new HttpError(status, reason);
-  }
-  throw err;
-}
+const REFUSALS: RefusalWords = {
+  closed: 'the incident is closed: nothing is pending any more',
+  missing: 'no such incident',
+  forbidden: /^(not in an allowed group|cannot approve own request|approver identity)/,
+};
 
 /** The incident endpoints: list, show, approve, cancel, note. Every caller is authenticated. */
 export function incidentRoutes(client: Client, auth: ApiAuth): Route[] {
@@ -79,7 +58,7 @@ export function incidentRoutes(client: Client, auth: ApiAuth): Route[] {
       path: '/v1/incidents',
       async handle(req, res) {
         authed(req, 'viewer', 'list incidents');
-        const q = parse(listQuery, Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams), 'query');
+        const q = parseBody(listQuery, Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams), 'query');
         const clauses = [`WorkflowType = 'incidentWorkflow'`];
         if (q.status) clauses.push(`WardenStatus = '${q.status}'`);
         if (q.severity) clauses.push(`WardenSeverity = '${q.severity}'`);
@@ -110,8 +89,7 @@ export function incidentRoutes(client: Client, auth: ApiAuth): Route[] {
       path: '/v1/incidents/:id',
       async handle(req, res, params) {
         authed(req, 'viewer', 'read incidents');
-        const handle = handleFor(params);
-        const state = await orUnavailable('reading the incident', () => handle.query(incidentStateQuery)).catch((err: unknown) => refusal(err, handle));
+        const state = await steer(handleFor(params), 'reading the incident', REFUSALS, (h) => h.query(incidentStateQuery));
         sendJson(res, 200, state);
       },
     },
@@ -120,13 +98,12 @@ export function incidentRoutes(client: Client, auth: ApiAuth): Route[] {
       path: '/v1/incidents/:id/approvals/:stepId',
       async handle(req, res, params) {
         const caller = authed(req, 'responder', 'decide approvals');
-        const body = parse(approvalBody, await readJsonBody(req, BODY_LIMIT), 'approval');
-        const handle = handleFor(params);
-        const record = await orUnavailable('deciding', () =>
-          handle.executeUpdate(approvalUpdate, {
+        const body = parseBody(approvalBody, await readJsonBody(req, BODY_LIMIT), 'approval');
+        const record = await steer(handleFor(params), 'deciding', REFUSALS, (h) =>
+          h.executeUpdate(approvalUpdate, {
             args: [{ stepId: params.stepId ?? '', decision: body.decision, approver: { id: caller.id, groups: caller.groups }, via: via(req), ...(body.reason ? { reason: body.reason } : {}) }],
           }),
-        ).catch((err: unknown) => refusal(err, handle));
+        );
         sendJson(res, 200, { stepId: params.stepId, approval: record });
       },
     },
@@ -135,9 +112,8 @@ export function incidentRoutes(client: Client, auth: ApiAuth): Route[] {
       path: '/v1/incidents/:id/cancel',
       async handle(req, res, params) {
         const caller = authed(req, 'responder', 'cancel incidents');
-        const body = parse(cancelBody, await readJsonBody(req, BODY_LIMIT), 'cancel request');
-        const handle = handleFor(params);
-        const status = await orUnavailable('cancelling', () => handle.executeUpdate(cancelUpdate, { args: [{ by: caller.id, ...body }] })).catch((err: unknown) => refusal(err, handle));
+        const body = parseBody(cancelBody, await readJsonBody(req, BODY_LIMIT), 'cancel request');
+        const status = await steer(handleFor(params), 'cancelling', REFUSALS, (h) => h.executeUpdate(cancelUpdate, { args: [{ by: caller.id, ...body }] }));
         sendJson(res, 202, { status, rollback: body.rollback });
       },
     },
@@ -146,9 +122,8 @@ export function incidentRoutes(client: Client, auth: ApiAuth): Route[] {
       path: '/v1/incidents/:id/notes',
       async handle(req, res, params) {
         const caller = authed(req, 'responder', 'add notes');
-        const body = parse(noteBody, await readJsonBody(req, BODY_LIMIT), 'note');
-        const handle = handleFor(params);
-        const count = await orUnavailable('adding the note', () => handle.executeUpdate(noteUpdate, { args: [{ by: caller.id, text: body.text }] })).catch((err: unknown) => refusal(err, handle));
+        const body = parseBody(noteBody, await readJsonBody(req, BODY_LIMIT), 'note');
+        const count = await steer(handleFor(params), 'adding the note', REFUSALS, (h) => h.executeUpdate(noteUpdate, { args: [{ by: caller.id, text: body.text }] }));
         sendJson(res, 201, { notes: count });
       },
     },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import { findOffboardingTarget } from '../../activities/directory/offboarding-target.js';
 import { buildOffboardingReport, renderOffboardingMarkdown } from '../../activities/offboarding/report-render.js';
@@ -19,9 +19,9 @@ import {
 import { buildOffboardingInput } from '../../workflows/offboarding-input.js';
 import type { ApiAuth, Caller } from '../auth/api-auth.js';
 import { SIGNATURE_HEADER, verifyWebhook } from '../auth/webhook-signature.js';
-import { HttpError, readJsonBody, readRawBody, sendJson } from '../http-json.js';
+import { HttpError, parseBody, parseJson, readJsonBody, readRawBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';
-import { orUnavailable } from '../temporal-errors.js';
+import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
 
 export interface OffboardingRouteDeps {
   readonly client: Client;
@@ -52,41 +52,13 @@ const retryBody = z.strictObject({ item: z.string().min(1).max(512).optional() }
 const waiveBody = z.strictObject({ item: z.string().min(1).max(512), reason });
 const cancelBody = z.strictObject({ reason });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new HttpError(400, `invalid ${what}`, r.error.issues.map((i) => ({ path: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : ''), message: i.message })));
-  return r.data;
-}
-
-function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch (err) {
-    throw new HttpError(400, 'body is not valid JSON', [{ path: '', message: (err as Error).message }]);
-  }
-}
-
 function personOf(params: Params): string {
   const id = params.person ?? '';
   if (!PERSON_ID.test(id)) throw new HttpError(400, 'invalid person id', [{ path: 'person', message: '1-64 letters, digits and . _ - (starting with a letter or digit)' }]);
   return id;
 }
 
-/** Maps the workflow's refusals onto HTTP: no offboarding (404), a refused Update (409, 404 for an unknown item). */
-async function refusal(err: unknown, handle: WorkflowHandle): Promise<never> {
-  if (err instanceof WorkflowNotFoundError) {
-    const exists = await handle.describe().then(
-      () => true,
-      () => false,
-    );
-    throw exists ? new HttpError(409, 'the offboarding is finished: nothing is pending any more') : new HttpError(404, 'no offboarding for this person');
-  }
-  if (err instanceof WorkflowUpdateFailedError) {
-    const message = err.cause?.message ?? 'refused';
-    throw new HttpError(/does not exist/.test(message) ? 404 : 409, message);
-  }
-  throw err;
-}
+const REFUSALS: RefusalWords = { closed: 'the offboarding is finished: nothing is pending any more', missing: 'no offboarding for this person' };
 
 /**
  * The offboarding endpoints. Starting one takes the alerts' HMAC signature (HR systems) or a
@@ -101,8 +73,7 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
     return caller;
   };
   const readState = (params: Params): Promise<OffboardingState> => {
-    const handle = handleFor(params);
-    return orUnavailable('reading the offboarding', () => handle.query(offboardingStateQuery)).catch((err: unknown) => refusal(err, handle));
+    return steer(handleFor(params), 'reading the offboarding', REFUSALS, (h) => h.query(offboardingStateQuery));
   };
   const update = (path: string, doing: string, run: (handle: WorkflowHandle, body: unknown, by: string) => Promise<unknown>, status = 200): Route => ({
     method: 'POST',
@@ -110,8 +81,7 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
     async handle(req, res, params) {
       const caller = authed(req, 'responder', doing);
       const body = await readJsonBody(req, BODY_LIMIT);
-      const handle = handleFor(params);
-      const result = await orUnavailable(doing, () => run(handle, body, caller.id)).catch((err: unknown) => refusal(err, handle));
+      const result = await steer(handleFor(params), doing, REFUSALS, (h) => run(h, body, caller.id));
       sendJson(res, status, result);
     },
   });
@@ -127,7 +97,7 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
         const signed = req.headers.authorization === undefined || req.headers[SIGNATURE_HEADER] !== undefined;
         const caller = signed ? undefined : authed(req, 'responder', 'start offboardings');
         if (signed) verifyWebhook(req, raw, d.webhookSecret);
-        const body = parse(startBody, parseJson(raw), 'offboarding request');
+        const body = parseBody(startBody, parseJson(raw), 'offboarding request');
         const requestedBy = caller?.id ?? `webhook${body.requested_by ? `:${body.requested_by}` : ''}`;
         const target = await findOffboardingTarget(d.directory, body.person);
         if (!target) throw new HttpError(400, 'unknown person', [{ path: 'person', message: `no person "${body.person}" in the directory (people: in warden.yaml)` }]);
@@ -180,22 +150,22 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
       },
     },
     update('legal-hold', 'set legal holds', async (handle, raw, by) => {
-      const body = parse(holdBody, raw, 'legal hold');
+      const body = parseBody(holdBody, raw, 'legal hold');
       return { legalHold: await handle.executeUpdate(offboardingLegalHoldUpdate, { args: [{ hold: body.hold, reason: body.reason, by }] }) };
     }),
     update('retry', 'retry offboarding items', async (handle, raw, by) => {
-      const body = parse(retryBody, raw, 'retry request');
+      const body = parseBody(retryBody, raw, 'retry request');
       return { retrying: await handle.executeUpdate(offboardingRetryUpdate, { args: [{ by, ...(body.item ? { item: body.item } : {}) }] }) };
     }),
     update('waive', 'waive offboarding items', async (handle, raw, by) => {
-      const body = parse(waiveBody, raw, 'waiver');
+      const body = parseBody(waiveBody, raw, 'waiver');
       return { item: await handle.executeUpdate(offboardingWaiveUpdate, { args: [{ by, item: body.item, reason: body.reason }] }) };
     }),
     update(
       'cancel',
       'cancel offboardings',
       async (handle, raw, by) => {
-        const body = parse(cancelBody, raw, 'cancel request');
+        const body = parseBody(cancelBody, raw, 'cancel request');
         return { phase: await handle.executeUpdate(offboardingCancelUpdate, { args: [{ by, reason: body.reason }] }) };
       },
       202,
