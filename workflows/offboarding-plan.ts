@@ -84,11 +84,17 @@ export function githubItems(person: Person): ItemSpec[] {
   ];
 }
 
-/** MLflow permissions: no adapter removes them yet, so a person does it and waives the item. */
-export function mlflowItems(person: Person): ItemSpec[] {
+/**
+ * MLflow: the user's admin flag, role memberships and own grants in the auth app, removed by
+ * `model.revokeUserPermissions`. Histories from before that action existed (`automated` false)
+ * keep the manual item they had: a person removes the permissions and waives it.
+ */
+export function mlflowItems(person: Person, automated = true): ItemSpec[] {
   const user = person.mlflowUser;
   if (!user) return [];
-  return [spec('mlflow', `mlflow/${user}/permissions`, `MLflow permissions of user ${user} (when the MLflow auth app is on)`, MANUAL, { user })];
+  const id = `mlflow/${user}/permissions`;
+  if (!automated) return [spec('mlflow', id, `MLflow permissions of user ${user} (when the MLflow auth app is on)`, MANUAL, { user })];
+  return [spec('mlflow', id, `MLflow permissions, role memberships and admin flag of user ${user}`, 'model.revokeUserPermissions', { user })];
 }
 
 /** Why a manual item waits for a person: shown in the escalation and the state. */

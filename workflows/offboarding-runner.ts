@@ -6,8 +6,8 @@ import { MANUAL, manualInstructions } from './offboarding-plan.js';
 import { settled } from './offboarding-state.js';
 import { describeFailure, runActionActivity } from './step-runner.js';
 
-/** Writing the report is evidence: its own timeout and retries. */
-export const { writeOffboardingReport } = proxyActivities<OffboardingActivities>({
+/** Writing the report is evidence, and the directory lookup is a read: their own timeout and retries. */
+export const { writeOffboardingReport, findSlackUserId } = proxyActivities<OffboardingActivities>({
   startToCloseTimeout: '1m',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 5 },
 });
@@ -101,26 +101,59 @@ export function inventoryOf(item: OffboardingItem): IamUserEntitlements | undefi
   return users?.[0];
 }
 
-/** Sends to the notify list by email and to the Slack channel, threaded per offboarding. Never throws. */
-export async function notify(r: Runner, purpose: string, subject: string, text: string, slackText = text): Promise<void> {
+/** The manager's Slack user id, from the directory now; none without a manager, an id or a directory. Never throws. */
+export async function managerSlackUser(r: Runner): Promise<string | undefined> {
+  const manager = r.state.person.manager;
+  if (!manager) return undefined;
+  try {
+    return (await findSlackUserId({ personId: manager })).slackUserId;
+  } catch (err) {
+    r.timeline(`the Slack id of manager ${manager} could not be read: ${describeFailure(err).message}`);
+    return undefined;
+  }
+}
+
+export interface NotifyOptions {
+  /** What Slack gets instead of the full text (the report's summary). */
+  readonly slackText?: string;
+  /** A Slack user id (the manager) who also gets the Slack text as a direct message. */
+  readonly slackUser?: string;
+}
+
+const slackBody = (subject: string, text: string): string => {
+  const body = `${subject}\n${text}`;
+  return body.length > 4000 ? `${body.slice(0, 3990)}\n…` : body;
+};
+
+/**
+ * Sends to the notify list by email, to the Slack channel (threaded per offboarding) and, when
+ * given, to a Slack user as a direct message; each under its own idempotency key. Never throws.
+ */
+export async function notify(r: Runner, purpose: string, subject: string, text: string, opts: NotifyOptions = {}): Promise<void> {
   const { state } = r;
   const key = `offboarding-${state.personId}:${state.runTag}:${purpose}`;
-  const sends: { channel: OffboardingNotification['channel']; action: string; params: Record<string, unknown> }[] = [];
-  if (state.notify.email?.length) sends.push({ channel: 'email', action: 'notify.email', params: { to: [...state.notify.email], subject, text } });
-  if (state.notify.slackChannel) {
-    const body = `${subject}\n${slackText}`;
-    sends.push({ channel: 'slack', action: 'notify.slack', params: { channel: state.notify.slackChannel, text: body.length > 4000 ? `${body.slice(0, 3990)}\n…` : body } });
+  const slackText = opts.slackText ?? text;
+  type Send = { channel: OffboardingNotification['channel']; key: string; action: string; params: Record<string, unknown>; to?: string };
+  const sends: Send[] = [];
+  if (state.notify.email?.length) sends.push({ channel: 'email', key: 'email', action: 'notify.email', params: { to: [...state.notify.email], subject, text } });
+  if (state.notify.slackChannel) sends.push({ channel: 'slack', key: 'slack', action: 'notify.slack', params: { channel: state.notify.slackChannel, text: slackBody(subject, slackText) } });
+  if (opts.slackUser) {
+    sends.push({ channel: 'slack', key: 'slack-dm', action: 'notify.slack', params: { channel: opts.slackUser, text: slackBody(subject, slackText) }, to: `direct message to ${opts.slackUser}` });
   }
   await Promise.all(
     sends.map(async (s) => {
+      const record = (status: OffboardingNotification['status'], detail?: string) => {
+        const said = [s.to, detail].filter(Boolean).join(': ');
+        state.notifications.push({ purpose, channel: s.channel, status, at: r.now(), ...(said ? { detail: said } : {}) });
+      };
       try {
-        const out = await runActionActivity('notify', { action: s.action, params: s.params, incidentId: r.workflowId, stepId: purpose, idempotencyKey: `${key}:${s.channel}`, dryRun: state.dryRun });
+        const out = await runActionActivity('notify', { action: s.action, params: s.params, incidentId: r.workflowId, stepId: purpose, idempotencyKey: `${key}:${s.key}`, dryRun: state.dryRun });
         const status = out.status === 'changed' ? 'sent' : out.status;
-        state.notifications.push({ purpose, channel: s.channel, status, at: r.now(), ...(status === 'planned' ? { detail: out.plan.at(-1) ?? '' } : {}) });
+        record(status, status === 'planned' ? (out.plan.at(-1) ?? '') : undefined);
       } catch (err) {
         const detail = describeFailure(err).message;
-        state.notifications.push({ purpose, channel: s.channel, status: 'failed', at: r.now(), detail });
-        r.timeline(`${s.channel} notification "${purpose}" failed: ${detail}`);
+        record('failed', detail);
+        r.timeline(`${s.to ?? s.channel} notification "${purpose}" failed: ${detail}`);
       }
     }),
   );

@@ -1,14 +1,18 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
 import type { AwsAccountUser } from '../activities/ports/directory.js';
 import { offboardingWorkflowId, type OffboardingInput, type OffboardingItem, type OffboardingState } from './definitions.js';
 import { registerOffboardingHandlers } from './offboarding-handlers.js';
 import { awsInventoryItem, awsRetentionItems, awsRevocationItems, githubItems, mlflowItems } from './offboarding-plan.js';
-import { inventoryOf, notify, runItem, writeOffboardingReport, type Runner } from './offboarding-runner.js';
+import { inventoryOf, managerSlackUser, notify, runItem, writeOffboardingReport, type Runner } from './offboarding-runner.js';
 import { addItems, DEFAULT_CONTINUE_AS_NEW_AFTER, initialOffboardingState, settled, tally, withProgress } from './offboarding-state.js';
 import { describeFailure } from './step-runner.js';
 
 const DAY_MS = 86_400_000;
+/** Offboardings that started before MLflow permissions were revoked by an action keep their manual item. */
+const MLFLOW_REVOKE_PATCH = 'offboarding-mlflow-revoke';
+/** Offboardings that reported before the manager got a Slack direct message replay without it. */
+const MANAGER_DM_PATCH = 'offboarding-manager-dm';
 const nowIso = (): string => new Date().toISOString();
 
 class ContinueAsNewNeeded extends Error {
@@ -73,7 +77,7 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
     const branches = [
       ...state.person.aws.map((u) => () => revokeAwsUser(u)),
       () => revokeSequentially(addItems(state, githubItems(state.person))),
-      () => revokeSequentially(addItems(state, mlflowItems(state.person))),
+      () => revokeSequentially(addItems(state, mlflowItems(state.person, patched(MLFLOW_REVOKE_PATCH)))),
     ];
     const results = await Promise.allSettled(branches.map((b) => b()));
     for (const res of results) if (res.status === 'rejected') r.timeline(`a revocation branch stopped: ${describeFailure(res.reason).message}`);
@@ -96,12 +100,16 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
     }
   }
 
-  /** Sends the report to the manager and security, by email (in full) and Slack (the summary). */
+  /**
+   * Sends the report to the manager and security: by email (in full), and the summary to the
+   * Slack channel and as a direct message to the manager (their Slack id from the directory).
+   */
   async function notifyReport(): Promise<void> {
     const report = await storeReport('revocation');
+    const slackUser = patched(MANAGER_DM_PATCH) ? await managerSlackUser(r) : undefined;
     const summary = `Offboarding of ${who}${state.dryRun ? ' (dry run: nothing changed)' : ''}: ${tally(state.items)}. ${report.where}`;
     const body = report.markdown ?? `Reason: ${state.reason}\nRequested by: ${state.requestedBy}\n\n${renderItemsText(state.items)}`;
-    await notify(r, 'report', `[Warden] Offboarding of ${state.person.name}${state.dryRun ? ' (dry run)' : ''}: report`, `${summary}\n\n${body}`, summary);
+    await notify(r, 'report', `[Warden] Offboarding of ${state.person.name}${state.dryRun ? ' (dry run)' : ''}: report`, `${summary}\n\n${body}`, { slackText: summary, ...(slackUser ? { slackUser } : {}) });
     state.times.notifiedAt = nowIso();
     state.phase = 'retention';
   }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { failure, fromNetworkError, fromResponse, type Subject } from './mlflow-errors.js';
+import { createMlflowTransport, type MlflowConnection } from './mlflow-transport.js';
+
+export type { MlflowConnection } from './mlflow-transport.js';
 
 const Tag = z.object({ key: z.string(), value: z.string().optional() });
 const ModelVersion = z.looseObject({
@@ -20,13 +22,6 @@ const Empty = z.looseObject({});
 export type MlflowModelVersion = z.infer<typeof ModelVersion>;
 export type MlflowRegisteredModel = z.infer<typeof RegisteredModel>;
 
-export interface MlflowConnection {
-  readonly trackingUri: string;
-  readonly username?: string;
-  readonly password?: string;
-  readonly timeoutMs?: number;
-}
-
 /** The raw MLflow model-registry REST calls Warden uses (under /api/2.0/mlflow). */
 export interface MlflowClient {
   /** Where the server is, without credentials: for messages. */
@@ -41,64 +36,18 @@ export interface MlflowClient {
   setModelTag(name: string, key: string, value: string): Promise<void>;
 }
 
-/** Splits credentials out of the URI (fetch refuses URLs that carry them). */
-function parseTrackingUri(uri: string): { base: string; where: string; user?: string; pass?: string } {
-  const url = new URL(uri);
-  const user = url.username ? decodeURIComponent(url.username) : undefined;
-  const pass = url.password ? decodeURIComponent(url.password) : undefined;
-  url.username = '';
-  url.password = '';
-  const root = url.toString().replace(/\/+$/, '');
-  return { base: `${root}/api/2.0/mlflow`, where: root, ...(user ? { user } : {}), ...(pass ? { pass } : {}) };
-}
-
 /** A model-version search filter for one model name, quoted the way MLflow's parser expects. */
 function nameFilter(name: string): string {
   return name.includes("'") ? `name="${name}"` : `name='${name}'`;
 }
 
-/**
- * A thin REST client: one HTTP request per call, no retries (Temporal owns retries), failures
- * translated by mlflow-errors.ts. Sends HTTP basic auth when a username is configured; the
- * password never appears in a message.
- */
+/** The model-registry calls on the transport (mlflow-transport.ts). */
 export function createMlflowClient(conn: MlflowConnection): MlflowClient {
-  const uri = parseTrackingUri(conn.trackingUri);
-  const username = conn.username ?? uri.user;
-  const password = conn.password ?? uri.pass ?? '';
-  const auth = username ? `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` : undefined;
-  const timeoutMs = conn.timeoutMs ?? 15_000;
-
-  async function request<S extends z.ZodType>(method: 'GET' | 'POST', path: string, params: Record<string, string>, subject: Subject, schema: S): Promise<z.infer<S>> {
-    const call = `${method} ${path}`;
-    const url = method === 'GET' ? `${uri.base}/${path}?${new URLSearchParams(params).toString()}` : `${uri.base}/${path}`;
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (auth) headers.authorization = auth;
-    if (method !== 'GET') headers['content-type'] = 'application/json';
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(url, { method, headers, signal: AbortSignal.timeout(timeoutMs), ...(method === 'GET' ? {} : { body: JSON.stringify(params) }) });
-      text = await response.text();
-    } catch (err) {
-      throw fromNetworkError(err, call, uri.where);
-    }
-    if (!response.ok) throw fromResponse(response.status, text, call, uri.where, subject, password || undefined);
-    let json: unknown;
-    try {
-      json = JSON.parse(text || '{}');
-    } catch {
-      throw failure('RegistryUnavailable', `MLflow at ${uri.where} answered ${call} with something other than JSON; check that MLFLOW_TRACKING_URI points at the tracking server`);
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) throw failure('InvalidRegistryRequest', `MLflow at ${uri.where} answered ${call} in an unexpected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    return parsed.data;
-  }
-
+  const { where, request } = createMlflowTransport(conn);
   const modelSubject = (name: string) => `registered model ${name}`;
 
   return {
-    where: uri.where,
+    where,
     async getRegisteredModel(name) {
       return (await request('GET', 'registered-models/get', { name }, modelSubject(name), z.object({ registered_model: RegisteredModel }))).registered_model;
     },

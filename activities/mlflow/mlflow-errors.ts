@@ -26,7 +26,8 @@ function detail(body: string, secret: string | undefined): string {
   return text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}…` : text;
 }
 
-function errorCode(body: string): string | undefined {
+/** MLflow's error_code in a JSON error body; undefined for any other body (e.g. an HTML 404 of a route the server lacks). */
+export function errorCode(body: string): string | undefined {
   try {
     const code = (JSON.parse(body) as { error_code?: unknown }).error_code;
     return typeof code === 'string' ? code : undefined;

@@ -1,9 +1,11 @@
 import type { ChangeResult } from '../ports/change.js';
 import type { ModelRegistry, QuarantineVersionInput, RollbackInput, SetAliasInput } from '../ports/model-registry.js';
+import { createMlflowAuthClient } from './mlflow-auth-client.js';
 import { createMlflowClient, type MlflowClient, type MlflowConnection } from './mlflow-client.js';
 import { failure } from './mlflow-errors.js';
 import { aliasVersion, readModelState, TAGS, versionOf } from './model-state.js';
 import { decideRollback, recordValue } from './rollback-target.js';
+import { revokeUserPermissions } from './user-permissions.js';
 
 /** Tags a version quarantined; `warden.quarantined` goes last, so it implies the others were written. */
 async function writeQuarantine(client: MlflowClient, model: string, version: string, reason: string, incidentId: string | undefined): Promise<void> {
@@ -105,12 +107,19 @@ async function quarantineVersion(client: MlflowClient, input: QuarantineVersionI
  * within the same incident, pass `toVersion`. The rerun rule is exact only when incidentId is
  * given; without one, calls without an incident share one scope.
  *
+ * `revokeUserPermissions` works on the auth app (`--app-name basic-auth`, user-permissions.ts):
+ * PATCH users/update-admin, DELETE /api/3.0 roles/unassign and POST /api/3.0
+ * users/permissions/revoke, each only for what GET users/get and /api/3.0 users/roles/list show.
+ * It needs an admin's MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD.
+ *
  * Failures: network errors, timeouts, 5xx and 429 are retryable RegistryUnavailable; an alias
- * that does not read back as written is retryable RegistryInconsistent; unknown model, version
- * or alias is non-retryable ModelNotFound; 401/403 are non-retryable RegistryAccessDenied.
+ * (or a revocation) that does not read back as written is retryable RegistryInconsistent;
+ * unknown model, version or alias is non-retryable ModelNotFound; 401/403 are non-retryable
+ * RegistryAccessDenied; a server without the auth app is non-retryable RegistryAuthNotEnabled.
  */
 export function createMlflowRegistry(opts: MlflowConnection): ModelRegistry {
   const client = createMlflowClient(opts);
+  const auth = createMlflowAuthClient(opts);
   return {
     rollback: (input) => rollback(client, input),
     setAlias: (input) => setAlias(client, input),
@@ -119,5 +128,6 @@ export function createMlflowRegistry(opts: MlflowConnection): ModelRegistry {
       const state = await readModelState(client, model);
       return { model, aliases: state.aliases, versions: state.versions };
     },
+    revokeUserPermissions: (input) => revokeUserPermissions(auth, input),
   };
 }

@@ -5,7 +5,8 @@ import { createTargetActivities } from './resolve-target.js';
 
 /**
  * The offboarding's own activities (its revocations run through runAction): the report writer
- * on the evidence store, and the directory lookup for offboardings a playbook starts.
+ * on the evidence store, and the directory lookups (the person a playbook offboards, the
+ * manager's Slack id for the report's direct message).
  */
 export function createOffboardingActivities(deps: ActionDeps = {}, directory?: Directory) {
   return { ...createReportActivities(deps), ...createTargetActivities(directory) };

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { findOffboardingTarget, type OffboardingTarget } from '../directory/offboarding-target.js';
 import type { Directory } from '../ports/directory.js';
 
-/** The directory lookup for offboardings started by a workflow (the identity.offboard step). */
+/** The directory lookups of offboardings: the target of an identity.offboard step, and the manager's Slack id. */
 export function createTargetActivities(directory: Directory | undefined) {
   return {
     /**
@@ -14,6 +14,14 @@ export function createTargetActivities(directory: Directory | undefined) {
       const target = await findOffboardingTarget(directory, input.personId);
       if (!target) throw ApplicationFailure.nonRetryable(`no person "${input.personId}" in the directory: add them under people: in warden.yaml`, 'UnknownPerson');
       return target;
+    },
+    /**
+     * The Slack user id the directory has for a person (the manager, for the report's direct
+     * message); none when there is no directory, no such person or no id. Read-only.
+     */
+    async findSlackUserId(input: { personId: string }): Promise<{ slackUserId?: string }> {
+      const person = await directory?.findPerson(input.personId);
+      return person?.slackUserId ? { slackUserId: person.slackUserId } : {};
     },
   };
 }

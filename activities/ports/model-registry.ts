@@ -53,6 +53,12 @@ export interface QuarantineVersionInput {
   readonly dryRun: boolean;
 }
 
+export interface RevokeUserPermissionsInput {
+  /** The registry's user name (the directory's MLflow user). */
+  readonly user: string;
+  readonly dryRun: boolean;
+}
+
 /** The failure types every ModelRegistry adapter raises (as Temporal ApplicationFailure types). */
 export type ModelRegistryFailureType =
   /** Retryable: network error, timeout, 5xx or 429. */
@@ -68,7 +74,9 @@ export type ModelRegistryFailureType =
   /** Non-retryable: a rollback found no version to fall back to. */
   | 'NoRollbackTarget'
   /** Non-retryable: the explicit rollback target may not serve (quarantined, not ready, or the current one). */
-  | 'InvalidRollbackTarget';
+  | 'InvalidRollbackTarget'
+  /** Non-retryable: the registry runs without its auth app, so it has no users or permissions. */
+  | 'RegistryAuthNotEnabled';
 
 /**
  * A model registry: registered models with numbered versions, aliases that point at versions
@@ -95,4 +103,12 @@ export interface ModelRegistry {
   quarantineVersion(input: QuarantineVersionInput): Promise<ChangeResult>;
   /** Reads every version with its tags, aliases, creation time, source and status. */
   listVersions(input: { readonly model: string }): Promise<ModelVersionList>;
+  /**
+   * Removes everything `user` holds in the registry's access control (offboarding): their admin
+   * flag, role memberships and their own grants on experiments, registered models and any other
+   * resource. The account itself stays. `before` lists what they held (`exists: false` for an
+   * unknown user, which is nothing to do); `after` what is left. A registry without access
+   * control fails with RegistryAuthNotEnabled.
+   */
+  revokeUserPermissions(input: RevokeUserPermissionsInput): Promise<ChangeResult>;
 }

@@ -5,6 +5,7 @@ import type { Chat, ChatMessage, ChatPostResult, ChatUpdate } from '../ports.js'
 
 const EVENT_TYPE = 'warden_message';
 const CHANNEL_ID = /^[CGD][A-Z0-9]+$/;
+const USER_ID = /^[UW][A-Z0-9]+$/;
 const HISTORY_LIMIT = 200;
 const TRANSIENT_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive']);
@@ -20,6 +21,7 @@ function remedy(error: string, channel: string, needed: unknown): string {
   if (error === 'not_in_channel') return `invite the Warden app to ${channel} (/invite @Warden)`;
   if (error === 'is_archived') return `${channel} is archived; unarchive it or point the playbook at another channel`;
   if (error === 'thread_not_found') return `the thread to reply to is gone from ${channel}`;
+  if (error === 'user_not_found' || error === 'user_disabled') return `check the Slack user id ${channel} (slack_user_id in warden.yaml): that user is unknown or deactivated`;
   if (AUTH_ERRORS.has(error)) return 'check SLACK_BOT_TOKEN: it is missing, revoked or for another workspace';
   if (error === 'missing_scope') return `add the ${typeof needed === 'string' ? needed : 'needed'} scope to the Slack app and reinstall it`;
   return 'see the Slack Web API docs for this error';
@@ -60,6 +62,9 @@ const carriesKey = (message: SlackMessage, key: string) =>
  * A Chat port on the Slack Web API. The client does not retry (`retries: 0`) and rejects
  * rate-limited calls at once: Temporal owns retries and honours Retry-After via nextRetryDelay.
  *
+ * A user id (U…/W…) as the channel means a direct message: conversations.open finds (or opens)
+ * the app's DM with that user, which then behaves as a channel (scopes im:write, im:history).
+ *
  * Side effects: `post` sends one message (chat.postMessage) tagged with message metadata
  * `warden_message { idempotency_key, thread_key? }`. Messages with one `threadKey` (an
  * incident id) form one thread: the first is posted to the channel, later ones reply to it.
@@ -89,6 +94,11 @@ export function createSlackChat(opts: { token: string; apiUrl?: string }): Chat 
 
   const resolveChannel = async (channel: string): Promise<string> => {
     if (CHANNEL_ID.test(channel)) return channel;
+    if (USER_ID.test(channel)) {
+      const opened = await call('conversations.open', channel, () => client.conversations.open({ users: channel }));
+      if (opened.channel?.id) return opened.channel.id;
+      throw ApplicationFailure.retryable(`Slack conversations.open answered ok without a channel for ${channel}`, 'SlackUnavailable');
+    }
     const name = channel.replace(/^#/, '');
     let cursor: string | undefined;
     do {

@@ -12,7 +12,7 @@ export const notifySlack = defineAction({
   kind: 'notify',
   destructive: false,
   params: z.strictObject({
-    channel: z.string().min(1).describe('Channel name (#sec-incidents) or id'),
+    channel: z.string().min(1).describe('Channel name (#sec-incidents) or id, or a user id (U…) for a direct message'),
     text: z.string().min(1).max(4000),
   }),
   describe,

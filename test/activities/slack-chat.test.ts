@@ -30,6 +30,7 @@ describe('Slack chat adapter against a fake Slack Web API', () => {
         { id: SEC, name: 'sec-incidents' },
         { id: 'C0QUIET001', name: 'quiet', isMember: false },
       ],
+      users: ['U0MONA0001'],
     });
   });
   afterAll(async () => slack.close());
@@ -99,6 +100,24 @@ describe('Slack chat adapter against a fake Slack Web API', () => {
     expect(byName.type).toBe('SlackRequestRejected');
     expect(byName.nonRetryable).toBe(true);
     expect(byName.message).toMatch(/#no-such-channel.*invite the Warden app/);
+  });
+
+  it('sends a direct message to a user id in the app\'s IM with them, once per key; an unknown user is refused saying what to check', async () => {
+    const chat = createSlackChat({ token, apiUrl: slack.apiUrl });
+    const message = { channel: 'U0MONA0001', text: 'Offboarding of Dana: report', threadKey: 'offboarding-dana', idempotencyKey: 'offboarding-dana:report:slack-dm' };
+    const first = await chat.post(message);
+    const second = await chat.post(message);
+
+    const im = slack.imOf('U0MONA0001');
+    expect(im).toMatch(/^D/);
+    expect(first).toMatchObject({ channel: im, already: false });
+    expect(second).toMatchObject({ channel: im, ts: first.ts, already: true });
+    expect(slack.messages.filter((m) => m.channel === im)).toEqual([expect.objectContaining({ text: message.text, ts: first.ts })]);
+    expect(slack.calls.filter((c) => c.method === 'conversations.open').map((c) => c.params.users)).toEqual(['U0MONA0001', 'U0MONA0001']);
+
+    const unknown = await failureOf(chat.post({ ...message, channel: 'U0GONE0001', idempotencyKey: 'k-gone' }));
+    expect(unknown).toMatchObject({ type: 'SlackRequestRejected', nonRetryable: true });
+    expect(unknown.message).toMatch(/user_not_found.*slack_user_id/);
   });
 
   it('says to invite the app when it is not in the channel', async () => {

@@ -16,10 +16,12 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { expect } from 'vitest';
 import { createAwsIam } from '../../activities/aws-iam/aws-iam.js';
+import { createConfigDirectory } from '../../activities/directory/config-directory.js';
 import { createActivities } from '../../activities/index.js';
+import { createMlflowRegistry } from '../../activities/mlflow/mlflow-registry.js';
 import { createOffboardingActivities } from '../../activities/offboarding/index.js';
 import type { OffboardingReport } from '../../activities/offboarding/report-render.js';
-import type { Person } from '../../activities/ports/directory.js';
+import type { Directory, Person } from '../../activities/ports/directory.js';
 import type { ActionDeps } from '../../catalog/types.js';
 import { wardenDataConverter } from '../../codec/data-converter.js';
 import {
@@ -34,37 +36,46 @@ import { startPeers, type Peers } from '../helpers/incident.js';
 import { suiteValue } from '../helpers/suite-env.js';
 import { suiteKeyring } from '../helpers/temporal.js';
 import type { FakeGitHub } from '../peers/fake-github.js';
+import { createExperiment, createRegisteredModel, createUser, grant } from '../peers/mlflow-auth.js';
+import { startMlflow, type MlflowPeer } from '../peers/mlflow.js';
 import { MOTO_CREDENTIALS, motoClient, seedUser, startMoto, type MotoPeer, type SeededUser } from '../peers/moto.js';
 
 export { ORG };
 export const SECURITY = 'security@example.com';
-export const MANAGER: Person = { id: 'mona', name: 'Mona Manager', email: 'mona@example.com', aws: [], groups: [], roles: [] };
+export const MANAGER: Person = { id: 'mona', name: 'Mona Manager', email: 'mona@example.com', slackUserId: 'U0MONA', aws: [], groups: [], roles: [] };
 
-/** Every peer an offboarding touches: moto, the GitHub fake (GitHub App credentials), Slack, SMTP, evidence. */
+/**
+ * Every peer an offboarding touches: moto, the GitHub fake (GitHub App credentials), Slack, SMTP,
+ * evidence; with `mlflow`, also a real MLflow server running its auth app (started once: ~20 s).
+ */
 export interface OffboardingWorld {
   readonly moto: MotoPeer;
   readonly admin: IAMClient;
   readonly gh: FakeGitHub;
   readonly peers: Peers;
+  readonly mlflow?: MlflowPeer;
   readonly deps: ActionDeps;
   close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<OffboardingWorld> {
-  const [moto, gh, peers] = await Promise.all([
+export async function startWorld(opts: { mlflow?: boolean } = {}): Promise<OffboardingWorld> {
+  const [moto, gh, peers, mlflow] = await Promise.all([
     startMoto(),
     startGitHub({ members: { 'warden-admin': 'admin' }, teams: [], repos: {}, invitations: [], patGrants: [], credentialAuthorizations: [] }),
     startPeers(),
+    opts.mlflow ? startMlflow({ auth: true }) : undefined,
   ]);
-  const deps: ActionDeps = { ...peers.deps, iam: createAwsIam({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }), code: codeHost(gh, { app }) };
+  const models = mlflow?.admin ? { models: createMlflowRegistry({ trackingUri: mlflow.trackingUri, ...mlflow.admin }) } : {};
+  const deps: ActionDeps = { ...peers.deps, iam: createAwsIam({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }), code: codeHost(gh, { app }), ...models };
   return {
     moto,
     admin: motoClient(moto.endpoint),
     gh,
     peers,
+    ...(mlflow ? { mlflow } : {}),
     deps,
     async close() {
-      await Promise.all([moto.stop(), gh.close(), peers.close()]);
+      await Promise.all([moto.stop(), gh.close(), peers.close(), mlflow?.close()]);
     },
   };
 }
@@ -99,6 +110,19 @@ export async function seedDeparting(w: OffboardingWorld, extra: Partial<Person> 
   w.gh.state.invitations.push({ id: inv, login: null, email, role: 'direct_member' });
   const person: Person = { id, name: `Dana ${tag}`, email, manager: MANAGER.id, githubLogin: login, aws: [{ account: '123456789012', userName: id }], groups: ['data-science'], roles: ['engineer'], ...extra };
   return { person, iam, grantIds: [g1, g2], credentialIds: [c1], invitationId: inv };
+}
+
+/** An MLflow user (in the world's auth app) with EDIT on two experiments and MANAGE on a registered model. */
+export async function seedMlflowUser(w: OffboardingWorld, user: string): Promise<{ experiments: string[]; model: string }> {
+  const peer = w.mlflow;
+  if (!peer) throw new Error('start the world with { mlflow: true }');
+  await createUser(peer, user);
+  const experiments = [await createExperiment(peer, `${user}-churn`), await createExperiment(peer, `${user}-fraud`)];
+  const model = `${user}-fraud-detector`;
+  await createRegisteredModel(peer, model);
+  for (const e of experiments) await grant(peer, user, 'experiment', e, 'EDIT');
+  await grant(peer, user, 'registered_model', model, 'MANAGE');
+  return { experiments, model };
 }
 
 /** The input the API would build: security and the manager get the report. */
@@ -136,9 +160,9 @@ export async function waitForState(handle: WorkflowHandle, ok: (s: OffboardingSt
   return last!;
 }
 
-/** The activities the worker registers, plus the offboarding's own (harmless if already registered). */
-export function activitiesFor(deps: ActionDeps) {
-  return { ...createActivities(deps), ...createOffboardingActivities(deps) };
+/** The activities the worker registers, with the offboarding's own on a directory that knows the manager (for their Slack id). */
+export function activitiesFor(deps: ActionDeps, directory: Directory = createConfigDirectory([MANAGER])) {
+  return { ...createActivities(deps), ...createOffboardingActivities(deps, directory) };
 }
 
 /** Worker logs at WARN, once per test process (another helper may have installed the runtime first). */

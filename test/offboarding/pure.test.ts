@@ -7,7 +7,7 @@ import { directorySchema, offboardingSettingsSchema } from '../../config/directo
 import type { OffboardingInput, OffboardingState } from '../../workflows/definitions.js';
 import { validate } from '../../workflows/offboarding-handlers.js';
 import { buildOffboardingInput } from '../../workflows/offboarding-input.js';
-import { awsRevocationItems, githubItems } from '../../workflows/offboarding-plan.js';
+import { awsRevocationItems, githubItems, MANUAL, mlflowItems } from '../../workflows/offboarding-plan.js';
 import { addItems, initialOffboardingState } from '../../workflows/offboarding-state.js';
 import { MANAGER } from './fixture.js';
 
@@ -76,6 +76,14 @@ describe('what an offboarding revokes', () => {
   it('GitHub: the credentials against the organization before the membership', () => {
     const [, dana] = directorySchema.parse(people);
     expect(githubItems(dana!).map((i) => i.action)).toEqual(['github.revokePatGrants', 'github.removeSsoAuthorizations', 'github.removeOrgMember', 'github.removeOutsideCollaborator', 'github.cancelInvitations']);
+  });
+
+  it('MLflow: one item revoking the user in the auth app; histories from before the action keep their manual item, under the same id', () => {
+    const [mona, dana] = directorySchema.parse(people);
+    const [item] = mlflowItems(dana!);
+    expect(item).toMatchObject({ id: 'mlflow/dana/permissions', provider: 'mlflow', action: 'model.revokeUserPermissions', params: { user: 'dana' } });
+    expect(mlflowItems(dana!, false)).toEqual([expect.objectContaining({ id: item!.id, action: MANUAL })]);
+    expect(mlflowItems(mona!)).toEqual([]);
   });
 });
 

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offboardingRetryUpdate, type OffboardingState } from '../../workflows/definitions.js';
 import { suiteClient, uniqueTaskQueue } from '../helpers/temporal.js';
+import { userPermissions } from '../peers/mlflow-auth.js';
 import {
   githubHoldings,
   iamHoldings,
@@ -9,6 +10,7 @@ import {
   MANAGER,
   SECURITY,
   seedDeparting,
+  seedMlflowUser,
   startOffboarding,
   startWorld,
   storedReport,
@@ -21,8 +23,8 @@ import {
 let w: OffboardingWorld;
 let client: Client;
 beforeAll(async () => {
-  [w, client] = await Promise.all([startWorld(), suiteClient()]);
-}, 120_000);
+  [w, client] = await Promise.all([startWorld({ mlflow: true }), suiteClient()]);
+}, 180_000);
 afterAll(async () => {
   await w?.close();
   await client?.connection.close();
@@ -31,25 +33,40 @@ afterAll(async () => {
 const inRetention = (s: OffboardingState) => s.phase === 'retention';
 const revocations = (s: OffboardingState) => s.items.filter((i) => i.stage === 'revoke');
 
-describe('offboarding a departing person on moto and the GitHub fake', () => {
+const mlflowHoldings = async (d: Departing) => {
+  const held = await userPermissions(w.mlflow!, d.person.mlflowUser!);
+  return { admin: held.is_admin, grants: held.permissions.map((p) => `${p.resource_type}:${p.resource_pattern}:${p.permission}`).sort() };
+};
+
+describe('offboarding a departing person on moto, the GitHub fake and MLflow with its auth app', () => {
   let d: Departing;
+  let mlflowSeed: { experiments: string[]; model: string };
   let dryRun: OffboardingState;
 
   it('a dry run changes nothing and lists every item with its plan, before and after', async () => {
     d = await seedDeparting(w);
-    const before = { iam: await iamHoldings(w.admin, d.person.id), github: githubHoldings(w.gh, d) };
+    d = { ...d, person: { ...d.person, mlflowUser: `${d.person.id}-ml` } };
+    mlflowSeed = await seedMlflowUser(w, d.person.mlflowUser!);
+    const before = { iam: await iamHoldings(w.admin, d.person.id), github: githubHoldings(w.gh, d), mlflow: await mlflowHoldings(d) };
+    expect(before.mlflow.grants).toHaveLength(3);
     const taskQueue = uniqueTaskQueue('offboard-dry');
     dryRun = await withOffboardingWorker(taskQueue, w.deps, async () => (await startOffboarding(client, taskQueue, inputFor(d, { dryRun: true }))).result());
     expect(dryRun).toMatchObject({ phase: 'done', dryRun: true, retention: { status: 'planned' } });
     expect(dryRun.items.every((i) => i.status === 'planned')).toBe(true);
     expect(await iamHoldings(w.admin, d.person.id)).toEqual(before.iam);
     expect(githubHoldings(w.gh, d)).toEqual(before.github);
+    expect(await mlflowHoldings(d)).toEqual(before.mlflow);
+    const mlflowItem = dryRun.items.find((i) => i.provider === 'mlflow')!;
+    expect(mlflowItem).toMatchObject({ action: 'model.revokeUserPermissions', status: 'planned', before: { exists: true, grants: expect.any(Array) as unknown }, after: { grants: [] } });
+    expect(mlflowItem.plan).toHaveLength(3);
     const keyItem = dryRun.items.find((i) => i.id.endsWith(`${d.iam.accessKeys[0]!.accessKeyId}/disable`))!;
     expect(keyItem).toMatchObject({ before: { status: 'Active' }, after: { status: 'Inactive' }, outcome: 'planned' });
     expect(keyItem.plan?.join()).toContain('set access key');
+    // Email, the security channel, and a direct message to the manager: all planned, none sent.
     const notifications = dryRun.notifications.filter((n) => n.purpose === 'report');
-    expect(notifications.map((n) => n.status)).toEqual(['planned', 'planned']);
-  });
+    expect(notifications.map((n) => `${n.channel}:${n.status}`).sort()).toEqual(['email:planned', 'slack:planned', 'slack:planned']);
+    expect(notifications.find((n) => n.detail?.startsWith(`direct message to ${MANAGER.slackUserId}`))).toBeDefined();
+  }, 120_000);
 
   it('revokes every credential at every provider, and the report lists each with its before and after', async () => {
     const taskQueue = uniqueTaskQueue('offboard-live');
@@ -62,10 +79,11 @@ describe('offboarding a departing person on moto and the GitHub fake', () => {
     // The same items as the dry run, now done.
     expect(revocations(state).map((i) => i.id)).toEqual(revocations(dryRun).map((i) => i.id));
     expect(revocations(state).every((i) => i.status === 'done')).toBe(true);
-    expect(state.providers).toMatchObject({ aws: { status: 'done', escalated: 0 }, github: { status: 'done', escalated: 0 } });
+    expect(state.providers).toMatchObject({ aws: { status: 'done', escalated: 0 }, github: { status: 'done', escalated: 0 }, mlflow: { status: 'done', escalated: 0 } });
 
     expect(await iamHoldings(w.admin, d.person.id)).toEqual({ exists: true, keys: [], loginProfile: false, mfa: [], groups: [], policies: ['WardenQuarantine'], inline: [], ssh: [] });
     expect(githubHoldings(w.gh, d)).toEqual({ member: false, teams: [], grants: [], sso: [], invitations: [] });
+    expect(await mlflowHoldings(d)).toEqual({ admin: false, grants: [] });
 
     const { json, markdown } = storedReport(w.peers.evidenceDir, state);
     const row = (suffix: string) => json.credentials.find((c) => c.item.endsWith(suffix))!;
@@ -85,6 +103,14 @@ describe('offboarding a departing person on moto and the GitHub fake', () => {
     expect(row('/sso-authorizations')).toMatchObject({ before: { authorizations: [expect.objectContaining({ credentialId: d.credentialIds[0] })] }, after: { authorizations: [] } });
     expect(row('/org-membership')).toMatchObject({ before: { member: true }, after: { member: false } });
     expect(row('/invitations')).toMatchObject({ before: { invitations: [expect.objectContaining({ id: d.invitationId })] }, after: { invitations: [] } });
+    const [e1, e2] = mlflowSeed.experiments;
+    expect(row('/permissions')).toMatchObject({
+      action: 'model.revokeUserPermissions',
+      result: 'revoked',
+      before: { user: d.person.mlflowUser, exists: true, grants: expect.arrayContaining([expect.objectContaining({ resourceType: 'registered_model', resourceId: mlflowSeed.model, permission: 'MANAGE' })]) as unknown },
+      after: { grants: [], roles: [], isAdmin: false },
+    });
+    expect(row('/permissions').plan).toEqual(expect.arrayContaining([`revoke EDIT on experiment ${e1} from ${d.person.mlflowUser}`, `revoke EDIT on experiment ${e2} from ${d.person.mlflowUser}`]));
     for (const c of json.credentials) expect(c.at, c.item).toMatch(/^\d{4}-/);
     for (const text of [...d.iam.groups, ...d.iam.sshKeyIds, d.iam.inlinePolicies[0]!, String(d.grantIds[1])]) expect(markdown).toContain(text);
 
@@ -93,7 +119,13 @@ describe('offboarding a departing person on moto and the GitHub fake', () => {
     expect(mail?.to && (Array.isArray(mail.to) ? mail.to : [mail.to]).flatMap((a) => a.value.map((v) => v.address))).toEqual([SECURITY, MANAGER.email]);
     expect(mail?.text).toContain(d.iam.accessKeys[1]!.accessKeyId);
     expect(w.peers.slack.messages.some((m) => m.text.includes(`Offboarding of ${d.person.name}`) && m.text.includes('revoked'))).toBe(true);
-  });
+    // ...and the manager a direct message, once (the app's IM with them, opened by conversations.open).
+    const im = w.peers.slack.imOf(MANAGER.slackUserId!);
+    const dms = w.peers.slack.messages.filter((m) => m.channel === im && m.text.includes(`Offboarding of ${d.person.name}`));
+    expect(dms).toHaveLength(1);
+    expect(dms[0]!.text).toContain('revoked');
+    expect(state.notifications.find((n) => n.purpose === 'report' && n.detail === `direct message to ${MANAGER.slackUserId}`)?.status).toBe('sent');
+  }, 120_000);
 });
 
 describe('one provider down', () => {

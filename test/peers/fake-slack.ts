@@ -30,6 +30,8 @@ export interface FakeSlack {
   readonly ephemerals: { channel: string; user: string; text: string }[];
   /** views.open calls, in order. */
   readonly views: { trigger_id: string; view: Record<string, unknown> }[];
+  /** The id of the app's direct-message channel with a user, once conversations.open (or a post to the user id) opened it. */
+  imOf(user: string): string | undefined;
   /** Answers the next call with HTTP 429 and Retry-After: 1, once. */
   rateLimitNext(): void;
   /** While on, answers every call with HTTP 500. */
@@ -53,12 +55,17 @@ async function readParams(req: IncomingMessage): Promise<Params> {
 
 const parseJson = <T>(value: string | undefined): T | undefined => (value ? (JSON.parse(value) as T) : undefined);
 
+const USER_ID = /^[UW][A-Z0-9]+$/;
+
 /**
  * A stateful fake of the Slack Web API over real HTTP on 127.0.0.1, answering the shapes the
  * official docs give for the methods Warden uses. conversations.list pages two channels at a
- * time (Slack may return fewer than `limit`), so callers must follow next_cursor.
+ * time (Slack may return fewer than `limit`), so callers must follow next_cursor. Direct
+ * messages work as in Slack: conversations.open { users } opens (or finds) the app's IM with a
+ * user, a D… channel that history and postMessage then take; postMessage to a user id posts
+ * there too. Users are `opts.users` when given, else any well-formed user id.
  */
-export async function startFakeSlack(opts: { token: string; channels: readonly FakeChannel[] }): Promise<FakeSlack> {
+export async function startFakeSlack(opts: { token: string; channels: readonly FakeChannel[]; users?: readonly string[] }): Promise<FakeSlack> {
   const messages: FakeMessage[] = [];
   const calls: { method: string; params: Params }[] = [];
   const ephemerals: FakeSlack['ephemerals'] = [];
@@ -67,8 +74,18 @@ export async function startFakeSlack(opts: { token: string; channels: readonly F
   let serverError = false;
   let clock = 1_700_000_000;
 
+  const ims = new Map<string, FakeChannel>();
+  const knownUser = (user: string) => (opts.users ? opts.users.includes(user) : USER_ID.test(user));
+  const openIm = (user: string): FakeChannel => {
+    const im = ims.get(user) ?? { id: `D${user.slice(1)}`, name: user };
+    ims.set(user, im);
+    return im;
+  };
   const channelFor = (idOrName: string | undefined) =>
-    opts.channels.find((c) => c.id === idOrName || `#${c.name}` === idOrName || c.name === idOrName);
+    opts.channels.find((c) => c.id === idOrName || `#${c.name}` === idOrName || c.name === idOrName) ??
+    [...ims.values()].find((c) => c.id === idOrName);
+  /** chat.postMessage alone also takes a user id, and posts to the app's IM with them. */
+  const postTarget = (idOrName: string | undefined) => channelFor(idOrName) ?? (idOrName && USER_ID.test(idOrName) && knownUser(idOrName) ? openIm(idOrName) : undefined);
 
   const render = (m: FakeMessage, withMetadata: boolean): Answer => ({
     type: 'message',
@@ -96,6 +113,14 @@ export async function startFakeSlack(opts: { token: string; channels: readonly F
       const next = end < opts.channels.length ? Buffer.from(String(end)).toString('base64') : '';
       return { ok: true, channels: page, response_metadata: { next_cursor: next } };
     },
+    'conversations.open': (p) => {
+      const users = (p.users ?? '').split(',').filter(Boolean);
+      if (users.length !== 1) return { ok: false, error: users.length ? 'not_supported' : 'users_list_not_supplied' };
+      const user = users[0]!;
+      if (!knownUser(user)) return { ok: false, error: 'user_not_found' };
+      const already = ims.has(user);
+      return { ok: true, ...(already ? { no_op: true, already_open: true } : {}), channel: { id: openIm(user).id } };
+    },
     'conversations.history': (p) => {
       const channel = channelFor(p.channel);
       if (!channel) return { ok: false, error: 'channel_not_found' };
@@ -115,7 +140,7 @@ export async function startFakeSlack(opts: { token: string; channels: readonly F
       return { ok: true, messages: rendered, has_more: false, response_metadata: { next_cursor: '' } };
     },
     'chat.postMessage': (p) => {
-      const channel = channelFor(p.channel);
+      const channel = postTarget(p.channel);
       if (!channel) return { ok: false, error: 'channel_not_found' };
       if (channel.isMember === false) return { ok: false, error: 'not_in_channel' };
       if (!p.text && !p.blocks) return { ok: false, error: 'no_text' };
@@ -190,6 +215,7 @@ export async function startFakeSlack(opts: { token: string; channels: readonly F
     views,
     messages,
     calls,
+    imOf: (user) => ims.get(user)?.id,
     rateLimitNext: () => {
       rateLimitOnce = true;
     },

@@ -1,14 +1,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { accessSync, closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { wardenCacheDir } from '../../temporal/cli-binary.js';
 import { freePort } from '../helpers/ports.js';
 
+/** Basic-auth credentials of the auth app's admin. */
+export interface MlflowCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
 /** A real MLflow tracking server on loopback, with its own SQLite store in a temp dir. */
 export interface MlflowPeer {
   readonly trackingUri: string;
   readonly port: number;
+  /** With the auth app on: its admin (created at the first start). */
+  readonly admin?: MlflowCredentials;
   /** Stops the server (every worker process); the store stays. Safe to call twice. */
   stop(): Promise<void>;
   /** Starts it again on the same port and SQLite file: state survives. */
@@ -41,19 +50,47 @@ async function healthy(url: string): Promise<boolean> {
 }
 
 /**
+ * The auth app's configuration (read by mlflow.server.auth.config): users and grants in their
+ * own SQLite file, the admin created with a random password at the first start, and READ for
+ * resources a user has no grant on (MLflow's default). The credential cache is on: without it
+ * every request re-hashes the password (PBKDF2), seconds per call on a loaded 2-core machine.
+ */
+function writeAuthConfig(dir: string): { path: string; admin: MlflowCredentials } {
+  const admin = { username: 'admin', password: `pw-${randomBytes(12).toString('hex')}` };
+  const path = join(dir, 'basic_auth.ini');
+  const ini = [
+    '[mlflow]',
+    'default_permission = READ',
+    `database_uri = sqlite:///${join(dir, 'basic_auth.db')}`,
+    `admin_username = ${admin.username}`,
+    `admin_password = ${admin.password}`,
+    'authorization_function = mlflow.server.auth:authenticate_request_basic_auth',
+    'auth_cache_ttl_seconds = 600',
+    '',
+  ];
+  writeFileSync(path, ini.join('\n'), { mode: 0o600 });
+  return { path, admin };
+}
+
+/**
  * Spawns `mlflow server` (uvicorn, one worker) in its own process group, so that stop() can
  * signal the whole group, and resolves once GET /health answers. The first start creates the
  * database and takes several seconds. The Host-header check (MLflow 3.5+) is pinned to
- * 127.0.0.1:<port>, so requests to any other name are refused with 403.
+ * 127.0.0.1:<port>, so requests to any other name are refused with 403. With `auth`, the
+ * server runs MLflow's auth app (`--app-name basic-auth`): every call but /health then needs
+ * basic auth, the admin's credentials are in `admin`.
  */
-export async function startMlflow(): Promise<MlflowPeer> {
+export async function startMlflow(opts: { auth?: boolean } = {}): Promise<MlflowPeer> {
   const bin = mlflowBinary();
   const dir = mkdtempSync(join(tmpdir(), 'warden-mlflow-'));
   const port = await freePort();
   const trackingUri = `http://127.0.0.1:${port}`;
   const logPath = join(dir, 'server.log');
+  const auth = opts.auth ? writeAuthConfig(dir) : undefined;
+  const authEnv = auth ? { MLFLOW_AUTH_CONFIG_PATH: auth.path, MLFLOW_FLASK_SERVER_SECRET_KEY: randomBytes(16).toString('hex') } : {};
   const args = [
     'server',
+    ...(auth ? ['--app-name', 'basic-auth'] : []),
     '--backend-store-uri', `sqlite:///${join(dir, 'mlflow.db')}`,
     '--default-artifact-root', join(dir, 'art'),
     '--host', '127.0.0.1',
@@ -79,7 +116,7 @@ export async function startMlflow(): Promise<MlflowPeer> {
       cwd: dir,
       detached: true,
       stdio: ['ignore', log, log],
-      env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true' },
+      env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true', ...authEnv },
     });
     closeSync(log);
     const started = child;
@@ -116,6 +153,7 @@ export async function startMlflow(): Promise<MlflowPeer> {
   return {
     trackingUri,
     port,
+    ...(auth ? { admin: auth.admin } : {}),
     stop,
     restart: async () => {
       await stop();
@@ -130,12 +168,19 @@ export async function startMlflow(): Promise<MlflowPeer> {
 }
 
 /** One REST call to the peer, for seeding and for asserting effects (the adapter is not used). */
-export async function mlflowRest<T = Record<string, unknown>>(trackingUri: string, method: 'GET' | 'POST' | 'DELETE', path: string, params: Record<string, string | unknown[]>): Promise<T> {
-  const base = `${trackingUri}/api/2.0/mlflow/${path}`;
+export async function mlflowRest<T = Record<string, unknown>>(
+  trackingUri: string,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  path: string,
+  params: Record<string, unknown>,
+  opts: { auth?: MlflowCredentials; version?: '2.0' | '3.0' } = {},
+): Promise<T> {
+  const base = `${trackingUri}/api/${opts.version ?? '2.0'}/mlflow/${path}`;
+  const authorization: Record<string, string> = opts.auth ? { authorization: `Basic ${Buffer.from(`${opts.auth.username}:${opts.auth.password}`).toString('base64')}` } : {};
   const response =
     method === 'GET'
-      ? await fetch(`${base}?${new URLSearchParams(params as Record<string, string>).toString()}`)
-      : await fetch(base, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
+      ? await fetch(`${base}?${new URLSearchParams(params as Record<string, string>).toString()}`, { headers: authorization })
+      : await fetch(base, { method, headers: { 'content-type': 'application/json', ...authorization }, body: JSON.stringify(params) });
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
   return JSON.parse(text) as T;

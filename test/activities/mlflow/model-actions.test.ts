@@ -163,6 +163,14 @@ describe('the other model actions', () => {
     expect((await failureOf(run('model.rollback', { model: name, alias: 'shadow', reason: 'r' }))).message).toMatch(/alias shadow of model fraud-detector-.* is not set/);
   });
 
+  it('revoking a user on a server without the auth app fails non-retryable RegistryAuthNotEnabled, in a dry run too', async () => {
+    for (const dryRun of [false, true]) {
+      const err = await failureOf(run('model.revokeUserPermissions', { user: 'dana' }, { dryRun }));
+      expect(err).toMatchObject({ type: 'RegistryAuthNotEnabled', nonRetryable: true });
+      expect(err.message).toContain('--app-name basic-auth');
+    }
+  });
+
   it('a server that refuses the Host header fails non-retryable RegistryAccessDenied saying what to set', async () => {
     const byName = createMlflowRegistry({ trackingUri: `http://localhost:${peer.port}` });
     const err = await failureOf(byName.listVersions({ model: 'anything' }));
