@@ -3,15 +3,30 @@ import { createActionActivities } from './actions.js';
 import { createDiagnosticsActivities } from './diagnostics.js';
 import { createOffboardingActivities } from './offboarding/index.js';
 import type { Directory } from './ports/directory.js';
+import type { ReviewStore } from './ports/review-store.js';
+import { lazyPolicy } from './reviews/context.js';
+import { createReviewActivities } from './reviews/index.js';
+import { createLocalReviewStore } from './reviews/local-review-store.js';
+import { DEFAULT_REVIEW_SETTINGS } from '../config/reviews.js';
+import type { ReviewSettings } from '../reviews/types.js';
 import { createApprovalChatActivities } from './slack/approval-activities.js';
 
+/** Access reviews' settings (the `reviews:` section of warden.yaml) and their store. */
+export interface ReviewSetup {
+  readonly settings: ReviewSettings;
+  readonly store: ReviewStore;
+}
+
 /** Every activity the worker registers, built from injected adapters (ports). */
-export function createActivities(deps: ActionDeps = {}, directory?: Directory) {
+export function createActivities(deps: ActionDeps = {}, directory?: Directory, reviews?: ReviewSetup) {
+  const settings = reviews?.settings ?? DEFAULT_REVIEW_SETTINGS;
+  const store = reviews?.store ?? createLocalReviewStore('.warden/reviews');
   return {
     ...createDiagnosticsActivities(),
     ...createActionActivities(deps),
     ...createApprovalChatActivities(deps),
     ...createOffboardingActivities(deps, directory),
+    ...createReviewActivities({ deps, store, settings, policy: lazyPolicy(settings.policyDir), ...(directory ? { directory } : {}) }),
   };
 }
 

@@ -228,3 +228,28 @@ export class ApiClient {
     return undefined;
   }
 }
+
+/** A call to the API with the CLI's token, answering the body as text (JSON, Markdown, CSV…); a non-2xx answer is an ApiError, an unreachable server a CliError. */
+export async function callApi(o: ApiClientOptions, method: 'GET' | 'POST', path: string, body?: unknown, accept = 'application/json'): Promise<string> {
+  const headers: Record<string, string> = { accept, 'x-warden-client': 'cli', ...(o.token ? { authorization: `Bearer ${o.token}` } : {}) };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(`${o.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), signal: AbortSignal.timeout(o.timeoutMs ?? 60_000) });
+  } catch (err) {
+    throw new CliError(`the Warden server is not reachable at ${o.baseUrl} (${(err as Error).message}); run npx warden start, or set WARDEN_URL to where it runs`);
+  }
+  const text = await res.text();
+  if (res.ok) return text;
+  let error = text.trim().slice(0, 200) || res.statusText;
+  let details: { path: string; message: string }[] = [];
+  try {
+    const json = JSON.parse(text) as { error?: string; details?: { path: string; message: string }[] };
+    error = json.error ?? error;
+    details = json.details ?? [];
+  } catch {
+    /* not JSON: the text is the error */
+  }
+  const hint = res.status === 401 ? `set WARDEN_TOKEN to an API token${o.tokenFile ? ` (the embedded default writes one to ${o.tokenFile})` : ''}` : undefined;
+  throw new ApiError(res.status, error, details, hint);
+}

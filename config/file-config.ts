@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './config.js';
 import { directorySchema, offboardingSettingsSchema } from './directory.js';
+import { DEFAULT_REVIEW_SETTINGS, reviewPersonRefs, reviewSettingsSchema } from './reviews.js';
 
 export const ROLES = ['viewer', 'responder', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -22,7 +23,7 @@ const identitySchema = z.strictObject({
     .default([]),
 });
 
-const fileSchema = z.strictObject({
+const fileFields = z.strictObject({
   identities: z.array(identitySchema).default([]),
   /** The directory: people, their accounts and managers (offboarding, reviews). */
   people: directorySchema.default([]),
@@ -33,6 +34,17 @@ const fileSchema = z.strictObject({
       match_by_email: z.boolean().default(false),
     })
     .default({ match_by_email: false }),
+  /** Quarterly access reviews: reviewers, deadlines, what silence means, the evidence's recipients. */
+  reviews: reviewSettingsSchema.default(DEFAULT_REVIEW_SETTINGS),
+});
+
+/** Across sections: reviewers and owners must be listed people (checked once people are listed). */
+const fileSchema = fileFields.superRefine((file, ctx) => {
+  if (file.people.length === 0) return;
+  const ids = new Set(file.people.map((p) => p.id));
+  for (const ref of reviewPersonRefs(file.reviews)) {
+    if (!ids.has(ref.person)) ctx.addIssue({ code: 'custom', path: ['reviews', ...ref.path], message: `no person with id "${ref.person}": add them to people, or remove the reference` });
+  }
 });
 
 export type IdentityConfig = z.infer<typeof identitySchema>;

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { ResolvedPlaybook } from '../engine/playbook-types.js';
 import { validatePlaybook } from './validate.js';
+import { fieldName, offsetOf } from './yaml-location.js';
 
 export interface LoadedPlaybook {
   readonly file: string;
@@ -21,19 +22,6 @@ export interface LocatedProblem {
 }
 
 export type LoadResult = { ok: true; loaded: LoadedPlaybook } | { ok: false; problems: LocatedProblem[] };
-
-function fieldName(path: readonly (string | number)[]): string {
-  return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '') || '(document)';
-}
-
-/** The source offset of the deepest node that exists along `path`. */
-function offsetOf(doc: Document, path: readonly (string | number)[]): number {
-  for (let n = path.length; n >= 0; n--) {
-    const node: unknown = doc.getIn(path.slice(0, n), true);
-    if (isNode(node) && node.range) return node.range[0];
-  }
-  return 0;
-}
 
 /** Parses and validates one playbook's YAML text. Editing the file later never changes `loaded`. */
 export function loadPlaybookText(file: string, text: string): LoadResult {

@@ -14,6 +14,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { offboardingRoutes } from './routes/offboardings.js';
 import { openapiRoutes } from './routes/openapi.js';
+import { reviewRoutes } from './routes/reviews.js';
 import { createConfigDirectory } from '../activities/directory/config-directory.js';
 import { createSlackApp } from './slack/app.js';
 import { loadSlackAppSettings } from './slack/config.js';
@@ -64,6 +65,8 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
   const secret = webhookSecret(config, notices);
   const auth = createApiAuth(identities);
   const { notify, retention_days: retentionDays } = file.config.offboarding;
+  /** The people of warden.yaml: offboardings, reviewers, and who a Slack click or an API caller is. */
+  const directory = createConfigDirectory(file.config.people);
   const routes = [
     ...alertRoutes({
       ingest: { client, playbooks, taskQueue },
@@ -75,19 +78,20 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
     ...incidentRoutes(client, auth),
     ...offboardingRoutes({
       client,
-      directory: createConfigDirectory(file.config.people),
+      directory,
       webhookSecret: secret,
       taskQueue,
       auth,
       notify: { email: notify.email, ...(notify.slack_channel ? { slackChannel: notify.slack_channel } : {}) },
       retentionDays,
     }),
+    ...reviewRoutes({ client, auth, directory, identities, taskQueue, evidenceDir: config.providers.evidenceDir }),
     ...openapiRoutes(),
   ];
   notices.push(`loaded ${playbooks.length} playbooks from ${config.intake.playbooksDir}`);
   // ── Slack app (server/slack): on when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set ──
   const slackSettings = loadSlackAppSettings();
-  const slack = slackSettings && createSlackApp({ ...slackSettings, client, identities: file.config.identities, matchByEmail: file.config.slack.match_by_email, log });
+  const slack = slackSettings && createSlackApp({ ...slackSettings, client, identities: file.config.identities, directory, matchByEmail: file.config.slack.match_by_email, log });
   if (slack) {
     routes.push(...slack.routes);
     notices.push(slack.notice);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { createActivities } from '../activities/index.js';
+import { createActivities, type ReviewSetup } from '../activities/index.js';
 import type { Directory } from '../activities/ports/directory.js';
 import type { ActionDeps } from '../catalog/types.js';
 import { TASK_QUEUE } from '../workflows/definitions.js';
@@ -28,6 +28,8 @@ export interface WardenWorkerOptions {
   readonly deps?: ActionDeps;
   /** The directory, for offboardings that playbooks start. */
   readonly directory?: Directory;
+  /** Access reviews' settings and store; default: the default settings and .warden/reviews. */
+  readonly reviews?: ReviewSetup;
 }
 
 /** Creates the Warden worker: every workflow and activity, on the `warden` task queue by default. */
@@ -37,7 +39,7 @@ export function createWardenWorker(o: WardenWorkerOptions): Promise<Worker> {
     namespace: o.namespace,
     taskQueue: o.taskQueue ?? TASK_QUEUE,
     dataConverter: o.dataConverter,
-    activities: createActivities(o.deps, o.directory),
+    activities: createActivities(o.deps, o.directory, o.reviews),
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: workflowsPath() }),
     ...(o.identity ? { identity: o.identity } : {}),
   });

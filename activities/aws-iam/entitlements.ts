@@ -1,4 +1,4 @@
-import { GetAccessKeyLastUsedCommand, ListServiceSpecificCredentialsCommand, paginateListUsers } from '@aws-sdk/client-iam';
+import { GetAccessKeyLastUsedCommand, ListServiceSpecificCredentialsCommand, ListUsersCommand, paginateListUsers } from '@aws-sdk/client-iam';
 import type { IamAccessKey, IamEntitlements, IamServiceCredential, IamUserEntitlements } from '../ports/iam.js';
 import { awsCall, awsErrorCode, httpStatusOf, isNotFound, translateAwsError } from './errors.js';
 import {
@@ -125,4 +125,13 @@ export async function listEntitlements(ctx: IamContext, input: { userNames?: rea
   const users = await listUsers(ctx, input.userNames);
   const sscKnownMissing: { reason?: string } = {};
   return { users: await mapLimit(users, CONCURRENCY, (u) => entitlementsOf(ctx, u, sscKnownMissing)) };
+}
+
+/** One page of ListUsers: the names and the marker of the next page (absent on the last). */
+export async function listUserPage(ctx: IamContext, input: { marker?: string; maxItems: number }): Promise<{ userNames: string[]; nextMarker?: string }> {
+  const page = await awsCall({ operation: 'ListUsers', subject: 'a page of IAM users' }, () =>
+    ctx.client.send(new ListUsersCommand({ MaxItems: input.maxItems, ...(input.marker ? { Marker: input.marker } : {}) })),
+  );
+  const userNames = (page.Users ?? []).map((u) => u.UserName ?? '').filter(Boolean);
+  return page.IsTruncated && page.Marker ? { userNames, nextMarker: page.Marker } : { userNames };
 }

@@ -57,7 +57,8 @@ function translate(err: unknown, message: MailMessage, server: string, pass: str
 /**
  * A Mailer on SMTP through nodemailer, one connection per message.
  *
- * Side effects: `send` delivers one message to the SMTP server, then records it in the ledger.
+ * Side effects: `send` delivers one message (with its attachments, base64 encoded) to the SMTP
+ * server, then records it in the ledger.
  * Idempotency: the ledger is consulted first, and a key recorded as sent returns `already: true`
  * with the stored Message-ID and no SMTP traffic. SMTP cannot be asked whether a message went
  * out, so a crash after the server accepted the message but before the ledger write leads to a
@@ -98,6 +99,10 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
           subject: message.subject,
           text: message.text,
           ...(message.html ? { html: message.html } : {}),
+          // base64 rather than quoted-printable, so every byte (CRLF line ends included) arrives as stored.
+          ...(message.attachments?.length
+            ? { attachments: message.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content, contentTransferEncoding: 'base64' as const })) }
+            : {}),
           messageId,
         });
         accepted = [...info.accepted];

@@ -3,7 +3,7 @@ import type { GitHubContext } from './change-helpers.js';
 import { removeSsoAuthorizations, revokePatGrants } from './credential-changes.js';
 import { listEntitlements } from './entitlements.js';
 import { createGitHubClient, type GitHubClientOptions } from './github-client.js';
-import { cancelInvitations, removeOrgMember, removeOutsideCollaborator } from './org-changes.js';
+import { cancelInvitations, removeOrgMember, removeOutsideCollaborator, removeTeamMember } from './org-changes.js';
 import { deleteDeployKey, removeRepoCollaborator } from './repo-changes.js';
 
 export interface GitHubCodeHostOptions extends GitHubClientOptions {
@@ -22,6 +22,7 @@ export function createGitHubCodeHost(opts: GitHubCodeHostOptions): CodeHost {
   return {
     kind: 'github',
     removeOrgMember: (input) => removeOrgMember(ctx, input),
+    removeTeamMember: (input) => removeTeamMember(ctx, input),
     removeOutsideCollaborator: (input) => removeOutsideCollaborator(ctx, input),
     revokePatGrants: (input) => revokePatGrants(ctx, input),
     removeSsoAuthorizations: (input) => removeSsoAuthorizations(ctx, input),

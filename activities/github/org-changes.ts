@@ -1,4 +1,4 @@
-import type { AccountChange, InvitationChange } from '../ports/code-host.js';
+import type { AccountChange, InvitationChange, TeamChange } from '../ports/code-host.js';
 import type { ChangeResult } from '../ports/change.js';
 import { carryOut, NEEDS, sameLogin, unchanged, type GitHubContext } from './change-helpers.js';
 import { github, githubUnlessAbsent } from './errors.js';
@@ -71,4 +71,27 @@ export async function cancelInvitations({ octokit, org }: GitHubContext, { login
   }));
   const changed = await carryOut(steps, dryRun);
   return { changed, plan: steps.map((s) => s.line), before, after: dryRun ? before : { invitations: [] }, output: { invitationIds } };
+}
+
+/**
+ * Removes an account from one team. Idempotent: reads the team membership first; an account not
+ * in the team is `changed: false`. Access the team granted goes with it.
+ */
+export async function removeTeamMember({ octokit, org }: GitHubContext, { login, team, dryRun }: TeamChange): Promise<ChangeResult> {
+  const membership = await githubUnlessAbsent({ what: `reading the membership of ${login} in team ${team}`, needs: NEEDS.readOrg }, () =>
+    octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug: team, username: login }),
+  );
+  if (!membership) return unchanged({ teamMember: false });
+  const before = { teamMember: true, role: membership.data.role, state: membership.data.state };
+  const steps = [
+    {
+      line: `remove ${login} from team ${team} of organization ${org}`,
+      apply: () =>
+        githubUnlessAbsent({ what: `removing ${login} from team ${team}`, needs: NEEDS.adminOrg }, () =>
+          octokit.rest.teams.removeMembershipForUserInOrg({ org, team_slug: team, username: login }),
+        ),
+    },
+  ];
+  const changed = await carryOut(steps, dryRun);
+  return { changed, plan: steps.map((s) => s.line), before, after: dryRun ? before : { teamMember: false } };
 }

@@ -13,6 +13,11 @@ export interface RepositoryAccessChange extends AccountChange {
   readonly repo: string;
 }
 
+/** A change aimed at one account's membership of one team (by slug). */
+export interface TeamChange extends AccountChange {
+  readonly team: string;
+}
+
 export interface DeployKeyChange {
   readonly repo: string;
   readonly keyId: number;
@@ -62,6 +67,8 @@ export interface CodeHost {
   revokePatGrants(input: AccountChange): Promise<ChangeResult>;
   /** Removes the account's single sign-on credential authorizations; output.credentialIds. */
   removeSsoAuthorizations(input: AccountChange): Promise<ChangeResult>;
+  /** Removes the account from one team of the organization (it stays a member of the organization). */
+  removeTeamMember(input: TeamChange): Promise<ChangeResult>;
   /** Removes the account's direct access to one repository; after reports any access left through teams. */
   removeRepoCollaborator(input: RepositoryAccessChange): Promise<ChangeResult>;
   /** Deletes one deploy key of a repository. */

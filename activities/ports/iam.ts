@@ -53,6 +53,8 @@ export interface Iam {
   deleteUser(input: { userName: string; dryRun: boolean }): Promise<ChangeResult>;
   /** Reads who holds what: every user (or the named ones) with groups, policies and credentials. */
   listEntitlements(input?: { userNames?: readonly string[] }): Promise<IamEntitlements>;
+  /** One page of user names (ListUsers with Marker/MaxItems), for reading a large account in batches. */
+  listUserPage(input: { marker?: string; maxItems: number }): Promise<{ userNames: string[]; nextMarker?: string }>;
 }
 
 export interface IamEntitlements {

@@ -7,6 +7,7 @@ import { listPlaybooksCommand, validatePlaybooksCommand, writeSchemaCommand } fr
 import { smoke } from './smoke.js';
 import { runWarden } from './start.js';
 import { offboardCommand } from './offboard.js';
+import { reviewCommand } from './review.js';
 
 export const USAGE = `usage: warden <command>
 
@@ -34,6 +35,16 @@ export const USAGE = `usage: warden <command>
   offboard waive PERSON --item ID --reason TEXT accept an escalated item as handled
   offboard hold PERSON --reason TEXT [--lift]   set (or lift) the legal hold that keeps the IAM users
   offboard cancel PERSON --reason TEXT          cancel while it waits for its effective time
+  review run [--dry-run] [--scope aws,github] [--id ID] [--json]   start an access-review campaign now
+  review status ID [--json]                     phase, counts, completion rate, deadline, evidence
+  review report ID [--format json|csv|html]     print the campaign's evidence report
+  review decide ID ITEM keep|revoke [--reason TEXT] [--reviewer P] [--json]   decide an item, as your directory person
+  review decide ID --keep-unflagged [--reviewer P]                 keep every unflagged item not decided yet
+  review approve ID [--reject] [--reason TEXT] [--json]            approve (or reject) the campaign's revocations
+
+  against Temporal and local files:
+  review schedule [--cron EXPR] [--timezone TZ] [--json]   create or update the quarterly Schedule (warden.yaml reviews.schedule)
+  review validate [DIR]                         check the access policy (default: reviews.policy_dir, policy/)
 
 Configuration comes from the environment; see README.md.`;
 
@@ -53,6 +64,13 @@ const OPTIONS = {
   at: { type: 'string' },
   item: { type: 'string' },
   lift: { type: 'boolean' },
+  scope: { type: 'string' },
+  id: { type: 'string' },
+  format: { type: 'string' },
+  reviewer: { type: 'string' },
+  'keep-unflagged': { type: 'boolean' },
+  cron: { type: 'string' },
+  timezone: { type: 'string' },
 } as const;
 
 type Flag = Exclude<keyof typeof OPTIONS, 'help'>;
@@ -126,6 +144,8 @@ export async function run(argv: string[]): Promise<number> {
     }
     case 'offboard':
       return offboardCommand([sub, ...rest], values);
+    case 'review':
+      return reviewCommand([sub, ...rest], values);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -1,6 +1,6 @@
 import { DURATION_PATTERN, durationMs } from '../../engine/duration.js';
 import type { OffboardingItem, OffboardingState } from '../../workflows/definitions.js';
-import { ApiError, CliError, clientOptionsFromEnv, type ApiClientOptions } from '../api-client.js';
+import { callApi, clientOptionsFromEnv } from '../api-client.js';
 import { shortTime, summarize, table } from './incidents.js';
 import { UsageError } from './index.js';
 
@@ -41,30 +41,7 @@ export function effectiveAtOf(at: string, nowMs = Date.now()): string {
   return new Date(at).toISOString();
 }
 
-/** A JSON (or Markdown) call to the offboarding endpoints with the CLI's token; errors as ApiError/CliError. */
-async function call(o: ApiClientOptions, method: 'GET' | 'POST', path: string, body?: unknown, accept = 'application/json'): Promise<string> {
-  const headers: Record<string, string> = { accept, 'x-warden-client': 'cli', ...(o.token ? { authorization: `Bearer ${o.token}` } : {}) };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(`${o.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), signal: AbortSignal.timeout(o.timeoutMs ?? 60_000) });
-  } catch (err) {
-    throw new CliError(`the Warden server is not reachable at ${o.baseUrl} (${(err as Error).message}); run npx warden start, or set WARDEN_URL to where it runs`);
-  }
-  const text = await res.text();
-  if (res.ok) return text;
-  let error = text.trim().slice(0, 200) || res.statusText;
-  let details: { path: string; message: string }[] = [];
-  try {
-    const json = JSON.parse(text) as { error?: string; details?: { path: string; message: string }[] };
-    error = json.error ?? error;
-    details = json.details ?? [];
-  } catch {
-    /* not JSON: the text is the error */
-  }
-  const hint = res.status === 401 ? `set WARDEN_TOKEN to an API token${o.tokenFile ? ` (the embedded default writes one to ${o.tokenFile})` : ''}` : undefined;
-  throw new ApiError(res.status, error, details, hint);
-}
+const call = callApi;
 
 function renderStatus(s: OffboardingState): string {
   const out = [

@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { createConfigDirectory } from '../../activities/directory/config-directory.js';
+import { createLocalReviewStore } from '../../activities/reviews/local-review-store.js';
 import { loadFileConfig } from '../../config/file-config.js';
 import { setupApi } from '../../server/api.js';
 import { createHttpApp, listen } from '../../server/app.js';
@@ -68,13 +70,15 @@ export async function runWarden(roles: Roles): Promise<number> {
     let workerRun: Promise<void> | undefined;
     if (roles.worker) {
       const connection = await connectWorkerConnection(ctx.target);
+      const fileConfig = loadFileConfig().config;
       stops.push(() => connection.close());
       const created = await createWardenWorker({
         connection,
         namespace: ctx.target.namespace,
         dataConverter: ctx.dataConverter,
         deps: buildDeps(config.providers),
-        directory: createConfigDirectory(loadFileConfig().config.people),
+        directory: createConfigDirectory(fileConfig.people),
+        reviews: { settings: fileConfig.reviews, store: createLocalReviewStore(join(config.stateDir, 'reviews')) },
       });
       worker = created;
       workerRun = created.run();

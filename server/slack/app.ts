@@ -1,6 +1,7 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Authorize, type AuthorizeResult, type Logger } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Client as TemporalClient } from '@temporalio/client';
+import type { Directory } from '../../activities/ports/directory.js';
 import type { IdentityConfig } from '../../config/file-config.js';
 import type { Route } from '../router.js';
 import { createIdentityResolver } from './identity.js';
@@ -18,6 +19,8 @@ export interface SlackAppOptions {
   readonly client: TemporalClient;
   readonly identities: readonly IdentityConfig[];
   readonly matchByEmail: boolean;
+  /** The people of warden.yaml: access review buttons decide as the person whose slack_user_id clicked. */
+  readonly directory?: Directory;
   /** An app-level token (xapp-…): connect over Socket Mode instead of receiving HTTP. */
   readonly appToken?: string;
   readonly log: (msg: string) => void;
@@ -104,7 +107,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   const receiver = http ?? new SocketModeReceiver({ appToken: opts.appToken ?? '', logger, installerOptions: { clientOptions } });
   const app = new App({ receiver, authorize, logger, clientOptions });
   const identities = createIdentityResolver({ identities: opts.identities, matchByEmail: opts.matchByEmail, log: opts.log });
-  registerListeners(app, { temporal: opts.client, identities, log: opts.log });
+  registerListeners(app, { temporal: opts.client, identities, log: opts.log, ...(opts.directory ? { directory: opts.directory } : {}) });
   app.error(async (err) => opts.log(`slack: a listener failed: ${err.message}`));
   const mapped = opts.identities.filter((i) => i.slack_user_id).length;
   const who = `${mapped} identities mapped by slack_user_id${opts.matchByEmail ? ', others by email' : ''}`;

@@ -71,6 +71,39 @@ describe('SMTP mailer against a real SMTP server', () => {
     expect(again.already).toBe(true);
   });
 
+  it('delivers attachments byte for byte (CRLF line ends and non-ASCII text kept), and resends none under the same key', async () => {
+    const csv = 'item,reason\r\n"a,1","Müller said ""no""\nthen left"\r\n';
+    const html = '<!doctype html><p>Zoë ✓</p>\n';
+    const message = {
+      to: ['audit@example.test'],
+      subject: 'Evidence attached',
+      text: 'See the files.',
+      attachments: [
+        { filename: 'evidence.csv', contentType: 'text/csv; charset=utf-8', content: csv },
+        { filename: 'report.html', contentType: 'text/html; charset=utf-8', content: html },
+      ],
+      idempotencyKey: 'review:q2:evidence-test',
+    };
+    const first = await mailer(peer.port).send(message);
+    const received = peer.messages.find((m) => m.messageId === first.messageId);
+    expect(received?.text?.trim()).toBe('See the files.');
+    expect(received?.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      ['evidence.csv', 'text/csv'],
+      ['report.html', 'text/html'],
+    ]);
+    expect(received?.attachments[0]?.content.equals(Buffer.from(csv, 'utf8'))).toBe(true);
+    expect(received?.attachments[1]?.content.equals(Buffer.from(html, 'utf8'))).toBe(true);
+
+    const count = peer.messages.length;
+    expect(await mailer(peer.port).send(message)).toEqual({ ...first, already: true });
+    expect(peer.messages.length).toBe(count);
+  });
+
+  it('sends a message without attachments as before: no attachment parts', async () => {
+    const sent = await mailer(peer.port).send({ to: ['oncall@example.test'], subject: 'Plain', text: 'no files', idempotencyKey: 'incident-48/mail/plain' });
+    expect(peer.messages.find((m) => m.messageId === sent.messageId)?.attachments).toEqual([]);
+  });
+
   it('fails non-retryably with SmtpRejected when the server refuses the recipient with 550', async () => {
     peer.rejectRecipient('gone@example.test');
     const before = peer.messages.length;

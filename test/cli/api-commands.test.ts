@@ -21,6 +21,7 @@ import { assertBuilt, CLI_PATH, cleanEnv, spawnCli, type CliRun } from '../helpe
 import { freePort } from '../helpers/ports.js';
 import { SUITE_ENV } from '../helpers/suite-env.js';
 import { offboardingRoutes } from '../../server/routes/offboardings.js';
+import { reviewRoutes } from '../../server/routes/reviews.js';
 import type { Directory } from '../../activities/ports/directory.js';
 
 const temporalCli = process.env[SUITE_ENV.temporalCli];
@@ -270,6 +271,7 @@ describe('GET /openapi.json', () => {
       ...alertRoutes({ ingest: dummy as IngestDeps, webhookSecret: 'x'.repeat(16), rateLimiter: createRateLimiter(1), dryRunDefault: false }),
       ...incidentRoutes(dummy as Client, dummy as ApiAuth),
       ...offboardingRoutes({ client: dummy as Client, directory: dummy as Directory, webhookSecret: 'x'.repeat(16), taskQueue: 'x', auth: dummy as ApiAuth }),
+      ...reviewRoutes({ client: dummy as Client, auth: dummy as ApiAuth, directory: dummy as Directory, identities: [], taskQueue: 'x', evidenceDir: 'x' }),
       ...healthRoutes({ check: () => Promise.reject(new Error('unused')) }),
       ...codecRoutes({ codec: { encode: async (p) => p, decode: async (p) => p }, corsOrigins: [] }),
       ...openapiRoutes(),

@@ -237,6 +237,17 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       const team = state.teams.find((t) => t.slug === c.p.team_slug);
       return team ? page(team.members.map(shape.user), c) : NOT_FOUND;
     },
+    'GET /orgs/{org}/teams/{team_slug}/memberships/{username}': (c) => {
+      const team = state.teams.find((t) => t.slug === c.p.team_slug);
+      if (!team?.members.some((m) => same(m, c.p.username))) return NOT_FOUND;
+      return { status: 200, body: { url: `${shape.orgUrl}/teams/${team.slug}/memberships/${c.p.username}`, role: 'member', state: 'active' } };
+    },
+    'DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}': (c) => {
+      const team = state.teams.find((t) => t.slug === c.p.team_slug);
+      if (!team?.members.some((m) => same(m, c.p.username))) return NOT_FOUND;
+      team.members = team.members.filter((m) => !same(m, c.p.username));
+      return NO_CONTENT;
+    },
     'GET /orgs/{org}/repos': (c) => page(Object.keys(state.repos).map(shape.repository), c),
     'GET /repos/{owner}/{repo}/collaborators': (c) => {
       const r = repoOf(c);

@@ -54,3 +54,20 @@ export const githubCancelInvitations = defineAction({
     return outcomeOf(await code.cancelInvitations({ login: p.login, dryRun, ...(p.email ? { email: p.email } : {}) }), dryRun);
   },
 });
+
+/**
+ * Removes a person from one team of the organization (access reviews revoke team grants this way).
+ * No undo: adding people to teams is not something Warden does on its own. Idempotent: a login
+ * not in the team reports `already`.
+ */
+export const githubRemoveTeamMember = defineAction({
+  name: 'github.removeTeamMember',
+  title: 'Remove GitHub team member',
+  kind: 'change',
+  destructive: true,
+  params: z.strictObject({ login, team: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, 'a team slug (lower-case letters, digits, - and _)').describe('team slug') }),
+  describe: (p) => [`remove ${p.login} from GitHub team ${p.team}`],
+  async run(p, ctx, dryRun) {
+    return outcomeOf(await requireDep(ctx.deps, 'code', HOW).removeTeamMember({ login: p.login, team: p.team, dryRun }), dryRun);
+  },
+});

@@ -1,0 +1,115 @@
+import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { evaluateEntitlements } from '../../reviews/evaluate.js';
+import { normalizeAws } from '../../reviews/normalize-aws.js';
+import { normalizeGitHub } from '../../reviews/normalize-github.js';
+import { syntheticEntitlements, syntheticPeople } from '../../reviews/synthetic.js';
+import { FINDING_KINDS, type Entitlement, type FindingKind, type ReviewSystem } from '../../reviews/types.js';
+import type { SyntheticSpec } from '../../workflows/definitions.js';
+import type { Person } from '../ports/directory.js';
+import type { ReviewContext } from './context.js';
+
+/** Synthetic entitlements generated per batch. */
+export const SYNTHETIC_BATCH = 5_000;
+
+export interface CollectInput {
+  readonly campaignId: string;
+  readonly system: ReviewSystem;
+  /** The batch's number within its system: names the batch, so a rerun rewrites the same one. */
+  readonly batch: number;
+  /** Where the previous batch stopped; absent for the first. */
+  readonly cursor?: string;
+  /** The campaign's start: "now" for every threshold, the same on every attempt. */
+  readonly asOf: string;
+  readonly synthetic?: SyntheticSpec;
+}
+
+export interface CollectResult {
+  readonly batchId: string;
+  /** Absent when the system has nothing more. */
+  readonly nextCursor?: string;
+  readonly items: number;
+  readonly flagged: number;
+  readonly findings: Record<FindingKind, number>;
+}
+
+const accountOfArn = (arn: string): string => /^arn:aws[\w-]*:iam::(\d{12}):/.exec(arn)?.[1] ?? 'aws';
+
+/** The entitlements of one batch, and where the next batch starts. */
+async function readBatch(r: ReviewContext, input: CollectInput): Promise<{ entitlements: Entitlement[]; nextCursor?: string; people?: Person[] }> {
+  switch (input.system) {
+    case 'aws': {
+      const iam = r.deps.iam;
+      if (!iam) throw ApplicationFailure.nonRetryable('AWS IAM is not configured: cannot collect its entitlements', 'ProviderNotConfigured');
+      const page = await iam.listUserPage({ maxItems: r.settings.awsBatchUsers, ...(input.cursor ? { marker: input.cursor } : {}) });
+      const read = page.userNames.length ? await iam.listEntitlements({ userNames: page.userNames }) : { users: [] };
+      const byAccount = new Map<string, typeof read.users[number][]>();
+      for (const u of read.users) byAccount.set(accountOfArn(u.arn), [...(byAccount.get(accountOfArn(u.arn)) ?? []), u]);
+      const entitlements = [...byAccount].flatMap(([account, users]) => normalizeAws(account, { users }));
+      return { entitlements, ...(page.nextMarker ? { nextCursor: page.nextMarker } : {}) };
+    }
+    case 'github': {
+      const code = r.deps.code;
+      if (!code) throw ApplicationFailure.nonRetryable('GitHub is not configured: cannot collect its entitlements', 'ProviderNotConfigured');
+      // The organization in one batch: its listing is paginated inside, and membership, teams and
+      // repositories must be seen together to tell an outside collaborator from a member.
+      return { entitlements: normalizeGitHub(await code.listEntitlements()) };
+    }
+    case 'synthetic': {
+      const spec = input.synthetic;
+      if (!spec) throw ApplicationFailure.nonRetryable('a synthetic collection needs the campaign input synthetic: { entitlements, reviewers }', 'InvalidReviewInput');
+      const start = Number(input.cursor ?? '0');
+      const end = Math.min(spec.entitlements, start + SYNTHETIC_BATCH);
+      const entitlements = syntheticEntitlements(spec, start, end, new Date(input.asOf));
+      return { entitlements, people: syntheticDirectory(spec), ...(end < spec.entitlements ? { nextCursor: String(end) } : {}) };
+    }
+  }
+}
+
+/** The people of a synthetic organization, generated once per spec rather than once per batch. */
+const syntheticCache = new Map<string, Person[]>();
+function syntheticDirectory(spec: SyntheticSpec): Person[] {
+  const key = JSON.stringify([spec.entitlements, spec.reviewers, spec.seed]);
+  let people = syntheticCache.get(key);
+  if (!people) {
+    if (syntheticCache.size > 4) syntheticCache.clear();
+    people = syntheticPeople(spec);
+    syntheticCache.set(key, people);
+  }
+  return people;
+}
+
+/** Evaluation fails only on configuration (no reviewer can be found): no retry will fix that. */
+function evaluate(r: ReviewContext, entitlements: Entitlement[], people: Person[], asOf: string) {
+  try {
+    return evaluateEntitlements(entitlements, { policy: r.policy(), people, settings: r.settings, now: new Date(asOf) });
+  } catch (err) {
+    if (err instanceof ApplicationFailure) throw err;
+    throw ApplicationFailure.nonRetryable(`access review settings: ${(err as Error).message}`, 'ReviewConfiguration');
+  }
+}
+
+/**
+ * Collects one batch of one system's entitlements, normalizes and evaluates them against the
+ * access policy, assigns each to its reviewer and writes them to the review store. Returns only
+ * counts: the items never enter a workflow history. Idempotent: the batch id comes from the
+ * input, and the store replaces a batch written by an earlier attempt.
+ */
+export function createCollectActivities(r: ReviewContext) {
+  return {
+    async reviewCollect(input: CollectInput): Promise<CollectResult> {
+      const { entitlements, nextCursor, people: extra } = await readBatch(r, input);
+      heartbeat({ read: entitlements.length });
+      const people = [...((await r.directory?.listPeople()) ?? []), ...(extra ?? [])];
+      const items = evaluate(r, entitlements, people, input.asOf);
+      const batchId = `${input.system}-${String(input.batch).padStart(6, '0')}`;
+      await r.store.putBatch(input.campaignId, batchId, items);
+      const findings = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
+      let flagged = 0;
+      for (const item of items) {
+        if (item.findings.length) flagged++;
+        for (const f of item.findings) findings[f.kind]++;
+      }
+      return { batchId, items: items.length, flagged, findings, ...(nextCursor !== undefined ? { nextCursor } : {}) };
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { ActionDeps } from '../../catalog/types.js';
+import { loadAccessPolicy, PolicyError, type AccessPolicy } from '../../reviews/load-policy.js';
+import type { ReviewSettings } from '../../reviews/types.js';
+import type { Directory } from '../ports/directory.js';
+import type { ReviewStore } from '../ports/review-store.js';
+
+/** What the review activities work with; built once by the worker. */
+export interface ReviewContext {
+  readonly deps: ActionDeps;
+  readonly directory?: Directory;
+  readonly store: ReviewStore;
+  readonly settings: ReviewSettings;
+  /** The access policy, loaded on first use (a worker that never reviews never reads it). */
+  policy(): AccessPolicy;
+}
+
+/** The policy, read once from settings.policyDir; a broken policy fails each review activity non-retryably with every issue. */
+export function lazyPolicy(dir: string): () => AccessPolicy {
+  let loaded: AccessPolicy | undefined;
+  return () => {
+    if (loaded) return loaded;
+    try {
+      loaded = loadAccessPolicy(dir);
+      return loaded;
+    } catch (err) {
+      if (err instanceof PolicyError) throw ApplicationFailure.nonRetryable(`the access policy in ${dir} is invalid:\n${err.issues.join('\n')}`, 'InvalidAccessPolicy');
+      throw err;
+    }
+  };
+}

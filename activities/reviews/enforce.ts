@@ -1,0 +1,148 @@
+import { heartbeat } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { EnforcementRecord, ReviewItem } from '../../reviews/types.js';
+import { createActionActivities } from '../actions.js';
+import type { Person } from '../ports/directory.js';
+import type { ReviewContext } from './context.js';
+
+/** The provider action that revokes one item, with its parameters; undefined when none can. */
+export function revocationOf(item: ReviewItem): { action: string; params: Record<string, unknown> } | undefined {
+  const userName = item.subject;
+  const login = item.subject;
+  switch (item.kind) {
+    case 'iam-group':
+      return { action: 'aws.removeFromGroups', params: { userName, groups: [item.resource] } };
+    case 'iam-managed-policy':
+      return { action: 'aws.detachUserPolicies', params: { userName, policyArns: [item.resource] } };
+    case 'iam-inline-policy':
+      return { action: 'aws.deleteInlinePolicies', params: { userName, policyNames: [item.resource] } };
+    case 'iam-access-key':
+      return { action: 'aws.deleteAccessKey', params: { userName, accessKeyId: item.resource } };
+    case 'iam-login-profile':
+      return { action: 'aws.deleteLoginProfile', params: { userName } };
+    case 'github-org-membership':
+      return { action: 'github.removeOrgMember', params: { login } };
+    case 'github-team':
+      return { action: 'github.removeTeamMember', params: { login, team: item.resource } };
+    case 'github-repo':
+      return { action: 'github.removeRepoCollaborator', params: { login, repo: item.resource } };
+    case 'github-outside-collaborator':
+      return { action: 'github.removeOutsideCollaborator', params: { login } };
+    case 'github-pat-grant':
+      return { action: 'github.revokePatGrants', params: { login } };
+    case 'synthetic-grant':
+      return undefined;
+  }
+}
+
+/** An orphaned account as a person of its own, so an offboarding can revoke all it holds. */
+export function orphanPerson(item: ReviewItem): Person {
+  const id = `orphan-${item.system}-${item.subject}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64);
+  return {
+    id,
+    name: `${item.subject} (orphaned ${item.system} account)`,
+    email: '',
+    aws: item.system === 'aws' ? [{ account: item.account, userName: item.subject }] : [],
+    ...(item.system === 'github' ? { githubLogin: item.subject } : {}),
+    groups: [],
+    roles: [],
+  };
+}
+
+export interface EnforceInput {
+  readonly campaignId: string;
+  readonly dryRun: boolean;
+  readonly offset: number;
+  readonly limit: number;
+  readonly offboardOrphans: boolean;
+}
+
+export interface EnforceResult {
+  readonly reviewers: number;
+  readonly enforced: number;
+  readonly already: number;
+  readonly failed: number;
+  readonly planned: number;
+  /** Orphaned accounts revoked by the review, to hand to offboarding (unique, by person id). */
+  readonly orphans: Person[];
+}
+
+const RETRYABLE_ATTEMPTS = 3;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Carries out the revocations decided in a page of reviewers, through the catalog's provider
+ * actions (each reads the world first, so a rerun reports "already" instead of acting twice).
+ * A reviewer whose enforcement is recorded is skipped on a rerun. A provider that stays
+ * unavailable after a few tries, or refuses, fails that item only: it is recorded with the
+ * exact error and counted, and the evidence pack lists it.
+ */
+export function createEnforceActivities(r: ReviewContext) {
+  const actions = createActionActivities(r.deps);
+
+  async function revoke(campaignId: string, item: ReviewItem, dryRun: boolean, at: () => string): Promise<EnforcementRecord> {
+    const how = revocationOf(item);
+    if (!how) return { itemId: item.id, action: 'none', status: 'not-configured', plan: [`${item.system} entitlement ${item.resource} of ${item.subject}: no provider action revokes it; record only`], at: at() };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await actions.runAction({ action: how.action, params: how.params, incidentId: `review-${campaignId}`, stepId: 'enforce', idempotencyKey: `review:${campaignId}:${item.id}`, dryRun });
+        const notApplied = outcome.output.applied === false;
+        const status = notApplied ? 'not-configured' : outcome.status === 'changed' ? 'changed' : outcome.status === 'already' ? 'already' : 'planned';
+        return { itemId: item.id, action: how.action, status, plan: outcome.plan, at: at() };
+      } catch (err) {
+        const retryable = !(err instanceof ApplicationFailure && err.nonRetryable);
+        if (retryable && attempt < RETRYABLE_ATTEMPTS) {
+          await sleep(500 * 2 ** attempt);
+          continue;
+        }
+        return { itemId: item.id, action: how.action, status: 'failed', plan: [], at: at(), error: (err as Error).message };
+      }
+    }
+  }
+
+  return {
+    async reviewEnforce(input: EnforceInput): Promise<EnforceResult> {
+      const reviewers = await r.store.listReviewers(input.campaignId, { offset: input.offset, limit: input.limit });
+      const counts = { enforced: 0, already: 0, failed: 0, planned: 0 };
+      const orphans = new Map<string, Person>();
+      const tally = (records: readonly EnforcementRecord[]) => {
+        for (const rec of records) {
+          if (rec.status === 'changed') counts.enforced++;
+          else if (rec.status === 'already') counts.already++;
+          else if (rec.status === 'failed') counts.failed++;
+          else if (rec.status === 'planned' || rec.status === 'not-configured') counts.planned++;
+        }
+      };
+      for (const reviewer of reviewers) {
+        heartbeat({ reviewer });
+        const done = await r.store.readEnforcement(input.campaignId, reviewer);
+        const items = new Map((await r.store.readReviewerItems(input.campaignId, reviewer)).map((i) => [i.id, i]));
+        const revoked = ((await r.store.readDecisions(input.campaignId, reviewer)) ?? []).filter((d) => d.decision === 'revoke');
+        const orphanOf = (item: ReviewItem | undefined) => (input.offboardOrphans && item && !item.personId ? orphanPerson(item) : undefined);
+        if (done) {
+          tally(done);
+          for (const d of revoked) {
+            const o = orphanOf(items.get(d.itemId));
+            if (o) orphans.set(o.id, o);
+          }
+          continue;
+        }
+        const records: EnforcementRecord[] = [];
+        for (const d of revoked) {
+          const item = items.get(d.itemId);
+          if (!item) continue;
+          const orphan = orphanOf(item);
+          if (orphan) {
+            orphans.set(orphan.id, orphan);
+            records.push({ itemId: item.id, action: 'offboarding', status: 'offboarding', plan: [`route orphaned ${item.system} account ${item.subject} to offboarding-${orphan.id}`], at: new Date().toISOString() });
+            continue;
+          }
+          records.push(await revoke(input.campaignId, item, input.dryRun, () => new Date().toISOString()));
+        }
+        await r.store.putEnforcement(input.campaignId, reviewer, records);
+        tally(records);
+      }
+      return { reviewers: reviewers.length, ...counts, orphans: [...orphans.values()] };
+    },
+  };
+}

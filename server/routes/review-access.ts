@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Directory, Person } from '../../activities/ports/directory.js';
+import { createLocalEvidenceStore } from '../../activities/evidence/local-evidence-store.js';
+import type { IdentityConfig } from '../../config/file-config.js';
+import type { CampaignEvidence, CampaignState } from '../../workflows/definitions.js';
+import type { Caller } from '../auth/api-auth.js';
+import { HttpError } from '../http-json.js';
+
+/**
+ * Who an API caller is in the directory: the person whose id is the identity's id, else the one
+ * person whose email is the identity's email (case-insensitive; several such people match none).
+ */
+export function createPersonResolver(directory: Directory, identities: readonly IdentityConfig[]): (caller: Caller) => Promise<Person | undefined> {
+  const emailOf = new Map(identities.flatMap((i) => (i.email ? [[i.id, i.email.toLowerCase()] as const] : [])));
+  return async (caller) => {
+    const byId = await directory.findPerson(caller.id);
+    if (byId) return byId;
+    const email = emailOf.get(caller.id);
+    if (!email) return undefined;
+    const matches = (await directory.listPeople()).filter((p) => p.email.toLowerCase() === email);
+    return matches.length === 1 ? matches[0] : undefined;
+  };
+}
+
+export const REPORT_FORMATS = ['json', 'csv', 'html'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+const CONTENT_TYPES: Readonly<Record<ReportFormat, string>> = {
+  json: 'application/json; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+};
+
+/** The evidence entry of a format: by extension, preferring the pack's own names (evidence.*, report.*). */
+function entryFor(evidence: readonly CampaignEvidence[], format: ReportFormat): CampaignEvidence | undefined {
+  const ofFormat = evidence.filter((e) => e.name.toLowerCase().endsWith(`.${format}`));
+  return ofFormat.find((e) => /^(evidence|report)\./i.test(e.name)) ?? ofFormat[0];
+}
+
+export interface EvidenceFile {
+  readonly name: string;
+  readonly contentType: string;
+  readonly body: Uint8Array;
+}
+
+/**
+ * Reads a campaign's report of one format from the local evidence store. 409 (naming the phase)
+ * while the campaign has not written it yet; 404 when a finished campaign has none of that format,
+ * or the file is not in this server's store; 500 when the stored bytes no longer match the sha256
+ * the campaign recorded.
+ */
+export async function readCampaignReport(evidenceDir: string, state: CampaignState, format: ReportFormat): Promise<EvidenceFile> {
+  const entry = entryFor(state.evidence, format);
+  if (!entry) {
+    if (state.phase !== 'done') throw new HttpError(409, `the report is not ready: campaign ${state.campaignId} is ${state.phase}`);
+    throw new HttpError(404, `campaign ${state.campaignId} has no ${format} report (evidence: ${state.evidence.map((e) => e.name).join(', ') || 'none'})`);
+  }
+  const url = new URL(entry.uri);
+  if (url.protocol !== 'file:') throw new HttpError(404, `${entry.name} is stored at ${url.protocol}//…, which this server does not read`);
+  const key = relative(resolve(evidenceDir), fileURLToPath(url)).split('\\').join('/');
+  if (!key || key.startsWith('..') || isAbsolute(key)) throw new HttpError(404, `${entry.name} is not in this server's evidence directory (WARDEN_EVIDENCE_DIR)`);
+  const body = await createLocalEvidenceStore(evidenceDir).get(key);
+  if (!body) throw new HttpError(404, `${entry.name} (${key}) is missing from this server's evidence directory (WARDEN_EVIDENCE_DIR)`);
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  if (sha256 !== entry.sha256) throw new HttpError(500, `${entry.name} no longer matches the sha256 the campaign recorded: the stored evidence was changed`);
+  return { name: entry.name, contentType: CONTENT_TYPES[format], body };
+}
+
+/** `adhoc-20261126T091500Z`: the id of a campaign started without one. */
+export function adhocCampaignId(now: Date): string {
+  return `adhoc-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+}

@@ -1,0 +1,271 @@
+import type { IncomingMessage } from 'node:http';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { z } from 'zod';
+import type { Directory, Person } from '../../activities/ports/directory.js';
+import { PERSON_ID } from '../../config/directory.js';
+import type { IdentityConfig } from '../../config/file-config.js';
+import { REVIEW_SYSTEMS } from '../../reviews/types.js';
+import {
+  reviewApproveUpdate,
+  reviewCampaignStateQuery,
+  reviewCampaignWorkflowId,
+  reviewDecideUpdate,
+  reviewerStateQuery,
+  reviewerWorkflowId,
+  type CampaignState,
+  type ReviewCampaignInput,
+} from '../../workflows/definitions.js';
+import type { ApiAuth, Caller } from '../auth/api-auth.js';
+import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
+import type { Params, Route } from '../router.js';
+import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
+import { adhocCampaignId, createPersonResolver, readCampaignReport, REPORT_FORMATS } from './review-access.js';
+
+export interface ReviewRouteDeps {
+  readonly client: Client;
+  /** Bearer identities: viewers read, responders start campaigns and approve, admins also drill. */
+  readonly auth: ApiAuth;
+  /** The people in warden.yaml: a caller decides as the person their identity maps to. */
+  readonly directory: Directory;
+  /** The identities of warden.yaml, for their emails (how an identity maps to a person). */
+  readonly identities: readonly IdentityConfig[];
+  readonly taskQueue: string;
+  /** Where the campaigns store their evidence packs (WARDEN_EVIDENCE_DIR). */
+  readonly evidenceDir: string;
+}
+
+const BODY_LIMIT = 64 * 1024;
+/** Decisions may list every item of a large review. */
+const DECISIONS_LIMIT = 1024 * 1024;
+/** A campaign id given at start: it also names evidence keys. */
+const NEW_CAMPAIGN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const NEW_CAMPAIGN_ID_HINT = '1-64 letters, digits and . _ - (starting with a letter or digit)';
+/** Any campaign id, including a scheduled one: `quarterly-2026-01-01T09:00:00Z`. */
+const CAMPAIGN_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const DAY_MS = 86_400_000;
+const ms = (max: number) => z.number().int().min(1).max(max);
+
+const startBody = z
+  .strictObject({
+    id: z.string().regex(NEW_CAMPAIGN_ID, NEW_CAMPAIGN_ID_HINT).optional(),
+    scope: z
+      .array(z.enum(REVIEW_SYSTEMS))
+      .min(1)
+      .refine((s) => new Set(s).size === s.length, 'each system at most once')
+      .optional(),
+    dry_run: z.boolean().default(false),
+    synthetic: z
+      .strictObject({
+        entitlements: z.number().int().min(1).max(10_000_000),
+        reviewers: z.number().int().min(1).max(1_000_000),
+        seed: z.number().int().optional(),
+      })
+      .optional(),
+    timing: z
+      .strictObject({
+        deadline_ms: ms(366 * DAY_MS).optional(),
+        grace_ms: z.number().int().min(0).max(90 * DAY_MS).optional(),
+        reminders_ms: z.array(ms(366 * DAY_MS)).max(20).optional(),
+      })
+      .optional(),
+  })
+  .superRefine((b, ctx) => {
+    const deadline = b.timing?.deadline_ms;
+    if (deadline === undefined) return;
+    b.timing?.reminders_ms?.forEach((r, i) => {
+      if (r >= deadline) ctx.addIssue({ code: 'custom', path: ['timing', 'reminders_ms', i], message: 'a reminder is sent before the deadline: less than deadline_ms' });
+    });
+  });
+const decisionsBody = z
+  .strictObject({
+    reviewer: z.string().regex(PERSON_ID, 'a person id').optional(),
+    decisions: z
+      .array(z.strictObject({ item: z.string().min(1).max(512), decision: z.enum(['keep', 'revoke']), reason: z.string().trim().min(1).max(2000).optional() }))
+      .max(10_000)
+      .optional(),
+    keep_all_unflagged: z.boolean().optional(),
+  })
+  .refine((b) => (b.decisions?.length ?? 0) > 0 || b.keep_all_unflagged === true, { path: ['decisions'], message: 'give decisions, keep_all_unflagged: true, or both' });
+const approvalBody = z.strictObject({ approve: z.boolean(), reason: z.string().trim().min(1).max(2000).optional() });
+const reportQuery = z.strictObject({ format: z.enum(REPORT_FORMATS).default('json') });
+
+function campaignOf(params: Params): string {
+  const id = params.id ?? '';
+  if (!CAMPAIGN_ID.test(id)) throw new HttpError(400, 'invalid campaign id', [{ path: 'id', message: 'letters, digits and . _ : - (at most 128)' }]);
+  return id;
+}
+
+function reviewerOf(params: Params): string {
+  const id = params.reviewer ?? '';
+  if (!PERSON_ID.test(id)) throw new HttpError(400, 'invalid reviewer', [{ path: 'reviewer', message: 'a person id: 1-64 letters, digits and . _ -' }]);
+  return id;
+}
+
+const via = (req: IncomingMessage): 'api' | 'cli' => (req.headers['x-warden-client'] === 'cli' ? 'cli' : 'api');
+const isResponder = (caller: Caller) => caller.roles.some((r) => r === 'responder' || r === 'admin');
+
+const CAMPAIGN_REFUSALS: RefusalWords = {
+  closed: 'the campaign is finished: it takes no approval any more',
+  missing: 'no such campaign',
+  forbidden: /\bis not in group\b/,
+};
+/** Words for one reviewer's workflow; its validator's "you may not" refusals are 403. */
+const reviewerRefusals = (campaignId: string, reviewer: string): RefusalWords => ({
+  closed: `the review of ${reviewer} in campaign ${campaignId} is closed: it takes no decisions any more`,
+  missing: `no reviewer workflow ${reviewerWorkflowId(campaignId, reviewer)}: ${reviewer} reviews nothing in campaign ${campaignId} (or there is no such campaign)`,
+  forbidden: /\bmay not\b/,
+});
+/** An item the reviewer does not have is a 404 (the validator says "is not among"); other refusals as steer maps them. */
+const itemNotFound = (err: unknown): never => {
+  if (err instanceof HttpError && err.status === 409 && /\bis not among\b/.test(err.message)) throw new HttpError(404, err.message);
+  throw err;
+};
+
+/**
+ * The access-review endpoints: start a campaign, read its state, its report and one reviewer's
+ * review, decide items (as the directory person the caller's identity maps to, never a name from
+ * the body), and approve a campaign's revocations.
+ */
+export function reviewRoutes(d: ReviewRouteDeps): Route[] {
+  const personOf = createPersonResolver(d.directory, d.identities);
+  const authed = (req: IncomingMessage, role: 'viewer' | 'responder', doing: string): Caller => {
+    const caller = d.auth.authenticate(req);
+    d.auth.require(caller, role, doing);
+    return caller;
+  };
+  const campaignHandle = (params: Params) => d.client.workflow.getHandle(reviewCampaignWorkflowId(campaignOf(params)));
+  /** A completed campaign's result is its final state: read without a worker replaying its history. */
+  const readCampaign = (params: Params): Promise<CampaignState> =>
+    steer(campaignHandle(params), 'reading the campaign', CAMPAIGN_REFUSALS, async (h) =>
+      (await h.describe()).status.name === 'COMPLETED' ? ((await h.result()) as CampaignState) : h.query(reviewCampaignStateQuery),
+    );
+  const requirePerson = async (caller: Caller, doing: string): Promise<Person> => {
+    const person = await personOf(caller);
+    if (!person) throw new HttpError(403, `${caller.id} may not ${doing}: the identity maps to no person in the directory (people: in warden.yaml, by id or email)`);
+    return person;
+  };
+
+  return [
+    {
+      method: 'POST',
+      path: '/v1/reviews',
+      async handle(req, res) {
+        const caller = authed(req, 'responder', 'start access reviews');
+        const body = parseBody(startBody, await readJsonBody(req, BODY_LIMIT), 'review request');
+        if (body.synthetic || body.timing) d.auth.require(caller, 'admin', `set ${body.synthetic ? 'synthetic' : 'timing'} (drills and tests)`);
+        const id = body.id ?? adhocCampaignId(new Date());
+        const workflowId = reviewCampaignWorkflowId(id);
+        const t = body.timing;
+        const input: ReviewCampaignInput = {
+          campaignId: id,
+          dryRun: body.dry_run,
+          requestedBy: caller.id,
+          ...(body.scope ? { scope: body.scope } : {}),
+          ...(body.synthetic ? { synthetic: body.synthetic } : {}),
+          ...(t
+            ? {
+                timing: {
+                  ...(t.deadline_ms !== undefined ? { deadlineMs: t.deadline_ms } : {}),
+                  ...(t.grace_ms !== undefined ? { graceMs: t.grace_ms } : {}),
+                  ...(t.reminders_ms ? { remindersMs: t.reminders_ms } : {}),
+                },
+              }
+            : {}),
+        };
+        await orUnavailable('starting the campaign', async () => {
+          try {
+            // Campaign ids are never reused: the id names the campaign's stored items and evidence.
+            await d.client.workflow.start('reviewCampaignWorkflow', { taskQueue: d.taskQueue, workflowId, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+          } catch (err) {
+            if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+            const status = await d.client.workflow
+              .getHandle(workflowId)
+              .describe()
+              .then((x) => x.status.name, () => undefined);
+            throw new HttpError(409, status === 'RUNNING' ? `campaign ${id} is already running` : `campaign ${id} already ran${status ? ` (${status.toLowerCase()})` : ''}; campaign ids are not reused: choose another id`);
+          }
+        });
+        sendJson(res, 202, { id, workflow_id: workflowId });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/reviews/:id',
+      async handle(req, res, params) {
+        authed(req, 'viewer', 'read access reviews');
+        sendJson(res, 200, await readCampaign(params));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/reviews/:id/report',
+      async handle(req, res, params) {
+        authed(req, 'viewer', 'read access reviews');
+        const q = parseBody(reportQuery, Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams), 'query');
+        const file = await readCampaignReport(d.evidenceDir, await readCampaign(params), q.format);
+        res.writeHead(200, {
+          'content-type': file.contentType,
+          'content-length': file.body.byteLength,
+          'content-disposition': `inline; filename="review-${campaignOf(params).replace(/[^\w.-]/g, '_')}-${file.name}"`,
+          'x-content-type-options': 'nosniff',
+          // The report names accounts and resources from the providers: never let it run script.
+          ...(q.format === 'html' ? { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" } : {}),
+        });
+        res.end(file.body);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/reviews/:id/reviewers/:reviewer',
+      async handle(req, res, params) {
+        const caller = authed(req, 'viewer', 'read access reviews');
+        const campaignId = campaignOf(params);
+        const reviewer = reviewerOf(params);
+        const person = isResponder(caller) ? undefined : await requirePerson(caller, `read the review of ${reviewer}`);
+        const handle = d.client.workflow.getHandle(reviewerWorkflowId(campaignId, reviewer));
+        const state = await steer(handle, 'reading the review', reviewerRefusals(campaignId, reviewer), (h) => h.query(reviewerStateQuery));
+        if (person && person.id !== state.reviewer && person.id !== state.escalatedTo) {
+          throw new HttpError(403, `${caller.id} may not read the review of ${reviewer}: only the reviewer, the manager it was escalated to, or a responder may`);
+        }
+        sendJson(res, 200, state);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/reviews/:id/decisions',
+      async handle(req, res, params) {
+        const caller = authed(req, 'viewer', 'decide access reviews');
+        const campaignId = campaignOf(params);
+        const body = parseBody(decisionsBody, await readJsonBody(req, DECISIONS_LIMIT), 'decisions');
+        const person = await requirePerson(caller, 'decide access reviews');
+        const reviewer = body.reviewer ?? person.id;
+        const handle = d.client.workflow.getHandle(reviewerWorkflowId(campaignId, reviewer));
+        const result = await steer(handle, 'deciding', reviewerRefusals(campaignId, reviewer), (h) =>
+          h.executeUpdate(reviewDecideUpdate, {
+            args: [
+              {
+                by: person.id,
+                via: via(req),
+                ...(body.decisions ? { decisions: body.decisions.map((x) => ({ item: x.item, decision: x.decision, ...(x.reason ? { reason: x.reason } : {}) })) } : {}),
+                ...(body.keep_all_unflagged ? { keepAllUnflagged: true } : {}),
+              },
+            ],
+          }),
+        ).catch(itemNotFound);
+        sendJson(res, 200, { reviewer, by: person.id, ...result });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/reviews/:id/approval',
+      async handle(req, res, params) {
+        const caller = authed(req, 'responder', 'approve access-review revocations');
+        const body = parseBody(approvalBody, await readJsonBody(req, BODY_LIMIT), 'approval');
+        const approval = await steer(campaignHandle(params), 'approving', CAMPAIGN_REFUSALS, (h) =>
+          h.executeUpdate(reviewApproveUpdate, { args: [{ by: caller.id, groups: caller.groups, approve: body.approve, ...(body.reason ? { reason: body.reason } : {}) }] }),
+        );
+        sendJson(res, 200, { approval });
+      },
+    },
+  ];
+}

@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ListGroupsForUserCommand, type IAMClient } from '@aws-sdk/client-iam';
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAwsIam } from '../../activities/aws-iam/aws-iam.js';
+import type { ActionDeps } from '../../catalog/types.js';
+import { reviewDecideUpdate, reviewerWorkflowId, type CampaignState, type ReviewerState } from '../../workflows/definitions.js';
+import { app, codeHost, startGitHub } from '../activities/github/fixture.js';
+import { startPeers, type Peers } from '../helpers/incident.js';
+import { suiteClient, uniqueTaskQueue } from '../helpers/temporal.js';
+import type { FakeGitHub } from '../peers/fake-github.js';
+import { MOTO_CREDENTIALS, motoClient, seedUser, startMoto, type MotoPeer } from '../peers/moto.js';
+import { directoryOf, reviewerState, reviewSettings, startCampaign, tempStore, withReviewWorker, type ReviewWorkerSetup } from './fixture.js';
+
+/**
+ * A seeded organization on moto and the GitHub fake, reviewed end to end on the dev server:
+ * mona (a manager) reviews dana's and eve's access, sec-lead (the fallback) reviews what has no
+ * person (an orphaned IAM user, an outside collaborator) and the automation account, which is an
+ * exception. Mona decides; sec-lead stays silent and the deadline decides by revoke-flagged.
+ */
+const PEOPLE = [
+  { id: 'ciso', name: 'Cleo Ciso', email: 'ciso@example.com', slack_user_id: 'U0CISO' },
+  { id: 'sec-lead', name: 'Sam Security', email: 'sec-lead@example.com', manager: 'ciso', slack_user_id: 'U0SECLEAD' },
+  { id: 'mona', name: 'Mona Manager', email: 'mona@example.com', slack_user_id: 'U0MONA', roles: ['mlops'] },
+  { id: 'dana', name: 'Dana Scientist', email: 'dana@example.com', manager: 'mona', github_login: 'dana-gh', aws: [{ account: '123456789012', user_name: 'dana' }], roles: ['data-scientist'] },
+  { id: 'eve', name: 'Eve Engineer', email: 'eve@example.com', manager: 'mona', aws: [{ account: '123456789012', user_name: 'eve' }], roles: ['ml-engineer'] },
+  { id: 'bot', name: 'Warden automation', email: 'bot@example.com', github_login: 'warden-admin' },
+];
+
+let moto: MotoPeer;
+let admin: IAMClient;
+let gh: FakeGitHub;
+let peers: Peers;
+let client: Client;
+let setup: ReviewWorkerSetup;
+
+const bare = { accessKeys: 0, loginProfile: false, mfa: false, managedPolicies: [], inlinePolicies: [], sshKeys: 0 };
+const groupsOf = async (user: string) => ((await admin.send(new ListGroupsForUserCommand({ UserName: user }))).Groups ?? []).map((g) => g.GroupName).sort();
+
+beforeAll(async () => {
+  [moto, gh, peers, client] = await Promise.all([
+    startMoto(),
+    startGitHub({
+      members: { 'warden-admin': 'admin', 'dana-gh': 'member' },
+      teams: [{ slug: 'data-scientists', name: 'Data Scientists', members: ['dana-gh'] }],
+      repos: { 'model-serving': { collaborators: { 'ext-bob': 'write' }, deployKeys: [] } },
+      invitations: [],
+      patGrants: [],
+      credentialAuthorizations: [],
+    }),
+    startPeers(),
+    suiteClient(),
+  ]);
+  admin = motoClient(moto.endpoint);
+  await seedUser(admin, 'dana', { ...bare, accessKeys: 1, groups: ['data-scientists', 'admins'] });
+  await seedUser(admin, 'eve', { ...bare, groups: ['ml-engineers'] });
+  await seedUser(admin, 'ghost', { ...bare, groups: ['data-scientists'] });
+  const deps: ActionDeps = { ...peers.deps, iam: createAwsIam({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }), code: codeHost(gh, { app }) };
+  setup = {
+    deps,
+    directory: directoryOf(PEOPLE),
+    settings: reviewSettings({ on_silence: 'revoke-flagged', exceptions: [{ system: 'github', subject: 'warden-admin', reason: 'the automation account' }] }),
+    store: tempStore().store,
+  };
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([moto?.stop(), gh?.close(), peers?.close()]);
+  await client?.connection.close();
+});
+
+const itemOf = (items: readonly { id: string }[], suffix: string): string => {
+  const found = items.find((i) => i.id.endsWith(suffix));
+  if (!found) throw new Error(`no item ending ${suffix} among ${items.map((i) => i.id).join(', ')}`);
+  return found.id;
+};
+
+describe('an access review campaign over moto and the GitHub fake', () => {
+  it('a dry run evaluates and assigns, writes the evidence pack, and contacts nobody and changes nothing', async () => {
+    const taskQueue = uniqueTaskQueue('review-dry');
+    const state = await withReviewWorker(taskQueue, setup, async () => (await startCampaign(client, taskQueue, 'dry-1', { dryRun: true })).result());
+    expect(state).toMatchObject({ phase: 'done', dryRun: true, scope: ['aws', 'github'] });
+    expect(state.counts.reviewers).toBe(2);
+    expect(state.counts.findings.orphaned).toBeGreaterThanOrEqual(3);
+    expect(state.counts.findings.exceeds_role).toBeGreaterThanOrEqual(1);
+    expect(state.counts.findings.external_collaborator).toBeGreaterThanOrEqual(1);
+    expect(state.counts.decided + state.counts.enforced).toBe(0);
+    expect(state.evidence.map((e) => e.name).sort()).toEqual(['evidence.csv', 'evidence.json', 'report.html']);
+    await expect(client.workflow.getHandle(reviewerWorkflowId('dry-1', 'mona')).describe()).rejects.toThrow();
+    expect(await groupsOf('dana')).toEqual(['admins', 'data-scientists']);
+    expect(peers.slack.messages ?? []).toHaveLength(0);
+  });
+
+  it('reviewers decide their own items only; the deadline revokes flagged silence; revocations land at moto and GitHub', async () => {
+    const taskQueue = uniqueTaskQueue('review-live');
+    const id = 'live-1';
+    let final: CampaignState | undefined;
+    let sec: ReviewerState | undefined;
+    await withReviewWorker(taskQueue, setup, async () => {
+      const handle = await startCampaign(client, taskQueue, id, { timing: { deadlineMs: 15_000, graceMs: 1_000, remindersMs: [5_000] } });
+      const mona = await reviewerState(client, id, 'mona', (s) => s.items.length > 0);
+      const monaHandle = client.workflow.getHandle(reviewerWorkflowId(id, 'mona'));
+      const admins = itemOf(mona.items, ':dana:iam-group:admins');
+      expect(mona.items.find((i) => i.id === admins)).toMatchObject({ flagged: true, person: 'dana' });
+
+      // Someone else's reviewer, and the holder of the entitlement, are refused by the validator.
+      await expect(monaHandle.executeUpdate(reviewDecideUpdate, { args: [{ by: 'sec-lead', via: 'api', decisions: [{ item: admins, decision: 'keep' }] }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/sec-lead may not decide mona's items/) as unknown } });
+      await expect(monaHandle.executeUpdate(reviewDecideUpdate, { args: [{ by: 'dana', via: 'api', decisions: [{ item: admins, decision: 'keep' }] }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/dana may not decide/) as unknown } });
+      await expect(monaHandle.executeUpdate(reviewDecideUpdate, { args: [{ by: 'mona', via: 'api', decisions: [{ item: 'aws:1:x:iam-group:nope', decision: 'keep' }] }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/not among mona's items/) as unknown } });
+
+      const res = await monaHandle.executeUpdate(reviewDecideUpdate, { args: [{ by: 'mona', via: 'api', decisions: [{ item: admins, decision: 'revoke', reason: 'data scientists do not administer' }], keepAllUnflagged: true }] });
+      expect(res.remaining).toBe(0);
+      final = await handle.result();
+      // Queries of closed workflows replay them on a worker: while it runs.
+      sec = await reviewerState(client, id, 'sec-lead');
+    });
+    const state = final!;
+    expect(state.phase).toBe('done');
+    expect(state.counts).toMatchObject({ reviewers: 2, revoked: 1 });
+    expect(state.counts.revokedOnSilence).toBeGreaterThanOrEqual(2);
+    expect(state.counts.exceptionsKept).toBeGreaterThanOrEqual(1);
+    expect(state.counts.enforcementFailed).toBe(0);
+    expect(state.completionRate).toBeGreaterThan(0);
+    expect(state.completionRate).toBeLessThan(1);
+
+    // Revocations, at the peers.
+    expect(await groupsOf('dana')).toEqual(['data-scientists']);
+    expect(await groupsOf('eve')).toEqual(['ml-engineers']);
+    expect(await groupsOf('ghost')).toEqual([]);
+    expect(gh.state.repos['model-serving']?.collaborators).toEqual({});
+    expect(gh.state.members).toMatchObject({ 'warden-admin': 'admin', 'dana-gh': 'member' });
+    expect(gh.state.teams[0]?.members).toEqual(['dana-gh']);
+
+    // sec-lead was silent: escalated to the ciso, then decided by the policy.
+    expect(sec).toMatchObject({ phase: 'closed', escalatedTo: 'ciso', remindersSent: 1 });
+    expect(Object.values(sec!.decisions).every((d) => d.via === 'silence')).toBe(true);
+    const bot = Object.values(sec!.decisions).filter((d) => d.itemId.includes(':warden-admin:'));
+    expect(bot.length).toBeGreaterThan(0);
+    expect(bot.every((d) => d.decision === 'keep' && d.reason === 'exception: the automation account')).toBe(true);
+
+    // The evidence pack names every decision and enforcement.
+    const json = state.evidence.find((e) => e.name === 'evidence.json')!;
+    const pack = JSON.parse(readFileSync(fileURLToPath(json.uri), 'utf8')) as { rows: Record<string, unknown>[] };
+    const row = pack.rows.find((r) => String(r.itemId ?? r.item_id ?? r.id).endsWith(':dana:iam-group:admins'));
+    expect(JSON.stringify(row)).toContain('mona');
+    expect(JSON.stringify(row)).toContain('aws.removeFromGroups');
+    expect(pack.rows).toHaveLength(state.counts.entitlements);
+  }, 120_000);
+});

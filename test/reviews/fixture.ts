@@ -1,0 +1,107 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { expect } from 'vitest';
+import { createConfigDirectory } from '../../activities/directory/config-directory.js';
+import { createActivities } from '../../activities/index.js';
+import type { ReviewStore } from '../../activities/ports/review-store.js';
+import { createLocalReviewStore } from '../../activities/reviews/local-review-store.js';
+import type { ActionDeps } from '../../catalog/types.js';
+import { wardenDataConverter } from '../../codec/data-converter.js';
+import { directorySchema } from '../../config/directory.js';
+import { reviewSettingsSchema, type ReviewSettingsFile } from '../../config/reviews.js';
+import type { ReviewSettings } from '../../reviews/types.js';
+import {
+  reviewCampaignStateQuery,
+  reviewCampaignWorkflowId,
+  reviewerStateQuery,
+  reviewerWorkflowId,
+  type CampaignState,
+  type ReviewCampaignInput,
+  type ReviewerState,
+} from '../../workflows/definitions.js';
+import type { reviewCampaignWorkflow } from '../../workflows/review-campaign.js';
+import { quietWorkerLogs } from '../offboarding/fixture.js';
+import { suiteValue } from '../helpers/suite-env.js';
+import { suiteKeyring } from '../helpers/temporal.js';
+
+/** Settings as warden.yaml would give them (snake_case), parsed by the real schema. */
+export function reviewSettings(over: Partial<ReviewSettingsFile> = {}): ReviewSettings {
+  return reviewSettingsSchema.parse({ fallback_reviewers: ['sec-lead'], ...over });
+}
+
+/** A directory from `people:` entries as warden.yaml would list them. */
+export function directoryOf(people: unknown[]) {
+  return createConfigDirectory(directorySchema.parse(people));
+}
+
+export function tempStore(): { store: ReviewStore; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-reviews-'));
+  return { store: createLocalReviewStore(dir), dir };
+}
+
+export interface ReviewWorkerSetup {
+  readonly deps: ActionDeps;
+  readonly directory?: ReturnType<typeof directoryOf>;
+  readonly settings: ReviewSettings;
+  readonly store: ReviewStore;
+}
+
+export function reviewActivities(s: ReviewWorkerSetup) {
+  return createActivities(s.deps, s.directory, { settings: s.settings, store: s.store });
+}
+
+/** A worker with the suite's bundle on the suite's dev server, on its own task queue, while `fn` runs. */
+export async function withReviewWorker<T>(taskQueue: string, s: ReviewWorkerSetup, fn: () => Promise<T>, more: Partial<WorkerOptions> = {}): Promise<T> {
+  quietWorkerLogs();
+  const connection = await NativeConnection.connect({ address: suiteValue('address') });
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: suiteValue('namespace'),
+      taskQueue,
+      dataConverter: wardenDataConverter(suiteKeyring()),
+      workflowBundle: { codePath: suiteValue('bundle') },
+      activities: reviewActivities(s),
+      ...more,
+    });
+    return await worker.runUntil(fn());
+  } finally {
+    await connection.close();
+  }
+}
+
+export function startCampaign(client: Client, taskQueue: string, id: string, input: Partial<ReviewCampaignInput> = {}): Promise<WorkflowHandle<typeof reviewCampaignWorkflow>> {
+  return client.workflow.start<typeof reviewCampaignWorkflow>('reviewCampaignWorkflow', {
+    taskQueue,
+    workflowId: reviewCampaignWorkflowId(id),
+    args: [{ dryRun: false, requestedBy: 'test', ...input }],
+  });
+}
+
+/** Polls a query until `ok` holds (the workflow may not exist yet). */
+async function pollQuery<S>(read: () => Promise<S>, ok: (s: S) => boolean, timeout: number): Promise<S> {
+  let last: S | undefined;
+  await expect
+    .poll(
+      async () => {
+        try {
+          last = await read();
+          return ok(last);
+        } catch {
+          return false;
+        }
+      },
+      { timeout, interval: 200 },
+    )
+    .toBe(true);
+  return last!;
+}
+
+export const campaignState = (client: Client, id: string, ok: (s: CampaignState) => boolean = () => true, timeout = 60_000) =>
+  pollQuery(() => client.workflow.getHandle(reviewCampaignWorkflowId(id)).query(reviewCampaignStateQuery), ok, timeout);
+
+export const reviewerState = (client: Client, id: string, reviewer: string, ok: (s: ReviewerState) => boolean = () => true, timeout = 60_000) =>
+  pollQuery(() => client.workflow.getHandle(reviewerWorkflowId(id, reviewer)).query(reviewerStateQuery), ok, timeout);

@@ -1,0 +1,69 @@
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPeers, type Peers } from '../helpers/incident.js';
+import { suiteClient, uniqueTaskQueue } from '../helpers/temporal.js';
+import { reviewSettings, startCampaign, tempStore, withReviewWorker, type ReviewWorkerSetup } from './fixture.js';
+
+/**
+ * A 100,000-entitlement campaign over the synthetic organization, end to end on the dev server:
+ * 20 collection batches, about 100 reviewer workflows in shards of 50, the deadline deciding by
+ * revoke-flagged, enforcement and a 100,000-row evidence pack. The campaign is made to
+ * continue-as-new every 40 events, and every workflow's history length is read back from the
+ * server: the largest must stay far below Temporal's limits (the design target is 10,000).
+ */
+let peers: Peers;
+let client: Client;
+let setup: ReviewWorkerSetup;
+
+beforeAll(async () => {
+  [peers, client] = await Promise.all([startPeers(), suiteClient()]);
+  setup = { deps: { evidence: peers.deps.evidence! }, settings: reviewSettings({ fallback_reviewers: ['auditor'], on_silence: 'revoke-flagged' }), store: tempStore().store };
+}, 60_000);
+
+afterAll(async () => {
+  await peers?.close();
+  await client?.connection.close();
+});
+
+describe('a synthetic campaign at scale', () => {
+  it('100,000 entitlements complete, with every history small', async () => {
+    const taskQueue = uniqueTaskQueue('review-scale');
+    const id = `synth-${Date.now()}`;
+    const started = Date.now();
+    const state = await withReviewWorker(taskQueue, setup, async () =>
+      (
+        await startCampaign(client, taskQueue, id, {
+          scope: ['synthetic'],
+          synthetic: { entitlements: 100_000, reviewers: 100, seed: 7 },
+          timing: { deadlineMs: 5_000, graceMs: 0, remindersMs: [] },
+          limits: { continueAsNewAfterEvents: 40, shardSize: 50 },
+        })
+      ).result(),
+    );
+    const seconds = (Date.now() - started) / 1000;
+
+    expect(state.phase).toBe('done');
+    expect(state.counts.entitlements).toBe(100_000);
+    expect(state.sources.synthetic).toMatchObject({ done: true, batches: 20 });
+    expect(state.counts.reviewers).toBeGreaterThan(50);
+    expect(state.shards.total).toBe(Math.ceil(state.counts.reviewers / 50));
+    // Nobody reviewed: the policy decided every item, flagged ones revoked.
+    expect(state.counts.revokedOnSilence + state.counts.keptOnSilence + state.counts.exceptionsKept).toBe(100_000);
+    expect(state.counts.revokedOnSilence).toBe(state.counts.flagged);
+    expect(state.evidence.map((e) => e.name).sort()).toEqual(['evidence.csv', 'evidence.json', 'report.html']);
+
+    // Every workflow of the campaign, as the server reports it.
+    const lengths: number[] = [];
+    let runs = 0;
+    for await (const wf of client.workflow.list({ query: `WorkflowId STARTS_WITH "review-${id}"` })) {
+      runs++;
+      lengths.push(wf.historyLength);
+    }
+    const largest = Math.max(...lengths);
+    console.log(`synthetic campaign: 100000 entitlements, ${state.counts.reviewers} reviewers, ${runs} workflow runs, largest history ${largest} events (campaign's own view ${state.maxHistoryLength}), ${seconds.toFixed(1)} s`);
+    console.log(state.timeline.map((t) => `${t.at} ${t.event}`).join('\n'));
+    expect(runs).toBeGreaterThan(state.counts.reviewers + state.shards.total);
+    expect(largest).toBeLessThan(10_000);
+    expect(state.maxHistoryLength).toBeLessThan(10_000);
+  }, 600_000);
+});

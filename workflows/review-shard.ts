@@ -1,0 +1,34 @@
+import { executeChild, workflowInfo } from '@temporalio/workflow';
+import { reviewerWorkflowId, type ReviewerSummary, type ReviewShardInput, type ShardSummary } from './definitions.js';
+import { reviewListReviewers } from './review-activities.js';
+import { reviewerWorkflow } from './review-reviewer.js';
+
+/**
+ * One page of a campaign's reviewers (`review-<campaign>--shard-<n>`): starts one reviewer
+ * workflow each and waits for them all. Shards keep the campaign's own history small: a
+ * campaign with 10,000 reviewers runs 20 shards of 500, each about 1,600 events.
+ */
+export async function reviewShardWorkflow(input: ReviewShardInput): Promise<ShardSummary> {
+  const reviewers = await reviewListReviewers({ campaignId: input.campaignId, offset: input.offset, limit: input.limit });
+  const summaries: ReviewerSummary[] = await Promise.all(
+    reviewers.map((reviewer) =>
+      executeChild(reviewerWorkflow, {
+        workflowId: reviewerWorkflowId(input.campaignId, reviewer),
+        args: [{ ...input.reviewer, reviewer }],
+      }),
+    ),
+  );
+  const sum = (k: keyof Omit<ReviewerSummary, 'reviewer' | 'escalated' | 'maxHistoryLength'>) => summaries.reduce((n, s) => n + s[k], 0);
+  return {
+    reviewers: summaries.length,
+    items: sum('items'),
+    decided: sum('decided'),
+    kept: sum('kept'),
+    revoked: sum('revoked'),
+    keptOnSilence: sum('keptOnSilence'),
+    revokedOnSilence: sum('revokedOnSilence'),
+    exceptionsKept: sum('exceptionsKept'),
+    escalated: summaries.filter((s) => s.escalated).length,
+    maxHistoryLength: Math.max(workflowInfo().historyLength, ...summaries.map((s) => s.maxHistoryLength)),
+  };
+}
