@@ -15,7 +15,7 @@ export const { reviewCampaignSettings, reviewCountReviewers, reviewListReviewers
 });
 
 /** Telling people: bounded retries, a failure is recorded and the review goes on. */
-export const { reviewNotifyReviewer, reviewRenderMessage } = proxyActivities<ReviewActivities>({
+export const { reviewAnnounce, reviewNotifyReviewer, reviewRenderMessage } = proxyActivities<ReviewActivities>({
   startToCloseTimeout: '1m',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 5 },
 });

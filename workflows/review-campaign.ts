@@ -14,7 +14,7 @@ import {
   type ShardSummary,
 } from './definitions.js';
 import { offboardingWorkflow } from './offboarding.js';
-import { reviewCampaignSettings, reviewCollect, reviewCountReviewers, reviewEnforce, reviewEvidencePack } from './review-activities.js';
+import { reviewAnnounce, reviewCampaignSettings, reviewCollect, reviewCountReviewers, reviewEnforce, reviewEvidencePack } from './review-activities.js';
 import { reviewShardWorkflow } from './review-shard.js';
 
 const DEFAULT_CONTINUE_AS_NEW_AFTER = 5_000;
@@ -188,7 +188,18 @@ export async function reviewCampaignWorkflow(input: ReviewCampaignInput): Promis
 
   // 3. The campaign's one approval of its revocations.
   if (state.phase === 'awaiting-approval') {
-    timeline(`waiting for a member of ${state.approval?.group} to approve the revocations`);
+    const group = state.approval?.group ?? '';
+    const toRevoke = state.counts.revoked + state.counts.revokedOnSilence;
+    const told = await reviewAnnounce({
+      campaignId: state.campaignId,
+      kind: 'approval-needed',
+      subject: `[Warden] Access review ${state.campaignId}: ${toRevoke} revocation(s) wait for approval`,
+      text:
+        `The reviews of campaign ${state.campaignId} are closed: ${state.counts.revoked} item(s) revoked by reviewers and ${state.counts.revokedOnSilence} on silence.\n` +
+        `Nothing is revoked until a member of ${group} approves:\n  warden review approve ${state.campaignId} [--reject] --reason TEXT\n  POST /v1/reviews/${state.campaignId}/approval { "approve": true|false, "reason": "…" }\n` +
+        `Details: warden review status ${state.campaignId}`,
+    }).catch((err: unknown) => [`(failed: ${(err as Error).message})`]);
+    timeline(`waiting for a member of ${group} to approve the revocations; told ${told.length ? told.join(', ') : 'nobody (no compliance email or Slack channel configured)'}`);
     await condition(() => !!state.approval?.decision);
     state.phase = state.approval?.decision?.approved ? 'enforcing' : 'reporting';
   }

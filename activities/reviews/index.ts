@@ -1,3 +1,4 @@
+import { createAnnounceActivities } from './announce.js';
 import { createCollectActivities } from './collect.js';
 import type { ReviewContext } from './context.js';
 import { createEnforceActivities } from './enforce.js';
@@ -9,6 +10,7 @@ import { createReviewerActivities } from './reviewers.js';
 export function createReviewActivities(r: ReviewContext) {
   return {
     ...createCollectActivities(r),
+    ...createAnnounceActivities(r),
     ...createReviewerActivities(r),
     ...createReviewNotifyActivities({ deps: r.deps, store: r.store, ...(r.directory ? { directory: r.directory } : {}) }),
     ...createEnforceActivities(r),

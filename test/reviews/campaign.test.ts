@@ -5,13 +5,13 @@ import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsIam } from '../../activities/aws-iam/aws-iam.js';
 import type { ActionDeps } from '../../catalog/types.js';
-import { reviewDecideUpdate, reviewerWorkflowId, type CampaignState, type ReviewerState } from '../../workflows/definitions.js';
+import { offboardingWorkflowId, reviewApproveUpdate, reviewDecideUpdate, reviewerWorkflowId, type CampaignState, type ReviewerState } from '../../workflows/definitions.js';
 import { app, codeHost, startGitHub } from '../activities/github/fixture.js';
 import { startPeers, type Peers } from '../helpers/incident.js';
 import { suiteClient, uniqueTaskQueue } from '../helpers/temporal.js';
 import type { FakeGitHub } from '../peers/fake-github.js';
 import { MOTO_CREDENTIALS, motoClient, seedUser, startMoto, type MotoPeer } from '../peers/moto.js';
-import { directoryOf, reviewerState, reviewSettings, startCampaign, tempStore, withReviewWorker, type ReviewWorkerSetup } from './fixture.js';
+import { campaignState, directoryOf, reviewerState, reviewSettings, startCampaign, tempStore, withReviewWorker, type ReviewWorkerSetup } from './fixture.js';
 
 /**
  * A seeded organization on moto and the GitHub fake, reviewed end to end on the dev server:
@@ -146,5 +146,35 @@ describe('an access review campaign over moto and the GitHub fake', () => {
     expect(JSON.stringify(row)).toContain('mona');
     expect(JSON.stringify(row)).toContain('aws.removeFromGroups');
     expect(pack.rows).toHaveLength(state.counts.entitlements);
+  }, 120_000);
+
+  it('with an approval group, revocations wait for one approval from that group; a revoked orphan is handed to offboarding', async () => {
+    await seedUser(admin, 'ghost2', { ...bare, groups: ['data-scientists'] });
+    const taskQueue = uniqueTaskQueue('review-approval');
+    const id = 'approval-1';
+    const gated: ReviewWorkerSetup = { ...setup, settings: reviewSettings({ on_silence: 'revoke-flagged', approval_group: 'security-leads', offboard_orphans: true, compliance: { email: ['compliance@example.com'] }, exceptions: [{ system: 'github', subject: 'warden-admin', reason: 'the automation account' }] }) };
+    let final: CampaignState | undefined;
+    await withReviewWorker(taskQueue, gated, async () => {
+      const handle = await startCampaign(client, taskQueue, id, { timing: { deadlineMs: 2_000, graceMs: 0, remindersMs: [] } });
+      const waiting = await campaignState(client, id, (s) => s.phase === 'awaiting-approval');
+      expect(waiting.counts.revokedOnSilence).toBeGreaterThanOrEqual(1);
+      // Compliance is told how to approve; nothing is revoked while the approval is pending.
+      await expect.poll(() => peers.smtp.messages.some((m) => m.subject?.includes(`Access review ${id}`) && m.text?.includes(`warden review approve ${id}`)), { timeout: 10_000 }).toBe(true);
+      expect(await groupsOf('ghost2')).toEqual(['data-scientists']);
+      await expect(handle.executeUpdate(reviewApproveUpdate, { args: [{ by: 'ops-person', groups: ['ops'], approve: true }] })).rejects.toMatchObject({
+        cause: { message: expect.stringContaining('is not in group security-leads') as unknown },
+      });
+      await handle.executeUpdate(reviewApproveUpdate, { args: [{ by: 'lead', groups: ['security-leads'], approve: true, reason: 'reviewed the list' }] });
+      final = await handle.result();
+      // The orphan's offboarding runs on its own: its revocations reach moto.
+      await expect.poll(() => groupsOf('ghost2'), { timeout: 60_000, interval: 500 }).toEqual([]);
+      await client.workflow.getHandle(offboardingWorkflowId('orphan-aws-ghost2')).terminate('test done: the retention period is not under test here');
+    });
+    expect(final).toMatchObject({ phase: 'done', approval: { group: 'security-leads', decision: { approved: true, by: 'lead', reason: 'reviewed the list' } } });
+    expect(final!.counts.offboardingsStarted).toBe(1);
+    expect(final!.timeline.map((t) => t.event)).toContain('revocations approved');
+    // The pack went to compliance too, with its three files attached.
+    const pack = peers.smtp.messages.find((m) => m.subject?.includes(id) && (m.attachments?.length ?? 0) > 0);
+    expect(pack?.attachments?.map((a) => a.filename).sort()).toEqual(['evidence.csv', 'evidence.json', 'report.html']);
   }, 120_000);
 });
