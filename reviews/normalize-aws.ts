@@ -17,12 +17,11 @@ function latest(dates: readonly (string | undefined)[]): string | undefined {
 }
 
 function userEntitlements(account: string, u: IamUserEntitlements): Entitlement[] {
-  // IAM reports use only for access keys. An entitlement without usage of its own (a group, a
-  // policy, the console password) is as used as the user is: its lastUsed is the latest use of
-  // any of the user's keys, absent when no key was ever used. Console sign-ins are not in the
-  // listing, so a console-only user shows no use. Its createdAt is the credential's own date,
-  // else the user's creation (the earliest the entitlement can have existed).
-  const userLastUsed = latest(u.accessKeys.map((k) => k.lastUsed?.date));
+  // IAM reports use for access keys and the console password. An entitlement without usage of
+  // its own (a group, a policy) is as used as the user is: its lastUsed is the latest use of any
+  // key or console sign-in, absent when there was none. Its createdAt is the credential's own
+  // date, else the user's creation (the earliest the entitlement can have existed).
+  const userLastUsed = latest([...u.accessKeys.map((k) => k.lastUsed?.date), u.passwordLastUsed]);
   const make = (kind: EntitlementKind, resource: string, permission: string, extra: { lastUsed?: string | undefined; createdAt?: string | undefined }): Entitlement => {
     const base = { system: 'aws' as const, account, subject: u.userName, kind, resource };
     return {
@@ -41,7 +40,7 @@ function userEntitlements(account: string, u: IamUserEntitlements): Entitlement[
     ...u.inlinePolicies.map((name) => make('iam-inline-policy', name, 'inline', userDates)),
     ...u.accessKeys.map((k) => make('iam-access-key', k.accessKeyId, k.status, { lastUsed: k.lastUsed?.date, createdAt: k.createDate })),
     ...(u.loginProfile
-      ? [make('iam-login-profile', 'console-password', u.loginProfile.passwordResetRequired ? 'password-reset-required' : 'password', { lastUsed: userLastUsed, createdAt: u.loginProfile.createDate ?? u.createDate })]
+      ? [make('iam-login-profile', 'console-password', u.loginProfile.passwordResetRequired ? 'password-reset-required' : 'password', { lastUsed: u.passwordLastUsed, createdAt: u.loginProfile.createDate ?? u.createDate })]
       : []),
   ];
 }

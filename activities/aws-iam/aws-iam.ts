@@ -2,7 +2,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import type { Iam } from '../ports/iam.js';
 import { deactivateMfaDevices, deleteAccessKey, deleteLoginProfile, deleteSshKeys, setAccessKeyStatus } from './credentials.js';
 import { deleteUser } from './delete-user.js';
-import { listEntitlements, listUserPage } from './entitlements.js';
+import { listAccountAliases, listEntitlements, listUserPage } from './entitlements.js';
 import { addToGroups, attachUserPolicies, deleteInlinePolicies, detachUserPolicies, removeFromGroups } from './memberships.js';
 import type { IamContext } from './reads.js';
 import { setQuarantine } from './quarantine.js';
@@ -52,5 +52,6 @@ export function createAwsIam(opts: AwsIamOptions = {}): Iam {
     deleteUser: (input) => deleteUser(ctx, input),
     listEntitlements: (input) => listEntitlements(ctx, input),
     listUserPage: (input) => listUserPage(ctx, input),
+    listAccountAliases: () => listAccountAliases(ctx),
   };
 }

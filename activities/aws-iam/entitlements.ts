@@ -1,4 +1,4 @@
-import { GetAccessKeyLastUsedCommand, ListServiceSpecificCredentialsCommand, ListUsersCommand, paginateListUsers } from '@aws-sdk/client-iam';
+import { GetAccessKeyLastUsedCommand, ListAccountAliasesCommand, ListServiceSpecificCredentialsCommand, ListUsersCommand, paginateListUsers } from '@aws-sdk/client-iam';
 import type { IamAccessKey, IamEntitlements, IamServiceCredential, IamUserEntitlements } from '../ports/iam.js';
 import { awsCall, awsErrorCode, httpStatusOf, isNotFound, translateAwsError } from './errors.js';
 import {
@@ -37,7 +37,7 @@ async function listUsers(ctx: IamContext, userNames: readonly string[] | undefin
   return awsCall({ operation: 'ListUsers', subject: 'all IAM users' }, async () => {
     const users: UserRef[] = [];
     for await (const page of paginateListUsers({ client: ctx.client, pageSize: ctx.pageSize }, {})) {
-      for (const u of page.Users ?? []) users.push({ userName: u.UserName ?? '', arn: u.Arn ?? '', ...(u.CreateDate ? { createDate: u.CreateDate } : {}) });
+      for (const u of page.Users ?? []) users.push({ userName: u.UserName ?? '', arn: u.Arn ?? '', ...(u.CreateDate ? { createDate: u.CreateDate } : {}), ...(u.PasswordLastUsed ? { passwordLastUsed: u.PasswordLastUsed } : {}) });
     }
     return users;
   });
@@ -102,6 +102,7 @@ async function entitlementsOf(ctx: IamContext, user: UserRef, sscKnownMissing: {
     userName: name,
     arn: user.arn,
     ...(user.createDate ? { createDate: user.createDate.toISOString() } : {}),
+    ...(user.passwordLastUsed ? { passwordLastUsed: user.passwordLastUsed.toISOString() } : {}),
     groups,
     attachedPolicies: attached,
     inlinePolicies: inline,
@@ -134,4 +135,10 @@ export async function listUserPage(ctx: IamContext, input: { marker?: string; ma
   );
   const userNames = (page.Users ?? []).map((u) => u.UserName ?? '').filter(Boolean);
   return page.IsTruncated && page.Marker ? { userNames, nextMarker: page.Marker } : { userNames };
+}
+
+/** The account's aliases (an account has at most one today; the API answers a list). */
+export async function listAccountAliases(ctx: IamContext): Promise<string[]> {
+  const { AccountAliases } = await awsCall({ operation: 'ListAccountAliases', subject: 'the account' }, () => ctx.client.send(new ListAccountAliasesCommand({})));
+  return AccountAliases ?? [];
 }

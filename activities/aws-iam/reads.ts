@@ -23,6 +23,8 @@ export interface UserRef {
   readonly userName: string;
   readonly arn: string;
   readonly createDate?: Date;
+  /** The last console sign-in (GetUser/ListUsers PasswordLastUsed), when IAM has one. */
+  readonly passwordLastUsed?: Date;
 }
 
 export interface AccessKeyState {
@@ -47,7 +49,7 @@ const paging = (ctx: IamContext) => ({ client: ctx.client, pageSize: ctx.pageSiz
 /** The user; a missing user is a non-retryable AwsNotFound. */
 export async function requireUser(ctx: IamContext, userName: string): Promise<UserRef> {
   const { User } = await awsCall({ operation: 'GetUser', subject: userSubject(userName) }, () => ctx.client.send(new GetUserCommand({ UserName: userName })));
-  return { userName, arn: User?.Arn ?? '', ...(User?.CreateDate ? { createDate: User.CreateDate } : {}) };
+  return { userName, arn: User?.Arn ?? '', ...(User?.CreateDate ? { createDate: User.CreateDate } : {}), ...(User?.PasswordLastUsed ? { passwordLastUsed: User.PasswordLastUsed } : {}) };
 }
 
 /** The user, or undefined when it does not exist. */

@@ -55,6 +55,8 @@ export interface Iam {
   listEntitlements(input?: { userNames?: readonly string[] }): Promise<IamEntitlements>;
   /** One page of user names (ListUsers with Marker/MaxItems), for reading a large account in batches. */
   listUserPage(input: { marker?: string; maxItems: number }): Promise<{ userNames: string[]; nextMarker?: string }>;
+  /** The account's aliases (ListAccountAliases): how people may name the account in the directory. */
+  listAccountAliases(): Promise<string[]>;
 }
 
 export interface IamEntitlements {
@@ -66,6 +68,8 @@ export interface IamUserEntitlements {
   readonly userName: string;
   readonly arn: string;
   readonly createDate?: string;
+  /** The last console sign-in, when IAM has one. */
+  readonly passwordLastUsed?: string;
   readonly groups: readonly string[];
   readonly attachedPolicies: readonly { readonly name: string; readonly arn: string }[];
   readonly inlinePolicies: readonly string[];

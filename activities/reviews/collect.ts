@@ -35,7 +35,7 @@ export interface CollectResult {
 const accountOfArn = (arn: string): string => /^arn:aws[\w-]*:iam::(\d{12}):/.exec(arn)?.[1] ?? 'aws';
 
 /** The entitlements of one batch, and where the next batch starts. */
-async function readBatch(r: ReviewContext, input: CollectInput): Promise<{ entitlements: Entitlement[]; nextCursor?: string; people?: Person[] }> {
+async function readBatch(r: ReviewContext, input: CollectInput): Promise<{ entitlements: Entitlement[]; nextCursor?: string; people?: Person[]; aliases?: Record<string, string[]> }> {
   switch (input.system) {
     case 'aws': {
       const iam = r.deps.iam;
@@ -45,7 +45,10 @@ async function readBatch(r: ReviewContext, input: CollectInput): Promise<{ entit
       const byAccount = new Map<string, typeof read.users[number][]>();
       for (const u of read.users) byAccount.set(accountOfArn(u.arn), [...(byAccount.get(accountOfArn(u.arn)) ?? []), u]);
       const entitlements = [...byAccount].flatMap(([account, users]) => normalizeAws(account, { users }));
-      return { entitlements, ...(page.nextMarker ? { nextCursor: page.nextMarker } : {}) };
+      // People may name the account by its alias in the directory: the same account either way.
+      const aliasList = await iam.listAccountAliases();
+      const aliases = Object.fromEntries([...byAccount.keys()].map((account) => [account, aliasList]));
+      return { entitlements, aliases, ...(page.nextMarker ? { nextCursor: page.nextMarker } : {}) };
     }
     case 'github': {
       const code = r.deps.code;
@@ -79,9 +82,9 @@ function syntheticDirectory(spec: SyntheticSpec): Person[] {
 }
 
 /** Evaluation fails only on configuration (no reviewer can be found): no retry will fix that. */
-function evaluate(r: ReviewContext, entitlements: Entitlement[], people: Person[], asOf: string) {
+function evaluate(r: ReviewContext, entitlements: Entitlement[], people: Person[], asOf: string, awsAccountAliases?: Record<string, string[]>) {
   try {
-    return evaluateEntitlements(entitlements, { policy: r.policy(), people, settings: r.settings, now: new Date(asOf) });
+    return evaluateEntitlements(entitlements, { policy: r.policy(), people, settings: r.settings, now: new Date(asOf), ...(awsAccountAliases ? { awsAccountAliases } : {}) });
   } catch (err) {
     if (err instanceof ApplicationFailure) throw err;
     throw ApplicationFailure.nonRetryable(`access review settings: ${(err as Error).message}`, 'ReviewConfiguration');
@@ -97,10 +100,10 @@ function evaluate(r: ReviewContext, entitlements: Entitlement[], people: Person[
 export function createCollectActivities(r: ReviewContext) {
   return {
     async reviewCollect(input: CollectInput): Promise<CollectResult> {
-      const { entitlements, nextCursor, people: extra } = await readBatch(r, input);
+      const { entitlements, nextCursor, people: extra, aliases } = await readBatch(r, input);
       heartbeat({ read: entitlements.length });
       const people = [...((await r.directory?.listPeople()) ?? []), ...(extra ?? [])];
-      const items = evaluate(r, entitlements, people, input.asOf);
+      const items = evaluate(r, entitlements, people, input.asOf, aliases);
       const batchId = `${input.system}-${String(input.batch).padStart(6, '0')}`;
       await r.store.putBatch(input.campaignId, batchId, items);
       const findings = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;

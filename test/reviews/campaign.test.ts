@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ListGroupsForUserCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { CreateAccountAliasCommand, ListGroupsForUserCommand, type IAMClient } from '@aws-sdk/client-iam';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsIam } from '../../activities/aws-iam/aws-iam.js';
@@ -24,7 +24,8 @@ const PEOPLE = [
   { id: 'sec-lead', name: 'Sam Security', email: 'sec-lead@example.com', manager: 'ciso', slack_user_id: 'U0SECLEAD' },
   { id: 'mona', name: 'Mona Manager', email: 'mona@example.com', slack_user_id: 'U0MONA', roles: ['mlops'] },
   { id: 'dana', name: 'Dana Scientist', email: 'dana@example.com', manager: 'mona', github_login: 'dana-gh', aws: [{ account: '123456789012', user_name: 'dana' }], roles: ['data-scientist'] },
-  { id: 'eve', name: 'Eve Engineer', email: 'eve@example.com', manager: 'mona', aws: [{ account: '123456789012', user_name: 'eve' }], roles: ['ml-engineer'] },
+  // Listed by the account's alias: the same account as its id (eve must not come out orphaned).
+  { id: 'eve', name: 'Eve Engineer', email: 'eve@example.com', manager: 'mona', aws: [{ account: 'acme-ml', user_name: 'eve' }], roles: ['ml-engineer'] },
   { id: 'bot', name: 'Warden automation', email: 'bot@example.com', github_login: 'warden-admin' },
 ];
 
@@ -53,6 +54,7 @@ beforeAll(async () => {
     suiteClient(),
   ]);
   admin = motoClient(moto.endpoint);
+  await admin.send(new CreateAccountAliasCommand({ AccountAlias: 'acme-ml' }));
   await seedUser(admin, 'dana', { ...bare, accessKeys: 1, groups: ['data-scientists', 'admins'] });
   await seedUser(admin, 'eve', { ...bare, groups: ['ml-engineers'] });
   await seedUser(admin, 'ghost', { ...bare, groups: ['data-scientists'] });

@@ -2,14 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { expect } from 'vitest';
 import { createConfigDirectory } from '../../activities/directory/config-directory.js';
 import { createActivities } from '../../activities/index.js';
 import type { ReviewStore } from '../../activities/ports/review-store.js';
 import { createLocalReviewStore } from '../../activities/reviews/local-review-store.js';
 import type { ActionDeps } from '../../catalog/types.js';
-import { wardenDataConverter } from '../../codec/data-converter.js';
 import { directorySchema } from '../../config/directory.js';
 import { reviewSettingsSchema, type ReviewSettingsFile } from '../../config/reviews.js';
 import type { ReviewSettings } from '../../reviews/types.js';
@@ -23,9 +21,7 @@ import {
   type ReviewerState,
 } from '../../workflows/definitions.js';
 import type { reviewCampaignWorkflow } from '../../workflows/review-campaign.js';
-import { quietWorkerLogs } from '../offboarding/fixture.js';
-import { suiteValue } from '../helpers/suite-env.js';
-import { suiteKeyring } from '../helpers/temporal.js';
+import { withOffboardingWorker } from '../offboarding/fixture.js';
 
 /** Settings as warden.yaml would give them (snake_case), parsed by the real schema. */
 export function reviewSettings(over: Partial<ReviewSettingsFile> = {}): ReviewSettings {
@@ -53,24 +49,9 @@ export function reviewActivities(s: ReviewWorkerSetup) {
   return createActivities(s.deps, s.directory, { settings: s.settings, store: s.store });
 }
 
-/** A worker with the suite's bundle on the suite's dev server, on its own task queue, while `fn` runs. */
-export async function withReviewWorker<T>(taskQueue: string, s: ReviewWorkerSetup, fn: () => Promise<T>, more: Partial<WorkerOptions> = {}): Promise<T> {
-  quietWorkerLogs();
-  const connection = await NativeConnection.connect({ address: suiteValue('address') });
-  try {
-    const worker = await Worker.create({
-      connection,
-      namespace: suiteValue('namespace'),
-      taskQueue,
-      dataConverter: wardenDataConverter(suiteKeyring()),
-      workflowBundle: { codePath: suiteValue('bundle') },
-      activities: reviewActivities(s),
-      ...more,
-    });
-    return await worker.runUntil(fn());
-  } finally {
-    await connection.close();
-  }
+/** A worker with the suite's bundle on the suite's dev server, on its own task queue, with the review activities, while `fn` runs. */
+export function withReviewWorker<T>(taskQueue: string, s: ReviewWorkerSetup, fn: () => Promise<T>): Promise<T> {
+  return withOffboardingWorker(taskQueue, s.deps, fn, reviewActivities(s));
 }
 
 export function startCampaign(client: Client, taskQueue: string, id: string, input: Partial<ReviewCampaignInput> = {}): Promise<WorkflowHandle<typeof reviewCampaignWorkflow>> {

@@ -25,6 +25,7 @@ describe('normalizing an IAM listing', () => {
       user({
         userName: 'dana-ml',
         createDate: '2024-01-10T00:00:00Z',
+        passwordLastUsed: '2024-06-01T08:00:00Z',
         groups: ['data-scientists'],
         attachedPolicies: [{ name: 'AmazonS3ReadOnlyAccess', arn: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' }],
         inlinePolicies: ['scratch-bucket'],
@@ -74,7 +75,7 @@ describe('normalizing an IAM listing', () => {
     expect(never?.createdAt).toBe('2024-07-01T00:00:00Z');
   });
 
-  it('gives groups, policies and the console password the user’s latest key use, and the user’s creation', () => {
+  it('gives groups and policies the user’s latest use (key or console) and the user’s creation; the console password its own sign-in', () => {
     for (const kind of ['iam-group:data-scientists', 'iam-inline-policy:scratch-bucket']) {
       expect(byId.get(`aws:123456789012:dana-ml:${kind}`)).toMatchObject({ lastUsed: '2024-07-15T12:00:00Z', createdAt: '2024-01-10T00:00:00Z' });
     }
@@ -86,7 +87,7 @@ describe('normalizing an IAM listing', () => {
     expect(byId.get('aws:123456789012:dana-ml:iam-login-profile:console-password')).toMatchObject({
       permission: 'password',
       createdAt: '2024-01-12T00:00:00Z',
-      lastUsed: '2024-07-15T12:00:00Z',
+      lastUsed: '2024-06-01T08:00:00Z',
     });
   });
 

@@ -18,11 +18,12 @@ describe('the GitHub catalog actions', () => {
   let gh: FakeGitHub | undefined;
   afterEach(async () => gh?.close());
 
-  it('are seven destructive changes without an undo, and one read', () => {
+  it('are eight destructive changes without an undo, and one read', () => {
     const summary = GITHUB_ACTIONS.map((a) => [a.name, a.kind, a.destructive, 'undo' in a]);
     expect(summary).toEqual([
       ['github.removeOrgMember', 'change', true, false],
       ['github.removeOutsideCollaborator', 'change', true, false],
+      ['github.removeTeamMember', 'change', true, false],
       ['github.revokePatGrants', 'change', true, false],
       ['github.removeSsoAuthorizations', 'change', true, false],
       ['github.removeRepoCollaborator', 'change', true, false],

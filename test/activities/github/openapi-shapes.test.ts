@@ -20,6 +20,7 @@ async function exerciseEveryRoute(gh: FakeGitHub): Promise<void> {
   await asApp.revokePatGrants({ login: 'mallory', dryRun: false });
   await asToken.cancelInvitations({ login: 'carol', dryRun: false });
   await asToken.removeOutsideCollaborator({ login: 'ext-bob', dryRun: false });
+  await asToken.removeTeamMember({ login: 'alice', team: 'platform', dryRun: false });
   await asToken.removeOrgMember({ login: 'alice', dryRun: false });
   await asToken.removeOrgMember({ login: 'alice', dryRun: false });
 

@@ -24,6 +24,15 @@ const cases: readonly Case[] = [
     },
   },
   {
+    name: 'removeTeamMember removes the member from one team only, and keeps them in the organization',
+    run: (host, dryRun) => host.removeTeamMember({ login: 'alice', team: 'payments', dryRun }),
+    plan: ['remove alice from team payments of organization acme-corp'],
+    effect: (s) => {
+      expect(s.teams.map((t) => [t.slug, t.members])).toEqual([['payments', ['mallory']], ['platform', ['alice']]]);
+      expect(s.members.alice).toBe('member');
+    },
+  },
+  {
     name: 'removeOutsideCollaborator removes the collaborator from every repository',
     run: (host, dryRun) => host.removeOutsideCollaborator({ login: 'ext-bob', dryRun }),
     plan: ['remove outside collaborator ext-bob from every repository of organization acme-corp'],
