@@ -1,7 +1,7 @@
 import type { CodeHost } from '../ports/code-host.js';
 import type { GitHubContext } from './change-helpers.js';
 import { removeSsoAuthorizations, revokePatGrants } from './credential-changes.js';
-import { listEntitlements } from './entitlements.js';
+import { listEntitlements, listMembers, listOrgEntitlements, listRepositoryPage } from './entitlements.js';
 import { createGitHubClient, type GitHubClientOptions } from './github-client.js';
 import { cancelInvitations, removeOrgMember, removeOutsideCollaborator, removeTeamMember } from './org-changes.js';
 import { deleteDeployKey, removeRepoCollaborator } from './repo-changes.js';
@@ -21,6 +21,7 @@ export function createGitHubCodeHost(opts: GitHubCodeHostOptions): CodeHost {
   const ctx: GitHubContext = { octokit: createGitHubClient(opts), org: opts.org };
   return {
     kind: 'github',
+    org: ctx.org,
     removeOrgMember: (input) => removeOrgMember(ctx, input),
     removeTeamMember: (input) => removeTeamMember(ctx, input),
     removeOutsideCollaborator: (input) => removeOutsideCollaborator(ctx, input),
@@ -30,5 +31,8 @@ export function createGitHubCodeHost(opts: GitHubCodeHostOptions): CodeHost {
     deleteDeployKey: (input) => deleteDeployKey(ctx, input),
     cancelInvitations: (input) => cancelInvitations(ctx, input),
     listEntitlements: () => listEntitlements(ctx),
+    listOrgEntitlements: () => listOrgEntitlements(ctx),
+    listMembers: () => listMembers(ctx),
+    listRepositoryPage: (input) => listRepositoryPage(ctx, input),
   };
 }

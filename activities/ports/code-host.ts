@@ -59,6 +59,8 @@ export interface Entitlements {
  */
 export interface CodeHost {
   readonly kind: 'github';
+  /** The one organization it governs. */
+  readonly org: string;
   /** Removes the account from the organization (and so from its teams); a pending membership is cancelled. */
   removeOrgMember(input: AccountChange): Promise<ChangeResult>;
   /** Removes an outside collaborator from every repository of the organization. */
@@ -77,4 +79,10 @@ export interface CodeHost {
   cancelInvitations(input: InvitationChange): Promise<ChangeResult>;
   /** Reads members, teams, outside and direct repository collaborators, invitations and token grants. No side effects. */
   listEntitlements(): Promise<Entitlements>;
+  /** The same without the repositories, for reading a large organization in batches. No side effects. */
+  listOrgEntitlements(): Promise<Omit<Entitlements, 'repositories'>>;
+  /** The members and their role. No side effects. */
+  listMembers(): Promise<Entitlements['members']>;
+  /** One page (1-based) of repositories with their direct collaborators; `nextPage` while more remain. No side effects. */
+  listRepositoryPage(input: { page: number; perPage: number }): Promise<{ repositories: Entitlements['repositories']; nextPage?: number }>;
 }

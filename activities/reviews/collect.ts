@@ -1,5 +1,5 @@
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
-import { evaluateEntitlements } from '../../reviews/evaluate.js';
+import { evaluateEntitlements, type EvaluationContext } from '../../reviews/evaluate.js';
 import { normalizeAws } from '../../reviews/normalize-aws.js';
 import { normalizeGitHub } from '../../reviews/normalize-github.js';
 import { syntheticEntitlements, syntheticPeople } from '../../reviews/synthetic.js';
@@ -10,6 +10,8 @@ import type { ReviewContext } from './context.js';
 
 /** Synthetic entitlements generated per batch. */
 export const SYNTHETIC_BATCH = 5_000;
+/** GitHub repositories (each with its collaborators) read per batch. */
+export const GITHUB_REPOS_PER_BATCH = 50;
 
 export interface CollectInput {
   readonly campaignId: string;
@@ -35,7 +37,7 @@ export interface CollectResult {
 const accountOfArn = (arn: string): string => /^arn:aws[\w-]*:iam::(\d{12}):/.exec(arn)?.[1] ?? 'aws';
 
 /** The entitlements of one batch, and where the next batch starts. */
-async function readBatch(r: ReviewContext, input: CollectInput): Promise<{ entitlements: Entitlement[]; nextCursor?: string; people?: Person[]; aliases?: Record<string, string[]> }> {
+async function readBatch(r: ReviewContext, input: CollectInput): Promise<{ entitlements: Entitlement[]; nextCursor?: string; people?: Person[]; aliases?: Record<string, string[]>; orgMembers?: Record<string, string[]> }> {
   switch (input.system) {
     case 'aws': {
       const iam = r.deps.iam;
@@ -53,9 +55,22 @@ async function readBatch(r: ReviewContext, input: CollectInput): Promise<{ entit
     case 'github': {
       const code = r.deps.code;
       if (!code) throw ApplicationFailure.nonRetryable('GitHub is not configured: cannot collect its entitlements', 'ProviderNotConfigured');
-      // The organization in one batch: its listing is paginated inside, and membership, teams and
-      // repositories must be seen together to tell an outside collaborator from a member.
-      return { entitlements: normalizeGitHub(await code.listEntitlements()) };
+      // First the organization's part (members, teams, outside collaborators, invitations,
+      // token grants), then the repositories a page per batch. A repository page reads the
+      // members again, to tell an outside collaborator's direct access from a member's.
+      if (input.cursor === undefined) {
+        const org = await code.listOrgEntitlements();
+        return { entitlements: normalizeGitHub({ ...org, repositories: [] }), nextCursor: 'repos:1' };
+      }
+      const page = Number(/^repos:(\d+)$/.exec(input.cursor)?.[1] ?? 'NaN');
+      if (!Number.isInteger(page) || page < 1) throw ApplicationFailure.nonRetryable(`not a GitHub collection cursor: ${input.cursor}`, 'InvalidReviewInput');
+      const [members, repos] = await Promise.all([code.listMembers(), code.listRepositoryPage({ page, perPage: GITHUB_REPOS_PER_BATCH })]);
+      const skeleton = { org: code.org, members: [], teams: [], outsideCollaborators: [], invitations: [], patGrants: [], unavailable: [] };
+      return {
+        entitlements: normalizeGitHub({ ...skeleton, repositories: repos.repositories }),
+        orgMembers: { [code.org]: members.map((m) => m.login) },
+        ...(repos.nextPage ? { nextCursor: `repos:${repos.nextPage}` } : {}),
+      };
     }
     case 'synthetic': {
       const spec = input.synthetic;
@@ -82,9 +97,9 @@ function syntheticDirectory(spec: SyntheticSpec): Person[] {
 }
 
 /** Evaluation fails only on configuration (no reviewer can be found): no retry will fix that. */
-function evaluate(r: ReviewContext, entitlements: Entitlement[], people: Person[], asOf: string, awsAccountAliases?: Record<string, string[]>) {
+function evaluate(r: ReviewContext, entitlements: Entitlement[], people: Person[], asOf: string, extra: Pick<EvaluationContext, 'awsAccountAliases' | 'orgMembers'>) {
   try {
-    return evaluateEntitlements(entitlements, { policy: r.policy(), people, settings: r.settings, now: new Date(asOf), ...(awsAccountAliases ? { awsAccountAliases } : {}) });
+    return evaluateEntitlements(entitlements, { policy: r.policy(), people, settings: r.settings, now: new Date(asOf), ...extra });
   } catch (err) {
     if (err instanceof ApplicationFailure) throw err;
     throw ApplicationFailure.nonRetryable(`access review settings: ${(err as Error).message}`, 'ReviewConfiguration');
@@ -100,10 +115,10 @@ function evaluate(r: ReviewContext, entitlements: Entitlement[], people: Person[
 export function createCollectActivities(r: ReviewContext) {
   return {
     async reviewCollect(input: CollectInput): Promise<CollectResult> {
-      const { entitlements, nextCursor, people: extra, aliases } = await readBatch(r, input);
+      const { entitlements, nextCursor, people: extra, aliases, orgMembers } = await readBatch(r, input);
       heartbeat({ read: entitlements.length });
       const people = [...((await r.directory?.listPeople()) ?? []), ...(extra ?? [])];
-      const items = evaluate(r, entitlements, people, input.asOf, aliases);
+      const items = evaluate(r, entitlements, people, input.asOf, { ...(aliases ? { awsAccountAliases: aliases } : {}), ...(orgMembers ? { orgMembers } : {}) });
       const batchId = `${input.system}-${String(input.batch).padStart(6, '0')}`;
       await r.store.putBatch(input.campaignId, batchId, items);
       const findings = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;

@@ -83,6 +83,8 @@ describe('an access review campaign over moto and the GitHub fake', () => {
     const taskQueue = uniqueTaskQueue('review-dry');
     const state = await withReviewWorker(taskQueue, setup, async () => (await startCampaign(client, taskQueue, 'dry-1', { dryRun: true })).result());
     expect(state).toMatchObject({ phase: 'done', dryRun: true, scope: ['aws', 'github'] });
+    // One batch of IAM users; GitHub's organization part, then its one page of repositories.
+    expect(state.sources).toEqual({ aws: { done: true, batches: 1 }, github: { done: true, batches: 2, cursor: 'repos:1' } });
     expect(state.counts.reviewers).toBe(2);
     expect(state.counts.findings.orphaned).toBeGreaterThanOrEqual(3);
     expect(state.counts.findings.exceeds_role).toBeGreaterThanOrEqual(1);

@@ -64,4 +64,18 @@ describe('listEntitlements reads who holds what in the organization', () => {
     expect(entitlements.members).toHaveLength(3);
     expect(entitlements.outsideCollaborators).toEqual(['ext-bob']);
   });
+
+  it('reads in batches: the organization without repositories, then a page of repositories at a time, adding up to the whole', async () => {
+    gh = await startGitHub();
+    const host = codeHost(gh, { app });
+    const whole = await host.listEntitlements();
+    const { repositories, ...orgPart } = whole;
+    expect(await host.listOrgEntitlements()).toEqual(orgPart);
+    expect(await host.listMembers()).toEqual(whole.members);
+    const first = await host.listRepositoryPage({ page: 1, perPage: 1 });
+    const second = await host.listRepositoryPage({ page: first.nextPage ?? 0, perPage: 1 });
+    const third = await host.listRepositoryPage({ page: second.nextPage ?? 0, perPage: 1 });
+    expect([first.nextPage, second.nextPage, third.nextPage]).toEqual([2, 3, undefined]);
+    expect([...first.repositories, ...second.repositories, ...third.repositories]).toEqual(repositories);
+  });
 });
