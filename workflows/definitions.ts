@@ -459,6 +459,8 @@ export interface ReviewCampaignInput {
     readonly continueAsNewAfterEvents?: number;
     /** Reviewers per shard workflow (default 500). */
     readonly shardSize?: number;
+    /** A reviewer workflow continues-as-new past this many events (default 4,000). */
+    readonly reviewerContinueAsNewAfterEvents?: number;
   };
   /** Set by continue-as-new only. */
   readonly carried?: CampaignState;
@@ -568,6 +570,8 @@ export interface ReviewerInput {
   readonly graceMs: number;
   readonly remindersMs: readonly number[];
   readonly onSilence: OnSilence;
+  /** Continue-as-new once the history holds this many events (default 4,000). */
+  readonly continueAsNewAfterEvents?: number;
   readonly carried?: ReviewerState;
 }
 
@@ -598,6 +602,8 @@ export interface ReviewerState {
   items: ReviewerItem[];
   decisions: Record<string, ItemDecision>;
   remindersSent: number;
+  /** The largest history length of this review's runs so far (it may continue-as-new). */
+  maxHistoryLength?: number;
   /** No Slack id or email reaches the reviewer: no message, reminder or close note is attempted. */
   unreachable?: boolean;
   /** The Slack message listing the items, once posted. */

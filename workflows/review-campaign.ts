@@ -156,7 +156,15 @@ export async function reviewCampaignWorkflow(input: ReviewCampaignInput): Promis
     state.deadline ??= new Date(Date.now() + timing.deadlineMs).toISOString();
     const shardSize = input.limits?.shardSize ?? DEFAULT_SHARD_SIZE;
     state.shards.total = Math.ceil(state.counts.reviewers / shardSize);
-    const reviewer = { campaignId: state.campaignId, dryRun: state.dryRun, deadline: state.deadline, graceMs: timing.graceMs, remindersMs: timing.remindersMs, onSilence: state.onSilence ?? settings.onSilence };
+    const reviewer = {
+      campaignId: state.campaignId,
+      dryRun: state.dryRun,
+      deadline: state.deadline,
+      graceMs: timing.graceMs,
+      remindersMs: timing.remindersMs,
+      onSilence: state.onSilence ?? settings.onSilence,
+      ...(input.limits?.reviewerContinueAsNewAfterEvents ? { continueAsNewAfterEvents: input.limits.reviewerContinueAsNewAfterEvents } : {}),
+    };
     const summaries: ShardSummary[] = await Promise.all(
       Array.from({ length: state.shards.total }, async (_, n) => {
         const summary = await executeChild(reviewShardWorkflow, {

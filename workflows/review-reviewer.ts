@@ -42,7 +42,6 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
     remindersSent: 0,
     timeline: [],
   };
-  let maxHistory = 0;
   let dirty = false;
   const timeline = (event: string, by?: string) => state.timeline.push({ at: nowIso(), event, ...(by ? { by } : {}) });
   const remaining = () => undecided(state).length;
@@ -103,8 +102,8 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
   }
 
   const needsContinueAsNew = () => {
-    maxHistory = Math.max(maxHistory, workflowInfo().historyLength);
-    return workflowInfo().historyLength >= CONTINUE_AS_NEW_AFTER || workflowInfo().continueAsNewSuggested;
+    state.maxHistoryLength = Math.max(state.maxHistoryLength ?? 0, workflowInfo().historyLength);
+    return workflowInfo().historyLength >= (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_AFTER) || workflowInfo().continueAsNewSuggested;
   };
 
   if (!input.carried) {
@@ -175,7 +174,7 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
     }
   }
   if (state.items.length && !state.unreachable) await tell('closed', 1);
-  maxHistory = Math.max(maxHistory, workflowInfo().historyLength);
+  state.maxHistoryLength = Math.max(state.maxHistoryLength ?? 0, workflowInfo().historyLength);
 
   const bySilence = decisions.filter((d) => d.via === 'silence');
   return {
@@ -188,6 +187,6 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
     revokedOnSilence: bySilence.filter((d) => d.decision === 'revoke').length,
     exceptionsKept: bySilence.filter((d) => d.reason?.startsWith('exception:')).length,
     escalated: !!state.escalatedTo,
-    maxHistoryLength: maxHistory,
+    maxHistoryLength: state.maxHistoryLength,
   };
 }

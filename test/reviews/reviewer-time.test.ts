@@ -98,6 +98,14 @@ async function startReviewer(campaign: string, over: Partial<ReviewerInput> = {}
   return { handle, deadline: Date.parse(deadline) };
 }
 
+/** The reviewer's item ids, once the workflow has loaded them. */
+async function itemIds(handle: Awaited<ReturnType<typeof startReviewer>>['handle']): Promise<string[]> {
+  for (;;) {
+    const s = await handle.query(reviewerStateQuery);
+    if (s.items.length) return s.items.map((i) => i.id);
+  }
+}
+
 describe('a reviewer who stays silent, on the time-skipping server', () => {
   it('is reminded 7, 3 and 1 days before the deadline, escalated to the manager, and the policy decides after the grace period', async () => {
     const campaign = 'silent';
@@ -139,12 +147,7 @@ describe('a reviewer who stays silent, on the time-skipping server', () => {
     const campaign = 'prompt';
     await seed(campaign);
     const { handle } = await startReviewer(campaign);
-    const ids = await (async () => {
-      for (;;) {
-        const s = await handle.query(reviewerStateQuery);
-        if (s.items.length) return s.items.map((i) => i.id);
-      }
-    })();
+    const ids = await itemIds(handle);
     const refused = handle.executeUpdate(reviewDecideUpdate, { args: [{ by: 'max', via: 'api', decisions: [{ item: ids[0]!, decision: 'keep' }] }] });
     await expect(refused).rejects.toMatchObject({ cause: { message: expect.stringContaining('until the deadline escalates') as unknown } });
     await handle.executeUpdate(reviewDecideUpdate, { args: [{ by: 'rita', via: 'slack', decisions: ids.map((item) => ({ item, decision: 'keep' as const })) }] });
@@ -154,5 +157,26 @@ describe('a reviewer who stays silent, on the time-skipping server', () => {
     expect(state.remindersSent).toBe(0);
     const late = handle.executeUpdate(reviewDecideUpdate, { args: [{ by: 'rita', via: 'api', decisions: [{ item: ids[0]!, decision: 'revoke' }] }] });
     await expect(late).rejects.toThrow();
+  });
+
+  it('decided one item at a time past its event limit, continues as new and carries every decision over', async () => {
+    const campaign = 'one-by-one';
+    await seed(campaign);
+    const { handle } = await startReviewer(campaign, { continueAsNewAfterEvents: 12 });
+    const ids = await itemIds(handle);
+    const runs = new Set<string>();
+    for (const [n, item] of ids.entries()) {
+      // Each decision goes to whichever run is current: the workflow id, not a run id.
+      const current = env.client.workflow.getHandle(reviewerWorkflowId(campaign, 'rita'));
+      runs.add((await current.describe()).runId);
+      await current.executeUpdate(reviewDecideUpdate, { args: [{ by: 'rita', via: 'api', decisions: [{ item, decision: n === 0 ? 'revoke' : 'keep' }] }] });
+      // Let the run reach its next safe point.
+      await env.sleep(1_000);
+    }
+    const summary = await env.client.workflow.getHandle<typeof reviewerWorkflow>(reviewerWorkflowId(campaign, 'rita')).result();
+    expect(summary).toMatchObject({ items: 3, decided: 3, kept: 2, revoked: 1 });
+    expect(summary.maxHistoryLength).toBeGreaterThan(0);
+    expect(runs.size).toBeGreaterThan(1);
+    expect((await store.readDecisions(campaign, 'rita'))?.filter((d) => d.by === 'rita')).toHaveLength(3);
   });
 });
