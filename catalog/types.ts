@@ -9,6 +9,8 @@ export interface ActionDeps {
   readonly evidence?: EvidenceStore;
   readonly http?: HttpRequester;
   readonly iam?: Iam;
+  /** IAM in other accounts (warden.yaml aws.accounts), by the account's id or alias as people's records name it. */
+  readonly iamAccounts?: Readonly<Record<string, Iam>>;
   readonly models?: ModelRegistry;
   readonly code?: CodeHost;
 }

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './config.js';
+import { awsAccountsSchema } from './aws-accounts.js';
 import { directorySchema, offboardingSettingsSchema } from './directory.js';
 import { DEFAULT_REVIEW_SETTINGS, reviewPersonRefs, reviewSettingsSchema } from './reviews.js';
 
@@ -28,6 +29,8 @@ const fileFields = z.strictObject({
   /** The directory: people, their accounts and managers (offboarding, reviews). */
   people: directorySchema.default([]),
   offboarding: offboardingSettingsSchema.default({ notify: { email: [] }, retention_days: 30 }),
+  /** Other AWS accounts, each through a role Warden assumes. */
+  aws: awsAccountsSchema.default({ accounts: [] }),
   slack: z
     .strictObject({
       /** Map a Slack user to an identity by the email Slack reports, when no slack_user_id matches. Off by default. */

@@ -7,10 +7,11 @@ import { createGitHubCodeHost } from '../activities/github/github-code-host.js';
 import { createMlflowRegistry } from '../activities/mlflow/mlflow-registry.js';
 import { createSlackChat } from '../activities/slack/slack-chat.js';
 import type { ActionDeps } from '../catalog/types.js';
+import type { AwsAccountsConfig } from '../config/aws-accounts.js';
 import type { ProviderConfig } from '../config/config.js';
 
-/** The adapters for every configured provider; the rest stay absent (not configured). */
-export function buildDeps(p: ProviderConfig): ActionDeps {
+/** The adapters for every configured provider; the rest stay absent (not configured). Other AWS accounts act through their roles. */
+export function buildDeps(p: ProviderConfig, awsAccounts: AwsAccountsConfig['accounts'] = []): ActionDeps {
   return {
     evidence: createLocalEvidenceStore(p.evidenceDir),
     ...(p.slack ? { chat: createSlackChat({ token: p.slack.botToken, ...(p.slack.apiUrl ? { apiUrl: p.slack.apiUrl } : {}) }) } : {}),
@@ -28,18 +29,19 @@ export function buildDeps(p: ProviderConfig): ActionDeps {
       : {}),
     ...(p.httpAllowlist ? { http: createAllowlistedHttp({ allowHosts: p.httpAllowlist }) } : {}),
     ...(p.aws ? { iam: createAwsIam({ region: p.aws.region }) } : {}),
+    ...(p.aws && awsAccounts.length ? { iamAccounts: Object.fromEntries(awsAccounts.map((a) => [a.account, createAwsIam({ region: p.aws!.region, assumeRole: { roleArn: a.role_arn, ...(a.external_id ? { externalId: a.external_id } : {}) } })])) } : {}),
     ...(p.mlflow ? { models: createMlflowRegistry(p.mlflow) } : {}),
     ...(p.github ? { code: createGitHubCodeHost(p.github) } : {}),
   };
 }
 
 /** Which providers are configured, for the startup log (never the secrets). */
-export function describeProviders(p: ProviderConfig): string {
+export function describeProviders(p: ProviderConfig, awsAccounts: AwsAccountsConfig['accounts'] = []): string {
   const on = [
     p.slack && 'slack',
     p.smtp && `email (${p.smtp.host})`,
     p.httpAllowlist && `http (${p.httpAllowlist.join(', ')})`,
-    p.aws && `aws iam (${p.aws.region})`,
+    p.aws && `aws iam (${p.aws.region}${awsAccounts.length ? `; accounts through roles: ${awsAccounts.map((a) => a.account).join(', ')}` : ''})`,
     p.mlflow && `model registry (${new URL(p.mlflow.trackingUri).origin})`,
     p.github && `github (org ${p.github.org})`,
   ].filter(Boolean);

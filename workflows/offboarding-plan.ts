@@ -29,7 +29,7 @@ const awsWho = (u: AwsAccountUser): string => `IAM user ${u.userName} (account $
 
 /** Reads what the IAM user holds; its output names the access keys to disable and delete. */
 export function awsInventoryItem(u: AwsAccountUser): ItemSpec {
-  return spec('aws', `${awsBase(u)}/inventory`, `inventory of ${awsWho(u)}`, 'aws.listEntitlements', { userNames: [u.userName] });
+  return spec('aws', `${awsBase(u)}/inventory`, `inventory of ${awsWho(u)}`, 'aws.listEntitlements', { userNames: [u.userName], account: u.account });
 }
 
 /**
@@ -41,7 +41,7 @@ export function awsInventoryItem(u: AwsAccountUser): ItemSpec {
 export function awsRevocationItems(u: AwsAccountUser, inventory: IamUserEntitlements | undefined): ItemSpec[] {
   const base = awsBase(u);
   const who = awsWho(u);
-  const user = { userName: u.userName };
+  const user = { userName: u.userName, account: u.account };
   const keys = inventory?.accessKeys ?? [];
   const keyText = (k: (typeof keys)[number]) => `access key ${k.accessKeyId} (${k.status}${k.createDate ? `, created ${k.createDate}` : ''}) of ${who}`;
   const managed = (inventory?.attachedPolicies ?? []).filter((p) => p.name !== QUARANTINE_POLICY).map((p) => p.arn);
@@ -60,7 +60,7 @@ export function awsRevocationItems(u: AwsAccountUser, inventory: IamUserEntitlem
 
 /** After the retention period: lift the quarantine (AWS refuses to delete a user with policies), then delete the user. */
 export function awsRetentionItems(u: AwsAccountUser): ItemSpec[] {
-  const user = { userName: u.userName };
+  const user = { userName: u.userName, account: u.account };
   return [
     spec('aws', `${awsBase(u)}/release-quarantine`, `deny-all quarantine of ${awsWho(u)}, lifted for the deletion`, 'aws.releaseQuarantine', user, 'retention'),
     spec('aws', `${awsBase(u)}/delete-user`, `${awsWho(u)} itself`, 'aws.deleteUser', user, 'retention'),

@@ -1,4 +1,5 @@
 import { IAMClient } from '@aws-sdk/client-iam';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { Iam } from '../ports/iam.js';
 import { deactivateMfaDevices, deleteAccessKey, deleteLoginProfile, deleteSshKeys, setAccessKeyStatus } from './credentials.js';
 import { deleteUser } from './delete-user.js';
@@ -14,8 +15,19 @@ export interface AwsIamOptions {
   readonly endpoint?: string;
   /** Static credentials; without them the SDK's default chain (env, profile, SSO, web identity, container, instance). */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+  /** Act in another account through this role (STS AssumeRole on top of the credentials above or the default chain). */
+  readonly assumeRole?: { readonly roleArn: string; readonly externalId?: string; readonly stsEndpoint?: string };
   /** Items per page for list calls (MaxItems); default 100. */
   readonly pageSize?: number;
+}
+
+/** Credentials of an assumed role, refreshed by the SDK before they expire. */
+function assumedRole(opts: AwsIamOptions, role: NonNullable<AwsIamOptions['assumeRole']>): ReturnType<typeof fromTemporaryCredentials> {
+  return fromTemporaryCredentials({
+    params: { RoleArn: role.roleArn, RoleSessionName: 'warden', ...(role.externalId ? { ExternalId: role.externalId } : {}) },
+    ...(opts.credentials ? { masterCredentials: { ...opts.credentials } } : {}),
+    clientConfig: { region: opts.region ?? 'us-east-1', maxAttempts: 1, ...(role.stsEndpoint ? { endpoint: role.stsEndpoint } : {}) },
+  });
 }
 
 /**
@@ -34,7 +46,7 @@ export function createAwsIam(opts: AwsIamOptions = {}): Iam {
     // A hung call fails fast as a retryable timeout instead of using up the activity's timeout.
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000, throwOnRequestTimeout: true },
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-    ...(opts.credentials ? { credentials: { ...opts.credentials } } : {}),
+    ...(opts.assumeRole ? { credentials: assumedRole(opts, opts.assumeRole) } : opts.credentials ? { credentials: { ...opts.credentials } } : {}),
   });
   const ctx: IamContext = { client, pageSize: opts.pageSize ?? 100 };
   return {

@@ -76,7 +76,7 @@ export async function runWarden(roles: Roles): Promise<number> {
         connection,
         namespace: ctx.target.namespace,
         dataConverter: ctx.dataConverter,
-        deps: buildDeps(config.providers),
+        deps: buildDeps(config.providers, fileConfig.aws.accounts),
         directory: createConfigDirectory(fileConfig.people),
         reviews: { settings: fileConfig.reviews, store: createLocalReviewStore(join(config.stateDir, 'reviews')) },
       });
@@ -87,7 +87,7 @@ export async function runWarden(roles: Roles): Promise<number> {
         await workerRun?.catch(() => undefined);
       });
       log(`worker polling task queue "${TASK_QUEUE}" in namespace "${ctx.target.namespace}" at ${ctx.target.address}`);
-      log(`providers: ${describeProviders(config.providers)}`);
+      log(`providers: ${describeProviders(config.providers, fileConfig.aws.accounts)}`);
     }
 
     let server: Server | undefined;

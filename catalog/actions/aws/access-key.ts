@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { outcomeOf } from '../../provider-change.js';
-import { defineAction, requireDep } from '../../types.js';
-import { accessKeyId, HOW, userName } from './params.js';
+import { defineAction } from '../../types.js';
+import { accessKeyId, account, awsIam, userName } from './params.js';
 
-const params = z.strictObject({ userName, accessKeyId });
+const params = z.strictObject({ userName, account, accessKeyId });
 
 /** Sets an access key Inactive: it stops authenticating at once, and can be re-enabled (the undo). */
 export const awsDisableAccessKey = defineAction({
@@ -13,9 +13,9 @@ export const awsDisableAccessKey = defineAction({
   destructive: true,
   params,
   describe: (p) => [`set access key ${p.accessKeyId} of IAM user ${p.userName} to Inactive`],
-  undo: { action: 'aws.enableAccessKey', with: { userName: '{{ self.params.userName }}', accessKeyId: '{{ self.params.accessKeyId }}' } },
+  undo: { action: 'aws.enableAccessKey', with: { userName: '{{ self.params.userName }}', account: '{{ self.params.account }}', accessKeyId: '{{ self.params.accessKeyId }}' } },
   async run(p, ctx, dryRun) {
-    const iam = requireDep(ctx.deps, 'iam', HOW);
+    const iam = awsIam(ctx.deps, p.account);
     return outcomeOf(await iam.setAccessKeyStatus({ ...p, status: 'Inactive', dryRun }), dryRun);
   },
 });
@@ -29,7 +29,7 @@ export const awsEnableAccessKey = defineAction({
   params,
   describe: (p) => [`set access key ${p.accessKeyId} of IAM user ${p.userName} to Active`],
   async run(p, ctx, dryRun) {
-    const iam = requireDep(ctx.deps, 'iam', HOW);
+    const iam = awsIam(ctx.deps, p.account);
     return outcomeOf(await iam.setAccessKeyStatus({ ...p, status: 'Active', dryRun }), dryRun);
   },
 });
@@ -43,6 +43,6 @@ export const awsDeleteAccessKey = defineAction({
   params,
   describe: (p) => [`delete access key ${p.accessKeyId} of IAM user ${p.userName}`],
   async run(p, ctx, dryRun) {
-    return outcomeOf(await requireDep(ctx.deps, 'iam', HOW).deleteAccessKey({ ...p, dryRun }), dryRun);
+    return outcomeOf(await awsIam(ctx.deps, p.account).deleteAccessKey({ ...p, dryRun }), dryRun);
   },
 });

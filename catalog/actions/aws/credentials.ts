@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { outcomeOf } from '../../provider-change.js';
-import { defineAction, requireDep } from '../../types.js';
-import { HOW, listed, sshKeyId, userName, userOnly } from './params.js';
+import { defineAction } from '../../types.js';
+import { account, awsIam, listed, sshKeyId, userName, userOnly } from './params.js';
 
 /** Deletes the user's console password: console sign-in stops. No undo (the password is not recoverable). */
 export const awsDeleteLoginProfile = defineAction({
@@ -12,7 +12,7 @@ export const awsDeleteLoginProfile = defineAction({
   params: userOnly,
   describe: (p) => [`delete the console login profile of IAM user ${p.userName}`],
   async run(p, ctx, dryRun) {
-    return outcomeOf(await requireDep(ctx.deps, 'iam', HOW).deleteLoginProfile({ ...p, dryRun }), dryRun);
+    return outcomeOf(await awsIam(ctx.deps, p.account).deleteLoginProfile({ ...p, dryRun }), dryRun);
   },
 });
 
@@ -25,7 +25,7 @@ export const awsDeactivateMfa = defineAction({
   params: userOnly,
   describe: (p) => [`deactivate every MFA device of IAM user ${p.userName}`],
   async run(p, ctx, dryRun) {
-    return outcomeOf(await requireDep(ctx.deps, 'iam', HOW).deactivateMfaDevices({ ...p, dryRun }), dryRun);
+    return outcomeOf(await awsIam(ctx.deps, p.account).deactivateMfaDevices({ ...p, dryRun }), dryRun);
   },
 });
 
@@ -35,9 +35,9 @@ export const awsDeleteSshKeys = defineAction({
   title: 'Delete AWS SSH public keys',
   kind: 'change',
   destructive: true,
-  params: z.strictObject({ userName, sshKeyIds: z.array(sshKeyId).min(1).optional().describe('omit to delete every SSH key of the user') }),
+  params: z.strictObject({ userName, account, sshKeyIds: z.array(sshKeyId).min(1).optional().describe('omit to delete every SSH key of the user') }),
   describe: (p) => [p.sshKeyIds ? `delete SSH public keys ${listed(p.sshKeyIds)} of IAM user ${p.userName}` : `delete every SSH public key of IAM user ${p.userName}`],
   async run(p, ctx, dryRun) {
-    return outcomeOf(await requireDep(ctx.deps, 'iam', HOW).deleteSshKeys({ ...p, dryRun }), dryRun);
+    return outcomeOf(await awsIam(ctx.deps, p.account).deleteSshKeys({ ...p, dryRun }), dryRun);
   },
 });

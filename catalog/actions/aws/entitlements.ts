@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineAction, requireDep } from '../../types.js';
-import { HOW, userName } from './params.js';
+import { defineAction } from '../../types.js';
+import { account, awsIam, userName } from './params.js';
 
 /**
  * Reads who holds what in IAM (read-only, so it reads in dry run too): each user's groups,
@@ -11,10 +11,10 @@ export const awsListEntitlements = defineAction({
   title: 'List AWS IAM entitlements',
   kind: 'read',
   destructive: false,
-  params: z.strictObject({ userNames: z.array(userName).min(1).optional().describe('omit to list every IAM user') }),
+  params: z.strictObject({ userNames: z.array(userName).min(1).optional().describe('omit to list every IAM user'), account }),
   describe: (p) => [p.userNames ? `read the IAM entitlements of ${p.userNames.join(', ')}` : 'read the IAM entitlements of every user'],
   async run(p, ctx, dryRun) {
-    const { users } = await requireDep(ctx.deps, 'iam', HOW).listEntitlements(p.userNames ? { userNames: p.userNames } : {});
+    const { users } = await awsIam(ctx.deps, p.account).listEntitlements(p.userNames ? { userNames: p.userNames } : {});
     const plan = [`read the IAM entitlements of ${users.length} user${users.length === 1 ? '' : 's'}`];
     return { status: dryRun ? 'planned' : 'already', plan, output: { userCount: users.length, users } };
   },

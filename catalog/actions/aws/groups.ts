@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { outcomeOf } from '../../provider-change.js';
-import { defineAction, requireDep } from '../../types.js';
-import { groupName, HOW, listed, userName } from './params.js';
+import { defineAction } from '../../types.js';
+import { account, awsIam, groupName, listed, userName } from './params.js';
 
 /** Removes the user from the listed groups, or all; output.groups records them and the undo adds them back. */
 export const awsRemoveFromGroups = defineAction({
@@ -9,11 +9,11 @@ export const awsRemoveFromGroups = defineAction({
   title: 'Remove AWS user from groups',
   kind: 'change',
   destructive: true,
-  params: z.strictObject({ userName, groups: z.array(groupName).min(1).optional().describe('omit to remove the user from every group') }),
+  params: z.strictObject({ userName, account, groups: z.array(groupName).min(1).optional().describe('omit to remove the user from every group') }),
   describe: (p) => [p.groups ? `remove IAM user ${p.userName} from groups ${listed(p.groups)}` : `remove IAM user ${p.userName} from every group`],
-  undo: { action: 'aws.addToGroups', with: { userName: '{{ self.params.userName }}', groups: '{{ self.output.groups }}' } },
+  undo: { action: 'aws.addToGroups', with: { userName: '{{ self.params.userName }}', account: '{{ self.params.account }}', groups: '{{ self.output.groups }}' } },
   async run(p, ctx, dryRun) {
-    return outcomeOf(await requireDep(ctx.deps, 'iam', HOW).removeFromGroups({ ...p, dryRun }), dryRun);
+    return outcomeOf(await awsIam(ctx.deps, p.account).removeFromGroups({ ...p, dryRun }), dryRun);
   },
 });
 
@@ -23,9 +23,9 @@ export const awsAddToGroups = defineAction({
   title: 'Add AWS user to groups',
   kind: 'change',
   destructive: false,
-  params: z.strictObject({ userName, groups: z.array(groupName).describe('groups to add the user to') }),
+  params: z.strictObject({ userName, account, groups: z.array(groupName).describe('groups to add the user to') }),
   describe: (p) => [p.groups.length ? `add IAM user ${p.userName} to groups ${listed(p.groups)}` : `add IAM user ${p.userName} to no groups`],
   async run(p, ctx, dryRun) {
-    return outcomeOf(await requireDep(ctx.deps, 'iam', HOW).addToGroups({ ...p, dryRun }), dryRun);
+    return outcomeOf(await awsIam(ctx.deps, p.account).addToGroups({ ...p, dryRun }), dryRun);
   },
 });

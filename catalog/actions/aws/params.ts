@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Iam } from '../../../activities/ports.js';
+import { requireDep, type ActionDeps } from '../../types.js';
 
 /** How to configure the provider, for steps that run while it is not. */
 export const HOW = 'configure AWS credentials (the default credential chain) and AWS_ENDPOINT_URL_IAM if not AWS';
@@ -13,7 +15,20 @@ export const inlinePolicyName = iamName('an inline policy name', 128);
 export const policyArn = z.string().regex(/^arn:aws[\w-]*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]+$/, 'a managed policy ARN (arn:aws:iam::123456789012:policy/Name)');
 export const sshKeyId = z.string().regex(/^\w{20,128}$/, 'an SSH public key id (APKA…)');
 
-export const userOnly = z.strictObject({ userName });
+/** The account the user is in, as the directory names it; a listed account (aws.accounts) is acted in through its role. */
+export const account = z
+  .string()
+  .regex(/^(\d{12}|[a-z0-9][a-z0-9-]{0,62})$/, 'a 12-digit account id or an account alias')
+  .optional()
+  .describe('AWS account (id or alias); omit for the default credentials');
+
+export const userOnly = z.strictObject({ userName, account });
+
+/** The IAM of the account: a listed account's (through its role), else the default credentials'. */
+export function awsIam(deps: ActionDeps, accountName: string | undefined): Iam {
+  const other = accountName ? deps.iamAccounts?.[accountName] : undefined;
+  return other ?? requireDep(deps, 'iam', HOW);
+}
 
 /** "a, b and c" for plans. */
 export function listed(items: readonly string[]): string {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { outcomeOf } from '../../provider-change.js';
-import { defineAction, requireDep } from '../../types.js';
-import { HOW, inlinePolicyName, listed, policyArn, userName } from './params.js';
+import { defineAction } from '../../types.js';
+import { account, awsIam, inlinePolicyName, listed, policyArn, userName } from './params.js';
 
 /**
  * Detaches managed policies from the user, the listed ones or all but WardenQuarantine;
@@ -12,13 +12,13 @@ export const awsDetachUserPolicies = defineAction({
   title: 'Detach AWS managed policies',
   kind: 'change',
   destructive: true,
-  params: z.strictObject({ userName, policyArns: z.array(policyArn).min(1).optional().describe('omit to detach every managed policy but WardenQuarantine') }),
+  params: z.strictObject({ userName, account, policyArns: z.array(policyArn).min(1).optional().describe('omit to detach every managed policy but WardenQuarantine') }),
   describe: (p) => [
     p.policyArns ? `detach managed policies ${listed(p.policyArns)} from IAM user ${p.userName}` : `detach every managed policy but WardenQuarantine from IAM user ${p.userName}`,
   ],
-  undo: { action: 'aws.attachUserPolicies', with: { userName: '{{ self.params.userName }}', policyArns: '{{ self.output.policyArns }}' } },
+  undo: { action: 'aws.attachUserPolicies', with: { userName: '{{ self.params.userName }}', account: '{{ self.params.account }}', policyArns: '{{ self.output.policyArns }}' } },
   async run(p, ctx, dryRun) {
-    return outcomeOf(await requireDep(ctx.deps, 'iam', HOW).detachUserPolicies({ ...p, dryRun }), dryRun);
+    return outcomeOf(await awsIam(ctx.deps, p.account).detachUserPolicies({ ...p, dryRun }), dryRun);
   },
 });
 
@@ -28,10 +28,10 @@ export const awsAttachUserPolicies = defineAction({
   title: 'Attach AWS managed policies',
   kind: 'change',
   destructive: false,
-  params: z.strictObject({ userName, policyArns: z.array(policyArn).describe('managed policies to attach') }),
+  params: z.strictObject({ userName, account, policyArns: z.array(policyArn).describe('managed policies to attach') }),
   describe: (p) => [p.policyArns.length ? `attach managed policies ${listed(p.policyArns)} to IAM user ${p.userName}` : `attach no managed policies to IAM user ${p.userName}`],
   async run(p, ctx, dryRun) {
-    return outcomeOf(await requireDep(ctx.deps, 'iam', HOW).attachUserPolicies({ ...p, dryRun }), dryRun);
+    return outcomeOf(await awsIam(ctx.deps, p.account).attachUserPolicies({ ...p, dryRun }), dryRun);
   },
 });
 
@@ -41,9 +41,9 @@ export const awsDeleteInlinePolicies = defineAction({
   title: 'Delete AWS inline policies',
   kind: 'change',
   destructive: true,
-  params: z.strictObject({ userName, policyNames: z.array(inlinePolicyName).min(1).optional().describe('omit to delete every inline policy of the user') }),
+  params: z.strictObject({ userName, account, policyNames: z.array(inlinePolicyName).min(1).optional().describe('omit to delete every inline policy of the user') }),
   describe: (p) => [p.policyNames ? `delete inline policies ${listed(p.policyNames)} of IAM user ${p.userName}` : `delete every inline policy of IAM user ${p.userName}`],
   async run(p, ctx, dryRun) {
-    return outcomeOf(await requireDep(ctx.deps, 'iam', HOW).deleteInlinePolicies({ ...p, dryRun }), dryRun);
+    return outcomeOf(await awsIam(ctx.deps, p.account).deleteInlinePolicies({ ...p, dryRun }), dryRun);
   },
 });

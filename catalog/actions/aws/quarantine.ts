@@ -1,6 +1,6 @@
 import { outcomeOf } from '../../provider-change.js';
-import { defineAction, requireDep } from '../../types.js';
-import { HOW, userOnly } from './params.js';
+import { defineAction } from '../../types.js';
+import { awsIam, userOnly } from './params.js';
 
 /** Attaches the deny-all WardenQuarantine policy to a user (creating it if missing); undo detaches it. */
 export const awsQuarantinePrincipal = defineAction({
@@ -10,9 +10,9 @@ export const awsQuarantinePrincipal = defineAction({
   destructive: true,
   params: userOnly,
   describe: (p) => [`attach the deny-all policy WardenQuarantine to IAM user ${p.userName}`],
-  undo: { action: 'aws.releaseQuarantine', with: { userName: '{{ self.params.userName }}' } },
+  undo: { action: 'aws.releaseQuarantine', with: { userName: '{{ self.params.userName }}', account: '{{ self.params.account }}' } },
   async run(p, ctx, dryRun) {
-    return outcomeOf(await requireDep(ctx.deps, 'iam', HOW).setQuarantine({ ...p, quarantined: true, dryRun }), dryRun);
+    return outcomeOf(await awsIam(ctx.deps, p.account).setQuarantine({ ...p, quarantined: true, dryRun }), dryRun);
   },
 });
 
@@ -25,6 +25,6 @@ export const awsReleaseQuarantine = defineAction({
   params: userOnly,
   describe: (p) => [`detach the policy WardenQuarantine from IAM user ${p.userName}`],
   async run(p, ctx, dryRun) {
-    return outcomeOf(await requireDep(ctx.deps, 'iam', HOW).setQuarantine({ ...p, quarantined: false, dryRun }), dryRun);
+    return outcomeOf(await awsIam(ctx.deps, p.account).setQuarantine({ ...p, quarantined: false, dryRun }), dryRun);
   },
 });

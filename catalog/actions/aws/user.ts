@@ -1,6 +1,6 @@
 import { outcomeOf } from '../../provider-change.js';
-import { defineAction, requireDep } from '../../types.js';
-import { HOW, userOnly } from './params.js';
+import { defineAction } from '../../types.js';
+import { awsIam, userOnly } from './params.js';
 
 /**
  * Deletes the IAM user. Refuses (non-retryable DeleteConflict) while keys, a login profile, MFA,
@@ -14,6 +14,6 @@ export const awsDeleteUser = defineAction({
   params: userOnly,
   describe: (p) => [`delete IAM user ${p.userName} (refused while it still has credentials, groups or policies)`],
   async run(p, ctx, dryRun) {
-    return outcomeOf(await requireDep(ctx.deps, 'iam', HOW).deleteUser({ ...p, dryRun }), dryRun);
+    return outcomeOf(await awsIam(ctx.deps, p.account).deleteUser({ ...p, dryRun }), dryRun);
   },
 });

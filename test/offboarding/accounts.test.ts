@@ -1,0 +1,59 @@
+import { IAMClient } from '@aws-sdk/client-iam';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAwsIam } from '../../activities/aws-iam/aws-iam.js';
+import type { ActionDeps } from '../../catalog/types.js';
+import { suiteClient, uniqueTaskQueue } from '../helpers/temporal.js';
+import { MOTO_CREDENTIALS, seedUser } from '../peers/moto.js';
+import { iamHoldings, inputFor, seedDeparting, startOffboarding, startWorld, waitForState, withOffboardingWorker, type OffboardingWorld } from './fixture.js';
+
+/**
+ * A person whose IAM user lives in another AWS account: the offboarding acts there through the
+ * account's role (STS AssumeRole on moto, which switches accounts by the role's ARN), and a
+ * same-named user in the default account is left alone.
+ */
+const OTHER = '111111111111';
+const ROLE = `arn:aws:iam::${OTHER}:role/WardenOffboarding`;
+let w: OffboardingWorld;
+let client: Client;
+let other: IAMClient;
+
+beforeAll(async () => {
+  [w, client] = await Promise.all([startWorld(), suiteClient()]);
+  other = new IAMClient({
+    region: 'us-east-1',
+    endpoint: w.moto.endpoint,
+    maxAttempts: 1,
+    credentials: fromTemporaryCredentials({ params: { RoleArn: ROLE, RoleSessionName: 'test' }, masterCredentials: MOTO_CREDENTIALS, clientConfig: { region: 'us-east-1', endpoint: w.moto.endpoint } }),
+  });
+}, 120_000);
+afterAll(async () => {
+  await w?.close();
+  await client?.connection.close();
+});
+
+describe('offboarding across AWS accounts', () => {
+  it('revokes the IAM user in the account the directory names, through its role, and leaves the default account alone', async () => {
+    const d = await seedDeparting(w);
+    const userName = d.person.id;
+    await seedUser(other, userName, { accessKeys: 1, groups: [`${userName}-other`] });
+    const person = { ...d.person, aws: [{ account: OTHER, userName }] };
+    const deps: ActionDeps = {
+      ...w.deps,
+      iamAccounts: { [OTHER]: createAwsIam({ endpoint: w.moto.endpoint, credentials: MOTO_CREDENTIALS, assumeRole: { roleArn: ROLE, stsEndpoint: w.moto.endpoint } }) },
+    };
+    const before = await iamHoldings(w.admin, userName);
+    const taskQueue = uniqueTaskQueue('offboard-accounts');
+    const state = await withOffboardingWorker(taskQueue, deps, async () => {
+      const handle = await startOffboarding(client, taskQueue, inputFor({ ...d, person }));
+      const reached = await waitForState(handle, (s) => s.phase === 'retention');
+      await handle.terminate('test done');
+      return reached;
+    });
+    expect(state.providers.aws).toMatchObject({ status: 'done', escalated: 0 });
+    expect(await iamHoldings(other, userName)).toEqual({ exists: true, keys: [], loginProfile: false, mfa: [], groups: [], policies: ['WardenQuarantine'], inline: [], ssh: [] });
+    expect(await iamHoldings(w.admin, userName)).toEqual(before);
+    expect(before.keys?.length).toBe(2);
+  });
+});
