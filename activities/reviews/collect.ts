@@ -6,6 +6,7 @@ import { syntheticEntitlements, syntheticPeople } from '../../reviews/synthetic.
 import { FINDING_KINDS, type Entitlement, type FindingKind, type ReviewSystem } from '../../reviews/types.js';
 import type { SyntheticSpec } from '../../workflows/definitions.js';
 import type { Person } from '../ports/directory.js';
+import type { Iam } from '../ports/iam.js';
 import type { ReviewContext } from './context.js';
 
 /** Synthetic entitlements generated per batch. */
@@ -36,22 +37,44 @@ export interface CollectResult {
 
 const accountOfArn = (arn: string): string => /^arn:aws[\w-]*:iam::(\d{12}):/.exec(arn)?.[1] ?? 'aws';
 
+/** Where an AWS collection stands: which account (0 the default, then aws.accounts in order) and its ListUsers marker. */
+interface AwsCursor {
+  readonly a: number;
+  readonly m?: string;
+}
+
+/**
+ * One page of IAM users of one account. The default account's entitlements carry its id (from
+ * the users' ARNs); another account's carry its name in aws.accounts, so the directory and
+ * enforcement name it the same way. Aliases (ListAccountAliases) and the id make one account.
+ */
+async function readAwsBatch(r: ReviewContext, cursor: string | undefined): Promise<{ entitlements: Entitlement[]; nextCursor?: string; aliases: Record<string, string[]> }> {
+  if (!r.deps.iam) throw ApplicationFailure.nonRetryable('AWS IAM is not configured: cannot collect its entitlements', 'ProviderNotConfigured');
+  const accounts: { name?: string; iam: Iam }[] = [{ iam: r.deps.iam }, ...Object.entries(r.deps.iamAccounts ?? {}).map(([name, iam]) => ({ name, iam }))];
+  const at: AwsCursor = cursor === undefined ? { a: 0 } : cursor.startsWith('{') ? (JSON.parse(cursor) as AwsCursor) : { a: 0, m: cursor };
+  const account = accounts[at.a];
+  if (!account) throw ApplicationFailure.nonRetryable(`not an AWS collection cursor: ${cursor}`, 'InvalidReviewInput');
+  const page = await account.iam.listUserPage({ maxItems: r.settings.awsBatchUsers, ...(at.m ? { marker: at.m } : {}) });
+  const read = page.userNames.length ? await account.iam.listEntitlements({ userNames: page.userNames }) : { users: [] };
+  const byAccount = new Map<string, (typeof read.users)[number][]>();
+  for (const u of read.users) {
+    const name = account.name ?? accountOfArn(u.arn);
+    byAccount.set(name, [...(byAccount.get(name) ?? []), u]);
+  }
+  const entitlements = [...byAccount].flatMap(([name, users]) => normalizeAws(name, { users }));
+  // People may name the account by its id or its alias in the directory: the same account either way.
+  const aliasList = await account.iam.listAccountAliases();
+  const ids = [...new Set(read.users.map((u) => accountOfArn(u.arn)))];
+  const aliases = Object.fromEntries([...byAccount.keys()].map((name) => [name, [...aliasList, ...ids].filter((n) => n !== name)]));
+  const next: AwsCursor | undefined = page.nextMarker ? { a: at.a, m: page.nextMarker } : at.a + 1 < accounts.length ? { a: at.a + 1 } : undefined;
+  return { entitlements, aliases, ...(next ? { nextCursor: JSON.stringify(next) } : {}) };
+}
+
 /** The entitlements of one batch, and where the next batch starts. */
 async function readBatch(r: ReviewContext, input: CollectInput): Promise<{ entitlements: Entitlement[]; nextCursor?: string; people?: Person[]; aliases?: Record<string, string[]>; orgMembers?: Record<string, string[]> }> {
   switch (input.system) {
-    case 'aws': {
-      const iam = r.deps.iam;
-      if (!iam) throw ApplicationFailure.nonRetryable('AWS IAM is not configured: cannot collect its entitlements', 'ProviderNotConfigured');
-      const page = await iam.listUserPage({ maxItems: r.settings.awsBatchUsers, ...(input.cursor ? { marker: input.cursor } : {}) });
-      const read = page.userNames.length ? await iam.listEntitlements({ userNames: page.userNames }) : { users: [] };
-      const byAccount = new Map<string, typeof read.users[number][]>();
-      for (const u of read.users) byAccount.set(accountOfArn(u.arn), [...(byAccount.get(accountOfArn(u.arn)) ?? []), u]);
-      const entitlements = [...byAccount].flatMap(([account, users]) => normalizeAws(account, { users }));
-      // People may name the account by its alias in the directory: the same account either way.
-      const aliasList = await iam.listAccountAliases();
-      const aliases = Object.fromEntries([...byAccount.keys()].map((account) => [account, aliasList]));
-      return { entitlements, aliases, ...(page.nextMarker ? { nextCursor: page.nextMarker } : {}) };
-    }
+    case 'aws':
+      return readAwsBatch(r, input.cursor);
     case 'github': {
       const code = r.deps.code;
       if (!code) throw ApplicationFailure.nonRetryable('GitHub is not configured: cannot collect its entitlements', 'ProviderNotConfigured');

@@ -6,20 +6,21 @@ import type { Person } from '../ports/directory.js';
 import type { ReviewContext } from './context.js';
 
 /** The provider action that revokes one item, with its parameters; undefined when none can. */
-export function revocationOf(item: ReviewItem): { action: string; params: Record<string, unknown> } | undefined {
+export function revocationOf(item: ReviewItem, viaRole = false): { action: string; params: Record<string, unknown> } | undefined {
+  const aws = (params: Record<string, unknown>) => (viaRole ? { ...params, account: item.account } : params);
   const userName = item.subject;
   const login = item.subject;
   switch (item.kind) {
     case 'iam-group':
-      return { action: 'aws.removeFromGroups', params: { userName, groups: [item.resource] } };
+      return { action: 'aws.removeFromGroups', params: aws({ userName, groups: [item.resource] }) };
     case 'iam-managed-policy':
-      return { action: 'aws.detachUserPolicies', params: { userName, policyArns: [item.resource] } };
+      return { action: 'aws.detachUserPolicies', params: aws({ userName, policyArns: [item.resource] }) };
     case 'iam-inline-policy':
-      return { action: 'aws.deleteInlinePolicies', params: { userName, policyNames: [item.resource] } };
+      return { action: 'aws.deleteInlinePolicies', params: aws({ userName, policyNames: [item.resource] }) };
     case 'iam-access-key':
-      return { action: 'aws.deleteAccessKey', params: { userName, accessKeyId: item.resource } };
+      return { action: 'aws.deleteAccessKey', params: aws({ userName, accessKeyId: item.resource }) };
     case 'iam-login-profile':
-      return { action: 'aws.deleteLoginProfile', params: { userName } };
+      return { action: 'aws.deleteLoginProfile', params: aws({ userName }) };
     case 'github-org-membership':
       return { action: 'github.removeOrgMember', params: { login } };
     case 'github-team':
@@ -81,7 +82,7 @@ export function createEnforceActivities(r: ReviewContext) {
   const actions = createActionActivities(r.deps);
 
   async function revoke(campaignId: string, item: ReviewItem, dryRun: boolean, at: () => string): Promise<EnforcementRecord> {
-    const how = revocationOf(item);
+    const how = revocationOf(item, item.system === 'aws' && !!r.deps.iamAccounts?.[item.account]);
     if (!how) return { itemId: item.id, action: 'none', status: 'not-configured', plan: [`${item.system} entitlement ${item.resource} of ${item.subject}: no provider action revokes it; record only`], at: at() };
     for (let attempt = 1; ; attempt++) {
       try {
