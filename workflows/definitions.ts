@@ -520,6 +520,8 @@ export interface CampaignState {
   /** Fraction of items decided by a person (0-1), once reviewing is over. */
   completionRate?: number;
   evidence: CampaignEvidence[];
+  /** Why the evidence pack could not be written, when it could not (the items, decisions and enforcement stay in the review store). */
+  evidenceError?: string;
   /** The largest history length seen in this campaign's own runs. */
   maxHistoryLength: number;
   timeline: { at: string; event: string; by?: string }[];

@@ -16,6 +16,7 @@ import {
 import { offboardingWorkflow } from './offboarding.js';
 import { reviewAnnounce, reviewCampaignSettings, reviewCollect, reviewCountReviewers, reviewEnforce, reviewEvidencePack } from './review-activities.js';
 import { reviewShardWorkflow } from './review-shard.js';
+import { describeFailure } from './step-runner.js';
 
 const DEFAULT_CONTINUE_AS_NEW_AFTER = 5_000;
 const DEFAULT_SHARD_SIZE = 500;
@@ -242,8 +243,15 @@ export async function reviewCampaignWorkflow(input: ReviewCampaignInput): Promis
   // 5. The evidence pack.
   state.closedAt ??= nowIso();
   checkpoint();
-  state.evidence = await reviewEvidencePack({ campaignId: state.campaignId, state });
-  timeline(`evidence pack written: ${state.evidence.map((e) => e.name).join(', ')}`);
+  try {
+    state.evidence = await reviewEvidencePack({ campaignId: state.campaignId, state });
+    timeline(`evidence pack written: ${state.evidence.map((e) => e.name).join(', ')}`);
+  } catch (err) {
+    // Retryable failures are retried by the activity policy; one that is not (no evidence store,
+    // a conflicting earlier pack) is recorded: the decisions and enforcement stay in the store.
+    state.evidenceError = describeFailure(err).message;
+    timeline(`evidence pack failed: ${state.evidenceError}`);
+  }
   state.phase = 'done';
   checkpoint();
   await condition(allHandlersFinished);

@@ -181,4 +181,14 @@ describe('an access review campaign over moto and the GitHub fake', () => {
     const pack = peers.smtp.messages.find((m) => m.subject?.includes(id) && (m.attachments?.length ?? 0) > 0);
     expect(pack?.attachments?.map((a) => a.filename).sort()).toEqual(['evidence.csv', 'evidence.json', 'report.html']);
   }, 120_000);
+
+  it('without an evidence store the campaign still finishes, saying why it has no pack', async () => {
+    const taskQueue = uniqueTaskQueue('review-no-evidence');
+    const bareSetup: ReviewWorkerSetup = { deps: {}, settings: reviewSettings({ fallback_reviewers: ['auditor'] }), store: tempStore().store };
+    const state = await withReviewWorker(taskQueue, bareSetup, async () =>
+      (await startCampaign(client, taskQueue, 'no-evidence-1', { dryRun: true, scope: ['synthetic'], synthetic: { entitlements: 50, reviewers: 2 } })).result(),
+    );
+    expect(state).toMatchObject({ phase: 'done', evidence: [], counts: { entitlements: 50 } });
+    expect(state.evidenceError).toMatch(/evidence store is not configured/);
+  });
 });
