@@ -517,6 +517,8 @@ export interface CampaignState {
   /** Reviewers whose revocations are carried out, in the store's order. */
   enforcedReviewers: number;
   approval?: { readonly group: string; decision?: { approved: boolean; by: string; at: string; reason?: string } };
+  /** Reviewer workflows that failed: their items have no decision and nothing of theirs is enforced. */
+  failedReviewers?: { count: number; examples: { reviewer: string; error: string }[] };
   /** Fraction of items decided by a person (0-1), once reviewing is over. */
   completionRate?: number;
   evidence: CampaignEvidence[];
@@ -560,7 +562,12 @@ export interface ReviewerSummary {
   readonly maxHistoryLength: number;
 }
 
-export type ShardSummary = Omit<ReviewerSummary, 'reviewer' | 'escalated'> & { readonly reviewers: number; readonly escalated: number };
+export type ShardSummary = Omit<ReviewerSummary, 'reviewer' | 'escalated'> & {
+  readonly reviewers: number;
+  readonly escalated: number;
+  /** Reviewer workflows that failed (their items have no decision), with why: at most 20 listed. */
+  readonly failed?: { readonly count: number; readonly examples: readonly { readonly reviewer: string; readonly error: string }[] };
+};
 
 export interface ReviewerInput {
   readonly campaignId: string;

@@ -184,7 +184,13 @@ export async function reviewCampaignWorkflow(input: ReviewCampaignInput): Promis
       state.counts.revokedOnSilence += s.revokedOnSilence;
       state.counts.exceptionsKept += s.exceptionsKept;
       state.maxHistoryLength = Math.max(state.maxHistoryLength, s.maxHistoryLength);
+      if (s.failed) {
+        const failed = (state.failedReviewers ??= { count: 0, examples: [] });
+        failed.count += s.failed.count;
+        failed.examples.push(...s.failed.examples.slice(0, Math.max(0, 20 - failed.examples.length)));
+      }
     }
+    if (state.failedReviewers) timeline(`${state.failedReviewers.count} reviewer workflow(s) failed; their items have no decision: ${state.failedReviewers.examples.map((f) => `${f.reviewer} (${f.error})`).join('; ')}`);
     const items = summaries.reduce((n, s) => n + s.items, 0);
     state.completionRate = items ? state.counts.decided / items : 1;
     state.closedAt = nowIso();

@@ -42,7 +42,8 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
     remindersSent: 0,
     timeline: [],
   };
-  let dirty = false;
+  // A continued run re-renders once: a render the last run had pending is not lost.
+  let dirty = !!input.carried;
   const timeline = (event: string, by?: string) => state.timeline.push({ at: nowIso(), event, ...(by ? { by } : {}) });
   const remaining = () => undecided(state).length;
 

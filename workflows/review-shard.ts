@@ -2,6 +2,7 @@ import { executeChild, workflowInfo } from '@temporalio/workflow';
 import { reviewerWorkflowId, type ReviewerSummary, type ReviewShardInput, type ShardSummary } from './definitions.js';
 import { reviewListReviewers } from './review-activities.js';
 import { reviewerWorkflow } from './review-reviewer.js';
+import { describeFailure } from './step-runner.js';
 
 /**
  * One page of a campaign's reviewers (`review-<campaign>--shard-<n>`): starts one reviewer
@@ -10,7 +11,8 @@ import { reviewerWorkflow } from './review-reviewer.js';
  */
 export async function reviewShardWorkflow(input: ReviewShardInput): Promise<ShardSummary> {
   const reviewers = await reviewListReviewers({ campaignId: input.campaignId, offset: input.offset, limit: input.limit });
-  const summaries: ReviewerSummary[] = await Promise.all(
+  // One reviewer's failure (an item list too large for a payload, say) never takes the others down.
+  const settled = await Promise.allSettled(
     reviewers.map((reviewer) =>
       executeChild(reviewerWorkflow, {
         workflowId: reviewerWorkflowId(input.campaignId, reviewer),
@@ -18,6 +20,12 @@ export async function reviewShardWorkflow(input: ReviewShardInput): Promise<Shar
       }),
     ),
   );
+  const summaries: ReviewerSummary[] = [];
+  const failures: { reviewer: string; error: string }[] = [];
+  settled.forEach((r, i) => {
+    if (r.status === 'fulfilled') summaries.push(r.value);
+    else failures.push({ reviewer: reviewers[i] ?? '?', error: describeFailure(r.reason).message });
+  });
   const sum = (k: keyof Omit<ReviewerSummary, 'reviewer' | 'escalated' | 'maxHistoryLength'>) => summaries.reduce((n, s) => n + s[k], 0);
   return {
     reviewers: summaries.length,
@@ -30,5 +38,6 @@ export async function reviewShardWorkflow(input: ReviewShardInput): Promise<Shar
     exceptionsKept: sum('exceptionsKept'),
     escalated: summaries.filter((s) => s.escalated).length,
     maxHistoryLength: Math.max(workflowInfo().historyLength, ...summaries.map((s) => s.maxHistoryLength)),
+    ...(failures.length ? { failed: { count: failures.length, examples: failures.slice(0, 20) } } : {}),
   };
 }

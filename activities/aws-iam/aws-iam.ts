@@ -1,8 +1,10 @@
 import { IAMClient } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { Iam } from '../ports/iam.js';
 import { deactivateMfaDevices, deleteAccessKey, deleteLoginProfile, deleteSshKeys, setAccessKeyStatus } from './credentials.js';
 import { deleteUser } from './delete-user.js';
+import { awsCall } from './errors.js';
 import { listAccountAliases, listEntitlements, listUserPage } from './entitlements.js';
 import { addToGroups, attachUserPolicies, deleteInlinePolicies, detachUserPolicies, removeFromGroups } from './memberships.js';
 import type { IamContext } from './reads.js';
@@ -49,6 +51,19 @@ export function createAwsIam(opts: AwsIamOptions = {}): Iam {
     ...(opts.assumeRole ? { credentials: assumedRole(opts, opts.assumeRole) } : opts.credentials ? { credentials: { ...opts.credentials } } : {}),
   });
   const ctx: IamContext = { client, pageSize: opts.pageSize ?? 100 };
+  let names: Promise<string[]> | undefined;
+  const accountNames = (): Promise<string[]> => {
+    names ??= (async () => {
+      // STS at the IAM endpoint when one is given (moto, a proxy); else the SDK's own resolution.
+      const sts = new STSClient({ region: opts.region ?? 'us-east-1', maxAttempts: 1, credentials: client.config.credentials, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) });
+      const { Account } = await awsCall({ operation: 'GetCallerIdentity', subject: 'the account of the credentials' }, () => sts.send(new GetCallerIdentityCommand({})));
+      return [...(Account ? [Account] : []), ...(await listAccountAliases(ctx))];
+    })().catch((err: unknown) => {
+      names = undefined;
+      throw err;
+    });
+    return names;
+  };
   return {
     setAccessKeyStatus: (input) => setAccessKeyStatus(ctx, input),
     deleteAccessKey: (input) => deleteAccessKey(ctx, input),
@@ -65,5 +80,6 @@ export function createAwsIam(opts: AwsIamOptions = {}): Iam {
     listEntitlements: (input) => listEntitlements(ctx, input),
     listUserPage: (input) => listUserPage(ctx, input),
     listAccountAliases: () => listAccountAliases(ctx),
+    accountNames,
   };
 }

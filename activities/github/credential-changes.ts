@@ -16,11 +16,11 @@ interface CredentialAuthorization {
  * Idempotent: lists the grants first and revokes only those still active; output.grantIds lists
  * them. GitHub allows this endpoint to GitHub Apps only.
  */
-export async function revokePatGrants({ octokit, org }: GitHubContext, { login, dryRun }: AccountChange): Promise<ChangeResult> {
+export async function revokePatGrants({ octokit, org }: GitHubContext, { login, dryRun, grantIds: only }: AccountChange & { readonly grantIds?: readonly number[] }): Promise<ChangeResult> {
   const grants = await github({ what: `listing the fine-grained token grants of ${org}`, needs: NEEDS.patGrants }, () =>
     octokit.paginate(octokit.rest.orgs.listPatGrants, { org, per_page: 100 }),
   );
-  const mine = grants.filter((g) => sameLogin(g.owner.login, login));
+  const mine = grants.filter((g) => sameLogin(g.owner.login, login) && (!only || only.includes(g.id)));
   const grantIds = mine.map((g) => g.id);
   if (mine.length === 0) return { ...unchanged({ grants: [] }), output: { grantIds } };
   const before = { grants: mine.map((g) => ({ id: g.id, tokenName: g.token_name, tokenExpiresAt: g.token_expires_at })) };

@@ -65,8 +65,8 @@ export interface CodeHost {
   removeOrgMember(input: AccountChange): Promise<ChangeResult>;
   /** Removes an outside collaborator from every repository of the organization. */
   removeOutsideCollaborator(input: AccountChange): Promise<ChangeResult>;
-  /** Revokes every fine-grained token grant the account holds on the organization; output.grantIds. */
-  revokePatGrants(input: AccountChange): Promise<ChangeResult>;
+  /** Revokes the fine-grained token grants the account holds on the organization (all, or those of `grantIds`); output.grantIds. */
+  revokePatGrants(input: AccountChange & { readonly grantIds?: readonly number[] }): Promise<ChangeResult>;
   /** Removes the account's single sign-on credential authorizations; output.credentialIds. */
   removeSsoAuthorizations(input: AccountChange): Promise<ChangeResult>;
   /** Removes the account from one team of the organization (it stays a member of the organization). */

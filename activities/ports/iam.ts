@@ -57,6 +57,8 @@ export interface Iam {
   listUserPage(input: { marker?: string; maxItems: number }): Promise<{ userNames: string[]; nextMarker?: string }>;
   /** The account's aliases (ListAccountAliases): how people may name the account in the directory. */
   listAccountAliases(): Promise<string[]>;
+  /** The account these credentials act in: its id (STS GetCallerIdentity) and its aliases. Read once, then remembered. */
+  accountNames(): Promise<string[]>;
 }
 
 export interface IamEntitlements {

@@ -30,7 +30,7 @@ export function revocationOf(item: ReviewItem, viaRole = false): { action: strin
     case 'github-outside-collaborator':
       return { action: 'github.removeOutsideCollaborator', params: { login } };
     case 'github-pat-grant':
-      return { action: 'github.revokePatGrants', params: { login } };
+      return { action: 'github.revokePatGrants', params: { login, grantIds: [Number(item.resource)] } };
     case 'synthetic-grant':
       return undefined;
   }
@@ -38,7 +38,7 @@ export function revocationOf(item: ReviewItem, viaRole = false): { action: strin
 
 /** An orphaned account as a person of its own, so an offboarding can revoke all it holds. */
 export function orphanPerson(item: ReviewItem): Person {
-  const id = `orphan-${item.system}-${item.subject}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64);
+  const id = `orphan-${item.system}-${item.account}-${item.subject}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64);
   return {
     id,
     name: `${item.subject} (orphaned ${item.system} account)`,
@@ -69,6 +69,8 @@ export interface EnforceResult {
 }
 
 const RETRYABLE_ATTEMPTS = 3;
+/** Enforcement records are saved after this many items (and at the end of each reviewer). */
+const RECORD_EVERY = 20;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -116,29 +118,27 @@ export function createEnforceActivities(r: ReviewContext) {
       };
       for (const reviewer of reviewers) {
         heartbeat({ reviewer });
-        const done = await r.store.readEnforcement(input.campaignId, reviewer);
+        // What an earlier attempt recorded is final: records are written every few items, so a
+        // retried attempt carries on after the last written one (an item revoked after that write
+        // reports "already" on the rerun: at most RECORD_EVERY of them).
+        const records = [...((await r.store.readEnforcement(input.campaignId, reviewer)) ?? [])];
+        const recorded = new Set(records.map((rec) => rec.itemId));
         const items = new Map((await r.store.readReviewerItems(input.campaignId, reviewer)).map((i) => [i.id, i]));
         const revoked = ((await r.store.readDecisions(input.campaignId, reviewer)) ?? []).filter((d) => d.decision === 'revoke');
-        const orphanOf = (item: ReviewItem | undefined) => (input.offboardOrphans && item && !item.personId ? orphanPerson(item) : undefined);
-        if (done) {
-          tally(done);
-          for (const d of revoked) {
-            const o = orphanOf(items.get(d.itemId));
-            if (o) orphans.set(o.id, o);
-          }
-          continue;
-        }
-        const records: EnforcementRecord[] = [];
+        const orphanOf = (item: ReviewItem | undefined) => (input.offboardOrphans && item && !item.personId && item.system !== 'synthetic' ? orphanPerson(item) : undefined);
         for (const d of revoked) {
           const item = items.get(d.itemId);
           if (!item) continue;
           const orphan = orphanOf(item);
-          if (orphan) {
-            orphans.set(orphan.id, orphan);
-            records.push({ itemId: item.id, action: 'offboarding', status: 'offboarding', plan: [`route orphaned ${item.system} account ${item.subject} to offboarding-${orphan.id}`], at: new Date().toISOString() });
-            continue;
-          }
-          records.push(await revoke(input.campaignId, item, input.dryRun, () => new Date().toISOString()));
+          if (orphan) orphans.set(orphan.id, orphan);
+          if (recorded.has(item.id)) continue;
+          heartbeat({ reviewer, item: item.id });
+          records.push(
+            orphan
+              ? { itemId: item.id, action: 'offboarding', status: 'offboarding', plan: [`route orphaned ${item.system} account ${item.subject} to offboarding-${orphan.id}`], at: new Date().toISOString() }
+              : await revoke(input.campaignId, item, input.dryRun, () => new Date().toISOString()),
+          );
+          if (records.length % RECORD_EVERY === 0) await r.store.putEnforcement(input.campaignId, reviewer, records);
         }
         await r.store.putEnforcement(input.campaignId, reviewer, records);
         tally(records);

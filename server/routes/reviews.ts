@@ -47,7 +47,7 @@ const ms = (max: number) => z.number().int().min(1).max(max);
 
 const startBody = z
   .strictObject({
-    id: z.string().regex(NEW_CAMPAIGN_ID, NEW_CAMPAIGN_ID_HINT).optional(),
+    id: z.string().regex(NEW_CAMPAIGN_ID, NEW_CAMPAIGN_ID_HINT).refine((id) => !id.includes('--'), 'may not contain "--" (reviewer and shard workflows of a campaign are named <id>--…)').optional(),
     scope: z
       .array(z.enum(REVIEW_SYSTEMS))
       .min(1)
@@ -70,6 +70,7 @@ const startBody = z
       .optional(),
   })
   .superRefine((b, ctx) => {
+    if (b.scope?.includes('synthetic') && !b.synthetic) ctx.addIssue({ code: 'custom', path: ['scope'], message: 'synthetic needs the synthetic: { entitlements, reviewers } spec' });
     const deadline = b.timing?.deadline_ms;
     if (deadline === undefined) return;
     b.timing?.reminders_ms?.forEach((r, i) => {
@@ -200,7 +201,8 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
       method: 'GET',
       path: '/v1/reviews/:id/report',
       async handle(req, res, params) {
-        authed(req, 'viewer', 'read access reviews');
+        // Every entitlement of the organization, unused admin access and stale keys included.
+        authed(req, 'responder', 'read access review evidence');
         const q = parseBody(reportQuery, Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams), 'query');
         const file = await readCampaignReport(d.evidenceDir, await readCampaign(params), q.format);
         res.writeHead(200, {

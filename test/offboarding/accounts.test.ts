@@ -56,4 +56,22 @@ describe('offboarding across AWS accounts', () => {
     expect(await iamHoldings(w.admin, userName)).toEqual(before);
     expect(before.keys?.length).toBe(2);
   });
+
+  it('refuses to act in an account that is neither listed nor the default one: escalated with the reason, the same-named default user untouched', async () => {
+    const d = await seedDeparting(w);
+    const person = { ...d.person, aws: [{ account: 'staging', userName: d.person.id }] };
+    const before = await iamHoldings(w.admin, d.person.id);
+    const taskQueue = uniqueTaskQueue('offboard-unlisted');
+    const state = await withOffboardingWorker(taskQueue, w.deps, async () => {
+      const handle = await startOffboarding(client, taskQueue, inputFor({ ...d, person }));
+      const reached = await waitForState(handle, (s) => (s.providers.aws?.escalated ?? 0) > 0 && s.providers.github?.status === 'done');
+      await handle.terminate('test done');
+      return reached;
+    });
+    const escalated = state.items.filter((i) => i.provider === 'aws' && i.status === 'escalated');
+    expect(escalated.length).toBeGreaterThan(0);
+    expect(escalated[0]?.error).toMatchObject({ type: 'AwsAccountNotConfigured', message: expect.stringContaining('AWS account staging is not the account of Warden') as unknown });
+    expect(escalated[0]?.error?.message).toContain('123456789012');
+    expect(await iamHoldings(w.admin, d.person.id)).toEqual(before);
+  });
 });

@@ -132,6 +132,9 @@ describe('POST /v1/reviews: starting a campaign', () => {
     expect(await detailsOf(bad)).toEqual(['dry_run', 'id', 'requested_by', 'scope.1']);
     expect(await detailsOf(await as(tokens.olga, 'POST', '/v1/reviews', { scope: [] }))).toEqual(['scope']);
     expect(await detailsOf(await as(tokens.olga, 'POST', '/v1/reviews', { scope: ['aws', 'aws'] }))).toEqual(['scope']);
+    // A synthetic scope without its spec; an id that would name a reviewer's or shard's workflow.
+    expect(await detailsOf(await as(tokens.olga, 'POST', '/v1/reviews', { scope: ['synthetic'] }))).toEqual(['scope']);
+    expect(await detailsOf(await as(tokens.olga, 'POST', '/v1/reviews', { id: 'q3--reviewer-alice' }))).toEqual(['id']);
     expect(await detailsOf(await as(tokens.adam, 'POST', '/v1/reviews', { synthetic: { entitlements: 0, reviewers: 1.5, size: 3 } }))).toEqual(['synthetic', 'synthetic.entitlements', 'synthetic.reviewers']);
     expect(await detailsOf(await as(tokens.adam, 'POST', '/v1/reviews', { timing: { deadline_ms: -1, grace_ms: 'soon', reminders_ms: [0] } }))).toEqual([
       'timing.deadline_ms',
@@ -196,7 +199,7 @@ describe('POST /v1/reviews: starting a campaign', () => {
 });
 
 describe('GET /v1/reviews/{id} and its report', () => {
-  it('reads the campaign to viewers; 404 for an unknown one; the report is 409 (naming the phase) until the evidence exists', async () => {
+  it('reads the campaign to viewers; the report only to responders (403 for a viewer); 404 for an unknown one; the report is 409 (naming the phase) until the evidence exists', async () => {
     const state = await waitFor(
       async () => {
         const res = await as(tokens.vera, 'GET', `/v1/reviews/${campaignId}`);
@@ -206,15 +209,16 @@ describe('GET /v1/reviews/{id} and its report', () => {
       'the campaign state',
     );
     expect(state).toMatchObject({ campaignId, dryRun: true, requestedBy: 'olga', phase: 'collecting', evidence: [] });
-    const report = await as(tokens.vera, 'GET', `/v1/reviews/${campaignId}/report?format=csv`);
+    expect((await as(tokens.vera, 'GET', `/v1/reviews/${campaignId}/report?format=csv`)).status).toBe(403);
+    const report = await as(tokens.olga, 'GET', `/v1/reviews/${campaignId}/report?format=csv`);
     expect(report.status).toBe(409);
     expect(await errorOf(report)).toBe(`the report is not ready: campaign ${campaignId} is collecting`);
-    expect(await detailsOf(await as(tokens.vera, 'GET', `/v1/reviews/${campaignId}/report?format=pdf`))).toEqual(['format']);
+    expect(await detailsOf(await as(tokens.olga, 'GET', `/v1/reviews/${campaignId}/report?format=pdf`))).toEqual(['format']);
 
     const unknown = await as(tokens.vera, 'GET', '/v1/reviews/no-such-campaign');
     expect(unknown.status).toBe(404);
     expect(await errorOf(unknown)).toBe('no such campaign');
-    expect((await as(tokens.vera, 'GET', '/v1/reviews/no-such-campaign/report')).status).toBe(404);
+    expect((await as(tokens.olga, 'GET', '/v1/reviews/no-such-campaign/report')).status).toBe(404);
     expect((await as(tokens.vera, 'GET', '/v1/reviews/%20bad')).status).toBe(400);
     expect((await as(undefined, 'GET', `/v1/reviews/${campaignId}`)).status).toBe(401);
   });
@@ -375,7 +379,7 @@ describe('GET /v1/reviews/{id}/report of a finished campaign', () => {
     const router = createRouter(routes, () => undefined);
     const reportServer = createServer((req, res) => void router(req, res));
     const base = `http://127.0.0.1:${await listen(reportServer, '127.0.0.1', 0)}`;
-    const get = (path: string) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${tokens.vera}` } });
+    const get = (path: string) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${tokens.olga}` } });
     const setup = { deps: { evidence: createLocalEvidenceStore(packDir) }, settings: reviewSettings({ fallback_reviewers: ['auditor'] }), store: tempStore().store };
     try {
       const state = await withReviewWorker(queue, setup, async () => {

@@ -2,16 +2,18 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CreateAccountAliasCommand, ListGroupsForUserCommand, type IAMClient } from '@aws-sdk/client-iam';
 import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsIam } from '../../activities/aws-iam/aws-iam.js';
 import type { ActionDeps } from '../../catalog/types.js';
 import { offboardingWorkflowId, reviewApproveUpdate, reviewDecideUpdate, reviewerWorkflowId, type CampaignState, type ReviewerState } from '../../workflows/definitions.js';
 import { app, codeHost, startGitHub } from '../activities/github/fixture.js';
 import { startPeers, type Peers } from '../helpers/incident.js';
+import { withOffboardingWorker } from '../offboarding/fixture.js';
 import { suiteClient, uniqueTaskQueue } from '../helpers/temporal.js';
 import type { FakeGitHub } from '../peers/fake-github.js';
 import { MOTO_CREDENTIALS, motoClient, seedUser, startMoto, type MotoPeer } from '../peers/moto.js';
-import { campaignState, directoryOf, reviewerState, reviewSettings, startCampaign, tempStore, withReviewWorker, type ReviewWorkerSetup } from './fixture.js';
+import { campaignState, directoryOf, reviewActivities, reviewerState, reviewSettings, startCampaign, tempStore, withReviewWorker, type ReviewWorkerSetup } from './fixture.js';
 
 /**
  * A seeded organization on moto and the GitHub fake, reviewed end to end on the dev server:
@@ -172,7 +174,7 @@ describe('an access review campaign over moto and the GitHub fake', () => {
       final = await handle.result();
       // The orphan's offboarding runs on its own: its revocations reach moto.
       await expect.poll(() => groupsOf('ghost2'), { timeout: 60_000, interval: 500 }).toEqual([]);
-      await client.workflow.getHandle(offboardingWorkflowId('orphan-aws-ghost2')).terminate('test done: the retention period is not under test here');
+      await client.workflow.getHandle(offboardingWorkflowId('orphan-aws-123456789012-ghost2')).terminate('test done: the retention period is not under test here');
     });
     expect(final).toMatchObject({ phase: 'done', approval: { group: 'security-leads', decision: { approved: true, by: 'lead', reason: 'reviewed the list' } } });
     expect(final!.counts.offboardingsStarted).toBe(1);
@@ -191,4 +193,23 @@ describe('an access review campaign over moto and the GitHub fake', () => {
     expect(state).toMatchObject({ phase: 'done', evidence: [], counts: { entitlements: 50 } });
     expect(state.evidenceError).toMatch(/evidence store is not configured/);
   });
+
+  it('a reviewer workflow that fails is recorded, and the other reviews and the campaign still finish', async () => {
+    const taskQueue = uniqueTaskQueue('review-failing');
+    const activities = reviewActivities(setup);
+    const failing = {
+      ...activities,
+      reviewLoadReviewer: async (input: { campaignId: string; reviewer: string }) => {
+        if (input.reviewer === 'sec-lead') throw ApplicationFailure.nonRetryable('the item list is too large for one workflow', 'TooManyItems');
+        return activities.reviewLoadReviewer(input);
+      },
+    };
+    const state = await withOffboardingWorker(taskQueue, setup.deps, async () =>
+      (await startCampaign(client, taskQueue, 'failing-1', { timing: { deadlineMs: 1_500, graceMs: 0, remindersMs: [] } })).result(),
+    failing);
+    expect(state.phase).toBe('done');
+    expect(state.failedReviewers).toEqual({ count: 1, examples: [{ reviewer: 'sec-lead', error: 'the item list is too large for one workflow' }] });
+    expect(state.timeline.some((t) => t.event.startsWith('1 reviewer workflow(s) failed'))).toBe(true);
+    expect(state.counts.keptOnSilence + state.counts.revokedOnSilence).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -15,7 +15,7 @@ export const awsDisableAccessKey = defineAction({
   describe: (p) => [`set access key ${p.accessKeyId} of IAM user ${p.userName} to Inactive`],
   undo: { action: 'aws.enableAccessKey', with: { userName: '{{ self.params.userName }}', account: '{{ self.params.account }}', accessKeyId: '{{ self.params.accessKeyId }}' } },
   async run(p, ctx, dryRun) {
-    const iam = awsIam(ctx.deps, p.account);
+    const iam = await awsIam(ctx.deps, p.account);
     return outcomeOf(await iam.setAccessKeyStatus({ ...p, status: 'Inactive', dryRun }), dryRun);
   },
 });
@@ -29,7 +29,7 @@ export const awsEnableAccessKey = defineAction({
   params,
   describe: (p) => [`set access key ${p.accessKeyId} of IAM user ${p.userName} to Active`],
   async run(p, ctx, dryRun) {
-    const iam = awsIam(ctx.deps, p.account);
+    const iam = await awsIam(ctx.deps, p.account);
     return outcomeOf(await iam.setAccessKeyStatus({ ...p, status: 'Active', dryRun }), dryRun);
   },
 });
@@ -43,6 +43,6 @@ export const awsDeleteAccessKey = defineAction({
   params,
   describe: (p) => [`delete access key ${p.accessKeyId} of IAM user ${p.userName}`],
   async run(p, ctx, dryRun) {
-    return outcomeOf(await awsIam(ctx.deps, p.account).deleteAccessKey({ ...p, dryRun }), dryRun);
+    return outcomeOf(await (await awsIam(ctx.deps, p.account)).deleteAccessKey({ ...p, dryRun }), dryRun);
   },
 });

@@ -12,7 +12,7 @@ export const awsDeleteLoginProfile = defineAction({
   params: userOnly,
   describe: (p) => [`delete the console login profile of IAM user ${p.userName}`],
   async run(p, ctx, dryRun) {
-    return outcomeOf(await awsIam(ctx.deps, p.account).deleteLoginProfile({ ...p, dryRun }), dryRun);
+    return outcomeOf(await (await awsIam(ctx.deps, p.account)).deleteLoginProfile({ ...p, dryRun }), dryRun);
   },
 });
 
@@ -25,7 +25,7 @@ export const awsDeactivateMfa = defineAction({
   params: userOnly,
   describe: (p) => [`deactivate every MFA device of IAM user ${p.userName}`],
   async run(p, ctx, dryRun) {
-    return outcomeOf(await awsIam(ctx.deps, p.account).deactivateMfaDevices({ ...p, dryRun }), dryRun);
+    return outcomeOf(await (await awsIam(ctx.deps, p.account)).deactivateMfaDevices({ ...p, dryRun }), dryRun);
   },
 });
 
@@ -38,6 +38,6 @@ export const awsDeleteSshKeys = defineAction({
   params: z.strictObject({ userName, account, sshKeyIds: z.array(sshKeyId).min(1).optional().describe('omit to delete every SSH key of the user') }),
   describe: (p) => [p.sshKeyIds ? `delete SSH public keys ${listed(p.sshKeyIds)} of IAM user ${p.userName}` : `delete every SSH public key of IAM user ${p.userName}`],
   async run(p, ctx, dryRun) {
-    return outcomeOf(await awsIam(ctx.deps, p.account).deleteSshKeys({ ...p, dryRun }), dryRun);
+    return outcomeOf(await (await awsIam(ctx.deps, p.account)).deleteSshKeys({ ...p, dryRun }), dryRun);
   },
 });

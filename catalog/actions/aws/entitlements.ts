@@ -14,7 +14,7 @@ export const awsListEntitlements = defineAction({
   params: z.strictObject({ userNames: z.array(userName).min(1).optional().describe('omit to list every IAM user'), account }),
   describe: (p) => [p.userNames ? `read the IAM entitlements of ${p.userNames.join(', ')}` : 'read the IAM entitlements of every user'],
   async run(p, ctx, dryRun) {
-    const { users } = await awsIam(ctx.deps, p.account).listEntitlements(p.userNames ? { userNames: p.userNames } : {});
+    const { users } = await (await awsIam(ctx.deps, p.account)).listEntitlements(p.userNames ? { userNames: p.userNames } : {});
     const plan = [`read the IAM entitlements of ${users.length} user${users.length === 1 ? '' : 's'}`];
     return { status: dryRun ? 'planned' : 'already', plan, output: { userCount: users.length, users } };
   },

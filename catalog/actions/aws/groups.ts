@@ -13,7 +13,7 @@ export const awsRemoveFromGroups = defineAction({
   describe: (p) => [p.groups ? `remove IAM user ${p.userName} from groups ${listed(p.groups)}` : `remove IAM user ${p.userName} from every group`],
   undo: { action: 'aws.addToGroups', with: { userName: '{{ self.params.userName }}', account: '{{ self.params.account }}', groups: '{{ self.output.groups }}' } },
   async run(p, ctx, dryRun) {
-    return outcomeOf(await awsIam(ctx.deps, p.account).removeFromGroups({ ...p, dryRun }), dryRun);
+    return outcomeOf(await (await awsIam(ctx.deps, p.account)).removeFromGroups({ ...p, dryRun }), dryRun);
   },
 });
 
@@ -26,6 +26,6 @@ export const awsAddToGroups = defineAction({
   params: z.strictObject({ userName, account, groups: z.array(groupName).describe('groups to add the user to') }),
   describe: (p) => [p.groups.length ? `add IAM user ${p.userName} to groups ${listed(p.groups)}` : `add IAM user ${p.userName} to no groups`],
   async run(p, ctx, dryRun) {
-    return outcomeOf(await awsIam(ctx.deps, p.account).addToGroups({ ...p, dryRun }), dryRun);
+    return outcomeOf(await (await awsIam(ctx.deps, p.account)).addToGroups({ ...p, dryRun }), dryRun);
   },
 });

@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { Iam } from '../../../activities/ports.js';
 import { requireDep, type ActionDeps } from '../../types.js';
@@ -24,10 +25,22 @@ export const account = z
 
 export const userOnly = z.strictObject({ userName, account });
 
-/** The IAM of the account: a listed account's (through its role), else the default credentials'. */
-export function awsIam(deps: ActionDeps, accountName: string | undefined): Iam {
+/**
+ * The IAM of the account: a listed account's (through its role), else the default credentials' —
+ * but only when the account named is the default one (its id or alias): acting on a same-named
+ * user in the wrong account would be worse than not acting. No account named: the default.
+ */
+export async function awsIam(deps: ActionDeps, accountName: string | undefined): Promise<Iam> {
   const other = accountName ? deps.iamAccounts?.[accountName] : undefined;
-  return other ?? requireDep(deps, 'iam', HOW);
+  if (other) return other;
+  const iam = requireDep(deps, 'iam', HOW);
+  if (accountName === undefined) return iam;
+  const names = await iam.accountNames();
+  if (names.includes(accountName)) return iam;
+  throw ApplicationFailure.nonRetryable(
+    `AWS account ${accountName} is not the account of Warden's credentials (${names.join(', ') || 'unknown'}) and is not listed under aws.accounts in warden.yaml: add it with the role Warden assumes there`,
+    'AwsAccountNotConfigured',
+  );
 }
 
 /** "a, b and c" for plans. */

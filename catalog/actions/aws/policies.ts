@@ -18,7 +18,7 @@ export const awsDetachUserPolicies = defineAction({
   ],
   undo: { action: 'aws.attachUserPolicies', with: { userName: '{{ self.params.userName }}', account: '{{ self.params.account }}', policyArns: '{{ self.output.policyArns }}' } },
   async run(p, ctx, dryRun) {
-    return outcomeOf(await awsIam(ctx.deps, p.account).detachUserPolicies({ ...p, dryRun }), dryRun);
+    return outcomeOf(await (await awsIam(ctx.deps, p.account)).detachUserPolicies({ ...p, dryRun }), dryRun);
   },
 });
 
@@ -31,7 +31,7 @@ export const awsAttachUserPolicies = defineAction({
   params: z.strictObject({ userName, account, policyArns: z.array(policyArn).describe('managed policies to attach') }),
   describe: (p) => [p.policyArns.length ? `attach managed policies ${listed(p.policyArns)} to IAM user ${p.userName}` : `attach no managed policies to IAM user ${p.userName}`],
   async run(p, ctx, dryRun) {
-    return outcomeOf(await awsIam(ctx.deps, p.account).attachUserPolicies({ ...p, dryRun }), dryRun);
+    return outcomeOf(await (await awsIam(ctx.deps, p.account)).attachUserPolicies({ ...p, dryRun }), dryRun);
   },
 });
 
@@ -44,6 +44,6 @@ export const awsDeleteInlinePolicies = defineAction({
   params: z.strictObject({ userName, account, policyNames: z.array(inlinePolicyName).min(1).optional().describe('omit to delete every inline policy of the user') }),
   describe: (p) => [p.policyNames ? `delete inline policies ${listed(p.policyNames)} of IAM user ${p.userName}` : `delete every inline policy of IAM user ${p.userName}`],
   async run(p, ctx, dryRun) {
-    return outcomeOf(await awsIam(ctx.deps, p.account).deleteInlinePolicies({ ...p, dryRun }), dryRun);
+    return outcomeOf(await (await awsIam(ctx.deps, p.account)).deleteInlinePolicies({ ...p, dryRun }), dryRun);
   },
 });

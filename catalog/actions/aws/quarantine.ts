@@ -12,7 +12,7 @@ export const awsQuarantinePrincipal = defineAction({
   describe: (p) => [`attach the deny-all policy WardenQuarantine to IAM user ${p.userName}`],
   undo: { action: 'aws.releaseQuarantine', with: { userName: '{{ self.params.userName }}', account: '{{ self.params.account }}' } },
   async run(p, ctx, dryRun) {
-    return outcomeOf(await awsIam(ctx.deps, p.account).setQuarantine({ ...p, quarantined: true, dryRun }), dryRun);
+    return outcomeOf(await (await awsIam(ctx.deps, p.account)).setQuarantine({ ...p, quarantined: true, dryRun }), dryRun);
   },
 });
 
@@ -25,6 +25,6 @@ export const awsReleaseQuarantine = defineAction({
   params: userOnly,
   describe: (p) => [`detach the policy WardenQuarantine from IAM user ${p.userName}`],
   async run(p, ctx, dryRun) {
-    return outcomeOf(await awsIam(ctx.deps, p.account).setQuarantine({ ...p, quarantined: false, dryRun }), dryRun);
+    return outcomeOf(await (await awsIam(ctx.deps, p.account)).setQuarantine({ ...p, quarantined: false, dryRun }), dryRun);
   },
 });

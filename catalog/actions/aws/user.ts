@@ -14,6 +14,6 @@ export const awsDeleteUser = defineAction({
   params: userOnly,
   describe: (p) => [`delete IAM user ${p.userName} (refused while it still has credentials, groups or policies)`],
   async run(p, ctx, dryRun) {
-    return outcomeOf(await awsIam(ctx.deps, p.account).deleteUser({ ...p, dryRun }), dryRun);
+    return outcomeOf(await (await awsIam(ctx.deps, p.account)).deleteUser({ ...p, dryRun }), dryRun);
   },
 });

@@ -1,6 +1,7 @@
 import { outcomeOf } from '../../provider-change.js';
 import { defineAction, requireDep } from '../../types.js';
-import { HOW, loginParams } from './params.js';
+import { z } from 'zod';
+import { HOW, login, loginParams } from './params.js';
 
 /**
  * Revokes every fine-grained personal access token grant a person holds on the organization;
@@ -12,10 +13,10 @@ export const githubRevokePatGrants = defineAction({
   title: 'Revoke GitHub fine-grained token grants',
   kind: 'change',
   destructive: true,
-  params: loginParams,
-  describe: (p) => [`revoke every fine-grained personal access token grant of ${p.login} on the GitHub organization`],
+  params: z.strictObject({ login, grantIds: z.array(z.number().int().positive()).min(1).optional().describe('omit to revoke every grant of the person') }),
+  describe: (p) => [p.grantIds ? `revoke fine-grained token grant(s) ${p.grantIds.join(', ')} of ${p.login} on the GitHub organization` : `revoke every fine-grained personal access token grant of ${p.login} on the GitHub organization`],
   async run(p, ctx, dryRun) {
-    return outcomeOf(await requireDep(ctx.deps, 'code', HOW).revokePatGrants({ login: p.login, dryRun }), dryRun);
+    return outcomeOf(await requireDep(ctx.deps, 'code', HOW).revokePatGrants({ login: p.login, dryRun, ...(p.grantIds ? { grantIds: p.grantIds } : {}) }), dryRun);
   },
 });
 
