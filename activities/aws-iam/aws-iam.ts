@@ -55,7 +55,13 @@ export function createAwsIam(opts: AwsIamOptions = {}): Iam {
   const accountNames = (): Promise<string[]> => {
     names ??= (async () => {
       // STS at the IAM endpoint when one is given (moto, a proxy); else the SDK's own resolution.
-      const sts = new STSClient({ region: opts.region ?? 'us-east-1', maxAttempts: 1, credentials: client.config.credentials, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) });
+      const sts = new STSClient({
+        region: opts.region ?? 'us-east-1',
+        maxAttempts: 1,
+        credentials: client.config.credentials,
+        requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000, throwOnRequestTimeout: true },
+        ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+      });
       const { Account } = await awsCall({ operation: 'GetCallerIdentity', subject: 'the account of the credentials' }, () => sts.send(new GetCallerIdentityCommand({})));
       return [...(Account ? [Account] : []), ...(await listAccountAliases(ctx))];
     })().catch((err: unknown) => {

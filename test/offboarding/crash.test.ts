@@ -48,6 +48,8 @@ describe.skipIf(!registered)('the built worker SIGKILLed mid-revocation', () => 
       WARDEN_STATE_DIR: join(dir, 'state'),
       WARDEN_EVIDENCE_DIR: join(dir, 'evidence'),
       AWS_ENDPOINT_URL_IAM: counter.endpoint,
+      // Which account the credentials act in (STS GetCallerIdentity): moto answers STS too.
+      AWS_ENDPOINT_URL_STS: w.moto.endpoint,
       AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
       AWS_REGION: 'us-east-1',
