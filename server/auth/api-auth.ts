@@ -16,7 +16,12 @@ export interface ApiAuth {
   authenticate(req: IncomingMessage): Caller;
   /** 403 unless the caller holds `role` or a higher one. */
   require(caller: Caller, role: Role, doing: string): void;
+  /** The caller, who must hold `role` (401 or 403 otherwise). */
+  authorize(req: IncomingMessage, role: Role, doing: string): Caller;
 }
+
+/** Which client sent a request: the CLI says so in X-Warden-Client; anything else is the API. */
+export const clientOf = (req: IncomingMessage): 'api' | 'cli' => (req.headers['x-warden-client'] === 'cli' ? 'cli' : 'api');
 
 /** Bearer tokens, looked up by their sha256: the configuration never holds a token itself. */
 export function createApiAuth(identities: readonly IdentityConfig[]): ApiAuth {
@@ -24,7 +29,7 @@ export function createApiAuth(identities: readonly IdentityConfig[]): ApiAuth {
   for (const identity of identities) {
     for (const token of identity.tokens) byHash.set(token.sha256, { id: identity.id, roles: identity.roles, groups: identity.groups });
   }
-  return {
+  const auth: ApiAuth = {
     authenticate(req) {
       const header = req.headers.authorization ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -37,5 +42,11 @@ export function createApiAuth(identities: readonly IdentityConfig[]): ApiAuth {
       const rank = Math.max(0, ...caller.roles.map((r) => RANK[r]));
       if (rank < RANK[role]) throw new HttpError(403, `${caller.id} may not ${doing}: needs role ${role} (has ${caller.roles.join(', ')})`);
     },
+    authorize(req, role, doing) {
+      const caller = auth.authenticate(req);
+      auth.require(caller, role, doing);
+      return caller;
+    },
   };
+  return auth;
 }

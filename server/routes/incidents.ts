@@ -8,10 +8,9 @@ import {
   incidentStateQuery,
   incidentWorkflowId,
   noteUpdate,
-  type ApprovalPath,
   type IncidentStatus,
 } from '../../workflows/definitions.js';
-import type { ApiAuth, Caller } from '../auth/api-auth.js';
+import { clientOf, type ApiAuth, type Caller } from '../auth/api-auth.js';
 import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';
 import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
@@ -36,7 +35,6 @@ function incidentId(params: Params): string {
   return id;
 }
 
-const via = (req: IncomingMessage): ApprovalPath => (req.headers['x-warden-client'] === 'cli' ? 'cli' : 'api');
 
 const REFUSALS: RefusalWords = {
   closed: 'the incident is closed: nothing is pending any more',
@@ -47,11 +45,7 @@ const REFUSALS: RefusalWords = {
 /** The incident endpoints: list, show, approve, cancel, note. Every caller is authenticated. */
 export function incidentRoutes(client: Client, auth: ApiAuth): Route[] {
   const handleFor = (params: Params) => client.workflow.getHandle(incidentWorkflowId(incidentId(params)));
-  const authed = (req: IncomingMessage, role: 'viewer' | 'responder', doing: string): Caller => {
-    const caller = auth.authenticate(req);
-    auth.require(caller, role, doing);
-    return caller;
-  };
+  const authed = (req: IncomingMessage, role: 'viewer' | 'responder', doing: string): Caller => auth.authorize(req, role, doing);
   return [
     {
       method: 'GET',
@@ -101,7 +95,7 @@ export function incidentRoutes(client: Client, auth: ApiAuth): Route[] {
         const body = parseBody(approvalBody, await readJsonBody(req, BODY_LIMIT), 'approval');
         const record = await steer(handleFor(params), 'deciding', REFUSALS, (h) =>
           h.executeUpdate(approvalUpdate, {
-            args: [{ stepId: params.stepId ?? '', decision: body.decision, approver: { id: caller.id, groups: caller.groups }, via: via(req), ...(body.reason ? { reason: body.reason } : {}) }],
+            args: [{ stepId: params.stepId ?? '', decision: body.decision, approver: { id: caller.id, groups: caller.groups }, via: clientOf(req), ...(body.reason ? { reason: body.reason } : {}) }],
           }),
         );
         sendJson(res, 200, { stepId: params.stepId, approval: record });

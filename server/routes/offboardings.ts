@@ -67,11 +67,7 @@ const REFUSALS: RefusalWords = { closed: 'the offboarding is finished: nothing i
  */
 export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
   const handleFor = (params: Params) => d.client.workflow.getHandle(offboardingWorkflowId(personOf(params)));
-  const authed = (req: IncomingMessage, role: 'viewer' | 'responder', doing: string): Caller => {
-    const caller = d.auth.authenticate(req);
-    d.auth.require(caller, role, doing);
-    return caller;
-  };
+  const authed = (req: IncomingMessage, role: 'viewer' | 'responder', doing: string): Caller => d.auth.authorize(req, role, doing);
   const readState = (params: Params): Promise<OffboardingState> => {
     return steer(handleFor(params), 'reading the offboarding', REFUSALS, (h) => h.query(offboardingStateQuery));
   };

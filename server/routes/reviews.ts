@@ -15,7 +15,7 @@ import {
   type CampaignState,
   type ReviewCampaignInput,
 } from '../../workflows/definitions.js';
-import type { ApiAuth, Caller } from '../auth/api-auth.js';
+import { clientOf, type ApiAuth, type Caller } from '../auth/api-auth.js';
 import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';
 import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
@@ -102,7 +102,6 @@ function reviewerOf(params: Params): string {
   return id;
 }
 
-const via = (req: IncomingMessage): 'api' | 'cli' => (req.headers['x-warden-client'] === 'cli' ? 'cli' : 'api');
 const isResponder = (caller: Caller) => caller.roles.some((r) => r === 'responder' || r === 'admin');
 
 const CAMPAIGN_REFUSALS: RefusalWords = {
@@ -129,11 +128,7 @@ const itemNotFound = (err: unknown): never => {
  */
 export function reviewRoutes(d: ReviewRouteDeps): Route[] {
   const personOf = createPersonResolver(d.directory, d.identities);
-  const authed = (req: IncomingMessage, role: 'viewer' | 'responder', doing: string): Caller => {
-    const caller = d.auth.authenticate(req);
-    d.auth.require(caller, role, doing);
-    return caller;
-  };
+  const authed = (req: IncomingMessage, role: 'viewer' | 'responder', doing: string): Caller => d.auth.authorize(req, role, doing);
   const campaignHandle = (params: Params) => d.client.workflow.getHandle(reviewCampaignWorkflowId(campaignOf(params)));
   /** A completed campaign's result is its final state: read without a worker replaying its history. */
   const readCampaign = (params: Params): Promise<CampaignState> =>
@@ -247,7 +242,7 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
             args: [
               {
                 by: person.id,
-                via: via(req),
+                via: clientOf(req),
                 ...(body.decisions ? { decisions: body.decisions.map((x) => ({ item: x.item, decision: x.decision, ...(x.reason ? { reason: x.reason } : {}) })) } : {}),
                 ...(body.keep_all_unflagged ? { keepAllUnflagged: true } : {}),
               },

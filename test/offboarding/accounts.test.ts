@@ -1,11 +1,10 @@
-import { IAMClient } from '@aws-sdk/client-iam';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsIam } from '../../activities/aws-iam/aws-iam.js';
 import type { ActionDeps } from '../../catalog/types.js';
 import { suiteClient, uniqueTaskQueue } from '../helpers/temporal.js';
-import { MOTO_CREDENTIALS, seedUser } from '../peers/moto.js';
+import { MOTO_CREDENTIALS, motoClientAs, seedUser } from '../peers/moto.js';
 import { iamHoldings, inputFor, seedDeparting, startOffboarding, startWorld, waitForState, withOffboardingWorker, type OffboardingWorld } from './fixture.js';
 
 /**
@@ -21,12 +20,7 @@ let other: IAMClient;
 
 beforeAll(async () => {
   [w, client] = await Promise.all([startWorld(), suiteClient()]);
-  other = new IAMClient({
-    region: 'us-east-1',
-    endpoint: w.moto.endpoint,
-    maxAttempts: 1,
-    credentials: fromTemporaryCredentials({ params: { RoleArn: ROLE, RoleSessionName: 'test' }, masterCredentials: MOTO_CREDENTIALS, clientConfig: { region: 'us-east-1', endpoint: w.moto.endpoint } }),
-  });
+  other = motoClientAs(w.moto.endpoint, ROLE);
 }, 120_000);
 afterAll(async () => {
   await w?.close();

@@ -17,6 +17,7 @@ import {
   PutUserPolicyCommand,
   UploadSSHPublicKeyCommand,
 } from '@aws-sdk/client-iam';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { wardenCacheDir } from '../../temporal/cli-binary.js';
 import { freePort } from '../helpers/ports.js';
 
@@ -162,6 +163,16 @@ export const MOTO_CREDENTIALS = { accessKeyId: 'AKIAMOTOTESTKEY00000', secretAcc
 /** An IAM client on moto, for seeding and for asserting state at the peer. */
 export function motoClient(endpoint: string, credentials = MOTO_CREDENTIALS): IAMClient {
   return new IAMClient({ region: 'us-east-1', endpoint, credentials, maxAttempts: 1 });
+}
+
+/** An IAM client on moto acting in another account: moto switches accounts by the assumed role's ARN. */
+export function motoClientAs(endpoint: string, roleArn: string): IAMClient {
+  return new IAMClient({
+    region: 'us-east-1',
+    endpoint,
+    maxAttempts: 1,
+    credentials: fromTemporaryCredentials({ params: { RoleArn: roleArn, RoleSessionName: 'test' }, masterCredentials: MOTO_CREDENTIALS, clientConfig: { region: 'us-east-1', endpoint } }),
+  });
 }
 
 export interface SeedOptions {

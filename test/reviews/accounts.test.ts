@@ -1,12 +1,11 @@
 import { join } from 'node:path';
-import { IAMClient, ListGroupsForUserCommand } from '@aws-sdk/client-iam';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { ListGroupsForUserCommand, type IAMClient } from '@aws-sdk/client-iam';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsIam } from '../../activities/aws-iam/aws-iam.js';
 import { createLocalEvidenceStore } from '../../activities/evidence/local-evidence-store.js';
 import { suiteClient, uniqueTaskQueue } from '../helpers/temporal.js';
-import { MOTO_CREDENTIALS, motoClient, seedUser, startMoto, type MotoPeer } from '../peers/moto.js';
+import { MOTO_CREDENTIALS, motoClient, motoClientAs, seedUser, startMoto, type MotoPeer } from '../peers/moto.js';
 import { directoryOf, reviewSettings, startCampaign, tempStore, withReviewWorker } from './fixture.js';
 
 /**
@@ -24,12 +23,7 @@ const groupsOf = async (iam: IAMClient, user: string) => ((await iam.send(new Li
 
 beforeAll(async () => {
   [moto, client] = await Promise.all([startMoto(), suiteClient()]);
-  other = new IAMClient({
-    region: 'us-east-1',
-    endpoint: moto.endpoint,
-    maxAttempts: 1,
-    credentials: fromTemporaryCredentials({ params: { RoleArn: ROLE, RoleSessionName: 'test' }, masterCredentials: MOTO_CREDENTIALS, clientConfig: { region: 'us-east-1', endpoint: moto.endpoint } }),
-  });
+  other = motoClientAs(moto.endpoint, ROLE);
 }, 120_000);
 afterAll(async () => {
   await moto?.stop();
