@@ -1,15 +1,15 @@
 import type { ActionDeps } from '../catalog/types.js';
-import { createActionActivities } from './actions.js';
+import { createActionActivities } from './incident/run-action.js';
 import { createDiagnosticsActivities } from './diagnostics.js';
 import { createOffboardingActivities } from './offboarding/index.js';
-import type { Directory } from './ports/directory.js';
+import type { Directory } from '../contracts/directory.js';
 import type { ReviewStore } from './ports/review-store.js';
 import { lazyPolicy } from './reviews/context.js';
 import { createReviewActivities } from './reviews/index.js';
-import { createLocalReviewStore } from './reviews/local-review-store.js';
+import { createLocalReviewStore } from './providers/review-store/local-review-store.js';
 import { DEFAULT_REVIEW_SETTINGS } from '../config/reviews.js';
-import type { ReviewSettings } from '../reviews/types.js';
-import { createApprovalChatActivities } from './slack/approval-activities.js';
+import type { ReviewSettings } from '../contracts/review-types.js';
+import { createApprovalChatActivities } from './incident/approval-activities.js';
 
 /** Access reviews' settings (the `reviews:` section of warden.yaml) and their store. */
 export interface ReviewSetup {

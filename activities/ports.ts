@@ -15,4 +15,4 @@ export type * from './ports/change.js';
 export type * from './ports/iam.js';
 export type * from './ports/model-registry.js';
 export type * from './ports/code-host.js';
-export type * from './ports/directory.js';
+export type * from '../contracts/directory.js';

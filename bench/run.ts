@@ -16,12 +16,12 @@ import { keyringOf } from '../codec/keyring.js';
 import { loadPlaybooks } from '../playbook/load.js';
 import { findTemporalCli } from '../temporal/cli-binary.js';
 import { startDevServer } from '../temporal/dev-server.js';
-import { createLocalEvidenceStore } from '../activities/evidence/local-evidence-store.js';
-import { createLocalReviewStore } from '../activities/reviews/local-review-store.js';
+import { createLocalEvidenceStore } from '../activities/providers/evidence/local-evidence-store.js';
+import { createLocalReviewStore } from '../activities/providers/review-store/local-review-store.js';
 import { reviewSettingsSchema } from '../config/reviews.js';
 import { createWardenWorker } from '../worker/worker.js';
-import { SEARCH_ATTRIBUTES, type CampaignState } from '../workflows/definitions.js';
-import type { reviewCampaignWorkflow } from '../workflows/review-campaign.js';
+import { SEARCH_ATTRIBUTES, type CampaignState } from '../contracts/definitions.js';
+import type { reviewCampaignWorkflow } from '../workflows/reviews/campaign.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const REVIEW_ENTITLEMENTS = Number(process.env.BENCH_REVIEW_ENTITLEMENTS ?? 20_000);

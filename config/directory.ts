@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Person } from '../activities/ports/directory.js';
+import type { Person } from '../contracts/directory.js';
 
 /** A person id: also part of workflow ids (`offboarding-<id>`) and evidence keys. */
 export const PERSON_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REVIEW_SYSTEMS, type ReviewSettings } from '../reviews/types.js';
+import { REVIEW_SYSTEMS, type ReviewSettings } from '../contracts/review-types.js';
 import { PERSON_ID } from './directory.js';
 
 const PERSON_ID_HINT = 'a person id from people';

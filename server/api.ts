@@ -15,9 +15,9 @@ import { incidentRoutes } from './routes/incidents.js';
 import { offboardingRoutes } from './routes/offboardings.js';
 import { openapiRoutes } from './routes/openapi.js';
 import { reviewRoutes } from './routes/reviews.js';
-import { createConfigDirectory } from '../activities/directory/config-directory.js';
-import { createSlackApp } from './slack/app.js';
-import { loadSlackAppSettings } from './slack/config.js';
+import { createConfigDirectory } from '../config/config-directory.js';
+import { createSlackApp } from '../slack/app.js';
+import { loadSlackAppSettings } from '../slack/config.js';
 
 export interface ApiSetup {
   readonly routes: Route[];

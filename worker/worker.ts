@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ReviewSetup } from '../activities/index.js';
-import type { Directory } from '../activities/ports/directory.js';
+import type { Directory } from '../contracts/directory.js';
 import type { ActionDeps } from '../catalog/types.js';
-import { TASK_QUEUE } from '../workflows/definitions.js';
+import { TASK_QUEUE } from '../contracts/definitions.js';
 
 /** workflows/index — the .ts source under the test runner, the compiled .js under dist/. */
 export function workflowsPath(): string {

@@ -1,7 +1,7 @@
 // The worker's workflowsPath: every workflow type Warden registers.
 export { smokeWorkflow } from './smoke.js';
-export { incidentWorkflow } from './incident.js';
-export { offboardingWorkflow } from './offboarding.js';
-export { reviewCampaignWorkflow } from './review-campaign.js';
-export { reviewShardWorkflow } from './review-shard.js';
-export { reviewerWorkflow } from './review-reviewer.js';
+export { incidentWorkflow } from './incident/incident.js';
+export { offboardingWorkflow } from './offboarding/offboarding.js';
+export { reviewCampaignWorkflow } from './reviews/campaign.js';
+export { reviewShardWorkflow } from './reviews/shard.js';
+export { reviewerWorkflow } from './reviews/reviewer.js';

@@ -1,5 +1,5 @@
 import type { ActionDeps } from '../../catalog/types.js';
-import type { Directory } from '../ports/directory.js';
+import type { Directory } from '../../contracts/directory.js';
 import { createReportActivities } from './report.js';
 import { createTargetActivities } from './resolve-target.js';
 

@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActionDeps } from '../../catalog/types.js';
-import type { EvidenceRef, OffboardingState } from '../../workflows/definitions.js';
+import type { EvidenceRef, OffboardingState } from '../../contracts/definitions.js';
 import type { EvidenceObject } from '../ports/evidence.js';
-import { buildOffboardingReport, renderOffboardingMarkdown } from './report-render.js';
+import { buildOffboardingReport, renderOffboardingMarkdown } from './render/report.js';
 
 export interface WriteReportInput {
   readonly state: OffboardingState;

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { findOffboardingTarget, type OffboardingTarget } from '../directory/offboarding-target.js';
-import type { Directory } from '../ports/directory.js';
+import { findOffboardingTarget, type OffboardingTarget } from '../../contracts/offboarding-target.js';
+import type { Directory } from '../../contracts/directory.js';
 
 /** The directory lookups of offboardings: the target of an identity.offboard step, and the manager's Slack id. */
 export function createTargetActivities(directory: Directory | undefined) {

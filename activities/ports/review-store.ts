@@ -1,4 +1,4 @@
-import type { EnforcementRecord, ItemDecision, ReviewItem } from '../../reviews/types.js';
+import type { EnforcementRecord, ItemDecision, ReviewItem } from '../../contracts/review-types.js';
 
 /**
  * Where a campaign's items, decisions and enforcement results live: outside the workflow

@@ -1,11 +1,11 @@
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
-import { evaluateEntitlements, type EvaluationContext } from '../../reviews/evaluate.js';
-import { normalizeAws } from '../../reviews/normalize-aws.js';
-import { normalizeGitHub } from '../../reviews/normalize-github.js';
-import { syntheticEntitlements, syntheticPeople } from '../../reviews/synthetic.js';
-import { FINDING_KINDS, type Entitlement, type FindingKind, type ReviewSystem } from '../../reviews/types.js';
-import type { SyntheticSpec } from '../../workflows/definitions.js';
-import type { Person } from '../ports/directory.js';
+import { evaluateEntitlements, type EvaluationContext } from './policy/evaluate.js';
+import { normalizeAws } from './normalize-aws.js';
+import { normalizeGitHub } from './normalize-github.js';
+import { syntheticEntitlements, syntheticPeople } from './synthetic.js';
+import { FINDING_KINDS, type Entitlement, type FindingKind, type ReviewSystem } from '../../contracts/review-types.js';
+import type { SyntheticSpec } from '../../contracts/definitions.js';
+import type { Person } from '../../contracts/directory.js';
 import type { Iam } from '../ports/iam.js';
 import type { ReviewContext } from './context.js';
 

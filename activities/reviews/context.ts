@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActionDeps } from '../../catalog/types.js';
-import { loadAccessPolicy, PolicyError, type AccessPolicy } from '../../reviews/load-policy.js';
-import type { ReviewSettings } from '../../reviews/types.js';
-import type { Directory } from '../ports/directory.js';
+import { loadAccessPolicy, PolicyError, type AccessPolicy } from './policy/load-policy.js';
+import type { ReviewSettings } from '../../contracts/review-types.js';
+import type { Directory } from '../../contracts/directory.js';
 import type { ReviewStore } from '../ports/review-store.js';
 
 /** What the review activities work with; built once by the worker. */

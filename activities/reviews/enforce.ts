@@ -1,8 +1,8 @@
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { EnforcementRecord, ReviewItem } from '../../reviews/types.js';
-import { createActionActivities } from '../actions.js';
-import type { Person } from '../ports/directory.js';
+import type { EnforcementRecord, ReviewItem } from '../../contracts/review-types.js';
+import { createActionActivities } from '../incident/run-action.js';
+import type { Person } from '../../contracts/directory.js';
 import type { ReviewContext } from './context.js';
 
 /** The provider action that revokes one item, with its parameters; undefined when none can. */

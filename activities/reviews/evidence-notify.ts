@@ -3,14 +3,14 @@
  * summary and, while they are small enough, the files attached; a one-line Slack post.
  */
 import type { ActionDeps } from '../../catalog/types.js';
-import { FINDING_KINDS } from '../../reviews/types.js';
-import type { ReviewSettings } from '../../reviews/types.js';
-import type { CampaignEvidence } from '../../workflows/definitions.js';
+import { FINDING_KINDS } from '../../contracts/review-types.js';
+import type { ReviewSettings } from '../../contracts/review-types.js';
+import type { CampaignEvidence } from '../../contracts/definitions.js';
 import type { MailAttachment } from '../ports/mail.js';
-import { escapeMrkdwn } from '../slack/approval-blocks.js';
-import { escapeHtml, renderSummaryHtml } from './evidence-html.js';
-import type { CampaignSummary, EvidenceTally } from './evidence-rows.js';
-import { completionOf, ENFORCEMENT_STATUSES, percent } from './evidence-rows.js';
+import { escapeMrkdwn } from '../incident/render/approval-blocks.js';
+import { escapeHtml, renderSummaryHtml } from './render/evidence-html.js';
+import type { CampaignSummary, EvidenceTally } from './render/evidence-rows.js';
+import { completionOf, ENFORCEMENT_STATUSES, percent } from './render/evidence-rows.js';
 
 /** Above this many bytes in all (before base64), the email carries the evidence URIs only. */
 export const ATTACH_LIMIT_BYTES = 10 * 1024 * 1024;

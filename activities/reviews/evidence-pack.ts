@@ -1,16 +1,16 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActionDeps } from '../../catalog/types.js';
-import type { ReviewSettings } from '../../reviews/types.js';
-import type { CampaignEvidence, CampaignState } from '../../workflows/definitions.js';
+import type { ReviewSettings } from '../../contracts/review-types.js';
+import type { CampaignEvidence, CampaignState } from '../../contracts/definitions.js';
 import type { ReviewStore } from '../ports/review-store.js';
-import { csvHeaderLine, csvLine } from './evidence-csv.js';
-import { addCapped, cappedRows, renderReportHtml } from './evidence-html.js';
-import type { ReportInput } from './evidence-html.js';
+import { csvHeaderLine, csvLine } from './render/evidence-csv.js';
+import { addCapped, cappedRows, renderReportHtml } from './render/evidence-html.js';
+import type { ReportInput } from './render/evidence-html.js';
 import { notifyCompliance } from './evidence-notify.js';
 import type { StoredFile } from './evidence-notify.js';
-import { addToTally, campaignSummary, completionOf, emptyTally, enforcementFailed, isFlagged, isRevoked, isRevokedOnSilence, joinReviewer, jsonRow } from './evidence-rows.js';
-import { safeSegment } from './local-review-store.js';
+import { addToTally, campaignSummary, completionOf, emptyTally, enforcementFailed, isFlagged, isRevoked, isRevokedOnSilence, joinReviewer, jsonRow } from './render/evidence-rows.js';
+import { safeSegment } from '../providers/review-store/local-review-store.js';
 
 export const EVIDENCE_FILES = {
   csv: { name: 'evidence.csv', contentType: 'text/csv; charset=utf-8' },

@@ -1,13 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActionDeps } from '../../catalog/types.js';
-import type { ReviewItem } from '../../reviews/types.js';
-import type { ReviewerPhase } from '../../workflows/definitions.js';
-import type { Directory, Person } from '../ports/directory.js';
+import type { ReviewItem } from '../../contracts/review-types.js';
+import type { ReviewerPhase } from '../../contracts/definitions.js';
+import type { Directory, Person } from '../../contracts/directory.js';
 import type { ReviewStore } from '../ports/review-store.js';
-import { escapeMrkdwn } from '../slack/approval-blocks.js';
-import { renderReviewMessage } from './review-blocks.js';
-import { renderReviewDigest, type DigestKind } from './review-digest.js';
-import { countItems, decideApiPath, decideCommand, displayName } from './review-view.js';
+import { escapeMrkdwn } from '../incident/render/approval-blocks.js';
+import { renderReviewMessage } from './render/review-blocks.js';
+import { renderReviewDigest, type DigestKind } from './render/review-digest.js';
+import { countItems, decideApiPath, decideCommand, displayName } from './render/review-view.js';
 
 export type ReviewNotifyKind = 'assigned' | 'reminder' | 'escalation' | 'closed';
 

@@ -1,5 +1,5 @@
-import type { ItemDecision, OnSilence, ReviewSystem } from '../../reviews/types.js';
-import type { ReviewerItem, ReviewTiming } from '../../workflows/definitions.js';
+import type { ItemDecision, OnSilence, ReviewSystem } from '../../contracts/review-types.js';
+import type { ReviewerItem, ReviewTiming } from '../../contracts/definitions.js';
 import type { ReviewContext } from './context.js';
 
 export interface LoadedReviewer {

@@ -1,9 +1,9 @@
 import { loadFileConfig } from '../../config/file-config.js';
-import { loadAccessPolicy, PolicyError } from '../../reviews/load-policy.js';
-import { FINDING_KINDS } from '../../reviews/types.js';
+import { loadAccessPolicy, PolicyError } from '../../activities/reviews/policy/load-policy.js';
+import { FINDING_KINDS } from '../../contracts/review-types.js';
 import { connectClient } from '../../temporal/connection.js';
 import { describeReviewSchedule, ensureReviewSchedule } from '../../temporal/review-schedule.js';
-import { REVIEW_SCHEDULE_ID, type CampaignState, type ReviewDecideResult } from '../../workflows/definitions.js';
+import { REVIEW_SCHEDULE_ID, type CampaignState, type ReviewDecideResult } from '../../contracts/definitions.js';
 import { callApi, CliError, clientOptionsFromEnv, type ApiClientOptions } from '../api-client.js';
 import { commandContext } from '../context.js';
 import { shortTime, table } from './incidents.js';

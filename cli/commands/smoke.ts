@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { connectClient } from '../../temporal/connection.js';
-import { SMOKE_WORKFLOW_PREFIX, TASK_QUEUE, type SmokeResult } from '../../workflows/definitions.js';
+import { SMOKE_WORKFLOW_PREFIX, TASK_QUEUE, type SmokeResult } from '../../contracts/definitions.js';
 import { commandContext, workflowUiLink } from '../context.js';
 
 /** Runs the smoke workflow through the running system and prints its result and Web UI link. */

@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
-import { createConfigDirectory } from '../../activities/directory/config-directory.js';
-import { createLocalReviewStore } from '../../activities/reviews/local-review-store.js';
+import { createConfigDirectory } from '../../config/config-directory.js';
+import { createLocalReviewStore } from '../../activities/providers/review-store/local-review-store.js';
 import { loadFileConfig } from '../../config/file-config.js';
 import { setupApi } from '../../server/api.js';
 import { createHttpApp, listen } from '../../server/app.js';
@@ -12,7 +12,7 @@ import { connectClient, connectWorkerConnection } from '../../temporal/connectio
 import { startDevServer, type DevServer } from '../../temporal/dev-server.js';
 import { buildDeps, describeProviders } from '../../worker/deps.js';
 import { createWardenWorker } from '../../worker/worker.js';
-import { SEARCH_ATTRIBUTES, TASK_QUEUE } from '../../workflows/definitions.js';
+import { SEARCH_ATTRIBUTES, TASK_QUEUE } from '../../contracts/definitions.js';
 import { commandContext, log, type CommandContext } from '../context.js';
 
 export interface Roles {

@@ -9,7 +9,7 @@ import {
   incidentWorkflowId,
   noteUpdate,
   type IncidentStatus,
-} from '../../workflows/definitions.js';
+} from '../../contracts/definitions.js';
 import { clientOf, type ApiAuth, type Caller } from '../auth/api-auth.js';
 import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
-import { findOffboardingTarget } from '../../activities/directory/offboarding-target.js';
-import { buildOffboardingReport, renderOffboardingMarkdown } from '../../activities/offboarding/report-render.js';
-import type { Directory } from '../../activities/ports/directory.js';
+import { findOffboardingTarget } from '../../contracts/offboarding-target.js';
+import { buildOffboardingReport, renderOffboardingMarkdown } from '../../activities/offboarding/render/report.js';
+import type { Directory } from '../../contracts/directory.js';
 import { PERSON_ID } from '../../config/directory.js';
 import {
   offboardingCancelUpdate,
@@ -15,8 +15,8 @@ import {
   offboardingWorkflowId,
   type OffboardingNotify,
   type OffboardingState,
-} from '../../workflows/definitions.js';
-import { buildOffboardingInput } from '../../workflows/offboarding-input.js';
+} from '../../contracts/definitions.js';
+import { buildOffboardingInput } from '../../contracts/offboarding-input.js';
 import type { ApiAuth, Caller } from '../auth/api-auth.js';
 import { SIGNATURE_HEADER, verifyWebhook } from '../auth/webhook-signature.js';
 import { HttpError, parseBody, parseJson, readJsonBody, readRawBody, sendJson } from '../http-json.js';

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Directory, Person } from '../../activities/ports/directory.js';
-import { createLocalEvidenceStore } from '../../activities/evidence/local-evidence-store.js';
+import type { Directory, Person } from '../../contracts/directory.js';
+import { createLocalEvidenceStore } from '../../activities/providers/evidence/local-evidence-store.js';
 import type { IdentityConfig } from '../../config/file-config.js';
-import type { CampaignEvidence, CampaignState } from '../../workflows/definitions.js';
+import type { CampaignEvidence, CampaignState } from '../../contracts/definitions.js';
 import type { Caller } from '../auth/api-auth.js';
 import { HttpError } from '../http-json.js';
 

@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import type { Directory, Person } from '../../activities/ports/directory.js';
+import type { Directory, Person } from '../../contracts/directory.js';
 import { PERSON_ID } from '../../config/directory.js';
 import type { IdentityConfig } from '../../config/file-config.js';
-import { REVIEW_SYSTEMS } from '../../reviews/types.js';
+import { REVIEW_SYSTEMS } from '../../contracts/review-types.js';
 import {
   reviewApproveUpdate,
   reviewCampaignStateQuery,
@@ -14,7 +14,7 @@ import {
   reviewerWorkflowId,
   type CampaignState,
   type ReviewCampaignInput,
-} from '../../workflows/definitions.js';
+} from '../../contracts/definitions.js';
 import { clientOf, type ApiAuth, type Caller } from '../auth/api-auth.js';
 import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAllowlistedHttp, hostMatcher } from '../../activities/http/allowlisted-http.js';
+import { createAllowlistedHttp, hostMatcher } from '../../activities/providers/http/allowlisted-http.js';
 import { freePort } from '../helpers/ports.js';
 
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createFileLedger } from '../../activities/idempotency/file-ledger.js';
+import { createFileLedger } from '../../activities/providers/idempotency/file-ledger.js';
 
 describe('file idempotency ledger', () => {
   it('remembers an entry across instances, in a 0600 file named by the key hash inside a 0700 directory', async () => {

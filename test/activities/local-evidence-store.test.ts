@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { createLocalEvidenceStore } from '../../activities/evidence/local-evidence-store.js';
+import { createLocalEvidenceStore } from '../../activities/providers/evidence/local-evidence-store.js';
 
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
   try {

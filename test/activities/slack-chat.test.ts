@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSlackChat } from '../../activities/slack/slack-chat.js';
+import { createSlackChat } from '../../activities/providers/slack/slack-chat.js';
 import { startFakeSlack } from '../peers/fake-slack.js';
 import type { FakeSlack } from '../peers/fake-slack.js';
 

@@ -16,13 +16,13 @@ import { codecRoutes } from '../../server/routes/codec.js';
 import { healthRoutes } from '../../server/routes/health.js';
 import { incidentRoutes } from '../../server/routes/incidents.js';
 import { openapiRoutes } from '../../server/routes/openapi.js';
-import type { IncidentState } from '../../workflows/definitions.js';
+import type { IncidentState } from '../../contracts/definitions.js';
 import { assertBuilt, CLI_PATH, cleanEnv, spawnCli, type CliRun } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { SUITE_ENV } from '../helpers/suite-env.js';
 import { offboardingRoutes } from '../../server/routes/offboardings.js';
 import { reviewRoutes } from '../../server/routes/reviews.js';
-import type { Directory } from '../../activities/ports/directory.js';
+import type { Directory } from '../../contracts/directory.js';
 
 const temporalCli = process.env[SUITE_ENV.temporalCli];
 const TRIAGE = fileURLToPath(new URL('../../playbooks/triage.yaml', import.meta.url));

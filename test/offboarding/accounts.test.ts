@@ -1,7 +1,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAwsIam } from '../../activities/aws-iam/aws-iam.js';
+import { createAwsIam } from '../../activities/providers/aws-iam/aws-iam.js';
 import type { ActionDeps } from '../../catalog/types.js';
 import { suiteClient, uniqueTaskQueue } from '../helpers/temporal.js';
 import { MOTO_CREDENTIALS, motoClientAs, seedUser } from '../peers/moto.js';

@@ -15,13 +15,13 @@ import {
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { expect } from 'vitest';
-import { createAwsIam } from '../../activities/aws-iam/aws-iam.js';
-import { createConfigDirectory } from '../../activities/directory/config-directory.js';
+import { createAwsIam } from '../../activities/providers/aws-iam/aws-iam.js';
+import { createConfigDirectory } from '../../config/config-directory.js';
 import { createActivities } from '../../activities/index.js';
-import { createMlflowRegistry } from '../../activities/mlflow/mlflow-registry.js';
+import { createMlflowRegistry } from '../../activities/providers/mlflow/mlflow-registry.js';
 import { createOffboardingActivities } from '../../activities/offboarding/index.js';
-import type { OffboardingReport } from '../../activities/offboarding/report-render.js';
-import type { Directory, Person } from '../../activities/ports/directory.js';
+import type { OffboardingReport } from '../../activities/offboarding/render/report.js';
+import type { Directory, Person } from '../../contracts/directory.js';
 import type { ActionDeps } from '../../catalog/types.js';
 import { wardenDataConverter } from '../../codec/data-converter.js';
 import {
@@ -29,8 +29,8 @@ import {
   offboardingWorkflowId,
   type OffboardingInput,
   type OffboardingState,
-} from '../../workflows/definitions.js';
-import type { offboardingWorkflow } from '../../workflows/offboarding.js';
+} from '../../contracts/definitions.js';
+import type { offboardingWorkflow } from '../../workflows/offboarding/offboarding.js';
 import { app, codeHost, ORG, startGitHub } from '../activities/github/fixture.js';
 import { startPeers, type Peers } from '../helpers/incident.js';
 import { suiteValue } from '../helpers/suite-env.js';

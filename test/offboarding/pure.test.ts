@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { buildOffboardingReport, renderOffboardingMarkdown } from '../../activities/offboarding/report-render.js';
+import { buildOffboardingReport, renderOffboardingMarkdown } from '../../activities/offboarding/render/report.js';
 import type { IamUserEntitlements } from '../../activities/ports/iam.js';
 import { identityOffboard } from '../../catalog/actions/identity/offboard.js';
 import { effectiveAtOf } from '../../cli/commands/offboard.js';
 import { directorySchema, offboardingSettingsSchema } from '../../config/directory.js';
-import type { OffboardingInput, OffboardingState } from '../../workflows/definitions.js';
-import { validate } from '../../workflows/offboarding-handlers.js';
-import { buildOffboardingInput } from '../../workflows/offboarding-input.js';
-import { awsRevocationItems, githubItems, MANUAL, mlflowItems } from '../../workflows/offboarding-plan.js';
-import { addItems, initialOffboardingState } from '../../workflows/offboarding-state.js';
+import type { OffboardingInput, OffboardingState } from '../../contracts/definitions.js';
+import { validate } from '../../workflows/offboarding/handlers.js';
+import { buildOffboardingInput } from '../../contracts/offboarding-input.js';
+import { awsRevocationItems, githubItems, MANUAL, mlflowItems } from '../../workflows/offboarding/plan.js';
+import { addItems, initialOffboardingState } from '../../workflows/offboarding/state.js';
 import { MANAGER } from './fixture.js';
 
 const people = [

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Person } from '../../activities/ports/directory.js';
+import type { Person } from '../../contracts/directory.js';
 import { DEFAULT_REVIEW_SETTINGS } from '../../config/reviews.js';
-import { assignReviewer, NoReviewerError } from '../../reviews/assign-reviewer.js';
-import { entitlementId } from '../../reviews/entitlement-id.js';
-import { evaluateEntitlements } from '../../reviews/evaluate.js';
-import { loadAccessPolicy } from '../../reviews/load-policy.js';
-import type { Entitlement, ReviewSettings } from '../../reviews/types.js';
+import { assignReviewer, NoReviewerError } from '../../activities/reviews/policy/assign-reviewer.js';
+import { entitlementId } from '../../activities/reviews/policy/entitlement-id.js';
+import { evaluateEntitlements } from '../../activities/reviews/policy/evaluate.js';
+import { loadAccessPolicy } from '../../activities/reviews/policy/load-policy.js';
+import type { Entitlement, ReviewSettings } from '../../contracts/review-types.js';
 
 const person = (p: Partial<Person> & { id: string }): Person => ({ name: p.id, email: `${p.id}@example.com`, aws: [], groups: [], roles: ['data-scientist'], ...p });
 const alice = person({ id: 'alice', roles: ['mlops'] });

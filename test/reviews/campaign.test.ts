@@ -4,9 +4,9 @@ import { CreateAccountAliasCommand, ListGroupsForUserCommand, type IAMClient } f
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAwsIam } from '../../activities/aws-iam/aws-iam.js';
+import { createAwsIam } from '../../activities/providers/aws-iam/aws-iam.js';
 import type { ActionDeps } from '../../catalog/types.js';
-import { offboardingWorkflowId, reviewApproveUpdate, reviewDecideUpdate, reviewerWorkflowId, type CampaignState, type ReviewerState } from '../../workflows/definitions.js';
+import { offboardingWorkflowId, reviewApproveUpdate, reviewDecideUpdate, reviewerWorkflowId, type CampaignState, type ReviewerState } from '../../contracts/definitions.js';
 import { app, codeHost, startGitHub } from '../activities/github/fixture.js';
 import { startPeers, type Peers } from '../helpers/incident.js';
 import { withOffboardingWorker } from '../offboarding/fixture.js';

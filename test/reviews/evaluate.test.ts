@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Person } from '../../activities/ports/directory.js';
+import type { Person } from '../../contracts/directory.js';
 import { DEFAULT_REVIEW_SETTINGS } from '../../config/reviews.js';
-import { entitlementId } from '../../reviews/entitlement-id.js';
-import { evaluateEntitlements, type EvaluationContext } from '../../reviews/evaluate.js';
-import { loadAccessPolicy } from '../../reviews/load-policy.js';
-import type { Entitlement, FindingKind, ReviewItem } from '../../reviews/types.js';
+import { entitlementId } from '../../activities/reviews/policy/entitlement-id.js';
+import { evaluateEntitlements, type EvaluationContext } from '../../activities/reviews/policy/evaluate.js';
+import { loadAccessPolicy } from '../../activities/reviews/policy/load-policy.js';
+import type { Entitlement, FindingKind, ReviewItem } from '../../contracts/review-types.js';
 
 const NOW = new Date('2025-01-01T00:00:00Z');
 const daysAgo = (n: number): string => new Date(NOW.getTime() - n * 86_400_000).toISOString();

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { expect } from 'vitest';
-import { createConfigDirectory } from '../../activities/directory/config-directory.js';
+import { createConfigDirectory } from '../../config/config-directory.js';
 import { createActivities } from '../../activities/index.js';
 import type { ReviewStore } from '../../activities/ports/review-store.js';
-import { createLocalReviewStore } from '../../activities/reviews/local-review-store.js';
+import { createLocalReviewStore } from '../../activities/providers/review-store/local-review-store.js';
 import type { ActionDeps } from '../../catalog/types.js';
 import { directorySchema } from '../../config/directory.js';
 import { reviewSettingsSchema, type ReviewSettingsFile } from '../../config/reviews.js';
-import type { ReviewSettings } from '../../reviews/types.js';
+import type { ReviewSettings } from '../../contracts/review-types.js';
 import {
   reviewCampaignStateQuery,
   reviewCampaignWorkflowId,
@@ -19,8 +19,8 @@ import {
   type CampaignState,
   type ReviewCampaignInput,
   type ReviewerState,
-} from '../../workflows/definitions.js';
-import type { reviewCampaignWorkflow } from '../../workflows/review-campaign.js';
+} from '../../contracts/definitions.js';
+import type { reviewCampaignWorkflow } from '../../workflows/reviews/campaign.js';
 import { withOffboardingWorker } from '../offboarding/fixture.js';
 
 /** Settings as warden.yaml would give them (snake_case), parsed by the real schema. */

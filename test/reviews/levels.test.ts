@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { covers, coveredByAny, joinLevels, maxLevels } from '../../reviews/levels.js';
-import { ACCESS_LEVELS, type AccessLevel } from '../../reviews/types.js';
+import { covers, coveredByAny, joinLevels, maxLevels } from '../../activities/reviews/policy/levels.js';
+import { ACCESS_LEVELS, type AccessLevel } from '../../contracts/review-types.js';
 
 /** allowed → the granted levels it covers; every other pair is not covered. */
 const COVERS: Readonly<Record<AccessLevel, readonly AccessLevel[]>> = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Entitlements } from '../../activities/ports/code-host.js';
 import type { IamEntitlements, IamUserEntitlements } from '../../activities/ports/iam.js';
-import { normalizeAws } from '../../reviews/normalize-aws.js';
-import { normalizeGitHub } from '../../reviews/normalize-github.js';
+import { normalizeAws } from '../../activities/reviews/normalize-aws.js';
+import { normalizeGitHub } from '../../activities/reviews/normalize-github.js';
 
 const user = (u: Partial<IamUserEntitlements> & { userName: string }): IamUserEntitlements => ({
   arn: `arn:aws:iam::123456789012:user/${u.userName}`,

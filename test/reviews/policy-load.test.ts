@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadAccessPolicy, parseAccessPolicy, PolicyError } from '../../reviews/load-policy.js';
-import { ACCESS_LEVELS, ASSET_IDS } from '../../reviews/types.js';
+import { loadAccessPolicy, parseAccessPolicy, PolicyError } from '../../activities/reviews/policy/load-policy.js';
+import { ACCESS_LEVELS, ASSET_IDS } from '../../contracts/review-types.js';
 
 /** The seed article's access control matrix, verbatim. */
 const SEED_MATRIX = `

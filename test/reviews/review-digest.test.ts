@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { REVIEW_KEEP_ACTION, REVIEW_KEEP_UNFLAGGED_ACTION, REVIEW_REVOKE_ACTION, renderReviewMessage, SLACK_MAX_BLOCKS } from '../../activities/reviews/review-blocks.js';
-import { DIGEST_MAX_ITEMS, renderReviewDigest } from '../../activities/reviews/review-digest.js';
-import { decideCommand, shellWord } from '../../activities/reviews/review-view.js';
-import type { ReviewItem } from '../../reviews/types.js';
-import { reviewerWorkflowId } from '../../workflows/definitions.js';
+import { REVIEW_KEEP_ACTION, REVIEW_KEEP_UNFLAGGED_ACTION, REVIEW_REVOKE_ACTION, renderReviewMessage, SLACK_MAX_BLOCKS } from '../../activities/reviews/render/review-blocks.js';
+import { DIGEST_MAX_ITEMS, renderReviewDigest } from '../../activities/reviews/render/review-digest.js';
+import { decideCommand, shellWord } from '../../activities/reviews/render/review-view.js';
+import type { ReviewItem } from '../../contracts/review-types.js';
+import { reviewerWorkflowId } from '../../contracts/definitions.js';
 
 const CAMPAIGN = 'q3-2026';
 const WF = reviewerWorkflowId(CAMPAIGN, 'rita');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_REVIEW_SETTINGS } from '../../config/reviews.js';
-import { evaluateEntitlements } from '../../reviews/evaluate.js';
-import { loadAccessPolicy } from '../../reviews/load-policy.js';
-import { syntheticEntitlements, syntheticPeople, syntheticSubjectCount } from '../../reviews/synthetic.js';
+import { evaluateEntitlements } from '../../activities/reviews/policy/evaluate.js';
+import { loadAccessPolicy } from '../../activities/reviews/policy/load-policy.js';
+import { syntheticEntitlements, syntheticPeople, syntheticSubjectCount } from '../../activities/reviews/synthetic.js';
 
 const NOW = new Date('2025-01-01T00:00:00Z');
 const spec = { entitlements: 10_000, reviewers: 20, seed: 7 };

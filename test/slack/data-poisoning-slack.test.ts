@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMlflowRegistry } from '../../activities/mlflow/mlflow-registry.js';
-import { APPROVE_ACTION } from '../../activities/slack/approval-blocks.js';
+import { createMlflowRegistry } from '../../activities/providers/mlflow/mlflow-registry.js';
+import { APPROVE_ACTION } from '../../activities/incident/render/approval-blocks.js';
 import { loadPlaybooks } from '../../playbook/load.js';
 import { alert, startIncident, state } from '../helpers/incident.js';
 import { uniqueTaskQueue, withWorker } from '../helpers/temporal.js';

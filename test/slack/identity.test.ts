@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IdentityConfig } from '../../config/file-config.js';
-import { createIdentityResolver, type IdentityMatch, type SlackProfile } from '../../server/slack/identity.js';
+import { createIdentityResolver, type IdentityMatch, type SlackProfile } from '../../slack/identity.js';
 
 const identities: IdentityConfig[] = [
   { id: 'alice', name: 'Alice', email: 'alice@example.com', roles: ['responder'], groups: ['security-oncall'], slack_user_id: 'U0ALICE', tokens: [] },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APPROVE_ACTION, REJECT_ACTION, REJECT_MODAL } from '../../activities/slack/approval-blocks.js';
-import { REASON_BLOCK, REASON_INPUT } from '../../server/slack/reject-modal.js';
+import { APPROVE_ACTION, REJECT_ACTION, REJECT_MODAL } from '../../activities/incident/render/approval-blocks.js';
+import { REASON_BLOCK, REASON_INPUT } from '../../slack/reject-modal.js';
 import { alert, startIncident, state } from '../helpers/incident.js';
 import { uniqueTaskQueue, withWorker } from '../helpers/temporal.js';
 import { approvalMessage, click, current, ephemeralsFrom, gatedPlaybook, SIGNING_SECRET, startSlackHarness, votesOf, type SlackHarness } from './harness.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APPROVE_ACTION } from '../../activities/slack/approval-blocks.js';
+import { APPROVE_ACTION } from '../../activities/incident/render/approval-blocks.js';
 import { alert, startIncident, state } from '../helpers/incident.js';
 import { uniqueTaskQueue, withWorker } from '../helpers/temporal.js';
 import { approvalMessage, click, clickPayload, current, ephemeralsFrom, gatedPlaybook, SIGNING_SECRET, startSlackHarness, votesOf, type SlackHarness } from './harness.js';

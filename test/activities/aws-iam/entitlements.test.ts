@@ -1,6 +1,6 @@
 import { AttachUserPolicyCommand, CreatePolicyCommand, ListUsersCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsIam } from '../../../activities/aws-iam/aws-iam.js';
+import { createAwsIam } from '../../../activities/providers/aws-iam/aws-iam.js';
 import { MOTO_CREDENTIALS, motoClient, seedUser, type SeedOptions } from '../../peers/moto.js';
 import { failureOf, runAction, snapshot, startIamWorld, type IamWorld } from './harness.js';
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsIam } from '../../../activities/aws-iam/aws-iam.js';
+import { createAwsIam } from '../../../activities/providers/aws-iam/aws-iam.js';
 import { seedUser, type SeedOptions } from '../../peers/moto.js';
 import { failureOf, runAction, snapshot, startIamWorld, type IamWorld } from './harness.js';
 

@@ -11,8 +11,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'vitest';
-import { createActionActivities, type ActionActivities } from '../../../activities/actions.js';
-import { createAwsIam } from '../../../activities/aws-iam/aws-iam.js';
+import { createActionActivities, type ActionActivities } from '../../../activities/incident/run-action.js';
+import { createAwsIam } from '../../../activities/providers/aws-iam/aws-iam.js';
 import type { Iam } from '../../../activities/ports.js';
 import { findAction } from '../../../catalog/index.js';
 import type { ActionOutcome } from '../../../catalog/types.js';

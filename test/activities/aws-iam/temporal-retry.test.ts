@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAwsIam } from '../../../activities/aws-iam/aws-iam.js';
+import { createAwsIam } from '../../../activities/providers/aws-iam/aws-iam.js';
 import { alert, HEADER, playbook, startIncident } from '../../helpers/incident.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../../helpers/temporal.js';
 import { MOTO_CREDENTIALS, motoClient, motoSeedRandom, seedUser, startMoto, type MotoPeer } from '../../peers/moto.js';

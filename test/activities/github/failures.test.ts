@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { github } from '../../../activities/github/errors.js';
-import { createGitHubClient } from '../../../activities/github/github-client.js';
-import { createGitHubCodeHost } from '../../../activities/github/github-code-host.js';
+import { github } from '../../../activities/providers/github/errors.js';
+import { createGitHubClient } from '../../../activities/providers/github/github-client.js';
+import { createGitHubCodeHost } from '../../../activities/providers/github/github-code-host.js';
 import type { FakeGitHub } from '../../peers/fake-github.js';
 import { app, codeHost, failureOf, ORG, readOnlyToken, startGitHub, token } from './fixture.js';
 

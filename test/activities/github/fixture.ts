@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'vitest';
-import { createGitHubCodeHost } from '../../../activities/github/github-code-host.js';
+import { createGitHubCodeHost } from '../../../activities/providers/github/github-code-host.js';
 import type { CodeHost } from '../../../activities/ports.js';
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubState } from '../../peers/fake-github.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubClient } from '../../../activities/github/github-client.js';
+import { createGitHubClient } from '../../../activities/providers/github/github-client.js';
 import type { FakeGitHub } from '../../peers/fake-github.js';
 import { app, codeHost, ORG, startGitHub, token } from './fixture.js';
 import { findOperation, loadDescription, responseSchema, validate, type Description } from './openapi-check.js';

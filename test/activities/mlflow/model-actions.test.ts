@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActionActivities, type ActionActivities } from '../../../activities/actions.js';
-import { createMlflowRegistry } from '../../../activities/mlflow/mlflow-registry.js';
+import { createActionActivities, type ActionActivities } from '../../../activities/incident/run-action.js';
+import { createMlflowRegistry } from '../../../activities/providers/mlflow/mlflow-registry.js';
 import type { ActionOutcome } from '../../../catalog/types.js';
 import { modelRollback } from '../../../catalog/actions/model/rollback.js';
 import { parseValue, renderParsed } from '../../../engine/parsed-value.js';

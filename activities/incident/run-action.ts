@@ -1,0 +1,51 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { findAction } from '../../catalog/index.js';
+import { ProviderNotConfigured, type ActionDeps, type ActionOutcome } from '../../catalog/types.js';
+import { HttpStatusError } from '../../catalog/actions/http-request.js';
+
+export interface RunActionInput {
+  readonly action: string;
+  readonly params: unknown;
+  readonly incidentId: string;
+  readonly stepId: string;
+  readonly idempotencyKey: string;
+  readonly dryRun: boolean;
+  /** The incident record, passed to evidence actions. */
+  readonly incident?: unknown;
+}
+
+/** The activities that run catalog actions against the configured providers. */
+export function createActionActivities(deps: ActionDeps) {
+  return {
+    /**
+     * Runs one catalog action. Parameters are validated again here (the worker may be newer
+     * than the playbook). Idempotent: every action checks the world before changing it, under
+     * `idempotencyKey`. In dry run nothing changes. An action whose provider is not configured
+     * runs as a dry run too (status planned, output.applied false), from its parameters alone.
+     */
+    async runAction(input: RunActionInput): Promise<ActionOutcome> {
+      const def = findAction(input.action);
+      if (!def?.run) throw ApplicationFailure.nonRetryable(`no activity runs action "${input.action}"`, 'UnknownAction');
+      const parsed = def.params.safeParse(input.params);
+      if (!parsed.success) {
+        const detail = parsed.error.issues.map((i) => `with.${i.path.join('.')}: ${i.message}`).join('; ');
+        throw ApplicationFailure.nonRetryable(`step ${input.stepId} (${input.action}): invalid parameters: ${detail}`, 'InvalidParameters');
+      }
+      const ctx = { incidentId: input.incidentId, stepId: input.stepId, idempotencyKey: input.idempotencyKey, deps, incident: input.incident };
+      try {
+        return await def.run(parsed.data, ctx, input.dryRun);
+      } catch (err) {
+        // A provider that is not configured runs in dry run: the step reports its plan and says
+        // plainly that nothing was applied, rather than failing every playbook on a fresh install.
+        if (err instanceof ProviderNotConfigured) {
+          const note = input.dryRun ? `current state not read: ${err.message}` : `NOT APPLIED: ${err.message}`;
+          return { status: 'planned', plan: [...def.describe(parsed.data), note], output: { applied: false, reason: 'provider-not-configured' } };
+        }
+        if (err instanceof HttpStatusError) throw ApplicationFailure.nonRetryable(err.message, 'HttpStatus');
+        throw err;
+      }
+    },
+  };
+}
+
+export type ActionActivities = ReturnType<typeof createActionActivities>;

@@ -1,0 +1,117 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { link, mkdir, open, readFile, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ApplicationFailure } from '@temporalio/common';
+import type { EvidenceObject, EvidenceStore } from '../../ports.js';
+
+const KEY_CHARACTERS = /^[A-Za-z0-9._\-/]+$/;
+
+/** Throws a non-retryable `InvalidEvidenceKey` unless `key` is a plain relative path. */
+function checkKey(key: string): void {
+  const reject = (problem: string) =>
+    ApplicationFailure.nonRetryable(
+      `evidence key ${JSON.stringify(key)} ${problem}; use a relative path like incidents/incident-42/snapshot-detect.json`,
+      'InvalidEvidenceKey',
+    );
+  if (!KEY_CHARACTERS.test(key)) throw reject('may contain only letters, digits, ".", "_", "-" and "/"');
+  if (key.startsWith('/')) throw reject('is absolute');
+  for (const segment of key.split('/')) {
+    if (segment === '') throw reject('has an empty path segment');
+    if (segment === '.' || segment === '..') throw reject(`has a "${segment}" path segment`);
+  }
+}
+
+const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+async function readIfPresent(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+    throw err;
+  }
+}
+
+/** Writes a new 0600 file and fsyncs it, so a crash never publishes a half-written object. */
+async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
+  const handle = await open(path, 'wx', 0o600);
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * An evidence store on the local file system under `rootDir`, one file per key.
+ *
+ * Side effects: `put` creates missing directories (mode 0700) and a file (mode 0600). It is
+ * write-once and so safe to retry: the same key with the same bytes reports `already: true`; the
+ * same key with other bytes fails with a non-retryable `EvidenceConflict` and leaves the stored
+ * object untouched. The body is written to a temp file and then hard-linked into place, which
+ * publishes a complete file atomically and, unlike rename, never replaces one a concurrent
+ * writer published first. `get` has no side effects. `contentType` is not stored: the key's
+ * extension carries it.
+ */
+export function createLocalEvidenceStore(rootDir: string): EvidenceStore {
+  const root = resolve(rootDir);
+
+  const describe = (path: string, bytes: Uint8Array, already: boolean): EvidenceObject => ({
+    uri: pathToFileURL(path).href,
+    sha256: sha256Hex(bytes),
+    bytes: bytes.byteLength,
+    already,
+  });
+
+  const compareWithStored = (key: string, path: string, body: Uint8Array, stored: Uint8Array): EvidenceObject => {
+    if (Buffer.compare(stored, body) === 0) return describe(path, stored, true);
+    throw ApplicationFailure.nonRetryable(
+      `evidence ${key} already exists with different content (stored sha256 ${sha256Hex(stored)}, ` +
+        `new sha256 ${sha256Hex(body)}); evidence is write-once, so store the new version under a new key`,
+      'EvidenceConflict',
+    );
+  };
+
+  const write = async (key: string, path: string, bytes: Uint8Array): Promise<EvidenceObject> => {
+    const existing = await readIfPresent(path);
+    if (existing) return compareWithStored(key, path, bytes, existing);
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    const temp = join(dirname(path), `.tmp-${randomBytes(8).toString('hex')}`);
+    try {
+      await writeDurably(temp, bytes);
+      await link(temp, path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      return compareWithStored(key, path, bytes, await readFile(path));
+    } finally {
+      await rm(temp, { force: true });
+    }
+    return describe(path, bytes, false);
+  };
+
+  return {
+    async put(key, body) {
+      checkKey(key);
+      const path = join(root, key);
+      try {
+        return await write(key, path, typeof body === 'string' ? Buffer.from(body, 'utf8') : body);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'EISDIR' && code !== 'ENOTDIR' && code !== 'EEXIST') throw err;
+        throw ApplicationFailure.nonRetryable(
+          `evidence key ${key} collides with an existing directory or file on its path; choose another key`,
+          'EvidenceConflict',
+        );
+      }
+    },
+
+    async get(key) {
+      checkKey(key);
+      const stored = await readIfPresent(join(root, key));
+      return stored ? new Uint8Array(stored) : undefined;
+    },
+  };
+}

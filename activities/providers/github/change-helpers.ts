@@ -1,0 +1,50 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { ChangeResult } from '../../ports/change.js';
+import type { GitHubClient } from './github-client.js';
+
+/** What every operation works with: the client and the one organization Warden governs. */
+export interface GitHubContext {
+  readonly octokit: GitHubClient;
+  readonly org: string;
+}
+
+/** What the credentials need, named in a 403 when GitHub's headers do not say. */
+export const NEEDS = {
+  readOrg: 'the read:org scope (GitHub App: members=read)',
+  adminOrg: 'the admin:org scope as an organization owner (GitHub App: members=write)',
+  patGrants: 'a GitHub App installation with organization_personal_access_tokens=write (tokens may not use this endpoint)',
+  sso: 'the admin:org scope as an owner of an organization on GitHub Enterprise Cloud with SAML single sign-on',
+  repoAdmin: 'the repo scope with admin rights on the repository (GitHub App: administration=write)',
+} as const;
+
+/** GitHub logins are case-insensitive. */
+export const sameLogin = (a: string | null | undefined, b: string): boolean => !!a && a.toLowerCase() === b.toLowerCase();
+
+/** Nothing to do: the world is already as asked. */
+export const unchanged = (state: unknown): ChangeResult => ({ changed: false, plan: [], before: state, after: state });
+
+/** One planned removal; `apply` yields undefined when the thing was already gone (404). */
+export interface PlannedStep {
+  readonly line: string;
+  readonly apply: () => Promise<unknown>;
+}
+
+/**
+ * Carries out planned steps in order, unless dry run. Returns whether anything was acted on: a
+ * step whose target vanished in between (someone else removed it) is not counted as a change.
+ */
+export async function carryOut(steps: readonly PlannedStep[], dryRun: boolean): Promise<boolean> {
+  if (dryRun) return false;
+  let changed = false;
+  for (const step of steps) {
+    if ((await step.apply()) !== undefined) changed = true;
+  }
+  return changed;
+}
+
+/** Splits `owner/name`; the catalog has validated the shape already. */
+export function splitRepo(repo: string): { owner: string; repo: string } {
+  const [owner = '', name = ''] = repo.split('/');
+  if (!owner || !name) throw ApplicationFailure.nonRetryable(`repo must be owner/name, got "${repo}"`, 'InvalidParameters');
+  return { owner, repo: name };
+}

@@ -1,0 +1,27 @@
+import type { OffboardingTarget } from './offboarding-target.js';
+import type { OffboardingInput, OffboardingNotify } from './definitions.js';
+
+export interface OffboardingRequest {
+  readonly reason: string;
+  readonly requestedBy: string;
+  readonly dryRun: boolean;
+  readonly effectiveAt?: string;
+  readonly retentionDays?: number;
+  /** Security's recipients; the manager's address is added. */
+  readonly notify: OffboardingNotify;
+}
+
+/** The workflow input for a resolved person: the manager joins security on the report's recipients. */
+export function buildOffboardingInput(target: OffboardingTarget, req: OffboardingRequest): OffboardingInput {
+  const email = [...new Set([...(req.notify.email ?? []), ...(target.manager ? [target.manager.email] : [])])];
+  return {
+    personId: target.person.id,
+    person: target.person,
+    reason: req.reason,
+    requestedBy: req.requestedBy,
+    dryRun: req.dryRun,
+    ...(req.effectiveAt ? { effectiveAt: req.effectiveAt } : {}),
+    ...(req.retentionDays !== undefined ? { retentionDays: req.retentionDays } : {}),
+    notify: { ...(email.length ? { email } : {}), ...(req.notify.slackChannel ? { slackChannel: req.notify.slackChannel } : {}) },
+  };
+}

@@ -1,0 +1,130 @@
+import { condition, patched, workflowInfo } from '@temporalio/workflow';
+import { durationMs } from '../../engine/duration.js';
+import type { ApprovalSpec } from '../../engine/playbook-types.js';
+import type { ApprovalDecision, ApprovalRecord, IncidentState, StepState } from '../../contracts/definitions.js';
+
+/** Groups allowed at the record's escalation level: the step's groups plus every group escalated to so far. */
+export function allowedGroups(record: Pick<ApprovalRecord, 'groups' | 'escalation' | 'escalationLevel'>): string[] {
+  return [...record.groups, ...record.escalation.slice(0, record.escalationLevel)];
+}
+
+export function openApproval(spec: ApprovalSpec, requester: string, nowMs: number): ApprovalRecord {
+  return {
+    groups: [...spec.groups],
+    escalation: [...spec.escalation],
+    quorum: spec.quorum,
+    fourEyes: spec.fourEyes,
+    requester,
+    requestedAt: new Date(nowMs).toISOString(),
+    deadline: new Date(nowMs + durationMs(spec.timeout)).toISOString(),
+    escalationLevel: 0,
+    announced: false,
+    remindersSent: [],
+    votes: [],
+  };
+}
+
+/**
+ * The approval Update's validator: synchronous, it refuses (with a reason the caller shows)
+ * anything that must not count. A refused Update leaves no trace in the history.
+ */
+export function validateDecision(state: IncidentState, specOf: (stepId: string) => ApprovalSpec | undefined, d: ApprovalDecision, nowMs: number): void {
+  const step: StepState | undefined = state.steps[d.stepId];
+  const spec = specOf(d.stepId);
+  if (!step || !spec) throw new Error(`step "${d.stepId}" does not exist or needs no approval`);
+  if (!d.approver?.id) throw new Error('approver identity is missing');
+  if (d.decision !== 'approve' && d.decision !== 'reject') throw new Error('decision must be approve or reject');
+  const record = step.approval;
+  // The outcome is set by the Update that settles it, before the main loop moves the step on:
+  // checking it refuses Updates that race the deciding one.
+  if (step.status !== 'awaiting-approval' || !record || record.outcome) {
+    throw new Error(`already decided: step "${d.stepId}" is ${record?.outcome ?? step.status}`);
+  }
+  if (nowMs >= Date.parse(record.deadline)) throw new Error(`expired: the approval for step "${d.stepId}" closed at ${record.deadline}`);
+  const allowed = allowedGroups(record);
+  if (!d.approver.groups.some((g) => allowed.includes(g))) {
+    throw new Error(`not in an allowed group: ${d.approver.id} is in none of ${allowed.join(', ')}`);
+  }
+  if (record.fourEyes && d.approver.id === record.requester) {
+    throw new Error(`cannot approve own request: four-eyes is on for step "${d.stepId}" and ${d.approver.id} requested it`);
+  }
+  if (record.votes.some((v) => v.approver === d.approver.id)) throw new Error(`already decided by you (${d.approver.id})`);
+}
+
+/** Records a valid vote and settles the outcome: one reject rejects; quorum distinct approvals approve. */
+export function applyDecision(record: ApprovalRecord, d: ApprovalDecision, now: string): void {
+  if (record.outcome) return;
+  record.votes.push({ approver: d.approver.id, decision: d.decision, via: d.via, at: now, ...(d.reason ? { reason: d.reason } : {}) });
+  if (d.decision === 'reject') record.outcome = 'rejected';
+  else if (record.votes.filter((v) => v.decision === 'approve').length >= record.quorum) record.outcome = 'approved';
+  if (record.outcome) record.decidedAt = now;
+}
+
+export interface ApprovalHooks {
+  /** Announce the request, a reminder or an escalation (never throws). */
+  announce(kind: 'request' | 'reminder' | 'escalation', record: ApprovalRecord): Promise<void>;
+  /** A vote was counted without settling the outcome: show the new tally (never throws). */
+  progressed(record: ApprovalRecord): Promise<void>;
+  /** Stop waiting early: the incident was cancelled. */
+  interrupted(): boolean;
+  /** Stop waiting to continue-as-new; the record survives in the carried state. */
+  shouldContinueAsNew(): boolean;
+}
+
+export class ContinueAsNewNeeded extends Error {
+  override name = 'ContinueAsNewNeeded';
+}
+
+/**
+ * Waits for the decision on a step, sending reminders at their offsets before the deadline and
+ * applying the step's onTimeout policy at the deadline (reject, approve, or escalate to the next
+ * group with a fresh deadline). Resumable: a record carried over by continue-as-new keeps its
+ * votes, reminders and deadline.
+ */
+export async function awaitDecision(spec: ApprovalSpec, record: ApprovalRecord, hooks: ApprovalHooks, canContinueAsNew: boolean): Promise<void> {
+  let votesShown = record.votes.length;
+  if (!record.announced) {
+    record.announced = true;
+    await hooks.announce('request', record);
+  }
+  for (;;) {
+    if (record.outcome || hooks.interrupted()) return;
+    const now = Date.now();
+    const deadline = Date.parse(record.deadline);
+    const dueReminder = spec.reminders
+      .map((offset) => ({ offset, at: deadline - durationMs(offset) }))
+      .filter((r) => !record.remindersSent.includes(`${record.escalationLevel}:${r.offset}`))
+      .sort((a, b) => a.at - b.at)[0];
+    if (dueReminder && dueReminder.at <= now && now < deadline) {
+      record.remindersSent.push(`${record.escalationLevel}:${dueReminder.offset}`);
+      await hooks.announce('reminder', record);
+      continue;
+    }
+    if (now >= deadline) {
+      const nowIso = new Date(now).toISOString();
+      if (spec.onTimeout === 'escalate' && record.escalationLevel < spec.escalation.length) {
+        record.escalationLevel += 1;
+        record.deadline = new Date(now + durationMs(spec.timeout)).toISOString();
+        await hooks.announce('escalation', record);
+        continue;
+      }
+      record.outcome = spec.onTimeout === 'approve' ? 'timeout-approved' : 'timeout-rejected';
+      record.decidedAt = nowIso;
+      return;
+    }
+    const wakeAt = Math.min(deadline, dueReminder && dueReminder.at > now ? dueReminder.at : deadline);
+    // Histories recorded before votes were shown as they came do not wake on a vote.
+    const showVotes = patched('approval-shows-each-vote');
+    await condition(
+      () => record.outcome !== undefined || hooks.interrupted() || (canContinueAsNew && hooks.shouldContinueAsNew()) || (showVotes && record.votes.length !== votesShown),
+      Math.max(1, wakeAt - now),
+    );
+    if (showVotes && !record.outcome && record.votes.length !== votesShown) {
+      votesShown = record.votes.length;
+      await hooks.progressed(record);
+    }
+    if (!record.outcome && !hooks.interrupted() && canContinueAsNew && hooks.shouldContinueAsNew()) {
+      throw new ContinueAsNewNeeded(`history at ${workflowInfo().historyLength} events`);
+    }
+  }
+}

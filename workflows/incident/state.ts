@@ -1,0 +1,77 @@
+import type { PhaseNode, ResolvedPlaybook, ResolvedStep } from '../../engine/playbook-types.js';
+import { PHASES } from '../../engine/playbook-types.js';
+import type { Alert, IncidentInput, IncidentState, StepState } from '../../contracts/definitions.js';
+
+export const DEFAULT_MAX_RECENT_ALERTS = 100;
+export const DEFAULT_CONTINUE_AS_NEW_AFTER = 4_000;
+
+export function stepsOf(node: PhaseNode): readonly ResolvedStep[] {
+  return 'step' in node ? [node.step] : node.parallel;
+}
+
+export function allSteps(playbook: ResolvedPlaybook): ResolvedStep[] {
+  return PHASES.flatMap((phase) => playbook.phases[phase].flatMap(stepsOf));
+}
+
+/** The incident's first state, or the state carried over by continue-as-new. */
+export function initialState(input: IncidentInput, now: string): IncidentState {
+  if (input.carried) return { ...input.carried, runs: input.carried.runs + 1 };
+  const steps: Record<string, StepState> = {};
+  for (const phase of PHASES) {
+    for (const step of input.playbook.phases[phase].flatMap(stepsOf)) {
+      steps[step.id] = { id: step.id, phase, action: step.action, title: step.title, status: 'pending' };
+    }
+  }
+  const alert = { ...input.alert, received_at: input.alert.received_at ?? now };
+  return {
+    incidentId: input.incidentId,
+    playbook: { id: input.playbook.id, version: input.playbook.version, sha256: input.playbookSha256, title: input.playbook.title },
+    title: input.alert.title,
+    dryRun: input.dryRun,
+    openedBy: input.openedBy,
+    ...(input.linkedIncidentId ? { linkedIncidentId: input.linkedIncidentId } : {}),
+    status: 'open',
+    phase: 'detect',
+    severity: input.alert.severity,
+    steps,
+    completed: [],
+    alerts: { count: 1, recent: [alert], lastAt: now },
+    notes: [],
+    timeline: [{ at: now, event: `opened by ${input.openedBy} from alert "${input.alert.title}" (playbook ${input.playbook.id} v${input.playbook.version})` }],
+    times: { detectedAt: input.alert.observed_at ?? now, createdAt: now },
+    runs: 1,
+  };
+}
+
+/** Keeps the count of every alert and the most recent ones in full. */
+export function recordAlert(state: IncidentState, alert: Alert, now: string, maxRecent: number): void {
+  state.alerts.count += 1;
+  state.alerts.lastAt = now;
+  state.alerts.recent.push({ ...alert, received_at: alert.received_at ?? now });
+  if (state.alerts.recent.length > maxRecent) state.alerts.recent.splice(0, state.alerts.recent.length - maxRecent);
+}
+
+/** The template context: the first alert, the incident, and every step's status and output. */
+export function templateContext(state: IncidentState, firstAlert: Alert): Record<string, unknown> {
+  const steps: Record<string, unknown> = {};
+  for (const [id, s] of Object.entries(state.steps)) steps[id] = { status: s.status, output: s.output, outcome: s.outcome };
+  return {
+    alert: firstAlert,
+    incident: {
+      id: state.incidentId,
+      title: state.title,
+      severity: state.severity,
+      status: state.status,
+      dryRun: state.dryRun,
+      playbook: state.playbook.id,
+      alertCount: state.alerts.count,
+      latestAlert: state.alerts.recent[state.alerts.recent.length - 1],
+      openedBy: state.openedBy,
+    },
+    steps,
+  };
+}
+
+export function markHumanAction(state: IncidentState, now: string): void {
+  state.times.firstHumanActionAt ??= now;
+}

@@ -1,0 +1,182 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
+import type { AwsAccountUser } from '../../contracts/directory.js';
+import { offboardingWorkflowId, type OffboardingInput, type OffboardingItem, type OffboardingState } from '../../contracts/definitions.js';
+import { registerOffboardingHandlers } from './handlers.js';
+import { awsInventoryItem, awsRetentionItems, awsRevocationItems, githubItems, mlflowItems } from './plan.js';
+import { inventoryOf, managerSlackUser, notify, runItem, writeOffboardingReport, type Runner } from './runner.js';
+import { addItems, DEFAULT_CONTINUE_AS_NEW_AFTER, initialOffboardingState, settled, tally, withProgress } from './state.js';
+import { describeFailure } from '../incident/step-runner.js';
+
+const DAY_MS = 86_400_000;
+/** Offboardings that started before MLflow permissions were revoked by an action keep their manual item. */
+const MLFLOW_REVOKE_PATCH = 'offboarding-mlflow-revoke';
+/** Offboardings that reported before the manager got a Slack direct message replay without it. */
+const MANAGER_DM_PATCH = 'offboarding-manager-dm';
+const nowIso = (): string => new Date().toISOString();
+
+class ContinueAsNewNeeded extends Error {
+  override name = 'ContinueAsNewNeeded';
+}
+
+/**
+ * Offboards one person (`offboarding-<person>`): waits for the effective time on a durable timer
+ * (cancellable), revokes every credential at every provider in parallel (AWS IAM in the order that
+ * closes access fastest, GitHub, MLflow), sends the report to the manager and security, and after
+ * the retention period deletes the IAM users unless a legal hold is set.
+ *
+ * Side effects happen only in activities: each revocation is a catalog action, idempotent under
+ * `offboarding-<person>:<item>`, so a replay, a retry or a worker crash never acts twice. A provider
+ * that fails never stops the others; an item that fails after its retry budget is escalated to
+ * security with the exact error and waits for an operator's retry or waiver, never dropped.
+ * Continue-as-new carries the whole state over while it waits out the retention.
+ */
+export async function offboardingWorkflow(input: OffboardingInput): Promise<OffboardingState> {
+  // A time that does not parse must never mean "now": refuse the input instead.
+  if (input.effectiveAt !== undefined && Number.isNaN(Date.parse(input.effectiveAt))) {
+    throw ApplicationFailure.nonRetryable(`effectiveAt "${input.effectiveAt}" is not an ISO 8601 time`, 'InvalidOffboardingInput');
+  }
+  if (input.retentionDays !== undefined && !(input.retentionDays >= 0)) {
+    throw ApplicationFailure.nonRetryable(`retentionDays must be 0 or more, got ${input.retentionDays}`, 'InvalidOffboardingInput');
+  }
+  const state = initialOffboardingState(input, nowIso(), workflowInfo().firstExecutionRunId);
+  const canAfter = input.limits?.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
+  const shouldContinueAsNew = (): boolean => workflowInfo().historyLength >= canAfter || workflowInfo().continueAsNewSuggested;
+  const r: Runner = {
+    state,
+    workflowId: offboardingWorkflowId(state.personId),
+    ...(input.policy ? { policy: input.policy } : {}),
+    now: nowIso,
+    timeline: (event, by) => state.timeline.push({ at: nowIso(), event, ...(by ? { by } : {}) }),
+  };
+  registerOffboardingHandlers(state, nowIso);
+  const who = `${state.person.name} (${state.personId})`;
+
+  async function waitForEffectiveTime(): Promise<void> {
+    const due = Date.parse(state.times.effectiveAt ?? '');
+    r.timeline(`waiting until ${state.times.effectiveAt}`);
+    await condition(() => !!state.cancel, Math.max(1, due - Date.now()));
+    if (state.cancel) return;
+    state.phase = 'revoking';
+  }
+
+  /** One AWS IAM user: the inventory (for the access keys), then every revocation in order. */
+  async function revokeAwsUser(u: AwsAccountUser): Promise<void> {
+    const [inventory] = addItems(state, [awsInventoryItem(u)]);
+    await runItem(r, inventory!);
+    for (const item of addItems(state, awsRevocationItems(u, inventoryOf(inventory!)))) await runItem(r, item);
+  }
+
+  async function revokeSequentially(items: OffboardingItem[]): Promise<void> {
+    for (const item of items) await runItem(r, item);
+  }
+
+  /** Every provider in its own branch: one provider's trouble never holds up another's revocations. */
+  async function revokeAll(): Promise<void> {
+    state.times.revocationStartedAt ??= nowIso();
+    const branches = [
+      ...state.person.aws.map((u) => () => revokeAwsUser(u)),
+      () => revokeSequentially(addItems(state, githubItems(state.person))),
+      () => revokeSequentially(addItems(state, mlflowItems(state.person, patched(MLFLOW_REVOKE_PATCH)))),
+    ];
+    const results = await Promise.allSettled(branches.map((b) => b()));
+    for (const res of results) if (res.status === 'rejected') r.timeline(`a revocation branch stopped: ${describeFailure(res.reason).message}`);
+    state.times.revokedAt = nowIso();
+    r.timeline(`revocation finished: ${tally(state.items.filter((i) => i.stage === 'revoke'))}`);
+    state.phase = 'notifying';
+  }
+
+  /** Renders the report into the evidence store (write-once); a failure is recorded and told, not fatal. */
+  async function storeReport(stage: 'revocation' | 'final'): Promise<{ where: string; markdown?: string }> {
+    const generatedAt = nowIso();
+    try {
+      const stored = await writeOffboardingReport({ state: withProgress(state), stage, generatedAt });
+      state.reports.push({ stage, generatedAt, json: stored.json, markdown: stored.markdown });
+      return { where: `Report: ${stored.markdown.uri} (JSON: ${stored.json.uri})`, markdown: stored.text };
+    } catch (err) {
+      const message = describeFailure(err).message;
+      r.timeline(`the ${stage} report could not be stored: ${message}`);
+      return { where: `The report could not be stored in the evidence store: ${message}` };
+    }
+  }
+
+  /**
+   * Sends the report to the manager and security: by email (in full), and the summary to the
+   * Slack channel and as a direct message to the manager (their Slack id from the directory).
+   */
+  async function notifyReport(): Promise<void> {
+    const report = await storeReport('revocation');
+    const slackUser = patched(MANAGER_DM_PATCH) ? await managerSlackUser(r) : undefined;
+    const summary = `Offboarding of ${who}${state.dryRun ? ' (dry run: nothing changed)' : ''}: ${tally(state.items)}. ${report.where}`;
+    const body = report.markdown ?? `Reason: ${state.reason}\nRequested by: ${state.requestedBy}\n\n${renderItemsText(state.items)}`;
+    await notify(r, 'report', `[Warden] Offboarding of ${state.person.name}${state.dryRun ? ' (dry run)' : ''}: report`, `${summary}\n\n${body}`, { slackText: summary, ...(slackUser ? { slackUser } : {}) });
+    state.times.notifiedAt = nowIso();
+    state.phase = 'retention';
+  }
+
+  /** Waits for `until` (or the timeout); throws to continue-as-new when the history has grown long. */
+  async function waitFor(until: () => boolean, timeoutMs?: number): Promise<void> {
+    const done = () => until() || shouldContinueAsNew();
+    await (timeoutMs === undefined ? condition(done) : condition(done, timeoutMs));
+    if (!until() && shouldContinueAsNew()) throw new ContinueAsNewNeeded(`history at ${workflowInfo().historyLength} events`);
+  }
+
+  /** Waits out the retention period (and any legal hold), then deletes the IAM users. */
+  async function retention(): Promise<void> {
+    const users = state.person.aws;
+    if (users.length === 0) {
+      state.retention.status = 'not-applicable';
+      return;
+    }
+    if (!state.dryRun) {
+      state.retention.dueAt ??= new Date(Date.parse(state.times.notifiedAt ?? nowIso()) + state.retentionDays * DAY_MS).toISOString();
+      const due = Date.parse(state.retention.dueAt);
+      while (Date.now() < due) {
+        state.retention.status = 'waiting';
+        await waitFor(() => false, due - Date.now());
+      }
+      if (state.legalHold.active) {
+        state.retention.status = 'held';
+        r.timeline('retention period over; the IAM users are kept while the legal hold lasts');
+        await waitFor(() => !state.legalHold.active);
+      }
+    }
+    state.retention.status = state.dryRun ? 'planned' : 'deleting';
+    await Promise.allSettled(users.map((u) => revokeSequentially(addItems(state, awsRetentionItems(u)))));
+    const deletions = state.items.filter((i) => i.action === 'aws.deleteUser');
+    state.retention.status = state.dryRun ? 'planned' : deletions.every((i) => i.status === 'done') ? 'deleted' : 'waived';
+    state.retention.finishedAt = nowIso();
+    if (state.dryRun) return;
+    const { where } = await storeReport('final');
+    await notify(r, 'retention', `[Warden] Offboarding of ${state.person.name}: IAM users ${state.retention.status}`, `${renderItemsText(deletions)}\n\n${where}`);
+  }
+
+  try {
+    if (state.phase === 'scheduled') await waitForEffectiveTime();
+    if (state.cancel) {
+      state.phase = 'cancelled';
+      state.retention.status = 'cancelled';
+      await notify(r, 'cancelled', `[Warden] Offboarding of ${state.person.name} cancelled`, `Cancelled by ${state.cancel.by} before it took effect: ${state.cancel.reason}`);
+    } else {
+      if (state.phase === 'revoking') await revokeAll();
+      if (state.phase === 'notifying') await notifyReport();
+      if (state.phase === 'retention') await retention();
+      state.phase = 'done';
+    }
+    state.times.completedAt = nowIso();
+  } catch (err) {
+    if (!(err instanceof ContinueAsNewNeeded)) throw err;
+    await condition(allHandlersFinished);
+    r.timeline(`continued as new (${err.message})`);
+    return continueAsNew<typeof offboardingWorkflow>({ ...input, carried: state });
+  }
+  await condition(allHandlersFinished);
+  return withProgress(state);
+}
+
+/** One line per item for a plain-text notification. */
+function renderItemsText(items: readonly OffboardingItem[]): string {
+  return items
+    .map((i) => `- ${i.credential} [${i.action}]: ${i.status}${i.outcome && i.outcome !== 'planned' ? ` (${i.outcome})` : ''}${i.waiver ? ` by ${i.waiver.by}: ${i.waiver.reason}` : ''}${settled(i) ? '' : i.error ? ` ${i.error.message}` : ''}`)
+    .join('\n');
+}
