@@ -20,7 +20,8 @@ import { createLocalEvidenceStore } from '../activities/providers/evidence/local
 import { createLocalReviewStore } from '../activities/providers/review-store/local-review-store.js';
 import { reviewSettingsSchema } from '../config/reviews.js';
 import { createWardenWorker } from '../worker/worker.js';
-import { SEARCH_ATTRIBUTES, type CampaignState } from '../contracts/definitions.js';
+import { SEARCH_ATTRIBUTES } from '../contracts/search-attributes.js';
+import { type CampaignState } from '../contracts/reviews.js';
 import type { reviewCampaignWorkflow } from '../workflows/reviews/campaign.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type WardenConfig } from '../config/config.js';
 import type { IngestResult } from '../server/intake/ingest.js';
-import type { ApprovalRecord, IncidentState, IncidentStatus } from '../contracts/definitions.js';
+import type { ApprovalRecord, IncidentState, IncidentStatus } from '../contracts/incident.js';
 
 /** One validation problem, as the server reports it. */
 export interface IssueDetail {

@@ -1,5 +1,5 @@
 import type { OffboardingTarget } from './offboarding-target.js';
-import type { OffboardingInput, OffboardingNotify } from './definitions.js';
+import type { OffboardingInput, OffboardingNotify } from './offboarding.js';
 
 export interface OffboardingRequest {
   readonly reason: string;

@@ -2,7 +2,7 @@ import type { KnownBlock, WebClient } from '@slack/web-api';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { renderApprovalMessage } from '../activities/incident/render/approval-blocks.js';
 import type { IdentityConfig, Role } from '../config/file-config.js';
-import { approvalUpdate, incidentStateQuery, incidentWorkflowId, type ApprovalRecord } from '../contracts/definitions.js';
+import { approvalUpdate, incidentStateQuery, incidentWorkflowId, type ApprovalRecord } from '../contracts/incident.js';
 import { isTemporalUnavailable } from '../server/temporal-errors.js';
 import type { MessageRef } from './button-value.js';
 import { slackProfileLookup, type SlackDeps } from './deps.js';

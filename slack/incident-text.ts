@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { escapeMrkdwn } from '../activities/incident/render/approval-blocks.js';
-import { SA_PLAYBOOK, SA_SEVERITY, SA_STATUS, type IncidentState } from '../contracts/definitions.js';
+import { SA_PLAYBOOK, SA_SEVERITY, SA_STATUS } from '../contracts/search-attributes.js';
+import { type IncidentState } from '../contracts/incident.js';
 
 const LIST_LIMIT = 50;
 const e = escapeMrkdwn;

@@ -1,5 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
-import { REVIEW_SCHEDULE_ID, TASK_QUEUE, type ReviewCampaignInput } from '../contracts/definitions.js';
+import { REVIEW_SCHEDULE_ID, type ReviewCampaignInput } from '../contracts/reviews.js';
+import { TASK_QUEUE } from '../contracts/task-queue.js';
 
 /** Temporal appends the scheduled time: `review-quarterly-2026-01-01T09:00:00Z`. */
 export const SCHEDULED_REVIEW_WORKFLOW_ID = 'review-quarterly';

@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { wardenDataConverter } from '../codec/data-converter.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
-import { smokeRelease, smokeStage, type SmokeResult } from '../contracts/definitions.js';
+import { smokeRelease, smokeStage, type SmokeResult } from '../contracts/smoke.js';
 import { freePort } from './helpers/ports.js';
 import { SUITE_ENV } from './helpers/suite-env.js';
 import { suiteKeyring, uniqueTaskQueue, withWorker } from './helpers/temporal.js';

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AesGcmPayloadCodec, METADATA_KEY_ID } from '../codec/aes-gcm-codec.js';
 import { keyringOf } from '../codec/keyring.js';
-import type { SmokeResult } from '../contracts/definitions.js';
+import type { SmokeResult } from '../contracts/smoke.js';
 import { suiteClient, suiteKeyring, uniqueTaskQueue, withWorker } from './helpers/temporal.js';
 
 const text = (b?: Uint8Array | null) => new TextDecoder().decode(b ?? new Uint8Array());

@@ -7,7 +7,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { failureConverterPath } from '../codec/data-converter.js';
 import { findTemporalCli } from '../temporal/cli-binary.js';
 import { workflowsPath } from '../worker/worker.js';
-import { SA_PHASE, SA_PLAYBOOK, SA_SEVERITY, SA_STATUS } from '../contracts/definitions.js';
+import { SA_PHASE, SA_PLAYBOOK, SA_SEVERITY, SA_STATUS } from '../contracts/search-attributes.js';
 import { SUITE_ENV } from './helpers/suite-env.js';
 
 /**

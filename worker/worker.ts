@@ -5,7 +5,7 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import { createActivities, type ReviewSetup } from '../activities/index.js';
 import type { Directory } from '../contracts/directory.js';
 import type { ActionDeps } from '../catalog/types.js';
-import { TASK_QUEUE } from '../contracts/definitions.js';
+import { TASK_QUEUE } from '../contracts/task-queue.js';
 
 /** workflows/index — the .ts source under the test runner, the compiled .js under dist/. */
 export function workflowsPath(): string {

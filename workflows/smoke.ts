@@ -1,6 +1,6 @@
 import { condition, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { DiagnosticsActivities } from '../activities/diagnostics.js';
-import { smokeRelease, smokeStage, type SmokeInput, type SmokeResult, type SmokeStage } from '../contracts/definitions.js';
+import { smokeRelease, smokeStage, type SmokeInput, type SmokeResult, type SmokeStage } from '../contracts/smoke.js';
 
 const { echo } = proxyActivities<DiagnosticsActivities>({
   startToCloseTimeout: '10 seconds',

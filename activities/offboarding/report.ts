@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActionDeps } from '../../catalog/types.js';
-import type { EvidenceRef, OffboardingState } from '../../contracts/definitions.js';
+import type { EvidenceRef, OffboardingState } from '../../contracts/offboarding.js';
 import type { EvidenceObject } from '../ports/evidence.js';
 import { buildOffboardingReport, renderOffboardingMarkdown } from './render/report.js';
 

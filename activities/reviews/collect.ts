@@ -4,7 +4,7 @@ import { normalizeAws } from './normalize-aws.js';
 import { normalizeGitHub } from './normalize-github.js';
 import { syntheticEntitlements, syntheticPeople } from './synthetic.js';
 import { FINDING_KINDS, type Entitlement, type FindingKind, type ReviewSystem } from '../../contracts/review-types.js';
-import type { SyntheticSpec } from '../../contracts/definitions.js';
+import type { SyntheticSpec } from '../../contracts/reviews.js';
 import type { Person } from '../../contracts/directory.js';
 import type { Iam } from '../ports/iam.js';
 import type { ReviewContext } from './context.js';

@@ -5,7 +5,7 @@
 import type { ActionDeps } from '../../catalog/types.js';
 import { FINDING_KINDS } from '../../contracts/review-types.js';
 import type { ReviewSettings } from '../../contracts/review-types.js';
-import type { CampaignEvidence } from '../../contracts/definitions.js';
+import type { CampaignEvidence } from '../../contracts/reviews.js';
 import type { MailAttachment } from '../ports/mail.js';
 import { escapeMrkdwn } from '../incident/render/approval-blocks.js';
 import { escapeHtml, renderSummaryHtml } from './render/evidence-html.js';

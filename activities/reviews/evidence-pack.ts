@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActionDeps } from '../../catalog/types.js';
 import type { ReviewSettings } from '../../contracts/review-types.js';
-import type { CampaignEvidence, CampaignState } from '../../contracts/definitions.js';
+import type { CampaignEvidence, CampaignState } from '../../contracts/reviews.js';
 import type { ReviewStore } from '../ports/review-store.js';
 import { csvHeaderLine, csvLine } from './render/evidence-csv.js';
 import { addCapped, cappedRows, renderReportHtml } from './render/evidence-html.js';

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActionDeps } from '../../catalog/types.js';
 import type { ReviewItem } from '../../contracts/review-types.js';
-import type { ReviewerPhase } from '../../contracts/definitions.js';
+import type { ReviewerPhase } from '../../contracts/reviews.js';
 import type { Directory, Person } from '../../contracts/directory.js';
 import type { ReviewStore } from '../ports/review-store.js';
 import { escapeMrkdwn } from '../incident/render/approval-blocks.js';

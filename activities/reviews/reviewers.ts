@@ -1,5 +1,5 @@
 import type { ItemDecision, OnSilence, ReviewSystem } from '../../contracts/review-types.js';
-import type { ReviewerItem, ReviewTiming } from '../../contracts/definitions.js';
+import type { ReviewerItem, ReviewTiming } from '../../contracts/reviews.js';
 import type { ReviewContext } from './context.js';
 
 export interface LoadedReviewer {

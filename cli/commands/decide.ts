@@ -1,4 +1,4 @@
-import type { ApprovalRecord } from '../../contracts/definitions.js';
+import type { ApprovalRecord } from '../../contracts/incident.js';
 import { ApiClient } from '../api-client.js';
 
 /** What a decision came to: `approved`, `rejected`, `still needs N more approval(s)`, or another outcome. */

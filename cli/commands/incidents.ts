@@ -1,5 +1,5 @@
 import { PHASES } from '../../engine/playbook-types.js';
-import type { ApprovalRecord, IncidentState, StepState, StepStatus } from '../../contracts/definitions.js';
+import type { ApprovalRecord, IncidentState, StepState, StepStatus } from '../../contracts/incident.js';
 import { ApiClient, type IncidentFilters } from '../api-client.js';
 
 /** Plain-text table, columns padded to their widest cell. */

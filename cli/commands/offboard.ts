@@ -1,5 +1,5 @@
 import { DURATION_PATTERN, durationMs } from '../../engine/duration.js';
-import type { OffboardingItem, OffboardingState } from '../../contracts/definitions.js';
+import type { OffboardingItem, OffboardingState } from '../../contracts/offboarding.js';
 import { callApi, clientOptionsFromEnv } from '../api-client.js';
 import { shortTime, summarize, table } from './incidents.js';
 import { UsageError } from './index.js';

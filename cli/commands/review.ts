@@ -3,7 +3,7 @@ import { loadAccessPolicy, PolicyError } from '../../activities/reviews/policy/l
 import { FINDING_KINDS } from '../../contracts/review-types.js';
 import { connectClient } from '../../temporal/connection.js';
 import { describeReviewSchedule, ensureReviewSchedule } from '../../temporal/review-schedule.js';
-import { REVIEW_SCHEDULE_ID, type CampaignState, type ReviewDecideResult } from '../../contracts/definitions.js';
+import { REVIEW_SCHEDULE_ID, type CampaignState, type ReviewDecideResult } from '../../contracts/reviews.js';
 import { callApi, CliError, clientOptionsFromEnv, type ApiClientOptions } from '../api-client.js';
 import { commandContext } from '../context.js';
 import { shortTime, table } from './incidents.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connectClient } from '../../temporal/connection.js';
-import { SMOKE_WORKFLOW_PREFIX, TASK_QUEUE, type SmokeResult } from '../../contracts/definitions.js';
+import { SMOKE_WORKFLOW_PREFIX, type SmokeResult } from '../../contracts/smoke.js';
+import { TASK_QUEUE } from '../../contracts/task-queue.js';
 import { commandContext, workflowUiLink } from '../context.js';
 
 /** Runs the smoke workflow through the running system and prints its result and Web UI link. */

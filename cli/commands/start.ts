@@ -12,7 +12,8 @@ import { connectClient, connectWorkerConnection } from '../../temporal/connectio
 import { startDevServer, type DevServer } from '../../temporal/dev-server.js';
 import { buildDeps, describeProviders } from '../../worker/deps.js';
 import { createWardenWorker } from '../../worker/worker.js';
-import { SEARCH_ATTRIBUTES, TASK_QUEUE } from '../../contracts/definitions.js';
+import { SEARCH_ATTRIBUTES } from '../../contracts/search-attributes.js';
+import { TASK_QUEUE } from '../../contracts/task-queue.js';
 import { commandContext, log, type CommandContext } from '../context.js';
 
 export interface Roles {

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { SEVERITIES } from '../../engine/playbook-types.js';
-import type { Alert } from '../../contracts/definitions.js';
+import type { Alert } from '../../contracts/incident.js';
 
 /** The limits of the generic alert; adapters clip foreign data to these. */
 export const ALERT_LIMITS = {

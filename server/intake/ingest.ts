@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { LoadedPlaybook } from '../../playbook/load.js';
-import { alertSignal, incidentWorkflowId, type Alert, type IncidentInput } from '../../contracts/definitions.js';
+import { alertSignal, incidentWorkflowId, type Alert, type IncidentInput } from '../../contracts/incident.js';
 import type { incidentWorkflow } from '../../workflows/incident/incident.js';
 import { choosePlaybook } from './route-playbook.js';
 

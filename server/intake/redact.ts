@@ -7,7 +7,7 @@
  * Every pattern is linear-time: bounded repetitions, or one unbounded run whose character class
  * cannot overlap what follows it.
  */
-import type { Alert } from '../../contracts/definitions.js';
+import type { Alert } from '../../contracts/incident.js';
 
 /** What a redacted value or secret becomes. */
 export const REDACTED = '[REDACTED]';

@@ -1,6 +1,6 @@
 import { SEVERITIES, type Trigger } from '../../engine/playbook-types.js';
 import type { LoadedPlaybook } from '../../playbook/load.js';
-import type { Alert } from '../../contracts/definitions.js';
+import type { Alert } from '../../contracts/incident.js';
 
 export const FALLBACK_PLAYBOOK = 'triage';
 const rank = (s: string): number => SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]);

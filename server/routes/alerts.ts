@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Alert } from '../../contracts/definitions.js';
+import type { Alert } from '../../contracts/incident.js';
 import { verifyWebhook } from '../auth/webhook-signature.js';
 import { HttpError, parseJson, readRawBody, sendJson } from '../http-json.js';
 import { normalizeAlertmanager } from '../intake/adapters/alertmanager.js';

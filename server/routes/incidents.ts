@@ -2,14 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { SEVERITIES } from '../../engine/playbook-types.js';
-import {
-  approvalUpdate,
-  cancelUpdate,
-  incidentStateQuery,
-  incidentWorkflowId,
-  noteUpdate,
-  type IncidentStatus,
-} from '../../contracts/definitions.js';
+import { approvalUpdate, cancelUpdate, incidentStateQuery, incidentWorkflowId, noteUpdate, type IncidentStatus } from '../../contracts/incident.js';
 import { clientOf, type ApiAuth, type Caller } from '../auth/api-auth.js';
 import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';

@@ -6,16 +6,7 @@ import { findOffboardingTarget } from '../../contracts/offboarding-target.js';
 import { buildOffboardingReport, renderOffboardingMarkdown } from '../../activities/offboarding/render/report.js';
 import type { Directory } from '../../contracts/directory.js';
 import { PERSON_ID } from '../../config/directory.js';
-import {
-  offboardingCancelUpdate,
-  offboardingLegalHoldUpdate,
-  offboardingRetryUpdate,
-  offboardingStateQuery,
-  offboardingWaiveUpdate,
-  offboardingWorkflowId,
-  type OffboardingNotify,
-  type OffboardingState,
-} from '../../contracts/definitions.js';
+import { offboardingCancelUpdate, offboardingLegalHoldUpdate, offboardingRetryUpdate, offboardingStateQuery, offboardingWaiveUpdate, offboardingWorkflowId, type OffboardingNotify, type OffboardingState } from '../../contracts/offboarding.js';
 import { buildOffboardingInput } from '../../contracts/offboarding-input.js';
 import type { ApiAuth, Caller } from '../auth/api-auth.js';
 import { SIGNATURE_HEADER, verifyWebhook } from '../auth/webhook-signature.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Directory, Person } from '../../contracts/directory.js';
 import { createLocalEvidenceStore } from '../../activities/providers/evidence/local-evidence-store.js';
 import type { IdentityConfig } from '../../config/file-config.js';
-import type { CampaignEvidence, CampaignState } from '../../contracts/definitions.js';
+import type { CampaignEvidence, CampaignState } from '../../contracts/reviews.js';
 import type { Caller } from '../auth/api-auth.js';
 import { HttpError } from '../http-json.js';
 

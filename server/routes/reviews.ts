@@ -5,16 +5,7 @@ import type { Directory, Person } from '../../contracts/directory.js';
 import { PERSON_ID } from '../../config/directory.js';
 import type { IdentityConfig } from '../../config/file-config.js';
 import { REVIEW_SYSTEMS } from '../../contracts/review-types.js';
-import {
-  reviewApproveUpdate,
-  reviewCampaignStateQuery,
-  reviewCampaignWorkflowId,
-  reviewDecideUpdate,
-  reviewerStateQuery,
-  reviewerWorkflowId,
-  type CampaignState,
-  type ReviewCampaignInput,
-} from '../../contracts/definitions.js';
+import { reviewApproveUpdate, reviewCampaignStateQuery, reviewCampaignWorkflowId, reviewDecideUpdate, reviewerStateQuery, reviewerWorkflowId, type CampaignState, type ReviewCampaignInput } from '../../contracts/reviews.js';
 import { clientOf, type ApiAuth, type Caller } from '../auth/api-auth.js';
 import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';

@@ -16,7 +16,7 @@ import { codecRoutes } from '../../server/routes/codec.js';
 import { healthRoutes } from '../../server/routes/health.js';
 import { incidentRoutes } from '../../server/routes/incidents.js';
 import { openapiRoutes } from '../../server/routes/openapi.js';
-import type { IncidentState } from '../../contracts/definitions.js';
+import type { IncidentState } from '../../contracts/incident.js';
 import { assertBuilt, CLI_PATH, cleanEnv, spawnCli, type CliRun } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { SUITE_ENV } from '../helpers/suite-env.js';

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMlflowRegistry } from '../../activities/providers/mlflow/mlflow-registry.js';
-import { incidentStateQuery, type IncidentState } from '../../contracts/definitions.js';
+import { incidentStateQuery, type IncidentState } from '../../contracts/incident.js';
 import { startPeers, type Peers } from '../helpers/incident.js';
 import { postAlert, startIntake, tokens, type IntakeServer } from '../helpers/intake.js';
 import { suiteClient, withWorker } from '../helpers/temporal.js';

@@ -4,7 +4,7 @@ import { ListAccessKeysCommand, type IAMClient } from '@aws-sdk/client-iam';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsIam } from '../../activities/providers/aws-iam/aws-iam.js';
-import { incidentStateQuery, type IncidentState } from '../../contracts/definitions.js';
+import { incidentStateQuery, type IncidentState } from '../../contracts/incident.js';
 import { startPeers, type Peers } from '../helpers/incident.js';
 import { postAlert, startIntake, tokens, type IntakeServer } from '../helpers/intake.js';
 import { suiteClient, withWorker } from '../helpers/temporal.js';

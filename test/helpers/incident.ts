@@ -10,7 +10,7 @@ import { createFileLedger } from '../../activities/providers/idempotency/file-le
 import { createSlackChat } from '../../activities/providers/slack/slack-chat.js';
 import type { ActionDeps } from '../../catalog/types.js';
 import { loadPlaybookText, type LoadedPlaybook } from '../../playbook/load.js';
-import { incidentStateQuery, incidentWorkflowId, type Alert, type IncidentInput, type IncidentState } from '../../contracts/definitions.js';
+import { incidentStateQuery, incidentWorkflowId, type Alert, type IncidentInput, type IncidentState } from '../../contracts/incident.js';
 import type { incidentWorkflow } from '../../workflows/incident/incident.js';
 import { startFakeSlack, type FakeSlack } from '../peers/fake-slack.js';
 import { startHttpRecorder, type HttpRecorder } from '../peers/http-recorder.js';

@@ -4,7 +4,7 @@ import type { DataConverter } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { wardenCacheDir } from '../../temporal/cli-binary.js';
-import { SEARCH_ATTRIBUTES } from '../../contracts/definitions.js';
+import { SEARCH_ATTRIBUTES } from '../../contracts/search-attributes.js';
 
 const { temporal } = proto;
 

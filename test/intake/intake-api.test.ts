@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { incidentStateQuery } from '../../contracts/definitions.js';
+import { incidentStateQuery } from '../../contracts/incident.js';
 import { postAlert, startIntake, tokens } from '../helpers/intake.js';
 import { suiteClient, withWorker } from '../helpers/temporal.js';
 let client: Client;

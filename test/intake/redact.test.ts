@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REDACTED, redactAlert, redactValue } from '../../server/intake/redact.js';
-import type { Alert } from '../../contracts/definitions.js';
+import type { Alert } from '../../contracts/incident.js';
 
 // Token-shaped values are assembled at run time so the source holds no literal token.
 const AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';

@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { wardenDataConverter } from '../../codec/data-converter.js';
 import { startDevServer, type DevServer } from '../../temporal/dev-server.js';
-import { SEARCH_ATTRIBUTES } from '../../contracts/definitions.js';
+import { SEARCH_ATTRIBUTES } from '../../contracts/search-attributes.js';
 import { postAlert, startIntake } from '../helpers/intake.js';
 import { freePort } from '../helpers/ports.js';
 import { SUITE_ENV } from '../helpers/suite-env.js';

@@ -11,7 +11,7 @@ import { createApiAuth } from '../../server/auth/api-auth.js';
 import { signBody } from '../../server/auth/webhook-signature.js';
 import { createRouter } from '../../server/router.js';
 import { offboardingRoutes } from '../../server/routes/offboardings.js';
-import { offboardingWorkflowId, type OffboardingState } from '../../contracts/definitions.js';
+import { offboardingWorkflowId, type OffboardingState } from '../../contracts/offboarding.js';
 import { suiteValue } from '../helpers/suite-env.js';
 import { suiteClient, suiteKeyring, uniqueTaskQueue } from '../helpers/temporal.js';
 import { activitiesFor, MANAGER, quietWorkerLogs, SECURITY, seedDeparting, startWorld, waitForState, type Departing, type OffboardingWorld } from './fixture.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
-import { TASK_QUEUE } from '../../contracts/definitions.js';
+import { TASK_QUEUE } from '../../contracts/task-queue.js';
 import { app } from '../activities/github/fixture.js';
 import { assertBuilt, cleanEnv, spawnCli } from '../helpers/cli.js';
 import { suiteValue } from '../helpers/suite-env.js';

@@ -24,12 +24,7 @@ import type { OffboardingReport } from '../../activities/offboarding/render/repo
 import type { Directory, Person } from '../../contracts/directory.js';
 import type { ActionDeps } from '../../catalog/types.js';
 import { wardenDataConverter } from '../../codec/data-converter.js';
-import {
-  offboardingStateQuery,
-  offboardingWorkflowId,
-  type OffboardingInput,
-  type OffboardingState,
-} from '../../contracts/definitions.js';
+import { offboardingStateQuery, offboardingWorkflowId, type OffboardingInput, type OffboardingState } from '../../contracts/offboarding.js';
 import type { offboardingWorkflow } from '../../workflows/offboarding/offboarding.js';
 import { app, codeHost, ORG, startGitHub } from '../activities/github/fixture.js';
 import { startPeers, type Peers } from '../helpers/incident.js';

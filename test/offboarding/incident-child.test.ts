@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfigDirectory } from '../../config/config-directory.js';
 import { createOffboardingActivities } from '../../activities/offboarding/index.js';
 import { findAction } from '../../catalog/index.js';
-import { offboardingWorkflowId } from '../../contracts/definitions.js';
+import { offboardingWorkflowId } from '../../contracts/offboarding.js';
 import { alert, HEADER, playbook, startIncident } from '../helpers/incident.js';
 import { suiteClient, uniqueTaskQueue } from '../helpers/temporal.js';
 import { activitiesFor, MANAGER, seedDeparting, waitForState, startWorld, withOffboardingWorker, type OffboardingWorld } from './fixture.js';

@@ -4,7 +4,7 @@ import type { IamUserEntitlements } from '../../activities/ports/iam.js';
 import { identityOffboard } from '../../catalog/actions/identity/offboard.js';
 import { effectiveAtOf } from '../../cli/commands/offboard.js';
 import { directorySchema, offboardingSettingsSchema } from '../../config/directory.js';
-import type { OffboardingInput, OffboardingState } from '../../contracts/definitions.js';
+import type { OffboardingInput, OffboardingState } from '../../contracts/offboarding.js';
 import { validate } from '../../workflows/offboarding/handlers.js';
 import { buildOffboardingInput } from '../../contracts/offboarding-input.js';
 import { awsRevocationItems, githubItems, MANUAL, mlflowItems } from '../../workflows/offboarding/plan.js';

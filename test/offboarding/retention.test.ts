@@ -2,7 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wardenDataConverter } from '../../codec/data-converter.js';
-import { offboardingCancelUpdate, offboardingLegalHoldUpdate, type OffboardingInput, type OffboardingState } from '../../contracts/definitions.js';
+import { offboardingCancelUpdate, offboardingLegalHoldUpdate, type OffboardingInput, type OffboardingState } from '../../contracts/offboarding.js';
 import { suiteValue } from '../helpers/suite-env.js';
 import { suiteKeyring, uniqueTaskQueue } from '../helpers/temporal.js';
 import { createTimeSkippingEnv } from '../helpers/time-skipping.js';

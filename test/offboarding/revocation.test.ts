@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { offboardingRetryUpdate, type OffboardingState } from '../../contracts/definitions.js';
+import { offboardingRetryUpdate, type OffboardingState } from '../../contracts/offboarding.js';
 import { suiteClient, uniqueTaskQueue } from '../helpers/temporal.js';
 import { userPermissions } from '../peers/mlflow-auth.js';
 import {

@@ -22,7 +22,7 @@ import { createApiAuth } from '../../server/auth/api-auth.js';
 import { createRouter } from '../../server/router.js';
 import { readCampaignReport } from '../../server/routes/review-access.js';
 import { reviewRoutes } from '../../server/routes/reviews.js';
-import { reviewCampaignWorkflowId, reviewerStateQuery, reviewerWorkflowId, type CampaignState, type ReviewCampaignInput, type ReviewerInput, type ReviewerItem, type ReviewerState } from '../../contracts/definitions.js';
+import { reviewCampaignWorkflowId, reviewerStateQuery, reviewerWorkflowId, type CampaignState, type ReviewCampaignInput, type ReviewerInput, type ReviewerItem, type ReviewerState } from '../../contracts/reviews.js';
 import { suiteValue } from '../helpers/suite-env.js';
 import { reviewSettings, tempStore, withReviewWorker } from './fixture.js';
 import { suiteClient, suiteKeyring, uniqueTaskQueue } from '../helpers/temporal.js';

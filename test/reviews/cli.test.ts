@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { UsageError } from '../../cli/commands/index.js';
 import { reviewCommand, type ReviewFlags } from '../../cli/commands/review.js';
 import { describeReviewSchedule } from '../../temporal/review-schedule.js';
-import { REVIEW_SCHEDULE_ID } from '../../contracts/definitions.js';
+import { REVIEW_SCHEDULE_ID } from '../../contracts/reviews.js';
 import { suiteValue } from '../helpers/suite-env.js';
 import { suiteClient } from '../helpers/temporal.js';
 

@@ -19,7 +19,7 @@ import { createLocalReviewStore } from '../../activities/providers/review-store/
 import { createSlackChat } from '../../activities/providers/slack/slack-chat.js';
 import type { ActionDeps } from '../../catalog/types.js';
 import type { EnforcementRecord, ItemDecision, ReviewItem } from '../../contracts/review-types.js';
-import type { CampaignEvidence, CampaignState } from '../../contracts/definitions.js';
+import type { CampaignEvidence, CampaignState } from '../../contracts/reviews.js';
 import { startFakeSlack } from '../peers/fake-slack.js';
 import type { FakeSlack } from '../peers/fake-slack.js';
 import { startSmtpPeer } from '../peers/smtp-peer.js';

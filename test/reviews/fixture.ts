@@ -11,15 +11,7 @@ import type { ActionDeps } from '../../catalog/types.js';
 import { directorySchema } from '../../config/directory.js';
 import { reviewSettingsSchema, type ReviewSettingsFile } from '../../config/reviews.js';
 import type { ReviewSettings } from '../../contracts/review-types.js';
-import {
-  reviewCampaignStateQuery,
-  reviewCampaignWorkflowId,
-  reviewerStateQuery,
-  reviewerWorkflowId,
-  type CampaignState,
-  type ReviewCampaignInput,
-  type ReviewerState,
-} from '../../contracts/definitions.js';
+import { reviewCampaignStateQuery, reviewCampaignWorkflowId, reviewerStateQuery, reviewerWorkflowId, type CampaignState, type ReviewCampaignInput, type ReviewerState } from '../../contracts/reviews.js';
 import type { reviewCampaignWorkflow } from '../../workflows/reviews/campaign.js';
 import { withOffboardingWorker } from '../offboarding/fixture.js';
 

@@ -3,7 +3,7 @@ import { REVIEW_KEEP_ACTION, REVIEW_KEEP_UNFLAGGED_ACTION, REVIEW_REVOKE_ACTION,
 import { DIGEST_MAX_ITEMS, renderReviewDigest } from '../../activities/reviews/render/review-digest.js';
 import { decideCommand, shellWord } from '../../activities/reviews/render/review-view.js';
 import type { ReviewItem } from '../../contracts/review-types.js';
-import { reviewerWorkflowId } from '../../contracts/definitions.js';
+import { reviewerWorkflowId } from '../../contracts/reviews.js';
 
 const CAMPAIGN = 'q3-2026';
 const WF = reviewerWorkflowId(CAMPAIGN, 'rita');

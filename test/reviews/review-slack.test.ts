@@ -23,7 +23,7 @@ import { createHttpApp, listen } from '../../server/app.js';
 import { createHealthProbe } from '../../server/health.js';
 import { createSlackApp, SLACK_EVENTS_PATH } from '../../slack/app.js';
 import { createWardenWorker } from '../../worker/worker.js';
-import { reviewerStateQuery, reviewerWorkflowId, type ReviewerInput } from '../../contracts/definitions.js';
+import { reviewerStateQuery, reviewerWorkflowId, type ReviewerInput } from '../../contracts/reviews.js';
 import type { reviewerWorkflow } from '../../workflows/reviews/reviewer.js';
 import { suiteClient, suiteKeyring, uniqueTaskQueue } from '../helpers/temporal.js';
 import { suiteValue } from '../helpers/suite-env.js';

@@ -9,7 +9,7 @@ import { createSlackChat } from '../../activities/providers/slack/slack-chat.js'
 import { createSmtpMailer } from '../../activities/providers/email/smtp-mailer.js';
 import type { ReviewItem } from '../../contracts/review-types.js';
 import { wardenDataConverter } from '../../codec/data-converter.js';
-import { reviewDecideUpdate, reviewerStateQuery, reviewerWorkflowId, type ReviewerInput } from '../../contracts/definitions.js';
+import { reviewDecideUpdate, reviewerStateQuery, reviewerWorkflowId, type ReviewerInput } from '../../contracts/reviews.js';
 import type { reviewerWorkflow } from '../../workflows/reviews/reviewer.js';
 import { quietWorkerLogs } from '../offboarding/fixture.js';
 import { startFakeSlack, type FakeSlack } from '../peers/fake-slack.js';

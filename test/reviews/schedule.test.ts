@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENCODING } from '../../codec/aes-gcm-codec.js';
 import { DEFAULT_REVIEW_CRON } from '../../config/reviews.js';
 import { describeReviewSchedule, ensureReviewSchedule, SCHEDULED_REVIEW_WORKFLOW_ID } from '../../temporal/review-schedule.js';
-import { TASK_QUEUE } from '../../contracts/definitions.js';
+import { TASK_QUEUE } from '../../contracts/task-queue.js';
 import { suiteValue } from '../helpers/suite-env.js';
 import { suiteClient } from '../helpers/temporal.js';
 

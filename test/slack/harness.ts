@@ -7,7 +7,7 @@ import type { LoadedPlaybook } from '../../playbook/load.js';
 import { createHttpApp, listen } from '../../server/app.js';
 import { createHealthProbe } from '../../server/health.js';
 import { createSlackApp, SLACK_EVENTS_PATH } from '../../slack/app.js';
-import type { ApprovalRecord, IncidentState } from '../../contracts/definitions.js';
+import type { ApprovalRecord, IncidentState } from '../../contracts/incident.js';
 import { HEADER, playbook, SLACK_TOKEN, startPeers, state, type Peers } from '../helpers/incident.js';
 import { suiteClient, suiteKeyring, uniqueTaskQueue } from '../helpers/temporal.js';
 import type { FakeMessage } from '../peers/fake-slack.js';

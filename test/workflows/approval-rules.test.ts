@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApprovalSpec } from '../../engine/playbook-types.js';
 import { allowedGroups, applyDecision, openApproval, validateDecision } from '../../workflows/incident/approval.js';
-import type { ApprovalDecision, IncidentState } from '../../contracts/definitions.js';
+import type { ApprovalDecision, IncidentState } from '../../contracts/incident.js';
 
 const spec: ApprovalSpec = { groups: ['oncall'], quorum: 2, timeout: '10m', reminders: [], escalation: ['leads', 'ciso'], onTimeout: 'escalate', fourEyes: true };
 const T0 = Date.parse('2026-01-01T00:00:00Z');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { smokeRelease, smokeStage, type SmokeResult } from '../../contracts/definitions.js';
+import { smokeRelease, smokeStage, type SmokeResult } from '../../contracts/smoke.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../helpers/temporal.js';
 
 describe('smoke workflow', () => {

@@ -1,7 +1,8 @@
 import { condition, patched, workflowInfo } from '@temporalio/workflow';
 import { durationMs } from '../../engine/duration.js';
 import type { ApprovalSpec } from '../../engine/playbook-types.js';
-import type { ApprovalDecision, ApprovalRecord, IncidentState, StepState } from '../../contracts/definitions.js';
+import type { ApprovalDecision, ApprovalRecord, IncidentState, StepState } from '../../contracts/incident.js';
+import { ContinueAsNewNeeded } from '../../contracts/continue-as-new.js';
 
 /** Groups allowed at the record's escalation level: the step's groups plus every group escalated to so far. */
 export function allowedGroups(record: Pick<ApprovalRecord, 'groups' | 'escalation' | 'escalationLevel'>): string[] {
@@ -71,9 +72,6 @@ export interface ApprovalHooks {
   shouldContinueAsNew(): boolean;
 }
 
-export class ContinueAsNewNeeded extends Error {
-  override name = 'ContinueAsNewNeeded';
-}
 
 /**
  * Waits for the decision on a step, sending reminders at their offsets before the deadline and

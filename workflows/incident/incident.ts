@@ -10,30 +10,11 @@ import { durationMs } from '../../engine/duration.js';
 import { evaluateExpression, truthy } from '../../engine/expression.js';
 import { renderParsed } from '../../engine/parsed-value.js';
 import { PHASES, type ApprovalSpec, type Phase, type PhaseNode, type ResolvedStep, type Severity } from '../../engine/playbook-types.js';
-import { allowedGroups, applyDecision, awaitDecision, ContinueAsNewNeeded, openApproval, validateDecision } from './approval.js';
-import {
-  alertSignal,
-  approvalUpdate,
-  cancelUpdate,
-  incidentStateQuery,
-  noteUpdate,
-  SA_PHASE,
-  SA_PLAYBOOK,
-  SA_SEVERITY,
-  SA_STATUS,
-  severityUpdate,
-  type ApprovalDecision,
-  type ApprovalRecord,
-  type CancelRequest,
-  type IncidentInput,
-  type IncidentState,
-  type NoteRequest,
-  type SeverityChange,
-  type StepState,
-} from '../../contracts/definitions.js';
+import { allowedGroups, applyDecision, awaitDecision, openApproval, validateDecision } from './approval.js';
+import { alertSignal, approvalUpdate, cancelUpdate, incidentStateQuery, noteUpdate, severityUpdate, type ApprovalDecision, type ApprovalRecord, type CancelRequest, type IncidentInput, type IncidentState, type NoteRequest, type SeverityChange, type StepState } from '../../contracts/incident.js';
+import { SA_PHASE, SA_PLAYBOOK, SA_SEVERITY, SA_STATUS } from '../../contracts/search-attributes.js';
 import {
   allSteps,
-  DEFAULT_CONTINUE_AS_NEW_AFTER,
   DEFAULT_MAX_RECENT_ALERTS,
   initialState,
   markHumanAction,
@@ -43,8 +24,10 @@ import {
 } from './state.js';
 import { startOffboardingChild } from '../offboarding/child.js';
 import { describeFailure, runActionActivity, showApproval } from './step-runner.js';
+import { ContinueAsNewNeeded, historyPastLimit } from '../../contracts/continue-as-new.js';
+import { nowIso } from '../../contracts/time.js';
+import { appendTimeline } from '../../contracts/timeline.js';
 
-const nowIso = (): string => new Date().toISOString();
 const TERMINAL: ReadonlySet<StepState['status']> = new Set(['succeeded', 'planned', 'skipped', 'rejected', 'failed', 'cancelled']);
 const PHASE_DONE: Partial<Record<Phase, { status?: IncidentState['status']; time: 'containedAt' | 'eradicatedAt' | 'recoveredAt' }>> = {
   contain: { status: 'contained', time: 'containedAt' },
@@ -66,13 +49,10 @@ type NodeResult = 'continue' | 'stop';
 export async function incidentWorkflow(input: IncidentInput): Promise<IncidentState> {
   const { playbook } = input;
   const maxRecent = input.limits?.maxRecentAlerts ?? DEFAULT_MAX_RECENT_ALERTS;
-  const canAfter = input.limits?.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
   const state = initialState(input, nowIso());
   const specs = new Map<string, ApprovalSpec>(allSteps(playbook).flatMap((s) => (s.approval ? [[s.id, s.approval] as const] : [])));
-  const shouldContinueAsNew = (): boolean => workflowInfo().historyLength >= canAfter || workflowInfo().continueAsNewSuggested;
-  const timeline = (event: string, by?: string): void => {
-    state.timeline.push({ at: nowIso(), event, ...(by ? { by } : {}) });
-  };
+  const shouldContinueAsNew = (): boolean => historyPastLimit(input.limits?.continueAsNewAfterEvents);
+  const timeline = (event: string, by?: string): void => appendTimeline(state.timeline, event, by);
   const publish = (): void =>
     upsertSearchAttributes([
       { key: SA_STATUS, value: state.status },

@@ -1,9 +1,8 @@
 import type { PhaseNode, ResolvedPlaybook, ResolvedStep } from '../../engine/playbook-types.js';
 import { PHASES } from '../../engine/playbook-types.js';
-import type { Alert, IncidentInput, IncidentState, StepState } from '../../contracts/definitions.js';
+import type { Alert, IncidentInput, IncidentState, StepState } from '../../contracts/incident.js';
 
 export const DEFAULT_MAX_RECENT_ALERTS = 100;
-export const DEFAULT_CONTINUE_AS_NEW_AFTER = 4_000;
 
 export function stepsOf(node: PhaseNode): readonly ResolvedStep[] {
   return 'step' in node ? [node.step] : node.parallel;

@@ -1,7 +1,7 @@
 import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { OffboardingActivities } from '../../activities/offboarding/index.js';
-import { offboardingWorkflowId, type OffboardingNotify } from '../../contracts/definitions.js';
+import { offboardingWorkflowId, type OffboardingNotify } from '../../contracts/offboarding.js';
 import { offboardingWorkflow } from './offboarding.js';
 import { buildOffboardingInput } from '../../contracts/offboarding-input.js';
 import { describeFailure } from '../incident/step-runner.js';

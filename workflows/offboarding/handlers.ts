@@ -1,16 +1,5 @@
 import { setHandler } from '@temporalio/workflow';
-import {
-  offboardingCancelUpdate,
-  offboardingLegalHoldUpdate,
-  offboardingRetryUpdate,
-  offboardingStateQuery,
-  offboardingWaiveUpdate,
-  type LegalHoldRequest,
-  type OffboardingCancelRequest,
-  type OffboardingRetryRequest,
-  type OffboardingState,
-  type OffboardingWaiveRequest,
-} from '../../contracts/definitions.js';
+import { offboardingCancelUpdate, offboardingLegalHoldUpdate, offboardingRetryUpdate, offboardingStateQuery, offboardingWaiveUpdate, type LegalHoldRequest, type OffboardingCancelRequest, type OffboardingRetryRequest, type OffboardingState, type OffboardingWaiveRequest } from '../../contracts/offboarding.js';
 import { MANUAL } from './plan.js';
 import { withProgress } from './state.js';
 

@@ -1,23 +1,21 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
 import type { AwsAccountUser } from '../../contracts/directory.js';
-import { offboardingWorkflowId, type OffboardingInput, type OffboardingItem, type OffboardingState } from '../../contracts/definitions.js';
+import { offboardingWorkflowId, type OffboardingInput, type OffboardingItem, type OffboardingState } from '../../contracts/offboarding.js';
 import { registerOffboardingHandlers } from './handlers.js';
 import { awsInventoryItem, awsRetentionItems, awsRevocationItems, githubItems, mlflowItems } from './plan.js';
 import { inventoryOf, managerSlackUser, notify, runItem, writeOffboardingReport, type Runner } from './runner.js';
-import { addItems, DEFAULT_CONTINUE_AS_NEW_AFTER, initialOffboardingState, settled, tally, withProgress } from './state.js';
+import { addItems, initialOffboardingState, settled, tally, withProgress } from './state.js';
 import { describeFailure } from '../incident/step-runner.js';
+import { ContinueAsNewNeeded, historyPastLimit } from '../../contracts/continue-as-new.js';
+import { nowIso } from '../../contracts/time.js';
+import { appendTimeline } from '../../contracts/timeline.js';
 
 const DAY_MS = 86_400_000;
 /** Offboardings that started before MLflow permissions were revoked by an action keep their manual item. */
 const MLFLOW_REVOKE_PATCH = 'offboarding-mlflow-revoke';
 /** Offboardings that reported before the manager got a Slack direct message replay without it. */
 const MANAGER_DM_PATCH = 'offboarding-manager-dm';
-const nowIso = (): string => new Date().toISOString();
-
-class ContinueAsNewNeeded extends Error {
-  override name = 'ContinueAsNewNeeded';
-}
 
 /**
  * Offboards one person (`offboarding-<person>`): waits for the effective time on a durable timer
@@ -40,14 +38,13 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
     throw ApplicationFailure.nonRetryable(`retentionDays must be 0 or more, got ${input.retentionDays}`, 'InvalidOffboardingInput');
   }
   const state = initialOffboardingState(input, nowIso(), workflowInfo().firstExecutionRunId);
-  const canAfter = input.limits?.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
-  const shouldContinueAsNew = (): boolean => workflowInfo().historyLength >= canAfter || workflowInfo().continueAsNewSuggested;
+  const shouldContinueAsNew = (): boolean => historyPastLimit(input.limits?.continueAsNewAfterEvents);
   const r: Runner = {
     state,
     workflowId: offboardingWorkflowId(state.personId),
     ...(input.policy ? { policy: input.policy } : {}),
     now: nowIso,
-    timeline: (event, by) => state.timeline.push({ at: nowIso(), event, ...(by ? { by } : {}) }),
+    timeline: (event, by) => appendTimeline(state.timeline, event, by),
   };
   registerOffboardingHandlers(state, nowIso);
   const who = `${state.person.name} (${state.personId})`;

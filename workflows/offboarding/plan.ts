@@ -5,7 +5,7 @@
  */
 import type { IamUserEntitlements } from '../../activities/ports/iam.js';
 import type { AwsAccountUser, Person } from '../../contracts/directory.js';
-import type { OffboardingItem, OffboardingProvider } from '../../contracts/definitions.js';
+import type { OffboardingItem, OffboardingProvider } from '../../contracts/offboarding.js';
 
 /** An item before it has run. */
 export type ItemSpec = Pick<OffboardingItem, 'id' | 'provider' | 'stage' | 'credential' | 'action' | 'params'>;

@@ -1,7 +1,7 @@
 import { condition, proxyActivities } from '@temporalio/workflow';
 import type { OffboardingActivities } from '../../activities/offboarding/index.js';
 import type { IamUserEntitlements } from '../../activities/ports/iam.js';
-import type { OffboardingActivityPolicy, OffboardingItem, OffboardingNotification, OffboardingState } from '../../contracts/definitions.js';
+import type { OffboardingActivityPolicy, OffboardingItem, OffboardingNotification, OffboardingState } from '../../contracts/offboarding.js';
 import { MANUAL, manualInstructions } from './plan.js';
 import { settled } from './state.js';
 import { describeFailure, runActionActivity } from '../incident/step-runner.js';

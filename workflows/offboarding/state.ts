@@ -1,14 +1,6 @@
 import type { ItemSpec } from './plan.js';
-import {
-  DEFAULT_RETENTION_DAYS,
-  type OffboardingInput,
-  type OffboardingItem,
-  type OffboardingProvider,
-  type OffboardingProviderProgress,
-  type OffboardingState,
-} from '../../contracts/definitions.js';
+import { DEFAULT_RETENTION_DAYS, type OffboardingInput, type OffboardingItem, type OffboardingProvider, type OffboardingProviderProgress, type OffboardingState } from '../../contracts/offboarding.js';
 
-export const DEFAULT_CONTINUE_AS_NEW_AFTER = 4_000;
 const PROVIDERS: readonly OffboardingProvider[] = ['aws', 'github', 'mlflow'];
 
 /** The offboarding's first state, or the state carried over by continue-as-new. */

@@ -1,28 +1,20 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { allHandlersFinished, condition, continueAsNew, executeChild, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import { FINDING_KINDS, type ReviewSystem } from '../../contracts/review-types.js';
-import {
-  REVIEW_WORKFLOW_PREFIX,
-  offboardingWorkflowId,
-  reviewApproveUpdate,
-  reviewCampaignStateQuery,
-  reviewShardWorkflowId,
-  type CampaignCounts,
-  type CampaignState,
-  type ReviewApprovalRequest,
-  type ReviewCampaignInput,
-  type ShardSummary,
-} from '../../contracts/definitions.js';
+import { REVIEW_WORKFLOW_PREFIX, reviewApproveUpdate, reviewCampaignStateQuery, reviewShardWorkflowId, type CampaignCounts, type CampaignState, type ReviewApprovalRequest, type ReviewCampaignInput, type ShardSummary } from '../../contracts/reviews.js';
+import { offboardingWorkflowId } from '../../contracts/offboarding.js';
 import { offboardingWorkflow } from '../offboarding/offboarding.js';
 import { reviewAnnounce, reviewCampaignSettings, reviewCollect, reviewCountReviewers, reviewEnforce, reviewEvidencePack } from './activities.js';
 import { reviewShardWorkflow } from './shard.js';
 import { describeFailure } from '../incident/step-runner.js';
+import { nowIso } from '../../contracts/time.js';
+import { appendTimeline } from '../../contracts/timeline.js';
 
-const DEFAULT_CONTINUE_AS_NEW_AFTER = 5_000;
+/** Campaigns carry large counts and cursors between batches; they continue later than the other workflows. */
+const CAMPAIGN_CONTINUE_AS_NEW_AFTER = 5_000;
 const DEFAULT_SHARD_SIZE = 500;
 /** Reviewers whose revocations one enforcement activity carries out. */
 const ENFORCE_PAGE = 200;
-const nowIso = (): string => new Date().toISOString();
 
 const zeroCounts = (): CampaignCounts => ({
   entitlements: 0,
@@ -75,8 +67,8 @@ export async function reviewCampaignWorkflow(input: ReviewCampaignInput): Promis
     maxHistoryLength: 0,
     timeline: [],
   };
-  const timeline = (event: string, by?: string) => state.timeline.push({ at: nowIso(), event, ...(by ? { by } : {}) });
-  const canAfter = input.limits?.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
+  const timeline = (event: string, by?: string) => appendTimeline(state.timeline, event, by);
+  const canAfter = input.limits?.continueAsNewAfterEvents ?? CAMPAIGN_CONTINUE_AS_NEW_AFTER;
   const checkpoint = (): boolean => {
     const length = workflowInfo().historyLength;
     state.maxHistoryLength = Math.max(state.maxHistoryLength, length);

@@ -1,5 +1,5 @@
 import type { ItemDecision, OnSilence } from '../../contracts/review-types.js';
-import type { ReviewDecideRequest, ReviewerItem, ReviewerState } from '../../contracts/definitions.js';
+import type { ReviewDecideRequest, ReviewerItem, ReviewerState } from '../../contracts/reviews.js';
 
 /**
  * Why a decision request may not be applied, or undefined when it may. Runs as the Update's

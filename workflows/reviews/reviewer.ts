@@ -1,20 +1,13 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ReviewNotifyInput } from '../../activities/reviews/notify.js';
-import {
-  reviewDecideUpdate,
-  reviewerStateQuery,
-  reviewerWorkflowId,
-  type ReviewDecideRequest,
-  type ReviewerInput,
-  type ReviewerState,
-  type ReviewerSummary,
-} from '../../contracts/definitions.js';
+import { reviewDecideUpdate, reviewerStateQuery, reviewerWorkflowId, type ReviewDecideRequest, type ReviewerInput, type ReviewerState, type ReviewerSummary } from '../../contracts/reviews.js';
 import { reviewLoadReviewer, reviewNotifyReviewer, reviewRecordDecisions, reviewRenderMessage } from './activities.js';
 import { applyDecisions, applySilence, refusalOf, undecided } from './decisions.js';
+import { historyPastLimit } from '../../contracts/continue-as-new.js';
+import { nowIso } from '../../contracts/time.js';
+import { appendTimeline } from '../../contracts/timeline.js';
 
 /** Continue-as-new past this many events, at a safe point (a reviewer may decide item by item). */
-const CONTINUE_AS_NEW_AFTER = 4_000;
-const nowIso = (): string => new Date().toISOString();
 
 /**
  * One reviewer's part of a campaign (`review-<campaign>--reviewer-<person>`): tells them (Slack,
@@ -44,7 +37,7 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
   };
   // A continued run re-renders once: a render the last run had pending is not lost.
   let dirty = !!input.carried;
-  const timeline = (event: string, by?: string) => state.timeline.push({ at: nowIso(), event, ...(by ? { by } : {}) });
+  const timeline = (event: string, by?: string) => appendTimeline(state.timeline, event, by);
   const remaining = () => undecided(state).length;
 
   setHandler(reviewerStateQuery, () => state);
@@ -104,7 +97,7 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
 
   const needsContinueAsNew = () => {
     state.maxHistoryLength = Math.max(state.maxHistoryLength ?? 0, workflowInfo().historyLength);
-    return workflowInfo().historyLength >= (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_AFTER) || workflowInfo().continueAsNewSuggested;
+    return historyPastLimit(input.continueAsNewAfterEvents);
   };
 
   if (!input.carried) {

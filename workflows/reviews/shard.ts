@@ -1,5 +1,5 @@
 import { executeChild, workflowInfo } from '@temporalio/workflow';
-import { reviewerWorkflowId, type ReviewerSummary, type ReviewShardInput, type ShardSummary } from '../../contracts/definitions.js';
+import { reviewerWorkflowId, type ReviewerSummary, type ReviewShardInput, type ShardSummary } from '../../contracts/reviews.js';
 import { reviewListReviewers } from './activities.js';
 import { reviewerWorkflow } from './reviewer.js';
 import { describeFailure } from '../incident/step-runner.js';

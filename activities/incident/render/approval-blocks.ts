@@ -1,4 +1,4 @@
-import type { ApprovalRecord, IncidentState } from '../../../contracts/definitions.js';
+import type { ApprovalRecord, IncidentState } from '../../../contracts/incident.js';
 
 /** The action ids of the buttons, and the callback id of the reject modal: the Slack app listens for these. */
 export const APPROVE_ACTION = 'warden_approve';

@@ -2,7 +2,7 @@
  * The offboarding report, rendered from the workflow's state: JSON for machines, Markdown for
  * people. Pure and deterministic (the time comes in), so a retried write produces the same bytes.
  */
-import type { OffboardingItem, OffboardingState } from '../../../contracts/definitions.js';
+import type { OffboardingItem, OffboardingState } from '../../../contracts/offboarding.js';
 
 export interface OffboardingReportRow {
   readonly item: string;

@@ -4,7 +4,7 @@
  */
 import { ASSET_IDS, FINDING_KINDS } from '../../../contracts/review-types.js';
 import type { EnforcementRecord, EnforcementStatus, FindingKind, ItemDecision, ReviewItem } from '../../../contracts/review-types.js';
-import type { CampaignState } from '../../../contracts/definitions.js';
+import type { CampaignState } from '../../../contracts/reviews.js';
 
 export interface EvidenceRow {
   readonly item: ReviewItem;

@@ -1,5 +1,5 @@
 import type { DecisionValue, ReviewItem } from '../../../contracts/review-types.js';
-import type { ReviewerPhase } from '../../../contracts/definitions.js';
+import type { ReviewerPhase } from '../../../contracts/reviews.js';
 import { escapeMrkdwn } from '../../incident/render/approval-blocks.js';
 import { countItems, decideApiBody, decideApiPath, decideCommand, describeItem, isFlagged, orderItems, type DecisionMap } from './review-view.js';
 

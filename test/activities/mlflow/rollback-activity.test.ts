@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMlflowRegistry } from '../../../activities/providers/mlflow/mlflow-registry.js';
-import { INCIDENT_WORKFLOW_PREFIX } from '../../../contracts/definitions.js';
+import { INCIDENT_WORKFLOW_PREFIX } from '../../../contracts/incident.js';
 import { alert, HEADER, playbook, startIncident } from '../../helpers/incident.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../../helpers/temporal.js';
 import { aliasTarget, seedModel, startMlflow, versionTags, type MlflowPeer } from '../../peers/mlflow.js';

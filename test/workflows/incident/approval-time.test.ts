@@ -4,7 +4,7 @@ import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.js';
 import { wardenDataConverter } from '../../../codec/data-converter.js';
-import { incidentWorkflowId } from '../../../contracts/definitions.js';
+import { incidentWorkflowId } from '../../../contracts/incident.js';
 import type { incidentWorkflow } from '../../../workflows/incident/incident.js';
 import { alert, HEADER, playbook, startPeers, type Peers } from '../../helpers/incident.js';
 import { suiteKeyring, uniqueTaskQueue } from '../../helpers/temporal.js';

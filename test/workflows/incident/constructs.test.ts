@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../../helpers/temporal.js';
-import type { IncidentState } from '../../../contracts/definitions.js';
+import type { IncidentState } from '../../../contracts/incident.js';
 import { alert, HEADER, playbook, startIncident, startPeers, type Peers } from '../../helpers/incident.js';
 
 let client: Client;

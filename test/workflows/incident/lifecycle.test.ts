@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { alertSignal, approvalUpdate, cancelUpdate, noteUpdate, severityUpdate } from '../../../contracts/definitions.js';
+import { alertSignal, approvalUpdate, cancelUpdate, noteUpdate, severityUpdate } from '../../../contracts/incident.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../../helpers/temporal.js';
 import { alert, HEADER, playbook, startIncident, startPeers, state, type Peers } from '../../helpers/incident.js';
 

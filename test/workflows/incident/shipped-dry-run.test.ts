@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { loadPlaybooks } from '../../../playbook/load.js';
-import type { Alert } from '../../../contracts/definitions.js';
+import type { Alert } from '../../../contracts/incident.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../../helpers/temporal.js';
 import { startIncident, startPeers, type Peers } from '../../helpers/incident.js';
 

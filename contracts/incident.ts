@@ -1,0 +1,199 @@
+/**
+ * The incident workflow's contract: its input, the state its query answers, and the signal and
+ * Updates that the intake, the API, the Slack app and the CLI send. Names here are part of recorded
+ * histories: never rename one.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Phase, ResolvedPlaybook, Severity } from '../engine/playbook-types.js';
+import type { TimelineEntry } from './timeline.js';
+
+
+/** The generic alert every intake path normalizes into. */
+export interface Alert {
+  readonly type: string;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly source: string;
+  readonly observed_at?: string;
+  readonly fingerprint?: string;
+  readonly resource?: { readonly kind: string; readonly name: string; readonly version?: string; readonly uri?: string };
+  readonly principal?: {
+    readonly user?: string;
+    readonly email?: string;
+    readonly aws_user?: string;
+    readonly aws_access_key_id?: string;
+    readonly github_login?: string;
+    readonly ip?: string;
+  };
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly details?: Readonly<Record<string, unknown>>;
+  /** Set by Warden when the alert is received. */
+  readonly received_at?: string;
+  /** Set by Warden per received alert; the signal that accompanies a start carries the same id. */
+  readonly alert_id?: string;
+}
+
+export interface IncidentLimits {
+  /** Alerts kept in full; beyond it only the count grows and the oldest are dropped. */
+  readonly maxRecentAlerts?: number;
+  /** Continue-as-new once the history has this many events (at a safe point). */
+  readonly continueAsNewAfterEvents?: number;
+}
+
+export interface IncidentInput {
+  readonly incidentId: string;
+  readonly playbook: ResolvedPlaybook;
+  readonly playbookSha256: string;
+  readonly alert: Alert;
+  readonly dryRun: boolean;
+  /** Who or what opened the incident (an alert source, or a person's identity). */
+  readonly openedBy: string;
+  readonly linkedIncidentId?: string;
+  readonly limits?: IncidentLimits;
+  /** State carried over by continue-as-new. */
+  readonly carried?: IncidentState;
+}
+
+export const INCIDENT_WORKFLOW_PREFIX = 'incident-';
+export const incidentWorkflowId = (incidentId: string): string => `${INCIDENT_WORKFLOW_PREFIX}${incidentId}`;
+
+export type IncidentStatus = 'open' | 'awaiting-approval' | 'contained' | 'recovered' | 'closed' | 'failed' | 'cancelled';
+export type StepStatus =
+  | 'pending'
+  | 'skipped'
+  | 'awaiting-approval'
+  | 'running'
+  | 'succeeded'
+  | 'planned'
+  | 'rejected'
+  | 'failed'
+  | 'cancelled';
+
+export type ApprovalPath = 'slack' | 'api' | 'cli';
+
+export interface Approver {
+  /** The identity (from the directory), never a display name. */
+  readonly id: string;
+  readonly groups: readonly string[];
+}
+
+export interface ApprovalDecision {
+  readonly stepId: string;
+  readonly decision: 'approve' | 'reject';
+  readonly approver: Approver;
+  readonly via: ApprovalPath;
+  readonly reason?: string;
+}
+
+export interface ApprovalVote {
+  readonly approver: string;
+  readonly decision: 'approve' | 'reject';
+  readonly via: ApprovalPath;
+  readonly at: string;
+  readonly reason?: string;
+}
+
+export interface ApprovalRecord {
+  readonly groups: readonly string[];
+  /** The escalation chain; the first `escalationLevel` of these may approve too. */
+  readonly escalation: readonly string[];
+  readonly quorum: number;
+  readonly fourEyes: boolean;
+  readonly requester: string;
+  readonly requestedAt: string;
+  deadline: string;
+  escalationLevel: number;
+  announced: boolean;
+  remindersSent: string[];
+  votes: ApprovalVote[];
+  outcome?: 'approved' | 'rejected' | 'timeout-rejected' | 'timeout-approved' | 'not-needed-dry-run' | 'cancelled';
+  decidedAt?: string;
+  /** The Slack message that shows this approval, re-rendered in place as it changes. */
+  slack?: { readonly channel: string; readonly ts: string };
+}
+
+export interface UndoRecord {
+  readonly action: string;
+  status: 'succeeded' | 'planned' | 'failed';
+  readonly at: string;
+  readonly output?: unknown;
+  readonly error?: string;
+}
+
+export interface StepState {
+  readonly id: string;
+  readonly phase: Phase;
+  readonly action: string;
+  readonly title: string;
+  status: StepStatus;
+  startedAt?: string;
+  finishedAt?: string;
+  outcome?: 'changed' | 'already' | 'planned';
+  plan?: readonly string[];
+  output?: unknown;
+  error?: { readonly message: string; readonly type?: string };
+  approval?: ApprovalRecord;
+  undo?: UndoRecord;
+}
+
+export interface IncidentNote {
+  readonly by: string;
+  readonly text: string;
+  readonly at: string;
+}
+
+export interface IncidentState {
+  readonly incidentId: string;
+  readonly playbook: { readonly id: string; readonly version: number; readonly sha256: string; readonly title: string };
+  readonly title: string;
+  readonly dryRun: boolean;
+  readonly openedBy: string;
+  readonly linkedIncidentId?: string;
+  status: IncidentStatus;
+  phase: Phase | 'done';
+  severity: Severity;
+  steps: Record<string, StepState>;
+  /** Step ids in order of completion: compensation runs their undo in reverse. */
+  completed: string[];
+  alerts: { count: number; recent: Alert[]; lastAt: string };
+  notes: IncidentNote[];
+  timeline: TimelineEntry[];
+  times: {
+    detectedAt: string;
+    createdAt: string;
+    firstHumanActionAt?: string;
+    containedAt?: string;
+    eradicatedAt?: string;
+    recoveredAt?: string;
+    closedAt?: string;
+  };
+  cancel?: { readonly by: string; readonly reason: string; readonly rollback: boolean; readonly at: string };
+  failure?: { readonly stepId: string; readonly message: string };
+  runs: number;
+}
+
+export interface CancelRequest {
+  readonly by: string;
+  readonly reason: string;
+  readonly rollback: boolean;
+}
+
+export interface NoteRequest {
+  readonly by: string;
+  readonly text: string;
+}
+
+export interface SeverityChange {
+  readonly by: string;
+  readonly severity: Severity;
+  readonly reason?: string;
+}
+
+export const incidentStateQuery = defineQuery<IncidentState>('incident.state');
+export const alertSignal = defineSignal<[Alert]>('incident.alert');
+/** The approval primitive: Slack, the API and the CLI all send this Update. */
+export const approvalUpdate = defineUpdate<ApprovalRecord, [ApprovalDecision]>('incident.approval');
+export const cancelUpdate = defineUpdate<IncidentState['status'], [CancelRequest]>('incident.cancel');
+export const noteUpdate = defineUpdate<number, [NoteRequest]>('incident.note');
+export const severityUpdate = defineUpdate<Severity, [SeverityChange]>('incident.severity');
+
