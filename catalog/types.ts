@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Chat, CodeHost, EvidenceStore, HttpRequester, Iam, Mailer, ModelRegistry } from '../activities/ports.js';
 import type { ActionKind } from '../engine/playbook-types.js';
+import type { ActionRunner, WORKFLOW_ACTIONS, WorkflowActionName } from './workflow-actions.js';
 
 /** The adapters an action may use; a missing one means that provider is not configured. */
 export interface ActionDeps {
@@ -41,6 +42,8 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType> {
   readonly name: string;
   readonly title: string;
   readonly kind: ActionKind;
+  /** How the incident workflow runs it; absent: in an activity of its kind. See {@link ActionRunning}. */
+  readonly runner?: ActionRunner;
   readonly destructive: boolean;
   readonly params: S;
   /** The default undo: an action and parameters templated over `self.params` and `self.output`. */
@@ -51,7 +54,16 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType> {
   readonly run?: (params: z.infer<S>, ctx: ActionContext, dryRun: boolean) => Promise<ActionOutcome>;
 }
 
-export function defineAction<S extends z.ZodType>(def: ActionDefinition<S>): ActionDefinition<S> {
+/**
+ * How the incident workflow runs an action: an activity of its kind, or, for kind `workflow`, the
+ * runner catalog/workflow-actions.ts names for it (in the workflow itself or as a child workflow),
+ * of which the workflow keeps one per action (workflows/incident/in-workflow-actions.ts).
+ */
+export type ActionRunning =
+  | { readonly kind: Exclude<ActionKind, 'workflow'>; readonly runner?: 'activity' }
+  | { readonly [N in WorkflowActionName]: { readonly name: N; readonly kind: 'workflow'; readonly runner: (typeof WORKFLOW_ACTIONS)[N] } }[WorkflowActionName];
+
+export function defineAction<S extends z.ZodType>(def: ActionDefinition<S> & ActionRunning): ActionDefinition<S> {
   return def;
 }
 

@@ -7,6 +7,7 @@ export const incidentSetSeverity = defineAction({
   name: 'incident.setSeverity',
   title: 'Set incident severity',
   kind: 'workflow',
+  runner: 'in-workflow',
   destructive: false,
   describe: (p) => [`set the incident's severity to ${p.severity}`],
   params: z.strictObject({ severity: z.enum(SEVERITIES), reason: z.string().optional() }),

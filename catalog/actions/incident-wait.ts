@@ -7,6 +7,7 @@ export const incidentWait = defineAction({
   name: 'incident.wait',
   title: 'Wait',
   kind: 'workflow',
+  runner: 'in-workflow',
   destructive: false,
   describe: (p) => [`wait ${p.duration}`],
   params: z.strictObject({ duration: z.string().regex(DURATION_PATTERN, 'a duration such as "30s", "15m" or "4h"') }),

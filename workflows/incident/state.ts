@@ -4,6 +4,9 @@ import type { Alert, IncidentInput, IncidentState, StepState } from '../../contr
 
 export const DEFAULT_MAX_RECENT_ALERTS = 100;
 
+/** A step in one of these states is not run again (after continue-as-new, or when the phase runner revisits it). */
+export const TERMINAL: ReadonlySet<StepState['status']> = new Set(['succeeded', 'planned', 'skipped', 'rejected', 'failed', 'cancelled']);
+
 export function stepsOf(node: PhaseNode): readonly ResolvedStep[] {
   return 'step' in node ? [node.step] : node.parallel;
 }

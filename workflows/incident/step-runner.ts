@@ -1,3 +1,4 @@
+/** The activity side of a step: the proxies actions run through (one retry policy per kind), the approval message, and failure descriptions. */
 import type { Duration } from '@temporalio/common';
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { ActionActivities, RunActionInput } from '../../activities/incident/run-action.js';

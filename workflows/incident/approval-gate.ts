@@ -1,0 +1,95 @@
+/** The approval gate before a step: its plan, the request in Slack and email, the wait for the decision, and the outcome shown. */
+import type { ResolvedStep } from '../../engine/playbook-types.js';
+import type { ApprovalRecord, StepState } from '../../contracts/incident.js';
+import { nowIso } from '../../contracts/time.js';
+import { runnerOf } from '../../catalog/workflow-actions.js';
+import { allowedGroups, awaitDecision, openApproval } from './approval.js';
+import type { IncidentRun } from './run.js';
+import { describeFailure, runActionActivity, showApproval } from './step-runner.js';
+
+type Announcement = 'request' | 'reminder' | 'escalation';
+
+/**
+ * Holds the step until it is approved (true) or rejected, timed out or cancelled (false). A dry
+ * run needs no approval. Throws only to continue-as-new, and only when the step waits alone.
+ */
+export async function passApprovalGate(run: IncidentRun, step: ResolvedStep, st: StepState, params: unknown, inParallel: boolean): Promise<boolean> {
+  const { state } = run;
+  const spec = step.approval!;
+  if (state.dryRun) {
+    st.approval ??= { ...openApproval(spec, state.openedBy, Date.now()), outcome: 'not-needed-dry-run', decidedAt: nowIso() };
+    return true;
+  }
+  if (!st.approval && runnerOf(step.action) !== 'activity') {
+    st.plan = [`${step.title} (${step.action}) with ${JSON.stringify(params)}`];
+    st.approval = openApproval(spec, state.openedBy, Date.now());
+  } else if (!st.approval) {
+    const preview = await runActionActivity(step.kind, { action: step.action, params, incidentId: state.incidentId, stepId: step.id, idempotencyKey: `${state.incidentId}:${step.id}`, dryRun: true }, step).catch(
+      (err: unknown) => ({ plan: [`(the plan could not be read: ${describeFailure(err).message})`] }),
+    );
+    st.plan = preview.plan;
+    st.approval = openApproval(spec, state.openedBy, Date.now());
+  }
+  st.status = 'awaiting-approval';
+  run.setStatus('awaiting-approval');
+  const record = st.approval;
+  await awaitDecision(
+    spec,
+    record,
+    {
+      announce: (kind, r) => announceApproval(run, step, kind, r),
+      progressed: () => showInSlack(run, step.id),
+      interrupted: () => !!state.cancel,
+      shouldContinueAsNew: () => run.shouldContinueAsNew(),
+    },
+    !inParallel,
+  );
+  if (state.cancel && !record.outcome) {
+    record.outcome = 'cancelled';
+    return false;
+  }
+  run.timeline(`step ${step.id} ${record.outcome}`);
+  const last = record.votes.at(-1);
+  const by = last && (record.outcome === 'approved' || record.outcome === 'rejected') ? ` by ${last.approver} via ${last.via}${last.reason ? `: ${last.reason}` : ''}` : '';
+  await showInSlack(run, step.id, { key: 'decision', text: `${record.outcome ?? 'decided'}${by}` });
+  return record.outcome === 'approved' || record.outcome === 'timeout-approved';
+}
+
+/** Keeps the approval's Slack message current and adds `note` to its thread; never fatal. */
+export async function showInSlack(run: IncidentRun, stepId: string, note?: { key: string; text: string }): Promise<void> {
+  const { state, playbook } = run;
+  const st = state.steps[stepId]!;
+  try {
+    const shown = await showApproval({ view: approvalView(run, stepId), stepId, ...(playbook.notify.slackChannel ? { channel: playbook.notify.slackChannel } : {}), ...(note ? { note } : {}) });
+    if (shown && st.approval && !st.approval.slack) st.approval.slack = shown;
+  } catch (err) {
+    run.timeline(`approval message for ${stepId} failed: ${describeFailure(err).message}`);
+  }
+}
+
+/** The part of the state an approval message shows (not the alerts or the timeline). */
+function approvalView({ state }: IncidentRun, stepId: string) {
+  return {
+    incidentId: state.incidentId,
+    severity: state.severity,
+    playbook: state.playbook,
+    title: state.title,
+    steps: { [stepId]: state.steps[stepId]! },
+  };
+}
+
+async function announceApproval(run: IncidentRun, step: ResolvedStep, kind: Announcement, record: ApprovalRecord): Promise<void> {
+  const { state, playbook } = run;
+  const groups = allowedGroups(record);
+  const plan = state.steps[step.id]?.plan?.map((l) => `  • ${l}`).join('\n') ?? '';
+  const headline = kind === 'request' ? 'Approval needed' : kind === 'reminder' ? 'Reminder: approval still needed' : 'Escalated: approval needed';
+  const text =
+    `${headline} for step "${step.title}" (${step.id}) of incident ${state.incidentId} [${state.severity}] ${state.title}\n` +
+    `Playbook ${playbook.id} v${playbook.version}. It will:\n${plan}\n` +
+    `Approvers: ${groups.join(', ')} · quorum ${record.quorum}${record.fourEyes ? ' · four-eyes' : ''} · deadline ${record.deadline}`;
+  run.timeline(`approval ${kind} for ${step.id} (deadline ${record.deadline})`);
+  const noteKey = `${kind}-${record.escalationLevel}-${record.remindersSent.length}`;
+  await showInSlack(run, step.id, kind === 'request' ? undefined : { key: noteKey, text: `${headline}: approvers ${groups.join(', ')}, deadline ${record.deadline}` });
+  // The Slack message carries the request when there is one; email (and plain Slack otherwise) too.
+  await run.notifyOwners(`approval-${kind}-${step.id}-${record.escalationLevel}-${record.remindersSent.length}`, text, { slack: !record.slack });
+}

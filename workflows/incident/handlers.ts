@@ -1,0 +1,70 @@
+/** The incident's query, alert signal and Updates (approve, cancel, note, severity): each a small function over the run's state. */
+import { setHandler } from '@temporalio/workflow';
+import { alertSignal, approvalUpdate, cancelUpdate, incidentStateQuery, noteUpdate, severityUpdate, type Alert, type ApprovalDecision, type ApprovalRecord, type CancelRequest, type IncidentState, type NoteRequest, type SeverityChange } from '../../contracts/incident.js';
+import { nowIso } from '../../contracts/time.js';
+import { applyDecision, validateDecision } from './approval.js';
+import type { IncidentRun } from './run.js';
+import { markHumanAction, recordAlert } from './state.js';
+
+export function setIncidentHandlers(run: IncidentRun): void {
+  setHandler(incidentStateQuery, () => run.state);
+  setHandler(alertSignal, (alert) => onAlert(run, alert));
+  setHandler(approvalUpdate, (decision) => onDecision(run, decision), {
+    validator: (decision: ApprovalDecision) => validateDecision(run.state, (id) => run.approvalSpecs.get(id), decision, Date.now()),
+  });
+  setHandler(cancelUpdate, (req) => onCancel(run, req), { validator: (req: CancelRequest) => validateCancel(run.state, req) });
+  setHandler(noteUpdate, (req) => onNote(run, req), { validator: validateNote });
+  setHandler(severityUpdate, (req) => onSeverity(run, req), { validator: validateSeverityChange });
+}
+
+function onAlert(run: IncidentRun, alert: Alert): void {
+  // signalWithStart delivers the opening alert twice: as the input and as this signal.
+  if (alert.alert_id !== undefined && alert.alert_id === run.input.alert.alert_id) return;
+  recordAlert(run.state, alert, nowIso(), run.maxRecentAlerts);
+}
+
+function onDecision(run: IncidentRun, decision: ApprovalDecision): ApprovalRecord {
+  const record = run.state.steps[decision.stepId]!.approval!;
+  applyDecision(record, decision, nowIso());
+  markHumanAction(run.state, nowIso());
+  run.timeline(`${decision.decision} step ${decision.stepId} via ${decision.via}${decision.reason ? `: ${decision.reason}` : ''}`, decision.approver.id);
+  return record;
+}
+
+function validateCancel(state: IncidentState, req: CancelRequest): void {
+  if (!req?.by || !req.reason?.trim()) throw new Error('cancel needs "by" and a "reason"');
+  if (state.cancel) throw new Error(`already cancelled by ${state.cancel.by}`);
+  if (['closed', 'failed', 'cancelled'].includes(state.status)) throw new Error(`incident is already ${state.status}`);
+}
+
+/** Records the request; the phase runner stops at its next step and rolls back if asked. */
+function onCancel(run: IncidentRun, req: CancelRequest): IncidentState['status'] {
+  run.state.cancel = { ...req, at: nowIso() };
+  markHumanAction(run.state, nowIso());
+  run.timeline(`cancel requested${req.rollback ? ' with rollback' : ''}: ${req.reason}`, req.by);
+  return run.state.status;
+}
+
+function validateNote(req: NoteRequest): void {
+  if (!req?.by || !req.text?.trim()) throw new Error('a note needs "by" and "text"');
+  if (req.text.length > 10_000) throw new Error('a note is at most 10000 characters');
+}
+
+function onNote(run: IncidentRun, req: NoteRequest): number {
+  run.state.notes.push({ by: req.by, text: req.text, at: nowIso() });
+  markHumanAction(run.state, nowIso());
+  return run.state.notes.length;
+}
+
+function validateSeverityChange(req: SeverityChange): void {
+  if (!req?.by) throw new Error('a severity change needs "by"');
+  if (!['info', 'low', 'medium', 'high', 'critical'].includes(req.severity)) throw new Error(`unknown severity "${String(req.severity)}"`);
+}
+
+function onSeverity(run: IncidentRun, req: SeverityChange): IncidentState['severity'] {
+  run.timeline(`severity ${run.state.severity} → ${req.severity}${req.reason ? `: ${req.reason}` : ''}`, req.by);
+  run.state.severity = req.severity;
+  markHumanAction(run.state, nowIso());
+  run.publish();
+  return run.state.severity;
+}

@@ -1,0 +1,78 @@
+/** One incident run: its state (the one object every part changes) and the helpers they share. */
+import { upsertSearchAttributes } from '@temporalio/workflow';
+import type { ApprovalSpec, ResolvedPlaybook } from '../../engine/playbook-types.js';
+import type { IncidentInput, IncidentState } from '../../contracts/incident.js';
+import { historyPastLimit } from '../../contracts/continue-as-new.js';
+import { SA_PHASE, SA_PLAYBOOK, SA_SEVERITY, SA_STATUS } from '../../contracts/search-attributes.js';
+import { nowIso } from '../../contracts/time.js';
+import { appendTimeline } from '../../contracts/timeline.js';
+import { allSteps, DEFAULT_MAX_RECENT_ALERTS, initialState, templateContext } from './state.js';
+import { describeFailure, runActionActivity } from './step-runner.js';
+
+export class IncidentRun {
+  readonly playbook: ResolvedPlaybook;
+  readonly maxRecentAlerts: number;
+  /** The state queries return and continue-as-new carries over. */
+  readonly state: IncidentState;
+  /** The approval of every step that has one, for the approval Update's validator. */
+  readonly approvalSpecs: ReadonlyMap<string, ApprovalSpec>;
+
+  constructor(readonly input: IncidentInput) {
+    this.playbook = input.playbook;
+    this.maxRecentAlerts = input.limits?.maxRecentAlerts ?? DEFAULT_MAX_RECENT_ALERTS;
+    this.state = initialState(input, nowIso());
+    this.approvalSpecs = new Map(allSteps(this.playbook).flatMap((s) => (s.approval ? [[s.id, s.approval] as const] : [])));
+  }
+
+  shouldContinueAsNew(): boolean {
+    return historyPastLimit(this.input.limits?.continueAsNewAfterEvents);
+  }
+
+  timeline(event: string, by?: string): void {
+    appendTimeline(this.state.timeline, event, by);
+  }
+
+  /** Writes status, severity, playbook and phase to the search attributes. */
+  publish(): void {
+    upsertSearchAttributes([
+      { key: SA_STATUS, value: this.state.status },
+      { key: SA_SEVERITY, value: this.state.severity },
+      { key: SA_PLAYBOOK, value: this.playbook.id },
+      { key: SA_PHASE, value: this.state.phase },
+    ]);
+  }
+
+  setStatus(status: IncidentState['status']): void {
+    if (this.state.status !== status) this.state.status = status;
+    this.publish();
+  }
+
+  /** The context templates and `when` expressions are evaluated in. */
+  templateContext(): Record<string, unknown> {
+    return templateContext(this.state, this.input.alert);
+  }
+
+  /** Announces to the playbook's owners; a failing notification is recorded, never fatal. */
+  async notifyOwners(purpose: string, text: string, via: { slack: boolean } = { slack: true }): Promise<void> {
+    const { state, playbook } = this;
+    const key = `${state.incidentId}:owners:${purpose}`;
+    const sends: Promise<unknown>[] = [];
+    if (via.slack && playbook.notify.slackChannel) {
+      sends.push(runActionActivity('notify', { action: 'notify.slack', params: { channel: playbook.notify.slackChannel, text }, incidentId: state.incidentId, stepId: purpose, idempotencyKey: `${key}:slack`, dryRun: state.dryRun }));
+    }
+    if (playbook.notify.email?.length) {
+      sends.push(
+        runActionActivity('notify', {
+          action: 'notify.email',
+          params: { to: playbook.notify.email, subject: `[Warden ${state.severity}] ${state.title}`, text },
+          incidentId: state.incidentId,
+          stepId: purpose,
+          idempotencyKey: `${key}:email`,
+          dryRun: state.dryRun,
+        }),
+      );
+    }
+    const results = await Promise.allSettled(sends);
+    for (const r of results) if (r.status === 'rejected') this.timeline(`owner notification failed: ${describeFailure(r.reason).message}`);
+  }
+}

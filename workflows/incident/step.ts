@@ -1,0 +1,74 @@
+/** The step runner: `when`, templates, the approval gate, then the action in an activity or in the workflow; failures are recorded, not thrown. */
+import { evaluateExpression, truthy } from '../../engine/expression.js';
+import { renderParsed } from '../../engine/parsed-value.js';
+import type { ResolvedStep } from '../../engine/playbook-types.js';
+import type { StepState } from '../../contracts/incident.js';
+import { nowIso } from '../../contracts/time.js';
+import { runnerOf } from '../../catalog/workflow-actions.js';
+import { passApprovalGate, showInSlack } from './approval-gate.js';
+import { runInWorkflow } from './in-workflow-actions.js';
+import type { IncidentRun } from './run.js';
+import { TERMINAL } from './state.js';
+import { describeFailure, runActionActivity } from './step-runner.js';
+
+/** Runs one step; never throws except to continue-as-new. */
+export async function runStep(run: IncidentRun, step: ResolvedStep, inParallel: boolean): Promise<void> {
+  const { state } = run;
+  const st = state.steps[step.id]!;
+  if (TERMINAL.has(st.status)) return;
+  const rendered = renderOrSkip(run, step, st);
+  if (!rendered) return;
+  const { params } = rendered;
+  if (step.approval && !(await passApprovalGate(run, step, st, params, inParallel))) {
+    st.status = state.cancel ? 'cancelled' : 'rejected';
+    st.finishedAt = nowIso();
+    if (!state.cancel) run.setStatus('open');
+    return;
+  }
+  if (state.cancel) return;
+  if (state.status === 'awaiting-approval') run.setStatus('open');
+  st.status = 'running';
+  st.startedAt = nowIso();
+  try {
+    await execute(run, step, params, st);
+    st.status = st.outcome === 'planned' ? 'planned' : 'succeeded';
+    if (step.undo && st.status === 'succeeded') state.completed.push(step.id);
+  } catch (err) {
+    st.status = 'failed';
+    st.error = describeFailure(err);
+    run.timeline(`step ${step.id} failed: ${st.error.message}`);
+    await run.notifyOwners(`failed-${step.id}`, `Step "${step.title}" (${step.id}) of incident ${state.incidentId} failed: ${st.error.message}\nonFailure: ${step.onFailure}`);
+  }
+  st.finishedAt = nowIso();
+  if (st.approval?.slack) await showInSlack(run, step.id, { key: 'result', text: `Step ${step.id} ${st.status}${st.error ? `: ${st.error.message}` : ''}` });
+}
+
+/** The step's rendered parameters; none when `when` skips it or a template fails it (recorded on `st`). */
+function renderOrSkip(run: IncidentRun, step: ResolvedStep, st: StepState): { params: Record<string, unknown> } | undefined {
+  try {
+    if (step.when && !truthy(evaluateExpression(step.when, run.templateContext()))) {
+      st.status = 'skipped';
+      st.finishedAt = nowIso();
+      return undefined;
+    }
+    return { params: renderParsed(step.with, run.templateContext()) as Record<string, unknown> };
+  } catch (err) {
+    // A template that cannot be evaluated against this alert fails the step, not the workflow task.
+    st.status = 'failed';
+    st.error = { message: `cannot evaluate the step's templates: ${(err as Error).message}`, type: 'TemplateError' };
+    st.finishedAt = nowIso();
+    run.timeline(`step ${step.id} failed: ${st.error.message}`);
+    return undefined;
+  }
+}
+
+/** Runs the action where the catalog says it runs (catalog/workflow-actions.ts). */
+async function execute(run: IncidentRun, step: ResolvedStep, params: Record<string, unknown>, st: StepState): Promise<void> {
+  if (runnerOf(step.action) !== 'activity') return runInWorkflow(run, step, params, st);
+  const { state } = run;
+  const incident = step.kind === 'evidence' ? { ...state, steps: state.steps } : undefined;
+  const out = await runActionActivity(step.kind, { action: step.action, params, incidentId: state.incidentId, stepId: step.id, idempotencyKey: `${state.incidentId}:${step.id}`, dryRun: state.dryRun, ...(incident ? { incident } : {}) }, step);
+  st.outcome = out.status;
+  st.plan = out.plan;
+  st.output = out.output;
+}
