@@ -4,7 +4,6 @@ import {
   continueAsNew,
   setHandler,
   upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
 import { durationMs } from '../../engine/duration.js';
 import { evaluateExpression, truthy } from '../../engine/expression.js';
