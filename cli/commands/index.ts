@@ -8,6 +8,9 @@ import { smoke } from './smoke.js';
 import { runWarden } from './start.js';
 import { offboardCommand } from './offboard.js';
 import { reviewCommand } from './review.js';
+import { UsageError } from '../usage.js';
+
+export { UsageError };
 
 export const USAGE = `usage: warden <command>
 
@@ -47,8 +50,6 @@ export const USAGE = `usage: warden <command>
   review validate [DIR]                         check the access policy (default: reviews.policy_dir, policy/)
 
 Configuration comes from the environment; see README.md.`;
-
-export class UsageError extends Error {}
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },

@@ -7,7 +7,7 @@ import { REVIEW_SCHEDULE_ID, type CampaignState, type ReviewDecideResult } from 
 import { callApi, CliError, clientOptionsFromEnv, type ApiClientOptions } from '../api-client.js';
 import { commandContext } from '../context.js';
 import { shortTime, table } from './incidents.js';
-import { UsageError } from './index.js';
+import { UsageError } from '../usage.js';
 
 /** The command line's flags, as parseArgs gives them. */
 export type ReviewFlags = Readonly<Record<string, string | boolean | undefined>>;
