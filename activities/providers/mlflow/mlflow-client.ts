@@ -68,7 +68,7 @@ export function createMlflowClient(conn: MlflowConnection): MlflowClient {
         return (await request('GET', 'registered-models/alias', { name, alias }, `alias ${alias} of model ${name}`, z.object({ model_version: ModelVersion }))).model_version;
       } catch (err) {
         // MLflow answers an unset alias with INVALID_PARAMETER_VALUE "Registered model alias … not found".
-        if (isFailureKind(err, FailureKind.InvalidRegistryRequest) && /alias .* not found/i.test((err as Error).message)) return undefined;
+        if (isFailureKind(err, FailureKind.InvalidRegistryRequest) && /alias .* not found/i.test(err.message)) return undefined;
         throw err;
       }
     },
