@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Chat, CodeHost, EvidenceStore, HttpRequester, Iam, Mailer, ModelRegistry } from '../activities/ports.js';
 import type { ActionKind } from '../engine/playbook-types.js';
+import { FailureKind } from '../contracts/failures.js';
 import type { ActionRunner, WORKFLOW_ACTIONS, WorkflowActionName } from './workflow-actions.js';
 
 /** The adapters an action may use; a missing one means that provider is not configured. */
@@ -68,7 +69,7 @@ export function defineAction<S extends z.ZodType>(def: ActionDefinition<S> & Act
 }
 
 export class ProviderNotConfigured extends Error {
-  override name = 'ProviderNotConfigured';
+  override name = FailureKind.ProviderNotConfigured;
 }
 
 export function requireDep<K extends keyof ActionDeps>(deps: ActionDeps, key: K, how: string): NonNullable<ActionDeps[K]> {

@@ -1,7 +1,6 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { findAction } from '../../catalog/index.js';
 import { ProviderNotConfigured, type ActionDeps, type ActionOutcome } from '../../catalog/types.js';
-import { HttpStatusError } from '../../catalog/actions/http-request.js';
+import { failure, FailureKind } from '../../contracts/failures.js';
 
 export interface RunActionInput {
   readonly action: string;
@@ -25,11 +24,11 @@ export function createActionActivities(deps: ActionDeps) {
      */
     async runAction(input: RunActionInput): Promise<ActionOutcome> {
       const def = findAction(input.action);
-      if (!def?.run) throw ApplicationFailure.nonRetryable(`no activity runs action "${input.action}"`, 'UnknownAction');
+      if (!def?.run) throw failure(FailureKind.UnknownAction, `no activity runs action "${input.action}"`);
       const parsed = def.params.safeParse(input.params);
       if (!parsed.success) {
         const detail = parsed.error.issues.map((i) => `with.${i.path.join('.')}: ${i.message}`).join('; ');
-        throw ApplicationFailure.nonRetryable(`step ${input.stepId} (${input.action}): invalid parameters: ${detail}`, 'InvalidParameters');
+        throw failure(FailureKind.InvalidParameters, `step ${input.stepId} (${input.action}): invalid parameters: ${detail}`);
       }
       const ctx = { incidentId: input.incidentId, stepId: input.stepId, idempotencyKey: input.idempotencyKey, deps, incident: input.incident };
       try {
@@ -41,7 +40,6 @@ export function createActionActivities(deps: ActionDeps) {
           const note = input.dryRun ? `current state not read: ${err.message}` : `NOT APPLIED: ${err.message}`;
           return { status: 'planned', plan: [...def.describe(parsed.data), note], output: { applied: false, reason: 'provider-not-configured' } };
         }
-        if (err instanceof HttpStatusError) throw ApplicationFailure.nonRetryable(err.message, 'HttpStatus');
         throw err;
       }
     },

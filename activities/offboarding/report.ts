@@ -1,8 +1,8 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { ActionDeps } from '../../catalog/types.js';
 import type { EvidenceRef, OffboardingState } from '../../contracts/offboarding.js';
 import type { EvidenceObject } from '../ports/evidence.js';
 import { buildOffboardingReport, renderOffboardingMarkdown } from './render/report.js';
+import { failure, FailureKind } from '../../contracts/failures.js';
 
 export interface WriteReportInput {
   readonly state: OffboardingState;
@@ -30,7 +30,7 @@ export function createReportActivities(deps: Pick<ActionDeps, 'evidence'>) {
      */
     async writeOffboardingReport(input: WriteReportInput): Promise<WrittenReport> {
       const store = deps.evidence;
-      if (!store) throw ApplicationFailure.nonRetryable('the evidence store is not configured: set WARDEN_EVIDENCE_DIR', 'EvidenceNotConfigured');
+      if (!store) throw failure(FailureKind.EvidenceNotConfigured, 'the evidence store is not configured: set WARDEN_EVIDENCE_DIR');
       const report = buildOffboardingReport(input.state, input.generatedAt, input.stage);
       const base = `offboardings/${input.state.personId}/${input.state.runTag}/${input.stage === 'final' ? 'final-report' : 'report'}`;
       const text = renderOffboardingMarkdown(report);

@@ -1,6 +1,6 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { findOffboardingTarget, type OffboardingTarget } from '../../contracts/offboarding-target.js';
 import type { Directory } from '../../contracts/directory.js';
+import { failure, FailureKind } from '../../contracts/failures.js';
 
 /** The directory lookups of offboardings: the target of an identity.offboard step, and the manager's Slack id. */
 export function createTargetActivities(directory: Directory | undefined) {
@@ -10,9 +10,9 @@ export function createTargetActivities(directory: Directory | undefined) {
      * unknown person, or no directory, is a non-retryable failure naming the fix.
      */
     async resolveOffboardingTarget(input: { personId: string }): Promise<OffboardingTarget> {
-      if (!directory) throw ApplicationFailure.nonRetryable('no directory is configured: list people under people: in warden.yaml', 'DirectoryNotConfigured');
+      if (!directory) throw failure(FailureKind.DirectoryNotConfigured, 'no directory is configured: list people under people: in warden.yaml');
       const target = await findOffboardingTarget(directory, input.personId);
-      if (!target) throw ApplicationFailure.nonRetryable(`no person "${input.personId}" in the directory: add them under people: in warden.yaml`, 'UnknownPerson');
+      if (!target) throw failure(FailureKind.UnknownPerson, `no person "${input.personId}" in the directory: add them under people: in warden.yaml`);
       return target;
     },
     /**

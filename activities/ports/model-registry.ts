@@ -1,3 +1,4 @@
+import type { FailureKind } from '../../contracts/failures.js';
 import type { ChangeResult } from './change.js';
 
 /** One version of a registered model, in provider-neutral terms. */
@@ -59,24 +60,16 @@ export interface RevokeUserPermissionsInput {
   readonly dryRun: boolean;
 }
 
-/** The failure types every ModelRegistry adapter raises (as Temporal ApplicationFailure types). */
+/** The failure kinds every ModelRegistry adapter raises (see contracts/failures.ts for each one's meaning). */
 export type ModelRegistryFailureType =
-  /** Retryable: network error, timeout, 5xx or 429. */
-  | 'RegistryUnavailable'
-  /** Retryable: a change did not read back as written. */
-  | 'RegistryInconsistent'
-  /** Non-retryable: the model, version or alias does not exist. */
-  | 'ModelNotFound'
-  /** Non-retryable: credentials missing, wrong or without permission. */
-  | 'RegistryAccessDenied'
-  /** Non-retryable: the registry refused a parameter. */
-  | 'InvalidRegistryRequest'
-  /** Non-retryable: a rollback found no version to fall back to. */
-  | 'NoRollbackTarget'
-  /** Non-retryable: the explicit rollback target may not serve (quarantined, not ready, or the current one). */
-  | 'InvalidRollbackTarget'
-  /** Non-retryable: the registry runs without its auth app, so it has no users or permissions. */
-  | 'RegistryAuthNotEnabled';
+  | typeof FailureKind.RegistryUnavailable
+  | typeof FailureKind.RegistryInconsistent
+  | typeof FailureKind.ModelNotFound
+  | typeof FailureKind.RegistryAccessDenied
+  | typeof FailureKind.InvalidRegistryRequest
+  | typeof FailureKind.NoRollbackTarget
+  | typeof FailureKind.InvalidRollbackTarget
+  | typeof FailureKind.RegistryAuthNotEnabled;
 
 /**
  * A model registry: registered models with numbered versions, aliases that point at versions

@@ -8,6 +8,7 @@ import type { SyntheticSpec } from '../../contracts/reviews.js';
 import type { Person } from '../../contracts/directory.js';
 import type { Iam } from '../ports/iam.js';
 import type { ReviewContext } from './context.js';
+import { failure, FailureKind } from '../../contracts/failures.js';
 
 /** Synthetic entitlements generated per batch. */
 export const SYNTHETIC_BATCH = 5_000;
@@ -49,11 +50,11 @@ interface AwsCursor {
  * enforcement name it the same way. Aliases (ListAccountAliases) and the id make one account.
  */
 async function readAwsBatch(r: ReviewContext, cursor: string | undefined): Promise<{ entitlements: Entitlement[]; nextCursor?: string; aliases: Record<string, string[]> }> {
-  if (!r.deps.iam) throw ApplicationFailure.nonRetryable('AWS IAM is not configured: cannot collect its entitlements', 'ProviderNotConfigured');
+  if (!r.deps.iam) throw failure(FailureKind.ProviderNotConfigured, 'AWS IAM is not configured: cannot collect its entitlements');
   const accounts: { name?: string; iam: Iam }[] = [{ iam: r.deps.iam }, ...Object.entries(r.deps.iamAccounts ?? {}).map(([name, iam]) => ({ name, iam }))];
   const at: AwsCursor = cursor === undefined ? { a: 0 } : cursor.startsWith('{') ? (JSON.parse(cursor) as AwsCursor) : { a: 0, m: cursor };
   const account = accounts[at.a];
-  if (!account) throw ApplicationFailure.nonRetryable(`not an AWS collection cursor: ${cursor}`, 'InvalidReviewInput');
+  if (!account) throw failure(FailureKind.InvalidReviewInput, `not an AWS collection cursor: ${cursor}`);
   const page = await account.iam.listUserPage({ maxItems: r.settings.awsBatchUsers, ...(at.m ? { marker: at.m } : {}) });
   const read = page.userNames.length ? await account.iam.listEntitlements({ userNames: page.userNames }) : { users: [] };
   const byAccount = new Map<string, (typeof read.users)[number][]>();
@@ -77,7 +78,7 @@ async function readBatch(r: ReviewContext, input: CollectInput): Promise<{ entit
       return readAwsBatch(r, input.cursor);
     case 'github': {
       const code = r.deps.code;
-      if (!code) throw ApplicationFailure.nonRetryable('GitHub is not configured: cannot collect its entitlements', 'ProviderNotConfigured');
+      if (!code) throw failure(FailureKind.ProviderNotConfigured, 'GitHub is not configured: cannot collect its entitlements');
       // First the organization's part (members, teams, outside collaborators, invitations,
       // token grants), then the repositories a page per batch. A repository page reads the
       // members again, to tell an outside collaborator's direct access from a member's.
@@ -86,7 +87,7 @@ async function readBatch(r: ReviewContext, input: CollectInput): Promise<{ entit
         return { entitlements: normalizeGitHub({ ...org, repositories: [] }), nextCursor: 'repos:1' };
       }
       const page = Number(/^repos:(\d+)$/.exec(input.cursor)?.[1] ?? 'NaN');
-      if (!Number.isInteger(page) || page < 1) throw ApplicationFailure.nonRetryable(`not a GitHub collection cursor: ${input.cursor}`, 'InvalidReviewInput');
+      if (!Number.isInteger(page) || page < 1) throw failure(FailureKind.InvalidReviewInput, `not a GitHub collection cursor: ${input.cursor}`);
       const [members, repos] = await Promise.all([code.listMembers(), code.listRepositoryPage({ page, perPage: GITHUB_REPOS_PER_BATCH })]);
       const skeleton = { org: code.org, members: [], teams: [], outsideCollaborators: [], invitations: [], patGrants: [], unavailable: [] };
       return {
@@ -97,7 +98,7 @@ async function readBatch(r: ReviewContext, input: CollectInput): Promise<{ entit
     }
     case 'synthetic': {
       const spec = input.synthetic;
-      if (!spec) throw ApplicationFailure.nonRetryable('a synthetic collection needs the campaign input synthetic: { entitlements, reviewers }', 'InvalidReviewInput');
+      if (!spec) throw failure(FailureKind.InvalidReviewInput, 'a synthetic collection needs the campaign input synthetic: { entitlements, reviewers }');
       const start = Number(input.cursor ?? '0');
       const end = Math.min(spec.entitlements, start + SYNTHETIC_BATCH);
       const entitlements = syntheticEntitlements(spec, start, end, new Date(input.asOf));
@@ -125,7 +126,7 @@ function evaluate(r: ReviewContext, entitlements: Entitlement[], people: Person[
     return evaluateEntitlements(entitlements, { policy: r.policy(), people, settings: r.settings, now: new Date(asOf), ...extra });
   } catch (err) {
     if (err instanceof ApplicationFailure) throw err;
-    throw ApplicationFailure.nonRetryable(`access review settings: ${(err as Error).message}`, 'ReviewConfiguration');
+    throw failure(FailureKind.ReviewConfiguration, `access review settings: ${(err as Error).message}`);
   }
 }
 

@@ -1,9 +1,9 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { ActionDeps } from '../../catalog/types.js';
 import { loadAccessPolicy, PolicyError, type AccessPolicy } from './policy/load-policy.js';
 import type { ReviewSettings } from '../../contracts/review-types.js';
 import type { Directory } from '../../contracts/directory.js';
 import type { ReviewStore } from '../ports/review-store.js';
+import { failure, FailureKind } from '../../contracts/failures.js';
 
 /** What the review activities work with; built once by the worker. */
 export interface ReviewContext {
@@ -24,7 +24,7 @@ export function lazyPolicy(dir: string): () => AccessPolicy {
       loaded = loadAccessPolicy(dir);
       return loaded;
     } catch (err) {
-      if (err instanceof PolicyError) throw ApplicationFailure.nonRetryable(`the access policy in ${dir} is invalid:\n${err.issues.join('\n')}`, 'InvalidAccessPolicy');
+      if (err instanceof PolicyError) throw failure(FailureKind.InvalidAccessPolicy, `the access policy in ${dir} is invalid:\n${err.issues.join('\n')}`);
       throw err;
     }
   };

@@ -1,5 +1,4 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { ActionDeps } from '../../catalog/types.js';
 import type { ReviewSettings } from '../../contracts/review-types.js';
 import type { CampaignEvidence, CampaignState } from '../../contracts/reviews.js';
@@ -11,6 +10,7 @@ import { notifyCompliance } from './evidence-notify.js';
 import type { StoredFile } from './evidence-notify.js';
 import { addToTally, campaignSummary, completionOf, emptyTally, enforcementFailed, isFlagged, isRevoked, isRevokedOnSilence, joinReviewer, jsonRow } from './render/evidence-rows.js';
 import { safeSegment } from '../providers/review-store/local-review-store.js';
+import { failure, FailureKind } from '../../contracts/failures.js';
 
 export const EVIDENCE_FILES = {
   csv: { name: 'evidence.csv', contentType: 'text/csv; charset=utf-8' },
@@ -146,9 +146,9 @@ export function createReviewEvidenceActivities(r: {
      */
     async reviewEvidencePack(input: ReviewEvidenceInput): Promise<CampaignEvidence[]> {
       const evidence = r.deps.evidence;
-      if (!evidence) throw ApplicationFailure.nonRetryable('the evidence store is not configured: set WARDEN_EVIDENCE_DIR', 'EvidenceNotConfigured');
+      if (!evidence) throw failure(FailureKind.EvidenceNotConfigured, 'the evidence store is not configured: set WARDEN_EVIDENCE_DIR');
       if (input.state.campaignId !== input.campaignId) {
-        throw ApplicationFailure.nonRetryable(`the state given is campaign ${input.state.campaignId}, not ${input.campaignId}`, 'CampaignMismatch');
+        throw failure(FailureKind.CampaignMismatch, `the state given is campaign ${input.state.campaignId}, not ${input.campaignId}`);
       }
       const pack = await buildPack(r.store, input.campaignId, input.state);
       const bodies = [

@@ -1,4 +1,3 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { ActionDeps } from '../../catalog/types.js';
 import type { ReviewItem } from '../../contracts/review-types.js';
 import type { ReviewerPhase } from '../../contracts/reviews.js';
@@ -8,6 +7,7 @@ import { escapeMrkdwn } from '../incident/render/approval-blocks.js';
 import { renderReviewMessage } from './render/review-blocks.js';
 import { renderReviewDigest, type DigestKind } from './render/review-digest.js';
 import { countItems, decideApiPath, decideCommand, displayName } from './render/review-view.js';
+import { FailureKind, isFailureKind } from '../../contracts/failures.js';
 
 export type ReviewNotifyKind = 'assigned' | 'reminder' | 'escalation' | 'closed';
 
@@ -64,7 +64,7 @@ const merge = (a: Told, b: Told): Told => ({
 });
 
 /** A Slack refusal (channel_not_found, missing_scope, user_not_found…) ends the Slack attempt; outages stay retryable. */
-const slackRefusal = (err: unknown): string | undefined => (err instanceof ApplicationFailure && err.type === 'SlackRequestRejected' ? err.message : undefined);
+const slackRefusal = (err: unknown): string | undefined => (isFailureKind(err, FailureKind.SlackRequestRejected) ? err.message : undefined);
 
 /** The reviewer workflow's Slack and email notices; see the activities' comments. */
 export function createReviewNotifyActivities(r: { deps: ActionDeps; directory?: Directory; store: ReviewStore }) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { failure, FailureKind } from '../../contracts/failures.js';
 import { defineAction, requireDep } from '../types.js';
 
 const describe = (p: { method: string; url: string }): string[] => [`${p.method} ${new URL(p.url).origin}${new URL(p.url).pathname}`];
@@ -30,7 +31,7 @@ export const httpRequest = defineAction({
       timeoutMs: p.timeout,
     });
     const ok = p.expectStatus ? p.expectStatus.includes(res.status) : res.status >= 200 && res.status < 300;
-    if (!ok) throw new HttpStatusError(`${p.method} ${new URL(p.url).host} answered ${res.status}`);
+    if (!ok) throw failure(FailureKind.HttpStatus, `${p.method} ${new URL(p.url).host} answered ${res.status}`);
     let json: unknown;
     try {
       json = JSON.parse(res.body);
@@ -40,7 +41,3 @@ export const httpRequest = defineAction({
     return { status: 'changed', plan, output: { status: res.status, body: json ?? res.body, truncated: res.truncated } };
   },
 });
-
-export class HttpStatusError extends Error {
-  override name = 'HttpStatusError';
-}

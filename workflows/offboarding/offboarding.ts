@@ -1,4 +1,3 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
 import type { AwsAccountUser } from '../../contracts/directory.js';
 import { offboardingWorkflowId, type OffboardingInput, type OffboardingItem, type OffboardingState } from '../../contracts/offboarding.js';
@@ -10,6 +9,7 @@ import { describeFailure } from '../incident/step-runner.js';
 import { ContinueAsNewNeeded, historyPastLimit } from '../../contracts/continue-as-new.js';
 import { nowIso } from '../../contracts/time.js';
 import { appendTimeline } from '../../contracts/timeline.js';
+import { failure, FailureKind } from '../../contracts/failures.js';
 
 const DAY_MS = 86_400_000;
 /** Offboardings that started before MLflow permissions were revoked by an action keep their manual item. */
@@ -32,10 +32,10 @@ const MANAGER_DM_PATCH = 'offboarding-manager-dm';
 export async function offboardingWorkflow(input: OffboardingInput): Promise<OffboardingState> {
   // A time that does not parse must never mean "now": refuse the input instead.
   if (input.effectiveAt !== undefined && Number.isNaN(Date.parse(input.effectiveAt))) {
-    throw ApplicationFailure.nonRetryable(`effectiveAt "${input.effectiveAt}" is not an ISO 8601 time`, 'InvalidOffboardingInput');
+    throw failure(FailureKind.InvalidOffboardingInput, `effectiveAt "${input.effectiveAt}" is not an ISO 8601 time`);
   }
   if (input.retentionDays !== undefined && !(input.retentionDays >= 0)) {
-    throw ApplicationFailure.nonRetryable(`retentionDays must be 0 or more, got ${input.retentionDays}`, 'InvalidOffboardingInput');
+    throw failure(FailureKind.InvalidOffboardingInput, `retentionDays must be 0 or more, got ${input.retentionDays}`);
   }
   const state = initialOffboardingState(input, nowIso(), workflowInfo().firstExecutionRunId);
   const shouldContinueAsNew = (): boolean => historyPastLimit(input.limits?.continueAsNewAfterEvents);

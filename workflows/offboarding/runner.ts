@@ -5,6 +5,7 @@ import type { OffboardingActivityPolicy, OffboardingItem, OffboardingNotificatio
 import { MANUAL, manualInstructions } from './plan.js';
 import { settled } from './state.js';
 import { describeFailure, runActionActivity } from '../incident/step-runner.js';
+import { FailureKind } from '../../contracts/failures.js';
 
 /** Writing the report is evidence, and the directory lookup is a read: their own timeout and retries. */
 export const { writeOffboardingReport, findSlackUserId } = proxyActivities<OffboardingActivities>({
@@ -62,7 +63,7 @@ export async function runItem(r: Runner, item: OffboardingItem): Promise<void> {
         item.finishedAt = r.now();
         return;
       }
-      escalated(r, item, { message: manualInstructions(item), type: 'ManualStep' });
+      escalated(r, item, { message: manualInstructions(item), type: FailureKind.ManualStep });
       await escalate(r, item);
       continue;
     }
@@ -75,7 +76,7 @@ export async function runItem(r: Runner, item: OffboardingItem): Promise<void> {
       item.runs += 1;
       // A provider that is not configured plans instead of acting: for an offboarding that is a failure, never a success.
       if (out.status === 'planned' && !state.dryRun) {
-        escalated(r, item, { message: out.plan.at(-1) ?? 'not applied: the provider is not configured', type: 'ProviderNotConfigured' });
+        escalated(r, item, { message: out.plan.at(-1) ?? 'not applied: the provider is not configured', type: FailureKind.ProviderNotConfigured });
         await escalate(r, item);
         continue;
       }

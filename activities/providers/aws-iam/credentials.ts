@@ -6,11 +6,11 @@ import {
   GetAccessKeyLastUsedCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
-import { ApplicationFailure } from '@temporalio/common';
 import type { ChangeResult } from '../../ports/change.js';
 import { carryOut, note, removal, step } from './change.js';
 import { awsCall, isNotFound } from './errors.js';
 import { getLoginProfile, listAccessKeys, listMfaDevices, listSshKeys, requireUser, userSubject, type IamContext } from './reads.js';
+import { failure, FailureKind } from '../../../contracts/failures.js';
 
 const keySubject = (userName: string, accessKeyId: string) => `access key ${accessKeyId} of ${userSubject(userName)}`;
 
@@ -42,7 +42,7 @@ export async function setAccessKeyStatus(
   const key = (await listAccessKeys(ctx, userName)).find((k) => k.accessKeyId === accessKeyId);
   if (!key) {
     const owner = await ownerOf(ctx, accessKeyId);
-    throw ApplicationFailure.nonRetryable(owner ? wrongOwner(accessKeyId, owner, userName) : `${keySubject(userName, accessKeyId)} does not exist (ListAccessKeys)`, 'AwsNotFound');
+    throw failure(FailureKind.AwsNotFound, owner ? wrongOwner(accessKeyId, owner, userName) : `${keySubject(userName, accessKeyId)} does not exist (ListAccessKeys)`);
   }
   const call = { operation: 'UpdateAccessKey', subject: keySubject(userName, accessKeyId) };
   const entries =
@@ -65,7 +65,7 @@ export async function deleteAccessKey(ctx: IamContext, input: { userName: string
   const key = (await listAccessKeys(ctx, userName)).find((k) => k.accessKeyId === accessKeyId);
   // A wrong user name must not pass for "already deleted" while the key lives on elsewhere.
   const owner = key ? userName : await ownerOf(ctx, accessKeyId);
-  if (owner && owner !== userName) throw ApplicationFailure.nonRetryable(wrongOwner(accessKeyId, owner, userName), 'AwsNotFound');
+  if (owner && owner !== userName) throw failure(FailureKind.AwsNotFound, wrongOwner(accessKeyId, owner, userName));
   const call = { operation: 'DeleteAccessKey', subject: keySubject(userName, accessKeyId) };
   const entries = key
     ? [

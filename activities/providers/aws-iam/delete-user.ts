@@ -1,5 +1,4 @@
 import { DeleteUserCommand } from '@aws-sdk/client-iam';
-import { ApplicationFailure } from '@temporalio/common';
 import type { ChangeResult } from '../../ports/change.js';
 import { carryOut, note, removal, step } from './change.js';
 import { awsCall } from './errors.js';
@@ -17,6 +16,7 @@ import {
   userSubject,
   type IamContext,
 } from './reads.js';
+import { failure, FailureKind } from '../../../contracts/failures.js';
 
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -57,7 +57,7 @@ export async function deleteUser(ctx: IamContext, input: { userName: string; dry
   if (!user) return carryOut({ dryRun: input.dryRun, entries: [note(`${userSubject(userName)} does not exist (already deleted)`)], before: { exists: false }, after: { exists: false } });
   const left = await blockers(ctx, userName);
   const blocked = `${userSubject(userName)} still has ${left.join(', ')}; AWS refuses DeleteUser until they are removed`;
-  if (left.length && !input.dryRun) throw ApplicationFailure.nonRetryable(blocked, 'DeleteConflict');
+  if (left.length && !input.dryRun) throw failure(FailureKind.DeleteConflict, blocked);
   const entries = [
     step(`delete ${userSubject(userName)}`, () =>
       removal(() => awsCall({ operation: 'DeleteUser', subject: userSubject(userName) }, () => ctx.client.send(new DeleteUserCommand({ UserName: userName })))),

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { failure, FailureKind, isFailureKind } from '../../../contracts/failures.js';
 
 /** One IAM API call, named for error messages: the operation and what it acted on. */
 export interface AwsCall {
@@ -12,7 +13,18 @@ const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'ThrottledExcep
 const TRANSIENT = new Set(['ServiceFailure', 'ServiceUnavailable', 'ServiceUnavailableException', 'InternalFailure', 'InternalError', 'RequestTimeout', 'RequestTimeoutException', 'ConcurrentModification', 'PriorRequestNotComplete']);
 const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']);
 const BAD_CREDENTIALS = new Set(['InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch', 'ExpiredToken', 'ExpiredTokenException', 'InvalidAccessKeyId']);
-const REFUSED = new Set(['DeleteConflict', 'ValidationError', 'LimitExceeded', 'InvalidInput', 'EntityAlreadyExists', 'MalformedPolicyDocument', 'UnmodifiableEntity', 'PolicyNotAttachable']);
+/** AWS refusals whose code is itself the failure kind. */
+const REFUSED: ReadonlySet<string> = new Set<FailureKind>([
+  FailureKind.DeleteConflict,
+  FailureKind.ValidationError,
+  FailureKind.LimitExceeded,
+  FailureKind.InvalidInput,
+  FailureKind.EntityAlreadyExists,
+  FailureKind.MalformedPolicyDocument,
+  FailureKind.UnmodifiableEntity,
+  FailureKind.PolicyNotAttachable,
+]);
+const isRefusal = (code: string | undefined): code is FailureKind => code !== undefined && REFUSED.has(code);
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
 
 interface SdkError {
@@ -55,7 +67,7 @@ function redact(message: string): string {
 }
 
 function unavailable(message: string, nextRetryDelay?: number): ApplicationFailure {
-  return ApplicationFailure.create({ message, type: 'AwsUnavailable', nonRetryable: false, ...(nextRetryDelay ? { nextRetryDelay } : {}) });
+  return failure(FailureKind.AwsUnavailable, message, { nextRetryDelay });
 }
 
 /**
@@ -78,27 +90,27 @@ export function translateAwsError(err: unknown, call: AwsCall): ApplicationFailu
     return unavailable(`${what} failed with ${code ?? `HTTP ${status}`}; will retry`, retryAfterMs(e));
   }
   if (e.name === 'CredentialsProviderError') {
-    return ApplicationFailure.nonRetryable(
+    return failure(
+      FailureKind.AwsAccessDenied,
       `${what}: no AWS credentials found; set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run where a role is available`,
-      'AwsAccessDenied',
     );
   }
   if (status === undefined && !code) {
     const reason = e.name === 'TimeoutError' || e.code === 'ETIMEDOUT' ? 'timed out' : e.code && NETWORK.has(e.code) ? `could not reach IAM (${e.code})` : `failed (${e.code ?? e.name ?? 'unknown error'})`;
     return unavailable(`${what} ${reason}; will retry`);
   }
-  if (code === 'NoSuchEntity') return ApplicationFailure.nonRetryable(`${what}: not found${detail}`, 'AwsNotFound');
+  if (code === 'NoSuchEntity') return failure(FailureKind.AwsNotFound, `${what}: not found${detail}`);
   if (code && DENIED.has(code)) {
-    return ApplicationFailure.nonRetryable(`${what} was denied (${code}): grant iam:${call.operation} to the principal Warden runs as`, 'AwsAccessDenied');
+    return failure(FailureKind.AwsAccessDenied, `${what} was denied (${code}): grant iam:${call.operation} to the principal Warden runs as`);
   }
   if (code && BAD_CREDENTIALS.has(code)) {
-    return ApplicationFailure.nonRetryable(
+    return failure(
+      FailureKind.AwsAccessDenied,
       `${what}: AWS rejected the credentials (${code}); check the access key, secret and session token Warden is configured with`,
-      'AwsAccessDenied',
     );
   }
-  if (code && REFUSED.has(code)) return ApplicationFailure.nonRetryable(`${what} was refused (${code})${detail}`, code);
-  return ApplicationFailure.nonRetryable(`${what} was rejected (${code ?? `HTTP ${status}`})${detail}`, 'AwsRequestRejected');
+  if (isRefusal(code)) return failure(code, `${what} was refused (${code})${detail}`);
+  return failure(FailureKind.AwsRequestRejected, `${what} was rejected (${code ?? `HTTP ${status}`})${detail}`);
 }
 
 /** Runs one IAM call, translating its failure. */
@@ -112,5 +124,5 @@ export async function awsCall<T>(call: AwsCall, fn: () => Promise<T>): Promise<T
 
 /** True for a NoSuchEntity answer (the thing is absent). */
 export function isNotFound(err: unknown): boolean {
-  return awsErrorCode(err) === 'NoSuchEntity' || (err instanceof ApplicationFailure && err.type === 'AwsNotFound');
+  return awsErrorCode(err) === 'NoSuchEntity' || isFailureKind(err, FailureKind.AwsNotFound);
 }

@@ -1,9 +1,9 @@
 import { AttachUserPolicyCommand, CreatePolicyCommand, DetachUserPolicyCommand, GetPolicyCommand } from '@aws-sdk/client-iam';
-import { ApplicationFailure } from '@temporalio/common';
 import type { ChangeResult } from '../../ports/change.js';
 import { carryOut, note, removal, step, type PlanEntry } from './change.js';
 import { awsCall, isNotFound } from './errors.js';
 import { listAttachedPolicies, requireUser, userSubject, type IamContext } from './reads.js';
+import { failure, FailureKind, isFailureKind } from '../../../contracts/failures.js';
 
 /** The customer-managed policy that quarantines a principal. */
 export const QUARANTINE_POLICY = 'WardenQuarantine';
@@ -36,7 +36,7 @@ async function createPolicy(ctx: IamContext): Promise<void> {
       ctx.client.send(new CreatePolicyCommand({ PolicyName: QUARANTINE_POLICY, PolicyDocument: DENY_ALL, Description: 'Warden: denies every action (incident quarantine)' })),
     );
   } catch (err) {
-    if (!(err instanceof ApplicationFailure && err.type === 'EntityAlreadyExists')) throw err;
+    if (!isFailureKind(err, FailureKind.EntityAlreadyExists)) throw err;
   }
 }
 
@@ -61,7 +61,7 @@ export async function setQuarantine(ctx: IamContext, input: { userName: string; 
     // That is worth a retry (which reads again and only attaches), not a permanent failure.
     const attachFresh = () =>
       attach().catch((err: unknown) => {
-        throw isNotFound(err) ? ApplicationFailure.retryable(`${QUARANTINE_POLICY} was just created and IAM does not show it yet; will retry`, 'AwsUnavailable') : err;
+        throw isNotFound(err) ? failure(FailureKind.AwsUnavailable, `${QUARANTINE_POLICY} was just created and IAM does not show it yet; will retry`) : err;
       });
     entries.push(step(`attach the deny-all policy ${QUARANTINE_POLICY} to ${userSubject(userName)}`, entries.length ? attachFresh : attach));
   } else if (!quarantined && attached) {

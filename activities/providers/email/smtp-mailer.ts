@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
 import nodemailer from 'nodemailer';
 import type { IdempotencyLedger } from '../idempotency/file-ledger.js';
 import type { Mailer, MailMessage, MailSendResult } from '../../ports.js';
+import { failure, FailureKind } from '../../../contracts/failures.js';
 
 export interface SmtpMailerOptions {
   readonly host: string;
@@ -39,19 +40,19 @@ function translate(err: unknown, message: MailMessage, server: string, pass: str
   const code = e.responseCode;
   if (code !== undefined && code >= 500) {
     if (e.code === 'EAUTH') {
-      return ApplicationFailure.nonRetryable(`SMTP login was refused (${reply}); check the SMTP user and password`, 'SmtpRejected');
+      return failure(FailureKind.SmtpRejected, `SMTP login was refused (${reply}); check the SMTP user and password`);
     }
     const who = e.rejected?.length ? e.rejected.join(', ') : message.to.join(', ');
-    return ApplicationFailure.nonRetryable(
+    return failure(
+      FailureKind.SmtpRejected,
       `SMTP server refused mail to ${who} at ${e.command ?? 'send'}: ${reply}; check the recipient addresses`,
-      'SmtpRejected',
     );
   }
   if (code === undefined && (e.code === 'ECONFIG' || e.code === 'ENOAUTH')) {
-    return ApplicationFailure.nonRetryable(`SMTP settings are invalid: ${scrub(e.message)}`, 'SmtpRejected');
+    return failure(FailureKind.SmtpRejected, `SMTP settings are invalid: ${scrub(e.message)}`);
   }
   const why = code !== undefined ? `answered ${reply}` : `could not be reached (${e.originalCode ?? e.code ?? e.name})`;
-  return ApplicationFailure.retryable(`SMTP server ${server} ${why}; will retry`, 'SmtpUnavailable');
+  return failure(FailureKind.SmtpUnavailable, `SMTP server ${server} ${why}; will retry`);
 }
 
 /**

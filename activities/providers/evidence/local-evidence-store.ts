@@ -2,17 +2,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, open, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ApplicationFailure } from '@temporalio/common';
 import type { EvidenceObject, EvidenceStore } from '../../ports.js';
+import { failure, FailureKind } from '../../../contracts/failures.js';
 
 const KEY_CHARACTERS = /^[A-Za-z0-9._\-/]+$/;
 
 /** Throws a non-retryable `InvalidEvidenceKey` unless `key` is a plain relative path. */
 function checkKey(key: string): void {
   const reject = (problem: string) =>
-    ApplicationFailure.nonRetryable(
+    failure(
+      FailureKind.InvalidEvidenceKey,
       `evidence key ${JSON.stringify(key)} ${problem}; use a relative path like incidents/incident-42/snapshot-detect.json`,
-      'InvalidEvidenceKey',
     );
   if (!KEY_CHARACTERS.test(key)) throw reject('may contain only letters, digits, ".", "_", "-" and "/"');
   if (key.startsWith('/')) throw reject('is absolute');
@@ -68,10 +68,10 @@ export function createLocalEvidenceStore(rootDir: string): EvidenceStore {
 
   const compareWithStored = (key: string, path: string, body: Uint8Array, stored: Uint8Array): EvidenceObject => {
     if (Buffer.compare(stored, body) === 0) return describe(path, stored, true);
-    throw ApplicationFailure.nonRetryable(
+    throw failure(
+      FailureKind.EvidenceConflict,
       `evidence ${key} already exists with different content (stored sha256 ${sha256Hex(stored)}, ` +
         `new sha256 ${sha256Hex(body)}); evidence is write-once, so store the new version under a new key`,
-      'EvidenceConflict',
     );
   };
 
@@ -101,9 +101,9 @@ export function createLocalEvidenceStore(rootDir: string): EvidenceStore {
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code !== 'EISDIR' && code !== 'ENOTDIR' && code !== 'EEXIST') throw err;
-        throw ApplicationFailure.nonRetryable(
+        throw failure(
+          FailureKind.EvidenceConflict,
           `evidence key ${key} collides with an existing directory or file on its path; choose another key`,
-          'EvidenceConflict',
         );
       }
     },

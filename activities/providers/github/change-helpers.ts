@@ -1,6 +1,6 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { ChangeResult } from '../../ports/change.js';
 import type { GitHubClient } from './github-client.js';
+import { failure, FailureKind } from '../../../contracts/failures.js';
 
 /** What every operation works with: the client and the one organization Warden governs. */
 export interface GitHubContext {
@@ -45,6 +45,6 @@ export async function carryOut(steps: readonly PlannedStep[], dryRun: boolean): 
 /** Splits `owner/name`; the catalog has validated the shape already. */
 export function splitRepo(repo: string): { owner: string; repo: string } {
   const [owner = '', name = ''] = repo.split('/');
-  if (!owner || !name) throw ApplicationFailure.nonRetryable(`repo must be owner/name, got "${repo}"`, 'InvalidParameters');
+  if (!owner || !name) throw failure(FailureKind.InvalidParameters, `repo must be owner/name, got "${repo}"`);
   return { owner, repo: name };
 }

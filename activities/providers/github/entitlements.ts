@@ -1,7 +1,7 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { Entitlements } from '../../ports/code-host.js';
 import { NEEDS, type GitHubContext } from './change-helpers.js';
 import { github } from './errors.js';
+import { FailureKind, isFailureKind } from '../../../contracts/failures.js';
 
 const PER_PAGE = 100;
 
@@ -50,7 +50,7 @@ export async function listOrgEntitlements({ octokit, org }: GitHubContext): Prom
     );
     patGrants = grants.map((g) => ({ id: g.id, owner: g.owner.login, tokenName: g.token_name, expiresAt: g.token_expires_at }));
   } catch (err) {
-    if (!(err instanceof ApplicationFailure) || (err.type !== 'GitHubForbidden' && err.type !== 'GitHubNotFound')) throw err;
+    if (!isFailureKind(err, FailureKind.GitHubForbidden) && !isFailureKind(err, FailureKind.GitHubNotFound)) throw err;
     unavailable.push(`patGrants: ${err.message}`);
   }
   return {

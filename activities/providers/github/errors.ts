@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { failure, FailureKind } from '../../../contracts/failures.js';
 
 /** What a GitHub call was doing, and what the credentials need for it (named in a 403). */
 export interface GitHubCall {
@@ -64,29 +64,28 @@ export function translateGitHubError(err: unknown, call: GitHubCall): unknown {
   if (!isHttpError(err)) return err;
   const said = githubSaid(err);
   if (!err.response) {
-    return ApplicationFailure.retryable(`GitHub could not be reached while ${call.what}: ${said}`, 'GitHubUnavailable');
+    return failure(FailureKind.GitHubUnavailable, `GitHub could not be reached while ${call.what}: ${said}`);
   }
   if (isRateLimited(err)) {
     const nextRetryDelay = retryDelayOf(err);
     const message = `GitHub rate limit reached while ${call.what} (HTTP ${err.status}, still limited after retrying): ${said}`;
-    return ApplicationFailure.create({ message, type: 'GitHubUnavailable', nonRetryable: false, ...(nextRetryDelay ? { nextRetryDelay } : {}) });
+    return failure(FailureKind.GitHubUnavailable, message, { nextRetryDelay });
   }
-  if (err.status >= 500) return ApplicationFailure.retryable(`GitHub answered HTTP ${err.status} while ${call.what}: ${said}`, 'GitHubUnavailable');
-  const failure = (type: string, message: string) => ApplicationFailure.nonRetryable(message, type);
+  if (err.status >= 500) return failure(FailureKind.GitHubUnavailable, `GitHub answered HTTP ${err.status} while ${call.what}: ${said}`);
   switch (err.status) {
     case 401:
-      return failure('GitHubAuthFailed', `GitHub rejected the credentials while ${call.what} (401 ${said}): set a valid GITHUB_TOKEN, or valid GitHub App credentials`);
+      return failure(FailureKind.GitHubAuthFailed, `GitHub rejected the credentials while ${call.what} (401 ${said}): set a valid GITHUB_TOKEN, or valid GitHub App credentials`);
     case 403:
-      return failure('GitHubForbidden', `GitHub refused ${call.what} (403 ${said}): the credentials need ${neededFor(err, call)}`);
+      return failure(FailureKind.GitHubForbidden, `GitHub refused ${call.what} (403 ${said}): the credentials need ${neededFor(err, call)}`);
     case 404:
       return failure(
-        'GitHubNotFound',
+        FailureKind.GitHubNotFound,
         `GitHub found nothing while ${call.what} (404): ${call.notFound ?? 'check WARDEN_GITHUB_ORG and the names given'}; GitHub also answers 404 when the credentials may not see a resource`,
       );
     case 422:
-      return failure('GitHubValidation', `GitHub refused ${call.what} as invalid (422): ${said}`);
+      return failure(FailureKind.GitHubValidation, `GitHub refused ${call.what} as invalid (422): ${said}`);
     default:
-      return failure('GitHubRequestFailed', `GitHub answered HTTP ${err.status} while ${call.what}: ${said}`);
+      return failure(FailureKind.GitHubRequestFailed, `GitHub answered HTTP ${err.status} while ${call.what}: ${said}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { HttpRequest, HttpRequester, HttpResponse } from '../../ports.js';
+import { failure, FailureKind } from '../../../contracts/failures.js';
 
 const SECRET_HEADERS = new Set(['authorization', 'cookie', 'x-api-key']);
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -54,18 +55,18 @@ function checkedUrl(raw: string, isAllowed: (hostname: string) => boolean): URL 
   try {
     url = new URL(raw);
   } catch {
-    throw ApplicationFailure.nonRetryable('the request URL is not an absolute http(s) URL', 'InvalidHttpRequest');
+    throw failure(FailureKind.InvalidHttpRequest, 'the request URL is not an absolute http(s) URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw ApplicationFailure.nonRetryable(`scheme ${url.protocol} is not allowed; use http or https`, 'HostNotAllowed');
+    throw failure(FailureKind.HostNotAllowed, `scheme ${url.protocol} is not allowed; use http or https`);
   }
   if (url.username || url.password) {
-    throw ApplicationFailure.nonRetryable('the request URL carries credentials; send them in a header instead', 'InvalidHttpRequest');
+    throw failure(FailureKind.InvalidHttpRequest, 'the request URL carries credentials; send them in a header instead');
   }
   if (!isAllowed(url.hostname)) {
-    throw ApplicationFailure.nonRetryable(
+    throw failure(
+      FailureKind.HostNotAllowed,
       `host ${url.hostname} is not in the HTTP allowlist; add it to ${ALLOWLIST_SETTING} if Warden should reach it`,
-      'HostNotAllowed',
     );
   }
   return url;
@@ -89,14 +90,14 @@ function requestInit(req: HttpRequest, target: string, redact: (text: string) =>
     try {
       headers.append(name, value);
     } catch {
-      throw ApplicationFailure.nonRetryable(`${target}: header ${JSON.stringify(name)} has an invalid name or value`, 'InvalidHttpRequest');
+      throw failure(FailureKind.InvalidHttpRequest, `${target}: header ${JSON.stringify(name)} has an invalid name or value`);
     }
   }
   const init: RequestInit = { method: req.method, headers, body: req.body, redirect: 'manual' };
   try {
     new Request('http://validation.invalid/', init);
   } catch (err) {
-    throw ApplicationFailure.nonRetryable(redact(`${target}: invalid request: ${(err as Error).message}`), 'InvalidHttpRequest');
+    throw failure(FailureKind.InvalidHttpRequest, redact(`${target}: invalid request: ${(err as Error).message}`));
   }
   return init;
 }
@@ -153,11 +154,7 @@ export function createAllowlistedHttp(opts: { allowHosts: readonly string[]; max
         const response = await fetch(url, { ...init, signal: AbortSignal.timeout(req.timeoutMs) });
         if (response.status === 429 || response.status >= 500) {
           await response.body?.cancel();
-          throw ApplicationFailure.create({
-            message: `${target} answered HTTP ${response.status}; will retry`,
-            type: 'HttpUnavailable',
-            nextRetryDelay: retryAfterMs(response),
-          });
+          throw failure(FailureKind.HttpUnavailable, `${target} answered HTTP ${response.status}; will retry`, { nextRetryDelay: retryAfterMs(response) });
         }
         const { body, truncated } = await readCapped(response, maxBodyBytes);
         return { status: response.status, headers: Object.fromEntries(response.headers), body, truncated };
@@ -167,7 +164,7 @@ export function createAllowlistedHttp(opts: { allowHosts: readonly string[]; max
           err instanceof Error && err.name === 'TimeoutError'
             ? `timed out after ${req.timeoutMs} ms`
             : `failed: ${networkCause(err)}`;
-        throw ApplicationFailure.retryable(redact(`${target} ${detail}`), 'HttpUnavailable');
+        throw failure(FailureKind.HttpUnavailable, redact(`${target} ${detail}`));
       }
     },
   };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { failure } from './mlflow-errors.js';
 import { createMlflowTransport, type MlflowConnection, type RequestOptions } from './mlflow-transport.js';
+import { FailureKind } from '../../../contracts/failures.js';
 
 const User = z.looseObject({ id: z.number(), username: z.string(), is_admin: z.boolean() });
 const RolePermission = z.looseObject({ resource_type: z.string(), resource_pattern: z.string(), permission: z.string() });
@@ -38,14 +39,14 @@ export function createMlflowAuthClient(conn: MlflowConnection): MlflowAuthClient
   const authApp: RequestOptions = {
     missingRoute: () =>
       failure(
-        'RegistryAuthNotEnabled',
+        FailureKind.RegistryAuthNotEnabled,
         `MLflow at ${where} does not run the auth app, so it has no users or permissions to revoke; start it with \`mlflow server --app-name basic-auth\`, or confirm that it runs without authentication`,
       ),
   };
   const rbac: RequestOptions = {
     version: '3.0',
     missingRoute: () =>
-      failure('InvalidRegistryRequest', `MLflow at ${where} runs the auth app but has no roles API (/api/3.0/mlflow/users/roles/list); upgrade MLflow (Warden is tested with 3.17.2)`),
+      failure(FailureKind.InvalidRegistryRequest, `MLflow at ${where} runs the auth app but has no roles API (/api/3.0/mlflow/users/roles/list); upgrade MLflow (Warden is tested with 3.17.2)`),
   };
 
   return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createMlflowTransport, type MlflowConnection } from './mlflow-transport.js';
+import { FailureKind, isFailureKind } from '../../../contracts/failures.js';
 
 export type { MlflowConnection } from './mlflow-transport.js';
 
@@ -67,7 +68,7 @@ export function createMlflowClient(conn: MlflowConnection): MlflowClient {
         return (await request('GET', 'registered-models/alias', { name, alias }, `alias ${alias} of model ${name}`, z.object({ model_version: ModelVersion }))).model_version;
       } catch (err) {
         // MLflow answers an unset alias with INVALID_PARAMETER_VALUE "Registered model alias … not found".
-        if ((err as { type?: string }).type === 'InvalidRegistryRequest' && /alias .* not found/i.test((err as Error).message)) return undefined;
+        if (isFailureKind(err, FailureKind.InvalidRegistryRequest) && /alias .* not found/i.test(err.message)) return undefined;
         throw err;
       }
     },

@@ -1,4 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
+import { failure as anyFailure, FailureKind } from '../../../contracts/failures.js';
 import type { ModelRegistryFailureType } from '../../ports/model-registry.js';
 
 /** What a request was about, for messages: "registered model fraud", "alias champion of model fraud". */
@@ -7,9 +8,9 @@ export type Subject = string;
 const CREDENTIALS_HINT = 'set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD';
 const MAX_DETAIL = 300;
 
-export function failure(type: ModelRegistryFailureType, message: string): ApplicationFailure {
-  const retryable = type === 'RegistryUnavailable' || type === 'RegistryInconsistent';
-  return retryable ? ApplicationFailure.retryable(message, type) : ApplicationFailure.nonRetryable(message, type);
+/** A failure of one of the kinds the ModelRegistry port declares. */
+export function failure(kind: ModelRegistryFailureType, message: string): ApplicationFailure {
+  return anyFailure(kind, message);
 }
 
 /** The server's own words, shortened, with anything that looks like the password removed. */
@@ -40,22 +41,22 @@ export function errorCode(body: string): string | undefined {
 export function fromResponse(status: number, body: string, call: string, where: string, subject: Subject, secret?: string): ApplicationFailure {
   const code = errorCode(body);
   const said = detail(body, secret);
-  if (status === 429 || status >= 500) return failure('RegistryUnavailable', `MLflow at ${where} answered HTTP ${status} to ${call}: ${said}`);
-  if (status === 401) return failure('RegistryAccessDenied', `MLflow at ${where} refused the credentials for ${call} (HTTP 401); ${CREDENTIALS_HINT}`);
+  if (status === 429 || status >= 500) return failure(FailureKind.RegistryUnavailable, `MLflow at ${where} answered HTTP ${status} to ${call}: ${said}`);
+  if (status === 401) return failure(FailureKind.RegistryAccessDenied, `MLflow at ${where} refused the credentials for ${call} (HTTP 401); ${CREDENTIALS_HINT}`);
   if (status === 403 && /host header/i.test(said)) {
-    return failure('RegistryAccessDenied', `MLflow at ${where} refused the Host header of ${call} (HTTP 403); start the server with --allowed-hosts including ${new URL(where).host}`);
+    return failure(FailureKind.RegistryAccessDenied, `MLflow at ${where} refused the Host header of ${call} (HTTP 403); start the server with --allowed-hosts including ${new URL(where).host}`);
   }
   if (status === 403) {
-    return failure('RegistryAccessDenied', `MLflow at ${where} denied ${call} on ${subject} (HTTP 403); grant the user access, or ${CREDENTIALS_HINT} for one that has it`);
+    return failure(FailureKind.RegistryAccessDenied, `MLflow at ${where} denied ${call} on ${subject} (HTTP 403); grant the user access, or ${CREDENTIALS_HINT} for one that has it`);
   }
-  if (code === 'RESOURCE_DOES_NOT_EXIST' || status === 404) return failure('ModelNotFound', `${subject} was not found in MLflow at ${where} (${said})`);
-  if (code === 'INVALID_PARAMETER_VALUE') return failure('InvalidRegistryRequest', `MLflow refused ${call} on ${subject}: ${said}`);
-  return failure('InvalidRegistryRequest', `MLflow at ${where} answered HTTP ${status} to ${call} on ${subject}: ${said}`);
+  if (code === 'RESOURCE_DOES_NOT_EXIST' || status === 404) return failure(FailureKind.ModelNotFound, `${subject} was not found in MLflow at ${where} (${said})`);
+  if (code === 'INVALID_PARAMETER_VALUE') return failure(FailureKind.InvalidRegistryRequest, `MLflow refused ${call} on ${subject}: ${said}`);
+  return failure(FailureKind.InvalidRegistryRequest, `MLflow at ${where} answered HTTP ${status} to ${call} on ${subject}: ${said}`);
 }
 
 /** Turns a fetch that never got an answer (refused, reset, DNS, timeout) into a retryable failure. */
 export function fromNetworkError(err: unknown, call: string, where: string): ApplicationFailure {
   const e = err as { name?: string; code?: string; cause?: { code?: string; name?: string } };
   const reason = e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.code ?? e.cause?.name ?? e.name ?? 'network error');
-  return failure('RegistryUnavailable', `MLflow at ${where} could not be reached for ${call}: ${reason}`);
+  return failure(FailureKind.RegistryUnavailable, `MLflow at ${where} could not be reached for ${call}: ${reason}`);
 }

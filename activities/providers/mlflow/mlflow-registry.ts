@@ -6,6 +6,7 @@ import { failure } from './mlflow-errors.js';
 import { aliasVersion, readModelState, TAGS, versionOf } from './model-state.js';
 import { decideRollback, recordValue } from './rollback-target.js';
 import { revokeUserPermissions } from './user-permissions.js';
+import { FailureKind } from '../../../contracts/failures.js';
 
 /** Tags a version quarantined; `warden.quarantined` goes last, so it implies the others were written. */
 async function writeQuarantine(client: MlflowClient, model: string, version: string, reason: string, incidentId: string | undefined): Promise<void> {
@@ -20,7 +21,7 @@ async function moveAlias(client: MlflowClient, model: string, alias: string, ver
   const resolved = await client.getVersionByAlias(model, alias);
   if (resolved?.version !== version) {
     throw failure(
-      'RegistryInconsistent',
+      FailureKind.RegistryInconsistent,
       `alias ${alias} of model ${model} was set to version ${version} but reads back as ${resolved ? `version ${resolved.version}` : 'unset'}; retrying`,
     );
   }

@@ -1,6 +1,7 @@
 import type { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { errorCode, failure, fromNetworkError, fromResponse, type Subject } from './mlflow-errors.js';
+import { FailureKind } from '../../../contracts/failures.js';
 
 export interface MlflowConnection {
   readonly trackingUri: string;
@@ -80,10 +81,10 @@ export function createMlflowTransport(conn: MlflowConnection): MlflowTransport {
     try {
       json = JSON.parse(text || '{}');
     } catch {
-      throw failure('RegistryUnavailable', `MLflow at ${where} answered ${call} with something other than JSON; check that MLFLOW_TRACKING_URI points at the tracking server`);
+      throw failure(FailureKind.RegistryUnavailable, `MLflow at ${where} answered ${call} with something other than JSON; check that MLFLOW_TRACKING_URI points at the tracking server`);
     }
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw failure('InvalidRegistryRequest', `MLflow at ${where} answered ${call} in an unexpected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    if (!parsed.success) throw failure(FailureKind.InvalidRegistryRequest, `MLflow at ${where} answered ${call} in an unexpected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     return parsed.data;
   }
 

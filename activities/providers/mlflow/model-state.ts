@@ -1,6 +1,7 @@
 import type { ModelVersionInfo } from '../../ports/model-registry.js';
 import type { MlflowClient, MlflowModelVersion } from './mlflow-client.js';
 import { failure } from './mlflow-errors.js';
+import { FailureKind } from '../../../contracts/failures.js';
 
 /** The tags Warden writes and reads on MLflow model versions and registered models. */
 export const TAGS = {
@@ -66,7 +67,7 @@ export function versionOf(state: ModelState, version: string, where: string): Mo
   const found = state.versions.find((v) => v.version === version);
   if (!found) {
     const known = state.versions.map((v) => v.version).join(', ') || 'none';
-    throw failure('ModelNotFound', `version ${version} of model ${state.model} was not found in MLflow at ${where} (versions: ${known})`);
+    throw failure(FailureKind.ModelNotFound, `version ${version} of model ${state.model} was not found in MLflow at ${where} (versions: ${known})`);
   }
   return found;
 }
@@ -76,7 +77,7 @@ export function aliasVersion(state: ModelState, alias: string, where: string): s
   const version = state.aliases[alias];
   if (version === undefined) {
     const known = Object.keys(state.aliases).join(', ') || 'none';
-    throw failure('ModelNotFound', `alias ${alias} of model ${state.model} is not set in MLflow at ${where} (aliases: ${known})`);
+    throw failure(FailureKind.ModelNotFound, `alias ${alias} of model ${state.model} is not set in MLflow at ${where} (aliases: ${known})`);
   }
   return version;
 }

@@ -1,6 +1,7 @@
 import type { ModelVersionInfo, RollbackInput } from '../../ports/model-registry.js';
 import { failure } from './mlflow-errors.js';
 import { TAGS, versionOf, type ModelState } from './model-state.js';
+import { FailureKind } from '../../../contracts/failures.js';
 
 export type ChosenBy = 'explicit' | 'validated' | 'previous';
 
@@ -43,7 +44,7 @@ const servable = (v: ModelVersionInfo) => v.status === 'ready' && !v.quarantined
 function explicitTarget(state: ModelState, input: RollbackInput, current: string, where: string): ModelVersionInfo {
   const target = versionOf(state, input.toVersion ?? '', where);
   const refuse = (why: string) =>
-    failure('InvalidRollbackTarget', `cannot roll alias ${input.alias} of model ${state.model} back to version ${target.version}: ${why}`);
+    failure(FailureKind.InvalidRollbackTarget, `cannot roll alias ${input.alias} of model ${state.model} back to version ${target.version}: ${why}`);
   if (target.version === current) throw refuse('the alias already serves it; name the version to roll back to, or omit toVersion');
   if (target.quarantined) throw refuse(`it is tagged ${TAGS.quarantined}=true; choose another version, or remove the tag after review`);
   if (target.status !== 'ready') throw refuse(`its registration status is ${target.status}`);
@@ -81,7 +82,7 @@ export function decideRollback(state: ModelState, input: RollbackInput, current:
   const previous = state.versions.find((v) => Number(v.version) < Number(current) && servable(v));
   if (previous) return { bad, target: previous, chosenBy: 'previous', resumed: false };
   throw failure(
-    'NoRollbackTarget',
+    FailureKind.NoRollbackTarget,
     `model ${state.model} has no version to roll alias ${input.alias} back to from version ${current}: no other version is tagged ` +
       `validated=true and no earlier version is ready and unquarantined; register a good version, or pass toVersion`,
   );

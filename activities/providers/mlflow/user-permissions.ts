@@ -2,6 +2,7 @@ import type { ChangeResult } from '../../ports/change.js';
 import type { RevokeUserPermissionsInput } from '../../ports/model-registry.js';
 import type { MlflowAuthClient, MlflowRole } from './mlflow-auth-client.js';
 import { failure } from './mlflow-errors.js';
+import { FailureKind } from '../../../contracts/failures.js';
 
 /** One grant the user holds directly (on their own `__user_<id>__` role). */
 export interface UserGrant {
@@ -77,7 +78,7 @@ export async function revokeUserPermissions(client: MlflowAuthClient, input: Rev
 
   const now = await readPermissions(client, user);
   if (now.exists && !holdsNothing(now)) {
-    throw failure('RegistryInconsistent', `MLflow user ${user} still holds permissions after the revocation (${planOf(now, client.where).join('; ')}); retrying`);
+    throw failure(FailureKind.RegistryInconsistent, `MLflow user ${user} still holds permissions after the revocation (${planOf(now, client.where).join('; ')}); retrying`);
   }
   return { ...result, changed: true, after: now };
 }

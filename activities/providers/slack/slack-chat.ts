@@ -1,7 +1,8 @@
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, WebClient } from '@slack/web-api';
 import type { ChatPostMessageArguments } from '@slack/web-api';
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
 import type { Chat, ChatMessage, ChatPostResult, ChatUpdate } from '../../ports.js';
+import { failure, FailureKind } from '../../../contracts/failures.js';
 
 const EVENT_TYPE = 'warden_message';
 const CHANNEL_ID = /^[CGD][A-Z0-9]+$/;
@@ -30,29 +31,25 @@ function remedy(error: string, channel: string, needed: unknown): string {
 /** Turns a Web API client error into a Temporal failure; messages never carry the token. */
 function translate(err: unknown, method: string, channel: string): ApplicationFailure {
   if (err instanceof WebAPIRateLimitedError) {
-    return ApplicationFailure.create({
-      message: `Slack ${method} was rate limited; retry after ${err.retryAfter} s`,
-      type: 'SlackUnavailable',
-      nextRetryDelay: err.retryAfter * 1000,
-    });
+    return failure(FailureKind.SlackUnavailable, `Slack ${method} was rate limited; retry after ${err.retryAfter} s`, { nextRetryDelay: err.retryAfter * 1000 });
   }
   if (err instanceof WebAPIHTTPError) {
-    return ApplicationFailure.retryable(`Slack ${method} answered HTTP ${err.statusCode}`, 'SlackUnavailable');
+    return failure(FailureKind.SlackUnavailable, `Slack ${method} answered HTTP ${err.statusCode}`);
   }
   if (err instanceof WebAPIRequestError) {
     const cause = err.original.cause as NodeJS.ErrnoException | undefined;
     const reason = cause?.code ?? (err.original as NodeJS.ErrnoException).code ?? err.original.name;
-    return ApplicationFailure.retryable(`Slack ${method} could not be reached: ${reason}`, 'SlackUnavailable');
+    return failure(FailureKind.SlackUnavailable, `Slack ${method} could not be reached: ${reason}`);
   }
   if (err instanceof WebAPIPlatformError) {
     const error = err.data.error;
-    if (TRANSIENT_ERRORS.has(error)) return ApplicationFailure.retryable(`Slack ${method} failed with ${error}`, 'SlackUnavailable');
-    return ApplicationFailure.nonRetryable(
+    if (TRANSIENT_ERRORS.has(error)) return failure(FailureKind.SlackUnavailable, `Slack ${method} failed with ${error}`);
+    return failure(
+      FailureKind.SlackRequestRejected,
       `Slack rejected ${method} for ${channel}: ${error}; ${remedy(error, channel, (err.data as { needed?: unknown }).needed)}`,
-      'SlackRequestRejected',
     );
   }
-  return ApplicationFailure.retryable(`Slack ${method} failed: ${err instanceof Error ? err.name : 'unknown error'}`, 'SlackUnavailable');
+  return failure(FailureKind.SlackUnavailable, `Slack ${method} failed: ${err instanceof Error ? err.name : 'unknown error'}`);
 }
 
 const carriesKey = (message: SlackMessage, key: string) =>
@@ -97,7 +94,7 @@ export function createSlackChat(opts: { token: string; apiUrl?: string }): Chat 
     if (USER_ID.test(channel)) {
       const opened = await call('conversations.open', channel, () => client.conversations.open({ users: channel }));
       if (opened.channel?.id) return opened.channel.id;
-      throw ApplicationFailure.retryable(`Slack conversations.open answered ok without a channel for ${channel}`, 'SlackUnavailable');
+      throw failure(FailureKind.SlackUnavailable, `Slack conversations.open answered ok without a channel for ${channel}`);
     }
     const name = channel.replace(/^#/, '');
     let cursor: string | undefined;
@@ -109,9 +106,9 @@ export function createSlackChat(opts: { token: string; apiUrl?: string }): Chat 
       if (found?.id) return found.id;
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor);
-    throw ApplicationFailure.nonRetryable(
+    throw failure(
+      FailureKind.SlackRequestRejected,
       `Slack channel ${channel} was not found; check the name, and for a private channel invite the Warden app to it`,
-      'SlackRequestRejected',
     );
   };
 
@@ -150,7 +147,7 @@ export function createSlackChat(opts: { token: string; apiUrl?: string }): Chat 
       } as ChatPostMessageArguments;
       const posted = await call('chat.postMessage', message.channel, () => client.chat.postMessage(args));
       if (!posted.ts) {
-        throw ApplicationFailure.retryable('Slack chat.postMessage answered ok without a message ts', 'SlackUnavailable');
+        throw failure(FailureKind.SlackUnavailable, 'Slack chat.postMessage answered ok without a message ts');
       }
       return { channel: posted.channel ?? channelId, ts: posted.ts, already: false, ...(place.threadTs ? { threadTs: place.threadTs } : {}) };
     },

@@ -1,7 +1,7 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { Iam } from '../../../activities/ports.js';
 import { requireDep, type ActionDeps } from '../../types.js';
+import { failure, FailureKind } from '../../../contracts/failures.js';
 
 /** How to configure the provider, for steps that run while it is not. */
 export const HOW = 'configure AWS credentials (the default credential chain) and AWS_ENDPOINT_URL_IAM if not AWS';
@@ -37,9 +37,9 @@ export async function awsIam(deps: ActionDeps, accountName: string | undefined):
   if (accountName === undefined) return iam;
   const names = await iam.accountNames();
   if (names.includes(accountName)) return iam;
-  throw ApplicationFailure.nonRetryable(
+  throw failure(
+    FailureKind.AwsAccountNotConfigured,
     `AWS account ${accountName} is not the account of Warden's credentials (${names.join(', ') || 'unknown'}) and is not listed under aws.accounts in warden.yaml: add it with the role Warden assumes there`,
-    'AwsAccountNotConfigured',
   );
 }
 
