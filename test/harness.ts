@@ -61,6 +61,7 @@ export function timeSkippingServerPath(): string | undefined {
  * Schedules: tests of listing and Schedules use the dev server. Pass it to startWorker as `env`.
  */
 export async function createTimeSkippingEnv(dataConverter: DataConverter = wardenDataConverter(suiteKeyring())): Promise<TestWorkflowEnvironment> {
+  quietWorkerLogs(); // before the environment instantiates the runtime
   const path = timeSkippingServerPath();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     ...(path ? { server: { executable: { type: 'existing-path', path } } } : {}),
@@ -113,8 +114,10 @@ export async function startWorker(deps: WardenDeps = NO_PROVIDERS, opts: StartWo
   const namespace = env ? (env.namespace ?? 'default') : suiteValue('namespace');
   const connection = env ? env.nativeConnection : await NativeConnection.connect({ address });
   const client = env ? env.client : new Client({ connection: Connection.lazy({ address }), namespace, dataConverter });
+  let closed = !!env; // the environment's connections are the test's to close
   const close = async (): Promise<void> => {
-    if (env) return;
+    if (closed) return;
+    closed = true;
     await Promise.all([connection.close(), client.connection.close()]);
   };
   let worker: Worker;
