@@ -51,8 +51,10 @@ async function main(): Promise<void> {
     namespace: 'default',
     taskQueue,
     dataConverter,
-    deps: { evidence: createLocalEvidenceStore(join(dir, 'evidence')) },
-    reviews: { settings: reviewSettingsSchema.parse({ fallback_reviewers: ['auditor'], on_silence: 'revoke-flagged' }), store: createLocalReviewStore(join(dir, 'reviews')) },
+    deps: {
+      providers: { evidence: createLocalEvidenceStore(join(dir, 'evidence')) },
+      reviews: { settings: reviewSettingsSchema.parse({ fallback_reviewers: ['auditor'], on_silence: 'revoke-flagged' }), store: createLocalReviewStore(join(dir, 'reviews')) },
+    },
   });
   const triage = loadPlaybooks(['playbooks']).playbooks.find((p) => p.playbook.id === 'triage')!;
   const kinds = {

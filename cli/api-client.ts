@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, type WardenConfig } from '../config/config.js';
+import type { WardenConfig } from '../config/config.js';
+import { loadWardenConfig } from '../config/load.js';
 import type { IngestResult } from '../server/intake/ingest.js';
 import type { ApprovalRecord, IncidentState, IncidentStatus } from '../contracts/incident.js';
 
@@ -89,7 +90,7 @@ export function defaultBaseUrl(config: WardenConfig): string {
  * Client options from the environment: WARDEN_URL, else the configured HTTP host and port;
  * WARDEN_TOKEN, else `<stateDir>/admin-token` (written by the embedded default), else none.
  */
-export function clientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, config: WardenConfig = loadConfig(env)): ApiClientOptions {
+export function clientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, config: WardenConfig = loadWardenConfig(env)): ApiClientOptions {
   const baseUrl = (env.WARDEN_URL?.trim() || defaultBaseUrl(config)).replace(/\/+$/, '');
   const tokenFile = join(config.stateDir, 'admin-token');
   if (env.WARDEN_TOKEN?.trim()) return { baseUrl, token: env.WARDEN_TOKEN.trim(), tokenSource: 'WARDEN_TOKEN', tokenFile };

@@ -3,10 +3,11 @@ import { AesGcmPayloadCodec } from '../codec/aes-gcm-codec.js';
 import { wardenDataConverter } from '../codec/data-converter.js';
 import type { Keyring } from '../codec/keyring.js';
 import { loadKeyring } from '../codec/load-keyring.js';
-import { loadConfig, type WardenConfig } from '../config/config.js';
+import type { WardenConfig } from '../config/config.js';
+import { loadWardenConfig } from '../config/load.js';
 import { temporalTarget, type Target } from '../temporal/connection.js';
 
-/** What every command needs, built once from the environment. */
+/** What every command that talks to Temporal needs, built once from the configuration (environment and warden.yaml). */
 export interface CommandContext {
   readonly config: WardenConfig;
   readonly keyring: Keyring;
@@ -17,7 +18,7 @@ export interface CommandContext {
 }
 
 export function commandContext(opts: { createKeyIfMissing?: boolean } = {}): CommandContext {
-  const config = loadConfig();
+  const config = loadWardenConfig();
   const { keyring, created } = loadKeyring(config, { createIfMissing: opts.createKeyIfMissing ?? false });
   return {
     config,

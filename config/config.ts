@@ -1,8 +1,23 @@
 import { resolve, join } from 'node:path';
 import { z } from 'zod';
+import type { SlackAppSettings } from '../slack/config.js';
+import type { FileConfig } from './file-config.js';
 
-/** Everything Warden reads from its environment, parsed once at the edge (CLI, worker, server). */
-export interface WardenConfig {
+/**
+ * Everything Warden is configured with: the environment and warden.yaml, loaded and validated
+ * once at the edge (CLI command, worker, server: loadWardenConfig in config/load.ts) and passed down.
+ */
+export interface WardenConfig extends EnvConfig {
+  /** warden.yaml (WARDEN_CONFIG, default ./warden.yaml): identities, people, offboarding, AWS accounts, Slack, reviews. */
+  readonly file: FileConfig;
+  /** The file it came from; absent when the default ./warden.yaml does not exist. */
+  readonly filePath?: string;
+  /** The Slack app (SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_APP_TOKEN); absent when it is off. */
+  readonly slackApp?: SlackAppSettings;
+}
+
+/** What the environment says. */
+export interface EnvConfig {
   /** Local state: the embedded server's database, the generated key file and webhook secret. */
   readonly stateDir: string;
   readonly http: { readonly host: string; readonly port: number };
@@ -111,8 +126,8 @@ const schema = z.object({
   TEMPORAL_PROFILE: nonEmpty.optional(),
 });
 
-/** Parses the environment into a typed config; every bad variable is named in one error. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): WardenConfig {
+/** Parses the environment into a typed config; every bad variable is named in one error. Called by loadWardenConfig only. */
+export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
   // Empty strings count as unset, as a shell `VAR=` usually means.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(present);

@@ -55,8 +55,8 @@ export type FileConfig = z.infer<typeof fileSchema>;
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-/** Parses warden.yaml (WARDEN_CONFIG, default ./warden.yaml); an absent default file is an empty config. */
-export function loadFileConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): { config: FileConfig; path?: string } {
+/** Parses warden.yaml (WARDEN_CONFIG, default ./warden.yaml); an absent default file is an empty config. Called by loadWardenConfig only. */
+export function parseFileConfig(env: NodeJS.ProcessEnv, cwd: string): { config: FileConfig; path?: string } {
   const path = resolve(cwd, env.WARDEN_CONFIG ?? 'warden.yaml');
   if (!existsSync(path)) {
     if (env.WARDEN_CONFIG) throw new ConfigError([`WARDEN_CONFIG: ${path} does not exist`]);

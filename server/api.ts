@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { WardenConfig } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
-import { ensureLocalAdmin, loadFileConfig } from '../config/file-config.js';
+import { ensureLocalAdmin } from '../config/file-config.js';
 import { loadPlaybooks } from '../playbook/load.js';
 import { createApiAuth } from './auth/api-auth.js';
 import { createRateLimiter } from './intake/rate-limit.js';
@@ -17,7 +17,6 @@ import { openapiRoutes } from './routes/openapi.js';
 import { reviewRoutes } from './routes/reviews.js';
 import { createConfigDirectory } from '../config/config-directory.js';
 import { createSlackApp } from '../slack/app.js';
-import { loadSlackAppSettings } from '../slack/config.js';
 
 export interface ApiSetup {
   readonly routes: Route[];
@@ -46,27 +45,27 @@ function webhookSecret(config: WardenConfig, notices: string[]): string {
 
 /**
  * The API routes with everything they need, read once at start: playbooks (every one must
- * validate), identities and their hashed tokens, the webhook secret.
+ * validate), the webhook secret; identities, people and the Slack app come with the config.
  */
 export function setupApi(config: WardenConfig, client: Client, taskQueue: string, log: (msg: string) => void = (msg) => console.error(msg)): ApiSetup {
   const notices: string[] = [];
   const { playbooks, problems } = loadPlaybooks([config.intake.playbooksDir]);
   if (problems.length > 0) throw new ConfigError(problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field}: ${p.message}`));
   if (!playbooks.some((p) => p.playbook.id === FALLBACK_PLAYBOOK)) throw new ConfigError([`${config.intake.playbooksDir}: the fallback playbook "${FALLBACK_PLAYBOOK}" is missing`]);
-  const file = loadFileConfig();
-  const identities = [...file.config.identities];
+  const file = config.file;
+  const identities = [...file.identities];
   if (config.temporal.mode === 'embedded') {
     const local = ensureLocalAdmin(config.stateDir);
     identities.push(local.identity);
     if (local.token) notices.push(`generated an admin API token into ${config.stateDir}/admin-token (the CLI uses it); only its hash is kept for the server`);
   } else if (identities.length === 0) {
-    notices.push(`no identities in ${file.path ?? 'warden.yaml'}: every incident endpoint will answer 401 (see warden.example.yaml)`);
+    notices.push(`no identities in ${config.filePath ?? 'warden.yaml'}: every incident endpoint will answer 401 (see warden.example.yaml)`);
   }
   const secret = webhookSecret(config, notices);
   const auth = createApiAuth(identities);
-  const { notify, retention_days: retentionDays } = file.config.offboarding;
+  const { notify, retention_days: retentionDays } = file.offboarding;
   /** The people of warden.yaml: offboardings, reviewers, and who a Slack click or an API caller is. */
-  const directory = createConfigDirectory(file.config.people);
+  const directory = createConfigDirectory(file.people);
   const routes = [
     ...alertRoutes({
       ingest: { client, playbooks, taskQueue },
@@ -90,8 +89,7 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
   ];
   notices.push(`loaded ${playbooks.length} playbooks from ${config.intake.playbooksDir}`);
   // ── Slack app (server/slack): on when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set ──
-  const slackSettings = loadSlackAppSettings();
-  const slack = slackSettings && createSlackApp({ ...slackSettings, client, identities: file.config.identities, directory, matchByEmail: file.config.slack.match_by_email, log });
+  const slack = config.slackApp && createSlackApp({ ...config.slackApp, client, identities: file.identities, directory, matchByEmail: file.slack.match_by_email, log });
   if (slack) {
     routes.push(...slack.routes);
     notices.push(slack.notice);

@@ -9,7 +9,7 @@ import { startDevServer, type DevServer } from '../temporal/dev-server.js';
 import { smokeRelease, smokeStage, type SmokeResult } from '../contracts/smoke.js';
 import { freePort } from './helpers/ports.js';
 import { SUITE_ENV } from './helpers/suite-env.js';
-import { suiteKeyring, uniqueTaskQueue, withWorker } from './helpers/temporal.js';
+import { suiteKeyring, uniqueTaskQueue, withWorker } from './harness.js';
 
 const cli = process.env[SUITE_ENV.temporalCli];
 
@@ -31,7 +31,7 @@ describe('durability across a Temporal dev-server restart', () => {
 
     let server = await start();
     let client = await connectClient();
-    await withWorker({ taskQueue, address }, async () => {
+    await withWorker({ providers: {} }, { taskQueue, address }, async () => {
       const held = await client.workflow.start('smokeWorkflow', { taskQueue, workflowId: signalId, args: [{ message: 'held', holdForRelease: true }] });
       await client.workflow.start('smokeWorkflow', { taskQueue, workflowId: timerId, args: [{ message: 'timed', sleepMs: 8_000 }] });
       await expect.poll(() => held.query(smokeStage), { timeout: 20_000 }).toBe('holding');
@@ -45,7 +45,7 @@ describe('durability across a Temporal dev-server restart', () => {
     server = await start();
     try {
       client = await connectClient();
-      await withWorker({ taskQueue, address }, async () => {
+      await withWorker({ providers: {} }, { taskQueue, address }, async () => {
         const held = client.workflow.getHandle(signalId);
         expect(await held.query(smokeStage)).toBe('holding');
         await held.signal(smokeRelease);

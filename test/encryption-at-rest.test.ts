@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AesGcmPayloadCodec, METADATA_KEY_ID } from '../codec/aes-gcm-codec.js';
 import { keyringOf } from '../codec/keyring.js';
 import type { SmokeResult } from '../contracts/smoke.js';
-import { suiteClient, suiteKeyring, uniqueTaskQueue, withWorker } from './helpers/temporal.js';
+import { suiteClient, suiteKeyring, uniqueTaskQueue, withWorker } from './harness.js';
 
 const text = (b?: Uint8Array | null) => new TextDecoder().decode(b ?? new Uint8Array());
 
@@ -15,7 +15,7 @@ describe('payloads are encrypted at rest', () => {
     const raw = await suiteClient({ raw: true });
     const workflowId = `enc-${randomUUID()}`;
 
-    await withWorker({ taskQueue }, async () => {
+    await withWorker({ providers: {} }, { taskQueue }, async () => {
       const handle = await client.workflow.start('smokeWorkflow', { taskQueue, workflowId, args: [{ message: secret }] });
       const result = (await handle.result()) as SmokeResult;
       expect(result.message).toBe(secret);
@@ -49,12 +49,12 @@ describe('payloads are encrypted at rest', () => {
     const newId = `rot-${randomUUID()}`;
 
     const clientBefore = await suiteClient({ keyring: before });
-    await withWorker({ taskQueue, keyring: before }, async () => {
+    await withWorker({ providers: {} }, { taskQueue, keyring: before }, async () => {
       await clientBefore.workflow.execute('smokeWorkflow', { taskQueue, workflowId: oldId, args: [{ message: 'written under rot-old' }] });
     });
 
     const clientAfter = await suiteClient({ keyring: after });
-    await withWorker({ taskQueue, keyring: after }, async () => {
+    await withWorker({ providers: {} }, { taskQueue, keyring: after }, async () => {
       await clientAfter.workflow.execute('smokeWorkflow', { taskQueue, workflowId: newId, args: [{ message: 'written under rot-new' }] });
     });
 

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { createAwsIam } from '../activities/providers/aws-iam/aws-iam.js';
 import { createSmtpMailer } from '../activities/providers/email/smtp-mailer.js';
 import { createLocalEvidenceStore } from '../activities/providers/evidence/local-evidence-store.js';
@@ -6,12 +7,24 @@ import { createFileLedger } from '../activities/providers/idempotency/file-ledge
 import { createGitHubCodeHost } from '../activities/providers/github/github-code-host.js';
 import { createMlflowRegistry } from '../activities/providers/mlflow/mlflow-registry.js';
 import { createSlackChat } from '../activities/providers/slack/slack-chat.js';
+import type { WardenDeps } from '../activities/deps.js';
+import { createLocalReviewStore } from '../activities/providers/review-store/local-review-store.js';
 import type { ActionDeps } from '../catalog/types.js';
 import type { AwsAccountsConfig } from '../config/aws-accounts.js';
-import type { ProviderConfig } from '../config/config.js';
+import { createConfigDirectory } from '../config/config-directory.js';
+import type { ProviderConfig, WardenConfig } from '../config/config.js';
+
+/** Every activity's dependencies, from the loaded config: the providers, the directory of warden.yaml, reviews' settings and their store in the state dir. */
+export function buildDeps(config: WardenConfig): WardenDeps {
+  return {
+    providers: buildProviders(config.providers, config.file.aws.accounts),
+    directory: createConfigDirectory(config.file.people),
+    reviews: { settings: config.file.reviews, store: createLocalReviewStore(join(config.stateDir, 'reviews')) },
+  };
+}
 
 /** The adapters for every configured provider; the rest stay absent (not configured). Other AWS accounts act through their roles. */
-export function buildDeps(p: ProviderConfig, awsAccounts: AwsAccountsConfig['accounts'] = []): ActionDeps {
+function buildProviders(p: ProviderConfig, awsAccounts: AwsAccountsConfig['accounts']): ActionDeps {
   return {
     evidence: createLocalEvidenceStore(p.evidenceDir),
     ...(p.slack ? { chat: createSlackChat({ token: p.slack.botToken, ...(p.slack.apiUrl ? { apiUrl: p.slack.apiUrl } : {}) }) } : {}),
@@ -36,7 +49,9 @@ export function buildDeps(p: ProviderConfig, awsAccounts: AwsAccountsConfig['acc
 }
 
 /** Which providers are configured, for the startup log (never the secrets). */
-export function describeProviders(p: ProviderConfig, awsAccounts: AwsAccountsConfig['accounts'] = []): string {
+export function describeProviders(config: WardenConfig): string {
+  const p = config.providers;
+  const awsAccounts = config.file.aws.accounts;
   const on = [
     p.slack && 'slack',
     p.smtp && `email (${p.smtp.host})`,

@@ -2,9 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type ReviewSetup } from '../activities/index.js';
-import type { Directory } from '../contracts/directory.js';
-import type { ActionDeps } from '../catalog/types.js';
+import { createActivities, type WardenDeps } from '../activities/index.js';
 import { TASK_QUEUE } from '../contracts/task-queue.js';
 
 /** workflows/index — the .ts source under the test runner, the compiled .js under dist/. */
@@ -24,23 +22,24 @@ export interface WardenWorkerOptions {
   /** A prebuilt bundle (tests bundle once); otherwise the worker bundles workflowsPath(). */
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
   readonly identity?: string;
-  /** The provider adapters; a missing one means that provider is not configured. */
-  readonly deps?: ActionDeps;
-  /** The directory, for offboardings that playbooks start. */
-  readonly directory?: Directory;
-  /** Access reviews' settings and store; default: the default settings and .warden/reviews. */
-  readonly reviews?: ReviewSetup;
+  /** What every activity is built from: the providers, the directory, reviews' settings and store. */
+  readonly deps: WardenDeps;
 }
 
-/** Creates the Warden worker: every workflow and activity, on the `warden` task queue by default. */
-export function createWardenWorker(o: WardenWorkerOptions): Promise<Worker> {
-  return Worker.create({
+/** The options of the Warden worker: every workflow and activity, on the `warden` task queue by default. */
+export function wardenWorkerOptions(o: WardenWorkerOptions): WorkerOptions {
+  return {
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue ?? TASK_QUEUE,
     dataConverter: o.dataConverter,
-    activities: createActivities(o.deps, o.directory, o.reviews),
+    activities: createActivities(o.deps),
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: workflowsPath() }),
     ...(o.identity ? { identity: o.identity } : {}),
-  });
+  };
+}
+
+/** Creates the Warden worker (see wardenWorkerOptions). */
+export function createWardenWorker(o: WardenWorkerOptions): Promise<Worker> {
+  return Worker.create(wardenWorkerOptions(o));
 }

@@ -1,4 +1,4 @@
-import type { Chat } from '../ports.js';
+import type { WardenDeps } from '../deps.js';
 import { escapeMrkdwn, renderApprovalMessage, type ApprovalView } from './render/approval-blocks.js';
 
 export interface ShowApprovalInput {
@@ -16,7 +16,7 @@ export interface ShownApproval {
 }
 
 /** The activities that keep an approval's Slack message in step with the workflow. */
-export function createApprovalChatActivities(deps: { chat?: Chat }) {
+export function createApprovalChatActivities({ providers }: Pick<WardenDeps, 'providers'>) {
   return {
     /**
      * Posts the approval message (once: keyed by incident and step), or re-renders it in place
@@ -24,7 +24,7 @@ export function createApprovalChatActivities(deps: { chat?: Chat }) {
      * message is, or nothing when Slack is not configured or no channel is known. Safe to retry.
      */
     async showApproval(input: ShowApprovalInput): Promise<ShownApproval | undefined> {
-      const chat = deps.chat;
+      const chat = providers.chat;
       const record = input.view.steps[input.stepId]?.approval;
       if (!chat || !record) return undefined;
       const { text, blocks } = renderApprovalMessage(input.view, input.stepId);

@@ -1,6 +1,7 @@
 import { findAction } from '../../catalog/index.js';
-import { ProviderNotConfigured, type ActionDeps, type ActionOutcome } from '../../catalog/types.js';
+import { ProviderNotConfigured, type ActionOutcome } from '../../catalog/types.js';
 import { failure, FailureKind } from '../../contracts/failures.js';
+import type { WardenDeps } from '../deps.js';
 
 export interface RunActionInput {
   readonly action: string;
@@ -14,7 +15,7 @@ export interface RunActionInput {
 }
 
 /** The activities that run catalog actions against the configured providers. */
-export function createActionActivities(deps: ActionDeps) {
+export function createActionActivities({ providers }: Pick<WardenDeps, 'providers'>) {
   return {
     /**
      * Runs one catalog action. Parameters are validated again here (the worker may be newer
@@ -30,7 +31,7 @@ export function createActionActivities(deps: ActionDeps) {
         const detail = parsed.error.issues.map((i) => `with.${i.path.join('.')}: ${i.message}`).join('; ');
         throw failure(FailureKind.InvalidParameters, `step ${input.stepId} (${input.action}): invalid parameters: ${detail}`);
       }
-      const ctx = { incidentId: input.incidentId, stepId: input.stepId, idempotencyKey: input.idempotencyKey, deps, incident: input.incident };
+      const ctx = { incidentId: input.incidentId, stepId: input.stepId, idempotencyKey: input.idempotencyKey, deps: providers, incident: input.incident };
       try {
         return await def.run(parsed.data, ctx, input.dryRun);
       } catch (err) {

@@ -1,5 +1,4 @@
-import type { ActionDeps } from '../../catalog/types.js';
-import type { Directory } from '../../contracts/directory.js';
+import type { WardenDeps } from '../deps.js';
 import { createReportActivities } from './report.js';
 import { createTargetActivities } from './resolve-target.js';
 
@@ -8,8 +7,8 @@ import { createTargetActivities } from './resolve-target.js';
  * on the evidence store, and the directory lookups (the person a playbook offboards, the
  * manager's Slack id for the report's direct message).
  */
-export function createOffboardingActivities(deps: ActionDeps = {}, directory?: Directory) {
-  return { ...createReportActivities(deps), ...createTargetActivities(directory) };
+export function createOffboardingActivities(deps: Pick<WardenDeps, 'providers' | 'directory'>) {
+  return { ...createReportActivities(deps.providers), ...createTargetActivities(deps.directory) };
 }
 
 export type OffboardingActivities = ReturnType<typeof createOffboardingActivities>;

@@ -81,7 +81,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * exact error and counted, and the evidence pack lists it.
  */
 export function createEnforceActivities(r: ReviewContext) {
-  const actions = createActionActivities(r.deps);
+  const actions = createActionActivities({ providers: r.deps });
 
   async function revoke(campaignId: string, item: ReviewItem, dryRun: boolean, at: () => string): Promise<EnforcementRecord> {
     const how = revocationOf(item, item.system === 'aws' && !!r.deps.iamAccounts?.[item.account]);

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { loadConfig, type WardenConfig } from '../../config/config.js';
+import type { WardenConfig } from '../../config/config.js';
+import { loadWardenConfig } from '../../config/load.js';
 import { signBody } from '../../server/auth/webhook-signature.js';
 import { ApiClient, CliError, clientOptionsFromEnv } from '../api-client.js';
 
@@ -35,7 +36,7 @@ async function readInput(source: string): Promise<Buffer> {
  * `<timestamp>.<body>`) and posts exactly the bytes it signed to /v1/alerts.
  */
 export async function alertSendCommand(source: string, opts: AlertSendOptions): Promise<number> {
-  const config = loadConfig();
+  const config = loadWardenConfig();
   const body = await readInput(source);
   const name = source === '-' ? 'stdin' : source;
   try {

@@ -1,9 +1,9 @@
 import { rotateKeyFile } from '../../codec/keyring.js';
-import { loadConfig } from '../../config/config.js';
+import { loadWardenConfig } from '../../config/load.js';
 
 /** Appends a fresh key to the key file: it encrypts from the next start on; older keys still decrypt. */
 export function rotateKeys(): number {
-  const config = loadConfig();
+  const config = loadWardenConfig();
   if (config.encryption.keysVariable) {
     process.stderr.write('warden: keys come from WARDEN_ENCRYPTION_KEYS; rotate by appending ",newid:$(openssl rand -base64 32)" to it\n');
     return 2;

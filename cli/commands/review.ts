@@ -1,4 +1,4 @@
-import { loadFileConfig } from '../../config/file-config.js';
+import { loadWardenConfig } from '../../config/load.js';
 import { loadAccessPolicy, PolicyError } from '../../activities/reviews/policy/load-policy.js';
 import { FINDING_KINDS } from '../../contracts/review-types.js';
 import { connectClient } from '../../temporal/connection.js';
@@ -75,9 +75,9 @@ export function renderCampaign(s: CampaignState): string {
 
 /** `warden review schedule`: creates or updates the Schedule directly on Temporal, then shows its next runs. */
 async function scheduleCommand(cron: string | undefined, timezone: string | undefined, json: boolean): Promise<number> {
-  const settings = loadFileConfig().config.reviews.schedule;
-  const opts = { cron: cron ?? settings.cron, timezone: timezone ?? settings.timezone };
   const ctx = commandContext();
+  const settings = ctx.config.file.reviews.schedule;
+  const opts = { cron: cron ?? settings.cron, timezone: timezone ?? settings.timezone };
   const client = await connectClient(ctx.target, ctx.dataConverter);
   try {
     let result: 'created' | 'updated';
@@ -103,7 +103,7 @@ async function scheduleCommand(cron: string | undefined, timezone: string | unde
 
 /** `warden review validate [DIR]`: every problem of the access policy with file:line:column; exit 1 if any. */
 function validateCommand(dir: string | undefined): number {
-  const policyDir = dir ?? loadFileConfig().config.reviews.policyDir;
+  const policyDir = dir ?? loadWardenConfig().file.reviews.policyDir;
   try {
     const policy = loadAccessPolicy(policyDir);
     process.stdout.write(`ok  ${policyDir}: ${policy.roles.length} roles, ${policy.assets.length} assets, ${policy.rules.length} mapping rules\n`);

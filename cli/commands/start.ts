@@ -1,9 +1,5 @@
 import type { Server } from 'node:http';
-import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
-import { createConfigDirectory } from '../../config/config-directory.js';
-import { createLocalReviewStore } from '../../activities/providers/review-store/local-review-store.js';
-import { loadFileConfig } from '../../config/file-config.js';
 import { setupApi } from '../../server/api.js';
 import { createHttpApp, listen } from '../../server/app.js';
 import { createHealthProbe } from '../../server/health.js';
@@ -71,16 +67,8 @@ export async function runWarden(roles: Roles): Promise<number> {
     let workerRun: Promise<void> | undefined;
     if (roles.worker) {
       const connection = await connectWorkerConnection(ctx.target);
-      const fileConfig = loadFileConfig().config;
       stops.push(() => connection.close());
-      const created = await createWardenWorker({
-        connection,
-        namespace: ctx.target.namespace,
-        dataConverter: ctx.dataConverter,
-        deps: buildDeps(config.providers, fileConfig.aws.accounts),
-        directory: createConfigDirectory(fileConfig.people),
-        reviews: { settings: fileConfig.reviews, store: createLocalReviewStore(join(config.stateDir, 'reviews')) },
-      });
+      const created = await createWardenWorker({ connection, namespace: ctx.target.namespace, dataConverter: ctx.dataConverter, deps: buildDeps(config) });
       worker = created;
       workerRun = created.run();
       stops.push(async () => {
@@ -88,7 +76,7 @@ export async function runWarden(roles: Roles): Promise<number> {
         await workerRun?.catch(() => undefined);
       });
       log(`worker polling task queue "${TASK_QUEUE}" in namespace "${ctx.target.namespace}" at ${ctx.target.address}`);
-      log(`providers: ${describeProviders(config.providers, fileConfig.aws.accounts)}`);
+      log(`providers: ${describeProviders(config)}`);
     }
 
     let server: Server | undefined;

@@ -4,7 +4,7 @@ import { createMlflowRegistry } from '../../activities/providers/mlflow/mlflow-r
 import { incidentStateQuery, type IncidentState } from '../../contracts/incident.js';
 import { startPeers, type Peers } from '../helpers/incident.js';
 import { postAlert, startIntake, tokens, type IntakeServer } from '../helpers/intake.js';
-import { suiteClient, withWorker } from '../helpers/temporal.js';
+import { suiteClient, withWorker } from '../harness.js';
 import { aliasTarget, seedModel, startMlflow, versionTags, type MlflowPeer } from '../peers/mlflow.js';
 
 let client: Client;
@@ -29,7 +29,7 @@ describe('data-poisoning, end to end through the API against MLflow', () => {
     await seedModel(mlflow.trackingUri, 'spam-filter', { versions: 3, champion: 3 });
     const deps = { ...peers.deps, models: createMlflowRegistry({ trackingUri: mlflow.trackingUri }) };
 
-    await withWorker({ taskQueue: intake.taskQueue, deps }, async () => {
+    await withWorker({ providers: deps }, { taskQueue: intake.taskQueue }, async () => {
       const res = await postAlert(
         intake.url,
         {

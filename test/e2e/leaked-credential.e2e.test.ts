@@ -7,7 +7,7 @@ import { createAwsIam } from '../../activities/providers/aws-iam/aws-iam.js';
 import { incidentStateQuery, type IncidentState } from '../../contracts/incident.js';
 import { startPeers, type Peers } from '../helpers/incident.js';
 import { postAlert, startIntake, tokens, type IntakeServer } from '../helpers/intake.js';
-import { suiteClient, withWorker } from '../helpers/temporal.js';
+import { suiteClient, withWorker } from '../harness.js';
 import { MOTO_CREDENTIALS, motoClient, seedUser, startMoto, type MotoPeer } from '../peers/moto.js';
 
 let client: Client;
@@ -37,7 +37,7 @@ describe('leaked-credential, end to end through the API against moto', () => {
     const accessKeyId = user.accessKeys[0]!.accessKeyId;
     const deps = { ...peers.deps, iam: createAwsIam({ region: 'us-east-1', endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }) };
 
-    await withWorker({ taskQueue: intake.taskQueue, deps }, async () => {
+    await withWorker({ providers: deps }, { taskQueue: intake.taskQueue }, async () => {
       const res = await postAlert(
         intake.url,
         {

@@ -10,7 +10,7 @@ import { createHealthProbe } from '../../server/health.js';
 import { createRateLimiter } from '../../server/intake/rate-limit.js';
 import { alertRoutes } from '../../server/routes/alerts.js';
 import { incidentRoutes } from '../../server/routes/incidents.js';
-import { suiteKeyring, uniqueTaskQueue } from './temporal.js';
+import { suiteKeyring, uniqueTaskQueue } from '../harness.js';
 
 export const SECRET = 'intake-secret-0123456789';
 export const tokens = { viewer: 'tok-viewer', oncall: 'tok-oncall', mlops: 'tok-mlops' };

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { signBody } from '../../server/auth/webhook-signature.js';
-import { suiteClient } from '../helpers/temporal.js';
+import { suiteClient } from '../harness.js';
 import { SECRET, startIntake, type IntakeServer } from '../helpers/intake.js';
 
 const ok = { type: 'credential.leaked', severity: 'high', title: 'key in repo', source: 'hostile-corpus' };

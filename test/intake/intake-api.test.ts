@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { incidentStateQuery } from '../../contracts/incident.js';
 import { postAlert, startIntake, tokens } from '../helpers/intake.js';
-import { suiteClient, withWorker } from '../helpers/temporal.js';
+import { suiteClient, withWorker } from '../harness.js';
 let client: Client;
 beforeAll(async () => {
   client = await suiteClient();
@@ -44,7 +44,7 @@ describe('alert intake', () => {
       expect(ids.size).toBe(1);
       expect(results.filter((r) => !r.body.deduplicated)).toHaveLength(1);
       const workflowId = [...ids][0]!;
-      await withWorker({ taskQueue: intake.taskQueue }, async () => {
+      await withWorker({ providers: {} }, { taskQueue: intake.taskQueue }, async () => {
         await expect.poll(async () => (await client.workflow.getHandle(workflowId).query(incidentStateQuery)).alerts.count, { timeout: 30_000 }).toBe(200);
       });
     } finally {
@@ -57,7 +57,7 @@ describe('alert intake', () => {
     try {
       const fingerprint = `fp-${randomUUID()}`;
       const first = (await (await postAlert(intake.url, { ...base(), type: 'unknown.thing', fingerprint })).json()) as { workflowId: string; incidentId: string };
-      await withWorker({ taskQueue: intake.taskQueue }, async () => {
+      await withWorker({ providers: {} }, { taskQueue: intake.taskQueue }, async () => {
         await client.workflow.getHandle(first.workflowId).result();
       });
       const second = (await (await postAlert(intake.url, { ...base(), type: 'unknown.thing', fingerprint })).json()) as { workflowId: string; incidentId: string; linkedIncidentId: string; deduplicated: boolean };
@@ -91,7 +91,7 @@ describe('incident API authorization', () => {
     try {
       const res = await postAlert(intake.url, { ...base(), fingerprint: `authz-${randomUUID()}`, principal: { aws_user: 'dana', aws_access_key_id: 'AKIAIOSFODNN7EXAMPLE' } }, {}, '?dry_run=false');
       const incident = (await res.json()) as { incidentId: string; workflowId: string };
-      await withWorker({ taskQueue: intake.taskQueue }, async () => {
+      await withWorker({ providers: {} }, { taskQueue: intake.taskQueue }, async () => {
         await expect.poll(async () => (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.delete_key?.status, { timeout: 20_000 }).toBe('awaiting-approval');
         const approve = (token?: string) =>
           fetch(`${intake.url}/v1/incidents/${incident.incidentId}/approvals/delete_key`, {

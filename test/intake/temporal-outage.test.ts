@@ -10,7 +10,7 @@ import { SEARCH_ATTRIBUTES } from '../../contracts/search-attributes.js';
 import { postAlert, startIntake } from '../helpers/intake.js';
 import { freePort } from '../helpers/ports.js';
 import { SUITE_ENV } from '../helpers/suite-env.js';
-import { suiteKeyring } from '../helpers/temporal.js';
+import { suiteKeyring } from '../harness.js';
 
 const cli = process.env[SUITE_ENV.temporalCli];
 

@@ -3,9 +3,9 @@ import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsIam } from '../../activities/providers/aws-iam/aws-iam.js';
 import type { ActionDeps } from '../../catalog/types.js';
-import { suiteClient, uniqueTaskQueue } from '../helpers/temporal.js';
+import { suiteClient, uniqueTaskQueue, withWorker } from '../harness.js';
 import { MOTO_CREDENTIALS, motoClientAs, seedUser } from '../peers/moto.js';
-import { iamHoldings, inputFor, seedDeparting, startOffboarding, startWorld, waitForState, withOffboardingWorker, type OffboardingWorld } from './fixture.js';
+import { iamHoldings, inputFor, offboardingDeps, seedDeparting, startOffboarding, startWorld, waitForState, type OffboardingWorld } from './fixture.js';
 
 /**
  * A person whose IAM user lives in another AWS account: the offboarding acts there through the
@@ -39,7 +39,7 @@ describe('offboarding across AWS accounts', () => {
     };
     const before = await iamHoldings(w.admin, userName);
     const taskQueue = uniqueTaskQueue('offboard-accounts');
-    const state = await withOffboardingWorker(taskQueue, deps, async () => {
+    const state = await withWorker(offboardingDeps(deps), { taskQueue }, async () => {
       const handle = await startOffboarding(client, taskQueue, inputFor({ ...d, person }));
       const reached = await waitForState(handle, (s) => s.phase === 'retention');
       await handle.terminate('test done');
@@ -56,7 +56,7 @@ describe('offboarding across AWS accounts', () => {
     const person = { ...d.person, aws: [{ account: 'staging', userName: d.person.id }] };
     const before = await iamHoldings(w.admin, d.person.id);
     const taskQueue = uniqueTaskQueue('offboard-unlisted');
-    const state = await withOffboardingWorker(taskQueue, w.deps, async () => {
+    const state = await withWorker(offboardingDeps(w.deps), { taskQueue }, async () => {
       const handle = await startOffboarding(client, taskQueue, inputFor({ ...d, person }));
       const reached = await waitForState(handle, (s) => (s.providers.aws?.escalated ?? 0) > 0 && s.providers.github?.status === 'done');
       await handle.terminate('test done');

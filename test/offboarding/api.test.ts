@@ -1,20 +1,17 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createConfigDirectory } from '../../config/config-directory.js';
 import { offboardCommand } from '../../cli/commands/offboard.js';
-import { wardenDataConverter } from '../../codec/data-converter.js';
 import { listen } from '../../server/app.js';
 import { createApiAuth } from '../../server/auth/api-auth.js';
 import { signBody } from '../../server/auth/webhook-signature.js';
 import { createRouter } from '../../server/router.js';
 import { offboardingRoutes } from '../../server/routes/offboardings.js';
 import { offboardingWorkflowId, type OffboardingState } from '../../contracts/offboarding.js';
-import { suiteValue } from '../helpers/suite-env.js';
-import { suiteClient, suiteKeyring, uniqueTaskQueue } from '../helpers/temporal.js';
-import { activitiesFor, MANAGER, quietWorkerLogs, SECURITY, seedDeparting, startWorld, waitForState, type Departing, type OffboardingWorld } from './fixture.js';
+import { startWorker, suiteClient, type TestWorker } from '../harness.js';
+import { MANAGER, offboardingDeps, SECURITY, seedDeparting, startWorld, waitForState, type Departing, type OffboardingWorld } from './fixture.js';
 
 const SECRET = 'offboarding-secret-0123456789';
 const tokens = { viewer: 'tok-off-viewer', responder: 'tok-off-responder' };
@@ -24,35 +21,27 @@ let w: OffboardingWorld;
 let client: Client;
 let server: Server;
 let url = '';
-let worker: Worker;
-let running: Promise<void>;
-let connection: NativeConnection;
+let worker: TestWorker;
 let dana: Departing;
 let mo: Departing;
-const taskQueue = uniqueTaskQueue('offboard-api');
 
 beforeAll(async () => {
-  quietWorkerLogs();
   [w, client] = await Promise.all([startWorld(), suiteClient()]);
   dana = await seedDeparting(w);
   mo = await seedDeparting(w, { mlflowUser: 'mo-ml' });
+  worker = await startWorker(offboardingDeps(w.deps), { name: 'offboard-api' });
   const auth = createApiAuth([
     { id: 'vera', roles: ['viewer'], groups: [], tokens: [{ sha256: sha(tokens.viewer) }] },
     { id: 'olga', roles: ['responder'], groups: ['security-oncall'], tokens: [{ sha256: sha(tokens.responder) }] },
   ]);
-  const routes = offboardingRoutes({ client, directory: createConfigDirectory([MANAGER, dana.person, mo.person]), webhookSecret: SECRET, taskQueue, auth, notify: { email: [SECURITY] }, retentionDays: 30 });
+  const routes = offboardingRoutes({ client, directory: createConfigDirectory([MANAGER, dana.person, mo.person]), webhookSecret: SECRET, taskQueue: worker.taskQueue, auth, notify: { email: [SECURITY] }, retentionDays: 30 });
   const router = createRouter(routes, () => undefined);
   server = createServer((req, res) => void router(req, res));
   url = `http://127.0.0.1:${await listen(server, '127.0.0.1', 0)}`;
-  connection = await NativeConnection.connect({ address: suiteValue('address') });
-  worker = await Worker.create({ connection, taskQueue, workflowBundle: { codePath: suiteValue('bundle') }, activities: activitiesFor(w.deps), dataConverter: wardenDataConverter(suiteKeyring()) });
-  running = worker.run();
 }, 120_000);
 afterAll(async () => {
   for (const d of [dana, mo]) if (d) await client.workflow.getHandle(offboardingWorkflowId(d.person.id)).terminate('test done').catch(() => undefined);
-  worker?.shutdown();
-  await running;
-  await connection?.close();
+  await worker?.shutdown();
   server?.close();
   await w?.close();
   await client?.connection.close();

@@ -8,13 +8,13 @@ import { TASK_QUEUE } from '../../contracts/task-queue.js';
 import { app } from '../activities/github/fixture.js';
 import { assertBuilt, cleanEnv, spawnCli } from '../helpers/cli.js';
 import { suiteValue } from '../helpers/suite-env.js';
-import { suiteClient } from '../helpers/temporal.js';
+import { suiteClient } from '../harness.js';
 import { MOTO_CREDENTIALS } from '../peers/moto.js';
 import { iamHoldings, inputFor, ORG, seedDeparting, startOffboarding, startWorld, type OffboardingWorld } from './fixture.js';
 import { startIamCounter, type IamCounter } from './iam-counter.js';
 
 // The built worker registers what activities/index.ts registers: this test needs the offboarding's activities there.
-const registered = 'writeOffboardingReport' in createActivities({});
+const registered = 'writeOffboardingReport' in createActivities({ providers: {} });
 
 describe.skipIf(!registered)('the built worker SIGKILLed mid-revocation', () => {
   let w: OffboardingWorld;

@@ -13,23 +13,18 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { expect } from 'vitest';
 import { createAwsIam } from '../../activities/providers/aws-iam/aws-iam.js';
 import { createConfigDirectory } from '../../config/config-directory.js';
-import { createActivities } from '../../activities/index.js';
+import type { WardenDeps } from '../../activities/index.js';
 import { createMlflowRegistry } from '../../activities/providers/mlflow/mlflow-registry.js';
-import { createOffboardingActivities } from '../../activities/offboarding/index.js';
 import type { OffboardingReport } from '../../activities/offboarding/render/report.js';
 import type { Directory, Person } from '../../contracts/directory.js';
 import type { ActionDeps } from '../../catalog/types.js';
-import { wardenDataConverter } from '../../codec/data-converter.js';
 import { offboardingStateQuery, offboardingWorkflowId, type OffboardingInput, type OffboardingState } from '../../contracts/offboarding.js';
 import type { offboardingWorkflow } from '../../workflows/offboarding/offboarding.js';
 import { app, codeHost, ORG, startGitHub } from '../activities/github/fixture.js';
 import { startPeers, type Peers } from '../helpers/incident.js';
-import { suiteValue } from '../helpers/suite-env.js';
-import { suiteKeyring } from '../helpers/temporal.js';
 import type { FakeGitHub } from '../peers/fake-github.js';
 import { createExperiment, createRegisteredModel, createUser, grant } from '../peers/mlflow-auth.js';
 import { startMlflow, type MlflowPeer } from '../peers/mlflow.js';
@@ -155,37 +150,9 @@ export async function waitForState(handle: WorkflowHandle, ok: (s: OffboardingSt
   return last!;
 }
 
-/** The activities the worker registers, with the offboarding's own on a directory that knows the manager (for their Slack id). */
-export function activitiesFor(deps: ActionDeps, directory: Directory = createConfigDirectory([MANAGER])) {
-  return { ...createActivities(deps), ...createOffboardingActivities(deps, directory) };
-}
-
-/** Worker logs at WARN, once per test process (another helper may have installed the runtime first). */
-export function quietWorkerLogs(): void {
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
-  } catch {
-    /* already installed */
-  }
-}
-
-/** A worker with the suite's bundle on the suite's dev server, on its own task queue, while `fn` runs. */
-export async function withOffboardingWorker<T>(taskQueue: string, deps: ActionDeps, fn: () => Promise<T>, activities: object = activitiesFor(deps)): Promise<T> {
-  quietWorkerLogs();
-  const connection = await NativeConnection.connect({ address: suiteValue('address') });
-  try {
-    const worker = await Worker.create({
-      connection,
-      namespace: suiteValue('namespace'),
-      taskQueue,
-      dataConverter: wardenDataConverter(suiteKeyring()),
-      workflowBundle: { codePath: suiteValue('bundle') },
-      activities,
-    });
-    return await worker.runUntil(fn());
-  } finally {
-    await connection.close();
-  }
+/** The worker's deps: the world's providers, on a directory that knows the manager (for their Slack id). */
+export function offboardingDeps(providers: ActionDeps, directory: Directory = createConfigDirectory([MANAGER])): WardenDeps {
+  return { providers, directory };
 }
 
 /** The stored report of a stage, as the evidence store holds it (JSON and Markdown). */

@@ -1,12 +1,11 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfigDirectory } from '../../config/config-directory.js';
-import { createOffboardingActivities } from '../../activities/offboarding/index.js';
 import { findAction } from '../../catalog/index.js';
 import { offboardingWorkflowId } from '../../contracts/offboarding.js';
 import { alert, HEADER, playbook, startIncident } from '../helpers/incident.js';
-import { suiteClient, uniqueTaskQueue } from '../helpers/temporal.js';
-import { activitiesFor, MANAGER, seedDeparting, waitForState, startWorld, withOffboardingWorker, type OffboardingWorld } from './fixture.js';
+import { suiteClient, uniqueTaskQueue, withWorker } from '../harness.js';
+import { MANAGER, offboardingDeps, seedDeparting, waitForState, startWorld, type OffboardingWorld } from './fixture.js';
 
 // Runs once identity.offboard is in the catalog and the incident workflow starts the child for it.
 describe.skipIf(!findAction('identity.offboard'))('identity.offboard in a playbook', () => {
@@ -31,9 +30,7 @@ phases:
 `);
     const taskQueue = uniqueTaskQueue('offboard-child');
     const directory = createConfigDirectory([MANAGER, d.person]);
-    const deps = { ...w.deps };
-    const activities = { ...activitiesFor(deps), ...createOffboardingActivities(deps, directory) };
-    await withOffboardingWorker(taskQueue, deps, async () => {
+    await withWorker(offboardingDeps(w.deps, directory), { taskQueue }, async () => {
       const first = await (await startIncident(client, taskQueue, pb, alert({ principal: { user: d.person.id } }))).result();
       expect(first.steps.offboard).toMatchObject({ status: 'succeeded', outcome: 'changed', output: { workflowId: offboardingWorkflowId(d.person.id), started: true, joined: false } });
       const offboarding = client.workflow.getHandle(offboardingWorkflowId(d.person.id));
@@ -42,6 +39,6 @@ phases:
       const second = await (await startIncident(client, taskQueue, pb, alert({ principal: { user: d.person.id } }))).result();
       expect(second.steps.offboard).toMatchObject({ status: 'succeeded', outcome: 'already', output: { joined: true } });
       await offboarding.terminate('test done');
-    }, activities);
+    });
   });
 });

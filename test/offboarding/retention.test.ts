@@ -1,34 +1,25 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wardenDataConverter } from '../../codec/data-converter.js';
 import { offboardingCancelUpdate, offboardingLegalHoldUpdate, type OffboardingInput, type OffboardingState } from '../../contracts/offboarding.js';
-import { suiteValue } from '../helpers/suite-env.js';
-import { suiteKeyring, uniqueTaskQueue } from '../helpers/temporal.js';
-import { createTimeSkippingEnv } from '../helpers/time-skipping.js';
-import { activitiesFor, iamHoldings, inputFor, quietWorkerLogs, seedDeparting, startOffboarding, startWorld, stateOf, storedReport, waitForState, type OffboardingWorld } from './fixture.js';
+import { createTimeSkippingEnv, startWorker, type TestWorker } from '../harness.js';
+import { iamHoldings, inputFor, offboardingDeps, seedDeparting, startOffboarding, startWorld, stateOf, storedReport, waitForState, type OffboardingWorld } from './fixture.js';
 
 const DAY = 86_400_000;
 let env: TestWorkflowEnvironment;
 let w: OffboardingWorld;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = uniqueTaskQueue('offboard-time');
+let worker: TestWorker;
 
 beforeAll(async () => {
-  quietWorkerLogs();
-  [env, w] = await Promise.all([createTimeSkippingEnv(wardenDataConverter(suiteKeyring())), startWorld()]);
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: { codePath: suiteValue('bundle') }, activities: activitiesFor(w.deps), dataConverter: wardenDataConverter(suiteKeyring()) });
-  running = worker.run();
+  [env, w] = await Promise.all([createTimeSkippingEnv(), startWorld()]);
+  worker = await startWorker(offboardingDeps(w.deps), { env, name: 'offboard-time' });
 }, 120_000);
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await worker?.shutdown();
   await w?.close();
   await env?.teardown();
 });
 
-const start = (input: OffboardingInput) => startOffboarding(env.client, taskQueue, input);
+const start = (input: OffboardingInput) => startOffboarding(env.client, worker.taskQueue, input);
 const untouched = { exists: true, loginProfile: true, inline: [expect.any(String)], ssh: [expect.any(String)] };
 
 describe('effective time and retention, on the time-skipping server', () => {

@@ -1,13 +1,14 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offboardingRetryUpdate, type OffboardingState } from '../../contracts/offboarding.js';
-import { suiteClient, uniqueTaskQueue } from '../helpers/temporal.js';
+import { suiteClient, uniqueTaskQueue, withWorker } from '../harness.js';
 import { userPermissions } from '../peers/mlflow-auth.js';
 import {
   githubHoldings,
   iamHoldings,
   inputFor,
   MANAGER,
+  offboardingDeps,
   SECURITY,
   seedDeparting,
   seedMlflowUser,
@@ -15,7 +16,6 @@ import {
   startWorld,
   storedReport,
   waitForState,
-  withOffboardingWorker,
   type Departing,
   type OffboardingWorld,
 } from './fixture.js';
@@ -50,7 +50,7 @@ describe('offboarding a departing person on moto, the GitHub fake and MLflow wit
     const before = { iam: await iamHoldings(w.admin, d.person.id), github: githubHoldings(w.gh, d), mlflow: await mlflowHoldings(d) };
     expect(before.mlflow.grants).toHaveLength(3);
     const taskQueue = uniqueTaskQueue('offboard-dry');
-    dryRun = await withOffboardingWorker(taskQueue, w.deps, async () => (await startOffboarding(client, taskQueue, inputFor(d, { dryRun: true }))).result());
+    dryRun = await withWorker(offboardingDeps(w.deps), { taskQueue }, async () => (await startOffboarding(client, taskQueue, inputFor(d, { dryRun: true }))).result());
     expect(dryRun).toMatchObject({ phase: 'done', dryRun: true, retention: { status: 'planned' } });
     expect(dryRun.items.every((i) => i.status === 'planned')).toBe(true);
     expect(await iamHoldings(w.admin, d.person.id)).toEqual(before.iam);
@@ -70,7 +70,7 @@ describe('offboarding a departing person on moto, the GitHub fake and MLflow wit
 
   it('revokes every credential at every provider, and the report lists each with its before and after', async () => {
     const taskQueue = uniqueTaskQueue('offboard-live');
-    const state = await withOffboardingWorker(taskQueue, w.deps, async () => {
+    const state = await withWorker(offboardingDeps(w.deps), { taskQueue }, async () => {
       const handle = await startOffboarding(client, taskQueue, inputFor(d));
       const reached = await waitForState(handle, inRetention);
       await handle.terminate('test done: the retention runs on the time-skipping server');
@@ -134,7 +134,7 @@ describe('one provider down', () => {
     const taskQueue = uniqueTaskQueue('offboard-down');
     await w.gh.stop();
     try {
-      await withOffboardingWorker(taskQueue, w.deps, async () => {
+      await withWorker(offboardingDeps(w.deps), { taskQueue }, async () => {
         const handle = await startOffboarding(client, taskQueue, inputFor(d, { policy: { maxAttempts: 2, initialInterval: '100ms' } }));
         const stuck = await waitForState(handle, (s) => s.providers.aws?.status === 'done' && s.providers.github?.status === 'escalated');
         expect(await iamHoldings(w.admin, d.person.id)).toMatchObject({ keys: [], groups: [], policies: ['WardenQuarantine'] });

@@ -3,7 +3,7 @@ import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { wardenDataConverter } from '../../codec/data-converter.js';
 import { suiteValue } from '../helpers/suite-env.js';
-import { suiteClient, suiteKeyring } from '../helpers/temporal.js';
+import { suiteClient, suiteKeyring } from '../harness.js';
 
 /**
  * Runs after the rest of the suite (vitest groupOrder): every closed workflow the suite left on

@@ -4,9 +4,9 @@ import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsIam } from '../../activities/providers/aws-iam/aws-iam.js';
 import { createLocalEvidenceStore } from '../../activities/providers/evidence/local-evidence-store.js';
-import { suiteClient, uniqueTaskQueue } from '../helpers/temporal.js';
+import { suiteClient, uniqueTaskQueue, withWorker } from '../harness.js';
 import { MOTO_CREDENTIALS, motoClient, motoClientAs, seedUser, startMoto, type MotoPeer } from '../peers/moto.js';
-import { directoryOf, reviewSettings, startCampaign, tempStore, withReviewWorker } from './fixture.js';
+import { directoryOf, reviewSettings, startCampaign, tempStore } from './fixture.js';
 
 /**
  * A campaign over two AWS accounts on moto: the default one and another reached through its
@@ -41,17 +41,16 @@ describe('an access review over two AWS accounts', () => {
       { id: 'kim', name: 'Kim Scientist', email: 'kim@example.com', manager: 'lead', aws: [{ account: '123456789012', user_name: 'kim' }, { account: OTHER, user_name: 'kim' }], roles: ['data-scientist'] },
     ];
     const setup = {
-      deps: {
+      providers: {
         evidence: createLocalEvidenceStore(join(tempStore().dir, 'evidence')),
         iam: createAwsIam({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }),
         iamAccounts: { [OTHER]: createAwsIam({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS, assumeRole: { roleArn: ROLE, stsEndpoint: moto.endpoint } }) },
       },
       directory: directoryOf(people),
-      settings: reviewSettings({ on_silence: 'revoke-flagged' }),
-      store: tempStore().store,
+      reviews: { settings: reviewSettings({ on_silence: 'revoke-flagged' }), store: tempStore().store },
     };
     const taskQueue = uniqueTaskQueue('review-accounts');
-    const state = await withReviewWorker(taskQueue, setup, async () =>
+    const state = await withWorker(setup, { taskQueue }, async () =>
       (await startCampaign(client, taskQueue, 'accounts-1', { scope: ['aws'], timing: { deadlineMs: 2_000, graceMs: 0, remindersMs: [] } })).result(),
     );
     // One batch per account; three entitlements; only the stray user is orphaned (flagged).

@@ -7,14 +7,13 @@ import { fileURLToPath } from 'node:url';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createConfigDirectory } from '../../config/config-directory.js';
 import { createLocalEvidenceStore } from '../../activities/providers/evidence/local-evidence-store.js';
 import type { Person } from '../../contracts/directory.js';
 import { reviewCommand } from '../../cli/commands/review.js';
 import { AesGcmPayloadCodec } from '../../codec/aes-gcm-codec.js';
-import { wardenDataConverter } from '../../codec/data-converter.js';
 import type { IdentityConfig } from '../../config/file-config.js';
 import type { ItemDecision } from '../../contracts/review-types.js';
 import { listen } from '../../server/app.js';
@@ -23,9 +22,8 @@ import { createRouter } from '../../server/router.js';
 import { readCampaignReport } from '../../server/routes/review-access.js';
 import { reviewRoutes } from '../../server/routes/reviews.js';
 import { reviewCampaignWorkflowId, reviewerStateQuery, reviewerWorkflowId, type CampaignState, type ReviewCampaignInput, type ReviewerInput, type ReviewerItem, type ReviewerState } from '../../contracts/reviews.js';
-import { suiteValue } from '../helpers/suite-env.js';
-import { reviewSettings, tempStore, withReviewWorker } from './fixture.js';
-import { suiteClient, suiteKeyring, uniqueTaskQueue } from '../helpers/temporal.js';
+import { reviewSettings, tempStore } from './fixture.js';
+import { startWorker, suiteClient, suiteKeyring, uniqueTaskQueue, withWorker, type TestWorker } from '../harness.js';
 
 const tokens = { rita: 'tok-rev-rita', eve: 'tok-rev-eve', vera: 'tok-rev-vera', olga: 'tok-rev-olga', adam: 'tok-rev-adam' };
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
@@ -50,9 +48,7 @@ const ITEMS: ReviewerItem[] = [
 let client: Client;
 let server: Server;
 let url = '';
-let worker: Worker;
-let running: Promise<void>;
-let connection: NativeConnection;
+let worker: TestWorker;
 let evidenceDir: string;
 const taskQueue = uniqueTaskQueue('review-api');
 const campaignId = `api-${randomUUID().slice(0, 8)}`;
@@ -84,16 +80,12 @@ beforeAll(async () => {
   const router = createRouter(routes, () => undefined);
   server = createServer((req, res) => void router(req, res));
   url = `http://127.0.0.1:${await listen(server, '127.0.0.1', 0)}`;
-  connection = await NativeConnection.connect({ address: suiteValue('address') });
-  worker = await Worker.create({ connection, taskQueue, workflowBundle: { codePath: suiteValue('bundle') }, activities: reviewerActivities, dataConverter: wardenDataConverter(suiteKeyring()) });
-  running = worker.run();
+  worker = await startWorker({ providers: {} }, { taskQueue, activities: () => reviewerActivities });
 }, 120_000);
 
 afterAll(async () => {
   for (const id of started) await client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
-  worker?.shutdown();
-  await running;
-  await connection?.close();
+  await worker?.shutdown();
   server?.close();
   await client?.connection.close();
   rmSync(evidenceDir, { recursive: true, force: true });
@@ -380,9 +372,9 @@ describe('GET /v1/reviews/{id}/report of a finished campaign', () => {
     const reportServer = createServer((req, res) => void router(req, res));
     const base = `http://127.0.0.1:${await listen(reportServer, '127.0.0.1', 0)}`;
     const get = (path: string) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${tokens.olga}` } });
-    const setup = { deps: { evidence: createLocalEvidenceStore(packDir) }, settings: reviewSettings({ fallback_reviewers: ['auditor'] }), store: tempStore().store };
+    const setup = { providers: { evidence: createLocalEvidenceStore(packDir) }, reviews: { settings: reviewSettings({ fallback_reviewers: ['auditor'] }), store: tempStore().store } };
     try {
-      const state = await withReviewWorker(queue, setup, async () => {
+      const state = await withWorker(setup, { taskQueue: queue }, async () => {
         const res = await fetch(`${base}/v1/reviews`, {
           method: 'POST',
           headers: { authorization: `Bearer ${tokens.adam}`, 'content-type': 'application/json' },

@@ -5,16 +5,16 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsIam } from '../../activities/providers/aws-iam/aws-iam.js';
+import type { WardenActivities, WardenDeps } from '../../activities/index.js';
 import type { ActionDeps } from '../../catalog/types.js';
 import { offboardingWorkflowId } from '../../contracts/offboarding.js';
 import { reviewApproveUpdate, reviewDecideUpdate, reviewerWorkflowId, type CampaignState, type ReviewerState } from '../../contracts/reviews.js';
 import { app, codeHost, startGitHub } from '../activities/github/fixture.js';
 import { startPeers, type Peers } from '../helpers/incident.js';
-import { withOffboardingWorker } from '../offboarding/fixture.js';
-import { suiteClient, uniqueTaskQueue } from '../helpers/temporal.js';
+import { suiteClient, uniqueTaskQueue, withWorker } from '../harness.js';
 import type { FakeGitHub } from '../peers/fake-github.js';
 import { MOTO_CREDENTIALS, motoClient, seedUser, startMoto, type MotoPeer } from '../peers/moto.js';
-import { campaignState, directoryOf, reviewActivities, reviewerState, reviewSettings, startCampaign, tempStore, withReviewWorker, type ReviewWorkerSetup } from './fixture.js';
+import { campaignState, directoryOf, reviewerState, reviewSettings, startCampaign, tempStore } from './fixture.js';
 
 /**
  * A seeded organization on moto and the GitHub fake, reviewed end to end on the dev server:
@@ -37,7 +37,7 @@ let admin: IAMClient;
 let gh: FakeGitHub;
 let peers: Peers;
 let client: Client;
-let setup: ReviewWorkerSetup;
+let setup: WardenDeps;
 
 const bare = { accessKeys: 0, loginProfile: false, mfa: false, managedPolicies: [], inlinePolicies: [], sshKeys: 0 };
 const groupsOf = async (user: string) => ((await admin.send(new ListGroupsForUserCommand({ UserName: user }))).Groups ?? []).map((g) => g.GroupName).sort();
@@ -63,10 +63,12 @@ beforeAll(async () => {
   await seedUser(admin, 'ghost', { ...bare, groups: ['data-scientists'] });
   const deps: ActionDeps = { ...peers.deps, iam: createAwsIam({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }), code: codeHost(gh, { app }) };
   setup = {
-    deps,
+    providers: deps,
     directory: directoryOf(PEOPLE),
-    settings: reviewSettings({ on_silence: 'revoke-flagged', exceptions: [{ system: 'github', subject: 'warden-admin', reason: 'the automation account' }] }),
-    store: tempStore().store,
+    reviews: {
+      settings: reviewSettings({ on_silence: 'revoke-flagged', exceptions: [{ system: 'github', subject: 'warden-admin', reason: 'the automation account' }] }),
+      store: tempStore().store,
+    },
   };
 }, 120_000);
 
@@ -84,7 +86,7 @@ const itemOf = (items: readonly { id: string }[], suffix: string): string => {
 describe('an access review campaign over moto and the GitHub fake', () => {
   it('a dry run evaluates and assigns, writes the evidence pack, and contacts nobody and changes nothing', async () => {
     const taskQueue = uniqueTaskQueue('review-dry');
-    const state = await withReviewWorker(taskQueue, setup, async () => (await startCampaign(client, taskQueue, 'dry-1', { dryRun: true })).result());
+    const state = await withWorker(setup, { taskQueue }, async () => (await startCampaign(client, taskQueue, 'dry-1', { dryRun: true })).result());
     expect(state).toMatchObject({ phase: 'done', dryRun: true, scope: ['aws', 'github'] });
     // One batch of IAM users; GitHub's organization part, then its one page of repositories.
     expect(state.sources).toEqual({ aws: { done: true, batches: 1 }, github: { done: true, batches: 2, cursor: 'repos:1' } });
@@ -104,7 +106,7 @@ describe('an access review campaign over moto and the GitHub fake', () => {
     const id = 'live-1';
     let final: CampaignState | undefined;
     let sec: ReviewerState | undefined;
-    await withReviewWorker(taskQueue, setup, async () => {
+    await withWorker(setup, { taskQueue }, async () => {
       const handle = await startCampaign(client, taskQueue, id, { timing: { deadlineMs: 15_000, graceMs: 1_000, remindersMs: [5_000] } });
       const mona = await reviewerState(client, id, 'mona', (s) => s.items.length > 0);
       const monaHandle = client.workflow.getHandle(reviewerWorkflowId(id, 'mona'));
@@ -159,9 +161,9 @@ describe('an access review campaign over moto and the GitHub fake', () => {
     await seedUser(admin, 'ghost2', { ...bare, groups: ['data-scientists'] });
     const taskQueue = uniqueTaskQueue('review-approval');
     const id = 'approval-1';
-    const gated: ReviewWorkerSetup = { ...setup, settings: reviewSettings({ on_silence: 'revoke-flagged', approval_group: 'security-leads', offboard_orphans: true, compliance: { email: ['compliance@example.com'] }, exceptions: [{ system: 'github', subject: 'warden-admin', reason: 'the automation account' }] }) };
+    const gated: WardenDeps = { ...setup, reviews: { store: setup.reviews!.store, settings: reviewSettings({ on_silence: 'revoke-flagged', approval_group: 'security-leads', offboard_orphans: true, compliance: { email: ['compliance@example.com'] }, exceptions: [{ system: 'github', subject: 'warden-admin', reason: 'the automation account' }] }) } };
     let final: CampaignState | undefined;
-    await withReviewWorker(taskQueue, gated, async () => {
+    await withWorker(gated, { taskQueue }, async () => {
       const handle = await startCampaign(client, taskQueue, id, { timing: { deadlineMs: 2_000, graceMs: 0, remindersMs: [] } });
       const waiting = await campaignState(client, id, (s) => s.phase === 'awaiting-approval');
       expect(waiting.counts.revokedOnSilence).toBeGreaterThanOrEqual(1);
@@ -187,8 +189,8 @@ describe('an access review campaign over moto and the GitHub fake', () => {
 
   it('without an evidence store the campaign still finishes, saying why it has no pack', async () => {
     const taskQueue = uniqueTaskQueue('review-no-evidence');
-    const bareSetup: ReviewWorkerSetup = { deps: {}, settings: reviewSettings({ fallback_reviewers: ['auditor'] }), store: tempStore().store };
-    const state = await withReviewWorker(taskQueue, bareSetup, async () =>
+    const bareSetup: WardenDeps = { providers: {}, reviews: { settings: reviewSettings({ fallback_reviewers: ['auditor'] }), store: tempStore().store } };
+    const state = await withWorker(bareSetup, { taskQueue }, async () =>
       (await startCampaign(client, taskQueue, 'no-evidence-1', { dryRun: true, scope: ['synthetic'], synthetic: { entitlements: 50, reviewers: 2 } })).result(),
     );
     expect(state).toMatchObject({ phase: 'done', evidence: [], counts: { entitlements: 50 } });
@@ -197,17 +199,15 @@ describe('an access review campaign over moto and the GitHub fake', () => {
 
   it('a reviewer workflow that fails is recorded, and the other reviews and the campaign still finish', async () => {
     const taskQueue = uniqueTaskQueue('review-failing');
-    const activities = reviewActivities(setup);
-    const failing = {
-      ...activities,
+    const failing = (real: WardenActivities) => ({
       reviewLoadReviewer: async (input: { campaignId: string; reviewer: string }) => {
         if (input.reviewer === 'sec-lead') throw ApplicationFailure.nonRetryable('the item list is too large for one workflow', 'TooManyItems');
-        return activities.reviewLoadReviewer(input);
+        return real.reviewLoadReviewer(input);
       },
-    };
-    const state = await withOffboardingWorker(taskQueue, setup.deps, async () =>
+    });
+    const state = await withWorker(setup, { taskQueue, activities: failing }, async () =>
       (await startCampaign(client, taskQueue, 'failing-1', { timing: { deadlineMs: 1_500, graceMs: 0, remindersMs: [] } })).result(),
-    failing);
+    );
     expect(state.phase).toBe('done');
     expect(state.failedReviewers).toEqual({ count: 1, examples: [{ reviewer: 'sec-lead', error: 'the item list is too large for one workflow' }] });
     expect(state.timeline.some((t) => t.event.startsWith('1 reviewer workflow(s) failed'))).toBe(true);

@@ -8,7 +8,7 @@ import { reviewCommand, type ReviewFlags } from '../../cli/commands/review.js';
 import { describeReviewSchedule } from '../../temporal/review-schedule.js';
 import { REVIEW_SCHEDULE_ID } from '../../contracts/reviews.js';
 import { suiteValue } from '../helpers/suite-env.js';
-import { suiteClient } from '../helpers/temporal.js';
+import { suiteClient } from '../harness.js';
 
 let dir: string;
 let client: Client;

@@ -4,16 +4,13 @@ import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { expect } from 'vitest';
 import { createConfigDirectory } from '../../config/config-directory.js';
-import { createActivities } from '../../activities/index.js';
 import type { ReviewStore } from '../../activities/ports/review-store.js';
 import { createLocalReviewStore } from '../../activities/providers/review-store/local-review-store.js';
-import type { ActionDeps } from '../../catalog/types.js';
 import { directorySchema } from '../../config/directory.js';
 import { reviewSettingsSchema, type ReviewSettingsFile } from '../../config/reviews.js';
 import type { ReviewSettings } from '../../contracts/review-types.js';
 import { reviewCampaignStateQuery, reviewCampaignWorkflowId, reviewerStateQuery, reviewerWorkflowId, type CampaignState, type ReviewCampaignInput, type ReviewerState } from '../../contracts/reviews.js';
 import type { reviewCampaignWorkflow } from '../../workflows/reviews/campaign.js';
-import { withOffboardingWorker } from '../offboarding/fixture.js';
 
 /** Settings as warden.yaml would give them (snake_case), parsed by the real schema. */
 export function reviewSettings(over: Partial<ReviewSettingsFile> = {}): ReviewSettings {
@@ -28,22 +25,6 @@ export function directoryOf(people: unknown[]) {
 export function tempStore(): { store: ReviewStore; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'warden-reviews-'));
   return { store: createLocalReviewStore(dir), dir };
-}
-
-export interface ReviewWorkerSetup {
-  readonly deps: ActionDeps;
-  readonly directory?: ReturnType<typeof directoryOf>;
-  readonly settings: ReviewSettings;
-  readonly store: ReviewStore;
-}
-
-export function reviewActivities(s: ReviewWorkerSetup) {
-  return createActivities(s.deps, s.directory, { settings: s.settings, store: s.store });
-}
-
-/** A worker with the suite's bundle on the suite's dev server, on its own task queue, with the review activities, while `fn` runs. */
-export function withReviewWorker<T>(taskQueue: string, s: ReviewWorkerSetup, fn: () => Promise<T>): Promise<T> {
-  return withOffboardingWorker(taskQueue, s.deps, fn, reviewActivities(s));
 }
 
 export function startCampaign(client: Client, taskQueue: string, id: string, input: Partial<ReviewCampaignInput> = {}): Promise<WorkflowHandle<typeof reviewCampaignWorkflow>> {

@@ -4,7 +4,6 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfigDirectory } from '../../config/config-directory.js';
 import { createSmtpMailer } from '../../activities/providers/email/smtp-mailer.js';
@@ -16,17 +15,14 @@ import { REVIEW_KEEP_ACTION, REVIEW_KEEP_UNFLAGGED_ACTION, REVIEW_REVOKE_ACTION 
 import { createSlackChat } from '../../activities/providers/slack/slack-chat.js';
 import type { ActionDeps } from '../../catalog/types.js';
 import { AesGcmPayloadCodec } from '../../codec/aes-gcm-codec.js';
-import { wardenDataConverter } from '../../codec/data-converter.js';
 import { DEFAULT_REVIEW_SETTINGS } from '../../config/reviews.js';
 import type { ReviewItem } from '../../contracts/review-types.js';
 import { createHttpApp, listen } from '../../server/app.js';
 import { createHealthProbe } from '../../server/health.js';
 import { createSlackApp, SLACK_EVENTS_PATH } from '../../slack/app.js';
-import { createWardenWorker } from '../../worker/worker.js';
 import { reviewerStateQuery, reviewerWorkflowId, type ReviewerInput } from '../../contracts/reviews.js';
 import type { reviewerWorkflow } from '../../workflows/reviews/reviewer.js';
-import { suiteClient, suiteKeyring, uniqueTaskQueue } from '../helpers/temporal.js';
-import { suiteValue } from '../helpers/suite-env.js';
+import { suiteClient, suiteKeyring, uniqueTaskQueue, withWorker } from '../harness.js';
 import { startFakeSlack, type FakeMessage, type FakeSlack } from '../peers/fake-slack.js';
 import { startSmtpPeer, type SmtpPeer } from '../peers/smtp-peer.js';
 import { postInteraction } from '../slack/sign.js';
@@ -310,29 +306,10 @@ describe('review buttons in Slack (Bolt’s HTTP receiver, signed requests, the 
   }
   /** Runs the real Warden worker (the suite's bundle, these peers, this store) with `reviewer`'s workflow started; the deadline is `deadlineInMs` away. */
   async function withReviewer(c: { campaignId: string; workflowId: string }, reviewer: string, deadlineInMs: number, fn: (handle: WorkflowHandle<typeof reviewerWorkflow>) => Promise<void>): Promise<void> {
-    try {
-      Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
-    } catch {
-      /* installed already */
-    }
-    const taskQueue = uniqueTaskQueue('review-slack');
-    const connection = await NativeConnection.connect({ address: suiteValue('address') });
-    try {
-      const worker = await createWardenWorker({
-        connection,
-        namespace: suiteValue('namespace'),
-        taskQueue,
-        dataConverter: wardenDataConverter(suiteKeyring()),
-        workflowBundle: { codePath: suiteValue('bundle') },
-        deps,
-        directory,
-        reviews: { settings: DEFAULT_REVIEW_SETTINGS, store },
-      });
-      const input: ReviewerInput = { campaignId: c.campaignId, reviewer, dryRun: false, deadline: new Date(Date.now() + deadlineInMs).toISOString(), graceMs: 3_600_000, remindersMs: [], onSilence: 'keep' };
-      await worker.runUntil(async () => fn(await client.workflow.start<typeof reviewerWorkflow>('reviewerWorkflow', { taskQueue, workflowId: c.workflowId, args: [input] })));
-    } finally {
-      await connection.close();
-    }
+    const input: ReviewerInput = { campaignId: c.campaignId, reviewer, dryRun: false, deadline: new Date(Date.now() + deadlineInMs).toISOString(), graceMs: 3_600_000, remindersMs: [], onSilence: 'keep' };
+    await withWorker({ providers: deps, directory, reviews: { settings: DEFAULT_REVIEW_SETTINGS, store } }, { name: 'review-slack' }, async ({ taskQueue }) =>
+      fn(await client.workflow.start<typeof reviewerWorkflow>('reviewerWorkflow', { taskQueue, workflowId: c.workflowId, args: [input] })),
+    );
   }
 
   const toldFrom = () => {

@@ -2,22 +2,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileLedger } from '../../activities/providers/idempotency/file-ledger.js';
 import { createSlackChat } from '../../activities/providers/slack/slack-chat.js';
 import { createSmtpMailer } from '../../activities/providers/email/smtp-mailer.js';
 import type { ReviewItem } from '../../contracts/review-types.js';
-import { wardenDataConverter } from '../../codec/data-converter.js';
 import { reviewDecideUpdate, reviewerStateQuery, reviewerWorkflowId, type ReviewerInput } from '../../contracts/reviews.js';
 import type { reviewerWorkflow } from '../../workflows/reviews/reviewer.js';
-import { quietWorkerLogs } from '../offboarding/fixture.js';
 import { startFakeSlack, type FakeSlack } from '../peers/fake-slack.js';
 import { startSmtpPeer, type SmtpPeer } from '../peers/smtp-peer.js';
-import { suiteValue } from '../helpers/suite-env.js';
-import { suiteKeyring, uniqueTaskQueue } from '../helpers/temporal.js';
-import { createTimeSkippingEnv } from '../helpers/time-skipping.js';
-import { directoryOf, reviewActivities, reviewSettings, tempStore } from './fixture.js';
+import { createTimeSkippingEnv, startWorker, type TestWorker } from '../harness.js';
+import { directoryOf, reviewSettings, tempStore } from './fixture.js';
 
 /**
  * One reviewer's fortnight, on the time-skipping server: reminders 7, 3 and 1 days before the
@@ -29,10 +24,8 @@ const TOKEN = 'xoxb-review-time';
 let env: TestWorkflowEnvironment;
 let slack: FakeSlack;
 let smtp: SmtpPeer;
-let worker: Worker;
-let running: Promise<void>;
+let worker: TestWorker;
 const { store } = tempStore();
-const taskQueue = uniqueTaskQueue('review-time');
 const PEOPLE = [
   { id: 'max', name: 'Max Manager', email: 'max@example.com' },
   { id: 'rita', name: 'Rita Reviewer', email: 'rita@example.com', manager: 'max', slack_user_id: 'U0RITA' },
@@ -68,25 +61,21 @@ async function seed(campaign: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  quietWorkerLogs();
   [env, slack, smtp] = await Promise.all([
-    createTimeSkippingEnv(wardenDataConverter(suiteKeyring())),
+    createTimeSkippingEnv(),
     startFakeSlack({ token: TOKEN, channels: [], users: ['U0RITA'] }),
     startSmtpPeer(),
   ]);
   const dir = mkdtempSync(join(tmpdir(), 'warden-review-time-'));
-  const deps = {
+  const providers = {
     chat: createSlackChat({ token: TOKEN, apiUrl: slack.apiUrl }),
     mailer: createSmtpMailer({ host: '127.0.0.1', port: smtp.port, ignoreTLS: true, from: 'warden@example.com', ledger: createFileLedger(join(dir, 'ledger')) }),
   };
-  const activities = reviewActivities({ deps, directory: directoryOf(PEOPLE), settings: reviewSettings({ fallback_reviewers: [] }), store });
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: { codePath: suiteValue('bundle') }, activities, dataConverter: wardenDataConverter(suiteKeyring()) });
-  running = worker.run();
+  worker = await startWorker({ providers, directory: directoryOf(PEOPLE), reviews: { settings: reviewSettings({ fallback_reviewers: [] }), store } }, { env, name: 'review-time' });
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await worker?.shutdown();
   await Promise.all([slack?.close(), smtp?.close()]);
   await env?.teardown();
 });
@@ -94,7 +83,7 @@ afterAll(async () => {
 async function startReviewer(campaign: string, over: Partial<ReviewerInput> = {}) {
   const deadline = new Date((await env.currentTimeMs()) + 14 * DAY).toISOString();
   const input: ReviewerInput = { campaignId: campaign, reviewer: 'rita', dryRun: false, deadline, graceMs: 2 * DAY, remindersMs: [7 * DAY, 3 * DAY, 1 * DAY], onSilence: 'revoke-flagged', ...over };
-  const handle = await env.client.workflow.start<typeof reviewerWorkflow>('reviewerWorkflow', { taskQueue, workflowId: reviewerWorkflowId(campaign, 'rita'), args: [input] });
+  const handle = await env.client.workflow.start<typeof reviewerWorkflow>('reviewerWorkflow', { taskQueue: worker.taskQueue, workflowId: reviewerWorkflowId(campaign, 'rita'), args: [input] });
   return { handle, deadline: Date.parse(deadline) };
 }
 

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../config/config.js';
-import { loadFileConfig } from '../../config/file-config.js';
+import { loadWardenConfig } from '../../config/load.js';
 import { DEFAULT_REVIEW_SETTINGS, reviewSettingsSchema } from '../../config/reviews.js';
 
 function loadYaml(yaml: string) {
   const dir = mkdtempSync(join(tmpdir(), 'warden-reviews-config-'));
   try {
     writeFileSync(join(dir, 'warden.yaml'), yaml);
-    return loadFileConfig({ WARDEN_CONFIG: 'warden.yaml' }, dir).config;
+    return loadWardenConfig({ WARDEN_CONFIG: 'warden.yaml' }, dir).file;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -126,7 +126,7 @@ describe('the reviews section of warden.yaml', () => {
   });
 
   it('is shown, valid, in warden.example.yaml', () => {
-    const { config } = loadFileConfig({ WARDEN_CONFIG: 'warden.example.yaml' });
+    const { file: config } = loadWardenConfig({ WARDEN_CONFIG: 'warden.example.yaml' });
     expect(config.reviews).toMatchObject({ reviewer: 'manager', fallbackReviewers: ['alice'], owners: [{ system: 'github', resource: 'acme/model-*', person: 'alice' }] });
     expect(config.reviews.schedule).toEqual({ cron: '0 9 1 1,4,7,10 *', timezone: 'UTC' });
     expect(config.people.map((p) => p.roles)).toEqual([['mlops'], ['data-scientist']]);

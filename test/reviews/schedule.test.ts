@@ -6,7 +6,7 @@ import { DEFAULT_REVIEW_CRON } from '../../config/reviews.js';
 import { describeReviewSchedule, ensureReviewSchedule, SCHEDULED_REVIEW_WORKFLOW_ID } from '../../temporal/review-schedule.js';
 import { TASK_QUEUE } from '../../contracts/task-queue.js';
 import { suiteValue } from '../helpers/suite-env.js';
-import { suiteClient } from '../helpers/temporal.js';
+import { suiteClient } from '../harness.js';
 
 let client: Client;
 const scheduleId = `test-review-schedule-${randomUUID().slice(0, 8)}`;

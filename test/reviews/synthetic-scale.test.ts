@@ -1,8 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPeers, type Peers } from '../helpers/incident.js';
-import { suiteClient, uniqueTaskQueue } from '../helpers/temporal.js';
-import { reviewSettings, startCampaign, tempStore, withReviewWorker, type ReviewWorkerSetup } from './fixture.js';
+import type { WardenDeps } from '../../activities/index.js';
+import { suiteClient, uniqueTaskQueue, withWorker } from '../harness.js';
+import { reviewSettings, startCampaign, tempStore } from './fixture.js';
 
 /**
  * A 100,000-entitlement campaign over the synthetic organization, end to end on the dev server:
@@ -13,11 +14,11 @@ import { reviewSettings, startCampaign, tempStore, withReviewWorker, type Review
  */
 let peers: Peers;
 let client: Client;
-let setup: ReviewWorkerSetup;
+let setup: WardenDeps;
 
 beforeAll(async () => {
   [peers, client] = await Promise.all([startPeers(), suiteClient()]);
-  setup = { deps: { evidence: peers.deps.evidence! }, settings: reviewSettings({ fallback_reviewers: ['auditor'], on_silence: 'revoke-flagged' }), store: tempStore().store };
+  setup = { providers: { evidence: peers.deps.evidence! }, reviews: { settings: reviewSettings({ fallback_reviewers: ['auditor'], on_silence: 'revoke-flagged' }), store: tempStore().store } };
 }, 60_000);
 
 afterAll(async () => {
@@ -30,7 +31,7 @@ describe('a synthetic campaign at scale', () => {
     const taskQueue = uniqueTaskQueue('review-scale');
     const id = `synth-${Date.now()}`;
     const started = Date.now();
-    const state = await withReviewWorker(taskQueue, setup, async () =>
+    const state = await withWorker(setup, { taskQueue }, async () =>
       (
         await startCampaign(client, taskQueue, id, {
           scope: ['synthetic'],

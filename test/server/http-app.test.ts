@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AesGcmPayloadCodec } from '../../codec/aes-gcm-codec.js';
 import { createHttpApp, listen } from '../../server/app.js';
 import { createHealthProbe } from '../../server/health.js';
-import { suiteClient, suiteKeyring, uniqueTaskQueue, withWorker } from '../helpers/temporal.js';
+import { suiteClient, suiteKeyring, uniqueTaskQueue, withWorker } from '../harness.js';
 
 const UI_ORIGIN = 'http://127.0.0.1:8233';
 const TOKEN = 'codec-token-0123456789abcdef';
@@ -37,7 +37,7 @@ describe('GET /healthz', () => {
       expect(idle.status).toBe(503);
       expect(await idle.json()).toMatchObject({ ok: false, temporal: { reachable: true }, worker: { running: false } });
 
-      await withWorker({ taskQueue }, async () => {
+      await withWorker({ providers: {} }, { taskQueue }, async () => {
         await expect
           .poll(async () => (await fetch(`${url}/healthz`)).status, { timeout: 20_000, interval: 250 })
           .toBe(200);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVE_ACTION } from '../../activities/incident/render/approval-blocks.js';
 import { alert, startIncident, state } from '../helpers/incident.js';
-import { uniqueTaskQueue, withWorker } from '../helpers/temporal.js';
+import { uniqueTaskQueue, withWorker } from '../harness.js';
 import { approval, approvalMessage, click, current, ephemeralsFrom, gatedPlaybook, startSlackHarness, votesOf, type SlackHarness } from './harness.js';
 
 let h: SlackHarness;
@@ -18,7 +18,7 @@ describe('Slack: the Approve button', () => {
     const told = ephemeralsFrom(h);
     const taskQueue = uniqueTaskQueue('slack-approve');
     const before = contained();
-    await withWorker({ taskQueue, deps: h.peers.deps }, async () => {
+    await withWorker({ providers: h.peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(h.client, taskQueue, gatedPlaybook(h.peers.http.url), alert(), { openedBy: 'carol' });
       const message = await approvalMessage(h, handle, 'contain_host');
       expect(JSON.stringify(message.blocks)).toContain(APPROVE_ACTION);
@@ -40,7 +40,7 @@ describe('Slack: the Approve button', () => {
   it('a quorum of two: after alice the message shows one of two and keeps its buttons; bob’s click approves', async () => {
     const told = ephemeralsFrom(h);
     const taskQueue = uniqueTaskQueue('slack-quorum');
-    await withWorker({ taskQueue, deps: h.peers.deps }, async () => {
+    await withWorker({ providers: h.peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(h.client, taskQueue, gatedPlaybook(h.peers.http.url, QUORUM_2), alert(), { openedBy: 'carol' });
       const message = await approvalMessage(h, handle, 'contain_host');
 
@@ -68,7 +68,7 @@ describe('Slack: the Approve button', () => {
     const told = ephemeralsFrom(h);
     const taskQueue = uniqueTaskQueue('slack-refuse');
     const before = contained();
-    await withWorker({ taskQueue, deps: h.peers.deps }, async () => {
+    await withWorker({ providers: h.peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(h.client, taskQueue, gatedPlaybook(h.peers.http.url), alert(), { openedBy: 'carol' });
       const message = await approvalMessage(h, handle, 'contain_host');
       const blocksBefore = JSON.stringify(current(h, message).blocks);
@@ -102,7 +102,7 @@ describe('Slack: the Approve button', () => {
   it('a double click (two identical posts at once) is one vote and one “already decided by you”', async () => {
     const told = ephemeralsFrom(h);
     const taskQueue = uniqueTaskQueue('slack-double');
-    await withWorker({ taskQueue, deps: h.peers.deps }, async () => {
+    await withWorker({ providers: h.peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(h.client, taskQueue, gatedPlaybook(h.peers.http.url, QUORUM_2), alert(), { openedBy: 'carol' });
       const message = await approvalMessage(h, handle, 'contain_host');
       const answers = await Promise.all([click(h, 'U0ALICE', message, APPROVE_ACTION), click(h, 'U0ALICE', message, APPROVE_ACTION)]);
@@ -117,7 +117,7 @@ describe('Slack: the Approve button', () => {
   it('a late click: after the step was decided it is “already decided”; after the incident closed it is “expired / already decided”', async () => {
     const told = ephemeralsFrom(h);
     const taskQueue = uniqueTaskQueue('slack-late');
-    await withWorker({ taskQueue, deps: h.peers.deps }, async () => {
+    await withWorker({ providers: h.peers.deps }, { taskQueue }, async () => {
       // The approved step's HTTP call is held, so the incident stays open until released.
       let release = (): void => undefined;
       h.peers.http.route('POST /contain-held', { status: 200, hold: new Promise<void>((r) => (release = r)) });

@@ -3,7 +3,7 @@ import { createMlflowRegistry } from '../../activities/providers/mlflow/mlflow-r
 import { APPROVE_ACTION } from '../../activities/incident/render/approval-blocks.js';
 import { loadPlaybooks } from '../../playbook/load.js';
 import { alert, startIncident, state } from '../helpers/incident.js';
-import { uniqueTaskQueue, withWorker } from '../helpers/temporal.js';
+import { uniqueTaskQueue, withWorker } from '../harness.js';
 import { aliasTarget, seedModel, startMlflow, versionTags, type MlflowPeer } from '../peers/mlflow.js';
 import { approvalMessage, click, current, ephemeralsFrom, startSlackHarness, votesOf, type SlackHarness } from './harness.js';
 
@@ -27,7 +27,7 @@ describe('data-poisoning, decided in Slack, against MLflow', () => {
     const told = ephemeralsFrom(h);
     const taskQueue = uniqueTaskQueue('slack-poisoning');
 
-    await withWorker({ taskQueue, deps }, async () => {
+    await withWorker({ providers: deps }, { taskQueue }, async () => {
       const poisoned = alert({ type: 'data.label_flip', severity: 'high', title: 'spam labels flipped in bulk', source: 'data-quality', labels: { model: 'spam-filter', model_version: '3' } });
       const handle = await startIncident(h.client, taskQueue, loaded!, poisoned, { openedBy: 'alert:data-quality' });
       const message = await approvalMessage(h, handle, 'rollback_model');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVE_ACTION, REJECT_ACTION } from '../../activities/incident/render/approval-blocks.js';
 import { REASON_BLOCK, REASON_INPUT } from '../../slack/reject-modal.js';
 import { alert, startIncident, state } from '../helpers/incident.js';
-import { uniqueTaskQueue, withWorker } from '../helpers/temporal.js';
+import { uniqueTaskQueue, withWorker } from '../harness.js';
 import type { FakeMessage } from '../peers/fake-slack.js';
 import { approvalMessage, click, current, gatedPlaybook, SIGNING_SECRET, slashWarden, startSlackHarness, type SlackHarness } from './harness.js';
 import { postInteraction } from './sign.js';
@@ -41,7 +41,7 @@ function expectInert(message: FakeMessage): void {
 describe('Slack: hostile alert text stays text', () => {
   it('the re-rendered message, a reject reason and the /warden show answer carry markup only escaped or as plain_text', async () => {
     const taskQueue = uniqueTaskQueue('slack-escape');
-    await withWorker({ taskQueue, deps: h.peers.deps }, async () => {
+    await withWorker({ providers: h.peers.deps }, { taskQueue }, async () => {
       const pb = gatedPlaybook(h.peers.http.url, '{ groups: [security-oncall], quorum: 2, timeout: 10m }');
       const handle = await startIncident(h.client, taskQueue, pb, alert({ title: HOSTILE }), { openedBy: 'carol' });
       const message = await approvalMessage(h, handle, 'contain_host');

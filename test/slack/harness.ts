@@ -9,7 +9,7 @@ import { createHealthProbe } from '../../server/health.js';
 import { createSlackApp, SLACK_EVENTS_PATH } from '../../slack/app.js';
 import type { ApprovalRecord, IncidentState } from '../../contracts/incident.js';
 import { HEADER, playbook, SLACK_TOKEN, startPeers, state, type Peers } from '../helpers/incident.js';
-import { suiteClient, suiteKeyring, uniqueTaskQueue } from '../helpers/temporal.js';
+import { suiteClient, suiteKeyring, uniqueTaskQueue } from '../harness.js';
 import type { FakeMessage } from '../peers/fake-slack.js';
 import { startHttpRecorder, type HttpRecorder } from '../peers/http-recorder.js';
 import { postCommand, postInteraction, type SignOptions, type SlackPost } from './sign.js';

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AesGcmPayloadCodec } from '../../codec/aes-gcm-codec.js';
-import { loadConfig } from '../../config/config.js';
+import { loadWardenConfig } from '../../config/load.js';
 import { setupApi } from '../../server/api.js';
 import { createHttpApp, listen } from '../../server/app.js';
 import { createHealthProbe } from '../../server/health.js';
-import { suiteClient, suiteKeyring } from '../helpers/temporal.js';
+import { suiteClient, suiteKeyring } from '../harness.js';
 import { startHttpRecorder, type HttpRecorder } from '../peers/http-recorder.js';
 import { SIGNING_SECRET } from './harness.js';
 import { postCommand } from './sign.js';
@@ -29,19 +29,9 @@ afterAll(async () => {
   await client.connection.close();
 });
 
-/** setupApi reads the Slack variables and warden.yaml from the process environment, as `warden start` does. */
+/** setupApi takes the Slack variables and warden.yaml from the config loaded once, as `warden start` does. */
 function setupWith(vars: Record<string, string>) {
-  const set = { ...env, ...vars };
-  const saved = Object.fromEntries(Object.keys(set).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, set);
-  try {
-    return setupApi(loadConfig(process.env), client, 'slack-mount', () => undefined);
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+  return setupApi(loadWardenConfig({ ...process.env, ...env, ...vars }), client, 'slack-mount', () => undefined);
 }
 
 describe('Slack app mounted by setupApi', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVE_ACTION, REJECT_ACTION, REJECT_MODAL } from '../../activities/incident/render/approval-blocks.js';
 import { REASON_BLOCK, REASON_INPUT } from '../../slack/reject-modal.js';
 import { alert, startIncident, state } from '../helpers/incident.js';
-import { uniqueTaskQueue, withWorker } from '../helpers/temporal.js';
+import { uniqueTaskQueue, withWorker } from '../harness.js';
 import { approvalMessage, click, current, ephemeralsFrom, gatedPlaybook, SIGNING_SECRET, startSlackHarness, votesOf, type SlackHarness } from './harness.js';
 import { postInteraction } from './sign.js';
 
@@ -48,7 +48,7 @@ describe('Slack: the Reject… button and its modal', () => {
   it('opens a modal asking for a reason; its submission rejects the step with that reason and re-renders the message', async () => {
     const taskQueue = uniqueTaskQueue('slack-reject');
     const before = h.peers.http.requests.filter((r) => r.path === '/contain').length;
-    await withWorker({ taskQueue, deps: h.peers.deps }, async () => {
+    await withWorker({ providers: h.peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(h.client, taskQueue, gatedPlaybook(h.peers.http.url), alert(), { openedBy: 'carol' });
       const message = await approvalMessage(h, handle, 'contain_host');
       const viewsBefore = h.peers.slack.views.length;
@@ -88,7 +88,7 @@ describe('Slack: the Reject… button and its modal', () => {
     const taskQueue = uniqueTaskQueue('slack-reject-late');
     let release = (): void => undefined;
     h.peers.http.route('POST /contain-reject-held', { status: 200, hold: new Promise<void>((r) => (release = r)) });
-    await withWorker({ taskQueue, deps: h.peers.deps }, async () => {
+    await withWorker({ providers: h.peers.deps }, { taskQueue }, async () => {
       const pb = gatedPlaybook(h.peers.http.url, '{ groups: [security-oncall], quorum: 1, timeout: 10m }', '/contain-reject-held');
       const handle = await startIncident(h.client, taskQueue, pb, alert(), { openedBy: 'carol' });
       const message = await approvalMessage(h, handle, 'contain_host');

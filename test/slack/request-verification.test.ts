@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVE_ACTION } from '../../activities/incident/render/approval-blocks.js';
 import { alert, startIncident, state } from '../helpers/incident.js';
-import { uniqueTaskQueue, withWorker } from '../helpers/temporal.js';
+import { uniqueTaskQueue, withWorker } from '../harness.js';
 import { approvalMessage, click, clickPayload, current, ephemeralsFrom, gatedPlaybook, SIGNING_SECRET, startSlackHarness, votesOf, type SlackHarness } from './harness.js';
 import { postSigned, slackSignature } from './sign.js';
 
@@ -17,7 +17,7 @@ const now = () => Math.floor(Date.now() / 1000);
 describe('Slack: only requests signed by Slack count, and a retry counts once', () => {
   it('a forged signature, a tampered body, a missing signature and a 6-minute-old timestamp get 401 and change nothing', async () => {
     const taskQueue = uniqueTaskQueue('slack-forged');
-    await withWorker({ taskQueue, deps: h.peers.deps }, async () => {
+    await withWorker({ providers: h.peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(h.client, taskQueue, gatedPlaybook(h.peers.http.url), alert(), { openedBy: 'carol' });
       const message = await approvalMessage(h, handle, 'contain_host');
       const callsBefore = h.peers.slack.calls.length;
@@ -48,7 +48,7 @@ describe('Slack: only requests signed by Slack count, and a retry counts once', 
   it('Slack’s retry of the same click (x-slack-retry-num: 1, http_timeout) is one vote and no complaint; a retry whose first delivery was lost counts', async () => {
     const told = ephemeralsFrom(h);
     const taskQueue = uniqueTaskQueue('slack-retry');
-    await withWorker({ taskQueue, deps: h.peers.deps }, async () => {
+    await withWorker({ providers: h.peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(h.client, taskQueue, gatedPlaybook(h.peers.http.url, QUORUM_2), alert(), { openedBy: 'carol' });
       const message = await approvalMessage(h, handle, 'contain_host');
       const form = new URLSearchParams({ payload: JSON.stringify(clickPayload(h, 'U0ALICE', message, APPROVE_ACTION)) });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVE_ACTION } from '../../activities/incident/render/approval-blocks.js';
 import { alert, startIncident, state } from '../helpers/incident.js';
-import { uniqueTaskQueue, withWorker } from '../helpers/temporal.js';
+import { uniqueTaskQueue, withWorker } from '../harness.js';
 import { approvalMessage, current, gatedPlaybook, slashWarden, startSlackHarness, votesOf, type SlackHarness } from './harness.js';
 
 let h: SlackHarness;
@@ -22,7 +22,7 @@ async function ask(user: string, text: string): Promise<string> {
 describe('Slack: /warden', () => {
   it('incidents, show ID and approve ID STEP answer only the asker; approve is the same Update as the button', async () => {
     const taskQueue = uniqueTaskQueue('slack-command');
-    await withWorker({ taskQueue, deps: h.peers.deps }, async () => {
+    await withWorker({ providers: h.peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(h.client, taskQueue, gatedPlaybook(h.peers.http.url), alert({ severity: 'critical' }), { openedBy: 'carol' });
       const message = await approvalMessage(h, handle, 'contain_host');
       const id = (await state(handle)).incidentId;

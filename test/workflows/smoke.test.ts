@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { smokeRelease, smokeStage, type SmokeResult } from '../../contracts/smoke.js';
-import { suiteClient, uniqueTaskQueue, withWorker } from '../helpers/temporal.js';
+import { suiteClient, uniqueTaskQueue, withWorker } from '../harness.js';
 
 describe('smoke workflow', () => {
   it('echoes through an activity, sleeps on a durable timer and waits for release', async () => {
     const client = await suiteClient();
     const taskQueue = uniqueTaskQueue('smoke');
-    await withWorker({ taskQueue }, async () => {
+    await withWorker({ providers: {} }, { taskQueue }, async () => {
       const plain = (await client.workflow.execute('smokeWorkflow', { taskQueue, workflowId: `smoke-plain-${randomUUID()}`, args: [{ message: 'hi' }] })) as SmokeResult;
       expect(plain).toMatchObject({ message: 'hi', released: false, sleptMs: 0 });
       expect(plain.echoedBy).toMatch(/:\d+$/);

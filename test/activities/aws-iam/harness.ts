@@ -32,7 +32,7 @@ export async function startIamWorld(opts: { pageSize?: number } = {}): Promise<I
   const moto = await startMoto();
   const iam = createAwsIam({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS, ...(opts.pageSize ? { pageSize: opts.pageSize } : {}) });
   const admin = motoClient(moto.endpoint);
-  return { moto, iam, admin, activities: createActionActivities({ iam }), close: () => moto.stop() };
+  return { moto, iam, admin, activities: createActionActivities({ providers: { iam } }), close: () => moto.stop() };
 }
 
 /** Runs a catalog action through the activity the worker registers (parameters validated there). */

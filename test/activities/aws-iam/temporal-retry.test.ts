@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsIam } from '../../../activities/providers/aws-iam/aws-iam.js';
 import { alert, HEADER, playbook, startIncident } from '../../helpers/incident.js';
-import { suiteClient, uniqueTaskQueue, withWorker } from '../../helpers/temporal.js';
+import { suiteClient, uniqueTaskQueue, withWorker } from '../../harness.js';
 import { MOTO_CREDENTIALS, motoClient, motoSeedRandom, seedUser, startMoto, type MotoPeer } from '../../peers/moto.js';
 import { snapshot } from './harness.js';
 
@@ -43,7 +43,7 @@ phases:
       with: { userName: dana, accessKeyId: ${accessKeyId} }
 `);
     await moto.stop();
-    await withWorker({ taskQueue, deps: { iam } }, async () => {
+    await withWorker({ providers: { iam } }, { taskQueue }, async () => {
       const handle = await startIncident(client, taskQueue, pb, alert());
       await new Promise((resolve) => setTimeout(resolve, 3000));
       await moto.restart(async (endpoint) => {

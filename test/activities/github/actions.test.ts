@@ -36,7 +36,7 @@ describe('the GitHub catalog actions', () => {
 
   it('plan in a dry run, change on the real run, report already on the rerun (through runAction)', async () => {
     gh = await startGitHub();
-    const actions = createActionActivities({ code: codeHost(gh, { app }) });
+    const actions = createActionActivities({ providers: { code: codeHost(gh, { app }) } });
     const params = { login: 'mallory' };
 
     const planned = await actions.runAction(step('github.revokePatGrants', params, true));
@@ -51,7 +51,7 @@ describe('the GitHub catalog actions', () => {
 
   it('accept a deploy key id as a templated string and delete that key', async () => {
     gh = await startGitHub();
-    const actions = createActionActivities({ code: codeHost(gh) });
+    const actions = createActionActivities({ providers: { code: codeHost(gh) } });
     const outcome = await actions.runAction(step('github.deleteDeployKey', { repo: `${ORG}/payments`, keyId: '502' }));
     expect(outcome.status).toBe('changed');
     expect(gh.state.repos.payments?.deployKeys.map((k) => k.id)).toEqual([501]);
@@ -59,7 +59,7 @@ describe('the GitHub catalog actions', () => {
 
   it('refuse parameters that are not a GitHub login or an owner/name repository, before calling GitHub', async () => {
     gh = await startGitHub();
-    const actions = createActionActivities({ code: codeHost(gh) });
+    const actions = createActionActivities({ providers: { code: codeHost(gh) } });
     const bad = [
       step('github.removeOrgMember', { login: '-mallory' }),
       step('github.removeOrgMember', { login: 'a'.repeat(40) }),
@@ -76,7 +76,7 @@ describe('the GitHub catalog actions', () => {
   });
 
   it('without GitHub configured, plan from the parameters and say how to configure it', async () => {
-    const actions = createActionActivities({});
+    const actions = createActionActivities({ providers: {} });
     const outcome = await actions.runAction(step('github.removeOrgMember', { login: 'mallory' }));
     expect(outcome).toMatchObject({ status: 'planned', output: { applied: false, reason: 'provider-not-configured' } });
     expect(outcome.plan).toEqual([
@@ -87,7 +87,7 @@ describe('the GitHub catalog actions', () => {
 
   it('github.listEntitlements returns the entitlements as its output, in a dry run too', async () => {
     gh = await startGitHub();
-    const actions = createActionActivities({ code: codeHost(gh) });
+    const actions = createActionActivities({ providers: { code: codeHost(gh) } });
     const outcome = await actions.runAction(step('github.listEntitlements', {}, true));
     expect(outcome).toMatchObject({ status: 'planned', plan: [`read the entitlements of GitHub organization ${ORG}`], output: { org: ORG, outsideCollaborators: ['ext-bob'] } });
   });

@@ -11,7 +11,7 @@ let peer: MlflowPeer;
 let actions: ActionActivities;
 beforeAll(async () => {
   peer = await startMlflow();
-  actions = createActionActivities({ models: createMlflowRegistry({ trackingUri: peer.trackingUri }) });
+  actions = createActionActivities({ providers: { models: createMlflowRegistry({ trackingUri: peer.trackingUri }) } });
 }, 120_000);
 afterAll(async () => {
   await peer?.close();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMlflowRegistry } from '../../../activities/providers/mlflow/mlflow-registry.js';
 import { INCIDENT_WORKFLOW_PREFIX } from '../../../contracts/incident.js';
 import { alert, HEADER, playbook, startIncident } from '../../helpers/incident.js';
-import { suiteClient, uniqueTaskQueue, withWorker } from '../../helpers/temporal.js';
+import { suiteClient, uniqueTaskQueue, withWorker } from '../../harness.js';
 import { aliasTarget, seedModel, startMlflow, versionTags, type MlflowPeer } from '../../peers/mlflow.js';
 
 let peer: MlflowPeer;
@@ -31,7 +31,7 @@ phases:
     const models = createMlflowRegistry({ trackingUri: peer.trackingUri, timeoutMs: 2_000 });
     const taskQueue = uniqueTaskQueue('mlflow-rollback');
     await peer.stop();
-    await withWorker({ taskQueue, deps: { models } }, async () => {
+    await withWorker({ providers: { models } }, { taskQueue }, async () => {
       const handle = await startIncident(client, taskQueue, pb, alert());
       await new Promise((r) => setTimeout(r, 3_000));
       await peer.restart();

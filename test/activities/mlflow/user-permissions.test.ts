@@ -10,7 +10,7 @@ let peer: MlflowPeer;
 let actions: ActionActivities;
 beforeAll(async () => {
   peer = await startMlflow({ auth: true });
-  actions = createActionActivities({ models: createMlflowRegistry({ trackingUri: peer.trackingUri, username: peer.admin!.username, password: peer.admin!.password }) });
+  actions = createActionActivities({ providers: { models: createMlflowRegistry({ trackingUri: peer.trackingUri, username: peer.admin!.username, password: peer.admin!.password }) } });
 }, 120_000);
 afterAll(async () => {
   await peer?.close();
@@ -99,7 +99,7 @@ describe('model.revokeUserPermissions against a real MLflow server with the auth
 
   it('wrong credentials fail non-retryable RegistryAccessDenied, and the password is in no message', async () => {
     const password = 'not-the-admin-password';
-    const wrong = createActionActivities({ models: createMlflowRegistry({ trackingUri: peer.trackingUri, username: 'admin', password }) });
+    const wrong = createActionActivities({ providers: { models: createMlflowRegistry({ trackingUri: peer.trackingUri, username: 'admin', password }) } });
     const err = await failureOf(revoke('dana', { via: wrong }));
     expect(err).toMatchObject({ type: 'RegistryAccessDenied', nonRetryable: true });
     expect(err.message).toContain('MLFLOW_TRACKING_USERNAME');

@@ -1,20 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createActivities } from '../../../activities/index.js';
-import { wardenDataConverter } from '../../../codec/data-converter.js';
 import { incidentWorkflowId } from '../../../contracts/incident.js';
 import type { incidentWorkflow } from '../../../workflows/incident/incident.js';
 import { alert, HEADER, playbook, startPeers, type Peers } from '../../helpers/incident.js';
-import { suiteKeyring, uniqueTaskQueue } from '../../helpers/temporal.js';
-import { suiteValue } from '../../helpers/suite-env.js';
-import { createTimeSkippingEnv } from '../../helpers/time-skipping.js';
+import { createTimeSkippingEnv, withWorker } from '../../harness.js';
 
 let env: TestWorkflowEnvironment;
 let peers: Peers;
 beforeAll(async () => {
-  env = await createTimeSkippingEnv(wardenDataConverter(suiteKeyring()));
+  env = await createTimeSkippingEnv();
   peers = await startPeers();
 });
 afterAll(async () => {
@@ -24,7 +19,6 @@ afterAll(async () => {
 
 describe('approval timers over hours, on the time-skipping server', () => {
   it('sends reminders at their offsets, escalates at the deadline, and rejects when the chain is exhausted', async () => {
-    const taskQueue = uniqueTaskQueue('time');
     const pb = playbook(`${HEADER}
 phases:
   contain:
@@ -33,18 +27,10 @@ phases:
       with: { channel: "#ops", text: "approved" }
       approval: { groups: [security-oncall], timeout: 4h, reminders: [1h, 15m], escalation: [security-leads], onTimeout: escalate }
 `);
-    const dataConverter = wardenDataConverter(suiteKeyring());
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: { codePath: suiteValue('bundle') },
-      activities: createActivities(peers.deps),
-      dataConverter,
-    });
     const incidentId = `ts-${randomUUID().slice(0, 8)}`;
     const started = Date.now();
-    const final = await worker.runUntil(
-      env.client.workflow.execute<typeof incidentWorkflow>('incidentWorkflow', {
+    const final = await withWorker({ providers: peers.deps }, { env, name: 'time' }, ({ client, taskQueue }) =>
+      client.workflow.execute<typeof incidentWorkflow>('incidentWorkflow', {
         taskQueue,
         workflowId: incidentWorkflowId(incidentId),
         args: [{ incidentId, playbook: pb.playbook, playbookSha256: pb.sha256, alert: alert(), dryRun: false, openedBy: 'alert:vitest' }],

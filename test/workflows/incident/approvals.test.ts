@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { approvalUpdate, type ApprovalDecision } from '../../../contracts/incident.js';
-import { suiteClient, uniqueTaskQueue, withWorker } from '../../helpers/temporal.js';
+import { suiteClient, uniqueTaskQueue, withWorker } from '../../harness.js';
 import { alert, HEADER, playbook, startIncident, startPeers, state, type Peers } from '../../helpers/incident.js';
 
 let client: Client;
@@ -47,7 +47,7 @@ describe('approvals: the Update and its validator', () => {
   it('shows the dry-run plan, refuses the wrong people, and runs the step after a quorum of distinct approvers', async () => {
     const taskQueue = uniqueTaskQueue('approve');
     const pb = gated(peers.http.url, '{ groups: [security-oncall], quorum: 2, timeout: 5m, fourEyes: true }');
-    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(client, taskQueue, pb, alert(), { openedBy: 'carol' });
       await expect.poll(async () => (await state(handle)).steps.block!.status).toBe('awaiting-approval');
       const waiting = await state(handle);
@@ -93,7 +93,7 @@ describe('approvals: the Update and its validator', () => {
   it('a rejection, with its reason, keeps the step from running', async () => {
     const taskQueue = uniqueTaskQueue('reject');
     const before = peers.http.requests.length;
-    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall] }'), alert());
       await expect.poll(async () => (await state(handle)).steps.block!.status).toBe('awaiting-approval');
       await handle.executeUpdate(approvalUpdate, { args: [decide({ decision: 'reject', reason: 'false positive' })] });
@@ -109,7 +109,7 @@ describe('approvals: the Update and its validator', () => {
 describe('approvals: concurrent decisions', () => {
   it('three people deciding a quorum-1 step at once: exactly one decision counts, the others are refused', async () => {
     const taskQueue = uniqueTaskQueue('race');
-    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       for (let round = 0; round < 3; round++) {
         const handle = await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 5m }'), alert());
         await expect.poll(async () => (await state(handle)).steps.block!.status).toBe('awaiting-approval');
@@ -132,7 +132,7 @@ describe('approvals: concurrent decisions', () => {
 describe('approvals: time', () => {
   it('onTimeout reject: a reminder goes out before the deadline, then the deadline rejects', async () => {
     const taskQueue = uniqueTaskQueue('timeout-reject');
-    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 3s, reminders: [2s], onTimeout: reject }'), alert());
       const final = await handle.result();
       expect(final.steps.block!.approval!.outcome).toBe('timeout-rejected');
@@ -146,7 +146,7 @@ describe('approvals: time', () => {
 
   it('onTimeout approve: the step runs when nobody answers', async () => {
     const taskQueue = uniqueTaskQueue('timeout-approve');
-    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const final = await (await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 1s, onTimeout: approve }'), alert())).result();
       expect(final.steps.block!.approval!.outcome).toBe('timeout-approved');
       expect(final.steps.block!.status).toBe('succeeded');
@@ -155,7 +155,7 @@ describe('approvals: time', () => {
 
   it('onTimeout escalate: the next group in the chain may approve after the first deadline', async () => {
     const taskQueue = uniqueTaskQueue('escalate');
-    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 2s, escalation: [security-leads], onTimeout: escalate }'), alert());
       await expect.poll(async () => (await state(handle)).steps.block!.approval?.escalationLevel, { timeout: 10_000 }).toBe(1);
       await expect.poll(() => peers.slack.messages.some((m) => /Escalated: approval needed/.test(m.text) && m.text.includes('security-leads'))).toBe(true);
@@ -167,7 +167,7 @@ describe('approvals: time', () => {
 
   it('escalation exhausted: rejects at the last deadline', async () => {
     const taskQueue = uniqueTaskQueue('escalate-out');
-    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const final = await (await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 1s, escalation: [security-leads], onTimeout: escalate }'), alert())).result();
       expect(final.steps.block!.approval).toMatchObject({ escalationLevel: 1, outcome: 'timeout-rejected' });
     });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { suiteClient, uniqueTaskQueue, withWorker } from '../../helpers/temporal.js';
+import { suiteClient, uniqueTaskQueue, withWorker } from '../../harness.js';
 import type { IncidentState } from '../../../contracts/incident.js';
 import { alert, HEADER, playbook, startIncident, startPeers, type Peers } from '../../helpers/incident.js';
 
@@ -36,7 +36,7 @@ phases:
       action: notify.slack
       with: { channel: "#sec-incidents", text: "ticket {{ steps.open_ticket.output.body.id }} for {{ alert.principal.user | default('nobody') }}" }
 `);
-    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(client, taskQueue, pb, alert({ severity: 'high', title: 'key leak', principal: { user: 'dana' } }));
       const final = await handle.result();
       expect(final.status).toBe('closed');
@@ -75,7 +75,7 @@ phases:
           timeout: 20s
           with: { url: "${peers.http.url}/right", timeout: 15000 }
 `);
-    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const final = await (await startIncident(client, taskQueue, pb, alert())).result();
       expect(final.steps.left!.status).toBe('succeeded');
       expect(final.steps.right!.status).toBe('succeeded');
@@ -114,7 +114,7 @@ phases:
     peers.http.route('POST /broken', { status: 400, body: { error: 'bad request' } });
     const before = peers.http.requests.length;
     const mailsBefore = peers.smtp.messages.length;
-    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const final = await (await startIncident(client, taskQueue, failingPlaybook('compensate', peers.http.url), alert())).result();
       final0 = final;
       expect(final.status).toBe('failed');
@@ -136,7 +136,7 @@ phases:
   it('abort: stops at the failed step without undoing anything', async () => {
     const taskQueue = uniqueTaskQueue('abort');
     const before = peers.http.requests.length;
-    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const final = await (await startIncident(client, taskQueue, failingPlaybook('abort', peers.http.url), alert())).result();
       expect(final.status).toBe('failed');
       expect(final.steps.block_a!.undo).toBeUndefined();
@@ -146,7 +146,7 @@ phases:
 
   it('continue: records the failure and goes on to the next phase', async () => {
     const taskQueue = uniqueTaskQueue('continue');
-    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const final = await (await startIncident(client, taskQueue, failingPlaybook('continue', peers.http.url), alert())).result();
       expect(final.status).toBe('closed');
       expect(final.steps.broken!.status).toBe('failed');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { alertSignal, approvalUpdate, cancelUpdate, noteUpdate, severityUpdate } from '../../../contracts/incident.js';
-import { suiteClient, uniqueTaskQueue, withWorker } from '../../helpers/temporal.js';
+import { suiteClient, uniqueTaskQueue, withWorker } from '../../harness.js';
 import { alert, HEADER, playbook, startIncident, startPeers, state, type Peers } from '../../helpers/incident.js';
 
 let client: Client;
@@ -38,7 +38,7 @@ describe('incident lifecycle', () => {
     const taskQueue = uniqueTaskQueue('cancel');
     peers.http.route('POST /ip', { status: 200, body: { rule: 'r-17' } });
     const before = peers.http.requests.length;
-    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(client, taskQueue, containThenGate(peers.http.url), alert());
       await expect.poll(async () => (await state(handle)).steps.gate!.status).toBe('awaiting-approval');
       await expect(handle.executeUpdate(cancelUpdate, { args: [{ by: 'erin', reason: '', rollback: true }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
@@ -56,7 +56,7 @@ describe('incident lifecycle', () => {
   it('cancel without rollback leaves completed containment in place', async () => {
     const taskQueue = uniqueTaskQueue('cancel-keep');
     const before = peers.http.requests.length;
-    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(client, taskQueue, containThenGate(peers.http.url), alert());
       await expect.poll(async () => (await state(handle)).steps.gate!.status).toBe('awaiting-approval');
       await handle.executeUpdate(cancelUpdate, { args: [{ by: 'erin', reason: 'handled elsewhere', rollback: false }] });
@@ -67,7 +67,7 @@ describe('incident lifecycle', () => {
 
   it('keeps every alert counted through continue-as-new, the most recent in full, and still takes the decision', async () => {
     const taskQueue = uniqueTaskQueue('can');
-    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(client, taskQueue, containThenGate(peers.http.url), alert({ title: 'first' }), { limits: { maxRecentAlerts: 10, continueAsNewAfterEvents: 120 } });
       await expect.poll(async () => (await state(handle)).steps.gate!.status).toBe('awaiting-approval');
       for (let i = 1; i <= 150; i++) await handle.signal(alertSignal, alert({ title: `repeat ${i}` }));
@@ -90,7 +90,7 @@ describe('incident lifecycle', () => {
 
   it('records notes and severity changes with who made them, and publishes search attributes', async () => {
     const taskQueue = uniqueTaskQueue('notes');
-    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(client, taskQueue, containThenGate(peers.http.url), alert({ severity: 'medium' }));
       await expect.poll(async () => (await state(handle)).steps.gate!.status).toBe('awaiting-approval');
       expect(await handle.executeUpdate(noteUpdate, { args: [{ by: 'frank', text: 'checked the source IP' }] })).toBe(1);
@@ -122,7 +122,7 @@ phases:
       onFailure: continue
       with: { channel: "#sec-incidents", text: "count {{ alert.details.count | number }}" }
 `);
-    await withWorker({ taskQueue, deps: peers.deps }, async () => {
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const final = await (await startIncident(client, taskQueue, pb, alert({ details: { count: 'many' } }))).result();
       expect(final.steps.bad).toMatchObject({ status: 'failed', error: { type: 'TemplateError' } });
       expect(final.status).toBe('closed');

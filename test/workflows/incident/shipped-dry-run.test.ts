@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { loadPlaybooks } from '../../../playbook/load.js';
 import type { Alert } from '../../../contracts/incident.js';
-import { suiteClient, uniqueTaskQueue, withWorker } from '../../helpers/temporal.js';
+import { suiteClient, uniqueTaskQueue, withWorker } from '../../harness.js';
 import { startIncident, startPeers, type Peers } from '../../helpers/incident.js';
 
 /** A realistic alert of each playbook's kind, rich enough that most `when` conditions hold. */
@@ -67,7 +67,7 @@ describe('every shipped playbook runs to completion in dry run and changes nothi
       const sample = SAMPLES[loaded.playbook.id]!;
       const taskQueue = uniqueTaskQueue(`dry-${loaded.playbook.id}`);
       const seen = { slack: peers.slack.messages.length, http: peers.http.requests.length, smtp: peers.smtp.messages.length };
-      await withWorker({ taskQueue, deps: peers.deps }, async () => {
+      await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
         const final = await (await startIncident(client, taskQueue, loaded, sample, { dryRun: true })).result();
         expect(final.status).toBe('closed');
         expect(final.dryRun).toBe(true);

@@ -1,0 +1,23 @@
+import type { ActionDeps } from '../catalog/types.js';
+import type { Directory } from '../contracts/directory.js';
+import type { ReviewSettings } from '../contracts/review-types.js';
+import type { ReviewStore } from './ports/review-store.js';
+
+/** Access reviews' settings (the `reviews:` section of warden.yaml) and their store. */
+export interface ReviewSetup {
+  readonly settings: ReviewSettings;
+  readonly store: ReviewStore;
+}
+
+/**
+ * What every activity is built from, in one object: each feature's factory takes it (or the
+ * part it uses). Built once by the worker's edge (worker/deps.ts) or by a test.
+ */
+export interface WardenDeps {
+  /** The provider adapters; a missing one means that provider is not configured. */
+  readonly providers: ActionDeps;
+  /** The directory (people: in warden.yaml), for offboardings and access reviews. */
+  readonly directory?: Directory;
+  /** Access reviews' settings and store; default: the default settings and .warden/reviews. */
+  readonly reviews?: ReviewSetup;
+}
