@@ -1,4 +1,4 @@
-import { createActionActivities } from './incident/run-action.js';
+import { createActionActivities } from './run-action.js';
 import { createApprovalChatActivities } from './incident/approval-activities.js';
 import { createDiagnosticsActivities } from './diagnostics.js';
 import { createOffboardingActivities } from './offboarding/index.js';

@@ -1,7 +1,8 @@
 import { resolve, join } from 'node:path';
 import { z } from 'zod';
-import type { SlackAppSettings } from '../slack/config.js';
+import type { SlackAppSettings } from './slack.js';
 import type { FileConfig } from './file-config.js';
+import { ConfigError } from './errors.js';
 
 /**
  * Everything Warden is configured with: the environment and warden.yaml, loaded and validated
@@ -76,12 +77,7 @@ export interface ExternalTemporal {
   readonly uiUrl?: string;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
-}
+export { ConfigError };
 
 const port = z.coerce.number().int().min(1).max(65535);
 const nonEmpty = z.string().trim().min(1);

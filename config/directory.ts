@@ -1,8 +1,7 @@
+import { PERSON_ID } from '../contracts/directory.js';
 import { z } from 'zod';
 import type { Person } from '../contracts/directory.js';
 
-/** A person id: also part of workflow ids (`offboarding-<id>`) and evidence keys. */
-export const PERSON_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const PERSON_ID_HINT = '1-64 letters, digits and . _ - (starting with a letter or digit)';
 
 const personSchema = z.strictObject({
@@ -84,3 +83,5 @@ export const offboardingSettingsSchema = z.strictObject({
 });
 
 export type OffboardingSettings = z.infer<typeof offboardingSettingsSchema>;
+
+export { PERSON_ID };

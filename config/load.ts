@@ -1,4 +1,4 @@
-import { loadSlackAppSettings } from '../slack/config.js';
+import { loadSlackAppSettings } from './slack.js';
 import { parseEnvConfig, type WardenConfig } from './config.js';
 import { parseFileConfig } from './file-config.js';
 

@@ -34,3 +34,6 @@ export interface Directory {
   /** Everyone, in the directory's order. */
   listPeople(): Promise<Person[]>;
 }
+
+/** A person id: also part of workflow ids (`offboarding-<id>`) and evidence keys. */
+export const PERSON_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

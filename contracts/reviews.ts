@@ -5,6 +5,8 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { DecisionValue, DecisionVia, FindingKind, ItemDecision, OnSilence, ReviewSystem } from './review-types.js';
 
 export const REVIEW_WORKFLOW_PREFIX = 'review-';
+/** A campaign id or a batch id as one safe path or object-key segment (schedule run ids carry ":"). */
+export const safeSegment = (id: string): string => id.replace(/[^A-Za-z0-9._-]/g, '_');
 export const reviewCampaignWorkflowId = (campaignId: string): string => `${REVIEW_WORKFLOW_PREFIX}${campaignId}`;
 export const reviewShardWorkflowId = (campaignId: string, shard: number): string => `${REVIEW_WORKFLOW_PREFIX}${campaignId}--shard-${shard}`;
 export const reviewerWorkflowId = (campaignId: string, reviewer: string): string => `${REVIEW_WORKFLOW_PREFIX}${campaignId}--reviewer-${reviewer}`;

@@ -87,3 +87,12 @@ export interface ResolvedPlaybook {
   readonly notify: { readonly slackChannel?: string; readonly email?: readonly string[] };
   readonly phases: Readonly<Record<Phase, readonly PhaseNode[]>>;
 }
+
+/** The steps of one phase node: the step, or every step of a parallel group. */
+export function stepsOf(node: PhaseNode): readonly ResolvedStep[] {
+  return 'step' in node ? [node.step] : node.parallel;
+}
+
+export function allSteps(playbook: ResolvedPlaybook): ResolvedStep[] {
+  return PHASES.flatMap((phase) => playbook.phases[phase].flatMap(stepsOf));
+}

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { ResolvedPlaybook } from '../engine/playbook-types.js';
 import { validatePlaybook } from './validate.js';
-import { fieldName, offsetOf } from './yaml-location.js';
+import { fieldName, offsetOf } from '../config/yaml-location.js';
 
 export interface LoadedPlaybook {
   readonly file: string;

@@ -14,10 +14,6 @@ export const LIMITS = { source: 300, test: 450 };
 
 /** @type {Readonly<Record<string, { max: number; reason: string }>>} */
 export const EXCEPTIONS = {
-  'workflows/incident/incident.ts': {
-    max: 400,
-    reason: 'the incident workflow body: handlers, steps, approvals, undo and continue-as-new in one closure over its state; being split (issue #13)',
-  },
   'test/reviews/evidence-pack.test.ts': {
     max: 650,
     reason: 'half of it is the one hostile campaign state (every column, escaping, 100,000 rows) that all its cases read',

@@ -1,11 +1,18 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Authorize, type AuthorizeResult, type Logger } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Client as TemporalClient } from '@temporalio/client';
 import type { Directory } from '../contracts/directory.js';
 import type { IdentityConfig } from '../config/file-config.js';
-import type { Route } from '../server/router.js';
 import { createIdentityResolver } from './identity.js';
 import { registerListeners } from './listeners/index.js';
+
+/** An HTTP route the server mounts (the server's Route, written here so slack/ needs nothing of server/). */
+export interface SlackRoute {
+  readonly method: 'POST';
+  readonly path: string;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
 
 /** Where Slack sends interactivity (buttons, modals) and the slash command in HTTP mode. */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -30,7 +37,7 @@ export interface SlackApp {
   readonly app: App;
   readonly mode: 'http' | 'socket';
   /** POST /slack/events for the Warden HTTP server (none in Socket Mode). */
-  readonly routes: readonly Route[];
+  readonly routes: readonly SlackRoute[];
   /** One line for the operator: how Slack reaches Warden. */
   readonly notice: string;
   /** Connects Socket Mode; nothing to do in HTTP mode. */
@@ -74,7 +81,7 @@ function botAuthorize(web: WebClient, botToken: string): Authorize<boolean> {
 }
 
 /** Hands a request to Bolt's own receiver (signature and timestamp checks, ack) and waits until it answered. */
-function boltRoute(receiver: HTTPReceiver): Route {
+function boltRoute(receiver: HTTPReceiver): SlackRoute {
   return {
     method: 'POST',
     path: SLACK_EVENTS_PATH,

@@ -3,7 +3,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { renderApprovalMessage } from '../activities/incident/render/approval-blocks.js';
 import type { IdentityConfig, Role } from '../config/file-config.js';
 import { approvalUpdate, incidentStateQuery, incidentWorkflowId, type ApprovalRecord } from '../contracts/incident.js';
-import { isTemporalUnavailable } from '../server/temporal-errors.js';
+import { isTemporalUnavailable } from '../temporal/errors.js';
 import type { MessageRef } from './button-value.js';
 import { slackProfileLookup, type SlackDeps } from './deps.js';
 import type { Refusal } from './refusals.js';

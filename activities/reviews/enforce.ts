@@ -1,7 +1,7 @@
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { EnforcementRecord, ReviewItem } from '../../contracts/review-types.js';
-import { createActionActivities } from '../incident/run-action.js';
+import { createActionActivities } from '../run-action.js';
 import type { Person } from '../../contracts/directory.js';
 import type { ReviewContext } from './context.js';
 

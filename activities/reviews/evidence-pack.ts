@@ -9,7 +9,7 @@ import type { ReportInput } from './render/evidence-html.js';
 import { notifyCompliance } from './evidence-notify.js';
 import type { StoredFile } from './evidence-notify.js';
 import { addToTally, campaignSummary, completionOf, emptyTally, enforcementFailed, isFlagged, isRevoked, isRevokedOnSilence, joinReviewer, jsonRow } from './render/evidence-rows.js';
-import { safeSegment } from '../providers/review-store/local-review-store.js';
+import { safeSegment } from '../../contracts/reviews.js';
 import { failure, FailureKind } from '../../contracts/failures.js';
 
 export const EVIDENCE_FILES = {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { PHASES } from '../../engine/playbook-types.js';
 import { loadPlaybooks } from '../../playbook/load.js';
 import { playbookJsonSchema } from '../../playbook/schema.js';
-import { stepsOf } from '../../workflows/incident/state.js';
+import { stepsOf } from '../../engine/playbook-types.js';
 
 export const DEFAULT_PLAYBOOK_DIR = 'playbooks';
 export const JSON_SCHEMA_PATH = 'playbooks/playbook.schema.json';

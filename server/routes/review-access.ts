@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Directory, Person } from '../../contracts/directory.js';
-import { createLocalEvidenceStore } from '../../activities/providers/evidence/local-evidence-store.js';
 import type { IdentityConfig } from '../../config/file-config.js';
 import type { CampaignEvidence, CampaignState } from '../../contracts/reviews.js';
 import type { Caller } from '../auth/api-auth.js';
@@ -61,7 +61,10 @@ export async function readCampaignReport(evidenceDir: string, state: CampaignSta
   if (url.protocol !== 'file:') throw new HttpError(404, `${entry.name} is stored at ${url.protocol}//…, which this server does not read`);
   const key = relative(resolve(evidenceDir), fileURLToPath(url)).split('\\').join('/');
   if (!key || key.startsWith('..') || isAbsolute(key)) throw new HttpError(404, `${entry.name} is not in this server's evidence directory (WARDEN_EVIDENCE_DIR)`);
-  const body = await createLocalEvidenceStore(evidenceDir).get(key);
+  const body = await readFile(join(evidenceDir, key)).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
   if (!body) throw new HttpError(404, `${entry.name} (${key}) is missing from this server's evidence directory (WARDEN_EVIDENCE_DIR)`);
   const sha256 = createHash('sha256').update(body).digest('hex');
   if (sha256 !== entry.sha256) throw new HttpError(500, `${entry.name} no longer matches the sha256 the campaign recorded: the stored evidence was changed`);

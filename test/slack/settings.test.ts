@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../config/config.js';
 import { createSlackApp, SLACK_EVENTS_PATH } from '../../slack/app.js';
-import { loadSlackAppSettings } from '../../slack/config.js';
+import { loadSlackAppSettings } from '../../config/slack.js';
 
 describe('Slack app settings and modes', () => {
   it('is off without SLACK_SIGNING_SECRET, on with it and SLACK_BOT_TOKEN, and Socket Mode with SLACK_APP_TOKEN', () => {

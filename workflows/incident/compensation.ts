@@ -2,7 +2,7 @@
 import { renderParsed } from '../../engine/parsed-value.js';
 import { nowIso } from '../../contracts/time.js';
 import type { IncidentRun } from './run.js';
-import { allSteps } from './state.js';
+import { allSteps } from '../../engine/playbook-types.js';
 import { describeFailure, runActionActivity } from './step-runner.js';
 
 export async function compensate(run: IncidentRun, reason: string): Promise<void> {

@@ -5,7 +5,8 @@ import { ContinueAsNewNeeded } from '../../contracts/continue-as-new.js';
 import { nowIso } from '../../contracts/time.js';
 import { compensate } from './compensation.js';
 import type { IncidentRun } from './run.js';
-import { stepsOf, TERMINAL } from './state.js';
+import { stepsOf } from '../../engine/playbook-types.js';
+import { TERMINAL } from './state.js';
 import { runStep } from './step.js';
 
 /** What finishing a phase records: its time, and the incident's new status. */

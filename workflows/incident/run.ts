@@ -6,7 +6,8 @@ import { historyPastLimit } from '../../contracts/continue-as-new.js';
 import { SA_PHASE, SA_PLAYBOOK, SA_SEVERITY, SA_STATUS } from '../../contracts/search-attributes.js';
 import { nowIso } from '../../contracts/time.js';
 import { appendTimeline } from '../../contracts/timeline.js';
-import { allSteps, DEFAULT_MAX_RECENT_ALERTS, initialState, templateContext } from './state.js';
+import { allSteps } from '../../engine/playbook-types.js';
+import { DEFAULT_MAX_RECENT_ALERTS, initialState, templateContext } from './state.js';
 import { describeFailure, runActionActivity } from './step-runner.js';
 
 export class IncidentRun {

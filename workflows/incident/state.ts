@@ -1,5 +1,4 @@
-import type { PhaseNode, ResolvedPlaybook, ResolvedStep } from '../../engine/playbook-types.js';
-import { PHASES } from '../../engine/playbook-types.js';
+import { PHASES, stepsOf } from '../../engine/playbook-types.js';
 import type { Alert, IncidentInput, IncidentState, StepState } from '../../contracts/incident.js';
 
 export const DEFAULT_MAX_RECENT_ALERTS = 100;
@@ -7,13 +6,6 @@ export const DEFAULT_MAX_RECENT_ALERTS = 100;
 /** A step in one of these states is not run again (after continue-as-new, or when the phase runner revisits it). */
 export const TERMINAL: ReadonlySet<StepState['status']> = new Set(['succeeded', 'planned', 'skipped', 'rejected', 'failed', 'cancelled']);
 
-export function stepsOf(node: PhaseNode): readonly ResolvedStep[] {
-  return 'step' in node ? [node.step] : node.parallel;
-}
-
-export function allSteps(playbook: ResolvedPlaybook): ResolvedStep[] {
-  return PHASES.flatMap((phase) => playbook.phases[phase].flatMap(stepsOf));
-}
 
 /** The incident's first state, or the state carried over by continue-as-new. */
 export function initialState(input: IncidentInput, now: string): IncidentState {

@@ -1,7 +1,7 @@
 /** The activity side of a step: the proxies actions run through (one retry policy per kind), the approval message, and failure descriptions. */
 import type { Duration } from '@temporalio/common';
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
-import type { ActionActivities, RunActionInput } from '../../activities/incident/run-action.js';
+import type { ActionActivities, RunActionInput } from '../../activities/run-action.js';
 import type { ApprovalChatActivities } from '../../activities/incident/approval-activities.js';
 import type { ActionOutcome } from '../../catalog/types.js';
 import type { ActionKind, ResolvedStep } from '../../engine/playbook-types.js';

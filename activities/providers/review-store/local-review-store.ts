@@ -3,9 +3,8 @@ import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { EnforcementRecord, ItemDecision, ReviewItem } from '../../../contracts/review-types.js';
 import type { ReviewStore } from '../../ports/review-store.js';
+import { safeSegment } from '../../../contracts/reviews.js';
 
-/** A campaign id or a batch id as one safe path segment (schedule run ids carry ":"). */
-export const safeSegment = (id: string): string => id.replace(/[^A-Za-z0-9._-]/g, '_');
 
 async function readJson<T>(path: string): Promise<T | undefined> {
   try {

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../../../config/config.js';
 import { accessMatrixSchema, entitlementMapSchema, schemaProblems, type AccessMatrixFile, type EntitlementMapFile } from './policy-schema.js';
 import type { AccessLevel, AssetId, EntitlementKind, ReviewSystem } from '../../../contracts/review-types.js';
-import { fieldName, offsetOf } from '../../../playbook/yaml-location.js';
+import { fieldName, offsetOf } from '../../../config/yaml-location.js';
 
 export const ACCESS_MATRIX_FILE = 'access-matrix.yaml';
 export const ENTITLEMENT_MAP_FILE = 'entitlement-map.yaml';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PERSON_ID } from '../../../config/directory.js';
+import { PERSON_ID } from '../../../contracts/directory.js';
 import { defineAction } from '../../types.js';
 
 /**

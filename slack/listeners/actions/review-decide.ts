@@ -4,7 +4,7 @@ import type { Directory, Person } from '../../../contracts/directory.js';
 import { REVIEW_KEEP_ACTION, REVIEW_KEEP_UNFLAGGED_ACTION, REVIEW_REVOKE_ACTION } from '../../../activities/reviews/render/review-blocks.js';
 import { escapeMrkdwn } from '../../../activities/incident/render/approval-blocks.js';
 import { REVIEW_WORKFLOW_PREFIX, reviewDecideUpdate, type ReviewDecideRequest, type ReviewDecideResult } from '../../../contracts/reviews.js';
-import { isTemporalUnavailable } from '../../../server/temporal-errors.js';
+import { isTemporalUnavailable } from '../../../temporal/errors.js';
 import type { SlackDeps } from '../../deps.js';
 
 /** The Slack app's deps for access reviews: the directory maps a Slack user to the person who decides. */

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { escapeMrkdwn } from '../../../activities/incident/render/approval-blocks.js';
 import { incidentStateQuery, incidentWorkflowId } from '../../../contracts/incident.js';
-import { isTemporalUnavailable } from '../../../server/temporal-errors.js';
+import { isTemporalUnavailable } from '../../../temporal/errors.js';
 import { INCIDENT_ID, STEP_ID } from '../../button-value.js';
 import { decideFromSlack, rerenderApproval } from '../../decide.js';
 import { slackProfileLookup, type SlackDeps } from '../../deps.js';

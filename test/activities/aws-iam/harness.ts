@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'vitest';
-import { createActionActivities, type ActionActivities } from '../../../activities/incident/run-action.js';
+import { createActionActivities, type ActionActivities } from '../../../activities/run-action.js';
 import { createAwsIam } from '../../../activities/providers/aws-iam/aws-iam.js';
 import type { Iam } from '../../../activities/ports.js';
 import { findAction } from '../../../catalog/index.js';

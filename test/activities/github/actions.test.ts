@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createActionActivities, type RunActionInput } from '../../../activities/incident/run-action.js';
+import { createActionActivities, type RunActionInput } from '../../../activities/run-action.js';
 import { GITHUB_ACTIONS } from '../../../catalog/actions/github/index.js';
 import { findAction } from '../../../catalog/index.js';
 import type { FakeGitHub } from '../../peers/fake-github.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActionActivities, type ActionActivities } from '../../../activities/incident/run-action.js';
+import { createActionActivities, type ActionActivities } from '../../../activities/run-action.js';
 import { createMlflowRegistry } from '../../../activities/providers/mlflow/mlflow-registry.js';
 import type { ActionOutcome } from '../../../catalog/types.js';
 import { assignNewRole, createExperiment, createRegisteredModel, createUser, effectivePermission, grant, setAdmin, userPermissions } from '../../peers/mlflow-auth.js';

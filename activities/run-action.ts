@@ -1,7 +1,7 @@
-import { findAction } from '../../catalog/index.js';
-import { ProviderNotConfigured, type ActionOutcome } from '../../catalog/types.js';
-import { failure, FailureKind } from '../../contracts/failures.js';
-import type { WardenDeps } from '../deps.js';
+import { findAction } from '../catalog/index.js';
+import { ProviderNotConfigured, type ActionOutcome } from '../catalog/types.js';
+import { failure, FailureKind } from '../contracts/failures.js';
+import type { WardenDeps } from './deps.js';
 
 export interface RunActionInput {
   readonly action: string;

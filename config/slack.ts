@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/config.js';
+import { ConfigError } from './errors.js';
 
 /** What the Slack app needs from the environment. */
 export interface SlackAppSettings {
