@@ -93,7 +93,15 @@ async function main(): Promise<void> {
     const campaign: CampaignState = await client.workflow.execute<typeof reviewCampaignWorkflow>('reviewCampaignWorkflow', {
       taskQueue,
       workflowId: `review-bench-${randomUUID().slice(0, 8)}`,
-      args: [{ dryRun: false, requestedBy: 'bench', scope: ['synthetic'], synthetic: { entitlements: REVIEW_ENTITLEMENTS, reviewers: REVIEW_REVIEWERS, seed: 1 }, timing: { deadlineMs: 1_000, graceMs: 0, remindersMs: [] } }],
+      args: [
+        {
+          dryRun: false,
+          requestedBy: 'bench',
+          scope: ['synthetic'],
+          synthetic: { entitlements: REVIEW_ENTITLEMENTS, reviewers: REVIEW_REVIEWERS, seed: 1 },
+          timing: { deadlineMs: 1_000, graceMs: 0, remindersMs: [] },
+        },
+      ],
     });
     const campaignMs = performance.now() - campaignStart;
     const workflows = campaign.counts.reviewers + campaign.shards.total + 1;
@@ -105,14 +113,17 @@ async function main(): Promise<void> {
   await client.connection.close();
   await server.stop();
   const [bare, incident] = Object.values(results) as [{ latencyMs: number; perSecond: number }, { latencyMs: number; perSecond: number }];
-  for (const [name, r] of Object.entries(results)) console.log(`${name.padEnd(28)} median latency ${r.latencyMs.toFixed(1)} ms   median throughput ${r.perSecond.toFixed(1)}/s (${CONCURRENCY} in flight)`);
+  for (const [name, r] of Object.entries(results))
+    console.log(`${name.padEnd(28)} median latency ${r.latencyMs.toFixed(1)} ms   median throughput ${r.perSecond.toFixed(1)}/s (${CONCURRENCY} in flight)`);
   if (review) {
     console.log(
       `review campaign: ${REVIEW_ENTITLEMENTS} synthetic entitlements, ${review.workflows} workflows, ${(review.campaignMs / 1000).toFixed(1)} s (${Math.round(REVIEW_ENTITLEMENTS / (review.campaignMs / 1000))} entitlements/s, 1 s review deadline included); ` +
         `${review.workflows} bare workflows at once: ${(review.bareMs / 1000).toFixed(1)} s; ratio ×${(review.campaignMs / review.bareMs).toFixed(1)}`,
     );
   }
-  console.log(`ratio incident/bare: latency ×${(incident.latencyMs / bare.latencyMs).toFixed(2)}, throughput ×${(incident.perSecond / bare.perSecond).toFixed(2)}   (${ROUNDS} sequential rounds, 3 concurrent bursts; medians)`);
+  console.log(
+    `ratio incident/bare: latency ×${(incident.latencyMs / bare.latencyMs).toFixed(2)}, throughput ×${(incident.perSecond / bare.perSecond).toFixed(2)}   (${ROUNDS} sequential rounds, 3 concurrent bursts; medians)`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -196,9 +196,7 @@ export class ApiClient {
       return new CliError(`no answer from the Warden server at ${this.options.baseUrl} within ${timeoutMs / 1000} s`);
     }
     const why = e.cause?.code ?? e.cause?.message ?? (err as Error).message;
-    return new CliError(
-      `the Warden server is not reachable at ${this.options.baseUrl} (${why}); run npx warden start, or set WARDEN_URL to where it runs`,
-    );
+    return new CliError(`the Warden server is not reachable at ${this.options.baseUrl} (${why}); run npx warden start, or set WARDEN_URL to where it runs`);
   }
 
   private httpError(res: Response, json: unknown, text: string, bearer: boolean): ApiError {
@@ -217,11 +215,9 @@ export class ApiClient {
     const { token, tokenSource, tokenFile } = this.options;
     if (res.status === 401 && bearer) {
       const where = tokenFile ? ` (the embedded default writes one to ${tokenFile})` : '';
-      return token
-        ? `the token from ${tokenSource ?? 'the environment'} was not accepted; set WARDEN_TOKEN to a valid API token${where}`
-        : `no API token: set WARDEN_TOKEN to an API token${where}`;
+      return token ? `the token from ${tokenSource ?? 'the environment'} was not accepted; set WARDEN_TOKEN to a valid API token${where}` : `no API token: set WARDEN_TOKEN to an API token${where}`;
     }
-    if (res.status === 401 && !bearer) return 'the alert was not accepted: sign with the server\'s webhook secret (WARDEN_WEBHOOK_SECRET, or the file the server generated)';
+    if (res.status === 401 && !bearer) return "the alert was not accepted: sign with the server's webhook secret (WARDEN_WEBHOOK_SECRET, or the file the server generated)";
     if (res.status === 503 || res.status === 429) {
       const after = res.headers.get('retry-after');
       return after ? `retry in ${after} s` : undefined;

@@ -14,7 +14,7 @@ run(process.argv.slice(2)).then(
       process.exit(1);
     }
     const known = err instanceof ConfigError || err instanceof KeyringError || err instanceof DevServerError || err instanceof UsageError || err instanceof CliError;
-    process.stderr.write(`warden: ${known ? err.message : (err as Error)?.stack ?? String(err)}\n`);
+    process.stderr.write(`warden: ${known ? err.message : ((err as Error)?.stack ?? String(err))}\n`);
     if (err instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
     process.exit(err instanceof UsageError ? 2 : 1);
   },

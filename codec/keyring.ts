@@ -41,9 +41,7 @@ function decodeKey(id: string, base64: string, where: string): EncryptionKey {
   const key = Buffer.from(base64, 'base64');
   // Never echo the key material in the message, only its shape.
   if (key.length !== KEY_BYTES || key.toString('base64').replace(/=+$/, '') !== base64.replace(/=+$/, '')) {
-    throw new KeyringError(
-      `${where}: key "${id}" must be ${KEY_BYTES} bytes of base64 (got ${key.length} bytes); generate one with: openssl rand -base64 32`,
-    );
+    throw new KeyringError(`${where}: key "${id}" must be ${KEY_BYTES} bytes of base64 (got ${key.length} bytes); generate one with: openssl rand -base64 32`);
   }
   return { id, key };
 }
@@ -53,7 +51,10 @@ function decodeKey(id: string, base64: string, where: string): EncryptionKey {
  * To rotate, append a new entry: it encrypts from then on and the older ones still decrypt.
  */
 export function parseKeysVariable(value: string, name = 'WARDEN_ENCRYPTION_KEYS'): Keyring {
-  const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (entries.length === 0) throw new KeyringError(`${name} is set but empty; expected id:base64key[,id:base64key…]`);
   return keyringOf(
     entries.map((entry, i) => {

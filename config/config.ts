@@ -103,7 +103,10 @@ const schema = z.object({
   GITHUB_APP_PRIVATE_KEY: nonEmpty.optional(),
   GITHUB_APP_INSTALLATION_ID: nonEmpty.optional(),
   GITHUB_API_URL: z.url().optional(),
-  WARDEN_GITHUB_ORG: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'a GitHub organization login').optional(),
+  WARDEN_GITHUB_ORG: z
+    .string()
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'a GitHub organization login')
+    .optional(),
   SLACK_BOT_TOKEN: nonEmpty.optional(),
   SLACK_API_URL: z.url().optional(),
   SMTP_URL: z
@@ -148,12 +151,7 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
           address: `${ip}:${e.WARDEN_TEMPORAL_PORT}`,
           uiUrl: e.WARDEN_TEMPORAL_UI_URL ?? `http://${ip}:${e.WARDEN_TEMPORAL_UI_PORT}`,
         };
-  const uiOrigins =
-    temporal.mode === 'embedded'
-      ? [`http://127.0.0.1:${temporal.uiPort}`, `http://localhost:${temporal.uiPort}`]
-      : temporal.uiUrl
-        ? [new URL(temporal.uiUrl).origin]
-        : [];
+  const uiOrigins = temporal.mode === 'embedded' ? [`http://127.0.0.1:${temporal.uiPort}`, `http://localhost:${temporal.uiPort}`] : temporal.uiUrl ? [new URL(temporal.uiUrl).origin] : [];
   return {
     stateDir,
     http: { host: e.WARDEN_HTTP_HOST, port: e.WARDEN_HTTP_PORT },
@@ -171,7 +169,13 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
       ...(e.SLACK_BOT_TOKEN ? { slack: { botToken: e.SLACK_BOT_TOKEN, ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}) } } : {}),
       ...(e.SMTP_URL ? { smtp: smtpFrom(e.SMTP_URL, e.WARDEN_MAIL_FROM) } : {}),
       evidenceDir: e.WARDEN_EVIDENCE_DIR ? resolve(cwd, e.WARDEN_EVIDENCE_DIR) : join(stateDir, 'evidence'),
-      ...(e.WARDEN_HTTP_ALLOWLIST ? { httpAllowlist: e.WARDEN_HTTP_ALLOWLIST.split(',').map((h) => h.trim()).filter(Boolean) } : {}),
+      ...(e.WARDEN_HTTP_ALLOWLIST
+        ? {
+            httpAllowlist: e.WARDEN_HTTP_ALLOWLIST.split(',')
+              .map((h) => h.trim())
+              .filter(Boolean),
+          }
+        : {}),
       ledgerDir: join(stateDir, 'ledger'),
       ...(awsEnabled(e.WARDEN_AWS, env) ? { aws: { region: e.AWS_REGION ?? 'us-east-1' } } : {}),
       ...(e.MLFLOW_TRACKING_URI

@@ -10,8 +10,14 @@ const personSchema = z.strictObject({
   email: z.email(),
   /** The manager's person id; the manager gets the offboarding report. */
   manager: z.string().regex(PERSON_ID, PERSON_ID_HINT).optional(),
-  slack_user_id: z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user id such as U012AB3CD').optional(),
-  github_login: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'a GitHub login (letters, digits and hyphens, at most 39)').optional(),
+  slack_user_id: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user id such as U012AB3CD')
+    .optional(),
+  github_login: z
+    .string()
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'a GitHub login (letters, digits and hyphens, at most 39)')
+    .optional(),
   aws: z
     .array(
       z.strictObject({

@@ -18,10 +18,11 @@ const identitySchema = z.strictObject({
   roles: z.array(z.enum(ROLES)).min(1),
   groups: z.array(z.string().min(1)).default([]),
   /** The person's Slack user id (U…/W…): how a Slack click maps to this identity. Never a display name. */
-  slack_user_id: z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user id such as U012AB3CD').optional(),
-  tokens: z
-    .array(z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'the hex sha256 of the token (never the token itself)'), label: z.string().optional() }))
-    .default([]),
+  slack_user_id: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user id such as U012AB3CD')
+    .optional(),
+  tokens: z.array(z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'the hex sha256 of the token (never the token itself)'), label: z.string().optional() })).default([]),
 });
 
 const fileFields = z.strictObject({

@@ -50,43 +50,42 @@ export const reviewSettingsSchema = z
       )
       .default([]),
     approval_group: z.string().min(1).optional(),
-    compliance: z
-      .strictObject({ email: z.array(z.email()).default([]), slack_channel: z.string().min(1).optional() })
-      .default({ email: [] }),
+    compliance: z.strictObject({ email: z.array(z.email()).default([]), slack_channel: z.string().min(1).optional() }).default({ email: [] }),
     offboard_orphans: z.boolean().default(false),
-    schedule: z.strictObject({ cron: cron.default(DEFAULT_REVIEW_CRON), timezone: timezone.default(DEFAULT_REVIEW_TIMEZONE) }).default({ cron: DEFAULT_REVIEW_CRON, timezone: DEFAULT_REVIEW_TIMEZONE }),
+    schedule: z
+      .strictObject({ cron: cron.default(DEFAULT_REVIEW_CRON), timezone: timezone.default(DEFAULT_REVIEW_TIMEZONE) })
+      .default({ cron: DEFAULT_REVIEW_CRON, timezone: DEFAULT_REVIEW_TIMEZONE }),
     aws_batch_users: z.int().min(1).max(1000).default(50),
   })
   .superRefine((r, ctx) => {
     r.reminder_days.forEach((d, i) => {
-      if (d >= r.deadline_days) ctx.addIssue({ code: 'custom', path: ['reminder_days', i], message: `a reminder ${d} days before a ${r.deadline_days}-day deadline would precede the campaign; use fewer days` });
+      if (d >= r.deadline_days)
+        ctx.addIssue({ code: 'custom', path: ['reminder_days', i], message: `a reminder ${d} days before a ${r.deadline_days}-day deadline would precede the campaign; use fewer days` });
       if (r.reminder_days.indexOf(d) !== i) ctx.addIssue({ code: 'custom', path: ['reminder_days', i], message: `${d} appears twice` });
     });
   })
-  .transform(
-    (r): ReviewSettings => ({
-      policyDir: r.policy_dir,
-      reviewer: r.reviewer,
-      owners: r.owners.map((o) => ({ ...(o.system ? { system: o.system } : {}), resource: o.resource, person: o.person })),
-      fallbackReviewers: r.fallback_reviewers,
-      deadlineDays: r.deadline_days,
-      graceDays: r.grace_days,
-      // Latest reminder first: the order they go out.
-      reminderDays: [...r.reminder_days].sort((a, b) => b - a),
-      onSilence: r.on_silence,
-      exceptions: r.exceptions.map((x) => ({
-        ...(x.system ? { system: x.system } : {}),
-        ...(x.subject ? { subject: x.subject } : {}),
-        ...(x.resource ? { resource: x.resource } : {}),
-        reason: x.reason,
-      })),
-      ...(r.approval_group ? { approvalGroup: r.approval_group } : {}),
-      compliance: { email: r.compliance.email, ...(r.compliance.slack_channel ? { slackChannel: r.compliance.slack_channel } : {}) },
-      offboardOrphans: r.offboard_orphans,
-      schedule: r.schedule,
-      awsBatchUsers: r.aws_batch_users,
-    }),
-  );
+  .transform((r): ReviewSettings => ({
+    policyDir: r.policy_dir,
+    reviewer: r.reviewer,
+    owners: r.owners.map((o) => ({ ...(o.system ? { system: o.system } : {}), resource: o.resource, person: o.person })),
+    fallbackReviewers: r.fallback_reviewers,
+    deadlineDays: r.deadline_days,
+    graceDays: r.grace_days,
+    // Latest reminder first: the order they go out.
+    reminderDays: [...r.reminder_days].sort((a, b) => b - a),
+    onSilence: r.on_silence,
+    exceptions: r.exceptions.map((x) => ({
+      ...(x.system ? { system: x.system } : {}),
+      ...(x.subject ? { subject: x.subject } : {}),
+      ...(x.resource ? { resource: x.resource } : {}),
+      reason: x.reason,
+    })),
+    ...(r.approval_group ? { approvalGroup: r.approval_group } : {}),
+    compliance: { email: r.compliance.email, ...(r.compliance.slack_channel ? { slackChannel: r.compliance.slack_channel } : {}) },
+    offboardOrphans: r.offboard_orphans,
+    schedule: r.schedule,
+    awsBatchUsers: r.aws_batch_users,
+  }));
 
 /** The input shape of the section (snake_case, as written in warden.yaml). */
 export type ReviewSettingsFile = z.input<typeof reviewSettingsSchema>;

@@ -7,7 +7,6 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Phase, ResolvedPlaybook, Severity } from '../engine/playbook-types.js';
 import type { TimelineEntry } from './timeline.js';
 
-
 /** The generic alert every intake path normalizes into. */
 export interface Alert {
   readonly type: string;
@@ -58,16 +57,7 @@ export const INCIDENT_WORKFLOW_PREFIX = 'incident-';
 export const incidentWorkflowId = (incidentId: string): string => `${INCIDENT_WORKFLOW_PREFIX}${incidentId}`;
 
 export type IncidentStatus = 'open' | 'awaiting-approval' | 'contained' | 'recovered' | 'closed' | 'failed' | 'cancelled';
-export type StepStatus =
-  | 'pending'
-  | 'skipped'
-  | 'awaiting-approval'
-  | 'running'
-  | 'succeeded'
-  | 'planned'
-  | 'rejected'
-  | 'failed'
-  | 'cancelled';
+export type StepStatus = 'pending' | 'skipped' | 'awaiting-approval' | 'running' | 'succeeded' | 'planned' | 'rejected' | 'failed' | 'cancelled';
 
 export type ApprovalPath = 'slack' | 'api' | 'cli';
 
@@ -196,4 +186,3 @@ export const approvalUpdate = defineUpdate<ApprovalRecord, [ApprovalDecision]>('
 export const cancelUpdate = defineUpdate<IncidentState['status'], [CancelRequest]>('incident.cancel');
 export const noteUpdate = defineUpdate<number, [NoteRequest]>('incident.note');
 export const severityUpdate = defineUpdate<Severity, [SeverityChange]>('incident.severity');
-

@@ -220,4 +220,3 @@ export interface ReviewDecideResult {
 export const reviewerStateQuery = defineQuery<ReviewerState>('review.reviewer.state');
 /** A reviewer's (or, once escalated, their manager's) decisions on their own items. */
 export const reviewDecideUpdate = defineUpdate<ReviewDecideResult, [ReviewDecideRequest]>('review.decide');
-

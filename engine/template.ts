@@ -9,9 +9,7 @@ import { tokenize } from './expression-lexer.js';
 import { parseExpression, parseTokens } from './expression-parser.js';
 
 /** Literal text, or an expression with the offset of its `{{` in the template. */
-export type TemplatePart =
-  | { readonly kind: 'text'; readonly text: string; readonly offset: number }
-  | { readonly kind: 'expr'; readonly expr: Expr; readonly offset: number };
+export type TemplatePart = { readonly kind: 'text'; readonly text: string; readonly offset: number } | { readonly kind: 'expr'; readonly expr: Expr; readonly offset: number };
 
 /** A parsed template: its source and its parts in order. */
 export interface Template {
@@ -63,9 +61,7 @@ function soleExpression(t: Template): Expr | undefined {
 export function renderTemplate(t: Template, ctx: Readonly<Record<string, unknown>>): unknown {
   const sole = soleExpression(t);
   if (sole !== undefined) return evaluateExpression(sole, ctx);
-  return t.parts
-    .map((p) => (p.kind === 'text' ? p.text : stringifyValue(evaluateExpression(p.expr, ctx), failAt(p.offset))))
-    .join('');
+  return t.parts.map((p) => (p.kind === 'text' ? p.text : stringifyValue(evaluateExpression(p.expr, ctx), failAt(p.offset)))).join('');
 }
 
 /**

@@ -48,7 +48,10 @@ export const stepSchema = z.strictObject({
   retry: retrySchema.optional(),
   timeout: duration.optional(),
   onFailure: z.enum(['abort', 'continue', 'compensate']).default('abort'),
-  undo: z.union([undoSchema, z.literal(false)]).optional().describe('how to reverse the step; false disables the action default'),
+  undo: z
+    .union([undoSchema, z.literal(false)])
+    .optional()
+    .describe('how to reverse the step; false disables the action default'),
 });
 
 export const parallelSchema = z.strictObject({

@@ -41,12 +41,7 @@ function suggest(name: string): string {
 }
 
 /** Parses every template in `value`; each one's reads are checked at the field that holds it. */
-function checkTemplates(
-  where: (string | number)[],
-  value: unknown,
-  problems: Problem[],
-  checkReadsAt: (reads: string[][], at: (string | number)[]) => void,
-): void {
+function checkTemplates(where: (string | number)[], value: unknown, problems: Problem[], checkReadsAt: (reads: string[][], at: (string | number)[]) => void): void {
   for (const { path, template } of templatesIn(value)) {
     const at = [...where, ...splitPath(path)];
     try {
@@ -58,7 +53,10 @@ function checkTemplates(
 }
 
 function splitPath(path: string): (string | number)[] {
-  return path.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== '').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  return path
+    .split(/\.|\[(\d+)\]/)
+    .filter((s) => s !== undefined && s !== '')
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
 function checkReads(reads: string[][], where: (string | number)[], place: StepPlace, order: Map<string, number>, problems: Problem[], allowSelf: boolean): void {
@@ -197,9 +195,7 @@ export function validatePlaybook(doc: unknown): { playbook?: ResolvedPlaybook; p
     PHASES.map((phase) => [
       phase,
       file.phases[phase].map((node, i): PhaseNode =>
-        'parallel' in node
-          ? { id: node.id ?? `${phase}_parallel_${i + 1}`, parallel: node.parallel.map((s) => resolved.get(s.id)!) }
-          : { step: resolved.get(node.id)! },
+        'parallel' in node ? { id: node.id ?? `${phase}_parallel_${i + 1}`, parallel: node.parallel.map((s) => resolved.get(s.id)!) } : { step: resolved.get(node.id)! },
       ),
     ]),
   ) as unknown as ResolvedPlaybook['phases'];

@@ -18,11 +18,7 @@ export interface HttpAppDeps {
 /** The Warden HTTP server: health, the remote codec endpoint, the alert intake and incident API. */
 export function createHttpApp(d: HttpAppDeps): Server {
   const router = createRouter(
-    [
-      ...healthRoutes(d.health),
-      ...codecRoutes({ codec: d.codec, corsOrigins: d.codecCorsOrigins, ...(d.codecToken ? { token: d.codecToken } : {}) }),
-      ...(d.api ?? []),
-    ],
+    [...healthRoutes(d.health), ...codecRoutes({ codec: d.codec, corsOrigins: d.codecCorsOrigins, ...(d.codecToken ? { token: d.codecToken } : {}) }), ...(d.api ?? [])],
     d.log,
   );
   return createServer((req, res) => void router(req, res));

@@ -56,7 +56,11 @@ export function parseJson(raw: Buffer): unknown {
 export function parseBody<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
   if (!r.success) {
-    throw new HttpError(400, `invalid ${what}`, r.error.issues.map((i) => ({ path: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : ''), message: i.message })));
+    throw new HttpError(
+      400,
+      `invalid ${what}`,
+      r.error.issues.map((i) => ({ path: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : ''), message: i.message })),
+    );
   }
   return r.data;
 }

@@ -108,9 +108,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     timeout: 5000,
   };
   const authorize = botAuthorize(new WebClient(opts.botToken, { ...clientOptions, logger }), opts.botToken);
-  const http = opts.appToken
-    ? undefined
-    : new HTTPReceiver({ signingSecret: opts.signingSecret, endpoints: SLACK_EVENTS_PATH, processBeforeResponse: true, bodyLimit: BODY_LIMIT, logger });
+  const http = opts.appToken ? undefined : new HTTPReceiver({ signingSecret: opts.signingSecret, endpoints: SLACK_EVENTS_PATH, processBeforeResponse: true, bodyLimit: BODY_LIMIT, logger });
   const receiver = http ?? new SocketModeReceiver({ appToken: opts.appToken ?? '', logger, installerOptions: { clientOptions } });
   const app = new App({ receiver, authorize, logger, clientOptions });
   const identities = createIdentityResolver({ identities: opts.identities, matchByEmail: opts.matchByEmail, log: opts.log });

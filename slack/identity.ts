@@ -9,9 +9,7 @@ export interface SlackProfile {
   readonly isBot?: boolean;
 }
 
-export type IdentityMatch =
-  | { readonly ok: true; readonly identity: IdentityConfig; readonly by: 'slack_user_id' | 'email' }
-  | { readonly ok: false; readonly reason: string };
+export type IdentityMatch = { readonly ok: true; readonly identity: IdentityConfig; readonly by: 'slack_user_id' | 'email' } | { readonly ok: false; readonly reason: string };
 
 export interface IdentityResolver {
   /**

@@ -20,10 +20,8 @@ describe('durability across a Temporal dev-server restart', () => {
     const port = await freePort();
     const uiPort = await freePort();
     const address = `127.0.0.1:${port}`;
-    const start = (): Promise<DevServer> =>
-      startDevServer({ binary: cli!, ip: '127.0.0.1', port, uiPort, dbFile, namespace: 'default' });
-    const connectClient = async (): Promise<Client> =>
-      new Client({ connection: await Connection.connect({ address }), dataConverter: wardenDataConverter(suiteKeyring()) });
+    const start = (): Promise<DevServer> => startDevServer({ binary: cli!, ip: '127.0.0.1', port, uiPort, dbFile, namespace: 'default' });
+    const connectClient = async (): Promise<Client> => new Client({ connection: await Connection.connect({ address }), dataConverter: wardenDataConverter(suiteKeyring()) });
 
     const taskQueue = uniqueTaskQueue('durability');
     const signalId = `durable-signal-${randomUUID()}`;

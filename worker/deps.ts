@@ -42,7 +42,13 @@ function buildProviders(p: ProviderConfig, awsAccounts: AwsAccountsConfig['accou
       : {}),
     ...(p.httpAllowlist ? { http: createAllowlistedHttp({ allowHosts: p.httpAllowlist }) } : {}),
     ...(p.aws ? { iam: createAwsIam({ region: p.aws.region }) } : {}),
-    ...(p.aws && awsAccounts.length ? { iamAccounts: Object.fromEntries(awsAccounts.map((a) => [a.account, createAwsIam({ region: p.aws!.region, assumeRole: { roleArn: a.role_arn, ...(a.external_id ? { externalId: a.external_id } : {}) } })])) } : {}),
+    ...(p.aws && awsAccounts.length
+      ? {
+          iamAccounts: Object.fromEntries(
+            awsAccounts.map((a) => [a.account, createAwsIam({ region: p.aws!.region, assumeRole: { roleArn: a.role_arn, ...(a.external_id ? { externalId: a.external_id } : {}) } })]),
+          ),
+        }
+      : {}),
     ...(p.mlflow ? { models: createMlflowRegistry(p.mlflow) } : {}),
     ...(p.github ? { code: createGitHubCodeHost(p.github) } : {}),
   };

@@ -42,9 +42,7 @@ export interface Entitlements {
   }[];
   readonly invitations: readonly { readonly id: number; readonly login: string | null; readonly email: string | null; readonly role: string }[];
   /** Fine-grained token grants; null when the credentials may not read them (see `unavailable`). */
-  readonly patGrants:
-    | readonly { readonly id: number; readonly owner: string; readonly tokenName: string; readonly expiresAt: string | null }[]
-    | null;
+  readonly patGrants: readonly { readonly id: number; readonly owner: string; readonly tokenName: string; readonly expiresAt: string | null }[] | null;
   /** Sections that could not be read, each with the reason. */
   readonly unavailable: readonly string[];
 }

@@ -72,7 +72,10 @@ async function readAwsBatch(r: ReviewContext, cursor: string | undefined): Promi
 }
 
 /** The entitlements of one batch, and where the next batch starts. */
-async function readBatch(r: ReviewContext, input: CollectInput): Promise<{ entitlements: Entitlement[]; nextCursor?: string; people?: Person[]; aliases?: Record<string, string[]>; orgMembers?: Record<string, string[]> }> {
+async function readBatch(
+  r: ReviewContext,
+  input: CollectInput,
+): Promise<{ entitlements: Entitlement[]; nextCursor?: string; people?: Person[]; aliases?: Record<string, string[]>; orgMembers?: Record<string, string[]> }> {
   switch (input.system) {
     case 'aws':
       return readAwsBatch(r, input.cursor);

@@ -85,10 +85,24 @@ export function createEnforceActivities(r: ReviewContext) {
 
   async function revoke(campaignId: string, item: ReviewItem, dryRun: boolean, at: () => string): Promise<EnforcementRecord> {
     const how = revocationOf(item, item.system === 'aws' && !!r.deps.iamAccounts?.[item.account]);
-    if (!how) return { itemId: item.id, action: 'none', status: 'not-configured', plan: [`${item.system} entitlement ${item.resource} of ${item.subject}: no provider action revokes it; record only`], at: at() };
+    if (!how)
+      return {
+        itemId: item.id,
+        action: 'none',
+        status: 'not-configured',
+        plan: [`${item.system} entitlement ${item.resource} of ${item.subject}: no provider action revokes it; record only`],
+        at: at(),
+      };
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await actions.runAction({ action: how.action, params: how.params, incidentId: `review-${campaignId}`, stepId: 'enforce', idempotencyKey: `review:${campaignId}:${item.id}`, dryRun });
+        const outcome = await actions.runAction({
+          action: how.action,
+          params: how.params,
+          incidentId: `review-${campaignId}`,
+          stepId: 'enforce',
+          idempotencyKey: `review:${campaignId}:${item.id}`,
+          dryRun,
+        });
         const notApplied = outcome.output.applied === false;
         const status = notApplied ? 'not-configured' : outcome.status === 'changed' ? 'changed' : outcome.status === 'already' ? 'already' : 'planned';
         return { itemId: item.id, action: how.action, status, plan: outcome.plan, at: at() };
@@ -135,7 +149,13 @@ export function createEnforceActivities(r: ReviewContext) {
           heartbeat({ reviewer, item: item.id });
           records.push(
             orphan
-              ? { itemId: item.id, action: 'offboarding', status: 'offboarding', plan: [`route orphaned ${item.system} account ${item.subject} to offboarding-${orphan.id}`], at: new Date().toISOString() }
+              ? {
+                  itemId: item.id,
+                  action: 'offboarding',
+                  status: 'offboarding',
+                  plan: [`route orphaned ${item.system} account ${item.subject} to offboarding-${orphan.id}`],
+                  at: new Date().toISOString(),
+                }
               : await revoke(input.campaignId, item, input.dryRun, () => new Date().toISOString()),
           );
           if (records.length % RECORD_EVERY === 0) await r.store.putEnforcement(input.campaignId, reviewer, records);

@@ -46,9 +46,7 @@ export function summaryLines(c: CampaignSummary, t: EvidenceTally): string[] {
 }
 
 function mailBodies(input: NotifyInput, attached: boolean, total: number): { text: string; html: string } {
-  const lead = attached
-    ? `The evidence pack is attached (${input.files.length} files) and stored:`
-    : `The evidence pack (${mib(total)}) is too large to attach; it is stored at:`;
+  const lead = attached ? `The evidence pack is attached (${input.files.length} files) and stored:` : `The evidence pack (${mib(total)}) is too large to attach; it is stored at:`;
   const fileLine = (f: StoredFile) => `${f.name}: ${f.uri} (sha256 ${f.sha256})`;
   const text = [...summaryLines(input.campaign, input.tally), '', lead, ...input.files.map((f) => `- ${fileLine(f)}`), ''].join('\n');
   const html = [
@@ -87,9 +85,7 @@ export async function notifyCompliance(
   else {
     const total = input.files.reduce((sum, f) => sum + f.body.byteLength, 0);
     const attached = total <= ATTACH_LIMIT_BYTES;
-    const attachments: MailAttachment[] = attached
-      ? input.files.map((f) => ({ filename: f.name, contentType: f.contentType, content: f.body.toString('utf8') }))
-      : [];
+    const attachments: MailAttachment[] = attached ? input.files.map((f) => ({ filename: f.name, contentType: f.contentType, content: f.body.toString('utf8') })) : [];
     await deps.mailer.send({
       to: recipients,
       subject: `Access review ${input.campaign.id}: evidence pack${input.campaign.dryRun ? ' (dry run)' : ''}`,

@@ -124,11 +124,7 @@ export interface ReviewEvidenceInput {
 }
 
 /** The evidence pack activity of access reviews, on the review store, the evidence store, mail and chat. */
-export function createReviewEvidenceActivities(r: {
-  deps: ActionDeps;
-  store: ReviewStore;
-  settings: Pick<ReviewSettings, 'compliance'>;
-}) {
+export function createReviewEvidenceActivities(r: { deps: ActionDeps; store: ReviewStore; settings: Pick<ReviewSettings, 'compliance'> }) {
   return {
     /**
      * Writes the campaign's evidence pack: `evidence.csv` and `evidence.json` (every entitlement
@@ -162,14 +158,9 @@ export function createReviewEvidenceActivities(r: {
         files.push({ name: f.name, uri: stored.uri, sha256: stored.sha256, contentType: f.contentType, body: f.body });
       }
       const log = activityContext()?.log;
-      await notifyCompliance(
-        r.deps,
-        r.settings,
-        { campaignId: input.campaignId, campaign: pack.report.campaign, tally: pack.report.tally, files },
-        (message) => {
-          log?.warn(message);
-        },
-      );
+      await notifyCompliance(r.deps, r.settings, { campaignId: input.campaignId, campaign: pack.report.campaign, tally: pack.report.tally, files }, (message) => {
+        log?.warn(message);
+      });
       return files.map(({ name, uri, sha256 }) => ({ name, uri, sha256 }));
     },
   };

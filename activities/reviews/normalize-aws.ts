@@ -40,7 +40,12 @@ function userEntitlements(account: string, u: IamUserEntitlements): Entitlement[
     ...u.inlinePolicies.map((name) => make('iam-inline-policy', name, 'inline', userDates)),
     ...u.accessKeys.map((k) => make('iam-access-key', k.accessKeyId, k.status, { lastUsed: k.lastUsed?.date, createdAt: k.createDate })),
     ...(u.loginProfile
-      ? [make('iam-login-profile', 'console-password', u.loginProfile.passwordResetRequired ? 'password-reset-required' : 'password', { lastUsed: u.passwordLastUsed, createdAt: u.loginProfile.createDate ?? u.createDate })]
+      ? [
+          make('iam-login-profile', 'console-password', u.loginProfile.passwordResetRequired ? 'password-reset-required' : 'password', {
+            lastUsed: u.passwordLastUsed,
+            createdAt: u.loginProfile.createDate ?? u.createDate,
+          }),
+        ]
       : []),
   ];
 }

@@ -99,7 +99,12 @@ export function createReviewNotifyActivities(r: { deps: ActionDeps; directory?: 
   }
 
   /** Slack when it can reach the person (thread or DM), else email; a Slack refusal falls back to email. */
-  async function tell(person: Person | undefined, key: string, slack: { text: string; blocks?: unknown[]; thread?: { channel: string; ts: string } }, mail: () => { subject: string; text: string; html: string }): Promise<Told> {
+  async function tell(
+    person: Person | undefined,
+    key: string,
+    slack: { text: string; blocks?: unknown[]; thread?: { channel: string; ts: string } },
+    mail: () => { subject: string; text: string; html: string },
+  ): Promise<Told> {
     const viaSlack = await slackTo(person, key, slack, slack.thread);
     if (viaSlack?.slack) return viaSlack;
     return merge(viaSlack ?? nobody(), await mailTo(person, key, mail()));
@@ -122,7 +127,18 @@ export function createReviewNotifyActivities(r: { deps: ActionDeps; directory?: 
       const key = `${input.workflowId}:${input.kind}:${input.n}`;
       const reviewerName = displayName(reviewer, input.reviewer);
       const digest = (kind: DigestKind, recipient: string, managerName?: string) => () =>
-        renderReviewDigest({ kind, campaignId: input.campaignId, recipientName: recipient, reviewerName, reviewerId: input.reviewer, ...(managerName ? { managerName } : {}), deadline: input.deadline, items, decisions: input.decisions, n: input.n });
+        renderReviewDigest({
+          kind,
+          campaignId: input.campaignId,
+          recipientName: recipient,
+          reviewerName,
+          reviewerId: input.reviewer,
+          ...(managerName ? { managerName } : {}),
+          deadline: input.deadline,
+          items,
+          decisions: input.decisions,
+          n: input.n,
+        });
       const view = { campaignId: input.campaignId, workflowId: input.workflowId, items, decisions: input.decisions, deadline: input.deadline };
       const c = countItems(items, input.decisions);
       const paths = `${code(decideCommand(input.campaignId))} or ${code(decideApiPath(input.campaignId))}`;

@@ -136,7 +136,15 @@ export function syntheticPeople(spec: SyntheticOrgSpec): Person[] {
   const people: Person[] = [];
   for (let i = 0; i < r; i++) {
     const id = syntheticReviewerId(i);
-    people.push({ id, name: `Manager ${i}`, email: `${id}@synthetic.example`, ...(i > 0 ? { manager: syntheticReviewerId(Math.floor((i - 1) / 10)) } : {}), aws: [], groups: ['reviewers'], roles: [] });
+    people.push({
+      id,
+      name: `Manager ${i}`,
+      email: `${id}@synthetic.example`,
+      ...(i > 0 ? { manager: syntheticReviewerId(Math.floor((i - 1) / 10)) } : {}),
+      aws: [],
+      groups: ['reviewers'],
+      roles: [],
+    });
   }
   const subjects = syntheticSubjectCount(spec);
   for (let s = 0; s < subjects; s++) {

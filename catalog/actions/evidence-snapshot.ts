@@ -8,7 +8,10 @@ export const evidenceSnapshot = defineAction({
   kind: 'evidence',
   destructive: false,
   params: z.strictObject({
-    label: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1-64 characters of A-Z a-z 0-9 . _ -').default('snapshot'),
+    label: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1-64 characters of A-Z a-z 0-9 . _ -')
+      .default('snapshot'),
   }),
   describe: (p) => [`write the incident's alerts, state and outputs to the evidence store (${p.label})`],
   async run(p, ctx, dryRun) {

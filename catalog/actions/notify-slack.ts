@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { defineAction } from '../types.js';
 
-const describe = (p: { channel: string; text: string }): string[] => [
-  `post to ${p.channel}: ${p.text.length > 120 ? `${p.text.slice(0, 117)}...` : p.text}`,
-];
+const describe = (p: { channel: string; text: string }): string[] => [`post to ${p.channel}: ${p.text.length > 120 ? `${p.text.slice(0, 117)}...` : p.text}`];
 
 /** Posts a message to a Slack channel, threaded per incident. Idempotent per step: a rerun finds the earlier post. */
 export const notifySlack = defineAction({

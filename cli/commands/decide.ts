@@ -24,11 +24,7 @@ export async function decideCommand(id: string, stepId: string, opts: { reject: 
 /** `warden cancel ID --reason TEXT [--rollback]` */
 export async function cancelCommand(id: string, opts: { reason: string; rollback: boolean; json: boolean }): Promise<number> {
   const result = await ApiClient.fromEnv().cancel(id, opts.reason, opts.rollback);
-  return print(
-    opts.json,
-    result,
-    `cancelling incident ${id}${opts.rollback ? ' with rollback of every completed step' : ''} (it was ${result.status}); warden incidents show ${id} follows it`,
-  );
+  return print(opts.json, result, `cancelling incident ${id}${opts.rollback ? ' with rollback of every completed step' : ''} (it was ${result.status}); warden incidents show ${id} follows it`);
 }
 
 /** `warden note ID TEXT` */

@@ -5,7 +5,15 @@ import { ApiClient, type IncidentFilters } from '../api-client.js';
 /** Plain-text table, columns padded to their widest cell. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  return [header, ...rows].map((r) => `${r.map((c, i) => (c ?? '').padEnd(widths[i]!)).join('  ').trimEnd()}\n`).join('');
+  return [header, ...rows]
+    .map(
+      (r) =>
+        `${r
+          .map((c, i) => (c ?? '').padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd()}\n`,
+    )
+    .join('');
 }
 
 /** `2025-01-31T12:03:04.567Z` → `2025-01-31 12:03:04Z`. */

@@ -52,8 +52,18 @@ function renderStatus(s: OffboardingState): string {
     `  retention  ${s.retention.status}${s.retention.dueAt ? `, due ${shortTime(s.retention.dueAt)}` : ''}`,
     '',
   ];
-  out.push(table(['PROVIDER', 'STATUS', 'DONE', 'PLANNED', 'WAIVED', 'ESCALATED', 'OPEN'], Object.entries(s.providers).map(([name, p]) => [name, p.status, ...[p.done, p.planned, p.waived, p.escalated, p.open].map(String)])));
-  const line = (i: OffboardingItem) => [i.id, i.status + (i.outcome && i.outcome !== 'planned' ? ` (${i.outcome})` : ''), shortTime(i.finishedAt), i.error && i.status === 'escalated' ? i.error.message : summarize(i.after, 60)];
+  out.push(
+    table(
+      ['PROVIDER', 'STATUS', 'DONE', 'PLANNED', 'WAIVED', 'ESCALATED', 'OPEN'],
+      Object.entries(s.providers).map(([name, p]) => [name, p.status, ...[p.done, p.planned, p.waived, p.escalated, p.open].map(String)]),
+    ),
+  );
+  const line = (i: OffboardingItem) => [
+    i.id,
+    i.status + (i.outcome && i.outcome !== 'planned' ? ` (${i.outcome})` : ''),
+    shortTime(i.finishedAt),
+    i.error && i.status === 'escalated' ? i.error.message : summarize(i.after, 60),
+  ];
   out.push('', table(['ITEM', 'STATUS', 'AT', 'AFTER / ERROR'], s.items.map(line)));
   return `${out.join('\n')}\n`;
 }

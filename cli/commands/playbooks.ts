@@ -40,7 +40,13 @@ export function listPlaybooksCommand(paths: string[]): number {
   ]);
   const header = ['ID', 'VERSION', 'SEVERITY', 'TRIGGERS', 'STEPS (d c e r l)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [header, ...rows]) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
+  for (const r of [header, ...rows])
+    process.stdout.write(
+      `${r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
   if (problems.length > 0) process.stderr.write(`${problems.length} problem(s); run warden playbooks validate\n`);
   return problems.length > 0 ? 1 : 0;
 }

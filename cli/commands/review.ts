@@ -69,7 +69,17 @@ export function renderCampaign(s: CampaignState): string {
     const d = s.approval.decision;
     out.push(`  approval      group ${s.approval.group}: ${d ? `${d.approved ? 'approved' : 'rejected'} by ${d.by} at ${shortTime(d.at)}${d.reason ? ` (${d.reason})` : ''}` : 'pending'}`);
   }
-  out.push('', s.evidence.length ? table(['EVIDENCE', 'SHA256', 'URI'], s.evidence.map((e) => [e.name, e.sha256.slice(0, 16), e.uri])).trimEnd() : s.evidenceError ? `evidence: FAILED: ${s.evidenceError}` : 'evidence: none yet');
+  out.push(
+    '',
+    s.evidence.length
+      ? table(
+          ['EVIDENCE', 'SHA256', 'URI'],
+          s.evidence.map((e) => [e.name, e.sha256.slice(0, 16), e.uri]),
+        ).trimEnd()
+      : s.evidenceError
+        ? `evidence: FAILED: ${s.evidenceError}`
+        : 'evidence: none yet',
+  );
   return out.join('\n');
 }
 

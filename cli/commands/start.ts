@@ -93,7 +93,14 @@ export async function runWarden(roles: Roles): Promise<number> {
 
     const stopped = await Promise.race([
       signalled(),
-      ...(workerRun ? [workerRun.then(() => 'worker stopped', (err: Error) => `worker failed: ${err.message}`)] : []),
+      ...(workerRun
+        ? [
+            workerRun.then(
+              () => 'worker stopped',
+              (err: Error) => `worker failed: ${err.message}`,
+            ),
+          ]
+        : []),
       ...(devServer ? [devServer.exited.then((code) => `Temporal dev server exited (${code})`)] : []),
     ]);
     log(`stopping: ${stopped}`);

@@ -95,7 +95,10 @@ function redactText(s: string, counter: Counter): string {
   for (const rule of TEXT_RULES) {
     out = out.replace(rule.pattern, (match: string, ...rest: unknown[]) => {
       // The capture groups come first, then the offset (a number).
-      const groups = rest.slice(0, rest.findIndex((g) => typeof g === 'number')) as (string | undefined)[];
+      const groups = rest.slice(
+        0,
+        rest.findIndex((g) => typeof g === 'number'),
+      ) as (string | undefined)[];
       const replaced = rule.replace(groups);
       if (replaced === undefined) return match;
       counter.n += 1;
@@ -126,9 +129,7 @@ function walk(value: unknown, sensitive: boolean, counter: Counter): unknown {
   if (Array.isArray(value)) return value.map((item) => walk(item, sensitive, counter));
   if (isPlainObject(value)) {
     // fromEntries defines own properties, so a "__proto__" key stays a plain key.
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, walk(item, KEPT_KEYS.has(key) ? false : sensitive || SENSITIVE_KEY.test(key), counter)]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item, KEPT_KEYS.has(key) ? false : sensitive || SENSITIVE_KEY.test(key), counter)]));
   }
   return value;
 }

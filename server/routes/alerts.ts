@@ -106,8 +106,18 @@ export function alertRoutes(d: AlertRouteDeps): Route[] {
         answer(res, await accept(d, req, [parseJson(raw)]), [], true);
       },
     },
-    adapterRoute('/v1/alerts/alertmanager', d, (_req, body) => normalizeAlertmanager(body), (req, raw) => authenticateSender(req, raw, d.webhookSecret, true)),
-    adapterRoute('/v1/alerts/guardduty', d, (_req, body) => normalizeGuardDuty(body), (req, raw) => authenticateSender(req, raw, d.webhookSecret, true)),
+    adapterRoute(
+      '/v1/alerts/alertmanager',
+      d,
+      (_req, body) => normalizeAlertmanager(body),
+      (req, raw) => authenticateSender(req, raw, d.webhookSecret, true),
+    ),
+    adapterRoute(
+      '/v1/alerts/guardduty',
+      d,
+      (_req, body) => normalizeGuardDuty(body),
+      (req, raw) => authenticateSender(req, raw, d.webhookSecret, true),
+    ),
     adapterRoute(
       '/v1/alerts/github-secret-scanning',
       d,

@@ -67,7 +67,11 @@ export function codecRoutes(o: CodecEndpointOptions): Route[] {
       authorize(req);
       const parsed = body.safeParse(await readJsonBody(req, BODY_LIMIT));
       if (!parsed.success) {
-        throw new HttpError(400, 'invalid codec request', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+        throw new HttpError(
+          400,
+          'invalid codec request',
+          parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        );
       }
       let out: Payload[];
       try {

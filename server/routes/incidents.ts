@@ -15,7 +15,10 @@ const BODY_LIMIT = 64 * 1024;
 const listQuery = z.strictObject({
   status: z.enum(STATUSES as [IncidentStatus, ...IncidentStatus[]]).optional(),
   severity: z.enum(SEVERITIES).optional(),
-  playbook: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'a playbook id').optional(),
+  playbook: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,62}$/, 'a playbook id')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 const approvalBody = z.strictObject({ decision: z.enum(['approve', 'reject']), reason: z.string().max(2000).optional() });
@@ -27,7 +30,6 @@ function incidentId(params: Params): string {
   if (!ID.test(id)) throw new HttpError(400, 'invalid incident id', [{ path: 'id', message: 'letters, digits, . _ - (at most 128)' }]);
   return id;
 }
-
 
 const REFUSALS: RefusalWords = {
   closed: 'the incident is closed: nothing is pending any more',

@@ -6,7 +6,16 @@ import { findOffboardingTarget } from '../../contracts/offboarding-target.js';
 import { buildOffboardingReport, renderOffboardingMarkdown } from '../../activities/offboarding/render/report.js';
 import type { Directory } from '../../contracts/directory.js';
 import { PERSON_ID } from '../../config/directory.js';
-import { offboardingCancelUpdate, offboardingLegalHoldUpdate, offboardingRetryUpdate, offboardingStateQuery, offboardingWaiveUpdate, offboardingWorkflowId, type OffboardingNotify, type OffboardingState } from '../../contracts/offboarding.js';
+import {
+  offboardingCancelUpdate,
+  offboardingLegalHoldUpdate,
+  offboardingRetryUpdate,
+  offboardingStateQuery,
+  offboardingWaiveUpdate,
+  offboardingWorkflowId,
+  type OffboardingNotify,
+  type OffboardingState,
+} from '../../contracts/offboarding.js';
 import { buildOffboardingInput } from '../../contracts/offboarding-input.js';
 import type { ApiAuth, Caller } from '../auth/api-auth.js';
 import { SIGNATURE_HEADER, verifyWebhook } from '../auth/webhook-signature.js';
@@ -36,7 +45,10 @@ const startBody = z.strictObject({
   effective_at: z.iso.datetime({ offset: true }).optional(),
   dry_run: z.boolean().default(false),
   /** For signed requests: the sender's own name for who asked (recorded as webhook:<name>). */
-  requested_by: z.string().regex(/^[\w.@:-]{1,128}$/, 'letters, digits and . _ @ : -').optional(),
+  requested_by: z
+    .string()
+    .regex(/^[\w.@:-]{1,128}$/, 'letters, digits and . _ @ : -')
+    .optional(),
 });
 const holdBody = z.strictObject({ hold: z.boolean(), reason });
 const retryBody = z.strictObject({ item: z.string().min(1).max(512).optional() });

@@ -73,5 +73,8 @@ export async function readCampaignReport(evidenceDir: string, state: CampaignSta
 
 /** `adhoc-20261126T091500Z`: the id of a campaign started without one. */
 export function adhocCampaignId(now: Date): string {
-  return `adhoc-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+  return `adhoc-${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}`;
 }

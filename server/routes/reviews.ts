@@ -5,7 +5,16 @@ import type { Directory, Person } from '../../contracts/directory.js';
 import { PERSON_ID } from '../../config/directory.js';
 import type { IdentityConfig } from '../../config/file-config.js';
 import { REVIEW_SYSTEMS } from '../../contracts/review-types.js';
-import { reviewApproveUpdate, reviewCampaignStateQuery, reviewCampaignWorkflowId, reviewDecideUpdate, reviewerStateQuery, reviewerWorkflowId, type CampaignState, type ReviewCampaignInput } from '../../contracts/reviews.js';
+import {
+  reviewApproveUpdate,
+  reviewCampaignStateQuery,
+  reviewCampaignWorkflowId,
+  reviewDecideUpdate,
+  reviewerStateQuery,
+  reviewerWorkflowId,
+  type CampaignState,
+  type ReviewCampaignInput,
+} from '../../contracts/reviews.js';
 import { clientOf, type ApiAuth, type Caller } from '../auth/api-auth.js';
 import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';
@@ -38,7 +47,11 @@ const ms = (max: number) => z.number().int().min(1).max(max);
 
 const startBody = z
   .strictObject({
-    id: z.string().regex(NEW_CAMPAIGN_ID, NEW_CAMPAIGN_ID_HINT).refine((id) => !id.includes('--'), 'may not contain "--" (reviewer and shard workflows of a campaign are named <id>--…)').optional(),
+    id: z
+      .string()
+      .regex(NEW_CAMPAIGN_ID, NEW_CAMPAIGN_ID_HINT)
+      .refine((id) => !id.includes('--'), 'may not contain "--" (reviewer and shard workflows of a campaign are named <id>--…)')
+      .optional(),
     scope: z
       .array(z.enum(REVIEW_SYSTEMS))
       .min(1)
@@ -55,8 +68,16 @@ const startBody = z
     timing: z
       .strictObject({
         deadline_ms: ms(366 * DAY_MS).optional(),
-        grace_ms: z.number().int().min(0).max(90 * DAY_MS).optional(),
-        reminders_ms: z.array(ms(366 * DAY_MS)).max(20).optional(),
+        grace_ms: z
+          .number()
+          .int()
+          .min(0)
+          .max(90 * DAY_MS)
+          .optional(),
+        reminders_ms: z
+          .array(ms(366 * DAY_MS))
+          .max(20)
+          .optional(),
       })
       .optional(),
   })
@@ -168,8 +189,14 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
             const status = await d.client.workflow
               .getHandle(workflowId)
               .describe()
-              .then((x) => x.status.name, () => undefined);
-            throw new HttpError(409, status === 'RUNNING' ? `campaign ${id} is already running` : `campaign ${id} already ran${status ? ` (${status.toLowerCase()})` : ''}; campaign ids are not reused: choose another id`);
+              .then(
+                (x) => x.status.name,
+                () => undefined,
+              );
+            throw new HttpError(
+              409,
+              status === 'RUNNING' ? `campaign ${id} is already running` : `campaign ${id} already ran${status ? ` (${status.toLowerCase()})` : ''}; campaign ids are not reused: choose another id`,
+            );
           }
         });
         sendJson(res, 202, { id, workflow_id: workflowId });

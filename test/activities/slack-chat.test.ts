@@ -102,7 +102,7 @@ describe('Slack chat adapter against a fake Slack Web API', () => {
     expect(byName.message).toMatch(/#no-such-channel.*invite the Warden app/);
   });
 
-  it('sends a direct message to a user id in the app\'s IM with them, once per key; an unknown user is refused saying what to check', async () => {
+  it("sends a direct message to a user id in the app's IM with them, once per key; an unknown user is refused saying what to check", async () => {
     const chat = createSlackChat({ token, apiUrl: slack.apiUrl });
     const message = { channel: 'U0MONA0001', text: 'Offboarding of Dana: report', threadKey: 'offboarding-dana', idempotencyKey: 'offboarding-dana:report:slack-dm' };
     const first = await chat.post(message);

@@ -25,8 +25,7 @@ async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure>
 describe('SMTP mailer against a real SMTP server', () => {
   let peer: SmtpPeer;
   const ledgerDir = join(mkdtempSync(join(tmpdir(), 'warden-mail-')), 'ledger');
-  const mailer = (port: number) =>
-    createSmtpMailer({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, from: FROM, ledger: createFileLedger(ledgerDir) });
+  const mailer = (port: number) => createSmtpMailer({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, from: FROM, ledger: createFileLedger(ledgerDir) });
 
   beforeAll(async () => {
     peer = await startSmtpPeer();
@@ -107,9 +106,7 @@ describe('SMTP mailer against a real SMTP server', () => {
   it('fails non-retryably with SmtpRejected when the server refuses the recipient with 550', async () => {
     peer.rejectRecipient('gone@example.test');
     const before = peer.messages.length;
-    const failure = await failureOf(
-      mailer(peer.port).send({ to: ['gone@example.test'], subject: 's', text: 't', idempotencyKey: 'incident-45/mail/gone' }),
-    );
+    const failure = await failureOf(mailer(peer.port).send({ to: ['gone@example.test'], subject: 's', text: 't', idempotencyKey: 'incident-45/mail/gone' }));
     expect(failure.type).toBe('SmtpRejected');
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toMatch(/gone@example\.test.*550/);

@@ -142,7 +142,10 @@ describe.skipIf(!temporalCli)('warden CLI against a running warden start', () =>
     expect(table).toMatch(new RegExp(`${incidentId}\\s+\\S+\\s+high\\s+cli-approval\\s+\\S+\\s+\\d{4}-\\d{2}-\\d{2} `));
 
     await expect
-      .poll(async () => JSON.parse(await ok('incidents', 'list', '--playbook', 'cli-approval', '--status', 'awaiting-approval', '--json')) as { incidentId: string }[], { timeout: 20_000, interval: 500 })
+      .poll(async () => JSON.parse(await ok('incidents', 'list', '--playbook', 'cli-approval', '--status', 'awaiting-approval', '--json')) as { incidentId: string }[], {
+        timeout: 20_000,
+        interval: 500,
+      })
       .toEqual([expect.objectContaining({ incidentId, status: 'awaiting-approval', severity: 'high', playbook: 'cli-approval', phase: 'contain' })]);
     expect(JSON.parse(await ok('incidents', 'list', '--severity', 'critical', '--json'))).toEqual([]);
   });
@@ -196,9 +199,7 @@ describe.skipIf(!temporalCli)('warden CLI against a running warden start', () =>
 
     const cancelled = await ok('cancel', sent.incidentId, '--reason', 'x');
     expect(cancelled).toMatch(new RegExp(`^cancelling incident ${sent.incidentId} \\(it was [a-z-]+\\)`));
-    await expect
-      .poll(async () => (JSON.parse(await ok('incidents', 'show', sent.incidentId, '--json')) as IncidentState).status, { timeout: 20_000, interval: 500 })
-      .toBe('cancelled');
+    await expect.poll(async () => (JSON.parse(await ok('incidents', 'show', sent.incidentId, '--json')) as IncidentState).status, { timeout: 20_000, interval: 500 }).toBe('cancelled');
     const shown = await ok('incidents', 'show', sent.incidentId);
     expect(shown).toMatch(/cancelled\s+by local-admin at .*: x/);
     expect(shown).toContain('x hold_the_line');

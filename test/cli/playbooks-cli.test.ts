@@ -16,7 +16,10 @@ async function warden(...args: string[]): Promise<CliRun> {
 }
 
 const lines = (s: string): string[] => s.split('\n').filter((l) => l !== '');
-const yamlFiles = (dir: string): string[] => readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+const yamlFiles = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
 
 describe('warden playbooks (built CLI)', () => {
   it('runs from the repository root', () => {
@@ -27,15 +30,16 @@ describe('warden playbooks (built CLI)', () => {
   it('validate: exits 0 with one ok line per shipped playbook', async () => {
     const expected = loadPlaybooks([PLAYBOOK_DIR]);
     expect(expected.problems).toEqual([]);
-    for (const args of [['playbooks', 'validate'], ['playbooks', 'validate', PLAYBOOK_DIR]]) {
+    for (const args of [
+      ['playbooks', 'validate'],
+      ['playbooks', 'validate', PLAYBOOK_DIR],
+    ]) {
       const run = await warden(...args);
       expect(run.stderr, args.join(' ')).toBe('');
       expect(run.code, args.join(' ')).toBe(0);
       const ok = lines(run.stdout);
       expect(ok).toHaveLength(yamlFiles(PLAYBOOK_DIR).length);
-      expect(ok).toEqual(
-        expected.playbooks.map((p) => `ok  ${PLAYBOOK_DIR}/${p.playbook.id}.yaml  ${p.playbook.id} v${p.playbook.version}  sha256:${p.sha256.slice(0, 12)}`),
-      );
+      expect(ok).toEqual(expected.playbooks.map((p) => `ok  ${PLAYBOOK_DIR}/${p.playbook.id}.yaml  ${p.playbook.id} v${p.playbook.version}  sha256:${p.sha256.slice(0, 12)}`));
     }
   });
 
@@ -57,9 +61,7 @@ describe('warden playbooks (built CLI)', () => {
     // Exactly what the loader reports, in its order.
     const { problems } = loadPlaybooks([BROKEN_DIR]);
     expect(err).toEqual(problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field}: ${p.message}`));
-    expect(err).toContain(
-      `${BROKEN_DIR}/unknown-action.yaml:13:15: phases.detect[0].action: unknown action "notify.slak"; did you mean one of: notify.slack, notify.email?`,
-    );
+    expect(err).toContain(`${BROKEN_DIR}/unknown-action.yaml:13:15: phases.detect[0].action: unknown action "notify.slak"; did you mean one of: notify.slack, notify.email?`);
     expect(err).toContain(`${BROKEN_DIR}/yaml-syntax-error.yaml:10:1: (yaml): Flow sequence in block collection must be sufficiently indented and end with a ]`);
   });
 

@@ -48,9 +48,7 @@ describe('warden start on the embedded default', () => {
     const started = Date.now();
     const warden = spawnCli(['start'], env);
     try {
-      await expect
-        .poll(async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`).catch(() => undefined))?.status, { timeout: 120_000, interval: 250 })
-        .toBe(200);
+      await expect.poll(async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`).catch(() => undefined))?.status, { timeout: 120_000, interval: 250 }).toBe(200);
       const secondsToHealthy = (Date.now() - started) / 1000;
       expect(secondsToHealthy).toBeLessThan(120);
 
@@ -90,7 +88,10 @@ describe('warden start on the embedded default', () => {
     assertBuilt();
     const suiteAddress = process.env[SUITE_ENV.address]!;
     const port = suiteAddress.split(':').pop()!;
-    const run = await spawnCli(['start'], cleanEnv({ TEMPORAL_CLI_PATH: cli ?? '/bin/false', WARDEN_STATE_DIR: mkdtempSync(join(tmpdir(), 'warden-busy-')), WARDEN_TEMPORAL_PORT: port, WARDEN_HTTP_PORT: String(await freePort()) })).done;
+    const run = await spawnCli(
+      ['start'],
+      cleanEnv({ TEMPORAL_CLI_PATH: cli ?? '/bin/false', WARDEN_STATE_DIR: mkdtempSync(join(tmpdir(), 'warden-busy-')), WARDEN_TEMPORAL_PORT: port, WARDEN_HTTP_PORT: String(await freePort()) }),
+    ).done;
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`port 127.0.0.1:${port} is already in use`);
     expect(run.stderr).toContain(`TEMPORAL_ADDRESS=127.0.0.1:${port}`);

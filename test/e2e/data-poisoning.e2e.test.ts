@@ -33,9 +33,13 @@ describe('data-poisoning, end to end through the API against MLflow', () => {
       const res = await postAlert(
         intake.url,
         {
-          type: 'data.label_flip', severity: 'high', title: 'spam labels flipped in bulk', source: 'data-quality',
+          type: 'data.label_flip',
+          severity: 'high',
+          title: 'spam labels flipped in bulk',
+          source: 'data-quality',
           fingerprint: 'e2e-poison-spam-filter',
-          resource: { kind: 'dataset', name: 'spam-reports' }, labels: { model: 'spam-filter', model_version: '3' },
+          resource: { kind: 'dataset', name: 'spam-reports' },
+          labels: { model: 'spam-filter', model_version: '3' },
         },
         {},
         '?dry_run=false',
@@ -69,7 +73,11 @@ describe('data-poisoning, end to end through the API against MLflow', () => {
       expect(tags['warden.incident']).toBe(incidentId);
 
       await expect
-        .poll(() => peers.smtp.messages.some((m) => JSON.stringify(m.to).includes('mlops@example.com') && (m.subject ?? '').includes('spam-filter rolled back') && (m.text ?? '').includes('now serves version 2')))
+        .poll(() =>
+          peers.smtp.messages.some(
+            (m) => JSON.stringify(m.to).includes('mlops@example.com') && (m.subject ?? '').includes('spam-filter rolled back') && (m.text ?? '').includes('now serves version 2'),
+          ),
+        )
         .toBe(true);
     });
   });

@@ -41,7 +41,10 @@ describe('leaked-credential, end to end through the API against moto', () => {
       const res = await postAlert(
         intake.url,
         {
-          type: 'credential.leaked', severity: 'high', title: 'AWS key committed to a public repository', source: 'github-secret-scanning',
+          type: 'credential.leaked',
+          severity: 'high',
+          title: 'AWS key committed to a public repository',
+          source: 'github-secret-scanning',
           fingerprint: `e2e-leak-${accessKeyId}`,
           principal: { user: 'dana', email: 'dana@example.com', aws_user: 'dana-ml', aws_access_key_id: accessKeyId },
         },

@@ -28,8 +28,6 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv): ChildProcess &
 
 /** The environment minus anything that would point Warden at another Temporal or key. */
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('WARDEN_')),
-  );
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('WARDEN_')));
   return { ...env, ...extra };
 }

@@ -74,13 +74,7 @@ export function alert(over: Partial<Alert> = {}): Alert {
   return { type: 'test.alert', severity: 'high', title: 'test alert', source: 'vitest', ...over };
 }
 
-export async function startIncident(
-  client: Client,
-  taskQueue: string,
-  loaded: LoadedPlaybook,
-  a: Alert,
-  over: Partial<IncidentInput> = {},
-): Promise<WorkflowHandle<typeof incidentWorkflow>> {
+export async function startIncident(client: Client, taskQueue: string, loaded: LoadedPlaybook, a: Alert, over: Partial<IncidentInput> = {}): Promise<WorkflowHandle<typeof incidentWorkflow>> {
   const incidentId = `t-${randomUUID().slice(0, 8)}`;
   return client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
     taskQueue,

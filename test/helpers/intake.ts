@@ -36,7 +36,12 @@ export async function startIntake(client: Client, opts: { perMinute?: number; bu
     codec: new AesGcmPayloadCodec(suiteKeyring()),
     codecCorsOrigins: [],
     api: [
-      ...alertRoutes({ ingest: { client, playbooks, taskQueue }, webhookSecret: SECRET, rateLimiter: createRateLimiter(opts.perMinute ?? 100_000, opts.burst ?? opts.perMinute ?? 100_000), dryRunDefault: true }),
+      ...alertRoutes({
+        ingest: { client, playbooks, taskQueue },
+        webhookSecret: SECRET,
+        rateLimiter: createRateLimiter(opts.perMinute ?? 100_000, opts.burst ?? opts.perMinute ?? 100_000),
+        dryRunDefault: true,
+      }),
       ...incidentRoutes(client, auth),
     ],
     log: () => undefined,

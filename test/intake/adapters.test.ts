@@ -13,8 +13,7 @@ const containing = (s: string): unknown => expect.stringContaining(s);
 const matching = (re: RegExp): unknown => expect.stringMatching(re);
 const objectContaining = (o: Record<string, unknown>): unknown => expect.objectContaining(o);
 
-const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../fixtures/alerts/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`../fixtures/alerts/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 
 /** The alerts of a successful result, each checked by parseAlert as the intake route does. */
 function alertsOf(result: AdapterResult): unknown[] {
@@ -68,8 +67,19 @@ describe('Alertmanager webhook (version 4)', () => {
       return (alert as { severity: string }).severity;
     };
     const expected: [string | undefined, string][] = [
-      ['critical', 'critical'], ['page', 'critical'], ['error', 'high'], ['HIGH', 'high'], ['warning', 'medium'], ['warn', 'medium'],
-      ['medium', 'medium'], ['low', 'low'], ['info', 'info'], ['none', 'info'], ['whatever', 'medium'], ['constructor', 'medium'], [undefined, 'medium'],
+      ['critical', 'critical'],
+      ['page', 'critical'],
+      ['error', 'high'],
+      ['HIGH', 'high'],
+      ['warning', 'medium'],
+      ['warn', 'medium'],
+      ['medium', 'medium'],
+      ['low', 'low'],
+      ['info', 'info'],
+      ['none', 'info'],
+      ['whatever', 'medium'],
+      ['constructor', 'medium'],
+      [undefined, 'medium'],
     ];
     for (const [label, severity] of expected) expect(severityFor(label)).toBe(severity);
   });
@@ -91,9 +101,7 @@ describe('Alertmanager webhook (version 4)', () => {
   });
 
   it('rejects another version or a wrong shape, naming each field', () => {
-    expect(detailsOf(normalizeAlertmanager({ ...fixture('alertmanager-v4.json'), version: '3' }))).toEqual([
-      { path: 'version', message: containing('must be "4"') },
-    ]);
+    expect(detailsOf(normalizeAlertmanager({ ...fixture('alertmanager-v4.json'), version: '3' }))).toEqual([{ path: 'version', message: containing('must be "4"') }]);
     expect(detailsOf(normalizeAlertmanager({ version: '4', alerts: [{ status: 'pending', labels: { a: 1 } }] }))).toEqual([
       { path: 'alerts.0.status', message: 'must be one of: "firing", "resolved"' },
       { path: 'alerts.0.labels.a', message: 'must be a string' },
@@ -144,7 +152,17 @@ describe('GuardDuty findings from EventBridge', () => {
   });
 
   it('maps severity by the GuardDuty bands', () => {
-    const expected: [number, string][] = [[10, 'critical'], [9, 'critical'], [8.9, 'high'], [7, 'high'], [6.9, 'medium'], [4, 'medium'], [3.9, 'low'], [1, 'low'], [0.5, 'info']];
+    const expected: [number, string][] = [
+      [10, 'critical'],
+      [9, 'critical'],
+      [8.9, 'high'],
+      [7, 'high'],
+      [6.9, 'medium'],
+      [4, 'medium'],
+      [3.9, 'low'],
+      [1, 'low'],
+      [0.5, 'info'],
+    ];
     for (const [value, severity] of expected) expect(guardDutySeverity(value)).toBe(severity);
   });
 
@@ -173,9 +191,7 @@ describe('GuardDuty findings from EventBridge', () => {
 
   it('rejects other events and malformed findings, naming each field', () => {
     const event = fixture('guardduty-s3.json');
-    expect(detailsOf(normalizeGuardDuty({ ...event, 'detail-type': 'GuardDuty Runtime Protection Healthy' }))).toEqual([
-      { path: 'detail-type', message: containing('must be "GuardDuty Finding"') },
-    ]);
+    expect(detailsOf(normalizeGuardDuty({ ...event, 'detail-type': 'GuardDuty Runtime Protection Healthy' }))).toEqual([{ path: 'detail-type', message: containing('must be "GuardDuty Finding"') }]);
     const detail = { ...(event.detail as Record<string, unknown>), severity: 'HIGH', id: undefined };
     expect(detailsOf(normalizeGuardDuty({ ...event, detail }))).toEqual([
       { path: 'detail.id', message: 'is required' },

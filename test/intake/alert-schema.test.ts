@@ -149,9 +149,7 @@ describe('parseAlert: limits', () => {
     expect(problems({ ...minimal, principal: { ip: '999.1.1.1' } })).toEqual([{ path: 'principal.ip', message: 'must be an IPv4 or IPv6 address' }]);
     expect(problems({ ...minimal, principal: { ip: 'example.com' } })[0]?.path).toBe('principal.ip');
     for (const id of ['AKIA123', 'AIDAIOSFODNN7EXAMPLE', 'akiaiosfodnn7example', 'AKIAIOSFODNN7EXAMPLEX']) {
-      expect(problems({ ...minimal, principal: { aws_access_key_id: id } })).toEqual([
-        { path: 'principal.aws_access_key_id', message: containing('must be an AWS access key id') },
-      ]);
+      expect(problems({ ...minimal, principal: { aws_access_key_id: id } })).toEqual([{ path: 'principal.aws_access_key_id', message: containing('must be an AWS access key id') }]);
     }
     expect(accepted({ ...minimal, principal: { aws_access_key_id: 'ASIAIOSFODNN7EXAMPLE' } })).toBe(true);
   });

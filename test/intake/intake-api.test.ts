@@ -37,7 +37,12 @@ describe('alert intake', () => {
     try {
       const fingerprint = `fp-${randomUUID()}`;
       const results = await Promise.all(
-        Array.from({ length: 200 }, (_, i) => postAlert(intake.url, { ...base(), source: 'burst', fingerprint, title: `dup ${i}` }).then(async (r) => ({ status: r.status, body: (await r.json()) as { workflowId: string; deduplicated: boolean } }))),
+        Array.from({ length: 200 }, (_, i) =>
+          postAlert(intake.url, { ...base(), source: 'burst', fingerprint, title: `dup ${i}` }).then(async (r) => ({
+            status: r.status,
+            body: (await r.json()) as { workflowId: string; deduplicated: boolean },
+          })),
+        ),
       );
       expect(results.map((r) => r.status)).toEqual(Array(200).fill(202));
       const ids = new Set(results.map((r) => r.body.workflowId));
@@ -60,7 +65,12 @@ describe('alert intake', () => {
       await withWorker({ providers: {} }, { taskQueue: intake.taskQueue }, async () => {
         await client.workflow.getHandle(first.workflowId).result();
       });
-      const second = (await (await postAlert(intake.url, { ...base(), type: 'unknown.thing', fingerprint })).json()) as { workflowId: string; incidentId: string; linkedIncidentId: string; deduplicated: boolean };
+      const second = (await (await postAlert(intake.url, { ...base(), type: 'unknown.thing', fingerprint })).json()) as {
+        workflowId: string;
+        incidentId: string;
+        linkedIncidentId: string;
+        deduplicated: boolean;
+      };
       expect(second.incidentId).toBe(`${first.incidentId}-2`);
       expect(second).toMatchObject({ linkedIncidentId: first.incidentId, deduplicated: false });
     } finally {

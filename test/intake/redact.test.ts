@@ -47,9 +47,7 @@ describe('redacting secrets inside text, keeping the label', () => {
       value: `key:\n-----BEGIN RSA PRIVATE KEY-----${REDACTED}-----END RSA PRIVATE KEY-----\nend`,
       redactions: 1,
     });
-    expect(redactText('-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----').value).toBe(
-      `-----BEGIN OPENSSH PRIVATE KEY-----${REDACTED}-----END OPENSSH PRIVATE KEY-----`,
-    );
+    expect(redactText('-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----').value).toBe(`-----BEGIN OPENSSH PRIVATE KEY-----${REDACTED}-----END OPENSSH PRIVATE KEY-----`);
   });
 
   it('redacts a truncated private key block to the end of the text', () => {

@@ -18,8 +18,7 @@ describe('Temporal outage', () => {
   it.skipIf(!cli)('answers 503 while Temporal is down, never 202, and 202 again once it is back', async () => {
     const dbFile = join(mkdtempSync(join(tmpdir(), 'warden-outage-')), 'temporal.db');
     const [port, uiPort] = [await freePort(), await freePort()];
-    const start = (): Promise<DevServer> =>
-      startDevServer({ binary: cli!, ip: '127.0.0.1', port, uiPort, dbFile, namespace: 'default', searchAttributes: SEARCH_ATTRIBUTES });
+    const start = (): Promise<DevServer> => startDevServer({ binary: cli!, ip: '127.0.0.1', port, uiPort, dbFile, namespace: 'default', searchAttributes: SEARCH_ATTRIBUTES });
     let server = await start();
     const client = new Client({ connection: await Connection.connect({ address: `127.0.0.1:${port}` }), dataConverter: wardenDataConverter(suiteKeyring()) });
     const intake = await startIntake(client);

@@ -34,13 +34,26 @@ beforeAll(async () => {
     { id: 'vera', roles: ['viewer'], groups: [], tokens: [{ sha256: sha(tokens.viewer) }] },
     { id: 'olga', roles: ['responder'], groups: ['security-oncall'], tokens: [{ sha256: sha(tokens.responder) }] },
   ]);
-  const routes = offboardingRoutes({ client, directory: createConfigDirectory([MANAGER, dana.person, mo.person]), webhookSecret: SECRET, taskQueue: worker.taskQueue, auth, notify: { email: [SECURITY] }, retentionDays: 30 });
+  const routes = offboardingRoutes({
+    client,
+    directory: createConfigDirectory([MANAGER, dana.person, mo.person]),
+    webhookSecret: SECRET,
+    taskQueue: worker.taskQueue,
+    auth,
+    notify: { email: [SECURITY] },
+    retentionDays: 30,
+  });
   const router = createRouter(routes, () => undefined);
   server = createServer((req, res) => void router(req, res));
   url = `http://127.0.0.1:${await listen(server, '127.0.0.1', 0)}`;
 }, 120_000);
 afterAll(async () => {
-  for (const d of [dana, mo]) if (d) await client.workflow.getHandle(offboardingWorkflowId(d.person.id)).terminate('test done').catch(() => undefined);
+  for (const d of [dana, mo])
+    if (d)
+      await client.workflow
+        .getHandle(offboardingWorkflowId(d.person.id))
+        .terminate('test done')
+        .catch(() => undefined);
   await worker?.shutdown();
   server?.close();
   await w?.close();
@@ -94,7 +107,10 @@ describe('steering an offboarding through the API and the CLI', () => {
     expect((await as(tokens.responder, 'POST', '/v1/offboardings', { person: mo.person.id, reason: 'contract ended' })).status).toBe(202);
     const item = `mlflow/mo-ml/permissions`;
     const stuck = await waitForState(handleOf(mo), (s) => s.providers.aws?.status === 'done' && s.providers.github?.status === 'done' && s.providers.mlflow?.status === 'escalated');
-    expect(stuck.items.find((i) => i.id === item)).toMatchObject({ action: 'model.revokeUserPermissions', error: { type: 'ProviderNotConfigured', message: expect.stringContaining('MLFLOW_TRACKING_URI') as unknown } });
+    expect(stuck.items.find((i) => i.id === item)).toMatchObject({
+      action: 'model.revokeUserPermissions',
+      error: { type: 'ProviderNotConfigured', message: expect.stringContaining('MLFLOW_TRACKING_URI') as unknown },
+    });
     expect((await as(tokens.responder, 'POST', `/v1/offboardings/${mo.person.id}/waive`, { item: 'nope', reason: 'x' })).status).toBe(404);
     const hold = await as(tokens.responder, 'POST', `/v1/offboardings/${mo.person.id}/legal-hold`, { hold: true, reason: 'HR dispute' });
     expect(await hold.json()).toEqual({ legalHold: { active: true, changes: [expect.objectContaining({ hold: true, by: 'olga', reason: 'HR dispute' })] } });

@@ -98,7 +98,17 @@ export async function seedDeparting(w: OffboardingWorld, extra: Partial<Person> 
   w.gh.state.patGrants.push({ id: g1, owner: login, tokenName: 'laptop' }, { id: g2, owner: login, tokenName: 'ci' });
   w.gh.state.credentialAuthorizations.push({ credentialId: c1, login, type: 'personal access token' });
   w.gh.state.invitations.push({ id: inv, login: null, email, role: 'direct_member' });
-  const person: Person = { id, name: `Dana ${tag}`, email, manager: MANAGER.id, githubLogin: login, aws: [{ account: '123456789012', userName: id }], groups: ['data-science'], roles: ['engineer'], ...extra };
+  const person: Person = {
+    id,
+    name: `Dana ${tag}`,
+    email,
+    manager: MANAGER.id,
+    githubLogin: login,
+    aws: [{ account: '123456789012', userName: id }],
+    groups: ['data-science'],
+    roles: ['engineer'],
+    ...extra,
+  };
   return { person, iam, grantIds: [g1, g2], credentialIds: [c1], invitationId: inv };
 }
 
@@ -169,7 +179,10 @@ const notFound = (err: unknown) => {
 
 /** What the IAM user holds right now, read at moto. */
 export async function iamHoldings(admin: IAMClient, userName: string) {
-  const exists = await admin.send(new GetUserCommand({ UserName: userName })).then(() => true, (err: unknown) => notFound(err) ?? false);
+  const exists = await admin.send(new GetUserCommand({ UserName: userName })).then(
+    () => true,
+    (err: unknown) => notFound(err) ?? false,
+  );
   if (!exists) return { exists };
   const [keys, profile, mfa, groups, attached, inline, ssh] = await Promise.all([
     admin.send(new ListAccessKeysCommand({ UserName: userName })),

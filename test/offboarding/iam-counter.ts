@@ -36,7 +36,11 @@ export async function startIamCounter(motoEndpoint: string, opts: { delayMs: num
         changes.push({ action, params });
         opts.onChange?.({ action, params }, changes.length);
       }
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'connection').map(([k, v]) => [k, String(v)]));
+      const headers = Object.fromEntries(
+        Object.entries(req.headers)
+          .filter(([k]) => k !== 'host' && k !== 'connection')
+          .map(([k, v]) => [k, String(v)]),
+      );
       const forward = () =>
         fetch(`${motoEndpoint}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, ...(body.length ? { body } : {}) })
           .then(async (upstream) => {

@@ -35,7 +35,11 @@ phases:
       expect(first.steps.offboard).toMatchObject({ status: 'succeeded', outcome: 'changed', output: { workflowId: offboardingWorkflowId(d.person.id), started: true, joined: false } });
       const offboarding = client.workflow.getHandle(offboardingWorkflowId(d.person.id));
       const state = await waitForState(offboarding, (s) => s.phase === 'retention');
-      expect(state).toMatchObject({ requestedBy: `incident:${first.incidentId}`, reason: 'insider exfiltration', notify: { email: ['owners@example.com', MANAGER.email], slackChannel: '#sec-incidents' } });
+      expect(state).toMatchObject({
+        requestedBy: `incident:${first.incidentId}`,
+        reason: 'insider exfiltration',
+        notify: { email: ['owners@example.com', MANAGER.email], slackChannel: '#sec-incidents' },
+      });
       const second = await (await startIncident(client, taskQueue, pb, alert({ principal: { user: d.person.id } }))).result();
       expect(second.steps.offboard).toMatchObject({ status: 'succeeded', outcome: 'already', output: { joined: true } });
       await offboarding.terminate('test done');

@@ -13,13 +13,33 @@ import { MANAGER } from './fixture.js';
 
 const people = [
   { id: 'mona', name: 'Mona', email: 'mona@example.com' },
-  { id: 'dana', name: 'Dana', email: 'dana@example.com', manager: 'mona', github_login: 'dana-d', slack_user_id: 'U012AB3CD', aws: [{ account: '123456789012', user_name: 'dana' }], mlflow_user: 'dana' },
+  {
+    id: 'dana',
+    name: 'Dana',
+    email: 'dana@example.com',
+    manager: 'mona',
+    github_login: 'dana-d',
+    slack_user_id: 'U012AB3CD',
+    aws: [{ account: '123456789012', user_name: 'dana' }],
+    mlflow_user: 'dana',
+  },
 ];
 
 describe('the people: list of warden.yaml', () => {
-  it('parses into the directory\'s Person records', () => {
+  it("parses into the directory's Person records", () => {
     const [, dana] = directorySchema.parse(people);
-    expect(dana).toEqual({ id: 'dana', name: 'Dana', email: 'dana@example.com', manager: 'mona', githubLogin: 'dana-d', slackUserId: 'U012AB3CD', aws: [{ account: '123456789012', userName: 'dana' }], mlflowUser: 'dana', groups: [], roles: [] });
+    expect(dana).toEqual({
+      id: 'dana',
+      name: 'Dana',
+      email: 'dana@example.com',
+      manager: 'mona',
+      githubLogin: 'dana-d',
+      slackUserId: 'U012AB3CD',
+      aws: [{ account: '123456789012', userName: 'dana' }],
+      mlflowUser: 'dana',
+      groups: [],
+      roles: [],
+    });
     expect(offboardingSettingsSchema.parse({})).toEqual({ notify: { email: [] }, retention_days: 30 });
   });
 
@@ -39,7 +59,10 @@ const inventory: IamUserEntitlements = {
   userName: 'dana',
   arn: 'arn:aws:iam::123456789012:user/dana',
   groups: ['eng'],
-  attachedPolicies: [{ name: 'WardenQuarantine', arn: 'arn:aws:iam::123456789012:policy/WardenQuarantine' }, { name: 'read', arn: 'arn:aws:iam::123456789012:policy/read' }],
+  attachedPolicies: [
+    { name: 'WardenQuarantine', arn: 'arn:aws:iam::123456789012:policy/WardenQuarantine' },
+    { name: 'read', arn: 'arn:aws:iam::123456789012:policy/read' },
+  ],
   inlinePolicies: [],
   accessKeys: [
     { accessKeyId: 'AKIA0000000000000001', status: 'Active' },
@@ -75,7 +98,13 @@ describe('what an offboarding revokes', () => {
 
   it('GitHub: the credentials against the organization before the membership', () => {
     const [, dana] = directorySchema.parse(people);
-    expect(githubItems(dana!).map((i) => i.action)).toEqual(['github.revokePatGrants', 'github.removeSsoAuthorizations', 'github.removeOrgMember', 'github.removeOutsideCollaborator', 'github.cancelInvitations']);
+    expect(githubItems(dana!).map((i) => i.action)).toEqual([
+      'github.revokePatGrants',
+      'github.removeSsoAuthorizations',
+      'github.removeOrgMember',
+      'github.removeOutsideCollaborator',
+      'github.cancelInvitations',
+    ]);
   });
 
   it('MLflow: one item revoking the user in the auth app; histories from before the action keep their manual item, under the same id', () => {
@@ -119,7 +148,9 @@ describe('the Update validators', () => {
   it('a legal hold may change until the deletion starts, once per direction, with who and why', () => {
     expect(() => validate.legalHold(stateWith(), { hold: true, by: 'legal', reason: 'case 17' })).not.toThrow();
     expect(() => validate.legalHold(stateWith(), { hold: false, by: 'legal', reason: 'case 17' })).toThrow('no legal hold is set');
-    expect(() => validate.legalHold(stateWith({ legalHold: { active: true, changes: [{ hold: true, by: 'legal', reason: 'case 17', at: 'x' }] } }), { hold: true, by: 'l2', reason: 'again' })).toThrow('already set (by legal: case 17)');
+    expect(() => validate.legalHold(stateWith({ legalHold: { active: true, changes: [{ hold: true, by: 'legal', reason: 'case 17', at: 'x' }] } }), { hold: true, by: 'l2', reason: 'again' })).toThrow(
+      'already set (by legal: case 17)',
+    );
     expect(() => validate.legalHold(stateWith({ retention: { status: 'deleted' } }), { hold: true, by: 'legal', reason: 'late' })).toThrow('too late');
   });
 });
@@ -136,7 +167,10 @@ describe('report, input and CLI helpers', () => {
 
   it('the manager joins security on the recipients, once', () => {
     const [, dana] = directorySchema.parse(people);
-    const input = buildOffboardingInput({ person: dana!, manager: MANAGER }, { reason: 'left', requestedBy: 'hr', dryRun: false, notify: { email: ['sec@example.com', MANAGER.email], slackChannel: '#sec' } });
+    const input = buildOffboardingInput(
+      { person: dana!, manager: MANAGER },
+      { reason: 'left', requestedBy: 'hr', dryRun: false, notify: { email: ['sec@example.com', MANAGER.email], slackChannel: '#sec' } },
+    );
     expect(input.notify).toEqual({ email: ['sec@example.com', MANAGER.email], slackChannel: '#sec' });
   });
 

@@ -77,7 +77,10 @@ describe('effective time and retention, on the time-skipping server', () => {
     await handle.executeUpdate(offboardingLegalHoldUpdate, { args: [{ hold: false, by: 'legal-counsel', reason: 'case closed' }] });
     const final = await handle.result();
     expect(final).toMatchObject({ phase: 'done', retention: { status: 'deleted' }, legalHold: { active: false } });
-    expect(final.legalHold.changes.map((c) => `${c.hold ? 'set' : 'lifted'} by ${c.by}: ${c.reason}`)).toEqual(['set by legal-counsel: litigation hold, case 2025-17', 'lifted by legal-counsel: case closed']);
+    expect(final.legalHold.changes.map((c) => `${c.hold ? 'set' : 'lifted'} by ${c.by}: ${c.reason}`)).toEqual([
+      'set by legal-counsel: litigation hold, case 2025-17',
+      'lifted by legal-counsel: case closed',
+    ]);
     expect(await iamHoldings(w.admin, d.person.id)).toEqual({ exists: false });
   });
 });

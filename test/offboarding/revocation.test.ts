@@ -107,7 +107,11 @@ describe('offboarding a departing person on moto, the GitHub fake and MLflow wit
     expect(row('/permissions')).toMatchObject({
       action: 'model.revokeUserPermissions',
       result: 'revoked',
-      before: { user: d.person.mlflowUser, exists: true, grants: expect.arrayContaining([expect.objectContaining({ resourceType: 'registered_model', resourceId: mlflowSeed.model, permission: 'MANAGE' })]) as unknown },
+      before: {
+        user: d.person.mlflowUser,
+        exists: true,
+        grants: expect.arrayContaining([expect.objectContaining({ resourceType: 'registered_model', resourceId: mlflowSeed.model, permission: 'MANAGE' })]) as unknown,
+      },
       after: { grants: [], roles: [], isAdmin: false },
     });
     expect(row('/permissions').plan).toEqual(expect.arrayContaining([`revoke EDIT on experiment ${e1} from ${d.person.mlflowUser}`, `revoke EDIT on experiment ${e2} from ${d.person.mlflowUser}`]));

@@ -62,8 +62,7 @@ type Call = { p: Record<string, string>; q: URLSearchParams; body: Record<string
 
 const DOCS = 'https://docs.github.com/rest';
 const STAMP = '2025-01-15T10:00:00Z';
-const err = (status: number, message: string, headers?: Record<string, string>): Answer =>
-  ({ status, body: { message, documentation_url: DOCS, status: String(status) }, headers });
+const err = (status: number, message: string, headers?: Record<string, string>): Answer => ({ status, body: { message, documentation_url: DOCS, status: String(status) }, headers });
 const NOT_FOUND = err(404, 'Not Found');
 const NO_CONTENT: Answer = { status: 204 };
 const same = (a: string | null | undefined, b: string | undefined) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
@@ -86,10 +85,21 @@ function shapes(baseUrl: string, org: string) {
     const id = idOf(`user:${login.toLowerCase()}`);
     const u = `${baseUrl}/users/${login}`;
     return {
-      login, id, node_id: nodeId('User', id), avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`, gravatar_id: '', url: u,
-      html_url: `https://github.com/${login}`, following_url: `${u}/following{/other_user}`, gists_url: `${u}/gists{/gist_id}`,
-      starred_url: `${u}/starred{/owner}{/repo}`, events_url: `${u}/events{/privacy}`, ...urls(u, 'followers subscriptions organizations repos received_events'),
-      type: 'User', site_admin: false, user_view_type: 'public',
+      login,
+      id,
+      node_id: nodeId('User', id),
+      avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
+      gravatar_id: '',
+      url: u,
+      html_url: `https://github.com/${login}`,
+      following_url: `${u}/following{/other_user}`,
+      gists_url: `${u}/gists{/gist_id}`,
+      starred_url: `${u}/starred{/owner}{/repo}`,
+      events_url: `${u}/events{/privacy}`,
+      ...urls(u, 'followers subscriptions organizations repos received_events'),
+      type: 'User',
+      site_admin: false,
+      user_view_type: 'public',
     };
   };
   const collaborator = (login: string, role: Role) => ({
@@ -98,44 +108,114 @@ function shapes(baseUrl: string, org: string) {
     role_name: role,
   });
   const organization = {
-    login: org, id: idOf('org'), node_id: nodeId('Organization', idOf('org')), url: orgUrl, ...urls(orgUrl, 'repos events hooks issues'),
-    members_url: `${orgUrl}/members{/member}`, public_members_url: `${orgUrl}/public_members{/member}`, avatar_url: 'https://avatars.githubusercontent.com/u/1', description: null,
+    login: org,
+    id: idOf('org'),
+    node_id: nodeId('Organization', idOf('org')),
+    url: orgUrl,
+    ...urls(orgUrl, 'repos events hooks issues'),
+    members_url: `${orgUrl}/members{/member}`,
+    public_members_url: `${orgUrl}/public_members{/member}`,
+    avatar_url: 'https://avatars.githubusercontent.com/u/1',
+    description: null,
   };
   return {
-    orgUrl, user, collaborator,
+    orgUrl,
+    user,
+    collaborator,
     membership: (login: string, state: 'active' | 'pending', role: string) => ({
-      url: `${orgUrl}/memberships/${login}`, state, role, direct_membership: true, organization_url: orgUrl, organization, user: user(login),
+      url: `${orgUrl}/memberships/${login}`,
+      state,
+      role,
+      direct_membership: true,
+      organization_url: orgUrl,
+      organization,
+      user: user(login),
     }),
     repository: (name: string) => {
       const id = idOf(`repo:${name}`);
       const api = `${baseUrl}/repos/${org}/${name}`;
       const owner = { ...user(org), type: 'Organization' };
-      return { id, node_id: nodeId('Repository', id), name, full_name: `${org}/${name}`, owner, private: true, html_url: `https://github.com/${org}/${name}`,
-        description: null, fork: false, url: api, ...urls(api, REPO_URLS) };
+      return {
+        id,
+        node_id: nodeId('Repository', id),
+        name,
+        full_name: `${org}/${name}`,
+        owner,
+        private: true,
+        html_url: `https://github.com/${org}/${name}`,
+        description: null,
+        fork: false,
+        url: api,
+        ...urls(api, REPO_URLS),
+      };
     },
     team: ({ slug, name }: { slug: string; name: string }) => {
       const id = idOf(`team:${slug}`);
       const url = `${orgUrl}/teams/${slug}`;
-      return { id, node_id: nodeId('Team', id), url, html_url: `https://github.com/orgs/${org}/teams/${slug}`, name, slug, description: null, privacy: 'closed',
-        notification_setting: 'notifications_enabled', permission: 'pull', members_url: `${url}/members{/member}`, repositories_url: `${url}/repos`, parent: null,
-        type: 'organization' };
+      return {
+        id,
+        node_id: nodeId('Team', id),
+        url,
+        html_url: `https://github.com/orgs/${org}/teams/${slug}`,
+        name,
+        slug,
+        description: null,
+        privacy: 'closed',
+        notification_setting: 'notifications_enabled',
+        permission: 'pull',
+        members_url: `${url}/members{/member}`,
+        repositories_url: `${url}/repos`,
+        parent: null,
+        type: 'organization',
+      };
     },
     grant: (g: FakeGitHubState['patGrants'][number]) => ({
-      id: g.id, owner: user(g.owner), repository_selection: 'all', repositories_url: `${orgUrl}/personal-access-tokens/${g.id}/repositories`,
-      permissions: { organization: { members: 'read' }, repository: { contents: 'read' }, other: {} }, access_granted_at: STAMP,
-      token_id: g.id + 50_000, token_name: g.tokenName, token_expired: false, token_expires_at: null, token_last_used_at: null,
+      id: g.id,
+      owner: user(g.owner),
+      repository_selection: 'all',
+      repositories_url: `${orgUrl}/personal-access-tokens/${g.id}/repositories`,
+      permissions: { organization: { members: 'read' }, repository: { contents: 'read' }, other: {} },
+      access_granted_at: STAMP,
+      token_id: g.id + 50_000,
+      token_name: g.tokenName,
+      token_expired: false,
+      token_expires_at: null,
+      token_last_used_at: null,
     }),
     invitation: (i: FakeGitHubState['invitations'][number]) => ({
-      id: i.id, node_id: nodeId('OrganizationInvitation', i.id), login: i.login, email: i.email, role: i.role, created_at: STAMP, failed_at: null,
-      failed_reason: null, inviter: user('warden-admin'), team_count: 0, invitation_teams_url: `${orgUrl}/invitations/${i.id}/teams`, invitation_source: 'member',
+      id: i.id,
+      node_id: nodeId('OrganizationInvitation', i.id),
+      login: i.login,
+      email: i.email,
+      role: i.role,
+      created_at: STAMP,
+      failed_at: null,
+      failed_reason: null,
+      inviter: user('warden-admin'),
+      team_count: 0,
+      invitation_teams_url: `${orgUrl}/invitations/${i.id}/teams`,
+      invitation_source: 'member',
     }),
     credential: (a: FakeGitHubState['credentialAuthorizations'][number]) => ({
-      login: a.login, credential_id: a.credentialId, credential_type: a.type, credential_authorized_at: STAMP, credential_accessed_at: null,
-      authorized_credential_id: a.credentialId + 90_000, scopes: ['repo'],
+      login: a.login,
+      credential_id: a.credentialId,
+      credential_type: a.type,
+      credential_authorized_at: STAMP,
+      credential_accessed_at: null,
+      authorized_credential_id: a.credentialId + 90_000,
+      scopes: ['repo'],
     }),
     deployKey: (repo: string, k: DeployKey) => ({
-      id: k.id, key: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA${k.id}`, url: `${baseUrl}/repos/${org}/${repo}/keys/${k.id}`, title: k.title, verified: true,
-      created_at: STAMP, read_only: k.readOnly, added_by: 'warden-admin', last_used: null, enabled: true,
+      id: k.id,
+      key: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA${k.id}`,
+      url: `${baseUrl}/repos/${org}/${repo}/keys/${k.id}`,
+      title: k.title,
+      verified: true,
+      created_at: STAMP,
+      read_only: k.readOnly,
+      added_by: 'warden-admin',
+      last_used: null,
+      enabled: true,
     }),
   };
 }
@@ -213,7 +293,12 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     },
     'GET /orgs/{org}/members': (c) => {
       const role = c.q.get('role') ?? 'all';
-      return page(Object.entries(state.members).filter(([, r]) => role === 'all' || r === role).map(([login]) => shape.user(login)), c);
+      return page(
+        Object.entries(state.members)
+          .filter(([, r]) => role === 'all' || r === role)
+          .map(([login]) => shape.user(login)),
+        c,
+      );
     },
     'GET /orgs/{org}/outside_collaborators': (c) => page(outsideCollaborators().map(shape.user), c),
     'DELETE /orgs/{org}/outside_collaborators/{username}': (c) => {
@@ -227,8 +312,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       if (c.body.action !== 'revoke') return { status: 422, body: { message: 'Validation Failed', documentation_url: DOCS, errors: [{ field: 'action', code: 'invalid' }] } };
       return removeWhere('patGrants', (g) => String(g.id) === c.p.pat_id);
     },
-    'GET /orgs/{org}/credential-authorizations': (c) =>
-      page(state.credentialAuthorizations.filter((a) => !c.q.get('login') || same(a.login, c.q.get('login') ?? '')).map(shape.credential), c),
+    'GET /orgs/{org}/credential-authorizations': (c) => page(state.credentialAuthorizations.filter((a) => !c.q.get('login') || same(a.login, c.q.get('login') ?? '')).map(shape.credential), c),
     'DELETE /orgs/{org}/credential-authorizations/{credential_id}': (c) => removeWhere('credentialAuthorizations', (a) => String(a.credentialId) === c.p.credential_id),
     'GET /orgs/{org}/invitations': (c) => page(state.invitations.map(shape.invitation), c),
     'DELETE /orgs/{org}/invitations/{invitation_id}': (c) => removeWhere('invitations', (i) => String(i.id) === c.p.invitation_id),
@@ -251,7 +335,12 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     'GET /orgs/{org}/repos': (c) => page(Object.keys(state.repos).map(shape.repository), c),
     'GET /repos/{owner}/{repo}/collaborators': (c) => {
       const r = repoOf(c);
-      return r ? page(Object.entries(r.collaborators).map(([login, role]) => shape.collaborator(login, role)), c) : NOT_FOUND;
+      return r
+        ? page(
+            Object.entries(r.collaborators).map(([login, role]) => shape.collaborator(login, role)),
+            c,
+          )
+        : NOT_FOUND;
     },
     'GET /repos/{owner}/{repo}/collaborators/{username}/permission': (c) => {
       const r = repoOf(c);
@@ -268,7 +357,12 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     },
     'GET /repos/{owner}/{repo}/keys': (c) => {
       const r = repoOf(c);
-      return r ? page(r.deployKeys.map((k) => shape.deployKey(c.p.repo ?? '', k)), c) : NOT_FOUND;
+      return r
+        ? page(
+            r.deployKeys.map((k) => shape.deployKey(c.p.repo ?? '', k)),
+            c,
+          )
+        : NOT_FOUND;
     },
     'DELETE /repos/{owner}/{repo}/keys/{key_id}': (c) => {
       const r = repoOf(c);

@@ -82,8 +82,7 @@ export async function startFakeSlack(opts: { token: string; channels: readonly F
     return im;
   };
   const channelFor = (idOrName: string | undefined) =>
-    opts.channels.find((c) => c.id === idOrName || `#${c.name}` === idOrName || c.name === idOrName) ??
-    [...ims.values()].find((c) => c.id === idOrName);
+    opts.channels.find((c) => c.id === idOrName || `#${c.name}` === idOrName || c.name === idOrName) ?? [...ims.values()].find((c) => c.id === idOrName);
   /** chat.postMessage alone also takes a user id, and posts to the app's IM with them. */
   const postTarget = (idOrName: string | undefined) => channelFor(idOrName) ?? (idOrName && USER_ID.test(idOrName) && knownUser(idOrName) ? openIm(idOrName) : undefined);
 

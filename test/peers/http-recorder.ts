@@ -27,8 +27,7 @@ export interface HttpRecorder {
 export async function startHttpRecorder(): Promise<HttpRecorder> {
   const requests: RecordedRequest[] = [];
   const routes = new Map<string, Reply | ((req: RecordedRequest) => Reply)>();
-  const find = (method: string, path: string) =>
-    routes.get(`${method} ${path}`) ?? [...routes.entries()].find(([k]) => k.endsWith('*') && `${method} ${path}`.startsWith(k.slice(0, -1)))?.[1];
+  const find = (method: string, path: string) => routes.get(`${method} ${path}`) ?? [...routes.entries()].find(([k]) => k.endsWith('*') && `${method} ${path}`.startsWith(k.slice(0, -1)))?.[1];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

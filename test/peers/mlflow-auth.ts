@@ -47,7 +47,13 @@ export async function grant(peer: MlflowPeer, username: string, resourceType: 'e
 export async function assignNewRole(peer: MlflowPeer, username: string, role: string, permission: { resourceType: string; pattern: string; permission: string }): Promise<number> {
   const created = await mlflowRest<{ role: { id: number } }>(peer.trackingUri, 'POST', 'roles/create', { workspace: 'default', name: role }, v3(peer));
   const roleId = created.role.id;
-  await mlflowRest(peer.trackingUri, 'POST', 'roles/permissions/add', { role_id: roleId, resource_type: permission.resourceType, resource_pattern: permission.pattern, permission: permission.permission }, v3(peer));
+  await mlflowRest(
+    peer.trackingUri,
+    'POST',
+    'roles/permissions/add',
+    { role_id: roleId, resource_type: permission.resourceType, resource_pattern: permission.pattern, permission: permission.permission },
+    v3(peer),
+  );
   await mlflowRest(peer.trackingUri, 'POST', 'roles/assign', { username, role_id: roleId }, v3(peer));
   return roleId;
 }

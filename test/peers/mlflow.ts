@@ -91,12 +91,18 @@ export async function startMlflow(opts: { auth?: boolean } = {}): Promise<Mlflow
   const args = [
     'server',
     ...(auth ? ['--app-name', 'basic-auth'] : []),
-    '--backend-store-uri', `sqlite:///${join(dir, 'mlflow.db')}`,
-    '--default-artifact-root', join(dir, 'art'),
-    '--host', '127.0.0.1',
-    '--port', String(port),
-    '--workers', '1',
-    '--allowed-hosts', `127.0.0.1:${port}`,
+    '--backend-store-uri',
+    `sqlite:///${join(dir, 'mlflow.db')}`,
+    '--default-artifact-root',
+    join(dir, 'art'),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--workers',
+    '1',
+    '--allowed-hosts',
+    `127.0.0.1:${port}`,
   ];
   let child: ChildProcess | undefined;
   const killGroup = (signal: NodeJS.Signals) => {

@@ -43,13 +43,9 @@ const EXPECTED: Readonly<Record<string, readonly Expected[]>> = {
   'duplicate-step-ids.yaml': [{ line: 16, field: 'phases.lessons[0].id', message: 'duplicate step id "snapshot"' }],
   'template-unknown-step.yaml': [{ line: 18, field: 'phases.detect[1].with.text', message: 'refers to step "snap", which does not exist' }],
   'template-later-step.yaml': [{ line: 16, field: 'phases.detect[0].with.text', message: 'refers to step "snapshot", which does not run before step "announce"' }],
-  'when-same-parallel-group.yaml': [
-    { line: 17, field: 'phases.detect[0].parallel[1].when', message: 'refers to step "snapshot", which does not run before step "announce"' },
-  ],
+  'when-same-parallel-group.yaml': [{ line: 17, field: 'phases.detect[0].parallel[1].when', message: 'refers to step "snapshot", which does not run before step "announce"' }],
   'when-does-not-parse.yaml': [{ line: 14, field: 'phases.detect[0].when', message: 'condition does not parse: unexpected end of expression' }],
-  'template-parse-error.yaml': [
-    { line: 16, field: 'phases.detect[0].with.text', message: 'template does not parse: unexpected end of expression at 16; expected a property name after "."' },
-  ],
+  'template-parse-error.yaml': [{ line: 16, field: 'phases.detect[0].with.text', message: 'template does not parse: unexpected end of expression at 16; expected a property name after "."' }],
   'unknown-filter.yaml': [{ line: 16, field: 'phases.detect[0].with.text', message: 'template does not parse: unknown filter "shout"' }],
   'unknown-variable.yaml': [{ line: 16, field: 'phases.detect[0].with.text', message: 'unknown variable "secrets"; templates read alert, incident, steps' }],
   'self-outside-undo.yaml': [{ line: 16, field: 'phases.detect[0].with.text', message: 'unknown variable "self"; templates read alert, incident, steps' }],
@@ -103,8 +99,14 @@ const show = (problems: readonly LocatedProblem[]): string => problems.map((p) =
 describe('broken playbook corpus', () => {
   it('has an expectation for every fixture and a fixture for every expectation', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(25);
-    expect(fixtures.filter((f) => !(f in EXPECTED)), 'fixtures without an entry in EXPECTED').toEqual([]);
-    expect(Object.keys(EXPECTED).filter((f) => !fixtures.includes(f)), 'entries in EXPECTED without a fixture').toEqual([]);
+    expect(
+      fixtures.filter((f) => !(f in EXPECTED)),
+      'fixtures without an entry in EXPECTED',
+    ).toEqual([]);
+    expect(
+      Object.keys(EXPECTED).filter((f) => !fixtures.includes(f)),
+      'entries in EXPECTED without a fixture',
+    ).toEqual([]);
   });
 
   it.each(fixtures)('%s is rejected with exactly its expected problems (line, field, message)', (file) => {

@@ -13,17 +13,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIR = join(ROOT, 'playbooks');
 const SCHEMA_FILE = join(DIR, 'playbook.schema.json');
 
-const EXPECTED_IDS = [
-  'model-extraction',
-  'model-inversion',
-  'data-poisoning',
-  'prompt-injection',
-  'exposed-ml-endpoint',
-  'leaked-credential',
-  'compromised-model',
-  'insider-exfiltration',
-  'triage',
-];
+const EXPECTED_IDS = ['model-extraction', 'model-inversion', 'data-poisoning', 'prompt-injection', 'exposed-ml-endpoint', 'leaked-credential', 'compromised-model', 'insider-exfiltration', 'triage'];
 
 /**
  * Destructive steps that run without an approval of their own, with why that is acceptable.

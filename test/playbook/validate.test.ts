@@ -222,17 +222,13 @@ describe('validatePlaybook: when', () => {
     const [stray] = invalid({ detect: [slack('s', 'x', { when: "{{ alert.severity == 'critical' }} and more" })] });
     expect(stray?.path).toEqual(['phases', 'detect', 0, 'when']);
     expect(stray?.message).toContain('condition does not parse');
-    expect(invalid({ detect: [slack('s', 'x', { when: 'env.prod' })] })).toEqual([
-      { path: ['phases', 'detect', 0, 'when'], message: 'unknown variable "env"; templates read alert, incident, steps' },
-    ]);
+    expect(invalid({ detect: [slack('s', 'x', { when: 'env.prod' })] })).toEqual([{ path: ['phases', 'detect', 0, 'when'], message: 'unknown variable "env"; templates read alert, incident, steps' }]);
   });
 });
 
 describe('validatePlaybook: structure', () => {
   it('reports what is wrong with a step or a parallel group, not that the node matches neither', () => {
-    expect(invalid({ detect: [{ id: 'snap', with: { label: 'x' } }] })).toEqual([
-      { path: ['phases', 'detect', 0, 'action'], message: 'Invalid input: expected string, received undefined' },
-    ]);
+    expect(invalid({ detect: [{ id: 'snap', with: { label: 'x' } }] })).toEqual([{ path: ['phases', 'detect', 0, 'action'], message: 'Invalid input: expected string, received undefined' }]);
     const [policy] = invalid({ detect: [{ ...snapshot('snap'), onFailure: 'retry' }] });
     expect(policy?.path).toEqual(['phases', 'detect', 0, 'onFailure']);
     expect(policy?.message).toContain('expected one of "abort"|"continue"|"compensate"');

@@ -23,10 +23,7 @@ describe('replay of the suite histories', () => {
 
     const failures: string[] = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories(
-      { workflowBundle: { code: readFileSync(suiteValue('bundle'), 'utf8') }, dataConverter: wardenDataConverter(suiteKeyring()) },
-      histories,
-    )) {
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { code: readFileSync(suiteValue('bundle'), 'utf8') }, dataConverter: wardenDataConverter(suiteKeyring()) }, histories)) {
       replayed += 1;
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }

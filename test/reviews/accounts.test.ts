@@ -38,7 +38,17 @@ describe('an access review over two AWS accounts', () => {
     await seedUser(other, 'stray', { ...bare, groups: ['data-scientists'] });
     const people = [
       { id: 'lead', name: 'Lee Lead', email: 'lead@example.com' },
-      { id: 'kim', name: 'Kim Scientist', email: 'kim@example.com', manager: 'lead', aws: [{ account: '123456789012', user_name: 'kim' }, { account: OTHER, user_name: 'kim' }], roles: ['data-scientist'] },
+      {
+        id: 'kim',
+        name: 'Kim Scientist',
+        email: 'kim@example.com',
+        manager: 'lead',
+        aws: [
+          { account: '123456789012', user_name: 'kim' },
+          { account: OTHER, user_name: 'kim' },
+        ],
+        roles: ['data-scientist'],
+      },
     ];
     const setup = {
       providers: {

@@ -21,14 +21,29 @@ import { createApiAuth } from '../../server/auth/api-auth.js';
 import { createRouter } from '../../server/router.js';
 import { readCampaignReport } from '../../server/routes/review-access.js';
 import { reviewRoutes } from '../../server/routes/reviews.js';
-import { reviewCampaignWorkflowId, reviewerStateQuery, reviewerWorkflowId, type CampaignState, type ReviewCampaignInput, type ReviewerInput, type ReviewerItem, type ReviewerState } from '../../contracts/reviews.js';
+import {
+  reviewCampaignWorkflowId,
+  reviewerStateQuery,
+  reviewerWorkflowId,
+  type CampaignState,
+  type ReviewCampaignInput,
+  type ReviewerInput,
+  type ReviewerItem,
+  type ReviewerState,
+} from '../../contracts/reviews.js';
 import { reviewSettings, tempStore } from './fixture.js';
 import { startWorker, suiteClient, suiteKeyring, uniqueTaskQueue, withWorker, type TestWorker } from '../harness.js';
 
 const tokens = { rita: 'tok-rev-rita', eve: 'tok-rev-eve', vera: 'tok-rev-vera', olga: 'tok-rev-olga', adam: 'tok-rev-adam' };
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 const person = (id: string, extra: Partial<Person> = {}): Person => ({ id, name: id, email: `${id}@example.com`, aws: [], groups: [], roles: [], ...extra });
-const identity = (id: string, token: string, roles: IdentityConfig['roles'], extra: Partial<IdentityConfig> = {}): IdentityConfig => ({ id, roles, groups: [], tokens: [{ sha256: sha(token) }], ...extra });
+const identity = (id: string, token: string, roles: IdentityConfig['roles'], extra: Partial<IdentityConfig> = {}): IdentityConfig => ({
+  id,
+  roles,
+  groups: [],
+  tokens: [{ sha256: sha(token) }],
+  ...extra,
+});
 
 /** Rita reviews Sam's access; Manny is her manager; Eve is someone else (her identity maps by email). */
 const people = [person('rita', { manager: 'manny' }), person('manny'), person('sam'), person('eve')];
@@ -84,7 +99,11 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const id of started) await client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
+  for (const id of started)
+    await client.workflow
+      .getHandle(id)
+      .terminate('test done')
+      .catch(() => undefined);
   await worker?.shutdown();
   server?.close();
   await client?.connection.close();
@@ -127,7 +146,11 @@ describe('POST /v1/reviews: starting a campaign', () => {
     // A synthetic scope without its spec; an id that would name a reviewer's or shard's workflow.
     expect(await detailsOf(await as(tokens.olga, 'POST', '/v1/reviews', { scope: ['synthetic'] }))).toEqual(['scope']);
     expect(await detailsOf(await as(tokens.olga, 'POST', '/v1/reviews', { id: 'q3--reviewer-alice' }))).toEqual(['id']);
-    expect(await detailsOf(await as(tokens.adam, 'POST', '/v1/reviews', { synthetic: { entitlements: 0, reviewers: 1.5, size: 3 } }))).toEqual(['synthetic', 'synthetic.entitlements', 'synthetic.reviewers']);
+    expect(await detailsOf(await as(tokens.adam, 'POST', '/v1/reviews', { synthetic: { entitlements: 0, reviewers: 1.5, size: 3 } }))).toEqual([
+      'synthetic',
+      'synthetic.entitlements',
+      'synthetic.reviewers',
+    ]);
     expect(await detailsOf(await as(tokens.adam, 'POST', '/v1/reviews', { timing: { deadline_ms: -1, grace_ms: 'soon', reminders_ms: [0] } }))).toEqual([
       'timing.deadline_ms',
       'timing.grace_ms',
@@ -242,7 +265,11 @@ describe("a reviewer's review: reading and deciding as the caller's directory pe
     const input: ReviewerInput = { campaignId, reviewer: 'rita', dryRun: true, deadline: new Date(Date.now() + 86_400_000).toISOString(), graceMs: 3_600_000, remindersMs: [], onSilence: 'keep' };
     handle = await client.workflow.start('reviewerWorkflow', { taskQueue, workflowId: reviewerId, args: [input] });
     started.push(reviewerId);
-    await waitFor(() => as(tokens.olga, 'GET', `/v1/reviews/${campaignId}/reviewers/rita`).then((r) => r.json() as Promise<ReviewerState>), (s) => s.items?.length === 3, "rita's items");
+    await waitFor(
+      () => as(tokens.olga, 'GET', `/v1/reviews/${campaignId}/reviewers/rita`).then((r) => r.json() as Promise<ReviewerState>),
+      (s) => s.items?.length === 3,
+      "rita's items",
+    );
   });
 
   it('shows the review to the reviewer and responders only', async () => {
@@ -315,8 +342,16 @@ describe("a reviewer's review: reading and deciding as the caller's directory pe
     expect(after.decisions[ITEMS[2]!.id]).toMatchObject({ decision: 'keep', by: 'rita', via: 'cli' });
 
     // Every item decided: the review closes and records the decisions; it takes no more (409).
-    await waitFor(async () => recorded, (r) => r.some((x) => x.reviewer === 'rita'), 'the recorded decisions');
-    const closed = await waitFor(() => as(tokens.rita, 'POST', decisions, { decisions: [{ item: ITEMS[0]!.id, decision: 'keep' }] }), (r) => r.status === 409, 'the closed review');
+    await waitFor(
+      async () => recorded,
+      (r) => r.some((x) => x.reviewer === 'rita'),
+      'the recorded decisions',
+    );
+    const closed = await waitFor(
+      () => as(tokens.rita, 'POST', decisions, { decisions: [{ item: ITEMS[0]!.id, decision: 'keep' }] }),
+      (r) => r.status === 409,
+      'the closed review',
+    );
     expect(await errorOf(closed)).toMatch(/closed/);
   });
 });
@@ -355,7 +390,10 @@ describe('the report: the stored evidence file of the format asked', () => {
   });
 
   it('is 409 with the phase before the evidence exists, 404 when a finished campaign has no such file or it is elsewhere', async () => {
-    await expect(readCampaignReport(evidenceDir, await stateWith('enforcing', {}), 'json')).rejects.toMatchObject({ status: 409, message: `the report is not ready: campaign ${campaignId} is enforcing` });
+    await expect(readCampaignReport(evidenceDir, await stateWith('enforcing', {}), 'json')).rejects.toMatchObject({
+      status: 409,
+      message: `the report is not ready: campaign ${campaignId} is enforcing`,
+    });
     await expect(readCampaignReport(evidenceDir, await stateWith('done', { 'evidence.json': '{}' }), 'html')).rejects.toMatchObject({ status: 404 });
     const elsewhere = { campaignId, phase: 'done', evidence: [{ name: 'evidence.json', uri: 'file:///etc/passwd', sha256: 'x' }] } as unknown as CampaignState;
     await expect(readCampaignReport(evidenceDir, elsewhere, 'json')).rejects.toMatchObject({ status: 404, message: expect.stringContaining("not in this server's evidence directory") as unknown });
@@ -400,7 +438,7 @@ describe('GET /v1/reviews/{id}/report of a finished campaign', () => {
       }
       const csv = await (await get(`/v1/reviews/${id}/report?format=csv`)).text();
       expect(csv.trimEnd().split('\n').length).toBeGreaterThan(120);
-      expect(((await (await get(`/v1/reviews/${id}/report`)).json()) as object)).toBeTypeOf('object');
+      expect((await (await get(`/v1/reviews/${id}/report`)).json()) as object).toBeTypeOf('object');
     } finally {
       reportServer.close();
       rmSync(packDir, { recursive: true, force: true });

@@ -114,11 +114,19 @@ describe('an access review campaign over moto and the GitHub fake', () => {
       expect(mona.items.find((i) => i.id === admins)).toMatchObject({ flagged: true, person: 'dana' });
 
       // Someone else's reviewer, and the holder of the entitlement, are refused by the validator.
-      await expect(monaHandle.executeUpdate(reviewDecideUpdate, { args: [{ by: 'sec-lead', via: 'api', decisions: [{ item: admins, decision: 'keep' }] }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/sec-lead may not decide mona's items/) as unknown } });
-      await expect(monaHandle.executeUpdate(reviewDecideUpdate, { args: [{ by: 'dana', via: 'api', decisions: [{ item: admins, decision: 'keep' }] }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/dana may not decide/) as unknown } });
-      await expect(monaHandle.executeUpdate(reviewDecideUpdate, { args: [{ by: 'mona', via: 'api', decisions: [{ item: 'aws:1:x:iam-group:nope', decision: 'keep' }] }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/not among mona's items/) as unknown } });
+      await expect(monaHandle.executeUpdate(reviewDecideUpdate, { args: [{ by: 'sec-lead', via: 'api', decisions: [{ item: admins, decision: 'keep' }] }] })).rejects.toMatchObject({
+        cause: { message: expect.stringMatching(/sec-lead may not decide mona's items/) as unknown },
+      });
+      await expect(monaHandle.executeUpdate(reviewDecideUpdate, { args: [{ by: 'dana', via: 'api', decisions: [{ item: admins, decision: 'keep' }] }] })).rejects.toMatchObject({
+        cause: { message: expect.stringMatching(/dana may not decide/) as unknown },
+      });
+      await expect(monaHandle.executeUpdate(reviewDecideUpdate, { args: [{ by: 'mona', via: 'api', decisions: [{ item: 'aws:1:x:iam-group:nope', decision: 'keep' }] }] })).rejects.toMatchObject({
+        cause: { message: expect.stringMatching(/not among mona's items/) as unknown },
+      });
 
-      const res = await monaHandle.executeUpdate(reviewDecideUpdate, { args: [{ by: 'mona', via: 'api', decisions: [{ item: admins, decision: 'revoke', reason: 'data scientists do not administer' }], keepAllUnflagged: true }] });
+      const res = await monaHandle.executeUpdate(reviewDecideUpdate, {
+        args: [{ by: 'mona', via: 'api', decisions: [{ item: admins, decision: 'revoke', reason: 'data scientists do not administer' }], keepAllUnflagged: true }],
+      });
       expect(res.remaining).toBe(0);
       final = await handle.result();
       // Queries of closed workflows replay them on a worker: while it runs.
@@ -161,7 +169,19 @@ describe('an access review campaign over moto and the GitHub fake', () => {
     await seedUser(admin, 'ghost2', { ...bare, groups: ['data-scientists'] });
     const taskQueue = uniqueTaskQueue('review-approval');
     const id = 'approval-1';
-    const gated: WardenDeps = { ...setup, reviews: { store: setup.reviews!.store, settings: reviewSettings({ on_silence: 'revoke-flagged', approval_group: 'security-leads', offboard_orphans: true, compliance: { email: ['compliance@example.com'] }, exceptions: [{ system: 'github', subject: 'warden-admin', reason: 'the automation account' }] }) } };
+    const gated: WardenDeps = {
+      ...setup,
+      reviews: {
+        store: setup.reviews!.store,
+        settings: reviewSettings({
+          on_silence: 'revoke-flagged',
+          approval_group: 'security-leads',
+          offboard_orphans: true,
+          compliance: { email: ['compliance@example.com'] },
+          exceptions: [{ system: 'github', subject: 'warden-admin', reason: 'the automation account' }],
+        }),
+      },
+    };
     let final: CampaignState | undefined;
     await withWorker(gated, { taskQueue }, async () => {
       const handle = await startCampaign(client, taskQueue, id, { timing: { deadlineMs: 2_000, graceMs: 0, remindersMs: [] } });

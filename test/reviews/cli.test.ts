@@ -19,7 +19,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   // Only this file creates the Schedule under its real id on the suite's server.
-  await client?.schedule.getHandle(REVIEW_SCHEDULE_ID).delete().catch(() => undefined);
+  await client?.schedule
+    .getHandle(REVIEW_SCHEDULE_ID)
+    .delete()
+    .catch(() => undefined);
   await client?.connection.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -92,7 +95,10 @@ describe('warden review schedule', () => {
     vi.stubEnv('TEMPORAL_ADDRESS', suiteValue('address'));
     vi.stubEnv('TEMPORAL_NAMESPACE', suiteValue('namespace'));
     vi.stubEnv('WARDEN_ENCRYPTION_KEYS', suiteValue('keys'));
-    await client.schedule.getHandle(REVIEW_SCHEDULE_ID).delete().catch(() => undefined);
+    await client.schedule
+      .getHandle(REVIEW_SCHEDULE_ID)
+      .delete()
+      .catch(() => undefined);
 
     const created = await review(['schedule']);
     expect(created.code).toBe(0);

@@ -68,9 +68,21 @@ describe('matrix evaluation: exceeds_role', () => {
   });
 
   it('flags any grant above None for a person with no role of the matrix', () => {
-    const item = evaluateOne(ent({ system: 'aws', account: '123456789012', subject: 'erin', kind: 'iam-managed-policy', resource: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess', permission: 'attached', lastUsed: daysAgo(3), grantedVia: 'direct' }), {
-      awsAccountAliases: { '123456789012': ['acme-prod'] },
-    });
+    const item = evaluateOne(
+      ent({
+        system: 'aws',
+        account: '123456789012',
+        subject: 'erin',
+        kind: 'iam-managed-policy',
+        resource: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+        permission: 'attached',
+        lastUsed: daysAgo(3),
+        grantedVia: 'direct',
+      }),
+      {
+        awsAccountAliases: { '123456789012': ['acme-prod'] },
+      },
+    );
     expect(item.personId).toBe('erin');
     expect(detail(item, 'exceeds_role')).toBe('grants Read on Training Data; erin holds no role of the access matrix, which allows None');
   });
@@ -153,7 +165,12 @@ describe('matrix evaluation: external_collaborator', () => {
 
   it('flags an outside collaborator and their repository access, from the memberships in the same batch', () => {
     const items = evaluateEntitlements(
-      [...membership, gh('vendor-joe', 'github-outside-collaborator', 'acme', 'outside-collaborator'), gh('vendor-joe', 'github-repo', 'acme/model-training', 'read'), gh('dana-ml', 'github-repo', 'acme/model-training', 'write')],
+      [
+        ...membership,
+        gh('vendor-joe', 'github-outside-collaborator', 'acme', 'outside-collaborator'),
+        gh('vendor-joe', 'github-repo', 'acme/model-training', 'read'),
+        gh('dana-ml', 'github-repo', 'acme/model-training', 'write'),
+      ],
       ctx,
     );
     const byId = new Map(items.map((i) => [i.id, i]));
@@ -187,7 +204,11 @@ describe('exceptions', () => {
       ],
     };
     const [ci, vendor, other] = evaluateEntitlements(
-      [aws('ci-deployer', 'iam-access-key', 'AKIACI', { permission: 'Active' }), gh('Vendor-Joe', 'github-repo', 'ACME/model-training', 'read'), gh('vendor-joe', 'github-repo', 'acme/inference-x', 'read')],
+      [
+        aws('ci-deployer', 'iam-access-key', 'AKIACI', { permission: 'Active' }),
+        gh('Vendor-Joe', 'github-repo', 'ACME/model-training', 'read'),
+        gh('vendor-joe', 'github-repo', 'acme/inference-x', 'read'),
+      ],
       { ...ctx, settings },
     );
     expect(ci?.exception).toBe('CI deploy identity, reviewed by platform');

@@ -9,7 +9,15 @@ import { createLocalReviewStore } from '../../activities/providers/review-store/
 import { directorySchema } from '../../config/directory.js';
 import { reviewSettingsSchema, type ReviewSettingsFile } from '../../config/reviews.js';
 import type { ReviewSettings } from '../../contracts/review-types.js';
-import { reviewCampaignStateQuery, reviewCampaignWorkflowId, reviewerStateQuery, reviewerWorkflowId, type CampaignState, type ReviewCampaignInput, type ReviewerState } from '../../contracts/reviews.js';
+import {
+  reviewCampaignStateQuery,
+  reviewCampaignWorkflowId,
+  reviewerStateQuery,
+  reviewerWorkflowId,
+  type CampaignState,
+  type ReviewCampaignInput,
+  type ReviewerState,
+} from '../../contracts/reviews.js';
 import type { reviewCampaignWorkflow } from '../../workflows/reviews/campaign.js';
 
 /** Settings as warden.yaml would give them (snake_case), parsed by the real schema. */

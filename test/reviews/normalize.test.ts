@@ -109,7 +109,13 @@ describe('normalizing a GitHub organization listing', () => {
     teams: [{ slug: 'data-scientists', name: 'Data Scientists', members: ['Dana-ML'] }],
     outsideCollaborators: ['vendor-joe'],
     repositories: [
-      { repo: 'acme/model-training', collaborators: [{ login: 'Dana-ML', permission: 'write' }, { login: 'vendor-joe', permission: 'read' }] },
+      {
+        repo: 'acme/model-training',
+        collaborators: [
+          { login: 'Dana-ML', permission: 'write' },
+          { login: 'vendor-joe', permission: 'read' },
+        ],
+      },
       { repo: 'acme/inference-api', collaborators: [] },
     ],
     invitations: [

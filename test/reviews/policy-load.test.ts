@@ -113,7 +113,10 @@ describe('a broken access policy is refused with every problem at its file, line
     {
       name: 'a missing asset and a missing level',
       matrix: MATRIX.replace('  - { id: inference_api, name: Inference API }\n', '').replace(', Execute]', ']'),
-      issues: ['access-matrix.yaml:1:9: levels: missing level(s) Execute: Warden\'s levels are None, Read, Execute, Read/Write, Admin', 'access-matrix.yaml:3:3: assets: missing asset(s) inference_api: list every one of training_data, model_code, production_models, inference_api'],
+      issues: [
+        "access-matrix.yaml:1:9: levels: missing level(s) Execute: Warden's levels are None, Read, Execute, Read/Write, Admin",
+        'access-matrix.yaml:3:3: assets: missing asset(s) inference_api: list every one of training_data, model_code, production_models, inference_api',
+      ],
     },
     {
       name: 'a threshold that is not a number',
@@ -131,7 +134,9 @@ describe('a broken access policy is refused with every problem at its file, line
     {
       name: 'a kind of another system',
       map: MAP.replace('kind: iam-group', 'kind: github-team'),
-      issues: ['entitlement-map.yaml:3:11: rules[0].kind: "github-team" is not an entitlement kind of aws; use one of iam-group, iam-managed-policy, iam-inline-policy, iam-access-key, iam-login-profile'],
+      issues: [
+        'entitlement-map.yaml:3:11: rules[0].kind: "github-team" is not an entitlement kind of aws; use one of iam-group, iam-managed-policy, iam-inline-policy, iam-access-key, iam-login-profile',
+      ],
     },
     {
       name: 'an unknown system and a rule granting nothing',

@@ -45,8 +45,7 @@ const mrkdwnTexts = (blocks: unknown[]): string[] => {
   walk(blocks);
   return out;
 };
-const itemIdsInOrder = (blocks: unknown[]) =>
-  (blocks as Block[]).filter((b) => b.block_id?.match(/^review_item_\d+$/)).map((b) => /`([^`]+)`/.exec(b.text!.text)![1]!);
+const itemIdsInOrder = (blocks: unknown[]) => (blocks as Block[]).filter((b) => b.block_id?.match(/^review_item_\d+$/)).map((b) => /`([^`]+)`/.exec(b.text!.text)![1]!);
 
 describe('the review message (Slack blocks)', () => {
   const view = { campaignId: CAMPAIGN, workflowId: WF, phase: 'open' as const, deadline: '2026-07-15T09:00:00.000Z' };

@@ -111,8 +111,15 @@ type Element = { action_id: string; value: string; text: { text: string } };
 type Block = { type: string; block_id?: string; text?: { type: string; text: string }; elements?: Element[] };
 const blocksOf = (m: FakeMessage) => (m.blocks ?? []) as Block[];
 const buttonsOf = (m: FakeMessage) => blocksOf(m).flatMap((b) => (b.type === 'actions' ? (b.elements ?? []).map((e) => ({ ...e, block_id: b.block_id! })) : []));
-const shownItems = (m: FakeMessage) => blocksOf(m).filter((b) => /^review_item_\d+$/.test(b.block_id ?? '')).map((b) => /`([^`]+)`/.exec(b.text!.text)![1]!);
-const mrkdwnOf = (m: FakeMessage) => blocksOf(m).flatMap((b) => [b.text, ...((b as { elements?: unknown[] }).elements ?? [])]).filter((t): t is { type: string; text: string } => (t as { type?: string })?.type === 'mrkdwn').map((t) => t.text);
+const shownItems = (m: FakeMessage) =>
+  blocksOf(m)
+    .filter((b) => /^review_item_\d+$/.test(b.block_id ?? ''))
+    .map((b) => /`([^`]+)`/.exec(b.text!.text)![1]!);
+const mrkdwnOf = (m: FakeMessage) =>
+  blocksOf(m)
+    .flatMap((b) => [b.text, ...((b as { elements?: unknown[] }).elements ?? [])])
+    .filter((t): t is { type: string; text: string } => (t as { type?: string })?.type === 'mrkdwn')
+    .map((t) => t.text);
 
 describe('review notifications (activities, against the Slack fake and a real SMTP server)', () => {
   const notify = () => createReviewNotifyActivities({ deps, directory, store });
@@ -193,7 +200,10 @@ describe('review notifications (activities, against the Slack fake and a real SM
 
   it('a reviewer without Slack gets an email digest with every item id and the decide command, once; reminders and escalation by email too', async () => {
     const ids = ['aws:123456789012:bob:iam-group:admins', 'github:acme:bob:github-repo:acme/models'];
-    const c = await campaignWith('eve', [item(ids[0]!, 'eve', flag('unused for 120 days')), item(ids[1]!, 'eve', { system: 'github', kind: 'github-repo', resource: 'acme/models', permission: 'admin' })]);
+    const c = await campaignWith('eve', [
+      item(ids[0]!, 'eve', flag('unused for 120 days')),
+      item(ids[1]!, 'eve', { system: 'github', kind: 'github-repo', resource: 'acme/models', permission: 'admin' }),
+    ]);
     const before = smtp.messages.length;
     const res = await notify().reviewNotifyReviewer(notifyInput(c, 'eve'));
     expect(res).toEqual({ slack: false, emailed: ['eve@example.com'] });
@@ -305,8 +315,21 @@ describe('review buttons in Slack (Bolt’s HTTP receiver, signed requests, the 
     return (await postInteraction(eventsUrl, payload, { secret: SIGNING_SECRET })).status;
   }
   /** Runs the real Warden worker (the suite's bundle, these peers, this store) with `reviewer`'s workflow started; the deadline is `deadlineInMs` away. */
-  async function withReviewer(c: { campaignId: string; workflowId: string }, reviewer: string, deadlineInMs: number, fn: (handle: WorkflowHandle<typeof reviewerWorkflow>) => Promise<void>): Promise<void> {
-    const input: ReviewerInput = { campaignId: c.campaignId, reviewer, dryRun: false, deadline: new Date(Date.now() + deadlineInMs).toISOString(), graceMs: 3_600_000, remindersMs: [], onSilence: 'keep' };
+  async function withReviewer(
+    c: { campaignId: string; workflowId: string },
+    reviewer: string,
+    deadlineInMs: number,
+    fn: (handle: WorkflowHandle<typeof reviewerWorkflow>) => Promise<void>,
+  ): Promise<void> {
+    const input: ReviewerInput = {
+      campaignId: c.campaignId,
+      reviewer,
+      dryRun: false,
+      deadline: new Date(Date.now() + deadlineInMs).toISOString(),
+      graceMs: 3_600_000,
+      remindersMs: [],
+      onSilence: 'keep',
+    };
     await withWorker({ providers: deps, directory, reviews: { settings: DEFAULT_REVIEW_SETTINGS, store } }, { name: 'review-slack' }, async ({ taskQueue }) =>
       fn(await client.workflow.start<typeof reviewerWorkflow>('reviewerWorkflow', { taskQueue, workflowId: c.workflowId, args: [input] })),
     );
@@ -314,7 +337,11 @@ describe('review buttons in Slack (Bolt’s HTTP receiver, signed requests, the 
 
   const toldFrom = () => {
     const start = slack.ephemerals.length;
-    return (user: string) => slack.ephemerals.slice(start).filter((e) => e.user === user).map((e) => e.text);
+    return (user: string) =>
+      slack.ephemerals
+        .slice(start)
+        .filter((e) => e.user === user)
+        .map((e) => e.text);
   };
 
   it('the owner’s clicks are applied; another person, an unknown Slack user, a foreign or malformed button are refused ephemerally; once closed, clicks are refused', async () => {

@@ -61,11 +61,7 @@ async function seed(campaign: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  [env, slack, smtp] = await Promise.all([
-    createTimeSkippingEnv(),
-    startFakeSlack({ token: TOKEN, channels: [], users: ['U0RITA'] }),
-    startSmtpPeer(),
-  ]);
+  [env, slack, smtp] = await Promise.all([createTimeSkippingEnv(), startFakeSlack({ token: TOKEN, channels: [], users: ['U0RITA'] }), startSmtpPeer()]);
   const dir = mkdtempSync(join(tmpdir(), 'warden-review-time-'));
   const providers = {
     chat: createSlackChat({ token: TOKEN, apiUrl: slack.apiUrl }),
@@ -101,7 +97,18 @@ describe('a reviewer who stays silent, on the time-skipping server', () => {
     await seed(campaign);
     const { handle, deadline } = await startReviewer(campaign);
     const summary = await handle.result();
-    expect(summary).toEqual({ reviewer: 'rita', items: 3, decided: 0, kept: 0, revoked: 0, keptOnSilence: 1, revokedOnSilence: 1, exceptionsKept: 1, escalated: true, maxHistoryLength: expect.any(Number) as number });
+    expect(summary).toEqual({
+      reviewer: 'rita',
+      items: 3,
+      decided: 0,
+      kept: 0,
+      revoked: 0,
+      keptOnSilence: 1,
+      revokedOnSilence: 1,
+      exceptionsKept: 1,
+      escalated: true,
+      maxHistoryLength: expect.any(Number) as number,
+    });
 
     const state = await handle.query(reviewerStateQuery);
     expect(state).toMatchObject({ phase: 'closed', escalatedTo: 'max', remindersSent: 3 });

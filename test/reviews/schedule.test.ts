@@ -26,7 +26,10 @@ beforeAll(async () => {
   client = await suiteClient();
 });
 afterAll(async () => {
-  await client?.schedule.getHandle(scheduleId).delete().catch(() => undefined);
+  await client?.schedule
+    .getHandle(scheduleId)
+    .delete()
+    .catch(() => undefined);
   await client?.connection.close();
 });
 
@@ -56,7 +59,12 @@ describe('warden review schedule: the quarterly Temporal Schedule', () => {
       args: [{ dryRun: false, requestedBy: 'schedule' }],
     });
     expect(d.info.nextActionTimes[0]?.toISOString()).toBe(nextQuarterStart(new Date()).toISOString());
-    expect(d.info.nextActionTimes.slice(0, 4).map((t) => `${t.getUTCMonth() + 1}/${t.getUTCDate()} ${t.getUTCHours()}:${t.getUTCMinutes()}`).sort()).toEqual(['1/1 9:0', '10/1 9:0', '4/1 9:0', '7/1 9:0']);
+    expect(
+      d.info.nextActionTimes
+        .slice(0, 4)
+        .map((t) => `${t.getUTCMonth() + 1}/${t.getUTCDate()} ${t.getUTCHours()}:${t.getUTCMinutes()}`)
+        .sort(),
+    ).toEqual(['1/1 9:0', '10/1 9:0', '4/1 9:0', '7/1 9:0']);
 
     // The campaign's input is stored encrypted, like every other payload Warden writes.
     const described = await client.workflowService.describeSchedule({ namespace: suiteValue('namespace'), scheduleId });

@@ -61,7 +61,9 @@ describe('a synthetic campaign at scale', () => {
       lengths.push(wf.historyLength);
     }
     const largest = Math.max(...lengths);
-    console.log(`synthetic campaign: 100000 entitlements, ${state.counts.reviewers} reviewers, ${runs} workflow runs, largest history ${largest} events (campaign's own view ${state.maxHistoryLength}), ${seconds.toFixed(1)} s`);
+    console.log(
+      `synthetic campaign: 100000 entitlements, ${state.counts.reviewers} reviewers, ${runs} workflow runs, largest history ${largest} events (campaign's own view ${state.maxHistoryLength}), ${seconds.toFixed(1)} s`,
+    );
     console.log(state.timeline.map((t) => `${t.at} ${t.event}`).join('\n'));
     expect(runs).toBeGreaterThan(state.counts.reviewers + state.shards.total);
     expect(largest).toBeLessThan(10_000);

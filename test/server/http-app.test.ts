@@ -38,9 +38,7 @@ describe('GET /healthz', () => {
       expect(await idle.json()).toMatchObject({ ok: false, temporal: { reachable: true }, worker: { running: false } });
 
       await withWorker({ providers: {} }, { taskQueue }, async () => {
-        await expect
-          .poll(async () => (await fetch(`${url}/healthz`)).status, { timeout: 20_000, interval: 250 })
-          .toBe(200);
+        await expect.poll(async () => (await fetch(`${url}/healthz`)).status, { timeout: 20_000, interval: 250 }).toBe(200);
       });
     } finally {
       server.close();
@@ -144,7 +142,9 @@ describe('remote codec endpoint', () => {
     expect((await fetch(`${url}/codec/decode`)).status).toBe(405);
     expect((await fetch(`${url}/nope`)).status).toBe(404);
     const foreign = await post('/codec/decode', {
-      payloads: [{ metadata: { encoding: Buffer.from('binary/encrypted').toString('base64'), 'encryption-key-id': Buffer.from('gone').toString('base64') }, data: Buffer.alloc(40).toString('base64') }],
+      payloads: [
+        { metadata: { encoding: Buffer.from('binary/encrypted').toString('base64'), 'encryption-key-id': Buffer.from('gone').toString('base64') }, data: Buffer.alloc(40).toString('base64') },
+      ],
     });
     expect(foreign.status).toBe(422);
     expect(((await foreign.json()) as { error: string }).error).toMatch(/unknown key id "gone"/);

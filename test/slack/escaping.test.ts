@@ -69,7 +69,15 @@ describe('Slack: hostile alert text stays text', () => {
         api_app_id: 'A0WARDEN',
         token: 'legacy-verification-token',
         trigger_id: '7.1700000000.bob',
-        view: { ...opened, id: 'V0ESC', team_id: 'T0WARDEN', app_id: 'A0WARDEN', bot_id: 'B0WARDEN', hash: '1.a', state: { values: { [REASON_BLOCK]: { [REASON_INPUT]: { type: 'plain_text_input', value: reason } } } } },
+        view: {
+          ...opened,
+          id: 'V0ESC',
+          team_id: 'T0WARDEN',
+          app_id: 'A0WARDEN',
+          bot_id: 'B0WARDEN',
+          hash: '1.a',
+          state: { values: { [REASON_BLOCK]: { [REASON_INPUT]: { type: 'plain_text_input', value: reason } } } },
+        },
         response_urls: [],
         is_enterprise_install: false,
       };

@@ -137,7 +137,17 @@ export function clickPayload(h: SlackHarness, user: string, message: FakeMessage
     message: { type: 'message', ts: message.ts, text: message.text, bot_id: 'B0WARDEN', blocks: message.blocks },
     state: { values: {} },
     response_url: `${h.sink.url}/actions/${triggers}`,
-    actions: [{ action_id: actionId, block_id: b.block_id, text: b.text, value: value ?? b.value, style: actionId.endsWith('approve') ? 'primary' : 'danger', type: 'button', action_ts: `${Date.now() / 1000}` }],
+    actions: [
+      {
+        action_id: actionId,
+        block_id: b.block_id,
+        text: b.text,
+        value: value ?? b.value,
+        style: actionId.endsWith('approve') ? 'primary' : 'danger',
+        type: 'button',
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
   };
 }
 
@@ -149,7 +159,11 @@ export function click(h: SlackHarness, user: string, message: FakeMessage, actio
 /** From now on: the ephemerals shown to a user (each test starts its own count). */
 export function ephemeralsFrom(h: SlackHarness): (user: string) => string[] {
   const start = h.peers.slack.ephemerals.length;
-  return (user) => h.peers.slack.ephemerals.slice(start).filter((e) => e.user === user).map((e) => e.text);
+  return (user) =>
+    h.peers.slack.ephemerals
+      .slice(start)
+      .filter((e) => e.user === user)
+      .map((e) => e.text);
 }
 
 /** The votes of a step, as [approver, decision, via]. */

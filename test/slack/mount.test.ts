@@ -44,7 +44,13 @@ describe('Slack app mounted by setupApi', () => {
   it('with SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, POST /slack/events on the Warden server is the Slack app, with the identities of warden.yaml', async () => {
     const api = setupWith({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-mount', SLACK_API_URL: `${sink.url}/api/` });
     expect(api.notices).toContain('Slack app on POST /slack/events (interactivity and /warden; 1 identities mapped by slack_user_id)');
-    const server: Server = createHttpApp({ health: createHealthProbe({ client, taskQueue: 'slack-mount' }), codec: new AesGcmPayloadCodec(suiteKeyring()), codecCorsOrigins: [], api: api.routes, log: () => undefined });
+    const server: Server = createHttpApp({
+      health: createHealthProbe({ client, taskQueue: 'slack-mount' }),
+      codec: new AesGcmPayloadCodec(suiteKeyring()),
+      codecCorsOrigins: [],
+      api: api.routes,
+      log: () => undefined,
+    });
     const port = await listen(server, '127.0.0.1', 0);
     try {
       const res = await postCommand(

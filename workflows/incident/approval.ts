@@ -72,7 +72,6 @@ export interface ApprovalHooks {
   shouldContinueAsNew(): boolean;
 }
 
-
 /**
  * Waits for the decision on a step, sending reminders at their offsets before the deadline and
  * applying the step's onTimeout policy at the deadline (reject, approve, or escalate to the next

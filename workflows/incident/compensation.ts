@@ -18,7 +18,11 @@ async function undoStep(run: IncidentRun, stepId: string, reason: string): Promi
   const self = { params: renderParsed(step.with, run.templateContext()), output: st.output };
   const params = renderParsed(step.undo.with, { ...run.templateContext(), self });
   try {
-    const out = await runActionActivity(step.undo.kind, { action: step.undo.action, params, incidentId: state.incidentId, stepId: `${stepId}.undo`, idempotencyKey: `${state.incidentId}:${stepId}:undo`, dryRun: state.dryRun }, step);
+    const out = await runActionActivity(
+      step.undo.kind,
+      { action: step.undo.action, params, incidentId: state.incidentId, stepId: `${stepId}.undo`, idempotencyKey: `${state.incidentId}:${stepId}:undo`, dryRun: state.dryRun },
+      step,
+    );
     st.undo = { action: step.undo.action, status: out.status === 'planned' ? 'planned' : 'succeeded', at: nowIso(), output: out.output };
     run.timeline(`undid ${stepId} (${step.undo.action}) for ${reason}`);
   } catch (err) {

@@ -1,6 +1,20 @@
 /** The incident's query, alert signal and Updates (approve, cancel, note, severity): each a small function over the run's state. */
 import { setHandler } from '@temporalio/workflow';
-import { alertSignal, approvalUpdate, cancelUpdate, incidentStateQuery, noteUpdate, severityUpdate, type Alert, type ApprovalDecision, type ApprovalRecord, type CancelRequest, type IncidentState, type NoteRequest, type SeverityChange } from '../../contracts/incident.js';
+import {
+  alertSignal,
+  approvalUpdate,
+  cancelUpdate,
+  incidentStateQuery,
+  noteUpdate,
+  severityUpdate,
+  type Alert,
+  type ApprovalDecision,
+  type ApprovalRecord,
+  type CancelRequest,
+  type IncidentState,
+  type NoteRequest,
+  type SeverityChange,
+} from '../../contracts/incident.js';
 import { nowIso } from '../../contracts/time.js';
 import { applyDecision, validateDecision } from './approval.js';
 import type { IncidentRun } from './run.js';

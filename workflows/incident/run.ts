@@ -59,7 +59,16 @@ export class IncidentRun {
     const key = `${state.incidentId}:owners:${purpose}`;
     const sends: Promise<unknown>[] = [];
     if (via.slack && playbook.notify.slackChannel) {
-      sends.push(runActionActivity('notify', { action: 'notify.slack', params: { channel: playbook.notify.slackChannel, text }, incidentId: state.incidentId, stepId: purpose, idempotencyKey: `${key}:slack`, dryRun: state.dryRun }));
+      sends.push(
+        runActionActivity('notify', {
+          action: 'notify.slack',
+          params: { channel: playbook.notify.slackChannel, text },
+          incidentId: state.incidentId,
+          stepId: purpose,
+          idempotencyKey: `${key}:slack`,
+          dryRun: state.dryRun,
+        }),
+      );
     }
     if (playbook.notify.email?.length) {
       sends.push(

@@ -6,7 +6,6 @@ export const DEFAULT_MAX_RECENT_ALERTS = 100;
 /** A step in one of these states is not run again (after continue-as-new, or when the phase runner revisits it). */
 export const TERMINAL: ReadonlySet<StepState['status']> = new Set(['succeeded', 'planned', 'skipped', 'rejected', 'failed', 'cancelled']);
 
-
 /** The incident's first state, or the state carried over by continue-as-new. */
 export function initialState(input: IncidentInput, now: string): IncidentState {
   if (input.carried) return { ...input.carried, runs: input.carried.runs + 1 };

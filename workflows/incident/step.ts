@@ -67,7 +67,11 @@ async function execute(run: IncidentRun, step: ResolvedStep, params: Record<stri
   if (runnerOf(step.action) !== 'activity') return runInWorkflow(run, step, params, st);
   const { state } = run;
   const incident = step.kind === 'evidence' ? { ...state, steps: state.steps } : undefined;
-  const out = await runActionActivity(step.kind, { action: step.action, params, incidentId: state.incidentId, stepId: step.id, idempotencyKey: `${state.incidentId}:${step.id}`, dryRun: state.dryRun, ...(incident ? { incident } : {}) }, step);
+  const out = await runActionActivity(
+    step.kind,
+    { action: step.action, params, incidentId: state.incidentId, stepId: step.id, idempotencyKey: `${state.incidentId}:${step.id}`, dryRun: state.dryRun, ...(incident ? { incident } : {}) },
+    step,
+  );
   st.outcome = out.status;
   st.plan = out.plan;
   st.output = out.output;

@@ -1,5 +1,16 @@
 import { setHandler } from '@temporalio/workflow';
-import { offboardingCancelUpdate, offboardingLegalHoldUpdate, offboardingRetryUpdate, offboardingStateQuery, offboardingWaiveUpdate, type LegalHoldRequest, type OffboardingCancelRequest, type OffboardingRetryRequest, type OffboardingState, type OffboardingWaiveRequest } from '../../contracts/offboarding.js';
+import {
+  offboardingCancelUpdate,
+  offboardingLegalHoldUpdate,
+  offboardingRetryUpdate,
+  offboardingStateQuery,
+  offboardingWaiveUpdate,
+  type LegalHoldRequest,
+  type OffboardingCancelRequest,
+  type OffboardingRetryRequest,
+  type OffboardingState,
+  type OffboardingWaiveRequest,
+} from '../../contracts/offboarding.js';
 import { MANUAL } from './plan.js';
 import { withProgress } from './state.js';
 
@@ -18,7 +29,10 @@ export const validate = {
   retry(state: OffboardingState, req: OffboardingRetryRequest): void {
     needs(req?.by, 'retry needs "by"');
     if (req.item === undefined) {
-      needs(state.items.some((i) => i.status === 'escalated' && i.action !== MANUAL), 'nothing to retry: no item is escalated (manual items are waived, not retried)');
+      needs(
+        state.items.some((i) => i.status === 'escalated' && i.action !== MANUAL),
+        'nothing to retry: no item is escalated (manual items are waived, not retried)',
+      );
       return;
     }
     const item = state.items.find((i) => i.id === req.item);

@@ -106,7 +106,10 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
     const slackUser = patched(MANAGER_DM_PATCH) ? await managerSlackUser(r) : undefined;
     const summary = `Offboarding of ${who}${state.dryRun ? ' (dry run: nothing changed)' : ''}: ${tally(state.items)}. ${report.where}`;
     const body = report.markdown ?? `Reason: ${state.reason}\nRequested by: ${state.requestedBy}\n\n${renderItemsText(state.items)}`;
-    await notify(r, 'report', `[Warden] Offboarding of ${state.person.name}${state.dryRun ? ' (dry run)' : ''}: report`, `${summary}\n\n${body}`, { slackText: summary, ...(slackUser ? { slackUser } : {}) });
+    await notify(r, 'report', `[Warden] Offboarding of ${state.person.name}${state.dryRun ? ' (dry run)' : ''}: report`, `${summary}\n\n${body}`, {
+      slackText: summary,
+      ...(slackUser ? { slackUser } : {}),
+    });
     state.times.notifiedAt = nowIso();
     state.phase = 'retention';
   }
@@ -174,6 +177,9 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
 /** One line per item for a plain-text notification. */
 function renderItemsText(items: readonly OffboardingItem[]): string {
   return items
-    .map((i) => `- ${i.credential} [${i.action}]: ${i.status}${i.outcome && i.outcome !== 'planned' ? ` (${i.outcome})` : ''}${i.waiver ? ` by ${i.waiver.by}: ${i.waiver.reason}` : ''}${settled(i) ? '' : i.error ? ` ${i.error.message}` : ''}`)
+    .map(
+      (i) =>
+        `- ${i.credential} [${i.action}]: ${i.status}${i.outcome && i.outcome !== 'planned' ? ` (${i.outcome})` : ''}${i.waiver ? ` by ${i.waiver.by}: ${i.waiver.reason}` : ''}${settled(i) ? '' : i.error ? ` ${i.error.message}` : ''}`,
+    )
     .join('\n');
 }

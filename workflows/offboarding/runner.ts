@@ -34,7 +34,10 @@ function escalated(r: Runner, item: OffboardingItem, error: { message: string; t
 /** Tells security exactly what failed and how to go on; a failed notification is recorded, never fatal. */
 async function escalate(r: Runner, item: OffboardingItem): Promise<void> {
   const p = r.state.personId;
-  const how = item.action === MANUAL ? `warden offboard waive ${p} --item ${item.id} --reason TEXT` : `warden offboard retry ${p} --item ${item.id}, or: warden offboard waive ${p} --item ${item.id} --reason TEXT`;
+  const how =
+    item.action === MANUAL
+      ? `warden offboard waive ${p} --item ${item.id} --reason TEXT`
+      : `warden offboard retry ${p} --item ${item.id}, or: warden offboard waive ${p} --item ${item.id} --reason TEXT`;
   const text =
     `Offboarding of ${r.state.person.name} (${p}) needs an operator.\n` +
     `Credential: ${item.credential}\nAction: ${item.action}\nItem: ${item.id}\n` +

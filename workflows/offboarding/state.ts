@@ -47,8 +47,7 @@ function progressOf(items: readonly OffboardingItem[]): OffboardingProviderProgr
   const p = { total: items.length, done: count('done'), planned: count('planned'), waived: count('waived'), escalated: count('escalated') };
   const open = p.total - p.done - p.planned - p.waived;
   const started = items.some((i) => i.status !== 'pending');
-  const status: OffboardingProviderProgress['status'] =
-    p.escalated > 0 ? 'escalated' : open > 0 ? (started ? 'running' : 'pending') : p.planned > 0 && p.done === 0 ? 'planned' : 'done';
+  const status: OffboardingProviderProgress['status'] = p.escalated > 0 ? 'escalated' : open > 0 ? (started ? 'running' : 'pending') : p.planned > 0 && p.done === 0 ? 'planned' : 'done';
   return { ...p, open, status };
 }
 
@@ -76,5 +75,10 @@ export function tally(items: readonly OffboardingItem[]): string {
     [n((i) => i.status === 'waived'), 'waived'],
     [n((i) => i.status === 'escalated'), 'waiting for an operator'],
   ] as const;
-  return parts.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`).join(', ') || 'nothing to revoke';
+  return (
+    parts
+      .filter(([count]) => count > 0)
+      .map(([count, what]) => `${count} ${what}`)
+      .join(', ') || 'nothing to revoke'
+  );
 }

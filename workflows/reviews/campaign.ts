@@ -1,7 +1,17 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { allHandlersFinished, condition, continueAsNew, executeChild, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import { FINDING_KINDS, type ReviewSystem } from '../../contracts/review-types.js';
-import { REVIEW_WORKFLOW_PREFIX, reviewApproveUpdate, reviewCampaignStateQuery, reviewShardWorkflowId, type CampaignCounts, type CampaignState, type ReviewApprovalRequest, type ReviewCampaignInput, type ShardSummary } from '../../contracts/reviews.js';
+import {
+  REVIEW_WORKFLOW_PREFIX,
+  reviewApproveUpdate,
+  reviewCampaignStateQuery,
+  reviewShardWorkflowId,
+  type CampaignCounts,
+  type CampaignState,
+  type ReviewApprovalRequest,
+  type ReviewCampaignInput,
+  type ShardSummary,
+} from '../../contracts/reviews.js';
 import { offboardingWorkflowId } from '../../contracts/offboarding.js';
 import { offboardingWorkflow } from '../offboarding/offboarding.js';
 import { reviewAnnounce, reviewCampaignSettings, reviewCollect, reviewCountReviewers, reviewEnforce, reviewEvidencePack } from './activities.js';
@@ -107,7 +117,10 @@ export async function reviewCampaignWorkflow(input: ReviewCampaignInput): Promis
     state.onSilence = settings.onSilence;
     if (settings.approvalGroup) state.approval = { group: settings.approvalGroup };
     const skipped = requested.filter((s) => !state.scope.includes(s));
-    timeline(`campaign started (${state.dryRun ? 'dry run' : 'live'}) over ${state.scope.join(', ') || 'nothing'}${skipped.length ? `; not configured: ${skipped.join(', ')}` : ''}`, state.requestedBy);
+    timeline(
+      `campaign started (${state.dryRun ? 'dry run' : 'live'}) over ${state.scope.join(', ') || 'nothing'}${skipped.length ? `; not configured: ${skipped.join(', ')}` : ''}`,
+      state.requestedBy,
+    );
     for (const system of state.scope) state.sources[system] = { done: false, batches: 0 };
   }
 
@@ -182,12 +195,15 @@ export async function reviewCampaignWorkflow(input: ReviewCampaignInput): Promis
         failed.examples.push(...s.failed.examples.slice(0, Math.max(0, 20 - failed.examples.length)));
       }
     }
-    if (state.failedReviewers) timeline(`${state.failedReviewers.count} reviewer workflow(s) failed; their items have no decision: ${state.failedReviewers.examples.map((f) => `${f.reviewer} (${f.error})`).join('; ')}`);
+    if (state.failedReviewers)
+      timeline(`${state.failedReviewers.count} reviewer workflow(s) failed; their items have no decision: ${state.failedReviewers.examples.map((f) => `${f.reviewer} (${f.error})`).join('; ')}`);
     const items = summaries.reduce((n, s) => n + s.items, 0);
     state.completionRate = items ? state.counts.decided / items : 1;
     state.closedAt = nowIso();
     const escalated = summaries.reduce((n, s) => n + s.escalated, 0);
-    timeline(`reviews closed: ${state.counts.decided} of ${items} decided by reviewers, ${escalated} reviewer(s) escalated; ${state.counts.revoked + state.counts.revokedOnSilence} to revoke (${state.counts.revokedOnSilence} on silence)`);
+    timeline(
+      `reviews closed: ${state.counts.decided} of ${items} decided by reviewers, ${escalated} reviewer(s) escalated; ${state.counts.revoked + state.counts.revokedOnSilence} to revoke (${state.counts.revokedOnSilence} on silence)`,
+    );
     const toRevoke = state.counts.revoked + state.counts.revokedOnSilence;
     state.phase = state.approval && toRevoke > 0 ? 'awaiting-approval' : 'enforcing';
     if (state.approval && toRevoke === 0) timeline('nothing to revoke: no approval needed');
@@ -234,7 +250,9 @@ export async function reviewCampaignWorkflow(input: ReviewCampaignInput): Promis
     if (res.reviewers < ENFORCE_PAGE) break;
   }
   if (state.phase === 'enforcing') {
-    timeline(`enforcement: ${state.counts.enforced} revoked, ${state.counts.alreadyRevoked} already gone, ${state.counts.enforcementFailed} failed, ${state.counts.offboardingsStarted} offboarding(s) started`);
+    timeline(
+      `enforcement: ${state.counts.enforced} revoked, ${state.counts.alreadyRevoked} already gone, ${state.counts.enforcementFailed} failed, ${state.counts.offboardingsStarted} offboarding(s) started`,
+    );
     state.phase = 'reporting';
   }
 

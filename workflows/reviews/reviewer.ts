@@ -88,7 +88,15 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
       dirty = false;
       if (!state.message) continue;
       try {
-        await reviewRenderMessage({ campaignId: state.campaignId, reviewer: state.reviewer, workflowId, message: state.message, decisions: decisionsMap(), phase: state.phase, deadline: state.deadline });
+        await reviewRenderMessage({
+          campaignId: state.campaignId,
+          reviewer: state.reviewer,
+          workflowId,
+          message: state.message,
+          decisions: decisionsMap(),
+          phase: state.phase,
+          deadline: state.deadline,
+        });
       } catch (err) {
         timeline(`message update failed: ${(err as Error).message}`);
       }
@@ -105,7 +113,9 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
     state.items = loaded.items;
     if (loaded.manager && loaded.manager !== state.reviewer) state.manager = loaded.manager;
     state.unreachable = !loaded.reachable;
-    timeline(`opened with ${state.items.length} item(s), ${state.items.filter((i) => i.flagged).length} flagged${state.unreachable ? '; no Slack id or email reaches the reviewer: they can decide through the API and CLI only' : ''}`);
+    timeline(
+      `opened with ${state.items.length} item(s), ${state.items.filter((i) => i.flagged).length} flagged${state.unreachable ? '; no Slack id or email reaches the reviewer: they can decide through the API and CLI only' : ''}`,
+    );
     if (state.items.length && !state.unreachable) await tell('assigned', 1);
   }
   const rendering = renderer();

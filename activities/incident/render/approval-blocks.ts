@@ -31,7 +31,9 @@ function allowed(record: ApprovalRecord): string[] {
 
 function outcomeLine(record: ApprovalRecord): string | undefined {
   if (!record.outcome) return undefined;
-  const votes = record.votes.map((v) => `${v.decision === 'approve' ? 'approved' : 'rejected'} by ${escapeMrkdwn(v.approver)} via ${v.via} at ${v.at}${v.reason ? ` — “${escapeMrkdwn(v.reason)}”` : ''}`);
+  const votes = record.votes.map(
+    (v) => `${v.decision === 'approve' ? 'approved' : 'rejected'} by ${escapeMrkdwn(v.approver)} via ${v.via} at ${v.at}${v.reason ? ` — “${escapeMrkdwn(v.reason)}”` : ''}`,
+  );
   const how: Record<NonNullable<ApprovalRecord['outcome']>, string> = {
     approved: ':white_check_mark: *Approved*',
     rejected: ':no_entry: *Rejected*',

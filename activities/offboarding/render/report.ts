@@ -158,7 +158,15 @@ export function renderOffboardingMarkdown(r: OffboardingReport): string {
   ];
   if (r.cancel) out.push('', `Cancelled by ${cell(r.cancel.by)} at ${r.cancel.at}: ${cell(r.cancel.reason)}`);
   if (r.legalHold.changes.length) {
-    out.push('', '## Legal hold', '', ...table(['At', 'Hold', 'By', 'Reason'], r.legalHold.changes.map((c) => [c.at, c.hold ? 'set' : 'lifted', c.by, c.reason])));
+    out.push(
+      '',
+      '## Legal hold',
+      '',
+      ...table(
+        ['At', 'Hold', 'By', 'Reason'],
+        r.legalHold.changes.map((c) => [c.at, c.hold ? 'set' : 'lifted', c.by, c.reason]),
+      ),
+    );
   }
   out.push('', '## Timeline', '', ...r.timeline.map((e) => `- ${e.at} ${cell(e.event, 1000)}${e.by ? ` (${cell(e.by)})` : ''}`), '');
   return out.join('\n');

@@ -1,11 +1,4 @@
-import {
-  DeactivateMFADeviceCommand,
-  DeleteAccessKeyCommand,
-  DeleteLoginProfileCommand,
-  DeleteSSHPublicKeyCommand,
-  GetAccessKeyLastUsedCommand,
-  UpdateAccessKeyCommand,
-} from '@aws-sdk/client-iam';
+import { DeactivateMFADeviceCommand, DeleteAccessKeyCommand, DeleteLoginProfileCommand, DeleteSSHPublicKeyCommand, GetAccessKeyLastUsedCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import type { ChangeResult } from '../../ports/change.js';
 import { carryOut, note, removal, step } from './change.js';
 import { awsCall, isNotFound } from './errors.js';
@@ -27,17 +20,13 @@ async function ownerOf(ctx: IamContext, accessKeyId: string): Promise<string | u
   }
 }
 
-const wrongOwner = (accessKeyId: string, owner: string, userName: string) =>
-  `access key ${accessKeyId} belongs to ${userSubject(owner)}, not ${userSubject(userName)}; check the user name`;
+const wrongOwner = (accessKeyId: string, owner: string, userName: string) => `access key ${accessKeyId} belongs to ${userSubject(owner)}, not ${userSubject(userName)}; check the user name`;
 
 /**
  * Sets an access key Active or Inactive after reading it (ListAccessKeys). Idempotent: a key
  * already in that status reports "already". A key the user does not have is AwsNotFound.
  */
-export async function setAccessKeyStatus(
-  ctx: IamContext,
-  input: { userName: string; accessKeyId: string; status: 'Active' | 'Inactive'; dryRun: boolean },
-): Promise<ChangeResult> {
+export async function setAccessKeyStatus(ctx: IamContext, input: { userName: string; accessKeyId: string; status: 'Active' | 'Inactive'; dryRun: boolean }): Promise<ChangeResult> {
   const { userName, accessKeyId, status } = input;
   const key = (await listAccessKeys(ctx, userName)).find((k) => k.accessKeyId === accessKeyId);
   if (!key) {

@@ -37,7 +37,8 @@ async function blockers(ctx: IamContext, userName: string): Promise<string[]> {
   if (profile) found.push('a console login profile (aws.deleteLoginProfile)');
   if (mfa.length) found.push(`${count(mfa.length, 'MFA device')} (aws.deactivateMfa)`);
   if (groups.length) found.push(`membership of ${count(groups.length, 'group')} (aws.removeFromGroups)`);
-  if (attached.length) found.push(`${count(attached.length, 'managed policy', 'managed policies')} (aws.detachUserPolicies${attached.some((p) => p.name === QUARANTINE_POLICY) ? ', aws.releaseQuarantine' : ''})`);
+  if (attached.length)
+    found.push(`${count(attached.length, 'managed policy', 'managed policies')} (aws.detachUserPolicies${attached.some((p) => p.name === QUARANTINE_POLICY) ? ', aws.releaseQuarantine' : ''})`);
   if (inline.length) found.push(`${count(inline.length, 'inline policy', 'inline policies')} (aws.deleteInlinePolicies)`);
   if (ssh.length) found.push(`${count(ssh.length, 'SSH public key')} (aws.deleteSshKeys)`);
   if (certs.length) found.push(`${count(certs.length, 'signing certificate')} (remove them in IAM)`);

@@ -37,7 +37,8 @@ async function listUsers(ctx: IamContext, userNames: readonly string[] | undefin
   return awsCall({ operation: 'ListUsers', subject: 'all IAM users' }, async () => {
     const users: UserRef[] = [];
     for await (const page of paginateListUsers({ client: ctx.client, pageSize: ctx.pageSize }, {})) {
-      for (const u of page.Users ?? []) users.push({ userName: u.UserName ?? '', arn: u.Arn ?? '', ...(u.CreateDate ? { createDate: u.CreateDate } : {}), ...(u.PasswordLastUsed ? { passwordLastUsed: u.PasswordLastUsed } : {}) });
+      for (const u of page.Users ?? [])
+        users.push({ userName: u.UserName ?? '', arn: u.Arn ?? '', ...(u.CreateDate ? { createDate: u.CreateDate } : {}), ...(u.PasswordLastUsed ? { passwordLastUsed: u.PasswordLastUsed } : {}) });
     }
     return users;
   });

@@ -10,7 +10,17 @@ export interface AwsCall {
 }
 
 const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestLimitExceeded', 'TooManyRequestsException', 'SlowDown']);
-const TRANSIENT = new Set(['ServiceFailure', 'ServiceUnavailable', 'ServiceUnavailableException', 'InternalFailure', 'InternalError', 'RequestTimeout', 'RequestTimeoutException', 'ConcurrentModification', 'PriorRequestNotComplete']);
+const TRANSIENT = new Set([
+  'ServiceFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalFailure',
+  'InternalError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ConcurrentModification',
+  'PriorRequestNotComplete',
+]);
 const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']);
 const BAD_CREDENTIALS = new Set(['InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch', 'ExpiredToken', 'ExpiredTokenException', 'InvalidAccessKeyId']);
 /** AWS refusals whose code is itself the failure kind. */
@@ -90,13 +100,11 @@ export function translateAwsError(err: unknown, call: AwsCall): ApplicationFailu
     return unavailable(`${what} failed with ${code ?? `HTTP ${status}`}; will retry`, retryAfterMs(e));
   }
   if (e.name === 'CredentialsProviderError') {
-    return failure(
-      FailureKind.AwsAccessDenied,
-      `${what}: no AWS credentials found; set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run where a role is available`,
-    );
+    return failure(FailureKind.AwsAccessDenied, `${what}: no AWS credentials found; set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run where a role is available`);
   }
   if (status === undefined && !code) {
-    const reason = e.name === 'TimeoutError' || e.code === 'ETIMEDOUT' ? 'timed out' : e.code && NETWORK.has(e.code) ? `could not reach IAM (${e.code})` : `failed (${e.code ?? e.name ?? 'unknown error'})`;
+    const reason =
+      e.name === 'TimeoutError' || e.code === 'ETIMEDOUT' ? 'timed out' : e.code && NETWORK.has(e.code) ? `could not reach IAM (${e.code})` : `failed (${e.code ?? e.name ?? 'unknown error'})`;
     return unavailable(`${what} ${reason}; will retry`);
   }
   if (code === 'NoSuchEntity') return failure(FailureKind.AwsNotFound, `${what}: not found${detail}`);
@@ -104,10 +112,7 @@ export function translateAwsError(err: unknown, call: AwsCall): ApplicationFailu
     return failure(FailureKind.AwsAccessDenied, `${what} was denied (${code}): grant iam:${call.operation} to the principal Warden runs as`);
   }
   if (code && BAD_CREDENTIALS.has(code)) {
-    return failure(
-      FailureKind.AwsAccessDenied,
-      `${what}: AWS rejected the credentials (${code}); check the access key, secret and session token Warden is configured with`,
-    );
+    return failure(FailureKind.AwsAccessDenied, `${what}: AWS rejected the credentials (${code}); check the access key, secret and session token Warden is configured with`);
   }
   if (isRefusal(code)) return failure(code, `${what} was refused (${code})${detail}`);
   return failure(FailureKind.AwsRequestRejected, `${what} was rejected (${code ?? `HTTP ${status}`})${detail}`);

@@ -44,9 +44,7 @@ export async function addToGroups(ctx: IamContext, input: { userName: string; gr
     current.includes(group)
       ? note(`${userSubject(userName)} is already in group ${group}`)
       : step(`add ${userSubject(userName)} to group ${group}`, () =>
-          awsCall({ operation: 'AddUserToGroup', subject: `${userSubject(userName)} and group ${group}` }, () =>
-            ctx.client.send(new AddUserToGroupCommand({ UserName: userName, GroupName: group })),
-          ),
+          awsCall({ operation: 'AddUserToGroup', subject: `${userSubject(userName)} and group ${group}` }, () => ctx.client.send(new AddUserToGroupCommand({ UserName: userName, GroupName: group }))),
         ),
   );
   if (entries.length === 0) entries.push(note(`no groups to add ${userSubject(userName)} to`));
@@ -90,9 +88,7 @@ export async function attachUserPolicies(ctx: IamContext, input: { userName: str
     current.includes(arn)
       ? note(`managed policy ${arn} is already attached to ${userSubject(userName)}`)
       : step(`attach managed policy ${arn} to ${userSubject(userName)}`, () =>
-          awsCall({ operation: 'AttachUserPolicy', subject: `policy ${arn} on ${userSubject(userName)}` }, () =>
-            ctx.client.send(new AttachUserPolicyCommand({ UserName: userName, PolicyArn: arn })),
-          ),
+          awsCall({ operation: 'AttachUserPolicy', subject: `policy ${arn} on ${userSubject(userName)}` }, () => ctx.client.send(new AttachUserPolicyCommand({ UserName: userName, PolicyArn: arn }))),
         ),
   );
   if (entries.length === 0) entries.push(note(`no managed policies to attach to ${userSubject(userName)}`));

@@ -71,7 +71,9 @@ export async function setQuarantine(ctx: IamContext, input: { userName: string; 
       ),
     );
   } else {
-    entries.push(note(quarantined ? `${userSubject(userName)} is already quarantined (${QUARANTINE_POLICY} attached)` : `${userSubject(userName)} is not quarantined (${QUARANTINE_POLICY} not attached)`));
+    entries.push(
+      note(quarantined ? `${userSubject(userName)} is already quarantined (${QUARANTINE_POLICY} attached)` : `${userSubject(userName)} is not quarantined (${QUARANTINE_POLICY} not attached)`),
+    );
   }
   return carryOut({ dryRun: input.dryRun, entries, before: { quarantined: attached }, after: { quarantined }, output: { policyArn: arn } });
 }

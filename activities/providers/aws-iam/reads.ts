@@ -69,9 +69,7 @@ export function listAccessKeys(ctx: IamContext, userName: string): Promise<Acces
 }
 
 export function listGroups(ctx: IamContext, userName: string): Promise<string[]> {
-  return collect({ operation: 'ListGroupsForUser', subject: userSubject(userName) }, paginateListGroupsForUser(paging(ctx), { UserName: userName }), (p) =>
-    p.Groups?.map((g) => g.GroupName ?? ''),
-  );
+  return collect({ operation: 'ListGroupsForUser', subject: userSubject(userName) }, paginateListGroupsForUser(paging(ctx), { UserName: userName }), (p) => p.Groups?.map((g) => g.GroupName ?? ''));
 }
 
 export function listAttachedPolicies(ctx: IamContext, userName: string): Promise<{ name: string; arn: string }[]> {
@@ -118,9 +116,7 @@ export function listSigningCertificates(ctx: IamContext, userName: string): Prom
 /** The console login profile, or null when there is none. Call it for a user known to exist: IAM answers NoSuchEntity for both. */
 export async function getLoginProfile(ctx: IamContext, userName: string): Promise<{ createDate?: Date; passwordResetRequired: boolean } | null> {
   try {
-    const { LoginProfile } = await awsCall({ operation: 'GetLoginProfile', subject: userSubject(userName) }, () =>
-      ctx.client.send(new GetLoginProfileCommand({ UserName: userName })),
-    );
+    const { LoginProfile } = await awsCall({ operation: 'GetLoginProfile', subject: userSubject(userName) }, () => ctx.client.send(new GetLoginProfileCommand({ UserName: userName })));
     return { passwordResetRequired: LoginProfile?.PasswordResetRequired ?? false, ...(LoginProfile?.CreateDate ? { createDate: LoginProfile.CreateDate } : {}) };
   } catch (err) {
     if (isNotFound(err)) return null;

@@ -43,10 +43,7 @@ function translate(err: unknown, message: MailMessage, server: string, pass: str
       return failure(FailureKind.SmtpRejected, `SMTP login was refused (${reply}); check the SMTP user and password`);
     }
     const who = e.rejected?.length ? e.rejected.join(', ') : message.to.join(', ');
-    return failure(
-      FailureKind.SmtpRejected,
-      `SMTP server refused mail to ${who} at ${e.command ?? 'send'}: ${reply}; check the recipient addresses`,
-    );
+    return failure(FailureKind.SmtpRejected, `SMTP server refused mail to ${who} at ${e.command ?? 'send'}: ${reply}; check the recipient addresses`);
   }
   if (code === undefined && (e.code === 'ECONFIG' || e.code === 'ENOAUTH')) {
     return failure(FailureKind.SmtpRejected, `SMTP settings are invalid: ${scrub(e.message)}`);

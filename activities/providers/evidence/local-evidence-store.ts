@@ -9,11 +9,7 @@ const KEY_CHARACTERS = /^[A-Za-z0-9._\-/]+$/;
 
 /** Throws a non-retryable `InvalidEvidenceKey` unless `key` is a plain relative path. */
 function checkKey(key: string): void {
-  const reject = (problem: string) =>
-    failure(
-      FailureKind.InvalidEvidenceKey,
-      `evidence key ${JSON.stringify(key)} ${problem}; use a relative path like incidents/incident-42/snapshot-detect.json`,
-    );
+  const reject = (problem: string) => failure(FailureKind.InvalidEvidenceKey, `evidence key ${JSON.stringify(key)} ${problem}; use a relative path like incidents/incident-42/snapshot-detect.json`);
   if (!KEY_CHARACTERS.test(key)) throw reject('may contain only letters, digits, ".", "_", "-" and "/"');
   if (key.startsWith('/')) throw reject('is absolute');
   for (const segment of key.split('/')) {
@@ -101,10 +97,7 @@ export function createLocalEvidenceStore(rootDir: string): EvidenceStore {
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code !== 'EISDIR' && code !== 'ENOTDIR' && code !== 'EEXIST') throw err;
-        throw failure(
-          FailureKind.EvidenceConflict,
-          `evidence key ${key} collides with an existing directory or file on its path; choose another key`,
-        );
+        throw failure(FailureKind.EvidenceConflict, `evidence key ${key} collides with an existing directory or file on its path; choose another key`);
       }
     },
 

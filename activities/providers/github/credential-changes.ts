@@ -17,19 +17,14 @@ interface CredentialAuthorization {
  * them. GitHub allows this endpoint to GitHub Apps only.
  */
 export async function revokePatGrants({ octokit, org }: GitHubContext, { login, dryRun, grantIds: only }: AccountChange & { readonly grantIds?: readonly number[] }): Promise<ChangeResult> {
-  const grants = await github({ what: `listing the fine-grained token grants of ${org}`, needs: NEEDS.patGrants }, () =>
-    octokit.paginate(octokit.rest.orgs.listPatGrants, { org, per_page: 100 }),
-  );
+  const grants = await github({ what: `listing the fine-grained token grants of ${org}`, needs: NEEDS.patGrants }, () => octokit.paginate(octokit.rest.orgs.listPatGrants, { org, per_page: 100 }));
   const mine = grants.filter((g) => sameLogin(g.owner.login, login) && (!only || only.includes(g.id)));
   const grantIds = mine.map((g) => g.id);
   if (mine.length === 0) return { ...unchanged({ grants: [] }), output: { grantIds } };
   const before = { grants: mine.map((g) => ({ id: g.id, tokenName: g.token_name, tokenExpiresAt: g.token_expires_at })) };
   const steps = mine.map((g) => ({
     line: `revoke fine-grained token grant ${g.id} ("${g.token_name}") of ${login} on organization ${org}`,
-    apply: () =>
-      githubUnlessAbsent({ what: `revoking token grant ${g.id} in ${org}`, needs: NEEDS.patGrants }, () =>
-        octokit.rest.orgs.updatePatAccess({ org, pat_id: g.id, action: 'revoke' }),
-      ),
+    apply: () => githubUnlessAbsent({ what: `revoking token grant ${g.id} in ${org}`, needs: NEEDS.patGrants }, () => octokit.rest.orgs.updatePatAccess({ org, pat_id: g.id, action: 'revoke' })),
   }));
   const changed = await carryOut(steps, dryRun);
   return { changed, plan: steps.map((s) => s.line), before, after: dryRun ? before : { grants: [] }, output: { grantIds } };

@@ -36,18 +36,12 @@ export async function listOrgEntitlements({ octokit, org }: GitHubContext): Prom
     );
     teams.push({ slug: team.slug, name: team.name, members: people.map((u) => u.login) });
   }
-  const outside = await reader(`listing the outside collaborators of ${org}`, NEEDS.readOrg, () =>
-    octokit.paginate(octokit.rest.orgs.listOutsideCollaborators, { org, per_page: PER_PAGE }),
-  );
-  const pending = await reader(`listing the pending invitations of ${org}`, NEEDS.adminOrg, () =>
-    octokit.paginate(octokit.rest.orgs.listPendingInvitations, { org, per_page: PER_PAGE }),
-  );
+  const outside = await reader(`listing the outside collaborators of ${org}`, NEEDS.readOrg, () => octokit.paginate(octokit.rest.orgs.listOutsideCollaborators, { org, per_page: PER_PAGE }));
+  const pending = await reader(`listing the pending invitations of ${org}`, NEEDS.adminOrg, () => octokit.paginate(octokit.rest.orgs.listPendingInvitations, { org, per_page: PER_PAGE }));
   const unavailable: string[] = [];
   let patGrants: Entitlements['patGrants'] = null;
   try {
-    const grants = await reader(`listing the fine-grained token grants of ${org}`, NEEDS.patGrants, () =>
-      octokit.paginate(octokit.rest.orgs.listPatGrants, { org, per_page: PER_PAGE }),
-    );
+    const grants = await reader(`listing the fine-grained token grants of ${org}`, NEEDS.patGrants, () => octokit.paginate(octokit.rest.orgs.listPatGrants, { org, per_page: PER_PAGE }));
     patGrants = grants.map((g) => ({ id: g.id, owner: g.owner.login, tokenName: g.token_name, expiresAt: g.token_expires_at }));
   } catch (err) {
     if (!isFailureKind(err, FailureKind.GitHubForbidden) && !isFailureKind(err, FailureKind.GitHubNotFound)) throw err;

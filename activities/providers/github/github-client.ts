@@ -42,9 +42,7 @@ const log = { debug: () => undefined, info: () => undefined, warn: console.warn,
  * effects until a request is made; App credentials fetch an installation token on first use.
  */
 export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
-  const auth = opts.app
-    ? { authStrategy: createAppAuth, auth: { appId: opts.app.appId, privateKey: opts.app.privateKey, installationId: opts.app.installationId } }
-    : { auth: opts.token };
+  const auth = opts.app ? { authStrategy: createAppAuth, auth: { appId: opts.app.appId, privateKey: opts.app.privateKey, installationId: opts.app.installationId } } : { auth: opts.token };
   if (!opts.app && !opts.token) throw new Error('GitHub credentials missing: set GITHUB_TOKEN, or the GitHub App id, private key and installation id');
   const retryAfterBaseValue = opts.retryBaseMs ?? 1000;
   const retryWhileBudgetLeft = (_after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < IN_ACTIVITY_RETRIES;

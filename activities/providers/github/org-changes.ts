@@ -8,19 +8,14 @@ import { github, githubUnlessAbsent } from './errors.js';
  * pending membership). Idempotent: reads the membership first; no membership is `changed: false`.
  */
 export async function removeOrgMember({ octokit, org }: GitHubContext, { login, dryRun }: AccountChange): Promise<ChangeResult> {
-  const membership = await githubUnlessAbsent({ what: `reading the membership of ${login} in ${org}`, needs: NEEDS.readOrg }, () =>
-    octokit.rest.orgs.getMembershipForUser({ org, username: login }),
-  );
+  const membership = await githubUnlessAbsent({ what: `reading the membership of ${login} in ${org}`, needs: NEEDS.readOrg }, () => octokit.rest.orgs.getMembershipForUser({ org, username: login }));
   if (!membership) return unchanged({ member: false });
   const { role, state } = membership.data;
   const before = { member: true, role, state };
   const steps = [
     {
       line: `remove ${login} (${role}, membership ${state}) from organization ${org} and all its teams`,
-      apply: () =>
-        githubUnlessAbsent({ what: `removing ${login} from ${org}`, needs: NEEDS.adminOrg }, () =>
-          octokit.rest.orgs.removeMembershipForUser({ org, username: login }),
-        ),
+      apply: () => githubUnlessAbsent({ what: `removing ${login} from ${org}`, needs: NEEDS.adminOrg }, () => octokit.rest.orgs.removeMembershipForUser({ org, username: login })),
     },
   ];
   const changed = await carryOut(steps, dryRun);
@@ -41,9 +36,7 @@ export async function removeOutsideCollaborator({ octokit, org }: GitHubContext,
     {
       line: `remove outside collaborator ${login} from every repository of organization ${org}`,
       apply: () =>
-        githubUnlessAbsent({ what: `removing outside collaborator ${login} from ${org}`, needs: NEEDS.adminOrg }, () =>
-          octokit.rest.orgs.removeOutsideCollaborator({ org, username: login }),
-        ),
+        githubUnlessAbsent({ what: `removing outside collaborator ${login} from ${org}`, needs: NEEDS.adminOrg }, () => octokit.rest.orgs.removeOutsideCollaborator({ org, username: login })),
     },
   ];
   const changed = await carryOut(steps, dryRun);
@@ -55,19 +48,14 @@ export async function removeOutsideCollaborator({ octokit, org }: GitHubContext,
  * Idempotent: lists pending invitations first and cancels only those still pending.
  */
 export async function cancelInvitations({ octokit, org }: GitHubContext, { login, email, dryRun }: InvitationChange): Promise<ChangeResult> {
-  const pending = await github({ what: `listing the pending invitations of ${org}`, needs: NEEDS.adminOrg }, () =>
-    octokit.paginate(octokit.rest.orgs.listPendingInvitations, { org, per_page: 100 }),
-  );
+  const pending = await github({ what: `listing the pending invitations of ${org}`, needs: NEEDS.adminOrg }, () => octokit.paginate(octokit.rest.orgs.listPendingInvitations, { org, per_page: 100 }));
   const mine = pending.filter((i) => sameLogin(i.login, login) || (email !== undefined && sameLogin(i.email, email)));
   const invitationIds = mine.map((i) => i.id);
   if (mine.length === 0) return { ...unchanged({ invitations: [] }), output: { invitationIds } };
   const before = { invitations: mine.map((i) => ({ id: i.id, login: i.login, email: i.email, role: i.role })) };
   const steps = mine.map((i) => ({
     line: `cancel invitation ${i.id} of ${i.login ?? i.email ?? 'unknown invitee'} (${i.role}) to organization ${org}`,
-    apply: () =>
-      githubUnlessAbsent({ what: `cancelling invitation ${i.id} in ${org}`, needs: NEEDS.adminOrg }, () =>
-        octokit.rest.orgs.cancelInvitation({ org, invitation_id: i.id }),
-      ),
+    apply: () => githubUnlessAbsent({ what: `cancelling invitation ${i.id} in ${org}`, needs: NEEDS.adminOrg }, () => octokit.rest.orgs.cancelInvitation({ org, invitation_id: i.id })),
   }));
   const changed = await carryOut(steps, dryRun);
   return { changed, plan: steps.map((s) => s.line), before, after: dryRun ? before : { invitations: [] }, output: { invitationIds } };
@@ -87,9 +75,7 @@ export async function removeTeamMember({ octokit, org }: GitHubContext, { login,
     {
       line: `remove ${login} from team ${team} of organization ${org}`,
       apply: () =>
-        githubUnlessAbsent({ what: `removing ${login} from team ${team}`, needs: NEEDS.adminOrg }, () =>
-          octokit.rest.teams.removeMembershipForUserInOrg({ org, team_slug: team, username: login }),
-        ),
+        githubUnlessAbsent({ what: `removing ${login} from team ${team}`, needs: NEEDS.adminOrg }, () => octokit.rest.teams.removeMembershipForUserInOrg({ org, team_slug: team, username: login })),
     },
   ];
   const changed = await carryOut(steps, dryRun);

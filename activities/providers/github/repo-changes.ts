@@ -21,10 +21,7 @@ export async function removeRepoCollaborator(ctx: GitHubContext, { repo, login, 
   const steps = [
     {
       line: `remove ${login}'s direct ${found.role_name} access to repository ${repo}`,
-      apply: () =>
-        githubUnlessAbsent({ what: `removing ${login} from ${repo}`, needs: NEEDS.repoAdmin }, () =>
-          octokit.rest.repos.removeCollaborator({ ...where, username: login }),
-        ),
+      apply: () => githubUnlessAbsent({ what: `removing ${login} from ${repo}`, needs: NEEDS.repoAdmin }, () => octokit.rest.repos.removeCollaborator({ ...where, username: login })),
     },
   ];
   const changed = await carryOut(steps, dryRun);
@@ -41,19 +38,14 @@ export async function removeRepoCollaborator(ctx: GitHubContext, { repo, login, 
  */
 export async function deleteDeployKey({ octokit }: GitHubContext, { repo, keyId, dryRun }: DeployKeyChange): Promise<ChangeResult> {
   const where = splitRepo(repo);
-  const keys = await github({ what: `listing the deploy keys of ${repo}`, needs: NEEDS.repoAdmin }, () =>
-    octokit.paginate(octokit.rest.repos.listDeployKeys, { ...where, per_page: 100 }),
-  );
+  const keys = await github({ what: `listing the deploy keys of ${repo}`, needs: NEEDS.repoAdmin }, () => octokit.paginate(octokit.rest.repos.listDeployKeys, { ...where, per_page: 100 }));
   const key = keys.find((k) => k.id === keyId);
   if (!key) return unchanged({ deployKey: null });
   const before = { deployKey: { id: key.id, title: key.title, readOnly: key.read_only, createdAt: key.created_at } };
   const steps = [
     {
       line: `delete deploy key ${key.id} ("${key.title}", ${key.read_only ? 'read-only' : 'read-write'}) of repository ${repo}`,
-      apply: () =>
-        githubUnlessAbsent({ what: `deleting deploy key ${key.id} of ${repo}`, needs: NEEDS.repoAdmin }, () =>
-          octokit.rest.repos.deleteDeployKey({ ...where, key_id: key.id }),
-        ),
+      apply: () => githubUnlessAbsent({ what: `deleting deploy key ${key.id} of ${repo}`, needs: NEEDS.repoAdmin }, () => octokit.rest.repos.deleteDeployKey({ ...where, key_id: key.id })),
     },
   ];
   const changed = await carryOut(steps, dryRun);

@@ -7,7 +7,11 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const ALLOWLIST_SETTING = 'WARDEN_HTTP_ALLOWLIST';
 
 /** Lower-cases a hostname and drops IPv6 brackets and a trailing dot, so rules compare by value. */
-const normalizeHost = (host: string) => host.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+const normalizeHost = (host: string) =>
+  host
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');
 
 const HOSTNAME = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
 const IPV6 = /^[0-9a-f:.]*:[0-9a-f:.]*$/;
@@ -64,10 +68,7 @@ function checkedUrl(raw: string, isAllowed: (hostname: string) => boolean): URL 
     throw failure(FailureKind.InvalidHttpRequest, 'the request URL carries credentials; send them in a header instead');
   }
   if (!isAllowed(url.hostname)) {
-    throw failure(
-      FailureKind.HostNotAllowed,
-      `host ${url.hostname} is not in the HTTP allowlist; add it to ${ALLOWLIST_SETTING} if Warden should reach it`,
-    );
+    throw failure(FailureKind.HostNotAllowed, `host ${url.hostname} is not in the HTTP allowlist; add it to ${ALLOWLIST_SETTING} if Warden should reach it`);
   }
   return url;
 }
@@ -160,10 +161,7 @@ export function createAllowlistedHttp(opts: { allowHosts: readonly string[]; max
         return { status: response.status, headers: Object.fromEntries(response.headers), body, truncated };
       } catch (err) {
         if (err instanceof ApplicationFailure) throw err;
-        const detail =
-          err instanceof Error && err.name === 'TimeoutError'
-            ? `timed out after ${req.timeoutMs} ms`
-            : `failed: ${networkCause(err)}`;
+        const detail = err instanceof Error && err.name === 'TimeoutError' ? `timed out after ${req.timeoutMs} ms` : `failed: ${networkCause(err)}`;
         throw failure(FailureKind.HttpUnavailable, redact(`${target} ${detail}`));
       }
     },

@@ -20,10 +20,7 @@ async function moveAlias(client: MlflowClient, model: string, alias: string, ver
   await client.setAlias(model, alias, version);
   const resolved = await client.getVersionByAlias(model, alias);
   if (resolved?.version !== version) {
-    throw failure(
-      FailureKind.RegistryInconsistent,
-      `alias ${alias} of model ${model} was set to version ${version} but reads back as ${resolved ? `version ${resolved.version}` : 'unset'}; retrying`,
-    );
+    throw failure(FailureKind.RegistryInconsistent, `alias ${alias} of model ${model} was set to version ${version} but reads back as ${resolved ? `version ${resolved.version}` : 'unset'}; retrying`);
   }
 }
 
@@ -76,9 +73,7 @@ async function quarantineVersion(client: MlflowClient, input: QuarantineVersionI
   const { model, version } = input;
   const state = await readModelState(client, model);
   const target = versionOf(state, version, client.where);
-  const plan = target.quarantined
-    ? [`version ${version} of ${model} is already tagged ${TAGS.quarantined}=true`]
-    : [`tag version ${version} of ${model} ${TAGS.quarantined}=true`];
+  const plan = target.quarantined ? [`version ${version} of ${model} is already tagged ${TAGS.quarantined}=true`] : [`tag version ${version} of ${model} ${TAGS.quarantined}=true`];
   const result = {
     changed: false,
     plan,

@@ -55,7 +55,15 @@ export function createMlflowTransport(conn: MlflowConnection): MlflowTransport {
   const timeoutMs = conn.timeoutMs ?? 15_000;
   const where = uri.root;
 
-  async function send<S extends z.ZodType>(absentOk: boolean, method: Method, path: string, params: Record<string, unknown>, subject: Subject, schema: S, opts: RequestOptions = {}): Promise<z.infer<S> | undefined> {
+  async function send<S extends z.ZodType>(
+    absentOk: boolean,
+    method: Method,
+    path: string,
+    params: Record<string, unknown>,
+    subject: Subject,
+    schema: S,
+    opts: RequestOptions = {},
+  ): Promise<z.infer<S> | undefined> {
     const call = `${method} ${path}`;
     const base = `${where}/api/${opts.version ?? '2.0'}/mlflow/${path}`;
     const url = method === 'GET' ? `${base}?${new URLSearchParams(params as Record<string, string>).toString()}` : base;

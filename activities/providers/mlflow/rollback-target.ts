@@ -43,8 +43,7 @@ const servable = (v: ModelVersionInfo) => v.status === 'ready' && !v.quarantined
 
 function explicitTarget(state: ModelState, input: RollbackInput, current: string, where: string): ModelVersionInfo {
   const target = versionOf(state, input.toVersion ?? '', where);
-  const refuse = (why: string) =>
-    failure(FailureKind.InvalidRollbackTarget, `cannot roll alias ${input.alias} of model ${state.model} back to version ${target.version}: ${why}`);
+  const refuse = (why: string) => failure(FailureKind.InvalidRollbackTarget, `cannot roll alias ${input.alias} of model ${state.model} back to version ${target.version}: ${why}`);
   if (target.version === current) throw refuse('the alias already serves it; name the version to roll back to, or omit toVersion');
   if (target.quarantined) throw refuse(`it is tagged ${TAGS.quarantined}=true; choose another version, or remove the tag after review`);
   if (target.status !== 'ready') throw refuse(`its registration status is ${target.status}`);
@@ -65,12 +64,7 @@ function explicitTarget(state: ModelState, input: RollbackInput, current: string
  */
 export function decideRollback(state: ModelState, input: RollbackInput, current: string, where: string): RollbackDecision {
   const record = parseRecord(state.modelTags[TAGS.rollbackOf(input.alias)]);
-  if (
-    record &&
-    (record.incident ?? '') === (input.incidentId ?? '') &&
-    (current === record.from || current === record.to) &&
-    (input.toVersion === undefined || input.toVersion === record.to)
-  ) {
+  if (record && (record.incident ?? '') === (input.incidentId ?? '') && (current === record.from || current === record.to) && (input.toVersion === undefined || input.toVersion === record.to)) {
     const bad = state.versions.find((v) => v.version === record.from);
     const target = state.versions.find((v) => v.version === record.to);
     if (bad && target) return { bad, target, chosenBy: record.chosenBy, resumed: true };

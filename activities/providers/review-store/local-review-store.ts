@@ -5,7 +5,6 @@ import type { EnforcementRecord, ItemDecision, ReviewItem } from '../../../contr
 import type { ReviewStore } from '../../ports/review-store.js';
 import { safeSegment } from '../../../contracts/reviews.js';
 
-
 async function readJson<T>(path: string): Promise<T | undefined> {
   try {
     return JSON.parse(await readFile(path, 'utf8')) as T;

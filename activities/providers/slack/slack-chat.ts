@@ -44,16 +44,12 @@ function translate(err: unknown, method: string, channel: string): ApplicationFa
   if (err instanceof WebAPIPlatformError) {
     const error = err.data.error;
     if (TRANSIENT_ERRORS.has(error)) return failure(FailureKind.SlackUnavailable, `Slack ${method} failed with ${error}`);
-    return failure(
-      FailureKind.SlackRequestRejected,
-      `Slack rejected ${method} for ${channel}: ${error}; ${remedy(error, channel, (err.data as { needed?: unknown }).needed)}`,
-    );
+    return failure(FailureKind.SlackRequestRejected, `Slack rejected ${method} for ${channel}: ${error}; ${remedy(error, channel, (err.data as { needed?: unknown }).needed)}`);
   }
   return failure(FailureKind.SlackUnavailable, `Slack ${method} failed: ${err instanceof Error ? err.name : 'unknown error'}`);
 }
 
-const carriesKey = (message: SlackMessage, key: string) =>
-  message.metadata?.event_type === EVENT_TYPE && message.metadata.event_payload?.idempotency_key === key;
+const carriesKey = (message: SlackMessage, key: string) => message.metadata?.event_type === EVENT_TYPE && message.metadata.event_payload?.idempotency_key === key;
 
 /**
  * A Chat port on the Slack Web API. The client does not retry (`retries: 0`) and rejects
@@ -99,25 +95,18 @@ export function createSlackChat(opts: { token: string; apiUrl?: string }): Chat 
     const name = channel.replace(/^#/, '');
     let cursor: string | undefined;
     do {
-      const page = await call('conversations.list', channel, () =>
-        client.conversations.list({ types: 'public_channel,private_channel', exclude_archived: true, limit: 200, cursor }),
-      );
+      const page = await call('conversations.list', channel, () => client.conversations.list({ types: 'public_channel,private_channel', exclude_archived: true, limit: 200, cursor }));
       const found = page.channels?.find((c) => c.name === name);
       if (found?.id) return found.id;
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor);
-    throw failure(
-      FailureKind.SlackRequestRejected,
-      `Slack channel ${channel} was not found; check the name, and for a private channel invite the Warden app to it`,
-    );
+    throw failure(FailureKind.SlackRequestRejected, `Slack channel ${channel} was not found; check the name, and for a private channel invite the Warden app to it`);
   };
 
   const history = async (channelId: string, channel: string): Promise<SlackMessage[]> =>
-    ((await call('conversations.history', channel, () => client.conversations.history({ channel: channelId, include_all_metadata: true, limit: HISTORY_LIMIT })))
-      .messages ?? []);
+    (await call('conversations.history', channel, () => client.conversations.history({ channel: channelId, include_all_metadata: true, limit: HISTORY_LIMIT }))).messages ?? [];
   const replies = async (channelId: string, channel: string, ts: string): Promise<SlackMessage[]> =>
-    ((await call('conversations.replies', channel, () => client.conversations.replies({ channel: channelId, ts, include_all_metadata: true, limit: HISTORY_LIMIT })))
-      .messages ?? []);
+    (await call('conversations.replies', channel, () => client.conversations.replies({ channel: channelId, ts, include_all_metadata: true, limit: HISTORY_LIMIT }))).messages ?? [];
 
   /** Where the message goes: its explicit thread, the thread its threadKey started, or the channel. */
   const placeOf = async (channelId: string, message: ChatMessage): Promise<{ threadTs?: string; seen: SlackMessage[] }> => {
@@ -154,9 +143,7 @@ export function createSlackChat(opts: { token: string; apiUrl?: string }): Chat 
 
     async update(message: ChatUpdate): Promise<void> {
       const channelId = await resolveChannel(message.channel);
-      await call('chat.update', message.channel, () =>
-        client.chat.update({ channel: channelId, ts: message.ts, text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}) }),
-      );
+      await call('chat.update', message.channel, () => client.chat.update({ channel: channelId, ts: message.ts, text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}) }));
     },
   };
 }

@@ -5,7 +5,10 @@ import type { Entitlement, ReviewSettings, ReviewerBasis } from '../../../contra
 /** No reviewer is left for an item: a configuration problem (add fallback_reviewers). Not worth retrying. */
 export class NoReviewerError extends Error {
   override name = 'NoReviewerError';
-  constructor(readonly itemId: string, why: string) {
+  constructor(
+    readonly itemId: string,
+    why: string,
+  ) {
     super(`no reviewer for ${itemId}: ${why}; list someone else in reviews.fallback_reviewers of warden.yaml`);
   }
 }

@@ -42,9 +42,7 @@ function orgMembership(items: readonly Entitlement[], given: EvaluationContext['
 
 function exceptionFor(e: Entitlement, settings: ReviewSettings): string | undefined {
   const ci = e.system === 'github';
-  return settings.exceptions.find(
-    (x) => (!x.system || x.system === e.system) && (!x.subject || globMatch(x.subject, e.subject, ci)) && (!x.resource || resourceMatches(x.resource, e)),
-  )?.reason;
+  return settings.exceptions.find((x) => (!x.system || x.system === e.system) && (!x.subject || globMatch(x.subject, e.subject, ci)) && (!x.resource || resourceMatches(x.resource, e)))?.reason;
 }
 
 /**

@@ -37,9 +37,7 @@ export function exceedsRole(person: Person, access: RoleAccess, granted: Granted
 export function unused(e: Entitlement, unusedDays: number, now: Date): Finding | undefined {
   const used = daysSince(e.lastUsed, now);
   if (used !== undefined) {
-    return used > unusedDays && e.lastUsed
-      ? { kind: 'unused', detail: `last used ${day(e.lastUsed)}, ${Math.floor(used)} days ago (more than ${unusedDays})` }
-      : undefined;
+    return used > unusedDays && e.lastUsed ? { kind: 'unused', detail: `last used ${day(e.lastUsed)}, ${Math.floor(used)} days ago (more than ${unusedDays})` } : undefined;
   }
   const age = daysSince(e.createdAt, now);
   if (age === undefined || age <= unusedDays || !e.createdAt) return undefined;

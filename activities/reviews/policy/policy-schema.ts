@@ -31,10 +31,7 @@ const UNKNOWN_ASSET = 'unknown asset';
 const unknownAsset = { error: (iss: { code?: string }) => (iss.code === 'unrecognized_keys' ? UNKNOWN_ASSET : undefined) };
 
 /** A role's level on every asset: each one must be given. */
-const roleAccess = z.strictObject(
-  Object.fromEntries(ASSET_IDS.map((a) => [a, level(`no level for ${a}: give one of ${LEVELS_HINT}`)])) as Record<AssetId, ReturnType<typeof level>>,
-  unknownAsset,
-);
+const roleAccess = z.strictObject(Object.fromEntries(ASSET_IDS.map((a) => [a, level(`no level for ${a}: give one of ${LEVELS_HINT}`)])) as Record<AssetId, ReturnType<typeof level>>, unknownAsset);
 
 /** What a rule grants: some assets, each with a level. */
 const ruleGrants = z

@@ -62,11 +62,7 @@ function accountNames(account: string, aliases: Readonly<Record<string, readonly
  * - github: the person whose github_login is the subject, case-insensitively;
  * - synthetic: the person whose id is the subject.
  */
-export function resolvePerson(
-  e: Pick<Entitlement, 'system' | 'account' | 'subject'>,
-  people: readonly Person[],
-  awsAccountAliases?: Readonly<Record<string, readonly string[]>>,
-): Person | undefined {
+export function resolvePerson(e: Pick<Entitlement, 'system' | 'account' | 'subject'>, people: readonly Person[], awsAccountAliases?: Readonly<Record<string, readonly string[]>>): Person | undefined {
   const index = peopleIndex(people);
   switch (e.system) {
     case 'aws':

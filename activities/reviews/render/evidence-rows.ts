@@ -15,11 +15,7 @@ export interface EvidenceRow {
 }
 
 /** One reviewer's items joined by item id with their decisions and enforcement, sorted by item id. */
-export function joinReviewer(
-  items: readonly ReviewItem[],
-  decisions: readonly ItemDecision[] | undefined,
-  enforcement: readonly EnforcementRecord[] | undefined,
-): EvidenceRow[] {
+export function joinReviewer(items: readonly ReviewItem[], decisions: readonly ItemDecision[] | undefined, enforcement: readonly EnforcementRecord[] | undefined): EvidenceRow[] {
   const decided = new Map((decisions ?? []).map((d) => [d.itemId, d]));
   const enforced = new Map((enforcement ?? []).map((e) => [e.itemId, e]));
   return [...items]

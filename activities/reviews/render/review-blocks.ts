@@ -90,9 +90,16 @@ export function renderReviewMessage(view: ReviewMessageView): { text: string; bl
   const closed = view.phase === 'closed';
   const cli = code(decideCommand(view.campaignId, 'ITEM', 'keep|revoke', view.forManager?.reviewerId));
   const api = code(view.forManager ? `${decideApiPath(view.campaignId)} ${decideApiBody('decision', view.forManager.reviewerId)}` : decideApiPath(view.campaignId));
-  const title = closed ? `Access review closed: ${view.campaignId}` : view.forManager ? `Escalated access review: ${view.forManager.reviewerName}` : `Access review: ${c.undecided} of ${c.total} to decide`;
+  const title = closed
+    ? `Access review closed: ${view.campaignId}`
+    : view.forManager
+      ? `Escalated access review: ${view.forManager.reviewerName}`
+      : `Access review: ${c.undecided} of ${c.total} to decide`;
 
-  const head: unknown[] = [{ type: 'header', text: plain(title, 150) }, { type: 'section', text: mrkdwn(summary(view, c)) }];
+  const head: unknown[] = [
+    { type: 'header', text: plain(title, 150) },
+    { type: 'section', text: mrkdwn(summary(view, c)) },
+  ];
   if (!closed && c.undecidedUnflagged > 0) {
     const value = JSON.stringify({ w: view.workflowId } satisfies ReviewKeepUnflaggedValue);
     const keepAll = button(REVIEW_KEEP_UNFLAGGED_ACTION, `Keep all unflagged (${c.undecidedUnflagged})`, value);

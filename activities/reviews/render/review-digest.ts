@@ -71,7 +71,9 @@ function intro(d: ReviewDigestInput, c: ReviewCounts): { subject: string; lines:
     case 'closed':
       return {
         subject: `Access review ${campaign} closed: ${c.kept} kept, ${c.revoked} revoked`,
-        lines: [`Access review ${campaign} is closed for you: ${c.kept} kept, ${c.revoked} revoked${c.undecided ? `, ${c.undecided} left to the campaign's policy` : ''}. Nothing more is needed from you.`],
+        lines: [
+          `Access review ${campaign} is closed for you: ${c.kept} kept, ${c.revoked} revoked${c.undecided ? `, ${c.undecided} left to the campaign's policy` : ''}. Nothing more is needed from you.`,
+        ],
         listItems: false,
       };
   }

@@ -130,5 +130,4 @@ export function decideApiBody(what: 'decision' | 'keep-unflagged', reviewer?: st
 }
 
 /** A person's name as shown to others: the directory's name, else their id. */
-export const displayName = (person: { readonly id: string; readonly name?: string } | undefined, fallbackId: string): string =>
-  oneLine(person?.name || person?.id || fallbackId, 120);
+export const displayName = (person: { readonly id: string; readonly name?: string } | undefined, fallbackId: string): string => oneLine(person?.name || person?.id || fallbackId, 120);

@@ -6,8 +6,7 @@ import { failure, FailureKind } from '../../../contracts/failures.js';
 /** How to configure the provider, for steps that run while it is not. */
 export const HOW = 'configure AWS credentials (the default credential chain) and AWS_ENDPOINT_URL_IAM if not AWS';
 
-const iamName = (what: string, max: number) =>
-  z.string().regex(new RegExp(`^[\\w+=,.@-]{1,${max}}$`), `${what}: 1-${max} of A-Z a-z 0-9 + = , . @ _ -`);
+const iamName = (what: string, max: number) => z.string().regex(new RegExp(`^[\\w+=,.@-]{1,${max}}$`), `${what}: 1-${max} of A-Z a-z 0-9 + = , . @ _ -`);
 
 export const userName = iamName('an IAM user name', 64).describe('IAM user name');
 export const accessKeyId = z.string().regex(/^(AKIA|ASIA)[A-Z0-9]{12,}$/, 'an AWS access key id (AKIA…/ASIA…)');

@@ -13,9 +13,7 @@ export const awsDetachUserPolicies = defineAction({
   kind: 'change',
   destructive: true,
   params: z.strictObject({ userName, account, policyArns: z.array(policyArn).min(1).optional().describe('omit to detach every managed policy but WardenQuarantine') }),
-  describe: (p) => [
-    p.policyArns ? `detach managed policies ${listed(p.policyArns)} from IAM user ${p.userName}` : `detach every managed policy but WardenQuarantine from IAM user ${p.userName}`,
-  ],
+  describe: (p) => [p.policyArns ? `detach managed policies ${listed(p.policyArns)} from IAM user ${p.userName}` : `detach every managed policy but WardenQuarantine from IAM user ${p.userName}`],
   undo: { action: 'aws.attachUserPolicies', with: { userName: '{{ self.params.userName }}', account: '{{ self.params.account }}', policyArns: '{{ self.output.policyArns }}' } },
   async run(p, ctx, dryRun) {
     return outcomeOf(await (await awsIam(ctx.deps, p.account)).detachUserPolicies({ ...p, dryRun }), dryRun);

@@ -14,7 +14,11 @@ export const githubRevokePatGrants = defineAction({
   kind: 'change',
   destructive: true,
   params: z.strictObject({ login, grantIds: z.array(z.number().int().positive()).min(1).optional().describe('omit to revoke every grant of the person') }),
-  describe: (p) => [p.grantIds ? `revoke fine-grained token grant(s) ${p.grantIds.join(', ')} of ${p.login} on the GitHub organization` : `revoke every fine-grained personal access token grant of ${p.login} on the GitHub organization`],
+  describe: (p) => [
+    p.grantIds
+      ? `revoke fine-grained token grant(s) ${p.grantIds.join(', ')} of ${p.login} on the GitHub organization`
+      : `revoke every fine-grained personal access token grant of ${p.login} on the GitHub organization`,
+  ],
   async run(p, ctx, dryRun) {
     return outcomeOf(await requireDep(ctx.deps, 'code', HOW).revokePatGrants({ login: p.login, dryRun, ...(p.grantIds ? { grantIds: p.grantIds } : {}) }), dryRun);
   },

@@ -65,7 +65,13 @@ export const githubRemoveTeamMember = defineAction({
   title: 'Remove GitHub team member',
   kind: 'change',
   destructive: true,
-  params: z.strictObject({ login, team: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, 'a team slug (lower-case letters, digits, - and _)').describe('team slug') }),
+  params: z.strictObject({
+    login,
+    team: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, 'a team slug (lower-case letters, digits, - and _)')
+      .describe('team slug'),
+  }),
   describe: (p) => [`remove ${p.login} from GitHub team ${p.team}`],
   async run(p, ctx, dryRun) {
     return outcomeOf(await requireDep(ctx.deps, 'code', HOW).removeTeamMember({ login: p.login, team: p.team, dryRun }), dryRun);

@@ -17,8 +17,6 @@ export const repo = z
   .describe('repository, owner/name');
 
 /** A deploy key id; templates render numbers as strings, so both are accepted. */
-export const keyId = z
-  .union([z.number().int().positive(), z.string().regex(/^[1-9]\d{0,15}$/, 'a deploy key id (digits)')])
-  .describe('deploy key id');
+export const keyId = z.union([z.number().int().positive(), z.string().regex(/^[1-9]\d{0,15}$/, 'a deploy key id (digits)')]).describe('deploy key id');
 
 export const loginParams = z.strictObject({ login });

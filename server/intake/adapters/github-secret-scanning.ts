@@ -66,9 +66,7 @@ const field = (v: string | undefined): string | undefined => (v ? fitText(v, ALE
 export function normalizeSecretScanning(event: string | undefined, body: unknown): AdapterResult {
   if (event === 'ping') return { ok: true, alerts: [], skipped: [{ reason: 'ping: the webhook is reachable' }] };
   if (event !== 'secret_scanning_alert') {
-    const message = event
-      ? `event "${fitText(event, 64)}" is not read here; subscribe this webhook to "Secret scanning alerts" only`
-      : 'is required (GitHub sends it with every delivery)';
+    const message = event ? `event "${fitText(event, 64)}" is not read here; subscribe this webhook to "Secret scanning alerts" only` : 'is required (GitHub sends it with every delivery)';
     return { ok: false, details: [{ path: 'X-GitHub-Event', message }] };
   }
   const action = isRecord(body) && typeof body.action === 'string' ? body.action : undefined;

@@ -18,9 +18,7 @@ const findingSchema = z.object({
   resource: z
     .object({
       resourceType: z.string().optional(),
-      accessKeyDetails: z
-        .object({ accessKeyId: z.string().optional(), principalId: z.string().optional(), userName: z.string().optional(), userType: z.string().optional() })
-        .optional(),
+      accessKeyDetails: z.object({ accessKeyId: z.string().optional(), principalId: z.string().optional(), userName: z.string().optional(), userType: z.string().optional() }).optional(),
       instanceDetails: z.object({ instanceId: z.string().optional() }).optional(),
       s3BucketDetails: z.array(z.object({ name: z.string().optional() })).optional(),
     })

@@ -6,7 +6,8 @@ import { decideReviewFromSlack, parseReviewClick, reviewerOf, reviewRefusalText,
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
-const FAILED = 'Something went wrong inside Warden while recording this decision. Look at the review message in a minute to see whether it was recorded, or decide with `warden review decide CAMPAIGN ITEM keep|revoke`; the server log has the details.';
+const FAILED =
+  'Something went wrong inside Warden while recording this decision. Look at the review message in a minute to see whether it was recorded, or decide with `warden review decide CAMPAIGN ITEM keep|revoke`; the server log has the details.';
 
 /** What a manager (or anyone but the reviewer) is told after a decision: their copy of the list is not re-rendered. */
 function receipt(click: ReviewClick, applied: number, remaining: number): string {

@@ -41,7 +41,9 @@ export function wardenCommand(deps: SlackDeps) {
       if (!result.ok) return await answer(refusalText(result.refusal, { incidentId: id, stepId: step }));
       await rerenderApproval(deps, client, { incidentId: id, stepId: step });
       const approvals = result.record.votes.filter((v) => v.decision === 'approve').length;
-      await answer(`Recorded: you approved step \`${escapeMrkdwn(step)}\` of incident \`${escapeMrkdwn(id)}\` (${result.record.outcome === 'approved' ? 'the step is approved' : `${approvals} of ${result.record.quorum} approvals`}).`);
+      await answer(
+        `Recorded: you approved step \`${escapeMrkdwn(step)}\` of incident \`${escapeMrkdwn(id)}\` (${result.record.outcome === 'approved' ? 'the step is approved' : `${approvals} of ${result.record.quorum} approvals`}).`,
+      );
     } catch (err) {
       deps.log(`slack: /warden ${sub} failed: ${(err as Error).name}: ${(err as Error).message}`);
       await answer(isTemporalUnavailable(err) ? UNAVAILABLE : 'Something went wrong inside Warden; the server log has the details.').catch(() => undefined);

@@ -66,7 +66,12 @@ describe('aws.listEntitlements against moto', () => {
     // moto pages ListAttachedUserPolicies by MaxItems (2 here); it answers ListUsers in one page.
     const { users } = await paged.listEntitlements();
     expect(users).toHaveLength(6);
-    expect(users.find((u) => u.userName === 'dana')?.attachedPolicies.map((p) => p.arn).sort()).toEqual(arns.sort());
+    expect(
+      users
+        .find((u) => u.userName === 'dana')
+        ?.attachedPolicies.map((p) => p.arn)
+        .sort(),
+    ).toEqual(arns.sort());
   });
 
   it('reads only the named users, and fails with a non-retryable AwsNotFound for one that does not exist', async () => {

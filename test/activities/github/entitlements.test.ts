@@ -23,7 +23,13 @@ describe('listEntitlements reads who holds what in the organization', () => {
       ],
       outsideCollaborators: ['ext-bob'],
       repositories: [
-        { repo: `${ORG}/payments`, collaborators: [{ login: 'mallory', permission: 'write' }, { login: 'ext-bob', permission: 'read' }] },
+        {
+          repo: `${ORG}/payments`,
+          collaborators: [
+            { login: 'mallory', permission: 'write' },
+            { login: 'ext-bob', permission: 'read' },
+          ],
+        },
         { repo: `${ORG}/website`, collaborators: [{ login: 'ext-bob', permission: 'triage' }] },
       ],
       invitations: [

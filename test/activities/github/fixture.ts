@@ -22,7 +22,13 @@ export function seed(): FakeGitHubState {
       { slug: 'platform', name: 'Platform', members: ['alice'] },
     ],
     repos: {
-      payments: { collaborators: { mallory: 'write', 'ext-bob': 'read' }, deployKeys: [{ id: 501, title: 'ci deploy', readOnly: false }, { id: 502, title: 'mirror', readOnly: true }] },
+      payments: {
+        collaborators: { mallory: 'write', 'ext-bob': 'read' },
+        deployKeys: [
+          { id: 501, title: 'ci deploy', readOnly: false },
+          { id: 502, title: 'mirror', readOnly: true },
+        ],
+      },
       website: { collaborators: { 'ext-bob': 'triage' }, deployKeys: [] },
     },
     invitations: [

@@ -49,10 +49,11 @@ describe("the fake GitHub answers in the shapes of GitHub's OpenAPI description"
   it('serves only operations GitHub documents, credential authorizations from the Enterprise Cloud description', () => {
     const sources = Object.fromEntries(gh.routes.map((route) => [route, findOperation(descriptions, route)?.description.name]));
     expect(Object.entries(sources).filter(([, source]) => !source)).toEqual([]);
-    expect(Object.entries(sources).filter(([, source]) => source === 'ghec').map(([route]) => route)).toEqual([
-      'GET /orgs/{org}/credential-authorizations',
-      'DELETE /orgs/{org}/credential-authorizations/{credential_id}',
-    ]);
+    expect(
+      Object.entries(sources)
+        .filter(([, source]) => source === 'ghec')
+        .map(([route]) => route),
+    ).toEqual(['GET /orgs/{org}/credential-authorizations', 'DELETE /orgs/{org}/credential-authorizations/{credential_id}']);
   });
 
   it('answers every route it serves with success at least once in the scenario', () => {

@@ -28,7 +28,10 @@ const cases: readonly Case[] = [
     run: (host, dryRun) => host.removeTeamMember({ login: 'alice', team: 'payments', dryRun }),
     plan: ['remove alice from team payments of organization acme-corp'],
     effect: (s) => {
-      expect(s.teams.map((t) => [t.slug, t.members])).toEqual([['payments', ['mallory']], ['platform', ['alice']]]);
+      expect(s.teams.map((t) => [t.slug, t.members])).toEqual([
+        ['payments', ['mallory']],
+        ['platform', ['alice']],
+      ]);
       expect(s.members.alice).toBe('member');
     },
   },
@@ -45,10 +48,7 @@ const cases: readonly Case[] = [
     name: 'revokePatGrants revokes every fine-grained token grant of the person (as a GitHub App)',
     asApp: true,
     run: (host, dryRun) => host.revokePatGrants({ login: 'mallory', dryRun }),
-    plan: [
-      'revoke fine-grained token grant 301 ("laptop") of mallory on organization acme-corp',
-      'revoke fine-grained token grant 302 ("ci") of mallory on organization acme-corp',
-    ],
+    plan: ['revoke fine-grained token grant 301 ("laptop") of mallory on organization acme-corp', 'revoke fine-grained token grant 302 ("ci") of mallory on organization acme-corp'],
     output: { grantIds: [301, 302] },
     effect: (s) => expect(s.patGrants).toEqual([{ id: 303, owner: 'alice', tokenName: 'scripts' }]),
   },
@@ -80,10 +80,7 @@ const cases: readonly Case[] = [
   {
     name: 'cancelInvitations cancels the invitations to the login and to the email',
     run: (host, dryRun) => host.cancelInvitations({ login: 'mallory-alt', email: 'mallory@example.com', dryRun }),
-    plan: [
-      'cancel invitation 9001 of mallory-alt (direct_member) to organization acme-corp',
-      'cancel invitation 9002 of mallory@example.com (admin) to organization acme-corp',
-    ],
+    plan: ['cancel invitation 9001 of mallory-alt (direct_member) to organization acme-corp', 'cancel invitation 9002 of mallory@example.com (admin) to organization acme-corp'],
     output: { invitationIds: [9001, 9002] },
     effect: (s) => expect(s.invitations.map((i) => i.id)).toEqual([9003]),
   },

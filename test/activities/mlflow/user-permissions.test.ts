@@ -20,7 +20,14 @@ const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 function revoke(user: string, opts: { dryRun?: boolean; via?: ActionActivities } = {}): Promise<ActionOutcome> {
   const params = { user };
-  return (opts.via ?? actions).runAction({ action: 'model.revokeUserPermissions', params, incidentId: 'offboarding-x', stepId: 'mlflow', idempotencyKey: 'offboarding-x:mlflow', dryRun: opts.dryRun ?? false });
+  return (opts.via ?? actions).runAction({
+    action: 'model.revokeUserPermissions',
+    params,
+    incidentId: 'offboarding-x',
+    stepId: 'mlflow',
+    idempotencyKey: 'offboarding-x:mlflow',
+    dryRun: opts.dryRun ?? false,
+  });
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<{ type?: string; nonRetryable?: boolean; message: string }> {
@@ -51,7 +58,9 @@ describe('model.revokeUserPermissions against a real MLflow server with the auth
   it('dry run plans every grant and changes nothing; the run removes them all; a second run is a no-op', async () => {
     const { user, colleague, e1, e2, model } = await seedDeparting();
     const held = await userPermissions(peer, user);
-    expect(held.permissions.map((p) => `${p.resource_type}:${p.resource_pattern}:${p.permission}`).sort()).toEqual([`experiment:${e1}:EDIT`, `experiment:${e2}:EDIT`, `registered_model:${model}:MANAGE`].sort());
+    expect(held.permissions.map((p) => `${p.resource_type}:${p.resource_pattern}:${p.permission}`).sort()).toEqual(
+      [`experiment:${e1}:EDIT`, `experiment:${e2}:EDIT`, `registered_model:${model}:MANAGE`].sort(),
+    );
     const plan = [`revoke EDIT on experiment ${e1} from ${user}`, `revoke EDIT on experiment ${e2} from ${user}`, `revoke MANAGE on registered_model ${model} from ${user}`];
 
     const dry = await revoke(user, { dryRun: true });
@@ -94,7 +103,11 @@ describe('model.revokeUserPermissions against a real MLflow server with the auth
 
   it('a user MLflow does not know is nothing to do, said plainly', async () => {
     const out = await revoke('nobody-here');
-    expect(out).toMatchObject({ status: 'already', plan: [`MLflow at ${peer.trackingUri} has no user nobody-here: nothing to revoke`], output: { before: { exists: false }, after: { exists: false } } });
+    expect(out).toMatchObject({
+      status: 'already',
+      plan: [`MLflow at ${peer.trackingUri} has no user nobody-here: nothing to revoke`],
+      output: { before: { exists: false }, after: { exists: false } },
+    });
   });
 
   it('wrong credentials fail non-retryable RegistryAccessDenied, and the password is in no message', async () => {

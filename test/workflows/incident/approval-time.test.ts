@@ -44,14 +44,7 @@ phases:
     expect(Date.now() - started).toBeLessThan(60_000);
     // The request message, then its thread: two reminders, the escalation, two reminders, the outcome.
     const thread = peers.slack.messages.filter((m) => m.thread_ts === record.slack!.ts).map((m) => m.text.split(':')[0]);
-    expect(thread).toEqual([
-      'Reminder',
-      'Reminder',
-      'Escalated',
-      'Reminder',
-      'Reminder',
-      'timeout-rejected',
-    ]);
+    expect(thread).toEqual(['Reminder', 'Reminder', 'Escalated', 'Reminder', 'Reminder', 'timeout-rejected']);
     const request = peers.slack.messages.find((m) => m.ts === record.slack!.ts)!;
     expect(JSON.stringify(request.blocks)).toContain('Expired: rejected');
   });

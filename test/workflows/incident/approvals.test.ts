@@ -38,7 +38,10 @@ const decide = (over: Partial<ApprovalDecision> & { id?: string; groups?: string
 });
 
 async function refusal(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
   return String((err as WorkflowUpdateFailedError).cause?.message);
 }
@@ -76,7 +79,10 @@ describe('approvals: the Update and its validator', () => {
 
       const final = await handle.result();
       expect(final.steps.block!.status).toBe('succeeded');
-      expect(final.steps.block!.approval!.votes.map((v) => [v.approver, v.via])).toEqual([['alice', 'slack'], ['bob', 'cli']]);
+      expect(final.steps.block!.approval!.votes.map((v) => [v.approver, v.via])).toEqual([
+        ['alice', 'slack'],
+        ['bob', 'cli'],
+      ]);
       // The message was re-rendered in place from the state (no buttons left), and its thread tells the outcome.
       const shown = final.steps.block!.approval!.slack!;
       const message = peers.slack.messages.find((m) => m.ts === shown.ts)!;
@@ -168,7 +174,9 @@ describe('approvals: time', () => {
   it('escalation exhausted: rejects at the last deadline', async () => {
     const taskQueue = uniqueTaskQueue('escalate-out');
     await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
-      const final = await (await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 1s, escalation: [security-leads], onTimeout: escalate }'), alert())).result();
+      const final = await (
+        await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 1s, escalation: [security-leads], onTimeout: escalate }'), alert())
+      ).result();
       expect(final.steps.block!.approval).toMatchObject({ escalationLevel: 1, outcome: 'timeout-rejected' });
     });
   });

@@ -101,11 +101,17 @@ describe('incident lifecycle', () => {
       expect(s.notes[0]).toMatchObject({ by: 'frank', text: 'checked the source IP' });
       expect(s.timeline.some((t) => t.by === 'frank' && t.event.includes('medium → critical'))).toBe(true);
       await expect
-        .poll(async () => {
-          const found = [];
-          for await (const wf of client.workflow.list({ query: `WardenPlaybook = 'test-playbook' AND WardenStatus = 'awaiting-approval' AND WardenSeverity = 'critical' AND WardenPhase = 'contain'` })) found.push(wf.workflowId);
-          return found;
-        }, { timeout: 10_000 })
+        .poll(
+          async () => {
+            const found = [];
+            for await (const wf of client.workflow.list({
+              query: `WardenPlaybook = 'test-playbook' AND WardenStatus = 'awaiting-approval' AND WardenSeverity = 'critical' AND WardenPhase = 'contain'`,
+            }))
+              found.push(wf.workflowId);
+            return found;
+          },
+          { timeout: 10_000 },
+        )
         .toContain(handle.workflowId);
       await handle.executeUpdate(cancelUpdate, { args: [{ by: 'frank', reason: 'test done', rollback: false }] });
       await handle.result();
