@@ -68,7 +68,7 @@ export async function readCampaignReport(evidenceDir: string, state: CampaignSta
   if (!body) throw new HttpError(404, `${entry.name} (${key}) is missing from this server's evidence directory (WARDEN_EVIDENCE_DIR)`);
   const sha256 = createHash('sha256').update(body).digest('hex');
   if (sha256 !== entry.sha256) throw new HttpError(500, `${entry.name} no longer matches the sha256 the campaign recorded: the stored evidence was changed`);
-  return { name: entry.name, contentType: CONTENT_TYPES[format], body };
+  return { name: entry.name, contentType: CONTENT_TYPES[format], body: new Uint8Array(body) };
 }
 
 /** `adhoc-20261126T091500Z`: the id of a campaign started without one. */
