@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsIam } from '../../activities/providers/aws-iam/aws-iam.js';
 import type { ActionDeps } from '../../catalog/types.js';
-import { incidentStateQuery, type IncidentState } from '../../contracts/incident.js';
+import { incidentStateQuery } from '../../contracts/incident.js';
 import { loadPlaybooks } from '../../playbook/load.js';
 import { alert, startIncident, startPeers, type Peers } from '../helpers/incident.js';
 import { SECRET, startIntake, type IntakeServer } from '../helpers/intake.js';
@@ -50,7 +50,8 @@ describe('an alert that names a protected principal', () => {
       const handle = await startIncident(w.client, w.taskQueue, leaked, alert({ type: 'credential.leaked', principal: { aws_user: 'break-glass', aws_access_key_id: key } }));
       await expect.poll(async () => (await handle.query(incidentStateQuery)).steps.disable_key?.status, { timeout: 30_000 }).toBe('failed');
       const st = (await handle.query(incidentStateQuery)).steps.disable_key!;
-      expect(st.error).toMatchObject({ type: 'ProtectedPrincipal', message: expect.stringContaining('not applied: refused by policy') });
+      expect(st.error?.type).toBe('ProtectedPrincipal');
+      expect(st.error?.message).toContain('not applied: refused by policy');
       expect(st.error!.message).toContain('protected.aws_users: break-glass');
       await handle.terminate('test over');
     });
@@ -98,7 +99,7 @@ describe('an Alertmanager label that tries to pick a destructive playbook', () =
       const { accepted } = (await res.json()) as { accepted: { workflowId: string; playbook: string }[] };
       expect(accepted.map((a) => a.playbook)).toEqual(['triage']);
       const handle = client.workflow.getHandle(accepted[0]!.workflowId);
-      const st = (await handle.query(incidentStateQuery)) as IncidentState;
+      const st = await handle.query(incidentStateQuery);
       expect(Object.values(st.steps).filter((s) => s.action.startsWith('aws.'))).toEqual([]);
       await handle.terminate('test over');
     });
