@@ -1,5 +1,6 @@
 import type { ActionDeps } from '../catalog/types.js';
 import type { Directory } from '../contracts/directory.js';
+import type { ProtectedPrincipals } from '../contracts/protected-principals.js';
 import type { ReviewSettings } from '../contracts/review-types.js';
 import type { ReviewStore } from './ports/review-store.js';
 
@@ -20,4 +21,6 @@ export interface WardenDeps {
   readonly directory?: Directory;
   /** Access reviews' settings and store; default: the default settings and .warden/reviews. */
   readonly reviews?: ReviewSetup;
+  /** warden.yaml `protected:`; Warden's own identities are protected whatever this says. */
+  readonly protectedPrincipals?: Partial<ProtectedPrincipals>;
 }

@@ -1,6 +1,8 @@
 import { findAction } from '../catalog/index.js';
+import { principalTargets } from '../catalog/principal-targets.js';
 import { ProviderNotConfigured, type ActionOutcome } from '../catalog/types.js';
 import { failure, FailureKind } from '../contracts/failures.js';
+import { protectedTarget, withBuiltIns } from '../contracts/protected-principals.js';
 import type { WardenDeps } from './deps.js';
 
 export interface RunActionInput {
@@ -12,16 +14,21 @@ export interface RunActionInput {
   readonly dryRun: boolean;
   /** The incident record, passed to evidence actions. */
   readonly incident?: unknown;
+  /** The people whose votes approved this step (an approval gate's outcome `approved`); absent: no person approved it. */
+  readonly approvedBy?: readonly string[];
 }
 
 /** The activities that run catalog actions against the configured providers. */
-export function createActionActivities({ providers }: Pick<WardenDeps, 'providers'>) {
+export function createActionActivities({ providers, protectedPrincipals, directory }: Pick<WardenDeps, 'providers' | 'protectedPrincipals' | 'directory'>) {
+  const rules = withBuiltIns(protectedPrincipals);
   return {
     /**
      * Runs one catalog action. Parameters are validated again here (the worker may be newer
      * than the playbook). Idempotent: every action checks the world before changing it, under
      * `idempotencyKey`. In dry run nothing changes. An action whose provider is not configured
      * runs as a dry run too (status planned, output.applied false), from its parameters alone.
+     * A destructive action aimed at a protected principal is refused unless a person approved
+     * the step: the alert's sender chooses the target, so the policy decides, not the alert.
      */
     async runAction(input: RunActionInput): Promise<ActionOutcome> {
       const def = findAction(input.action);
@@ -31,7 +38,14 @@ export function createActionActivities({ providers }: Pick<WardenDeps, 'provider
         const detail = parsed.error.issues.map((i) => `with.${i.path.join('.')}: ${i.message}`).join('; ');
         throw failure(FailureKind.InvalidParameters, `step ${input.stepId} (${input.action}): invalid parameters: ${detail}`);
       }
-      const ctx = { incidentId: input.incidentId, stepId: input.stepId, idempotencyKey: input.idempotencyKey, deps: providers, incident: input.incident };
+      const hit = def.destructive && !input.dryRun && !input.approvedBy?.length ? protectedTarget(principalTargets(input.action, parsed.data), rules) : undefined;
+      if (hit) {
+        throw failure(
+          FailureKind.ProtectedPrincipal,
+          `not applied: refused by policy: ${input.action} aims at ${hit.name}, protected by ${hit.rule}; a destructive step on a protected principal needs a person's approval (add approval: to the step)`,
+        );
+      }
+      const ctx = { incidentId: input.incidentId, stepId: input.stepId, idempotencyKey: input.idempotencyKey, deps: providers, incident: input.incident, ...(directory ? { directory } : {}) };
       try {
         return await def.run(parsed.data, ctx, input.dryRun);
       } catch (err) {

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { Chat, CodeHost, EvidenceStore, HttpRequester, Iam, Mailer, ModelRegistry } from '../activities/ports.js';
+import type { Directory } from '../contracts/directory.js';
 import type { ActionKind } from '../engine/playbook-types.js';
+import type { TemplateContext } from '../engine/template-escape.js';
 import { FailureKind } from '../contracts/failures.js';
 import type { ActionRunner, WORKFLOW_ACTIONS, WorkflowActionName } from './workflow-actions.js';
 
@@ -25,6 +27,8 @@ export interface ActionContext {
   readonly deps: ActionDeps;
   /** The incident's record, for evidence actions. */
   readonly incident?: unknown;
+  /** The directory (warden.yaml people), where an action resolves a person to an address. */
+  readonly directory?: Directory;
 }
 
 export interface ActionOutcome {
@@ -47,6 +51,12 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType> {
   readonly runner?: ActionRunner;
   readonly destructive: boolean;
   readonly params: S;
+  /**
+   * How template values are escaped in each top-level parameter (engine/template-escape.ts);
+   * absent: as they are (SDK calls encode their own arguments). `trusted` fields may not read
+   * alert or step data at all: who is told is the configuration's choice, never the alert's.
+   */
+  readonly templates?: Readonly<Record<string, TemplateContext>>;
   /** The default undo: an action and parameters templated over `self.params` and `self.output`. */
   readonly undo?: { readonly action: string; readonly with: Readonly<Record<string, unknown>> };
   /** What the action would change, from its parameters alone (used when current state cannot be read). */

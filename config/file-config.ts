@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { awsAccountsSchema } from './aws-accounts.js';
 import { directorySchema, offboardingSettingsSchema } from './directory.js';
+import { protectedSchema } from './protected.js';
 import { DEFAULT_REVIEW_SETTINGS, reviewPersonRefs, reviewSettingsSchema } from './reviews.js';
 
 export const ROLES = ['viewer', 'responder', 'admin'] as const;
@@ -40,6 +41,8 @@ const fileFields = z.strictObject({
     .default({ match_by_email: false }),
   /** Quarterly access reviews: reviewers, deadlines, what silence means, the evidence's recipients. */
   reviews: reviewSettingsSchema.default(DEFAULT_REVIEW_SETTINGS),
+  /** Principals no playbook changes without a person's approval (config/protected.ts). */
+  protected: protectedSchema.default({ aws_users: [], aws_roles: [], github_logins: [], mlflow_users: [], patterns: [] }),
 });
 
 /** Across sections: reviewers and owners must be listed people (checked once people are listed). */

@@ -94,6 +94,8 @@ const KINDS = {
   UnknownAction: 'final',
   /** A step's parameters fail the action's schema; final: fix the playbook's `with`. */
   InvalidParameters: 'final',
+  /** A destructive step aims at a protected principal (warden.yaml `protected:`) without a person's approval; final: nothing was applied. */
+  ProtectedPrincipal: 'final',
   /** The provider a step or collection needs is not configured; final: configure it (the message says how). */
   ProviderNotConfigured: 'final',
   /** A step's templates could not be evaluated (recorded on the step, never thrown); fix the playbook. */

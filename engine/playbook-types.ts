@@ -5,6 +5,7 @@
  */
 import type { Expr } from './expression.js';
 import type { Template } from './template.js';
+import type { TemplateContext } from './template-escape.js';
 
 export const PHASES = ['detect', 'contain', 'eradicate', 'recover', 'lessons'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -46,7 +47,7 @@ export interface ResolvedUndo {
 /** JSON data where every string that held `{{ }}` is replaced by its parsed template. */
 export type ParsedValue =
   | { readonly t: 'lit'; readonly v: unknown }
-  | { readonly t: 'tpl'; readonly v: Template }
+  | { readonly t: 'tpl'; readonly v: Template; readonly e?: TemplateContext }
   | { readonly t: 'arr'; readonly v: readonly ParsedValue[] }
   | { readonly t: 'obj'; readonly v: Readonly<Record<string, ParsedValue>> };
 

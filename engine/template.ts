@@ -7,6 +7,7 @@ import type { Expr } from './expression.js';
 import { evaluateExpression, ExpressionError, failAt, referencedPaths, stringifyValue } from './expression.js';
 import { tokenize } from './expression-lexer.js';
 import { parseExpression, parseTokens } from './expression-parser.js';
+import { escapeFor, type TemplateContext } from './template-escape.js';
 
 /** Literal text, or an expression with the offset of its `{{` in the template. */
 export type TemplatePart = { readonly kind: 'text'; readonly text: string; readonly offset: number } | { readonly kind: 'expr'; readonly expr: Expr; readonly offset: number };
@@ -56,12 +57,21 @@ function soleExpression(t: Template): Expr | undefined {
 /**
  * Renders a template. A template that is exactly one `{{ expr }}` (whitespace around it allowed)
  * returns the raw value, keeping its type. Otherwise the parts are concatenated: strings as-is,
- * undefined/null as '', numbers/booleans via String(), objects/arrays as JSON.
+ * undefined/null as '', numbers/booleans via String(), objects/arrays as JSON. With an escaping
+ * `context` (engine/template-escape.ts) every value is a string escaped for it, a sole one too.
  */
-export function renderTemplate(t: Template, ctx: Readonly<Record<string, unknown>>): unknown {
+export function renderTemplate(t: Template, ctx: Readonly<Record<string, unknown>>, context?: TemplateContext): unknown {
   const sole = soleExpression(t);
-  if (sole !== undefined) return evaluateExpression(sole, ctx);
-  return t.parts.map((p) => (p.kind === 'text' ? p.text : stringifyValue(evaluateExpression(p.expr, ctx), failAt(p.offset)))).join('');
+  if (sole !== undefined && (context === undefined || context === 'trusted')) return evaluateExpression(sole, ctx);
+  let out = '';
+  for (const p of t.parts) {
+    if (p.kind === 'text') out += p.text;
+    else {
+      const value = stringifyValue(evaluateExpression(p.expr, ctx), failAt(p.offset));
+      out += context === undefined ? value : escapeFor(context, value, out);
+    }
+  }
+  return out;
 }
 
 /**

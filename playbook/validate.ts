@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { findAction, ACTION_NAMES } from '../catalog/index.js';
+import type { ActionDefinition } from '../catalog/types.js';
 import { referencedPaths, type Expr } from '../engine/expression.js';
 import { parseValue } from '../engine/parsed-value.js';
 import { PHASES, type PhaseNode, type ResolvedPlaybook, type ResolvedStep, type ResolvedUndo } from '../engine/playbook-types.js';
@@ -49,6 +50,21 @@ function checkTemplates(where: (string | number)[], value: unknown, problems: Pr
     } catch (err) {
       problems.push({ path: at, message: `template does not parse: ${(err as Error).message}` });
     }
+  }
+}
+
+/**
+ * Fields the catalog marks `trusted` (recipients, channels) may not read alert or step data: who
+ * is told, and who receives links, is the playbook's and the directory's choice, never the alert's.
+ */
+function checkTrusted(templates: ActionDefinition['templates'], value: Record<string, unknown>, where: (string | number)[], problems: Problem[]): void {
+  for (const [key, context] of Object.entries(templates ?? {})) {
+    if (context !== 'trusted') continue;
+    checkTemplates([...where, key], value[key], problems, (reads, at) => {
+      const untrusted = reads.find(([root]) => root === 'alert' || root === 'steps');
+      if (untrusted)
+        problems.push({ path: at, message: `"${key}" may not read ${untrusted.join('.')}: recipients and channels come from the playbook or the directory, never from alert or step data` });
+    });
   }
 }
 
@@ -107,8 +123,9 @@ function resolveUndo(step: StepFile, place: StepPlace, order: Map<string, number
   checkParams(undoDef.params, undo.with, [...where, 'with'], problems);
   const before = problems.length;
   checkTemplates([...where, 'with'], undo.with, problems, (reads, at) => checkReads(reads, at, { ...place, order: place.order + 1 }, order, problems, true));
+  checkTrusted(undoDef.templates, undo.with, [...where, 'with'], problems);
   if (problems.length > before) return undefined;
-  return { action: undo.action, kind: undoDef.kind, with: parseValue(undo.with) };
+  return { action: undo.action, kind: undoDef.kind, with: parseValue(undo.with, undoDef.templates) };
 }
 
 function resolveStep(place: StepPlace, order: Map<string, number>, problems: Problem[]): ResolvedStep | undefined {
@@ -118,6 +135,7 @@ function resolveStep(place: StepPlace, order: Map<string, number>, problems: Pro
   if (!def) problems.push({ path: [...path, 'action'], message: `unknown action "${step.action}"${suggest(step.action)}` });
   else checkParams(def.params, step.with, [...path, 'with'], problems);
   checkTemplates([...path, 'with'], step.with, problems, (reads, at) => checkReads(reads, at, place, order, problems, false));
+  if (def) checkTrusted(def.templates, step.with, [...path, 'with'], problems);
   let when: Expr | undefined;
   if (step.when) {
     try {
@@ -137,7 +155,7 @@ function resolveStep(place: StepPlace, order: Map<string, number>, problems: Pro
     kind: def.kind,
     destructive: def.destructive,
     title: step.title ?? def.title,
-    with: parseValue(step.with),
+    with: parseValue(step.with, def.templates),
     ...(when ? { when, whenSource: step.when } : {}),
     ...(step.approval ? { approval: { ...step.approval, fourEyes: step.approval.fourEyes ?? def.destructive } } : {}),
     ...(step.retry ? { retry: step.retry } : {}),

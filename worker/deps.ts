@@ -20,6 +20,8 @@ export function buildDeps(config: WardenConfig): WardenDeps {
     providers: buildProviders(config.providers, config.file.aws.accounts),
     directory: createConfigDirectory(config.file.people),
     reviews: { settings: config.file.reviews, store: createLocalReviewStore(join(config.stateDir, 'reviews')) },
+    // The roles Warden assumes in other accounts are its own: protected like the configured ones.
+    protectedPrincipals: { ...config.file.protected, aws_roles: [...config.file.protected.aws_roles, ...config.file.aws.accounts.map((a) => a.role_arn.split('/').at(-1) ?? '')] },
   };
 }
 

@@ -10,6 +10,7 @@ export const httpRequest = defineAction({
   title: 'HTTP request',
   kind: 'http',
   destructive: false,
+  templates: { url: 'url', headers: 'header' },
   params: z.strictObject({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
     url: z.url({ protocol: /^https?$/ }),

@@ -9,6 +9,7 @@ export const notifySlack = defineAction({
   title: 'Post to Slack',
   kind: 'notify',
   destructive: false,
+  templates: { channel: 'trusted', text: 'mrkdwn' },
   params: z.strictObject({
     channel: z.string().min(1).describe('Channel name (#sec-incidents) or id, or a user id (U…) for a direct message'),
     text: z.string().min(1).max(4000),

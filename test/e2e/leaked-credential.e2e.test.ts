@@ -4,6 +4,7 @@ import { ListAccessKeysCommand, type IAMClient } from '@aws-sdk/client-iam';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsIam } from '../../activities/providers/aws-iam/aws-iam.js';
+import type { Directory, Person } from '../../contracts/directory.js';
 import { incidentStateQuery, type IncidentState } from '../../contracts/incident.js';
 import { startPeers, type Peers } from '../helpers/incident.js';
 import { postAlert, startIntake, tokens, type IntakeServer } from '../helpers/intake.js';
@@ -37,7 +38,11 @@ describe('leaked-credential, end to end through the API against moto', () => {
     const accessKeyId = user.accessKeys[0]!.accessKeyId;
     const deps = { ...peers.deps, iam: createAwsIam({ region: 'us-east-1', endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }) };
 
-    await withWorker({ providers: deps }, { taskQueue: intake.taskQueue }, async () => {
+    // The owner's address comes from the directory (toPerson), never from the alert.
+    const dana: Person = { id: 'dana', name: 'Dana', email: 'dana@example.com', aws: [{ account: '123456789012', userName: 'dana-ml' }], groups: [], roles: [] };
+    const directory: Directory = { findPerson: (id) => Promise.resolve(id === 'dana' ? dana : undefined), listPeople: () => Promise.resolve([dana]) };
+
+    await withWorker({ providers: deps, directory }, { taskQueue: intake.taskQueue }, async () => {
       const res = await postAlert(
         intake.url,
         {

@@ -49,7 +49,7 @@ describe('Alertmanager webhook (version 4)', () => {
         },
       },
       objectContaining({
-        type: 'data.exfiltration_suspected',
+        type: 'prometheus.data.exfiltration_suspected', // a label never leaves the prometheus.* namespace
         severity: 'medium',
         title: '10.0.3.17 sent 42 GiB to one external address in an hour',
         fingerprint: 'alertmanager:a90b12cd34ef5678',

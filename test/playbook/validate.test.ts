@@ -55,12 +55,12 @@ const disableKey = (extra: StepDoc = {}): StepDoc => ({
 
 describe('validatePlaybook: parameters', () => {
   it('type-checks literal parameters but not templated ones', () => {
-    valid({ eradicate: [email('{{ alert.principal.email }}')] });
-    valid({ eradicate: [email(['{{ alert.principal.email }}', 'security@example.com'])] });
+    valid({ eradicate: [email("{{ 'security' }}@example.com")] });
+    valid({ eradicate: [email(['{{ incident.id }}@example.com', 'security@example.com'])] });
     valid({ eradicate: [email('owner@example.com')] });
 
     expect(invalid({ eradicate: [email('not-an-email')] })).toEqual([{ path: ['phases', 'eradicate', 0, 'with', 'to'], message: 'Invalid email address' }]);
-    expect(invalid({ eradicate: [email(['{{ alert.principal.email }}', 'not-an-email'])] }).map((p) => p.path)).toEqual([['phases', 'eradicate', 0, 'with', 'to', 1]]);
+    expect(invalid({ eradicate: [email(['{{ incident.id }}', 'not-an-email'])] }).map((p) => p.path)).toEqual([['phases', 'eradicate', 0, 'with', 'to', 1]]);
   });
 
   it('skips only the templated field: other literals of the same step are still checked', () => {

@@ -69,10 +69,26 @@ async function execute(run: IncidentRun, step: ResolvedStep, params: Record<stri
   const incident = step.kind === 'evidence' ? { ...state, steps: state.steps } : undefined;
   const out = await runActionActivity(
     step.kind,
-    { action: step.action, params, incidentId: state.incidentId, stepId: step.id, idempotencyKey: `${state.incidentId}:${step.id}`, dryRun: state.dryRun, ...(incident ? { incident } : {}) },
+    {
+      action: step.action,
+      params,
+      incidentId: state.incidentId,
+      stepId: step.id,
+      idempotencyKey: `${state.incidentId}:${step.id}`,
+      dryRun: state.dryRun,
+      ...(incident ? { incident } : {}),
+      ...approvedBy(st),
+    },
     step,
   );
   st.outcome = out.status;
   st.plan = out.plan;
   st.output = out.output;
+}
+
+/** The people who approved the step, when a person's approval (not a timeout) let it run: protected principals need one. */
+function approvedBy(st: StepState): { approvedBy?: string[] } {
+  if (st.approval?.outcome !== 'approved') return {};
+  const people = st.approval.votes.filter((v) => v.decision === 'approve').map((v) => v.approver);
+  return people.length ? { approvedBy: people } : {};
 }

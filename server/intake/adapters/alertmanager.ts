@@ -74,8 +74,9 @@ function toGenericAlert(entry: Entry, hook: Webhook): Record<string, unknown> {
   const name = labels.alertname ?? 'alert';
   const ip = labels.ip && isIP(labels.ip) ? labels.ip : undefined;
   return compact({
-    // warden_type is the operator's explicit choice: passed as is, so a bad one is reported, not mangled.
-    type: labels.warden_type ?? fitType(`prometheus.${name}`),
+    // Labels are the sender's text: warden_type refines the type only under prometheus.*, so a label
+    // can reach only playbooks whose triggers name prometheus types, never credential.leaked & co.
+    type: fitType(`prometheus.${labels.warden_type ?? name}`),
     severity: SEVERITY_BY_LABEL.get((labels.severity ?? '').toLowerCase()) ?? 'medium',
     title: fitText(annotations.summary ?? labels.alertname ?? `Alertmanager alert ${entry.fingerprint ?? ''}`.trim(), ALERT_LIMITS.titleMax),
     source: 'alertmanager',
