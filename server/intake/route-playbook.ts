@@ -1,4 +1,4 @@
-import { SEVERITIES, type Trigger } from '../../engine/playbook-types.js';
+import { SEVERITIES, type Severity, type Trigger } from '../../engine/playbook-types.js';
 import type { LoadedPlaybook } from '../../playbook/load.js';
 import type { Alert } from '../../contracts/incident.js';
 
@@ -29,17 +29,19 @@ function compare(a: number[], b: number[]): number {
  * Documented family rules, applied when no playbook's own trigger matches: an alert labelled
  * `warden_category` (the GuardDuty adapter sets it from the finding type, see
  * adapters/guardduty-families.ts) goes to the playbook that handles its family, if that playbook
- * is loaded and the alert's severity reaches the lowest minimum of the playbook's triggers.
+ * is loaded and the alert's severity reaches the rule's minimum (its own: a Low
+ * `Stealth:IAMUser/CloudTrailLoggingDisabled` still matters, a Low root-credential use does not).
  */
-export const FAMILY_RULES: Readonly<Record<string, { readonly playbook: string; readonly handles: string }>> = {
-  credential_exfiltration: { playbook: 'leaked-credential', handles: 'exfiltrated instance credentials: disable the key, contain the principal' },
-  credential_misuse: { playbook: 'leaked-credential', handles: "misuse of an IAM user's or role's credentials: disable the key, contain the principal" },
+export const FAMILY_RULES: Readonly<Record<string, { readonly playbook: string; readonly minSeverity: Severity; readonly handles: string }>> = {
+  credential_exfiltration: { playbook: 'leaked-credential', minSeverity: 'low', handles: 'exfiltrated instance credentials: disable the key, contain the principal' },
+  credential_misuse: { playbook: 'leaked-credential', minSeverity: 'medium', handles: "misuse of an IAM user's or role's credentials: disable the key, contain the principal" },
   logging_weakened: {
     playbook: 'leaked-credential',
+    minSeverity: 'low',
     handles: 'logging weakened by a principal: AWS treats it as potentially compromised credentials of that principal',
   },
-  s3_exfiltration: { playbook: 'insider-exfiltration', handles: 'anomalous access to S3 data: cut the principal off, keep the evidence' },
-  s3_tampering: { playbook: 'data-poisoning', handles: 'anomalous writes or deletes in S3: treat the data as possibly poisoned' },
+  s3_exfiltration: { playbook: 'insider-exfiltration', minSeverity: 'medium', handles: 'anomalous access to S3 data: cut the principal off, keep the evidence' },
+  s3_tampering: { playbook: 'data-poisoning', minSeverity: 'medium', handles: 'anomalous writes or deletes in S3: treat the data as possibly poisoned' },
 };
 
 export interface Routing {
@@ -48,8 +50,6 @@ export interface Routing {
   readonly reason: string;
 }
 
-const lowestMinimum = (p: LoadedPlaybook): string => p.playbook.triggers.map((t) => t.minSeverity).sort((a, b) => rank(a) - rank(b))[0] ?? 'info';
-
 function familyRoute(playbooks: readonly LoadedPlaybook[], alert: Alert): Routing | string | undefined {
   const category = alert.labels?.warden_category;
   const rule = category !== undefined && Object.hasOwn(FAMILY_RULES, category) ? FAMILY_RULES[category] : undefined;
@@ -57,7 +57,7 @@ function familyRoute(playbooks: readonly LoadedPlaybook[], alert: Alert): Routin
   const finding = alert.labels?.finding_type ? ` (${alert.labels.finding_type})` : '';
   const loaded = playbooks.find((p) => p.playbook.id === rule.playbook);
   if (!loaded) return `family ${category}${finding} is handled by playbook "${rule.playbook}", which is not loaded`;
-  const min = lowestMinimum(loaded);
+  const min = rule.minSeverity;
   if (rank(alert.severity) < rank(min)) return `family ${category}${finding} goes to "${rule.playbook}" from severity ${min}; this alert is ${alert.severity}`;
   return { loaded, reason: `family rule: ${category}${finding} → ${rule.playbook} (${rule.handles})` };
 }
