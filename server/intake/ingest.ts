@@ -4,7 +4,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { LoadedPlaybook } from '../../playbook/load.js';
 import { alertSignal, incidentWorkflowId, type Alert, type IncidentInput } from '../../contracts/incident.js';
 import type { incidentWorkflow } from '../../workflows/incident/incident.js';
-import { choosePlaybook } from './route-playbook.js';
+import { routeAlert } from './route-playbook.js';
 
 export interface IngestDeps {
   readonly client: Client;
@@ -19,7 +19,23 @@ export interface IngestResult {
   /** True when the alert joined an incident that was already open. */
   readonly deduplicated: boolean;
   readonly linkedIncidentId?: string;
+  /** The key that ties follow-ups to this incident. */
+  readonly correlation: string;
+  /** Why the alert's playbook was chosen (for a joined alert: what it alone would have been routed to). */
+  readonly routing: string;
+  /** Set for a resolved notification: when the sender says it resolved (else when Warden received it), and by whom. */
+  readonly resolved?: { readonly at: string; readonly by?: string };
 }
+
+/** A follow-up or resolution for which no incident is open: nothing was started or changed. */
+export interface NothingToJoin {
+  readonly result: 'nothing to resolve' | 'nothing to join';
+  readonly correlation: string;
+  readonly reason: string;
+}
+
+export type IngestOutcome = IngestResult | NothingToJoin;
+export const joinedNothing = (o: IngestOutcome): o is NothingToJoin => 'result' in o;
 
 const MAX_GENERATIONS = 1000;
 
@@ -57,16 +73,56 @@ async function findSlot(client: Client, fingerprint: string): Promise<Slot> {
 }
 
 /**
+ * Delivers a follow-up to the open incident of its key with a plain signal, which never starts a
+ * workflow: a resolved notification, or a further event about an alert. No open incident (or
+ * one that closed meanwhile): nothing is started or changed, and the answer says so.
+ */
+async function joinOpen(deps: IngestDeps, alert: Alert & { correlation: string }, routing: string): Promise<IngestOutcome> {
+  const resolved = alert.status === 'resolved';
+  const nothing: NothingToJoin = {
+    result: resolved ? 'nothing to resolve' : 'nothing to join',
+    correlation: alert.correlation,
+    reason: `no open incident for ${alert.correlation}; ${resolved ? 'a resolved notification' : 'a follow-up'} never opens one`,
+  };
+  const slot = await findSlot(deps.client, alert.correlation);
+  if (!slot.open) return nothing;
+  const workflowId = incidentWorkflowId(slot.incidentId);
+  const handle = deps.client.workflow.getHandle(workflowId);
+  try {
+    await handle.signal(alertSignal, alert);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return nothing;
+    throw err;
+  }
+  const desc = await handle.describe();
+  const playbook = typeof desc.memo?.playbook === 'string' ? desc.memo.playbook : '';
+  return {
+    incidentId: slot.incidentId,
+    workflowId,
+    playbook,
+    deduplicated: true,
+    correlation: alert.correlation,
+    routing,
+    ...(resolved ? { resolved: { at: alert.resolved_at ?? alert.received_at!, ...(alert.resolved_by ? { by: alert.resolved_by } : {}) } } : {}),
+  };
+}
+
+/**
  * Makes the alert an incident or adds it to the open one, through signalWithStart: concurrent
  * duplicates converge on one workflow id, so they make exactly one incident. Returns only after
  * Temporal durably recorded the alert (the signal is in the history), so a 202 is never a lie.
+ * A resolved notification (`status: resolved`) and a follow-up (`joinOnly`) only join the open
+ * incident of their key; they never start one.
  */
-export async function ingestAlert(deps: IngestDeps, received: Alert, opts: { dryRun: boolean }): Promise<IngestResult> {
-  const alert: Alert = { ...received, alert_id: randomUUID(), received_at: received.received_at ?? new Date().toISOString() };
-  const fingerprint = fingerprintOf(alert);
+export async function ingestAlert(deps: IngestDeps, received: Alert, opts: { dryRun: boolean; joinOnly?: boolean }): Promise<IngestOutcome> {
+  const stamped: Alert = { ...received, alert_id: randomUUID(), received_at: received.received_at ?? new Date().toISOString() };
+  const fingerprint = fingerprintOf(stamped);
+  const route = routeAlert(deps.playbooks, stamped);
+  const alert = { ...stamped, correlation: fingerprint, routing: { playbook: route.loaded.playbook.id, reason: route.reason } };
+  if (opts.joinOnly || alert.status === 'resolved') return joinOpen(deps, alert, route.reason);
+  const loaded = route.loaded;
   for (let attempt = 0; attempt < 5; attempt++) {
     const slot = await findSlot(deps.client, fingerprint);
-    const loaded = choosePlaybook(deps.playbooks, alert);
     const workflowId = incidentWorkflowId(slot.incidentId);
     const input: IncidentInput = {
       incidentId: slot.incidentId,
@@ -84,14 +140,22 @@ export async function ingestAlert(deps: IngestDeps, received: Alert, opts: { dry
         args: [input],
         signal: alertSignal,
         signalArgs: [alert],
-        memo: { firstAlertId: alert.alert_id, fingerprint, playbook: loaded.playbook.id },
+        memo: { firstAlertId: alert.alert_id, fingerprint, playbook: loaded.playbook.id, routing: route.reason },
         // Never reopen a closed incident: a new one (the next generation) is opened instead.
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
       const desc = await handle.describe();
       const started = desc.memo?.firstAlertId === alert.alert_id;
       const playbook = typeof desc.memo?.playbook === 'string' ? desc.memo.playbook : loaded.playbook.id;
-      return { incidentId: slot.incidentId, workflowId, playbook, deduplicated: !started, ...(started && slot.linkedIncidentId ? { linkedIncidentId: slot.linkedIncidentId } : {}) };
+      return {
+        incidentId: slot.incidentId,
+        workflowId,
+        playbook,
+        deduplicated: !started,
+        correlation: fingerprint,
+        routing: route.reason,
+        ...(started && slot.linkedIncidentId ? { linkedIncidentId: slot.linkedIncidentId } : {}),
+      };
     } catch (err) {
       // Closed between our look and the start: look again, and open the next generation.
       if (err instanceof WorkflowExecutionAlreadyStartedError) continue;

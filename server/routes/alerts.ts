@@ -8,7 +8,7 @@ import { normalizeSecretScanning, verifyGitHubSignature } from '../intake/adapte
 import { normalizeGuardDuty } from '../intake/adapters/guardduty.js';
 import type { AdapterResult } from '../intake/adapters/types.js';
 import { parseAlert } from '../intake/alert-schema.js';
-import { ingestAlert, type IngestDeps, type IngestResult } from '../intake/ingest.js';
+import { ingestAlert, joinedNothing, type IngestDeps, type IngestResult, type NothingToJoin } from '../intake/ingest.js';
 import type { RateLimiter } from '../intake/rate-limit.js';
 import { redactAlert } from '../intake/redact.js';
 import type { Route } from '../router.js';
@@ -51,31 +51,52 @@ function authenticateSender(req: IncomingMessage, raw: Buffer, secret: string, b
   verifyWebhook(req, raw, secret);
 }
 
-async function accept(d: AlertRouteDeps, req: IncomingMessage, bodies: readonly unknown[]): Promise<(IngestResult & { redactions: number })[]> {
-  const alerts: Alert[] = [];
+type Accepted = IngestResult & { redactions: number };
+interface Outcomes {
+  readonly accepted: Accepted[];
+  /** Follow-ups and resolutions that found no open incident: nothing was started. */
+  readonly nothing: NothingToJoin[];
+}
+
+/** A body to ingest: `joinOnly` ones (follow-ups) only join an open incident. */
+interface Incoming {
+  readonly body: unknown;
+  readonly joinOnly: boolean;
+}
+
+async function accept(d: AlertRouteDeps, req: IncomingMessage, incoming: readonly Incoming[]): Promise<Outcomes> {
+  const alerts: { alert: Alert; joinOnly: boolean }[] = [];
   const problems: { path: string; message: string }[] = [];
-  bodies.forEach((body, i) => {
+  incoming.forEach(({ body, joinOnly }, i) => {
     const parsed = parseAlert(body);
-    if (parsed.ok) alerts.push(parsed.alert);
-    else problems.push(...parsed.details.map((p) => ({ path: bodies.length > 1 ? `alerts[${i}]${p.path ? `.${p.path}` : ''}` : p.path, message: p.message })));
+    if (parsed.ok) alerts.push({ alert: parsed.alert, joinOnly });
+    else problems.push(...parsed.details.map((p) => ({ path: incoming.length > 1 ? `alerts[${i}]${p.path ? `.${p.path}` : ''}` : p.path, message: p.message })));
   });
   if (problems.length > 0) throw new HttpError(400, 'invalid alert', problems);
   const dryRun = dryRunOf(req, d.dryRunDefault);
-  for (const alert of alerts) {
+  for (const { alert } of alerts) {
     const limited = d.rateLimiter.take(alert.source);
     if (!limited.ok) throw new HttpError(429, `too many alerts from source "${alert.source}"`, undefined, { 'retry-after': String(limited.retryAfterS) });
   }
-  const results = [];
-  for (const alert of alerts) {
+  const outcomes: Outcomes = { accepted: [], nothing: [] };
+  for (const { alert, joinOnly } of alerts) {
     const { alert: clean, redactions } = redactAlert(alert);
-    results.push({ ...(await orUnavailable('accepting the alert', () => ingestAlert(d.ingest, clean, { dryRun }))), redactions });
+    const outcome = await orUnavailable('accepting the alert', () => ingestAlert(d.ingest, clean, { dryRun, joinOnly }));
+    if (joinedNothing(outcome)) outcomes.nothing.push(outcome);
+    else outcomes.accepted.push({ ...outcome, redactions });
   }
-  return results;
+  return outcomes;
 }
 
-function answer(res: ServerResponse, results: (IngestResult & { redactions: number })[], skipped: readonly { reason: string }[], single: boolean): void {
-  if (single && results.length === 1) return sendJson(res, 202, results[0]);
-  sendJson(res, results.length > 0 ? 202 : 200, { accepted: results, skipped });
+/**
+ * 202 when at least one alert was recorded on an incident; 200 when nothing was (all skipped,
+ * or follow-ups and resolutions with no open incident: "nothing to resolve").
+ */
+function answer(res: ServerResponse, outcomes: Outcomes, skipped: readonly { reason: string }[], single: boolean): void {
+  const { accepted, nothing } = outcomes;
+  if (single && accepted.length === 1) return sendJson(res, 202, accepted[0]);
+  if (single && nothing.length === 1) return sendJson(res, 200, nothing[0]);
+  sendJson(res, accepted.length > 0 ? 202 : 200, { accepted, skipped: [...skipped, ...nothing.map((n) => ({ reason: `${n.result}: ${n.reason}` }))] });
 }
 
 function adapterRoute(path: string, d: AlertRouteDeps, normalize: (req: IncomingMessage, body: unknown) => AdapterResult, auth: (req: IncomingMessage, raw: Buffer) => void): Route {
@@ -88,7 +109,8 @@ function adapterRoute(path: string, d: AlertRouteDeps, normalize: (req: Incoming
       auth(req, raw);
       const normalized = normalize(req, parseJson(raw));
       if (!normalized.ok) throw new HttpError(400, `not a valid ${path.split('/').pop()} payload`, normalized.details);
-      answer(res, await accept(d, req, normalized.alerts), normalized.skipped, false);
+      const incoming = [...normalized.alerts.map((body) => ({ body, joinOnly: false })), ...(normalized.followUps ?? []).map((body) => ({ body, joinOnly: true }))];
+      answer(res, await accept(d, req, incoming), normalized.skipped, false);
     },
   };
 }
@@ -103,7 +125,7 @@ export function alertRoutes(d: AlertRouteDeps): Route[] {
         requireJson(req);
         const raw = await readRawBody(req, ALERT_BODY_LIMIT);
         verifyWebhook(req, raw, d.webhookSecret);
-        answer(res, await accept(d, req, [parseJson(raw)]), [], true);
+        answer(res, await accept(d, req, [{ body: parseJson(raw), joinOnly: false }]), [], true);
       },
     },
     adapterRoute(

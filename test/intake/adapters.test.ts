@@ -25,7 +25,7 @@ function alertsOf(result: AdapterResult): unknown[] {
 const detailsOf = (result: AdapterResult) => (result.ok ? [] : result.details);
 
 describe('Alertmanager webhook (version 4)', () => {
-  it('makes one generic alert per firing alert and skips the resolved one', () => {
+  it('makes one generic alert per firing alert and a resolution follow-up of the resolved one', () => {
     const result = normalizeAlertmanager(fixture('alertmanager-v4.json'));
     expect(alertsOf(result)).toEqual([
       {
@@ -46,6 +46,7 @@ describe('Alertmanager webhook (version 4)', () => {
           generatorURL: 'http://prometheus.example.com:9090/graph?g0.expr=job%3Ainference_errors%3Aratio5m+%3E+0.2&g0.tab=1',
           groupKey: '{}:{}',
           externalURL: 'http://alertmanager.example.com:9093',
+          raw: objectContaining({ fingerprint: '4c1e8f2a9b7d3e60' }),
         },
       },
       objectContaining({
@@ -57,7 +58,8 @@ describe('Alertmanager webhook (version 4)', () => {
         principal: { user: 'jdoe', ip: '203.0.113.45' },
       }),
     ]);
-    expect(result).toMatchObject({ skipped: [{ reason: containing('DiskPressure') }] });
+    // The resolved one only joins an open incident, as its resolution: it opens nothing.
+    expect(result).toMatchObject({ skipped: [], followUps: [{ status: 'resolved', labels: objectContaining({ alertname: 'DiskPressure' }) }] });
   });
 
   it('maps the severity label, defaulting to medium', () => {
@@ -89,7 +91,9 @@ describe('Alertmanager webhook (version 4)', () => {
     const body = { version: '4', alerts: [{ status: 'firing', labels, annotations: {} }] };
     const [alert] = alertsOf(normalizeAlertmanager(body)) as Record<string, unknown>[];
     expect(alert).toMatchObject({ type: 'prometheus.High_memory_usage', title: 'High memory usage', fingerprint: matching(/^alertmanager:labels:[0-9a-f]{32}$/) });
-    expect(alert?.labels).toEqual({ alertname: 'High memory usage', ip: 'not-an-ip', long: `${'v'.repeat(255)}…` });
+    // A UTF-8 label name is escaped (Prometheus' values escaping), not dropped; the sender's name is kept.
+    expect(alert?.labels).toEqual({ alertname: 'High memory usage', ip: 'not-an-ip', long: `${'v'.repeat(255)}…`, U__bad_20_key: 'x' });
+    expect(alert?.details).toMatchObject({ label_names: { U__bad_20_key: 'bad key' } });
     expect(alert?.principal).toBeUndefined();
     const [again] = alertsOf(normalizeAlertmanager(body)) as Record<string, unknown>[];
     expect(again?.fingerprint).toBe(alert?.fingerprint);
@@ -97,7 +101,7 @@ describe('Alertmanager webhook (version 4)', () => {
 
   it('reports alerts Alertmanager truncated', () => {
     const result = normalizeAlertmanager({ version: '4', truncatedAlerts: 3, alerts: [] });
-    expect(result).toEqual({ ok: true, alerts: [], skipped: [{ reason: containing('3 alerts were truncated') }] });
+    expect(result).toEqual({ ok: true, alerts: [], followUps: [], skipped: [{ reason: containing('3 alerts were truncated') }] });
   });
 
   it('rejects another version or a wrong shape, naming each field', () => {
@@ -122,17 +126,21 @@ describe('GuardDuty findings from EventBridge', () => {
         observed_at: '2025-03-14T09:58:40Z',
         fingerprint: 'guardduty:8ec8a2f0c6e1b6d1f3a5e7c9b1d3f5a7',
         resource: { kind: 'AccessKey', name: 'inference-node-role' },
-        principal: { aws_user: 'inference-node-role', aws_access_key_id: 'ASIAEXAMPLE7QRSTUVWX', ip: '198.51.100.77' },
+        // userType AssumedRole: the name is a role's, not an IAM user's.
+        principal: { aws_role: 'inference-node-role', aws_access_key_id: 'ASIAEXAMPLE7QRSTUVWX', ip: '198.51.100.77' },
         labels: {
           account: '111122223333',
           region: 'us-east-1',
           finding_type: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS',
+          aws_principal_type: 'AssumedRole',
           warden_category: 'credential_exfiltration',
         },
         details: {
           description: containing('used from external IP address 198.51.100.77'),
           arn: 'arn:aws:guardduty:us-east-1:111122223333:detector/12abc34d567e8fa901bc2d34eexample/finding/8ec8a2f0c6e1b6d1f3a5e7c9b1d3f5a7',
           count: 3,
+          updatedAt: matching(/^2025-/),
+          raw: objectContaining({ source: 'aws.guardduty' }),
         },
       },
     ]);
@@ -148,7 +156,7 @@ describe('GuardDuty findings from EventBridge', () => {
       labels: { account: '111122223333', region: 'eu-west-1', finding_type: 'Exfiltration:S3/MaliciousIPCaller' },
       details: { count: 57 },
     });
-    expect((alert as { labels: object }).labels).not.toHaveProperty('warden_category');
+    expect((alert as { labels: object }).labels).toHaveProperty('warden_category', 's3_exfiltration');
   });
 
   it('maps severity by the GuardDuty bands', () => {
@@ -233,12 +241,20 @@ describe('GitHub secret scanning webhook', () => {
         fingerprint: 'github-secret:example-org/model-serving#42',
         resource: { kind: 'repository', name: 'example-org/model-serving', uri: 'https://github.com/example-org/model-serving/security/secret-scanning/42' },
         principal: { github_login: 'dev-jamie' },
-        labels: { secret_type: 'github_personal_access_token', repository: 'example-org/model-serving', visibility: 'private', validity: 'active' },
+        labels: {
+          secret_type: 'github_personal_access_token',
+          repository: 'example-org/model-serving',
+          visibility: 'private',
+          validity: 'active',
+          github_event: 'secret_scanning_alert.created',
+        },
         details: {
           alert_number: 42,
           html_url: 'https://github.com/example-org/model-serving/security/secret-scanning/42',
+          action: 'created',
           push_protection_bypassed_by: 'dev-jamie',
           sender: 'dev-jamie',
+          raw: objectContaining({ action: 'created' }),
         },
       },
     ]);
@@ -267,12 +283,9 @@ describe('GitHub secret scanning webhook', () => {
     expect(JSON.stringify(result)).not.toContain(String(alert.secret));
   });
 
-  it('skips resolved alerts and pings with the reason', () => {
-    expect(normalizeSecretScanning('secret_scanning_alert', fixture('github-secret-scanning-resolved.json'))).toEqual({
-      ok: true,
-      alerts: [],
-      skipped: [{ reason: 'action "resolved" does not open an incident' }],
-    });
+  it('makes a resolved alert a resolution follow-up (when, by whom) and skips pings with the reason', () => {
+    const resolved = normalizeSecretScanning('secret_scanning_alert', fixture('github-secret-scanning-resolved.json'));
+    expect(resolved).toMatchObject({ ok: true, alerts: [], skipped: [], followUps: [{ status: 'resolved', resolved_at: matching(/^20/), resolved_by: matching(/./) }] });
     expect(normalizeSecretScanning('ping', { zen: 'Keep it logically awesome.', hook_id: 1 })).toEqual({ ok: true, alerts: [], skipped: [{ reason: containing('ping') }] });
   });
 
@@ -282,10 +295,8 @@ describe('GitHub secret scanning webhook', () => {
     const payload = fixture('github-secret-scanning-created.json');
     const broken = { ...payload, alert: { ...(payload.alert as object), number: 'forty-two' }, repository: { full_name: 'x/y' } };
     const details = detailsOf(normalizeSecretScanning('secret_scanning_alert', broken));
-    expect(details).toEqual([
-      { path: 'alert.number', message: 'must be a number' },
-      { path: 'repository.private', message: 'is required' },
-    ]);
+    // repository.private is optional in GitHub's schemas (GHES payloads may omit it): not a fault.
+    expect(details).toEqual([{ path: 'alert.number', message: 'must be a number' }]);
     expect(JSON.stringify(details)).not.toContain(String((payload.alert as { secret: string }).secret));
   });
 });

@@ -198,9 +198,14 @@ describe('fitting foreign data to the limits', () => {
     expect(accepted({ ...minimal, type: fitType(`-${'x'.repeat(300)}`) })).toBe(true);
   });
 
-  it('fitLabels drops keys that cannot be labels, fits values and keeps at most 50', () => {
+  it('fitLabels escapes names that cannot be keys (never drops them), fits values and keeps at most 50', () => {
     const many = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${String(i).padStart(2, '0')}`, 'v']));
     expect(Object.keys(fitLabels(many))).toHaveLength(50);
-    expect(fitLabels({ ok: 'x'.repeat(300), 'not ok': 'y', '9x': 'z' })).toEqual({ ok: `${'x'.repeat(255)}…` });
+    expect(fitLabels({ ok: 'x'.repeat(300), 'not ok': 'y', '9x': 'z', サービス: 'w' })).toEqual({
+      ok: `${'x'.repeat(255)}…`,
+      U__not_20_ok: 'y',
+      U__9x: 'z',
+      U___30b5__30fc__30d3__30b9_: 'w',
+    });
   });
 });

@@ -1,13 +1,14 @@
 /**
  * The Prometheus Alertmanager webhook (`webhook_config`, payload version "4"): one generic alert
- * per firing entry of `alerts`. Resolved entries open nothing and are reported as skipped.
+ * per entry of `alerts`. Firing entries open an incident or join the open one of their
+ * fingerprint (re-notifications of a group); resolved entries only join it, as a resolution.
  */
 import { createHash, type BinaryLike } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { Severity } from '../../../engine/playbook-types.js';
-import { ALERT_LIMITS, checkShape, fitLabels, fitText, fitType } from '../alert-schema.js';
-import { compact, nonEmpty, type AdapterResult } from './types.js';
+import { ALERT_LIMITS, checkShape, fitLabelsWithNames, fitText, fitType } from '../alert-schema.js';
+import { compact, isoOrUndefined, isRecord, nonEmpty, rawOf, type AdapterResult } from './types.js';
 
 const stringMap = z.record(z.string(), z.string());
 
@@ -68,11 +69,15 @@ function resourceOf(labels: Readonly<Record<string, string>>) {
   return service ? { kind: 'service', name: fitText(service, ALERT_LIMITS.fieldMax) } : undefined;
 }
 
-function toGenericAlert(entry: Entry, hook: Webhook): Record<string, unknown> {
+function toGenericAlert(entry: Entry, hook: Webhook, raw: unknown): Record<string, unknown> {
   const { labels } = entry;
   const annotations = entry.annotations ?? {};
   const name = labels.alertname ?? 'alert';
   const ip = labels.ip && isIP(labels.ip) ? labels.ip : undefined;
+  // UTF-8 label names (Alertmanager 0.28+) are escaped into keys, never dropped; the sender's
+  // names are listed in details.label_names and the entry as sent is in details.raw.
+  const fitted = fitLabelsWithNames(labels);
+  const resolved = entry.status === 'resolved';
   return compact({
     // Labels are the sender's text: warden_type refines the type only under prometheus.*, so a label
     // can reach only playbooks whose triggers name prometheus types, never credential.leaked & co.
@@ -80,30 +85,39 @@ function toGenericAlert(entry: Entry, hook: Webhook): Record<string, unknown> {
     severity: SEVERITY_BY_LABEL.get((labels.severity ?? '').toLowerCase()) ?? 'medium',
     title: fitText(annotations.summary ?? labels.alertname ?? `Alertmanager alert ${entry.fingerprint ?? ''}`.trim(), ALERT_LIMITS.titleMax),
     source: 'alertmanager',
-    observed_at: entry.startsAt,
+    observed_at: isoOrUndefined(entry.startsAt),
     fingerprint: fingerprintOf(entry),
     resource: resourceOf(labels),
     principal: nonEmpty(compact({ user: field(labels.user), aws_user: field(labels.aws_user), ip })),
-    labels: fitLabels(labels),
-    details: compact({ annotations, generatorURL: entry.generatorURL, groupKey: hook.groupKey, externalURL: hook.externalURL }),
+    labels: fitted.labels,
+    status: resolved ? 'resolved' : undefined,
+    resolved_at: resolved ? isoOrUndefined(entry.endsAt) : undefined,
+    details: compact({
+      annotations,
+      generatorURL: entry.generatorURL,
+      groupKey: hook.groupKey,
+      externalURL: hook.externalURL,
+      label_names: Object.keys(fitted.escaped).length > 0 ? fitted.escaped : undefined,
+      raw: rawOf(raw),
+    }),
   });
 }
 
 /**
  * Normalizes an Alertmanager webhook body. Firing alerts become generic alert bodies; resolved
- * ones, and alerts Alertmanager truncated (`truncatedAlerts`), are listed in `skipped`. A body of
- * another version or shape is an error naming each field at fault.
+ * ones become follow-ups with status "resolved" (they only join an open incident); alerts
+ * Alertmanager truncated (`truncatedAlerts`) are listed in `skipped`. A body of another version
+ * or shape is an error naming each field at fault.
  */
 export function normalizeAlertmanager(body: unknown): AdapterResult {
   const checked = checkShape(webhookSchema, body);
   if (!checked.ok) return checked;
   const hook = checked.value;
+  const rawEntries = isRecord(body) && Array.isArray(body.alerts) ? (body.alerts as unknown[]) : [];
   const alerts: unknown[] = [];
+  const followUps: unknown[] = [];
   const skipped: { reason: string }[] = [];
-  for (const entry of hook.alerts) {
-    if (entry.status === 'firing') alerts.push(toGenericAlert(entry, hook));
-    else skipped.push({ reason: `alert ${entry.labels.alertname ?? ''} (${fingerprintOf(entry)}) is resolved` });
-  }
+  hook.alerts.forEach((entry, i) => (entry.status === 'firing' ? alerts : followUps).push(toGenericAlert(entry, hook, rawEntries[i])));
   if (hook.truncatedAlerts) skipped.push({ reason: `${hook.truncatedAlerts} alerts were truncated by Alertmanager (max_alerts) and not delivered` });
-  return { ok: true, alerts, skipped };
+  return { ok: true, alerts, followUps, skipped };
 }

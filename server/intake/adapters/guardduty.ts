@@ -6,36 +6,37 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { Severity } from '../../../engine/playbook-types.js';
 import { ALERT_LIMITS, AWS_ACCESS_KEY_ID_PATTERN, checkShape, fitText, fitType } from '../alert-schema.js';
-import { compact, isRecord, nonEmpty, type AdapterResult } from './types.js';
+import { guardDutyFamily } from './guardduty-families.js';
+import { compact, isoOrUndefined, isRecord, nonEmpty, rawOf, type AdapterResult } from './types.js';
 
+const loose = z.record(z.string(), z.unknown());
+
+/**
+ * The fields every GuardDuty finding carries (id, type, severity, title); the rest is read
+ * leniently, so every finding type and resource type (AccessKey, Instance, S3Bucket, EKSCluster,
+ * ECSCluster, Container, RDSDBInstance, Lambda… and types added later) is accepted.
+ */
 const findingSchema = z.object({
-  schemaVersion: z.string().optional(),
-  accountId: z.string().optional(),
-  region: z.string().optional(),
+  schemaVersion: z.string().nullish(),
+  accountId: z.string().nullish(),
+  region: z.string().nullish(),
   id: z.string().min(1),
-  arn: z.string().optional(),
+  arn: z.string().nullish(),
   type: z.string().min(1),
-  resource: z
-    .object({
-      resourceType: z.string().optional(),
-      accessKeyDetails: z.object({ accessKeyId: z.string().optional(), principalId: z.string().optional(), userName: z.string().optional(), userType: z.string().optional() }).optional(),
-      instanceDetails: z.object({ instanceId: z.string().optional() }).optional(),
-      s3BucketDetails: z.array(z.object({ name: z.string().optional() })).optional(),
-    })
-    .optional(),
+  resource: loose.nullish(),
   service: z
     .object({
-      action: z.record(z.string(), z.unknown()).optional(),
-      count: z.number().optional(),
-      eventFirstSeen: z.string().optional(),
-      eventLastSeen: z.string().optional(),
+      action: loose.nullish(),
+      count: z.number().nullish(),
+      eventFirstSeen: z.string().nullish(),
+      eventLastSeen: z.string().nullish(),
     })
-    .optional(),
+    .nullish(),
   severity: z.number().min(0).max(10),
-  createdAt: z.string().optional(),
-  updatedAt: z.string().optional(),
+  createdAt: z.string().nullish(),
+  updatedAt: z.string().nullish(),
   title: z.string().min(1),
-  description: z.string().optional(),
+  description: z.string().nullish(),
 });
 
 const eventSchema = z.object({
@@ -82,56 +83,98 @@ function remoteIpOf(action: Readonly<Record<string, unknown>> | undefined): stri
   return undefined;
 }
 
-/** The affected resource, named by what its type points at: the instance, the bucket or the IAM user. */
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const rec = (v: unknown): Record<string, unknown> => (isRecord(v) ? v : {});
+const firstNamed = (v: unknown, key: string): string | undefined => (Array.isArray(v) ? v.map((b) => str(rec(b)[key])).find(Boolean) : undefined);
+
+/** What names the resource of each documented resource type. */
+const RESOURCE_NAMES: Record<string, (r: Record<string, unknown>) => string | undefined> = {
+  AccessKey: (r) => str(rec(r.accessKeyDetails).userName),
+  Instance: (r) => str(rec(r.instanceDetails).instanceId),
+  S3Bucket: (r) => firstNamed(r.s3BucketDetails, 'name'),
+  S3Object: (r) => firstNamed(r.s3BucketDetails, 'name'),
+  EKSCluster: (r) => str(rec(r.eksClusterDetails).name),
+  KubernetesCluster: (r) => str(rec(r.eksClusterDetails).name),
+  ECSCluster: (r) => str(rec(r.ecsClusterDetails).name),
+  Container: (r) => str(rec(r.containerDetails).name) ?? str(rec(r.containerDetails).id),
+  RDSDBInstance: (r) => str(rec(r.rdsDbInstanceDetails).dbInstanceIdentifier),
+  RDSLimitlessDB: (r) => str(rec(r.rdsLimitlessDbDetails).dbShardGroupIdentifier),
+  Lambda: (r) => str(rec(r.lambdaDetails).functionName),
+  EBSVolume: (r) => firstNamed(rec(r.ebsVolumeDetails).scannedVolumeDetails, 'volumeArn'),
+};
+
+/** The affected resource, named by what its type points at; for an unknown type, the first name found. */
 function resourceOf(finding: Finding) {
   const r = finding.resource;
   if (!r) return undefined;
-  const byKind: Record<string, string | undefined> = {
-    Instance: r.instanceDetails?.instanceId,
-    S3Bucket: r.s3BucketDetails?.find((b) => b.name)?.name,
-    AccessKey: r.accessKeyDetails?.userName,
-  };
-  const kind = r.resourceType ?? 'unknown';
-  const name = (Object.hasOwn(byKind, kind) ? byKind[kind] : undefined) ?? byKind.Instance ?? byKind.S3Bucket ?? byKind.AccessKey;
+  const kind = str(r.resourceType) ?? 'unknown';
+  const named = RESOURCE_NAMES[kind]?.(r);
+  const name =
+    named ??
+    Object.values(RESOURCE_NAMES)
+      .map((f) => f(r))
+      .find(Boolean);
   return name ? { kind: fitText(kind, 64), name: fitText(name, ALERT_LIMITS.fieldMax) } : undefined;
 }
 
 /**
- * Normalizes an EventBridge GuardDuty finding event into one generic alert body. Findings whose
- * type names credential exfiltration get the label `warden_category: credential_exfiltration`.
- * Another event type or a malformed finding is an error naming each field at fault.
+ * The principal the finding names. GuardDuty's `accessKeyDetails.userType` says what
+ * `userName` is: an IAM user (`IAMUser`), or a role whose temporary credentials were used
+ * (`AssumedRole`; its session's ASIA key). Root and federated principals go to labels only.
+ */
+function principalOf(finding: Finding) {
+  const key = rec(finding.resource?.accessKeyDetails);
+  const userName = str(key.userName);
+  const userType = str(key.userType);
+  const keyId = str(key.accessKeyId);
+  return nonEmpty(
+    compact({
+      aws_user: userName && userType === 'IAMUser' ? fitText(userName, ALERT_LIMITS.fieldMax) : undefined,
+      aws_role: userName && userType === 'AssumedRole' ? fitText(userName, ALERT_LIMITS.fieldMax) : undefined,
+      aws_access_key_id: keyId && AWS_ACCESS_KEY_ID_PATTERN.test(keyId) ? keyId : undefined,
+      ip: remoteIpOf(finding.service?.action ?? undefined),
+    }),
+  );
+}
+
+/**
+ * Normalizes an EventBridge GuardDuty finding event into one generic alert body, labelled with
+ * the finding family (`warden_category`, see guardDutyFamily) that routing reads. Updates of the
+ * same finding (same id, a higher count or a later updatedAt) share its fingerprint, so they join
+ * its open incident. Another event type or a finding without id, type, severity or title is an
+ * error naming each field at fault; the event as sent is kept in `details.raw`.
  */
 export function normalizeGuardDuty(body: unknown): AdapterResult {
   const checked = checkShape(eventSchema, body);
   if (!checked.ok) return checked;
   const event = checked.value;
   const finding = event.detail;
-  const key = finding.resource?.accessKeyDetails;
-  const keyId = key?.accessKeyId && AWS_ACCESS_KEY_ID_PATTERN.test(key.accessKeyId) ? key.accessKeyId : undefined;
   const account = finding.accountId ?? event.account;
   const region = finding.region ?? event.region;
+  const userType = str(rec(finding.resource?.accessKeyDetails).userType);
   const alert = compact({
     type: fitType(`aws.guardduty.${finding.type}`),
     severity: guardDutySeverity(finding.severity),
     title: fitText(finding.title, ALERT_LIMITS.titleMax),
     source: 'aws.guardduty',
-    observed_at: finding.service?.eventFirstSeen ?? finding.createdAt,
+    observed_at: isoOrUndefined(finding.service?.eventFirstSeen) ?? isoOrUndefined(finding.createdAt),
     fingerprint: fitText(`guardduty:${finding.id}`, ALERT_LIMITS.fingerprintMax),
     resource: resourceOf(finding),
-    principal: nonEmpty(
-      compact({
-        aws_user: key?.userName ? fitText(key.userName, ALERT_LIMITS.fieldMax) : undefined,
-        aws_access_key_id: keyId,
-        ip: remoteIpOf(finding.service?.action),
-      }),
-    ),
+    principal: principalOf(finding),
     labels: compact({
       account: account ? fitText(account, ALERT_LIMITS.labelValueMax) : undefined,
       region: region ? fitText(region, ALERT_LIMITS.labelValueMax) : undefined,
       finding_type: fitText(finding.type, ALERT_LIMITS.labelValueMax),
-      warden_category: finding.type.includes('CredentialExfiltration') ? 'credential_exfiltration' : undefined,
+      aws_principal_type: userType ? fitText(userType, ALERT_LIMITS.labelValueMax) : undefined,
+      warden_category: guardDutyFamily(finding.type)?.category,
     }),
-    details: compact({ description: finding.description, arn: finding.arn, count: finding.service?.count }),
+    details: compact({
+      description: finding.description ?? undefined,
+      arn: finding.arn ?? undefined,
+      count: finding.service?.count ?? undefined,
+      updatedAt: finding.updatedAt ?? undefined,
+      raw: rawOf(body),
+    }),
   });
   return { ok: true, alerts: [alert], skipped: [] };
 }
