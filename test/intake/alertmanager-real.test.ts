@@ -5,22 +5,19 @@ import { incidentStateQuery, incidentWorkflowId } from '../../contracts/incident
 import { incidentIdFor } from '../../server/intake/ingest.js';
 import { SECRET, startIntake, type IntakeServer } from '../helpers/intake.js';
 import { suiteClient, withWorker } from '../harness.js';
-import { ALERTMANAGER_MISSING, alertmanagerBinary, startAlertmanager, type AlertmanagerPeer } from '../peers/alertmanager.js';
+import { startAlertmanager, type AlertmanagerPeer } from '../peers/alertmanager.js';
 
 /**
  * A real Alertmanager posting to Warden's intake over real HTTP: it fires, re-notifies (the
  * repeat interval) and resolves one alert. No worker runs while it does, so the incident stays
  * open whatever its playbook would do; then a worker answers the state query.
  */
-const binary = alertmanagerBinary();
-if (!binary) console.warn(`alertmanager-real.test.ts: ${ALERTMANAGER_MISSING}`);
 
 let client: Client;
 let intake: IntakeServer;
 let am: AlertmanagerPeer;
 
 beforeAll(async () => {
-  if (!binary) return;
   client = await suiteClient();
   intake = await startIntake(client);
   am = await startAlertmanager({ webhookUrl: `${intake.url}/v1/alerts/alertmanager`, bearer: SECRET });
@@ -45,7 +42,8 @@ const notFound = async (workflowId: string): Promise<boolean> =>
       (err: unknown) => err instanceof WorkflowNotFoundError,
     );
 
-describe.skipIf(!binary)('a real Alertmanager', () => {
+// No skip: without the binary the peer fails with ALERTMANAGER_MISSING, which says how to provision it.
+describe('a real Alertmanager', () => {
   it('fires, re-notifies and resolves: one incident, its events, and the resolved time recorded', async () => {
     const alertname = `WardenE2E_${randomUUID().slice(0, 8)}`;
     // A UTF-8 label name (Alertmanager 0.28+): kept, escaped, never dropped.
