@@ -1,13 +1,15 @@
 /**
  * Secret redaction for incoming alerts, before they reach a workflow history, a chat message or
- * an evidence store. Values under sensitive keys are replaced whole; inside free text, known
- * credential shapes are replaced and their label kept (`password=[REDACTED]`). AWS access key
- * ids are kept: containment needs them, and they are not secret on their own.
+ * an evidence store. Values under sensitive keys are replaced whole; inside free text, labelled
+ * credentials are replaced and their label kept (`password=[REDACTED]`), then every secret shape
+ * of policy/secret-rules.yaml (token prefixes kept: `ghp_[REDACTED]`). AWS access key ids are
+ * kept: containment needs them, and they are not secret on their own.
  *
  * Every pattern is linear-time: bounded repetitions, or one unbounded run whose character class
  * cannot overlap what follows it.
  */
 import type { Alert } from '../../contracts/incident.js';
+import { loadSecretRules, shannonEntropy, type SecretRule } from './secret-rules.js';
 
 /** What a redacted value or secret becomes. */
 export const REDACTED = '[REDACTED]';
@@ -50,9 +52,6 @@ const TEXT_RULES: readonly TextRule[] = [
     pattern: /(secret[_-]?(?:access[_-]?)?key["']?\s{0,5}[:=]\s{0,5}["']?)([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
     replace: labelled(),
   },
-  { pattern: /\b(gh[pousr]_)([A-Za-z0-9]{36,})/g, replace: labelled() },
-  { pattern: /\b(github_pat_)([A-Za-z0-9_]{22,})/g, replace: labelled() },
-  { pattern: /\b(xox[abprs]-)([A-Za-z0-9-]{10,})/g, replace: labelled() },
   { pattern: /\b(Bearer\s{1,10})([A-Za-z0-9._~+/-]{8,}=*)/gi, replace: labelled(isBearerToken) },
   { pattern: /\b(Basic\s{1,10})([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/gi, replace: labelled(isBasicCredential) },
   // password=…, passwd: …, "password": "…", api_key=… in free text; quoted values keep their quotes.
@@ -90,6 +89,45 @@ function redactPrivateKeys(s: string, counter: Counter): string {
   return out + s.slice(from);
 }
 
+/** The shipped secret-shape rules, compiled once. */
+const SECRET_RULES: readonly SecretRule[] = loadSecretRules().rules;
+
+/** Applies one data rule: replaces its secret group (located by the `d` flag's indices), keeping the rest of the match. */
+function applySecretRule(s: string, rule: SecretRule, counter: Counter): string {
+  let out = '';
+  let from = 0;
+  const pattern = rule.pattern;
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(s); m; m = pattern.exec(s)) {
+    if (m[0] === '') {
+      pattern.lastIndex += 1;
+      continue;
+    }
+    const span = m.indices?.[rule.secretGroup];
+    const secret = m[rule.secretGroup];
+    if (span === undefined || secret === undefined || secret === '' || secret.includes(REDACTED)) continue;
+    if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
+    out += s.slice(from, span[0]) + REDACTED;
+    from = span[1];
+    counter.n += 1;
+  }
+  pattern.lastIndex = 0;
+  return out + s.slice(from);
+}
+
+/** Applies the data rules whose keywords occur in `s` (all of them for rules without keywords). */
+function redactSecretShapes(s: string, counter: Counter, rules: readonly SecretRule[] = SECRET_RULES): string {
+  let out = s;
+  let lower = out.toLowerCase();
+  for (const rule of rules) {
+    if (rule.keywords.length > 0 && !rule.keywords.some((k) => lower.includes(k))) continue;
+    const before = counter.n;
+    out = applySecretRule(out, rule, counter);
+    if (counter.n !== before) lower = out.toLowerCase();
+  }
+  return out;
+}
+
 function redactText(s: string, counter: Counter): string {
   let out = redactPrivateKeys(s, counter);
   for (const rule of TEXT_RULES) {
@@ -105,7 +143,7 @@ function redactText(s: string, counter: Counter): string {
       return replaced;
     });
   }
-  return out;
+  return redactSecretShapes(out, counter);
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => {
