@@ -58,8 +58,13 @@ describe('a real Alertmanager', () => {
     const workflowId = incidentWorkflowId(incidentId);
     // The first notification starts the incident (its signal), the repeat joins it (a second signal).
     await expect.poll(async () => ((await notFound(workflowId)) ? 0 : signalsOf(workflowId)), { timeout: 20_000, interval: 250 }).toBeGreaterThanOrEqual(2);
+    const before = await signalsOf(workflowId);
     const endsAt = new Date().toISOString();
     await am.push([{ labels, annotations: { summary: 'inference latency high' }, startsAt, endsAt }]);
+    // Start the worker only once the resolution is in the history: a dry-run incident ends as soon as
+    // a worker runs it, and a resolution that finds no open incident is (rightly) not recorded.
+    await expect.poll(() => signalsOf(workflowId), { timeout: 30_000, interval: 250 }).toBeGreaterThan(before);
+    await new Promise((r) => setTimeout(r, 3_000));
     await withWorker({ providers: {} }, { taskQueue: intake.taskQueue }, async () => {
       const handle = client.workflow.getHandle(workflowId);
       await expect.poll(async () => (await handle.query(incidentStateQuery)).alerts.recent.some((a) => a.status === 'resolved'), { timeout: 20_000, interval: 250 }).toBe(true);
