@@ -38,7 +38,8 @@ function scheduleParts(opts: ReviewScheduleOptions): Pick<ScheduleOptions, 'spec
 
 /**
  * Creates the access-review Schedule, or updates it in place when it exists (keeping whether an
- * operator paused it). Idempotent: running it twice with the same options changes nothing but the
+ * operator paused it, once Temporal has applied the pause: a pause still in flight when this reads
+ * the Schedule is overwritten). Idempotent: running it twice with the same options changes nothing but the
  * Schedule's update time. Temporal validates the cron expression; a bad one is refused with
  * INVALID_ARGUMENT.
  */

@@ -22,6 +22,14 @@ function nextQuarterStart(now: Date): Date {
   }
 }
 
+async function waitUntilPaused(id: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await describeReviewSchedule(client, id)).state.paused) {
+    if (Date.now() > deadline) throw new Error(`schedule ${id} still unpaused 10 s after the pause`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 beforeAll(async () => {
   client = await suiteClient();
 });
@@ -75,6 +83,9 @@ describe('warden review schedule: the quarterly Temporal Schedule', () => {
   it('takes another cron and time zone on update, and keeps a pause an operator set', async () => {
     await ensureReviewSchedule(client, { cron: DEFAULT_REVIEW_CRON, timezone: 'UTC', scheduleId });
     await client.schedule.getHandle(scheduleId).pause('audit freeze');
+    // A pause is a signal to the Schedule's own workflow: until that workflow has taken it, a
+    // describe (and so the update, which starts from one) still reads the Schedule unpaused.
+    await waitUntilPaused(scheduleId);
     expect(await ensureReviewSchedule(client, { cron: '30 8 15 * *', timezone: 'Europe/Berlin', scheduleId })).toBe('updated');
     const d = await describeReviewSchedule(client, scheduleId);
     expect(d.spec.timezone).toBe('Europe/Berlin');
