@@ -25,6 +25,12 @@ export interface Iam {
   deleteAccessKey(input: { userName: string; accessKeyId: string; dryRun: boolean }): Promise<ChangeResult>;
   /** Attaches (or detaches) the customer-managed deny-all policy `WardenQuarantine`, creating it if missing. */
   setQuarantine(input: { userName: string; quarantined: boolean; dryRun: boolean }): Promise<ChangeResult>;
+  /**
+   * Revokes the sessions of a role issued before `issuedBefore` (an inline deny-all policy on the
+   * condition aws:TokenIssueTime, as AWS's own "revoke active sessions" does), or lifts that
+   * revocation. A role's temporary credentials cannot be disabled one by one; this is how they end.
+   */
+  setRoleSessionsRevoked(input: { roleName: string; revoked: boolean; issuedBefore: string; dryRun: boolean }): Promise<ChangeResult>;
   /** Deletes the console password (login profile). */
   deleteLoginProfile(input: { userName: string; dryRun: boolean }): Promise<ChangeResult>;
   /** Deactivates every MFA device of the user. `output.serials`: the devices deactivated. */

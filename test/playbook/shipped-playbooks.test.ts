@@ -139,7 +139,7 @@ describe('shipped playbooks', () => {
     for (const p of containment) {
       expect(p.step.undo, `${key(p)} (${p.step.action}) has no undo`).toBeDefined();
       expect(p.step.undo?.action, key(p)).toBe(findAction(p.step.action)?.undo?.action);
-      expect(p.step.undo?.action, key(p)).toMatch(/^aws\.(enableAccessKey|releaseQuarantine)$/);
+      expect(p.step.undo?.action, key(p)).toMatch(/^aws\.(enableAccessKey|releaseQuarantine|restoreRoleSessions)$/);
     }
     for (const p of aws.filter((q) => q.phase !== 'contain')) {
       expect(p.step.undo, `${key(p)} cannot be undone`).toBeUndefined();

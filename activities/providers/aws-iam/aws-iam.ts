@@ -9,6 +9,7 @@ import { listAccountAliases, listEntitlements, listUserPage } from './entitlemen
 import { addToGroups, attachUserPolicies, deleteInlinePolicies, detachUserPolicies, removeFromGroups } from './memberships.js';
 import type { IamContext } from './reads.js';
 import { setQuarantine } from './quarantine.js';
+import { setRoleSessionsRevoked } from './role-sessions.js';
 
 export interface AwsIamOptions {
   /** Signing region; IAM is global, so us-east-1 unless the partition needs another (GovCloud, China). */
@@ -74,6 +75,7 @@ export function createAwsIam(opts: AwsIamOptions = {}): Iam {
     setAccessKeyStatus: (input) => setAccessKeyStatus(ctx, input),
     deleteAccessKey: (input) => deleteAccessKey(ctx, input),
     setQuarantine: (input) => setQuarantine(ctx, input),
+    setRoleSessionsRevoked: (input) => setRoleSessionsRevoked(ctx, input),
     deleteLoginProfile: (input) => deleteLoginProfile(ctx, input),
     deactivateMfaDevices: (input) => deactivateMfaDevices(ctx, input),
     removeFromGroups: (input) => removeFromGroups(ctx, input),

@@ -4,6 +4,7 @@ import { awsDeactivateMfa, awsDeleteLoginProfile, awsDeleteSshKeys } from './cre
 import { awsAddToGroups, awsRemoveFromGroups } from './groups.js';
 import { awsAttachUserPolicies, awsDeleteInlinePolicies, awsDetachUserPolicies } from './policies.js';
 import { awsQuarantinePrincipal, awsReleaseQuarantine } from './quarantine.js';
+import { awsRestoreRoleSessions, awsRevokeRoleSessions } from './role-sessions.js';
 import { awsListEntitlements } from './entitlements.js';
 import { awsDeleteUser } from './user.js';
 
@@ -14,6 +15,8 @@ export const AWS_ACTIONS = [
   awsDeleteAccessKey,
   awsQuarantinePrincipal,
   awsReleaseQuarantine,
+  awsRevokeRoleSessions,
+  awsRestoreRoleSessions,
   awsDeleteLoginProfile,
   awsDeactivateMfa,
   awsRemoveFromGroups,
