@@ -26,7 +26,9 @@ export function createActionActivities({ providers, protectedPrincipals, directo
      * Runs one catalog action. Parameters are validated again here (the worker may be newer
      * than the playbook). Idempotent: every action checks the world before changing it, under
      * `idempotencyKey`. In dry run nothing changes. An action whose provider is not configured
-     * runs as a dry run too (status planned, output.applied false), from its parameters alone.
+     * changes nothing: it reports its plan from its parameters alone with status planned and
+     * output `{ applied: false, reason: 'provider-not-configured', provider }`; a live incident
+     * records that as not applied ("aws not configured") and waits for a person.
      * A destructive action aimed at a protected principal is refused unless a person approved
      * the step: the alert's sender chooses the target, so the policy decides, not the alert.
      */
@@ -49,11 +51,11 @@ export function createActionActivities({ providers, protectedPrincipals, directo
       try {
         return await def.run(parsed.data, ctx, input.dryRun);
       } catch (err) {
-        // A provider that is not configured runs in dry run: the step reports its plan and says
-        // plainly that nothing was applied, rather than failing every playbook on a fresh install.
+        // A provider that is not configured changes nothing: the step reports its plan and says
+        // plainly which provider is missing; the workflow decides what a live incident does.
         if (err instanceof ProviderNotConfigured) {
           const note = input.dryRun ? `current state not read: ${err.message}` : `NOT APPLIED: ${err.message}`;
-          return { status: 'planned', plan: [...def.describe(parsed.data), note], output: { applied: false, reason: 'provider-not-configured' } };
+          return { status: 'planned', plan: [...def.describe(parsed.data), note], output: { applied: false, reason: 'provider-not-configured', provider: err.provider } };
         }
         throw err;
       }

@@ -78,12 +78,22 @@ export function defineAction<S extends z.ZodType>(def: ActionDefinition<S> & Act
   return def;
 }
 
+/** The provider each dependency is, as people name it ("aws not configured"). */
+const PROVIDER_OF: Record<keyof ActionDeps, string> = { chat: 'slack', mailer: 'email', evidence: 'evidence', http: 'http', iam: 'aws', iamAccounts: 'aws', models: 'mlflow', code: 'github' };
+
 export class ProviderNotConfigured extends Error {
   override name = FailureKind.ProviderNotConfigured;
+  constructor(
+    message: string,
+    /** The provider, as people name it: aws, github, mlflow, slack, email, evidence, http. */
+    readonly provider: string,
+  ) {
+    super(message);
+  }
 }
 
 export function requireDep<K extends keyof ActionDeps>(deps: ActionDeps, key: K, how: string): NonNullable<ActionDeps[K]> {
   const dep = deps[key];
-  if (!dep) throw new ProviderNotConfigured(`${String(key)} is not configured: ${how}`);
+  if (!dep) throw new ProviderNotConfigured(`${String(key)} is not configured: ${how}`, PROVIDER_OF[key]);
   return dep;
 }

@@ -64,6 +64,9 @@ export interface CancelResult {
   readonly status: IncidentStatus;
   readonly rollback: boolean;
 }
+/** What `warden incidents step` asks of a step that was not applied. */
+export type StepAction = { readonly action: 'retry' } | { readonly action: 'done_by_hand' | 'skip'; readonly text: string };
+
 export interface NoteResult {
   readonly notes: number;
 }
@@ -155,6 +158,11 @@ export class ApiClient {
 
   cancel(id: string, reason: string, rollback: boolean): Promise<CancelResult> {
     return this.request({ method: 'POST', path: `/v1/incidents/${encodeURIComponent(id)}/cancel`, body: { reason, rollback }, bearer: true });
+  }
+
+  stepAction(id: string, stepId: string, action: StepAction): Promise<{ stepId: string; action: string; status: string }> {
+    const body = action.action === 'retry' ? { action: 'retry' } : action.action === 'skip' ? { action: 'skip', reason: action.text } : { action: 'done_by_hand', note: action.text };
+    return this.request({ method: 'POST', path: `/v1/incidents/${encodeURIComponent(id)}/steps/${encodeURIComponent(stepId)}`, body, bearer: true });
   }
 
   addNote(id: string, text: string): Promise<NoteResult> {

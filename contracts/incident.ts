@@ -71,8 +71,34 @@ export interface IncidentInput {
 export const INCIDENT_WORKFLOW_PREFIX = 'incident-';
 export const incidentWorkflowId = (incidentId: string): string => `${INCIDENT_WORKFLOW_PREFIX}${incidentId}`;
 
-export type IncidentStatus = 'open' | 'awaiting-approval' | 'contained' | 'recovered' | 'closed' | 'failed' | 'cancelled';
-export type StepStatus = 'pending' | 'skipped' | 'awaiting-approval' | 'running' | 'succeeded' | 'planned' | 'rejected' | 'failed' | 'cancelled';
+/** `waiting`: a step was not applied and the incident waits in its phase for a person (retry, done by hand, skip). */
+export type IncidentStatus = 'open' | 'awaiting-approval' | 'waiting' | 'contained' | 'recovered' | 'closed' | 'failed' | 'cancelled';
+/**
+ * How a step ended, each name one case: applied (changed at the peer and read back), already_so,
+ * planned (dry run only), not_applied (see `notApplied`), denied (its approval was refused),
+ * failed, skipped (its `when`, or a person: see `resolution`), done_by_hand (a person: see
+ * `resolution`), cancelled. `succeeded` and `rejected` are what runs before the truthful
+ * lifecycle recorded; a carried-over state may still hold them.
+ */
+export type StepStatus =
+  'pending' | 'awaiting-approval' | 'running' | 'applied' | 'already_so' | 'planned' | 'not_applied' | 'denied' | 'failed' | 'skipped' | 'done_by_hand' | 'cancelled' | 'succeeded' | 'rejected';
+
+/** Why a step in a live incident changed nothing at its peer. */
+export interface NotApplied {
+  readonly reason: 'provider-not-configured' | 'target-missing' | 'refused-by-policy';
+  /** Said to people as it is: "aws not configured", "target missing: …", "refused by policy: …". */
+  readonly message: string;
+}
+
+/** What a person did about a step that was not applied: retry it, mark it done by hand, or skip it. */
+export interface StepActionRequest {
+  readonly stepId: string;
+  readonly action: 'retry' | 'done_by_hand' | 'skip';
+  /** The person, from their token: never from the request body. */
+  readonly by: string;
+  /** The note (done_by_hand) or the reason (skip); required for both. */
+  readonly text?: string;
+}
 
 export type ApprovalPath = 'slack' | 'api' | 'cli';
 
@@ -139,6 +165,14 @@ export interface StepState {
   error?: { readonly message: string; readonly type?: string };
   approval?: ApprovalRecord;
   undo?: UndoRecord;
+  /** Set when the step is not_applied: why nothing changed at the peer. */
+  notApplied?: NotApplied;
+  /** A person's retry, waiting to be run. */
+  retryRequested?: { readonly by: string; readonly at: string };
+  /** Every retry a person asked for. */
+  retries?: { readonly by: string; readonly at: string }[];
+  /** Who skipped the step or did it by hand, when, and their reason or note. */
+  resolution?: { readonly action: 'done_by_hand' | 'skip'; readonly by: string; readonly text: string; readonly at: string };
 }
 
 export interface IncidentNote {
@@ -201,3 +235,5 @@ export const approvalUpdate = defineUpdate<ApprovalRecord, [ApprovalDecision]>('
 export const cancelUpdate = defineUpdate<IncidentState['status'], [CancelRequest]>('incident.cancel');
 export const noteUpdate = defineUpdate<number, [NoteRequest]>('incident.note');
 export const severityUpdate = defineUpdate<Severity, [SeverityChange]>('incident.severity');
+/** A person's action on a step that was not applied (retry, done by hand, skip); returns the step's status. */
+export const stepActionUpdate = defineUpdate<StepStatus, [StepActionRequest]>('incident.step');

@@ -1,6 +1,6 @@
 import { PHASES } from '../../engine/playbook-types.js';
 import type { ApprovalRecord, IncidentState, StepState, StepStatus } from '../../contracts/incident.js';
-import { ApiClient, type IncidentFilters } from '../api-client.js';
+import { ApiClient, type IncidentFilters, type StepAction } from '../api-client.js';
 
 /** Plain-text table, columns padded to their widest cell. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -64,11 +64,16 @@ const MARKS: Record<StepStatus, string> = {
   skipped: '-',
   'awaiting-approval': '?',
   running: '>',
-  succeeded: '✓',
+  applied: '✓',
+  already_so: '=',
   planned: '~',
-  rejected: '✗',
+  not_applied: '✗',
+  denied: '✗',
+  done_by_hand: '✋',
   failed: '!',
   cancelled: 'x',
+  succeeded: '✓',
+  rejected: '✗',
 };
 
 function approvalLines(a: ApprovalRecord, nowMs: number): string[] {
@@ -93,6 +98,9 @@ function stepLines(s: StepState, nowMs: number): string[] {
   if (timing) body.push(`time: ${timing}`);
   for (const p of s.plan ?? []) body.push(`plan: ${p}`);
   if (s.output !== undefined) body.push(`output: ${summarize(s.output)}`);
+  if (s.notApplied) body.push(`not applied: ${s.notApplied.message}`);
+  if (s.resolution) body.push(`${s.resolution.action === 'skip' ? 'skipped' : 'done by hand'} by ${s.resolution.by} at ${shortTime(s.resolution.at)}: ${s.resolution.text}`);
+  for (const r of s.retries ?? []) body.push(`retry requested by ${r.by} at ${shortTime(r.at)}`);
   if (s.error) body.push(`error: ${s.error.type ? `${s.error.type}: ` : ''}${s.error.message}`);
   if (s.approval) body.push(...approvalLines(s.approval, nowMs));
   if (s.undo) {
@@ -181,5 +189,13 @@ export async function listIncidentsCommand(filters: IncidentFilters, opts: { jso
 export async function showIncidentCommand(id: string, opts: { json: boolean }): Promise<number> {
   const state = await ApiClient.fromEnv().getIncident(id);
   process.stdout.write(opts.json ? `${JSON.stringify(state, null, 2)}\n` : renderIncident(state));
+  return 0;
+}
+
+/** `warden incidents step ID STEP --retry|--done-by-hand NOTE|--skip REASON [--json]` */
+export async function stepActionCommand(id: string, stepId: string, action: StepAction, opts: { json: boolean }): Promise<number> {
+  const result = await ApiClient.fromEnv().stepAction(id, stepId, action);
+  const said = action.action === 'retry' ? 'retry requested' : action.action === 'skip' ? 'skipped' : 'marked done by hand';
+  process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `step ${stepId} of incident ${id}: ${said} (now ${result.status})\n`);
   return 0;
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { alertSendCommand } from './alert-send.js';
 import { cancelCommand, decideCommand, noteCommand } from './decide.js';
-import { listIncidentsCommand, showIncidentCommand } from './incidents.js';
+import { listIncidentsCommand, showIncidentCommand, stepActionCommand } from './incidents.js';
 import { rotateKeys } from './keys.js';
 import { listPlaybooksCommand, validatePlaybooksCommand, writeSchemaCommand } from './playbooks.js';
 import { smoke } from './smoke.js';
@@ -9,6 +9,7 @@ import { runWarden } from './start.js';
 import { offboardCommand } from './offboard.js';
 import { reviewCommand } from './review.js';
 import { UsageError } from '../usage.js';
+import type { StepAction } from '../api-client.js';
 
 export { UsageError };
 
@@ -29,6 +30,8 @@ export const USAGE = `usage: warden <command>
   alert send FILE|- [--dry-run] [--json]    sign a JSON alert with the webhook secret and post it
   incidents list [--status S] [--severity S] [--playbook P] [--json]
   incidents show ID [--json]                state, steps, approvals, notes and timeline
+  incidents step ID STEP --retry|--done-by-hand NOTE|--skip REASON [--json]
+                                            act on a step that was not applied
   approve ID STEP [--reject] [--reason TEXT] [--json]
   cancel ID --reason TEXT [--rollback] [--json]
   note ID TEXT [--json]
@@ -71,6 +74,9 @@ const OPTIONS = {
   reviewer: { type: 'string' },
   'keep-unflagged': { type: 'boolean' },
   cron: { type: 'string' },
+  retry: { type: 'boolean' },
+  'done-by-hand': { type: 'string' },
+  skip: { type: 'string' },
   timezone: { type: 'string' },
 } as const;
 
@@ -130,7 +136,12 @@ export async function run(argv: string[]): Promise<number> {
         expect('incidents show ID [--json]', ['json'], rest, 1);
         return showIncidentCommand(rest[0]!, { json });
       }
-      throw new UsageError(`unknown incidents subcommand "${sub ?? ''}"; expected list or show`);
+      if (sub === 'step') {
+        const what = 'incidents step ID STEP --retry|--done-by-hand NOTE|--skip REASON [--json]';
+        expect(what, ['retry', 'done-by-hand', 'skip', 'json'], rest, 2);
+        return stepActionCommand(rest[0]!, rest[1]!, stepActionOf(what, values), { json });
+      }
+      throw new UsageError(`unknown incidents subcommand "${sub ?? ''}"; expected list, show or step`);
     case 'approve':
       expect('approve ID STEP [--reject] [--reason TEXT] [--json]', ['reject', 'reason', 'json'], [sub, ...rest], 2);
       return decideCommand(sub!, rest[0]!, { reject: values.reject ?? false, ...(values.reason ? { reason: values.reason } : {}), json });
@@ -150,4 +161,14 @@ export async function run(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+/** Exactly one of --retry, --done-by-hand NOTE, --skip REASON. */
+function stepActionOf(what: string, values: { retry?: boolean; 'done-by-hand'?: string; skip?: string }): StepAction {
+  const chosen = [values.retry ? 'retry' : undefined, values['done-by-hand'] !== undefined ? 'done-by-hand' : undefined, values.skip !== undefined ? 'skip' : undefined].filter(Boolean);
+  if (chosen.length !== 1) throw new UsageError(`usage: warden ${what} (exactly one of --retry, --done-by-hand, --skip)`);
+  if (values.retry) return { action: 'retry' };
+  const text = (values['done-by-hand'] ?? values.skip ?? '').trim();
+  if (!text) throw new UsageError(values.skip !== undefined ? '--skip needs a REASON (it is recorded in the incident)' : '--done-by-hand needs a NOTE (it is recorded in the incident)');
+  return values.skip !== undefined ? { action: 'skip', text } : { action: 'done_by_hand', text };
 }

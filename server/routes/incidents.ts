@@ -2,13 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { SEVERITIES } from '../../engine/playbook-types.js';
-import { approvalUpdate, cancelUpdate, incidentStateQuery, incidentWorkflowId, noteUpdate, type IncidentStatus } from '../../contracts/incident.js';
+import { approvalUpdate, cancelUpdate, incidentStateQuery, incidentWorkflowId, noteUpdate, stepActionUpdate, type IncidentStatus } from '../../contracts/incident.js';
 import { clientOf, type ApiAuth, type Caller } from '../auth/api-auth.js';
 import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';
 import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
 
-const STATUSES: readonly IncidentStatus[] = ['open', 'awaiting-approval', 'contained', 'recovered', 'closed', 'failed', 'cancelled'];
+const STATUSES: readonly IncidentStatus[] = ['open', 'awaiting-approval', 'waiting', 'contained', 'recovered', 'closed', 'failed', 'cancelled'];
 const ID = /^[A-Za-z0-9._-]{1,128}$/;
 const BODY_LIMIT = 64 * 1024;
 
@@ -24,6 +24,12 @@ const listQuery = z.strictObject({
 const approvalBody = z.strictObject({ decision: z.enum(['approve', 'reject']), reason: z.string().max(2000).optional() });
 const cancelBody = z.strictObject({ rollback: z.boolean().default(false), reason: z.string().min(1).max(2000) });
 const noteBody = z.strictObject({ text: z.string().min(1).max(10_000) });
+const personText = z.string().trim().min(1, 'must not be empty').max(2000);
+const stepActionBody = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('retry') }),
+  z.strictObject({ action: z.literal('done_by_hand'), note: personText }),
+  z.strictObject({ action: z.literal('skip'), reason: personText }),
+]);
 
 function incidentId(params: Params): string {
   const id = params.id ?? '';
@@ -37,7 +43,7 @@ const REFUSALS: RefusalWords = {
   forbidden: /^(not in an allowed group|cannot approve own request|approver identity)/,
 };
 
-/** The incident endpoints: list, show, approve, cancel, note. Every caller is authenticated. */
+/** The incident endpoints: list, show, approve, cancel, note, act on a step that was not applied. Every caller is authenticated. */
 export function incidentRoutes(client: Client, auth: ApiAuth): Route[] {
   const handleFor = (params: Params) => client.workflow.getHandle(incidentWorkflowId(incidentId(params)));
   const authed = (req: IncomingMessage, role: 'viewer' | 'responder', doing: string): Caller => auth.authorize(req, role, doing);
@@ -104,6 +110,20 @@ export function incidentRoutes(client: Client, auth: ApiAuth): Route[] {
         const body = parseBody(cancelBody, await readJsonBody(req, BODY_LIMIT), 'cancel request');
         const status = await steer(handleFor(params), 'cancelling', REFUSALS, (h) => h.executeUpdate(cancelUpdate, { args: [{ by: caller.id, ...body }] }));
         sendJson(res, 202, { status, rollback: body.rollback });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/incidents/:id/steps/:stepId',
+      async handle(req, res, params) {
+        const caller = authed(req, 'responder', 'act on incident steps');
+        const body = parseBody(stepActionBody, await readJsonBody(req, BODY_LIMIT), 'step action');
+        const text = body.action === 'done_by_hand' ? body.note : body.action === 'skip' ? body.reason : undefined;
+        const stepId = params.stepId ?? '';
+        const status = await steer(handleFor(params), 'acting on the step', REFUSALS, (h) =>
+          h.executeUpdate(stepActionUpdate, { args: [{ stepId, action: body.action, by: caller.id, ...(text ? { text } : {}) }] }),
+        );
+        sendJson(res, 200, { stepId, action: body.action, status });
       },
     },
     {

@@ -66,7 +66,7 @@ describe('data-poisoning, end to end through the API against MLflow', () => {
 
       const final = (await handle.result()) as IncidentState;
       expect(final.status).toBe('closed');
-      expect(final.steps.rollback_model).toMatchObject({ status: 'succeeded', outcome: 'changed' });
+      expect(final.steps.rollback_model).toMatchObject({ status: 'applied', outcome: 'changed' });
       expect(await aliasTarget(mlflow.trackingUri, 'spam-filter', 'champion')).toBe('2');
       const tags = await versionTags(mlflow.trackingUri, 'spam-filter', '3');
       expect(tags['warden.quarantined']).toBe('true');

@@ -82,18 +82,18 @@ describe('leaked-credential, end to end through the API against moto', () => {
       const final = (await handle.result()) as IncidentState;
       expect(final.status).toBe('closed');
       expect(await keysOf('dana-ml')).toEqual([]);
-      expect(final.steps.disable_key).toMatchObject({ status: 'succeeded', outcome: 'changed' });
-      expect(final.steps.delete_key).toMatchObject({ status: 'succeeded', outcome: 'changed' });
+      expect(final.steps.disable_key).toMatchObject({ status: 'applied', outcome: 'changed' });
+      expect(final.steps.delete_key).toMatchObject({ status: 'applied', outcome: 'changed' });
 
       // The closing evidence bundle records both changes with their before and after.
       const dir = join(peers.evidenceDir, 'incidents', incidentId);
       const closure = readdirSync(dir).find((f) => f.startsWith('snapshot_closure'));
       const bundle = JSON.parse(readFileSync(join(dir, closure!), 'utf8')) as { incident: IncidentState };
       const steps = bundle.incident.steps;
-      expect(steps.disable_key!.status).toBe('succeeded');
+      expect(steps.disable_key!.status).toBe('applied');
       expect(Object.keys(steps.disable_key!.output as object)).toEqual(expect.arrayContaining(['before', 'after']));
       expect(JSON.stringify(steps.disable_key!.output)).toContain('Inactive');
-      expect(steps.delete_key).toMatchObject({ status: 'succeeded' });
+      expect(steps.delete_key).toMatchObject({ status: 'applied' });
       expect(steps.delete_key!.approval!.votes[0]).toMatchObject({ approver: 'olga', decision: 'approve', via: 'api' });
 
       // The owner was told, with the incident id.

@@ -32,7 +32,7 @@ phases:
     const directory = createConfigDirectory([MANAGER, d.person]);
     await withWorker(offboardingDeps(w.deps, directory), { taskQueue }, async () => {
       const first = await (await startIncident(client, taskQueue, pb, alert({ principal: { user: d.person.id } }))).result();
-      expect(first.steps.offboard).toMatchObject({ status: 'succeeded', outcome: 'changed', output: { workflowId: offboardingWorkflowId(d.person.id), started: true, joined: false } });
+      expect(first.steps.offboard).toMatchObject({ status: 'applied', outcome: 'changed', output: { workflowId: offboardingWorkflowId(d.person.id), started: true, joined: false } });
       const offboarding = client.workflow.getHandle(offboardingWorkflowId(d.person.id));
       const state = await waitForState(offboarding, (s) => s.phase === 'retention');
       expect(state).toMatchObject({
@@ -41,7 +41,7 @@ phases:
         notify: { email: ['owners@example.com', MANAGER.email], slackChannel: '#sec-incidents' },
       });
       const second = await (await startIncident(client, taskQueue, pb, alert({ principal: { user: d.person.id } }))).result();
-      expect(second.steps.offboard).toMatchObject({ status: 'succeeded', outcome: 'already', output: { joined: true } });
+      expect(second.steps.offboard).toMatchObject({ status: 'already_so', outcome: 'already', output: { joined: true } });
       await offboarding.terminate('test done');
     });
   });

@@ -118,13 +118,13 @@ describe('shipped playbooks', () => {
       expect(gate?.step.approval, `${key(p)} is gated by ${exception.gatedBy}, which must be approved`).toBeDefined();
       expect(gate?.step.approval?.fourEyes).toBe(true);
       expect(allSteps.indexOf(gate!)).toBeLessThan(allSteps.indexOf(p));
-      // Its condition holds when the gate succeeded, never when the gate was rejected or skipped.
+      // Its condition holds when the gate was applied (or done by hand), never when it was denied, not applied or skipped.
       const when = p.step.when;
       if (!when) return expect.unreachable(`${key(p)} has no when: it is not gated by ${exception.gatedBy}`);
       expect(p.step.whenSource).toContain(`steps.${exception.gatedBy}.status`);
       const ctx = (status: string) => ({ alert: ALERT, incident: { id: 'inc-1' }, steps: { [exception.gatedBy]: { status } } });
-      expect(evaluateExpression(when, ctx('succeeded')), `${key(p)} when ${exception.gatedBy} succeeded`).toBe(true);
-      for (const status of ['rejected', 'skipped']) expect(evaluateExpression(when, ctx(status)), `${key(p)} when ${exception.gatedBy} is ${status}`).toBe(false);
+      for (const status of ['applied', 'already_so', 'done_by_hand']) expect(evaluateExpression(when, ctx(status)), `${key(p)} when ${exception.gatedBy} is ${status}`).toBe(true);
+      for (const status of ['denied', 'not_applied', 'skipped']) expect(evaluateExpression(when, ctx(status)), `${key(p)} when ${exception.gatedBy} is ${status}`).toBe(false);
     }
     for (const k of Object.keys(UNAPPROVED_DESTRUCTIVE)) {
       expect(destructive.map(key), `stale exception ${k}`).toContain(k);

@@ -7,7 +7,7 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Directory, Person } from '../../contracts/directory.js';
-import { incidentStateQuery } from '../../contracts/incident.js';
+import { incidentStateQuery, stepActionUpdate } from '../../contracts/incident.js';
 import { loadPlaybookText } from '../../playbook/load.js';
 import { HEADER, alert, playbook, startIncident, startPeers, type Peers } from '../helpers/incident.js';
 import { suiteClient, withWorker } from '../harness.js';
@@ -105,10 +105,19 @@ describe('recipients and channels chosen by the alert', () => {
       with: { toPerson: "{{ alert.principal.aws_user }}", subject: "rotate", text: "Rotate your key." }
 `;
     const mailsBefore = peers.smtp.messages.length;
-    const st = await runToEnd(yaml, alert({ principal: { email: 'attacker@evil.example', aws_user: 'dana-ml' } }));
+    // A live incident never passes off the unsent mail as done: the step is not applied (no recipient) until a person acts.
+    const st = await withWorker({ providers: peers.deps, directory }, { name: 'escaping' }, async (w) => {
+      const handle = await startIncident(w.client, w.taskQueue, playbook(yaml), alert({ principal: { email: 'attacker@evil.example', aws_user: 'dana-ml' } }));
+      await expect.poll(async () => (await handle.query(incidentStateQuery)).steps.owner?.status, { timeout: 20_000 }).toBe('not_applied');
+      await handle.executeUpdate(stepActionUpdate, { args: [{ stepId: 'owner', action: 'skip', by: 'olga', text: 'the alert named an outside address' }] });
+      await expect.poll(async () => (await handle.query(incidentStateQuery)).steps.by_aws_user?.status, { timeout: 20_000 }).toBe('applied');
+      return handle.query(incidentStateQuery);
+    });
     const mails = peers.smtp.messages.slice(mailsBefore);
-    expect(mails.flatMap((m) => (Array.isArray(m.to) ? m.to : [m.to]).flatMap((t) => t?.value.map((v) => v.address) ?? []))).toEqual(['dana@corp.example']);
-    expect(st.steps.owner).toMatchObject({ status: 'planned', output: { delivered: false, reason: 'no-recipient' } });
+    const to = mails.flatMap((m) => (Array.isArray(m.to) ? m.to : [m.to]).flatMap((t) => t?.value.map((v) => v.address) ?? []));
+    // The playbook's owners are told the step was not applied; the outside address gets nothing.
+    expect(to.filter((a) => a !== 'owners@example.com')).toEqual(['dana@corp.example']);
+    expect(st.steps.owner).toMatchObject({ status: 'skipped', notApplied: { reason: 'target-missing' }, output: { delivered: false, reason: 'no-recipient' } });
     expect(st.steps.owner!.plan!.join()).toContain('not a person of the directory');
   });
 });

@@ -48,11 +48,11 @@ describe('an alert that names a protected principal', () => {
     const key = user.accessKeys[0]!.accessKeyId;
     await withWorker({ providers: deps, protectedPrincipals: { aws_users: ['break-glass'] } }, { name: 'protected' }, async (w) => {
       const handle = await startIncident(w.client, w.taskQueue, leaked, alert({ type: 'credential.leaked', principal: { aws_user: 'break-glass', aws_access_key_id: key } }));
-      await expect.poll(async () => (await handle.query(incidentStateQuery)).steps.disable_key?.status, { timeout: 30_000 }).toBe('failed');
+      await expect.poll(async () => (await handle.query(incidentStateQuery)).steps.disable_key?.status, { timeout: 30_000 }).toBe('not_applied');
       const st = (await handle.query(incidentStateQuery)).steps.disable_key!;
-      expect(st.error?.type).toBe('ProtectedPrincipal');
-      expect(st.error?.message).toContain('not applied: refused by policy');
-      expect(st.error!.message).toContain('protected.aws_users: break-glass');
+      expect(st.notApplied?.reason).toBe('refused-by-policy');
+      expect(st.notApplied?.message).toMatch(/^refused by policy: /);
+      expect(st.notApplied!.message).toContain('protected.aws_users: break-glass');
       await handle.terminate('test over');
     });
     expect(await keyStatuses('break-glass')).toEqual(['Active']);
@@ -63,7 +63,7 @@ describe('an alert that names a protected principal', () => {
     const key = user.accessKeys[0]!.accessKeyId;
     await withWorker({ providers: deps }, { name: 'protected-self' }, async (w) => {
       const handle = await startIncident(w.client, w.taskQueue, leaked, alert({ type: 'credential.leaked', principal: { aws_user: 'warden-automation', aws_access_key_id: key } }));
-      await expect.poll(async () => (await handle.query(incidentStateQuery)).steps.disable_key?.error?.type, { timeout: 30_000 }).toBe('ProtectedPrincipal');
+      await expect.poll(async () => (await handle.query(incidentStateQuery)).steps.disable_key?.notApplied?.reason, { timeout: 30_000 }).toBe('refused-by-policy');
       await handle.terminate('test over');
     });
     expect(await keyStatuses('warden-automation')).toEqual(['Active']);

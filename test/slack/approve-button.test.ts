@@ -28,7 +28,7 @@ describe('Slack: the Approve button', () => {
 
       const final = await handle.result();
       expect(votesOf(final, 'contain_host')).toEqual([['alice', 'approve', 'slack']]);
-      expect(final.steps.contain_host!.status).toBe('succeeded');
+      expect(final.steps.contain_host!.status).toBe('applied');
       const shown = JSON.stringify(current(h, message).blocks);
       expect(shown).toContain('approved by alice via slack');
       expect(shown).not.toContain(APPROVE_ACTION);

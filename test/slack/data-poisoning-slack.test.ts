@@ -48,7 +48,7 @@ describe('data-poisoning, decided in Slack, against MLflow', () => {
       const final = await handle.result();
       expect(final.status).toBe('closed');
       expect(votesOf(final, 'rollback_model')).toEqual([['mo', 'approve', 'slack']]);
-      expect(final.steps.rollback_model).toMatchObject({ status: 'succeeded', outcome: 'changed' });
+      expect(final.steps.rollback_model).toMatchObject({ status: 'applied', outcome: 'changed' });
       expect(await aliasTarget(mlflow.trackingUri, 'spam-filter', 'champion')).toBe('2');
       const tags = await versionTags(mlflow.trackingUri, 'spam-filter', '3');
       expect(tags['warden.quarantined']).toBe('true');

@@ -73,7 +73,7 @@ describe('Slack: the Reject… button and its modal', () => {
       const res = await submit(opened.view, 'U0BOB', 'false positive: the host is a honeypot');
       expect(res).toEqual({ status: 200, body: '' });
       const final = await handle.result();
-      expect(final.steps.contain_host!.status).toBe('rejected');
+      expect(final.steps.contain_host!.status).toBe('denied');
       expect(final.steps.contain_host!.approval!.votes).toMatchObject([{ approver: 'bob', decision: 'reject', via: 'slack', reason: 'false positive: the host is a honeypot' }]);
       const shown = JSON.stringify(current(h, message).blocks);
       expect(shown).toContain('rejected by bob via slack');
@@ -107,7 +107,7 @@ describe('Slack: the Reject… button and its modal', () => {
       expect(h.peers.slack.ephemerals.at(-1)!.channel).toBe(message.channel);
       expect(votesOf(await state(handle), 'contain_host')).toEqual([['bob', 'approve', 'slack']]);
       release();
-      expect((await handle.result()).steps.contain_host!.status).toBe('succeeded');
+      expect((await handle.result()).steps.contain_host!.status).toBe('applied');
     });
   });
 });

@@ -6,7 +6,7 @@ import type { ApprovalDecision, IncidentState } from '../../contracts/incident.j
 const spec: ApprovalSpec = { groups: ['oncall'], quorum: 2, timeout: '10m', reminders: [], escalation: ['leads', 'ciso'], onTimeout: 'escalate', fourEyes: true };
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
-function incidentWith(status: 'awaiting-approval' | 'succeeded') {
+function incidentWith(status: 'awaiting-approval' | 'applied') {
   const approval = openApproval(spec, 'requester', T0);
   const state = { steps: { s1: { id: 's1', status, approval } } } as unknown as IncidentState;
   return { state, approval };
@@ -21,8 +21,8 @@ describe('approval rules (the validator and the tally)', () => {
   });
 
   it('refuses a decision on a step that is no longer pending', () => {
-    const { state } = incidentWith('succeeded');
-    expect(() => validateDecision(state, () => spec, vote('a'), T0)).toThrow(/already decided: step "s1" is succeeded/);
+    const { state } = incidentWith('applied');
+    expect(() => validateDecision(state, () => spec, vote('a'), T0)).toThrow(/already decided: step "s1" is applied/);
   });
 
   it('widens the allowed groups one escalation level at a time', () => {

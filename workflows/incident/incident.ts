@@ -2,6 +2,7 @@ import { allHandlersFinished, condition, continueAsNew } from '@temporalio/workf
 import type { IncidentInput, IncidentState } from '../../contracts/incident.js';
 import { ContinueAsNewNeeded } from '../../contracts/continue-as-new.js';
 import { setIncidentHandlers } from './handlers.js';
+import { setStepActionHandler } from './person-actions.js';
 import { runPhases } from './phases.js';
 import { IncidentRun } from './run.js';
 
@@ -17,6 +18,7 @@ import { IncidentRun } from './run.js';
 export async function incidentWorkflow(input: IncidentInput): Promise<IncidentState> {
   const run = new IncidentRun(input);
   setIncidentHandlers(run);
+  setStepActionHandler(run);
   run.publish();
   try {
     await runPhases(run);

@@ -1,5 +1,5 @@
 /** One incident run: its state (the one object every part changes) and the helpers they share. */
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ApprovalSpec, ResolvedPlaybook } from '../../engine/playbook-types.js';
 import type { IncidentInput, IncidentState } from '../../contracts/incident.js';
 import { historyPastLimit } from '../../contracts/continue-as-new.js';
@@ -17,11 +17,17 @@ export class IncidentRun {
   readonly state: IncidentState;
   /** The approval of every step that has one, for the approval Update's validator. */
   readonly approvalSpecs: ReadonlyMap<string, ApprovalSpec>;
+  /**
+   * Histories recorded before the truthful lifecycle replay the old way (steps `succeeded`, a
+   * live unconfigured step `planned`, phases stamped when they finish, the incident closing itself).
+   */
+  readonly truthful: boolean;
 
   constructor(readonly input: IncidentInput) {
     this.playbook = input.playbook;
     this.maxRecentAlerts = input.limits?.maxRecentAlerts ?? DEFAULT_MAX_RECENT_ALERTS;
     this.state = initialState(input, nowIso());
+    this.truthful = patched('truthful-lifecycle');
     this.approvalSpecs = new Map(allSteps(this.playbook).flatMap((s) => (s.approval ? [[s.id, s.approval] as const] : [])));
   }
 

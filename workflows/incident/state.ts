@@ -4,7 +4,19 @@ import type { Alert, IncidentInput, IncidentState, StepState } from '../../contr
 export const DEFAULT_MAX_RECENT_ALERTS = 100;
 
 /** A step in one of these states is not run again (after continue-as-new, or when the phase runner revisits it). */
-export const TERMINAL: ReadonlySet<StepState['status']> = new Set(['succeeded', 'planned', 'skipped', 'rejected', 'failed', 'cancelled']);
+export const TERMINAL: ReadonlySet<StepState['status']> = new Set([
+  'applied',
+  'already_so',
+  'planned',
+  'not_applied',
+  'denied',
+  'failed',
+  'skipped',
+  'done_by_hand',
+  'cancelled',
+  'succeeded',
+  'rejected',
+]);
 
 /** The incident's first state, or the state carried over by continue-as-new. */
 export function initialState(input: IncidentInput, now: string): IncidentState {

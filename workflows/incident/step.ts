@@ -8,7 +8,9 @@ import { runnerOf } from '../../catalog/workflow-actions.js';
 import { passApprovalGate, showInSlack } from './approval-gate.js';
 import { runInWorkflow } from './in-workflow-actions.js';
 import type { IncidentRun } from './run.js';
+import { waitForPerson } from './person-actions.js';
 import { TERMINAL } from './state.js';
+import { EFFECTIVE, notAppliedOf, statusOfOutcome } from './step-outcome.js';
 import { describeFailure, runActionActivity } from './step-runner.js';
 
 /** Runs one step; never throws except to continue-as-new. */
@@ -20,27 +22,46 @@ export async function runStep(run: IncidentRun, step: ResolvedStep, inParallel: 
   if (!rendered) return;
   const { params } = rendered;
   if (step.approval && !(await passApprovalGate(run, step, st, params, inParallel))) {
-    st.status = state.cancel ? 'cancelled' : 'rejected';
+    st.status = state.cancel ? 'cancelled' : run.truthful ? 'denied' : 'rejected';
     st.finishedAt = nowIso();
     if (!state.cancel) run.setStatus('open');
     return;
   }
   if (state.cancel) return;
   if (state.status === 'awaiting-approval') run.setStatus('open');
+  await attempt(run, step, params, st);
+  if (run.truthful && st.status === 'not_applied') await waitForPerson(run, step, st, () => attempt(run, step, params, st));
+  if (st.approval?.slack) await showInSlack(run, step.id, { key: 'result', text: `Step ${step.id} ${st.status}${st.error ? `: ${st.error.message}` : ''}` });
+}
+
+/** Runs the action once and names its result: applied, already so, planned, not applied (and why), or failed. */
+async function attempt(run: IncidentRun, step: ResolvedStep, params: Record<string, unknown>, st: StepState): Promise<void> {
+  const { state } = run;
   st.status = 'running';
   st.startedAt = nowIso();
+  st.error = undefined;
   try {
     await execute(run, step, params, st);
-    st.status = st.outcome === 'planned' ? 'planned' : 'succeeded';
-    if (step.undo && st.status === 'succeeded') state.completed.push(step.id);
+    if (run.truthful) {
+      const named = statusOfOutcome(st, state.dryRun);
+      st.status = named.status;
+      if (named.notApplied) st.notApplied = named.notApplied;
+    } else st.status = st.outcome === 'planned' ? 'planned' : 'succeeded';
+    if (step.undo && EFFECTIVE.has(st.status) && st.status !== 'done_by_hand') state.completed.push(step.id);
   } catch (err) {
-    st.status = 'failed';
-    st.error = describeFailure(err);
-    run.timeline(`step ${step.id} failed: ${st.error.message}`);
-    await run.notifyOwners(`failed-${step.id}`, `Step "${step.title}" (${step.id}) of incident ${state.incidentId} failed: ${st.error.message}\nonFailure: ${step.onFailure}`);
+    const error = describeFailure(err);
+    const notApplied = run.truthful ? notAppliedOf(error) : undefined;
+    if (notApplied) {
+      st.status = 'not_applied';
+      st.notApplied = notApplied;
+    } else {
+      st.status = 'failed';
+      st.error = error;
+      run.timeline(`step ${step.id} failed: ${error.message}`);
+      await run.notifyOwners(`failed-${step.id}`, `Step "${step.title}" (${step.id}) of incident ${state.incidentId} failed: ${error.message}\nonFailure: ${step.onFailure}`);
+    }
   }
   st.finishedAt = nowIso();
-  if (st.approval?.slack) await showInSlack(run, step.id, { key: 'result', text: `Step ${step.id} ${st.status}${st.error ? `: ${st.error.message}` : ''}` });
 }
 
 /** The step's rendered parameters; none when `when` skips it or a template fails it (recorded on `st`). */

@@ -42,7 +42,15 @@ export async function setAccessKeyStatus(ctx: IamContext, input: { userName: str
             awsCall(call, () => ctx.client.send(new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId, Status: status }))),
           ),
         ];
-  return carryOut({ dryRun: input.dryRun, entries, before: { status: key.status }, after: { status } });
+  const result = await carryOut({ dryRun: input.dryRun, entries, before: { status: key.status }, after: { status } });
+  if (!result.changed) return result;
+  // Applied means read back at the peer: the status AWS reports now, not the one asked for.
+  const now = (await listAccessKeys(ctx, userName)).find((k) => k.accessKeyId === accessKeyId);
+  if (now?.status !== status) {
+    // IAM is eventually consistent: retryable, and the retry reads again before it acts.
+    throw failure(FailureKind.AwsUnavailable, `${keySubject(userName, accessKeyId)}: UpdateAccessKey to ${status} was accepted but ListAccessKeys still reads ${now?.status ?? 'no such key'}`);
+  }
+  return { ...result, after: { status: now.status }, output: { ...result.output, readBack: 'ListAccessKeys' } };
 }
 
 /**

@@ -51,7 +51,7 @@ phases:
       });
       const final = await handle.result();
       expect(final.status).toBe('closed');
-      expect(final.steps.disable_key).toMatchObject({ status: 'succeeded', outcome: 'changed', plan: [`set access key ${accessKeyId} of IAM user dana from Active to Inactive`] });
+      expect(final.steps.disable_key).toMatchObject({ status: 'applied', outcome: 'changed', plan: [`set access key ${accessKeyId} of IAM user dana from Active to Inactive`] });
 
       const history = await handle.fetchHistory();
       const started = history.events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0) ?? [];

@@ -37,7 +37,7 @@ phases:
       await peer.restart();
       const final = await handle.result();
       expect(final.status).toBe('closed');
-      expect(final.steps.rollback_model).toMatchObject({ status: 'succeeded', outcome: 'changed', output: { before: { version: '3' }, after: { version: '1' } } });
+      expect(final.steps.rollback_model).toMatchObject({ status: 'applied', outcome: 'changed', output: { before: { version: '3' }, after: { version: '1' } } });
 
       const attempts = (await handle.fetchHistory()).events?.flatMap((e) => e.activityTaskStartedEventAttributes?.attempt ?? []) ?? [];
       expect(Math.max(...attempts)).toBeGreaterThan(1);

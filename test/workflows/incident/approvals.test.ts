@@ -78,7 +78,7 @@ describe('approvals: the Update and its validator', () => {
       expect(second.outcome).toBe('approved');
 
       const final = await handle.result();
-      expect(final.steps.block!.status).toBe('succeeded');
+      expect(final.steps.block!.status).toBe('applied');
       expect(final.steps.block!.approval!.votes.map((v) => [v.approver, v.via])).toEqual([
         ['alice', 'slack'],
         ['bob', 'cli'],
@@ -89,7 +89,7 @@ describe('approvals: the Update and its validator', () => {
       expect(JSON.stringify(message.blocks)).toContain('approved by bob via cli');
       expect(JSON.stringify(message.blocks)).not.toContain('warden_approve');
       const thread = peers.slack.messages.filter((m) => m.thread_ts === shown.ts).map((m) => m.text);
-      expect(thread).toEqual(['approved by bob via cli', 'Step block succeeded']);
+      expect(thread).toEqual(['approved by bob via cli', 'Step block applied']);
       expect(final.times.firstHumanActionAt).toBeDefined();
       await expect(handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'dave' })] })).rejects.toThrow(/already completed/);
     });
@@ -104,7 +104,7 @@ describe('approvals: the Update and its validator', () => {
       await expect.poll(async () => (await state(handle)).steps.block!.status).toBe('awaiting-approval');
       await handle.executeUpdate(approvalUpdate, { args: [decide({ decision: 'reject', reason: 'false positive' })] });
       const final = await handle.result();
-      expect(final.steps.block!.status).toBe('rejected');
+      expect(final.steps.block!.status).toBe('denied');
       expect(final.steps.block!.approval!.votes[0]).toMatchObject({ decision: 'reject', reason: 'false positive' });
       expect(final.status).toBe('closed');
     });
@@ -129,7 +129,7 @@ describe('approvals: concurrent decisions', () => {
         const record = final.steps.block!.approval!;
         expect(record.votes).toHaveLength(1);
         expect(record.outcome).toBe(record.votes[0]!.decision === 'approve' ? 'approved' : 'rejected');
-        expect(final.steps.block!.status).toBe(record.outcome === 'approved' ? 'succeeded' : 'rejected');
+        expect(final.steps.block!.status).toBe(record.outcome === 'approved' ? 'applied' : 'denied');
       }
     });
   });
@@ -142,7 +142,7 @@ describe('approvals: time', () => {
       const handle = await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 3s, reminders: [2s], onTimeout: reject }'), alert());
       const final = await handle.result();
       expect(final.steps.block!.approval!.outcome).toBe('timeout-rejected');
-      expect(final.steps.block!.status).toBe('rejected');
+      expect(final.steps.block!.status).toBe('denied');
       expect(final.steps.block!.approval!.remindersSent).toEqual(['0:2s']);
       const thread = peers.slack.messages.filter((m) => m.thread_ts === final.steps.block!.approval!.slack!.ts).map((m) => m.text);
       expect(thread[0]).toMatch(/^Reminder: approval still needed: approvers security-oncall/);
@@ -155,7 +155,7 @@ describe('approvals: time', () => {
     await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const final = await (await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 1s, onTimeout: approve }'), alert())).result();
       expect(final.steps.block!.approval!.outcome).toBe('timeout-approved');
-      expect(final.steps.block!.status).toBe('succeeded');
+      expect(final.steps.block!.status).toBe('applied');
     });
   });
 
@@ -167,7 +167,7 @@ describe('approvals: time', () => {
       await expect.poll(() => peers.slack.messages.some((m) => /Escalated: approval needed/.test(m.text) && m.text.includes('security-leads'))).toBe(true);
       const decided = await handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'lead', groups: ['security-leads'] })] });
       expect(decided.outcome).toBe('approved');
-      expect((await handle.result()).steps.block!.status).toBe('succeeded');
+      expect((await handle.result()).steps.block!.status).toBe('applied');
     });
   });
 

@@ -41,7 +41,7 @@ phases:
       const final = await handle.result();
       expect(final.status).toBe('closed');
       expect(final.steps.only_when_critical!.status).toBe('skipped');
-      expect(final.steps.open_ticket).toMatchObject({ status: 'succeeded', outcome: 'changed' });
+      expect(final.steps.open_ticket).toMatchObject({ status: 'applied', outcome: 'changed' });
     });
     const ticket = peers.http.requests.find((r) => r.path === '/tickets');
     expect(ticket?.body).toEqual({ user: 'dana', title: 'KEY LEAK', count: 1 });
@@ -77,8 +77,8 @@ phases:
 `);
     await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const final = await (await startIncident(client, taskQueue, pb, alert())).result();
-      expect(final.steps.left!.status).toBe('succeeded');
-      expect(final.steps.right!.status).toBe('succeeded');
+      expect(final.steps.left!.status).toBe('applied');
+      expect(final.steps.right!.status).toBe('applied');
       expect(final.times.containedAt).toBeDefined();
     });
   });
@@ -150,7 +150,7 @@ phases:
       const final = await (await startIncident(client, taskQueue, failingPlaybook('continue', peers.http.url), alert())).result();
       expect(final.status).toBe('closed');
       expect(final.steps.broken!.status).toBe('failed');
-      expect(final.steps.after!.status).toBe('succeeded');
+      expect(final.steps.after!.status).toBe('applied');
     });
   });
 });

@@ -77,13 +77,13 @@ describe('incident lifecycle', () => {
       expect(s.alerts.recent).toHaveLength(10);
       expect(s.alerts.recent.at(-1)!.title).toBe('repeat 150');
       expect(s.steps.gate!.status).toBe('awaiting-approval');
-      expect(s.steps.block_ip!.status).toBe('succeeded');
+      expect(s.steps.block_ip!.status).toBe('applied');
       // The decision reaches the continued run, and the template context still has the first alert.
       await handle.executeUpdate(approvalUpdate, { args: [{ stepId: 'gate', decision: 'approve', via: 'api', approver: { id: 'alice', groups: ['security-oncall'] } }] });
       const final = await handle.result();
       expect(final.status).toBe('closed');
       expect(final.runs).toBeGreaterThan(1);
-      expect(final.steps.gate!.status).toBe('succeeded');
+      expect(final.steps.gate!.status).toBe('applied');
       expect(final.timeline.some((t) => t.event.startsWith('continued as new'))).toBe(true);
     });
   });

@@ -1,0 +1,134 @@
+/**
+ * Issue #15, lifecycle: every step ends in a state that says which case it is, and a live
+ * incident never passes off a step its provider could not run as done. Real dev server, real
+ * Slack-protocol fake, moto for AWS.
+ */
+import { ListAccessKeysCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAwsIam } from '../../../activities/providers/aws-iam/aws-iam.js';
+import { stepActionUpdate, type StepActionRequest } from '../../../contracts/incident.js';
+import { suiteClient, uniqueTaskQueue, withWorker } from '../../harness.js';
+import { alert, HEADER, playbook, startIncident, startPeers, state, type Peers } from '../../helpers/incident.js';
+import { MOTO_CREDENTIALS, motoClient, seedUser, startMoto, type MotoPeer } from '../../peers/moto.js';
+
+let client: Client;
+let peers: Peers;
+let moto: MotoPeer;
+let iam: IAMClient;
+beforeAll(async () => {
+  client = await suiteClient();
+  peers = await startPeers();
+  moto = await startMoto();
+  iam = motoClient(moto.endpoint);
+}, 120_000);
+afterAll(async () => {
+  await moto.stop();
+  await peers.close();
+  await client.connection.close();
+});
+
+const disableThenTell = (userName: string, accessKeyId: string) =>
+  playbook(`${HEADER}
+phases:
+  contain:
+    - id: disable_key
+      action: aws.disableAccessKey
+      with: { userName: "${userName}", accessKeyId: "${accessKeyId}" }
+    - id: tell
+      action: notify.slack
+      with: { channel: "#sec-incidents", text: "contained {{ steps.disable_key.status }}" }
+`);
+
+const act = (handle: WorkflowHandle, req: Omit<StepActionRequest, 'stepId'> & { stepId?: string }) => handle.executeUpdate(stepActionUpdate, { args: [{ stepId: 'disable_key', ...req }] });
+const refusalOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'accepted',
+    (e: WorkflowUpdateFailedError) => e.cause?.message ?? String(e),
+  );
+const postsAbout = (incidentId: string) => peers.slack.messages.filter((m) => m.text.includes(incidentId) && m.text.includes('NOT applied'));
+
+describe('truthful step states', () => {
+  it('a live step whose provider is not configured is not_applied ("aws not configured"), the owners are told, and the incident waits in its phase; a retry runs it again, a skip needs a reason', async () => {
+    const taskQueue = uniqueTaskQueue('not-applied');
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
+      const handle = await startIncident(client, taskQueue, disableThenTell('dana', 'AKIAEXAMPLE000000001'), alert());
+      await expect.poll(async () => (await state(handle)).status, { timeout: 20_000 }).toBe('waiting');
+      const s = await state(handle);
+      expect(s.phase).toBe('contain');
+      expect(s.steps.disable_key).toMatchObject({ status: 'not_applied', notApplied: { reason: 'provider-not-configured', message: 'aws not configured' } });
+      expect(s.steps.tell!.status).toBe('pending');
+      expect(s.times.containedAt).toBeUndefined();
+      await expect.poll(() => postsAbout(s.incidentId).length).toBe(1);
+      expect(postsAbout(s.incidentId)[0]!.text).toContain('aws not configured');
+
+      // A retry with AWS still missing is not applied again, and the owners are told again.
+      expect(await act(handle, { action: 'retry', by: 'olga' })).toBe('not_applied');
+      await expect.poll(() => postsAbout(s.incidentId).length).toBe(2);
+      expect((await state(handle)).steps.disable_key!.retries).toEqual([expect.objectContaining({ by: 'olga' })]);
+
+      expect(await refusalOf(act(handle, { action: 'skip', by: 'olga', text: '  ' }))).toMatch(/skip needs a reason/);
+      expect(await refusalOf(act(handle, { action: 'retry', by: 'olga', stepId: 'tell' }))).toMatch(/tell is pending: only a step that is not_applied can be retried/);
+      expect(await act(handle, { action: 'skip', by: 'olga', text: 'the key was deleted by AWS support' })).toBe('skipped');
+      await expect.poll(async () => (await state(handle)).steps.tell!.status).toBe('applied');
+      const after = await state(handle);
+      expect(after.steps.disable_key).toMatchObject({ status: 'skipped', resolution: { action: 'skip', by: 'olga', text: 'the key was deleted by AWS support' } });
+      expect(after.times.firstHumanActionAt).toBeDefined();
+      expect(after.timeline.some((t) => t.by === 'olga' && t.event.includes('skipped'))).toBe(true);
+    });
+  });
+
+  it('a person marks a step done by hand with a note, and who did it is recorded', async () => {
+    const taskQueue = uniqueTaskQueue('by-hand');
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
+      const handle = await startIncident(client, taskQueue, disableThenTell('dana', 'AKIAEXAMPLE000000002'), alert());
+      await expect.poll(async () => (await state(handle)).steps.disable_key!.status, { timeout: 20_000 }).toBe('not_applied');
+      expect(await refusalOf(act(handle, { action: 'done_by_hand', by: 'olga' }))).toMatch(/done_by_hand needs a note/);
+      expect(await act(handle, { action: 'done_by_hand', by: 'olga', text: 'disabled in the console' })).toBe('done_by_hand');
+      await expect.poll(async () => (await state(handle)).steps.tell!.status).toBe('applied');
+      expect((await state(handle)).steps.disable_key!.resolution).toMatchObject({ action: 'done_by_hand', by: 'olga', text: 'disabled in the console' });
+    });
+  });
+
+  it('in a dry run the same step is planned, and nothing waits', async () => {
+    const taskQueue = uniqueTaskQueue('dry');
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
+      const handle = await startIncident(client, taskQueue, disableThenTell('dana', 'AKIAEXAMPLE000000003'), alert(), { dryRun: true });
+      const final = await handle.result();
+      expect(final.steps.disable_key!.status).toBe('planned');
+      expect(final.steps.disable_key!.notApplied).toBeUndefined();
+    });
+  });
+
+  it('disabling a key is applied only once ListAccessKeys reads it back Inactive; a second run says already_so', async () => {
+    const user = await seedUser(iam, 'truth-applied', { accessKeys: 1, groups: [], managedPolicies: [], inlinePolicies: [], sshKeys: 0, mfa: false, loginProfile: false });
+    const keyId = user.accessKeys[0]!.accessKeyId;
+    const deps = { ...peers.deps, iam: createAwsIam({ region: 'us-east-1', endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }) };
+    const taskQueue = uniqueTaskQueue('applied');
+    await withWorker({ providers: deps }, { taskQueue }, async () => {
+      const first = await startIncident(client, taskQueue, disableThenTell('truth-applied', keyId), alert());
+      await expect.poll(async () => (await state(first)).steps.tell!.status, { timeout: 20_000 }).toBe('applied');
+      expect((await state(first)).steps.disable_key).toMatchObject({ status: 'applied', output: { before: { status: 'Active' }, after: { status: 'Inactive' }, readBack: 'ListAccessKeys' } });
+      const second = await startIncident(client, taskQueue, disableThenTell('truth-applied', keyId), alert());
+      await expect.poll(async () => (await state(second)).steps.tell!.status, { timeout: 20_000 }).toBe('applied');
+      expect((await state(second)).steps.disable_key!.status).toBe('already_so');
+    });
+    const keys = (await iam.send(new ListAccessKeysCommand({ UserName: 'truth-applied' }))).AccessKeyMetadata ?? [];
+    expect(keys.map((k) => k.Status)).toEqual(['Inactive']);
+  });
+
+  it('a key the user does not have is not_applied as "target missing", not failed', async () => {
+    await seedUser(iam, 'truth-missing', { accessKeys: 0, groups: [], managedPolicies: [], inlinePolicies: [], sshKeys: 0, mfa: false, loginProfile: false });
+    const deps = { ...peers.deps, iam: createAwsIam({ region: 'us-east-1', endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }) };
+    const taskQueue = uniqueTaskQueue('missing');
+    await withWorker({ providers: deps }, { taskQueue }, async () => {
+      const handle = await startIncident(client, taskQueue, disableThenTell('truth-missing', 'AKIAEXAMPLE000000009'), alert());
+      await expect.poll(async () => (await state(handle)).status, { timeout: 20_000 }).toBe('waiting');
+      const st = (await state(handle)).steps.disable_key!;
+      expect(st.status).toBe('not_applied');
+      expect(st.notApplied).toMatchObject({ reason: 'target-missing' });
+      expect(st.notApplied!.message).toMatch(/^target missing: .*does not exist/);
+      await act(handle, { action: 'skip', by: 'olga', text: 'wrong key id in the alert' });
+    });
+  });
+});

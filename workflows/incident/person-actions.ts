@@ -1,0 +1,72 @@
+/** What people do about a step that was not applied: the step Update, and the wait in the phase until one acts. */
+import { condition, setHandler } from '@temporalio/workflow';
+import type { ResolvedStep } from '../../engine/playbook-types.js';
+import { stepActionUpdate, type IncidentState, type StepActionRequest, type StepState, type StepStatus } from '../../contracts/incident.js';
+import { nowIso } from '../../contracts/time.js';
+import type { IncidentRun } from './run.js';
+import { markHumanAction } from './state.js';
+
+/** The steps a person may mark done by hand or skip; retry only reruns a step that was not applied. */
+const SETTLEABLE: ReadonlySet<StepStatus> = new Set(['not_applied', 'failed', 'denied']);
+
+export function setStepActionHandler(run: IncidentRun): void {
+  setHandler(stepActionUpdate, (req) => onStepAction(run, req), { validator: (req: StepActionRequest) => validateStepAction(run.state, req) });
+}
+
+export function validateStepAction(state: IncidentState, req: StepActionRequest): void {
+  if (!req?.by) throw new Error('a step action needs "by" (the caller\'s identity)');
+  if (!['retry', 'done_by_hand', 'skip'].includes(req.action)) throw new Error(`action "${String(req.action)}" is not one of retry, done_by_hand, skip`);
+  const st = state.steps[req.stepId];
+  if (!st) throw new Error(`step "${req.stepId}" does not exist in incident ${state.incidentId}`);
+  if (['closed', 'cancelled', 'failed'].includes(state.status)) throw new Error(`incident is already ${state.status}`);
+  if (req.action !== 'retry' && !req.text?.trim()) throw new Error(req.action === 'skip' ? 'skip needs a reason' : 'done_by_hand needs a note');
+  if ((req.text?.length ?? 0) > 2000) throw new Error('the note or reason is at most 2000 characters');
+  if (req.action === 'retry') {
+    if (st.status !== 'not_applied') throw new Error(`step ${st.id} is ${st.status}: only a step that is not_applied can be retried`);
+    if (st.retryRequested) throw new Error(`a retry of step ${st.id} is already requested by ${st.retryRequested.by}`);
+  } else if (!SETTLEABLE.has(st.status)) {
+    throw new Error(`step ${st.id} is ${st.status}: only a step that is not_applied, failed or denied can be marked done by hand or skipped`);
+  }
+}
+
+function onStepAction(run: IncidentRun, req: StepActionRequest): StepStatus {
+  const st = run.state.steps[req.stepId]!;
+  const at = nowIso();
+  markHumanAction(run.state, at);
+  if (req.action === 'retry') {
+    st.retryRequested = { by: req.by, at };
+    (st.retries ??= []).push({ by: req.by, at });
+    run.timeline(`retry of step ${st.id} requested`, req.by);
+    return st.status;
+  }
+  const text = req.text!.trim();
+  st.status = req.action === 'skip' ? 'skipped' : 'done_by_hand';
+  st.resolution = { action: req.action, by: req.by, text, at };
+  run.timeline(`step ${st.id} ${req.action === 'skip' ? 'skipped' : 'marked done by hand'}: ${text}`, req.by);
+  return st.status;
+}
+
+/**
+ * A step not applied in a live incident: tell the owners, and wait in the phase (status `waiting`)
+ * until a person retries it (`attempt` runs it again), marks it done by hand, or skips it.
+ */
+export async function waitForPerson(run: IncidentRun, step: ResolvedStep, st: StepState, attempt: () => Promise<void>): Promise<void> {
+  const { state } = run;
+  while (st.status === 'not_applied' && !state.cancel) {
+    const why = st.notApplied?.message ?? 'not applied';
+    run.timeline(`step ${step.id} not applied: ${why}; waiting for a person`);
+    await run.notifyOwners(
+      `not-applied-${step.id}-${st.retries?.length ?? 0}`,
+      `Incident ${state.incidentId}: step "${step.title}" (${step.id}) was NOT applied: ${why}. The incident waits in phase ${state.phase}: ` +
+        `retry it once fixed, mark it done by hand with a note, or skip it with a reason (warden incidents step ${state.incidentId} ${step.id} --retry|--done-by-hand NOTE|--skip REASON).`,
+    );
+    run.setStatus('waiting');
+    await condition(() => st.status !== 'not_applied' || !!st.retryRequested || !!state.cancel);
+    if (st.retryRequested && st.status === 'not_applied') {
+      st.retryRequested = undefined;
+      st.notApplied = undefined;
+      await attempt();
+    }
+  }
+  if (state.status === 'waiting') run.setStatus('open');
+}
