@@ -28,6 +28,8 @@ export interface EnvConfig {
   /** Provider settings; an absent one means that provider is not configured. */
   readonly providers: ProviderConfig;
   readonly intake: IntakeConfig;
+  /** The Ed25519 key that signs approval decisions: WARDEN_DECISION_SIGNING_KEY, else the file generated in the state dir. */
+  readonly decisionSigning: { readonly key?: string; readonly keyFile: string };
 }
 
 export interface IntakeConfig {
@@ -93,6 +95,11 @@ const schema = z.object({
   WARDEN_ENCRYPTION_KEY_FILE: nonEmpty.optional(),
   WARDEN_CODEC_CORS_ORIGINS: nonEmpty.optional(),
   WARDEN_CODEC_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  WARDEN_DECISION_SIGNING_KEY: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (a 32-byte Ed25519 secret key)')
+    .optional(),
   WARDEN_AWS: z.enum(['auto', 'on', 'off']).default('auto'),
   AWS_REGION: nonEmpty.optional(),
   MLFLOW_TRACKING_URI: z.url({ protocol: /^https?$/ }).optional(),
@@ -154,6 +161,7 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
   const uiOrigins = temporal.mode === 'embedded' ? [`http://127.0.0.1:${temporal.uiPort}`, `http://localhost:${temporal.uiPort}`] : temporal.uiUrl ? [new URL(temporal.uiUrl).origin] : [];
   return {
     stateDir,
+    decisionSigning: { ...(e.WARDEN_DECISION_SIGNING_KEY ? { key: e.WARDEN_DECISION_SIGNING_KEY } : {}), keyFile: join(stateDir, 'decision-signing-key') },
     http: { host: e.WARDEN_HTTP_HOST, port: e.WARDEN_HTTP_PORT },
     temporal,
     encryption: {

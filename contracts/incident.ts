@@ -64,6 +64,8 @@ export interface IncidentInput {
   readonly openedBy: string;
   readonly linkedIncidentId?: string;
   readonly limits?: IncidentLimits;
+  /** The Ed25519 public key (hex) of the server that signs decisions; absent on incidents started before decisions were signed. */
+  readonly decisionKey?: string;
   /** State carried over by continue-as-new. */
   readonly carried?: IncidentState;
 }
@@ -114,6 +116,17 @@ export interface ApprovalDecision {
   readonly approver: Approver;
   readonly via: ApprovalPath;
   readonly reason?: string;
+  /** The server's proof that the decision came through Warden's authenticated paths (contracts/approval-proof.ts). */
+  readonly signature?: DecisionSignature;
+}
+
+export interface DecisionSignature {
+  /** When the server signed it: a signature older than 5 minutes is refused. */
+  readonly at: string;
+  /** The plan the decider was shown (the record's planDigest). */
+  readonly planDigest: string;
+  /** Ed25519 over the canonical decision, hex. */
+  readonly sig: string;
 }
 
 export interface ApprovalVote {
@@ -132,6 +145,8 @@ export interface ApprovalRecord {
   readonly fourEyes: boolean;
   readonly requester: string;
   readonly requestedAt: string;
+  /** sha256 of the plan (action, resolved params, playbook version): votes count for this plan only. */
+  readonly planDigest?: string;
   deadline: string;
   escalationLevel: number;
   announced: boolean;

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { WardenConfig } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
+import { loadDecisionSigner } from '../config/decision-key.js';
 import { ensureLocalAdmin } from '../config/file-config.js';
 import { loadPlaybooks } from '../playbook/load.js';
 import { createApiAuth } from './auth/api-auth.js';
@@ -62,19 +63,20 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
     notices.push(`no identities in ${config.filePath ?? 'warden.yaml'}: every incident endpoint will answer 401 (see warden.example.yaml)`);
   }
   const secret = webhookSecret(config, notices);
+  const signer = loadDecisionSigner(config.decisionSigning);
   const auth = createApiAuth(identities);
   const { notify, retention_days: retentionDays } = file.offboarding;
   /** The people of warden.yaml: offboardings, reviewers, and who a Slack click or an API caller is. */
   const directory = createConfigDirectory(file.people);
   const routes = [
     ...alertRoutes({
-      ingest: { client, playbooks, taskQueue },
+      ingest: { client, playbooks, taskQueue, decisionKey: signer.publicKey },
       webhookSecret: secret,
       ...(config.intake.githubWebhookSecret ? { githubWebhookSecret: config.intake.githubWebhookSecret } : {}),
       rateLimiter: createRateLimiter(config.intake.ratePerMinute, Math.max(10, config.intake.ratePerMinute)),
       dryRunDefault: config.intake.dryRunDefault,
     }),
-    ...incidentRoutes(client, auth),
+    ...incidentRoutes(client, auth, signer),
     ...offboardingRoutes({
       client,
       directory,
@@ -89,7 +91,7 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
   ];
   notices.push(`loaded ${playbooks.length} playbooks from ${config.intake.playbooksDir}`);
   // ── Slack app (server/slack): on when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set ──
-  const slack = config.slackApp && createSlackApp({ ...config.slackApp, client, identities: file.identities, directory, matchByEmail: file.slack.match_by_email, log });
+  const slack = config.slackApp && createSlackApp({ ...config.slackApp, client, signer, identities: file.identities, directory, matchByEmail: file.slack.match_by_email, log });
   if (slack) {
     routes.push(...slack.routes);
     notices.push(slack.notice);

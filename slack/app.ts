@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Authorize, type AuthorizeResult, type Logger } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Client as TemporalClient } from '@temporalio/client';
+import type { DecisionSigner } from '../contracts/approval-proof.js';
 import type { Directory } from '../contracts/directory.js';
 import type { IdentityConfig } from '../config/file-config.js';
 import { createIdentityResolver } from './identity.js';
@@ -24,6 +25,8 @@ export interface SlackAppOptions {
   /** The Web API base URL, ending in /api/ (a local fake in tests); Slack's by default. */
   readonly apiUrl?: string;
   readonly client: TemporalClient;
+  /** Signs approval decisions (the server's decision key). */
+  readonly signer: DecisionSigner;
   readonly identities: readonly IdentityConfig[];
   readonly matchByEmail: boolean;
   /** The people of warden.yaml: access review buttons decide as the person whose slack_user_id clicked. */
@@ -112,7 +115,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   const receiver = http ?? new SocketModeReceiver({ appToken: opts.appToken ?? '', logger, installerOptions: { clientOptions } });
   const app = new App({ receiver, authorize, logger, clientOptions });
   const identities = createIdentityResolver({ identities: opts.identities, matchByEmail: opts.matchByEmail, log: opts.log });
-  registerListeners(app, { temporal: opts.client, identities, log: opts.log, ...(opts.directory ? { directory: opts.directory } : {}) });
+  registerListeners(app, { temporal: opts.client, signer: opts.signer, identities, log: opts.log, ...(opts.directory ? { directory: opts.directory } : {}) });
   app.error(async (err) => opts.log(`slack: a listener failed: ${err.message}`));
   const mapped = opts.identities.filter((i) => i.slack_user_id).length;
   const who = `${mapped} identities mapped by slack_user_id${opts.matchByEmail ? ', others by email' : ''}`;

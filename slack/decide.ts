@@ -2,8 +2,9 @@ import type { KnownBlock, WebClient } from '@slack/web-api';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { renderApprovalMessage } from '../activities/incident/render/approval-blocks.js';
 import type { IdentityConfig, Role } from '../config/file-config.js';
-import { approvalUpdate, incidentStateQuery, incidentWorkflowId, type ApprovalRecord } from '../contracts/incident.js';
+import { incidentStateQuery, incidentWorkflowId, type ApprovalRecord } from '../contracts/incident.js';
 import { isTemporalUnavailable } from '../temporal/errors.js';
+import { sendSignedDecision } from '../temporal/signed-decision.js';
 import type { MessageRef } from './button-value.js';
 import { slackProfileLookup, type SlackDeps } from './deps.js';
 import type { Refusal } from './refusals.js';
@@ -15,6 +16,8 @@ export interface SlackDecision {
   readonly stepId: string;
   readonly decision: 'approve' | 'reject';
   readonly reason?: string;
+  /** The plan the message showed (from the button), when it carries one. */
+  readonly planDigest?: string;
   /** Slack's x-slack-retry-num: a retry of a decision already counted is answered as its success. */
   readonly retryNum?: number;
 }
@@ -49,9 +52,8 @@ export async function decideFromSlack(deps: SlackDeps, web: WebClient, d: SlackD
   const { identity } = decider;
   const handle = deps.temporal.workflow.getHandle(incidentWorkflowId(d.incidentId));
   try {
-    const record = await handle.executeUpdate(approvalUpdate, {
-      args: [{ stepId: d.stepId, decision: d.decision, approver: { id: identity.id, groups: identity.groups }, via: 'slack', ...(d.reason ? { reason: d.reason } : {}) }],
-    });
+    const decision = { stepId: d.stepId, decision: d.decision, approver: { id: identity.id, groups: identity.groups }, via: 'slack' as const, ...(d.reason ? { reason: d.reason } : {}) };
+    const record = await sendSignedDecision(handle, deps.signer, decision, d.planDigest);
     return { ok: true, record };
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {

@@ -1,11 +1,14 @@
 import type { WebClient } from '@slack/web-api';
 import type { Client } from '@temporalio/client';
+import type { DecisionSigner } from '../contracts/approval-proof.js';
 import type { IdentityResolver, SlackProfile } from './identity.js';
 
 /** What every listener needs: Temporal, the identity mapping and a log line sink. */
 export interface SlackDeps {
   readonly temporal: Client;
   readonly identities: IdentityResolver;
+  /** Signs each decision, so that the workflow knows it came through Warden. */
+  readonly signer: DecisionSigner;
   readonly log: (msg: string) => void;
 }
 

@@ -10,6 +10,8 @@ export interface IngestDeps {
   readonly client: Client;
   readonly playbooks: readonly LoadedPlaybook[];
   readonly taskQueue: string;
+  /** The public key of the server's decision signer: every incident started here checks decisions against it. */
+  readonly decisionKey: string;
 }
 
 export interface IngestResult {
@@ -131,6 +133,7 @@ export async function ingestAlert(deps: IngestDeps, received: Alert, opts: { dry
       alert,
       dryRun: opts.dryRun,
       openedBy: `alert:${alert.source}`,
+      decisionKey: deps.decisionKey,
       ...(slot.linkedIncidentId ? { linkedIncidentId: slot.linkedIncidentId } : {}),
     };
     try {

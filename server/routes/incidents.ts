@@ -2,7 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { SEVERITIES } from '../../engine/playbook-types.js';
-import { approvalUpdate, cancelUpdate, incidentStateQuery, incidentWorkflowId, noteUpdate, stepActionUpdate, type IncidentStatus } from '../../contracts/incident.js';
+import { cancelUpdate, incidentStateQuery, incidentWorkflowId, noteUpdate, stepActionUpdate, type IncidentStatus } from '../../contracts/incident.js';
+import type { DecisionSigner } from '../../contracts/approval-proof.js';
+import { sendSignedDecision } from '../../temporal/signed-decision.js';
 import { clientOf, type ApiAuth, type Caller } from '../auth/api-auth.js';
 import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';
@@ -21,7 +23,15 @@ const listQuery = z.strictObject({
     .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
-const approvalBody = z.strictObject({ decision: z.enum(['approve', 'reject']), reason: z.string().max(2000).optional() });
+const approvalBody = z.strictObject({
+  decision: z.enum(['approve', 'reject']),
+  reason: z.string().max(2000).optional(),
+  /** The plan the caller was shown: the decision counts only while the step's plan is still this one. */
+  plan_digest: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/, 'sha256: and 64 hex characters (the planDigest of the approval)')
+    .optional(),
+});
 const cancelBody = z.strictObject({ rollback: z.boolean().default(false), reason: z.string().min(1).max(2000) });
 const noteBody = z.strictObject({ text: z.string().min(1).max(10_000) });
 const personText = z.string().trim().min(1, 'must not be empty').max(2000);
@@ -40,11 +50,11 @@ function incidentId(params: Params): string {
 const REFUSALS: RefusalWords = {
   closed: 'the incident is closed: nothing is pending any more',
   missing: 'no such incident',
-  forbidden: /^(not in an allowed group|cannot approve own request|approver identity)/,
+  forbidden: /^(not in an allowed group|cannot approve own request|approver identity|unsigned decision|forged decision|stale decision)/,
 };
 
 /** The incident endpoints: list, show, approve, cancel, note, act on a step that was not applied. Every caller is authenticated. */
-export function incidentRoutes(client: Client, auth: ApiAuth): Route[] {
+export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSigner): Route[] {
   const handleFor = (params: Params) => client.workflow.getHandle(incidentWorkflowId(incidentId(params)));
   const authed = (req: IncomingMessage, role: 'viewer' | 'responder', doing: string): Caller => auth.authorize(req, role, doing);
   return [
@@ -94,11 +104,14 @@ export function incidentRoutes(client: Client, auth: ApiAuth): Route[] {
       async handle(req, res, params) {
         const caller = authed(req, 'responder', 'decide approvals');
         const body = parseBody(approvalBody, await readJsonBody(req, BODY_LIMIT), 'approval');
-        const record = await steer(handleFor(params), 'deciding', REFUSALS, (h) =>
-          h.executeUpdate(approvalUpdate, {
-            args: [{ stepId: params.stepId ?? '', decision: body.decision, approver: { id: caller.id, groups: caller.groups }, via: clientOf(req), ...(body.reason ? { reason: body.reason } : {}) }],
-          }),
-        );
+        const decision = {
+          stepId: params.stepId ?? '',
+          decision: body.decision,
+          approver: { id: caller.id, groups: caller.groups },
+          via: clientOf(req),
+          ...(body.reason ? { reason: body.reason } : {}),
+        };
+        const record = await steer(handleFor(params), 'deciding', REFUSALS, (h) => sendSignedDecision(h, signer, decision, body.plan_digest));
         sendJson(res, 200, { stepId: params.stepId, approval: record });
       },
     },

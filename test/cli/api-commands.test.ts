@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../../server/app.js';
 import type { ApiAuth } from '../../server/auth/api-auth.js';
+import { TEST_SIGNER } from '../helpers/decisions.js';
 import type { IngestDeps } from '../../server/intake/ingest.js';
 import { createRateLimiter } from '../../server/intake/rate-limit.js';
 import { createRouter, type Route } from '../../server/router.js';
@@ -270,7 +271,7 @@ describe('GET /openapi.json', () => {
     const dummy = undefined as unknown;
     const routes: Route[] = [
       ...alertRoutes({ ingest: dummy as IngestDeps, webhookSecret: 'x'.repeat(16), rateLimiter: createRateLimiter(1), dryRunDefault: false }),
-      ...incidentRoutes(dummy as Client, dummy as ApiAuth),
+      ...incidentRoutes(dummy as Client, dummy as ApiAuth, TEST_SIGNER),
       ...offboardingRoutes({ client: dummy as Client, directory: dummy as Directory, webhookSecret: 'x'.repeat(16), taskQueue: 'x', auth: dummy as ApiAuth }),
       ...reviewRoutes({ client: dummy as Client, auth: dummy as ApiAuth, directory: dummy as Directory, identities: [], taskQueue: 'x', evidenceDir: 'x' }),
       ...healthRoutes({ check: () => Promise.reject(new Error('unused')) }),

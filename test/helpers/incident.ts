@@ -12,6 +12,7 @@ import type { ActionDeps } from '../../catalog/types.js';
 import { loadPlaybookText, type LoadedPlaybook } from '../../playbook/load.js';
 import { incidentStateQuery, incidentWorkflowId, type Alert, type IncidentInput, type IncidentState } from '../../contracts/incident.js';
 import type { incidentWorkflow } from '../../workflows/incident/incident.js';
+import { TEST_SIGNER } from './decisions.js';
 import { startFakeSlack, type FakeSlack } from '../peers/fake-slack.js';
 import { startHttpRecorder, type HttpRecorder } from '../peers/http-recorder.js';
 import { startSmtpPeer, type SmtpPeer } from '../peers/smtp-peer.js';
@@ -79,7 +80,7 @@ export async function startIncident(client: Client, taskQueue: string, loaded: L
   return client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
     taskQueue,
     workflowId: incidentWorkflowId(incidentId),
-    args: [{ incidentId, playbook: loaded.playbook, playbookSha256: loaded.sha256, alert: a, dryRun: false, openedBy: 'alert:vitest', ...over }],
+    args: [{ incidentId, playbook: loaded.playbook, playbookSha256: loaded.sha256, alert: a, dryRun: false, openedBy: 'alert:vitest', decisionKey: TEST_SIGNER.publicKey, ...over }],
   });
 }
 

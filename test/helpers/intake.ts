@@ -10,6 +10,7 @@ import { createHealthProbe } from '../../server/health.js';
 import { createRateLimiter } from '../../server/intake/rate-limit.js';
 import { alertRoutes } from '../../server/routes/alerts.js';
 import { incidentRoutes } from '../../server/routes/incidents.js';
+import { TEST_SIGNER } from './decisions.js';
 import { suiteKeyring, uniqueTaskQueue } from '../harness.js';
 
 export const SECRET = 'intake-secret-0123456789';
@@ -37,12 +38,12 @@ export async function startIntake(client: Client, opts: { perMinute?: number; bu
     codecCorsOrigins: [],
     api: [
       ...alertRoutes({
-        ingest: { client, playbooks, taskQueue },
+        ingest: { client, playbooks, taskQueue, decisionKey: TEST_SIGNER.publicKey },
         webhookSecret: SECRET,
         rateLimiter: createRateLimiter(opts.perMinute ?? 100_000, opts.burst ?? opts.perMinute ?? 100_000),
         dryRunDefault: true,
       }),
-      ...incidentRoutes(client, auth),
+      ...incidentRoutes(client, auth, TEST_SIGNER),
     ],
     log: () => undefined,
   });

@@ -19,6 +19,7 @@ import { DEFAULT_REVIEW_SETTINGS } from '../../config/reviews.js';
 import type { ReviewItem } from '../../contracts/review-types.js';
 import { createHttpApp, listen } from '../../server/app.js';
 import { createHealthProbe } from '../../server/health.js';
+import { TEST_SIGNER } from '../helpers/decisions.js';
 import { createSlackApp, SLACK_EVENTS_PATH } from '../../slack/app.js';
 import { reviewerStateQuery, reviewerWorkflowId, type ReviewerInput } from '../../contracts/reviews.js';
 import type { reviewerWorkflow } from '../../workflows/reviews/reviewer.js';
@@ -272,7 +273,17 @@ describe('review buttons in Slack (Bolt’s HTTP receiver, signed requests, the 
 
   beforeAll(async () => {
     client = await suiteClient();
-    const app = createSlackApp({ signingSecret: SIGNING_SECRET, botToken: TOKEN, apiUrl: slack.apiUrl, client, identities: [], matchByEmail: false, directory, log: (l) => void logs.push(l) });
+    const app = createSlackApp({
+      signingSecret: SIGNING_SECRET,
+      botToken: TOKEN,
+      apiUrl: slack.apiUrl,
+      client,
+      signer: TEST_SIGNER,
+      identities: [],
+      matchByEmail: false,
+      directory,
+      log: (l) => void logs.push(l),
+    });
     server = createHttpApp({
       health: createHealthProbe({ client, taskQueue: uniqueTaskQueue('review-slack-health') }),
       codec: new AesGcmPayloadCodec(suiteKeyring()),

@@ -9,6 +9,7 @@ import { createHealthProbe } from '../../server/health.js';
 import { createSlackApp, SLACK_EVENTS_PATH } from '../../slack/app.js';
 import type { ApprovalRecord, IncidentState } from '../../contracts/incident.js';
 import { HEADER, playbook, SLACK_TOKEN, startPeers, state, type Peers } from '../helpers/incident.js';
+import { TEST_SIGNER } from '../helpers/decisions.js';
 import { suiteClient, suiteKeyring, uniqueTaskQueue } from '../harness.js';
 import type { FakeMessage } from '../peers/fake-slack.js';
 import { startHttpRecorder, type HttpRecorder } from '../peers/http-recorder.js';
@@ -53,7 +54,7 @@ export async function startSlackHarness(): Promise<SlackHarness> {
   const sink = await startHttpRecorder();
   const logs: string[] = [];
   const log = (msg: string) => void logs.push(msg);
-  const slack = createSlackApp({ signingSecret: SIGNING_SECRET, botToken: SLACK_TOKEN, apiUrl: peers.slack.apiUrl, client, identities: IDENTITIES, matchByEmail: false, log });
+  const slack = createSlackApp({ signingSecret: SIGNING_SECRET, botToken: SLACK_TOKEN, apiUrl: peers.slack.apiUrl, client, signer: TEST_SIGNER, identities: IDENTITIES, matchByEmail: false, log });
   const server: Server = createHttpApp({
     health: createHealthProbe({ client, taskQueue: uniqueTaskQueue('slack-health') }),
     codec: new AesGcmPayloadCodec(suiteKeyring()),

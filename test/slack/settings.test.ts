@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../config/config.js';
+import { TEST_SIGNER } from '../helpers/decisions.js';
 import { createSlackApp, SLACK_EVENTS_PATH } from '../../slack/app.js';
 import { loadSlackAppSettings } from '../../config/slack.js';
 
@@ -32,7 +33,16 @@ describe('Slack app settings and modes', () => {
   });
 
   it('HTTP mode exposes POST /slack/events; Socket Mode exposes no route (nothing connects until start)', () => {
-    const base = { signingSecret: 's3cret', botToken: 'xoxb-1', apiUrl: 'http://127.0.0.1:9/api/', client: {} as Client, identities: [], matchByEmail: false, log: () => undefined };
+    const base = {
+      signingSecret: 's3cret',
+      botToken: 'xoxb-1',
+      apiUrl: 'http://127.0.0.1:9/api/',
+      client: {} as Client,
+      signer: TEST_SIGNER,
+      identities: [],
+      matchByEmail: false,
+      log: () => undefined,
+    };
     const http = createSlackApp(base);
     expect(http.mode).toBe('http');
     expect(http.routes.map((r) => `${r.method} ${r.path}`)).toEqual([`POST ${SLACK_EVENTS_PATH}`]);

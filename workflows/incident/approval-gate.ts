@@ -1,6 +1,7 @@
 /** The approval gate before a step: its plan, the request in Slack and email, the wait for the decision, and the outcome shown. */
 import type { ResolvedStep } from '../../engine/playbook-types.js';
 import type { ApprovalRecord, StepState } from '../../contracts/incident.js';
+import { planDigest } from '../../contracts/approval-proof.js';
 import { nowIso } from '../../contracts/time.js';
 import { runnerOf } from '../../catalog/workflow-actions.js';
 import { allowedGroups, awaitDecision, openApproval } from './approval.js';
@@ -16,13 +17,14 @@ type Announcement = 'request' | 'reminder' | 'escalation';
 export async function passApprovalGate(run: IncidentRun, step: ResolvedStep, st: StepState, params: unknown, inParallel: boolean): Promise<boolean> {
   const { state } = run;
   const spec = step.approval!;
+  const digest = planDigest({ action: step.action, params, playbook: state.playbook });
   if (state.dryRun) {
-    st.approval ??= { ...openApproval(spec, state.openedBy, Date.now()), outcome: 'not-needed-dry-run', decidedAt: nowIso() };
+    st.approval ??= { ...openApproval(spec, state.openedBy, Date.now(), digest), outcome: 'not-needed-dry-run', decidedAt: nowIso() };
     return true;
   }
   if (!st.approval && runnerOf(step.action) !== 'activity') {
     st.plan = [`${step.title} (${step.action}) with ${JSON.stringify(params)}`];
-    st.approval = openApproval(spec, state.openedBy, Date.now());
+    st.approval = openApproval(spec, state.openedBy, Date.now(), digest);
   } else if (!st.approval) {
     const preview = await runActionActivity(
       step.kind,
@@ -30,7 +32,7 @@ export async function passApprovalGate(run: IncidentRun, step: ResolvedStep, st:
       step,
     ).catch((err: unknown) => ({ plan: [`(the plan could not be read: ${describeFailure(err).message})`] }));
     st.plan = preview.plan;
-    st.approval = openApproval(spec, state.openedBy, Date.now());
+    st.approval = openApproval(spec, state.openedBy, Date.now(), digest);
   }
   st.status = 'awaiting-approval';
   run.setStatus('awaiting-approval');

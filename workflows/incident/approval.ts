@@ -3,14 +3,22 @@ import { durationMs } from '../../engine/duration.js';
 import type { ApprovalSpec } from '../../engine/playbook-types.js';
 import type { ApprovalDecision, ApprovalRecord, IncidentState, StepState } from '../../contracts/incident.js';
 import { ContinueAsNewNeeded } from '../../contracts/continue-as-new.js';
+import { decisionSignatureProblem } from '../../contracts/approval-proof.js';
+
+/** What a signed decision is checked against: the server's public key and this workflow's id. */
+export interface DecisionProof {
+  readonly key: string;
+  readonly workflowId: string;
+}
 
 /** Groups allowed at the record's escalation level: the step's groups plus every group escalated to so far. */
 export function allowedGroups(record: Pick<ApprovalRecord, 'groups' | 'escalation' | 'escalationLevel'>): string[] {
   return [...record.groups, ...record.escalation.slice(0, record.escalationLevel)];
 }
 
-export function openApproval(spec: ApprovalSpec, requester: string, nowMs: number): ApprovalRecord {
+export function openApproval(spec: ApprovalSpec, requester: string, nowMs: number, planDigest?: string): ApprovalRecord {
   return {
+    ...(planDigest ? { planDigest } : {}),
     groups: [...spec.groups],
     escalation: [...spec.escalation],
     quorum: spec.quorum,
@@ -27,9 +35,11 @@ export function openApproval(spec: ApprovalSpec, requester: string, nowMs: numbe
 
 /**
  * The approval Update's validator: synchronous, it refuses (with a reason the caller shows)
- * anything that must not count. A refused Update leaves no trace in the history.
+ * anything that must not count. A refused Update leaves no trace in the history. With `proof`
+ * (incidents started with the server's public key) only a decision the server signed counts;
+ * incidents started before keep the unsigned behaviour.
  */
-export function validateDecision(state: IncidentState, specOf: (stepId: string) => ApprovalSpec | undefined, d: ApprovalDecision, nowMs: number): void {
+export function validateDecision(state: IncidentState, specOf: (stepId: string) => ApprovalSpec | undefined, d: ApprovalDecision, nowMs: number, proof?: DecisionProof): void {
   const step: StepState | undefined = state.steps[d.stepId];
   const spec = specOf(d.stepId);
   if (!step || !spec) throw new Error(`step "${d.stepId}" does not exist or needs no approval`);
@@ -41,6 +51,8 @@ export function validateDecision(state: IncidentState, specOf: (stepId: string) 
   if (step.status !== 'awaiting-approval' || !record || record.outcome) {
     throw new Error(`already decided: step "${d.stepId}" is ${record?.outcome ?? step.status}`);
   }
+  const forged = proof && decisionSignatureProblem(proof.key, proof.workflowId, d, record.planDigest ?? '', nowMs);
+  if (forged) throw new Error(forged);
   if (nowMs >= Date.parse(record.deadline)) throw new Error(`expired: the approval for step "${d.stepId}" closed at ${record.deadline}`);
   const allowed = allowedGroups(record);
   if (!d.approver.groups.some((g) => allowed.includes(g))) {

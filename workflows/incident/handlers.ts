@@ -1,5 +1,5 @@
 /** The incident's query, alert signal and Updates (approve, cancel, note, severity): each a small function over the run's state. */
-import { setHandler } from '@temporalio/workflow';
+import { setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   alertSignal,
   approvalUpdate,
@@ -16,7 +16,7 @@ import {
   type SeverityChange,
 } from '../../contracts/incident.js';
 import { nowIso } from '../../contracts/time.js';
-import { applyDecision, validateDecision } from './approval.js';
+import { applyDecision, validateDecision, type DecisionProof } from './approval.js';
 import type { IncidentRun } from './run.js';
 import { markHumanAction, recordAlert } from './state.js';
 
@@ -24,11 +24,16 @@ export function setIncidentHandlers(run: IncidentRun): void {
   setHandler(incidentStateQuery, () => run.state);
   setHandler(alertSignal, (alert) => onAlert(run, alert));
   setHandler(approvalUpdate, (decision) => onDecision(run, decision), {
-    validator: (decision: ApprovalDecision) => validateDecision(run.state, (id) => run.approvalSpecs.get(id), decision, Date.now()),
+    validator: (decision: ApprovalDecision) => validateDecision(run.state, (id) => run.approvalSpecs.get(id), decision, Date.now(), decisionProof(run)),
   });
   setHandler(cancelUpdate, (req) => onCancel(run, req), { validator: (req: CancelRequest) => validateCancel(run.state, req) });
   setHandler(noteUpdate, (req) => onNote(run, req), { validator: validateNote });
   setHandler(severityUpdate, (req) => onSeverity(run, req), { validator: validateSeverityChange });
+}
+
+/** Incidents started with the server's public key accept signed decisions only. */
+function decisionProof(run: IncidentRun): DecisionProof | undefined {
+  return run.input.decisionKey ? { key: run.input.decisionKey, workflowId: workflowInfo().workflowId } : undefined;
 }
 
 function onAlert(run: IncidentRun, alert: Alert): void {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { approvalUpdate, type ApprovalDecision } from '../../../contracts/incident.js';
+import type { ApprovalDecision } from '../../../contracts/incident.js';
+import { decide as signed } from '../../helpers/decisions.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../../harness.js';
 import { alert, HEADER, playbook, startIncident, startPeers, state, type Peers } from '../../helpers/incident.js';
 
@@ -65,16 +66,16 @@ describe('approvals: the Update and its validator', () => {
       expect(blocks).toContain('quorum 2 (0 so far)');
       expect(blocks).toContain('warden_approve');
 
-      expect(await refusal(handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'mallory', groups: ['engineering'] })] }))).toMatch(/not in an allowed group/);
-      expect(await refusal(handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'carol' })] }))).toMatch(/cannot approve own request/);
-      expect(await refusal(handle.executeUpdate(approvalUpdate, { args: [decide({ stepId: 'nope' })] }))).toMatch(/does not exist/);
+      expect(await refusal(signed(handle, decide({ id: 'mallory', groups: ['engineering'] })))).toMatch(/not in an allowed group/);
+      expect(await refusal(signed(handle, decide({ id: 'carol' })))).toMatch(/cannot approve own request/);
+      expect(await refusal(signed(handle, decide({ stepId: 'nope' })))).toMatch(/does not exist/);
 
-      const first = await handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'alice', via: 'slack' })] });
+      const first = await signed(handle, decide({ id: 'alice', via: 'slack' }));
       expect(first.outcome).toBeUndefined();
       // The message shows the tally as votes come, before the quorum settles it.
       await expect.poll(() => JSON.stringify(peers.slack.messages.find((m) => m.ts === request.ts)?.blocks)).toContain('quorum 2 (1 so far)');
-      expect(await refusal(handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'alice' })] }))).toMatch(/already decided by you/);
-      const second = await handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'bob', via: 'cli' })] });
+      expect(await refusal(signed(handle, decide({ id: 'alice' })))).toMatch(/already decided by you/);
+      const second = await signed(handle, decide({ id: 'bob', via: 'cli' }));
       expect(second.outcome).toBe('approved');
 
       const final = await handle.result();
@@ -91,7 +92,7 @@ describe('approvals: the Update and its validator', () => {
       const thread = peers.slack.messages.filter((m) => m.thread_ts === shown.ts).map((m) => m.text);
       expect(thread).toEqual(['approved by bob via cli', 'Step block applied']);
       expect(final.times.firstHumanActionAt).toBeDefined();
-      await expect(handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'dave' })] })).rejects.toThrow(/already completed/);
+      await expect(signed(handle, decide({ id: 'dave' }))).rejects.toThrow(/already completed/);
     });
     expect(peers.http.requests.filter((r) => r.path === '/gated')).toHaveLength(1);
   });
@@ -102,7 +103,7 @@ describe('approvals: the Update and its validator', () => {
     await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall] }'), alert());
       await expect.poll(async () => (await state(handle)).steps.block!.status).toBe('awaiting-approval');
-      await handle.executeUpdate(approvalUpdate, { args: [decide({ decision: 'reject', reason: 'false positive' })] });
+      await signed(handle, decide({ decision: 'reject', reason: 'false positive' }));
       const final = await handle.result();
       expect(final.steps.block!.status).toBe('denied');
       expect(final.steps.block!.approval!.votes[0]).toMatchObject({ decision: 'reject', reason: 'false positive' });
@@ -120,9 +121,9 @@ describe('approvals: concurrent decisions', () => {
         const handle = await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 5m }'), alert());
         await expect.poll(async () => (await state(handle)).steps.block!.status).toBe('awaiting-approval');
         const decisions = await Promise.allSettled([
-          handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'alice' })] }),
-          handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'bob', decision: 'reject', reason: 'no' })] }),
-          handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'dave' })] }),
+          signed(handle, decide({ id: 'alice' })),
+          signed(handle, decide({ id: 'bob', decision: 'reject', reason: 'no' })),
+          signed(handle, decide({ id: 'dave' })),
         ]);
         expect(decisions.filter((d) => d.status === 'fulfilled')).toHaveLength(1);
         const final = await handle.result();
@@ -165,7 +166,7 @@ describe('approvals: time', () => {
       const handle = await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 2s, escalation: [security-leads], onTimeout: escalate }'), alert());
       await expect.poll(async () => (await state(handle)).steps.block!.approval?.escalationLevel, { timeout: 10_000 }).toBe(1);
       await expect.poll(() => peers.slack.messages.some((m) => /Escalated: approval needed/.test(m.text) && m.text.includes('security-leads'))).toBe(true);
-      const decided = await handle.executeUpdate(approvalUpdate, { args: [decide({ id: 'lead', groups: ['security-leads'] })] });
+      const decided = await signed(handle, decide({ id: 'lead', groups: ['security-leads'] }));
       expect(decided.outcome).toBe('approved');
       expect((await handle.result()).steps.block!.status).toBe('applied');
     });

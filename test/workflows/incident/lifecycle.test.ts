@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { alertSignal, approvalUpdate, cancelUpdate, noteUpdate, severityUpdate } from '../../../contracts/incident.js';
+import { alertSignal, cancelUpdate, noteUpdate, severityUpdate } from '../../../contracts/incident.js';
+import { decide } from '../../helpers/decisions.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../../harness.js';
 import { alert, HEADER, playbook, startIncident, startPeers, state, type Peers } from '../../helpers/incident.js';
 
@@ -79,7 +80,7 @@ describe('incident lifecycle', () => {
       expect(s.steps.gate!.status).toBe('awaiting-approval');
       expect(s.steps.block_ip!.status).toBe('applied');
       // The decision reaches the continued run, and the template context still has the first alert.
-      await handle.executeUpdate(approvalUpdate, { args: [{ stepId: 'gate', decision: 'approve', via: 'api', approver: { id: 'alice', groups: ['security-oncall'] } }] });
+      await decide(handle, { stepId: 'gate', decision: 'approve', via: 'api', approver: { id: 'alice', groups: ['security-oncall'] } });
       const final = await handle.result();
       expect(final.status).toBe('closed');
       expect(final.runs).toBeGreaterThan(1);
