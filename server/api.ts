@@ -63,7 +63,7 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
   }
   const secret = webhookSecret(config, notices);
   const auth = createApiAuth(identities);
-  const { notify, retention_days: retentionDays } = file.offboarding;
+  const { notify, retention_days: retentionDays, start_roles: startRoles } = file.offboarding;
   /** The people of warden.yaml: offboardings, reviewers, and who a Slack click or an API caller is. */
   const directory = createConfigDirectory(file.people);
   const routes = [
@@ -78,9 +78,9 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
     ...offboardingRoutes({
       client,
       directory,
-      webhookSecret: secret,
       taskQueue,
       auth,
+      startRoles,
       notify: { email: notify.email, ...(notify.slack_channel ? { slackChannel: notify.slack_channel } : {}) },
       retentionDays,
     }),

@@ -18,19 +18,19 @@ import {
 } from '../../contracts/offboarding.js';
 import { buildOffboardingInput } from '../../contracts/offboarding-input.js';
 import type { ApiAuth, Caller } from '../auth/api-auth.js';
-import { SIGNATURE_HEADER, verifyWebhook } from '../auth/webhook-signature.js';
-import { HttpError, parseBody, parseJson, readJsonBody, readRawBody, sendJson } from '../http-json.js';
+import type { Role } from '../../config/file-config.js';
+import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';
 import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
 
 export interface OffboardingRouteDeps {
   readonly client: Client;
   readonly directory: Directory;
-  /** The alerts' webhook secret: HR systems sign requests with it (X-Warden-Signature). */
-  readonly webhookSecret: string;
   readonly taskQueue: string;
-  /** Bearer identities: viewers read, responders start and steer offboardings. */
+  /** Bearer identities: a start role starts, viewers and hr read, responders steer. */
   readonly auth: ApiAuth;
+  /** warden.yaml offboarding.start_roles: whose token starts an offboarding (default hr, admin). */
+  readonly startRoles?: readonly Role[];
   /** Security's recipients of every report (warden.yaml offboarding.notify); the manager is added. */
   readonly notify?: OffboardingNotify;
   readonly retentionDays?: number;
@@ -44,12 +44,10 @@ const startBody = z.strictObject({
   reason,
   effective_at: z.iso.datetime({ offset: true }).optional(),
   dry_run: z.boolean().default(false),
-  /** For signed requests: the sender's own name for who asked (recorded as webhook:<name>). */
-  requested_by: z
-    .string()
-    .regex(/^[\w.@:-]{1,128}$/, 'letters, digits and . _ @ : -')
-    .optional(),
+  /** Refused: the requester is the person whose token sends the request, never a body field. */
+  requested_by: z.never({ error: 'not accepted: the requester is the person whose API token sends the request' }).optional(),
 });
+const READ_ROLES: readonly Role[] = ['viewer', 'responder', 'admin', 'hr'];
 const holdBody = z.strictObject({ hold: z.boolean(), reason });
 const retryBody = z.strictObject({ item: z.string().min(1).max(512).optional() });
 const waiveBody = z.strictObject({ item: z.string().min(1).max(512), reason });
@@ -64,13 +62,14 @@ function personOf(params: Params): string {
 const REFUSALS: RefusalWords = { closed: 'the offboarding is finished: nothing is pending any more', missing: 'no offboarding for this person' };
 
 /**
- * The offboarding endpoints. Starting one takes the alerts' HMAC signature (HR systems) or a
- * responder's bearer token (the CLI); a second start for the same person joins the running
- * offboarding. Reading takes a viewer, steering (legal hold, retry, waive, cancel) a responder.
+ * The offboarding endpoints. Starting one takes an API bearer token whose role is a start role
+ * (hr, admin by default), never an alert credential; the requester is the token's identity. A
+ * second start for the same person joins the running offboarding. Reading takes a viewer or hr,
+ * steering (legal hold, retry, waive, cancel) a responder.
  */
 export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
   const handleFor = (params: Params) => d.client.workflow.getHandle(offboardingWorkflowId(personOf(params)));
-  const authed = (req: IncomingMessage, role: 'viewer' | 'responder', doing: string): Caller => d.auth.authorize(req, role, doing);
+  const authed = (req: IncomingMessage, role: Role | readonly Role[], doing: string): Caller => d.auth.authorize(req, role, doing);
   const readState = (params: Params): Promise<OffboardingState> => {
     return steer(handleFor(params), 'reading the offboarding', REFUSALS, (h) => h.query(offboardingStateQuery));
   };
@@ -90,14 +89,9 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
       method: 'POST',
       path: '/v1/offboardings',
       async handle(req, res) {
-        const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-        if (type !== 'application/json') throw new HttpError(415, `content-type must be application/json (got ${type || 'none'})`);
-        const raw = await readRawBody(req, BODY_LIMIT);
-        const signed = req.headers.authorization === undefined || req.headers[SIGNATURE_HEADER] !== undefined;
-        const caller = signed ? undefined : authed(req, 'responder', 'start offboardings');
-        if (signed) verifyWebhook(req, raw, d.webhookSecret);
-        const body = parseBody(startBody, parseJson(raw), 'offboarding request');
-        const requestedBy = caller?.id ?? `webhook${body.requested_by ? `:${body.requested_by}` : ''}`;
+        const caller = authed(req, d.startRoles ?? ['hr', 'admin'], 'start offboardings');
+        const body = parseBody(startBody, await readJsonBody(req, BODY_LIMIT), 'offboarding request');
+        const requestedBy = caller.id;
         const target = await findOffboardingTarget(d.directory, body.person);
         if (!target) throw new HttpError(400, 'unknown person', [{ path: 'person', message: `no person "${body.person}" in the directory (people: in warden.yaml)` }]);
         const input = buildOffboardingInput(target, {
@@ -131,7 +125,7 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
       method: 'GET',
       path: '/v1/offboardings/:person',
       async handle(req, res, params) {
-        authed(req, 'viewer', 'read offboardings');
+        authed(req, READ_ROLES, 'read offboardings');
         sendJson(res, 200, await readState(params));
       },
     },
@@ -139,7 +133,7 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
       method: 'GET',
       path: '/v1/offboardings/:person/report',
       async handle(req, res, params) {
-        authed(req, 'viewer', 'read offboardings');
+        authed(req, READ_ROLES, 'read offboardings');
         const state = await readState(params);
         const report = buildOffboardingReport(state, state.reports.at(-1)?.generatedAt ?? state.times.completedAt ?? state.times.createdAt, 'current');
         if (!/\btext\/markdown\b/.test(req.headers.accept ?? '')) return sendJson(res, 200, report);
