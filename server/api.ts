@@ -63,7 +63,7 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
   }
   const secret = webhookSecret(config, notices);
   const auth = createApiAuth(identities);
-  const { notify, retention_days: retentionDays, start_roles: startRoles } = file.offboarding;
+  const { notify, retention_days: retentionDays, start_roles: startRoles, sole_approver_roles: soleApproverRoles } = file.offboarding;
   /** The people of warden.yaml: offboardings, reviewers, and who a Slack click or an API caller is. */
   const directory = createConfigDirectory(file.people);
   const routes = [
@@ -81,6 +81,8 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
       taskQueue,
       auth,
       startRoles,
+      soleApproverRoles,
+      identities,
       notify: { email: notify.email, ...(notify.slack_channel ? { slackChannel: notify.slack_channel } : {}) },
       retentionDays,
     }),

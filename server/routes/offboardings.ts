@@ -7,6 +7,7 @@ import { buildOffboardingReport, renderOffboardingMarkdown } from '../../activit
 import type { Directory } from '../../contracts/directory.js';
 import { PERSON_ID } from '../../config/directory.js';
 import {
+  offboardingApproveUpdate,
   offboardingCancelUpdate,
   offboardingLegalHoldUpdate,
   offboardingRetryUpdate,
@@ -18,7 +19,8 @@ import {
 } from '../../contracts/offboarding.js';
 import { buildOffboardingInput } from '../../contracts/offboarding-input.js';
 import type { ApiAuth, Caller } from '../auth/api-auth.js';
-import type { Role } from '../../config/file-config.js';
+import type { IdentityConfig, Role } from '../../config/file-config.js';
+import { createPersonResolver } from './review-access.js';
 import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';
 import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
@@ -29,8 +31,12 @@ export interface OffboardingRouteDeps {
   readonly taskQueue: string;
   /** Bearer identities: a start role starts, viewers and hr read, responders steer. */
   readonly auth: ApiAuth;
-  /** warden.yaml offboarding.start_roles: whose token starts an offboarding (default hr, admin). */
+  /** warden.yaml offboarding.start_roles: whose token starts (and approves) an offboarding (default hr, admin). */
   readonly startRoles?: readonly Role[];
+  /** warden.yaml offboarding.sole_approver_roles: whose live request needs no second person's approval. */
+  readonly soleApproverRoles?: readonly Role[];
+  /** The identities of warden.yaml: who a caller is in the directory (by id, else email). */
+  readonly identities?: readonly IdentityConfig[];
   /** Security's recipients of every report (warden.yaml offboarding.notify); the manager is added. */
   readonly notify?: OffboardingNotify;
   readonly retentionDays?: number;
@@ -52,6 +58,7 @@ const holdBody = z.strictObject({ hold: z.boolean(), reason });
 const retryBody = z.strictObject({ item: z.string().min(1).max(512).optional() });
 const waiveBody = z.strictObject({ item: z.string().min(1).max(512), reason });
 const cancelBody = z.strictObject({ reason });
+const approveBody = z.strictObject({ reason: reason.optional() });
 
 function personOf(params: Params): string {
   const id = params.person ?? '';
@@ -59,7 +66,7 @@ function personOf(params: Params): string {
   return id;
 }
 
-const REFUSALS: RefusalWords = { closed: 'the offboarding is finished: nothing is pending any more', missing: 'no offboarding for this person' };
+const REFUSALS: RefusalWords = { closed: 'the offboarding is finished: nothing is pending any more', missing: 'no offboarding for this person', forbidden: /\bmay not\b/ };
 
 /**
  * The offboarding endpoints. Starting one takes an API bearer token whose role is a start role
@@ -68,6 +75,8 @@ const REFUSALS: RefusalWords = { closed: 'the offboarding is finished: nothing i
  * steering (legal hold, retry, waive, cancel) a responder.
  */
 export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
+  const startRoles = d.startRoles ?? ['hr', 'admin'];
+  const personOfCaller = createPersonResolver(d.directory, d.identities ?? []);
   const handleFor = (params: Params) => d.client.workflow.getHandle(offboardingWorkflowId(personOf(params)));
   const authed = (req: IncomingMessage, role: Role | readonly Role[], doing: string): Caller => d.auth.authorize(req, role, doing);
   const readState = (params: Params): Promise<OffboardingState> => {
@@ -89,7 +98,7 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
       method: 'POST',
       path: '/v1/offboardings',
       async handle(req, res) {
-        const caller = authed(req, d.startRoles ?? ['hr', 'admin'], 'start offboardings');
+        const caller = authed(req, startRoles, 'start offboardings');
         const body = parseBody(startBody, await readJsonBody(req, BODY_LIMIT), 'offboarding request');
         const requestedBy = caller.id;
         const target = await findOffboardingTarget(d.directory, body.person);
@@ -98,6 +107,7 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
           reason: body.reason,
           requestedBy,
           dryRun: body.dry_run,
+          requiresApproval: !body.dry_run && !caller.roles.some((r) => d.soleApproverRoles?.includes(r)),
           ...(body.effective_at ? { effectiveAt: new Date(body.effective_at).toISOString() } : {}),
           ...(d.retentionDays !== undefined ? { retentionDays: d.retentionDays } : {}),
           notify: d.notify ?? {},
@@ -118,7 +128,7 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
         if (joined && typeof memo.dryRun === 'boolean' && memo.dryRun !== body.dry_run) {
           throw new HttpError(409, `an offboarding of ${body.person} is already running${memo.dryRun ? ' as a dry run' : ' for real'}: wait for it to finish, or cancel it while it is scheduled`);
         }
-        sendJson(res, 202, { workflowId, person: body.person, joined, dryRun: body.dry_run });
+        sendJson(res, 202, { workflowId, person: body.person, joined, dryRun: body.dry_run, approvalRequired: input.requiresApproval === true });
       },
     },
     {
@@ -140,6 +150,18 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
         const text = renderOffboardingMarkdown(report);
         res.writeHead(200, { 'content-type': 'text/markdown; charset=utf-8', 'content-length': Buffer.byteLength(text) });
         res.end(text);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/offboardings/:person/approve',
+      async handle(req, res, params) {
+        const caller = authed(req, startRoles, 'approve offboardings');
+        const body = parseBody(approveBody, await readJsonBody(req, BODY_LIMIT), 'approval');
+        const person = (await personOfCaller(caller))?.id;
+        const request = { by: caller.id, ...(person ? { person } : {}), ...(body.reason ? { reason: body.reason } : {}) };
+        const approval = await steer(handleFor(params), 'approving the offboarding', REFUSALS, (h) => h.executeUpdate(offboardingApproveUpdate, { args: [request] }));
+        sendJson(res, 200, { approval });
       },
     },
     update('legal-hold', 'set legal holds', async (handle, raw, by) => {

@@ -38,6 +38,7 @@ beforeAll(async () => {
     directory: createConfigDirectory([MANAGER, dana.person, mo.person]),
     taskQueue: worker.taskQueue,
     auth,
+    soleApproverRoles: ['hr'],
     notify: { email: [SECURITY] },
     retentionDays: 30,
   });
@@ -80,7 +81,7 @@ describe('POST /v1/offboardings (an hr or admin token)', () => {
   it('starts the offboarding (202), and a second request joins the running one', async () => {
     const first = await start({ person: dana.person.id, reason: 'left the company', effective_at: new Date(Date.now() + 3_600_000).toISOString() });
     expect(first.status).toBe(202);
-    expect(await first.json()).toEqual({ workflowId: offboardingWorkflowId(dana.person.id), person: dana.person.id, joined: false, dryRun: false });
+    expect(await first.json()).toEqual({ workflowId: offboardingWorkflowId(dana.person.id), person: dana.person.id, joined: false, dryRun: false, approvalRequired: false });
     const again = await start({ person: dana.person.id, reason: 'duplicate from the CLI' });
     expect(((await again.json()) as { joined: boolean }).joined).toBe(true);
     const dry = await start({ person: dana.person.id, reason: 'just looking', dry_run: true });

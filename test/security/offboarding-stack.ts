@@ -21,7 +21,7 @@ export const ALERT_SECRET = 'alert-senders-secret-0123456789';
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 const colleague = (id: string): Person => ({ id, name: id, email: `${id}@example.com`, aws: [], groups: [], roles: [] });
 
-/** Who holds a token: two hr people, a viewer, a responder, an admin; the leaver gets a responder token of their own. */
+/** Who holds a token: two hr people, a viewer, a responder, an admin; the leaver holds responder and hr tokens of their own. */
 export const STAFF = { hana: ['hr'], harry: ['hr'], vera: ['viewer'], olga: ['responder'], adam: ['admin'] } as const;
 export type Holder = keyof typeof STAFF | 'leaver';
 
@@ -31,6 +31,8 @@ export interface OffboardingStack {
   readonly worker: TestWorker;
   readonly url: string;
   readonly leaver: Departing;
+  /** The bearer token a holder sends. */
+  token(who: Holder): string;
   /** A request as the holder of a token (or with a raw Authorization header / none). */
   as(who: Holder | { authorization?: string }, method: 'GET' | 'POST', path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   /** Whether Temporal has an offboarding workflow for the leaver. */
@@ -53,7 +55,7 @@ export async function startOffboardingStack(name: string, offboarding: Record<st
   const p = leaver.person;
   const dir = mkdtempSync(join(tmpdir(), `warden-${name}-`));
   const doc = {
-    identities: [...Object.entries(STAFF).map(([id, roles]) => identity(id, roles, id as Holder)), { ...identity(p.id, ['responder'], 'leaver'), email: p.email }],
+    identities: [...Object.entries(STAFF).map(([id, roles]) => identity(id, roles, id as Holder)), { ...identity(p.id, ['responder', 'hr'], 'leaver'), email: p.email }],
     people: [MANAGER, p, ...Object.keys(STAFF).map(colleague)].map((q) => ({
       id: q.id,
       name: q.name,
@@ -84,6 +86,7 @@ export async function startOffboardingStack(name: string, offboarding: Record<st
     worker,
     url,
     leaver,
+    token: (who) => tokens.get(who)!,
     as(who, method, path, body, headers = {}) {
       const authorization = typeof who === 'string' ? `Bearer ${tokens.get(who)!}` : who.authorization;
       const auth: Record<string, string> = authorization ? { authorization } : {};

@@ -1,11 +1,13 @@
 import { setHandler } from '@temporalio/workflow';
 import {
+  offboardingApproveUpdate,
   offboardingCancelUpdate,
   offboardingLegalHoldUpdate,
   offboardingRetryUpdate,
   offboardingStateQuery,
   offboardingWaiveUpdate,
   type LegalHoldRequest,
+  type OffboardingApproveRequest,
   type OffboardingCancelRequest,
   type OffboardingRetryRequest,
   type OffboardingState,
@@ -45,6 +47,14 @@ export const validate = {
     const item = state.items.find((i) => i.id === req.item);
     needs(item, `item "${req.item}" does not exist`);
     needs(item?.status === 'escalated', `item "${req.item}" is ${item?.status}, not escalated: only escalated items are waived`);
+  },
+  approve(state: OffboardingState, req: OffboardingApproveRequest): void {
+    needs(req?.by, 'an approval needs "by"');
+    needs(state.approval, 'this offboarding needs no approval (a dry run, or its requester may act alone)');
+    needs(!state.approval?.approved, `already approved by ${state.approval?.approved?.by}`);
+    needs(state.phase === 'scheduled' && !state.cancel, `the offboarding is ${state.cancel ? 'cancelled' : state.phase}`);
+    needs(req.by !== state.requestedBy, `${req.by} may not approve an offboarding they requested: a second person approves`);
+    needs(req.by !== state.personId && req.person !== state.personId, `${req.by} may not approve their own offboarding`);
   },
   legalHold(state: OffboardingState, req: LegalHoldRequest): void {
     needs(req?.by && req.reason?.trim() && typeof req.hold === 'boolean', 'a legal hold change needs "hold" (true or false), "by" and a "reason"');
@@ -96,6 +106,16 @@ export function registerOffboardingHandlers(state: OffboardingState, now: () => 
       return item;
     },
     { validator: (req: OffboardingWaiveRequest) => validate.waive(state, req) },
+  );
+  setHandler(
+    offboardingApproveUpdate,
+    (req) => {
+      const approval = state.approval!;
+      approval.approved = { by: req.by, at: now(), ...(req.reason ? { reason: req.reason } : {}) };
+      timeline(`approved${req.reason ? `: ${req.reason}` : ''}`, req.by);
+      return approval;
+    },
+    { validator: (req: OffboardingApproveRequest) => validate.approve(state, req) },
   );
   setHandler(
     offboardingLegalHoldUpdate,

@@ -49,10 +49,17 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
   registerOffboardingHandlers(state, nowIso);
   const who = `${state.person.name} (${state.personId})`;
 
+  /** Waits for the effective time (if any), then for the second person's approval (if needed). */
   async function waitForEffectiveTime(): Promise<void> {
-    const due = Date.parse(state.times.effectiveAt ?? '');
-    r.timeline(`waiting until ${state.times.effectiveAt}`);
-    await condition(() => !!state.cancel, Math.max(1, due - Date.now()));
+    if (state.times.effectiveAt !== undefined && (!state.approval || Date.parse(state.times.effectiveAt) > Date.now())) {
+      const due = Date.parse(state.times.effectiveAt);
+      r.timeline(`waiting until ${state.times.effectiveAt}`);
+      await condition(() => !!state.cancel, Math.max(1, due - Date.now()));
+    }
+    if (state.approval && !state.cancel && !state.approval.approved) {
+      r.timeline('waiting for a second person to approve (neither the requester nor the subject)');
+      await condition(() => !!state.cancel || !!state.approval?.approved);
+    }
     if (state.cancel) return;
     state.phase = 'revoking';
   }
