@@ -13,6 +13,7 @@ import type { Route } from './router.js';
 import { alertRoutes } from './routes/alerts.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { offboardingRoutes } from './routes/offboardings.js';
+import { createPersonResolver } from './routes/review-access.js';
 import { openapiRoutes } from './routes/openapi.js';
 import { reviewRoutes } from './routes/reviews.js';
 import { createConfigDirectory } from '../config/config-directory.js';
@@ -74,7 +75,7 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
       rateLimiter: createRateLimiter(config.intake.ratePerMinute, Math.max(10, config.intake.ratePerMinute)),
       dryRunDefault: config.intake.dryRunDefault,
     }),
-    ...incidentRoutes(client, auth),
+    ...incidentRoutes(client, auth, createPersonResolver(directory, identities)),
     ...offboardingRoutes({
       client,
       directory,

@@ -7,6 +7,7 @@ import { clientOf, type ApiAuth, type Caller } from '../auth/api-auth.js';
 import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';
 import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
+import { isPrincipal, refuseSelf, type PersonOfCaller } from './self-action.js';
 
 const STATUSES: readonly IncidentStatus[] = ['open', 'awaiting-approval', 'contained', 'recovered', 'closed', 'failed', 'cancelled'];
 const ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -37,9 +38,20 @@ const REFUSALS: RefusalWords = {
   forbidden: /^(not in an allowed group|cannot approve own request|approver identity)/,
 };
 
-/** The incident endpoints: list, show, approve, cancel, note. Every caller is authenticated. */
-export function incidentRoutes(client: Client, auth: ApiAuth): Route[] {
+/**
+ * The incident endpoints: list, show, approve, cancel, note. Every caller is authenticated; with
+ * `personOf` (the directory), the principal an incident's alerts name may not decide or cancel it.
+ */
+export function incidentRoutes(client: Client, auth: ApiAuth, personOf?: PersonOfCaller): Route[] {
   const handleFor = (params: Params) => client.workflow.getHandle(incidentWorkflowId(incidentId(params)));
+  const notThePrincipal = async (caller: Caller, params: Params, doing: string): Promise<void> => {
+    if (!personOf) return;
+    await refuseSelf(personOf, caller, doing, async ({ person }) => {
+      if (!person) return false;
+      const state = await steer(handleFor(params), 'reading the incident', REFUSALS, (h) => h.query(incidentStateQuery));
+      return state.alerts.recent.some((a) => isPrincipal(person, a.principal));
+    });
+  };
   const authed = (req: IncomingMessage, role: 'viewer' | 'responder', doing: string): Caller => auth.authorize(req, role, doing);
   return [
     {
@@ -87,6 +99,7 @@ export function incidentRoutes(client: Client, auth: ApiAuth): Route[] {
       path: '/v1/incidents/:id/approvals/:stepId',
       async handle(req, res, params) {
         const caller = authed(req, 'responder', 'decide approvals');
+        await notThePrincipal(caller, params, 'decide approvals on this incident');
         const body = parseBody(approvalBody, await readJsonBody(req, BODY_LIMIT), 'approval');
         const record = await steer(handleFor(params), 'deciding', REFUSALS, (h) =>
           h.executeUpdate(approvalUpdate, {
@@ -101,6 +114,7 @@ export function incidentRoutes(client: Client, auth: ApiAuth): Route[] {
       path: '/v1/incidents/:id/cancel',
       async handle(req, res, params) {
         const caller = authed(req, 'responder', 'cancel incidents');
+        await notThePrincipal(caller, params, 'cancel this incident');
         const body = parseBody(cancelBody, await readJsonBody(req, BODY_LIMIT), 'cancel request');
         const status = await steer(handleFor(params), 'cancelling', REFUSALS, (h) => h.executeUpdate(cancelUpdate, { args: [{ by: caller.id, ...body }] }));
         sendJson(res, 202, { status, rollback: body.rollback });

@@ -21,6 +21,7 @@ import { buildOffboardingInput } from '../../contracts/offboarding-input.js';
 import type { ApiAuth, Caller } from '../auth/api-auth.js';
 import type { IdentityConfig, Role } from '../../config/file-config.js';
 import { createPersonResolver } from './review-access.js';
+import { refuseSelf } from './self-action.js';
 import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';
 import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
@@ -87,6 +88,8 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
     path: `/v1/offboardings/:person/${path}`,
     async handle(req, res, params) {
       const caller = authed(req, 'responder', doing);
+      const subject = personOf(params);
+      await refuseSelf(personOfCaller, caller, `${doing} on this offboarding`, (w) => w.id === subject || w.person?.id === subject);
       const body = await readJsonBody(req, BODY_LIMIT);
       const result = await steer(handleFor(params), doing, REFUSALS, (h) => run(h, body, caller.id));
       sendJson(res, status, result);
