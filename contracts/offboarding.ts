@@ -175,6 +175,13 @@ export interface OffboardingApproveRequest {
   readonly reason?: string;
 }
 
+/** Brings a scheduled offboarding's effective time earlier (never later). */
+export interface OffboardingRescheduleRequest {
+  readonly by: string;
+  /** ISO 8601, earlier than the current effective time. */
+  readonly effectiveAt: string;
+}
+
 export interface LegalHoldRequest {
   readonly hold: boolean;
   readonly by: string;
@@ -190,5 +197,7 @@ export const offboardingRetryUpdate = defineUpdate<string[], [OffboardingRetryRe
 export const offboardingWaiveUpdate = defineUpdate<OffboardingItem, [OffboardingWaiveRequest]>('offboarding.waive');
 /** A second person's approval of a live offboarding: neither its requester nor its subject. */
 export const offboardingApproveUpdate = defineUpdate<OffboardingApproval, [OffboardingApproveRequest]>('offboarding.approve');
+/** Only while scheduled: a later request for an earlier time moves the effective time forward; answers it. */
+export const offboardingRescheduleUpdate = defineUpdate<string, [OffboardingRescheduleRequest]>('offboarding.reschedule');
 /** Sets or lifts the legal hold that keeps the IAM users past the retention period. */
 export const offboardingLegalHoldUpdate = defineUpdate<OffboardingState['legalHold'], [LegalHoldRequest]>('offboarding.legalHold');

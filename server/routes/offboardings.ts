@@ -21,6 +21,7 @@ import { buildOffboardingInput } from '../../contracts/offboarding-input.js';
 import type { ApiAuth, Caller } from '../auth/api-auth.js';
 import type { IdentityConfig, Role } from '../../config/file-config.js';
 import { createPersonResolver } from './review-access.js';
+import { joinRunning, type JoinOutcome } from './offboarding-join.js';
 import { refuseSelf } from './self-action.js';
 import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';
@@ -116,22 +117,28 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
           notify: d.notify ?? {},
         });
         const workflowId = offboardingWorkflowId(body.person);
-        const requestId = randomUUID();
-        const memo = await orUnavailable('starting the offboarding', async () => {
-          const handle = await d.client.workflow.start('offboardingWorkflow', {
-            taskQueue: d.taskQueue,
-            workflowId,
-            args: [input],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            memo: { offboardingRequest: requestId, dryRun: body.dry_run },
+        const start = (requestId: string) =>
+          orUnavailable('starting the offboarding', async () => {
+            const handle = await d.client.workflow.start('offboardingWorkflow', {
+              taskQueue: d.taskQueue,
+              workflowId,
+              args: [input],
+              workflowIdConflictPolicy: 'USE_EXISTING',
+              memo: { offboardingRequest: requestId, dryRun: body.dry_run },
+            });
+            return { handle, started: (await handle.describe()).memo?.offboardingRequest === requestId };
           });
-          return (await handle.describe()).memo ?? {};
-        });
-        const joined = memo.offboardingRequest !== requestId;
-        if (joined && typeof memo.dryRun === 'boolean' && memo.dryRun !== body.dry_run) {
-          throw new HttpError(409, `an offboarding of ${body.person} is already running${memo.dryRun ? ' as a dry run' : ' for real'}: wait for it to finish, or cancel it while it is scheduled`);
+        const later = { person: body.person, by: caller.id, dryRun: body.dry_run, ...(input.effectiveAt ? { effectiveAt: input.effectiveAt } : {}) };
+        let outcome: JoinOutcome | undefined;
+        for (let attempt = 0; attempt < 2; attempt++) {
+          const { handle, started } = await start(randomUUID());
+          outcome = started ? undefined : await joinRunning(handle, later, REFUSALS);
+          if (!outcome || !('superseded' in outcome)) break;
         }
-        sendJson(res, 202, { workflowId, person: body.person, joined, dryRun: body.dry_run, approvalRequired: input.requiresApproval === true });
+        if (outcome && 'superseded' in outcome) throw new HttpError(409, `the offboarding of ${body.person} changed while this request was handled: send it again`);
+        const joined = outcome !== undefined;
+        const rescheduled = outcome && 'rescheduledTo' in outcome ? { rescheduledTo: outcome.rescheduledTo } : {};
+        sendJson(res, 202, { workflowId, person: body.person, joined, dryRun: body.dry_run, approvalRequired: input.requiresApproval === true, ...rescheduled });
       },
     },
     {

@@ -78,13 +78,14 @@ describe('POST /v1/offboardings (an hr or admin token)', () => {
     expect(await unknown.json()).toEqual({ error: 'unknown person', details: [{ path: 'person', message: expect.stringContaining('"nobody"') as unknown }] });
   });
 
-  it('starts the offboarding (202), and a second request joins the running one', async () => {
-    const first = await start({ person: dana.person.id, reason: 'left the company', effective_at: new Date(Date.now() + 3_600_000).toISOString() });
+  it('starts the offboarding (202), and only an identical second request joins the running one', async () => {
+    const effective_at = new Date(Date.now() + 3_600_000).toISOString();
+    const first = await start({ person: dana.person.id, reason: 'left the company', effective_at });
     expect(first.status).toBe(202);
     expect(await first.json()).toEqual({ workflowId: offboardingWorkflowId(dana.person.id), person: dana.person.id, joined: false, dryRun: false, approvalRequired: false });
-    const again = await start({ person: dana.person.id, reason: 'duplicate from the CLI' });
+    const again = await start({ person: dana.person.id, reason: 'duplicate from the CLI', effective_at });
     expect(((await again.json()) as { joined: boolean }).joined).toBe(true);
-    const dry = await start({ person: dana.person.id, reason: 'just looking', dry_run: true });
+    const dry = await start({ person: dana.person.id, reason: 'just looking', dry_run: true, effective_at });
     expect(dry.status).toBe(409);
     const state = await stateOf(dana.person.id);
     expect(state).toMatchObject({ phase: 'scheduled', requestedBy: 'hana', reason: 'left the company', notify: { email: [SECURITY, MANAGER.email] } });
