@@ -1,6 +1,7 @@
 import { PERSON_ID } from '../contracts/directory.js';
 import { z } from 'zod';
 import type { Person } from '../contracts/directory.js';
+import { ROLES } from './roles.js';
 
 const PERSON_ID_HINT = '1-64 letters, digits and . _ - (starting with a letter or digit)';
 
@@ -86,7 +87,13 @@ export const offboardingSettingsSchema = z.strictObject({
     .default({ email: [] }),
   /** Days between revocation and deletion of the IAM users (unless a legal hold is set). */
   retention_days: z.number().min(0).max(3650).default(30),
+  /** The roles whose API token may start an offboarding (the requester is the token's person). */
+  start_roles: z.array(z.enum(ROLES)).min(1).default(['hr', 'admin']),
+  /** The roles whose requester may start a live offboarding without a second person's approval. */
+  sole_approver_roles: z.array(z.enum(ROLES)).default([]),
 });
+
+export const DEFAULT_OFFBOARDING_SETTINGS: OffboardingSettings = { notify: { email: [] }, retention_days: 30, start_roles: ['hr', 'admin'], sole_approver_roles: [] };
 
 export type OffboardingSettings = z.infer<typeof offboardingSettingsSchema>;
 

@@ -5,12 +5,13 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { awsAccountsSchema } from './aws-accounts.js';
-import { directorySchema, offboardingSettingsSchema } from './directory.js';
+import { DEFAULT_OFFBOARDING_SETTINGS, directorySchema, offboardingSettingsSchema } from './directory.js';
 import { protectedSchema } from './protected.js';
 import { DEFAULT_REVIEW_SETTINGS, reviewPersonRefs, reviewSettingsSchema } from './reviews.js';
 
-export const ROLES = ['viewer', 'responder', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES } from './roles.js';
+
+export { ROLES, type Role } from './roles.js';
 
 const identitySchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/, 'letters, digits and . _ @ -'),
@@ -30,7 +31,7 @@ const fileFields = z.strictObject({
   identities: z.array(identitySchema).default([]),
   /** The directory: people, their accounts and managers (offboarding, reviews). */
   people: directorySchema.default([]),
-  offboarding: offboardingSettingsSchema.default({ notify: { email: [] }, retention_days: 30 }),
+  offboarding: offboardingSettingsSchema.default(DEFAULT_OFFBOARDING_SETTINGS),
   /** Other AWS accounts, each through a role Warden assumes. */
   aws: awsAccountsSchema.default({ accounts: [] }),
   slack: z

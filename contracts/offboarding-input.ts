@@ -5,6 +5,8 @@ export interface OffboardingRequest {
   readonly reason: string;
   readonly requestedBy: string;
   readonly dryRun: boolean;
+  /** A live offboarding whose requester may not act alone: a second person approves first. */
+  readonly requiresApproval?: boolean;
   readonly effectiveAt?: string;
   readonly retentionDays?: number;
   /** Security's recipients; the manager's address is added. */
@@ -20,6 +22,7 @@ export function buildOffboardingInput(target: OffboardingTarget, req: Offboardin
     reason: req.reason,
     requestedBy: req.requestedBy,
     dryRun: req.dryRun,
+    ...(req.requiresApproval ? { requiresApproval: true } : {}),
     ...(req.effectiveAt ? { effectiveAt: req.effectiveAt } : {}),
     ...(req.retentionDays !== undefined ? { retentionDays: req.retentionDays } : {}),
     notify: { ...(email.length ? { email } : {}), ...(req.notify.slackChannel ? { slackChannel: req.notify.slackChannel } : {}) },

@@ -34,6 +34,11 @@ export interface OffboardingInput {
   /** ISO 8601; revocation waits for it on a durable timer. Absent: now. */
   readonly effectiveAt?: string;
   readonly dryRun: boolean;
+  /**
+   * A second person, neither the requester nor the subject, approves (offboarding.approve) before
+   * anything is revoked. Absent: no approval (an incident's approved step; histories before it).
+   */
+  readonly requiresApproval?: boolean;
   /** Days to keep the IAM users after revocation (default DEFAULT_RETENTION_DAYS; fractions allowed). */
   readonly retentionDays?: number;
   readonly notify: OffboardingNotify;
@@ -135,6 +140,8 @@ export interface OffboardingState {
   reports: OffboardingReportRecord[];
   notifications: OffboardingNotification[];
   cancel?: { readonly by: string; readonly reason: string; readonly at: string };
+  /** Present when a second person must approve: nothing is revoked until `approved` is set. */
+  approval?: OffboardingApproval;
   timeline: TimelineEntry[];
   runs: number;
 }
@@ -156,6 +163,25 @@ export interface OffboardingWaiveRequest {
   readonly reason: string;
 }
 
+export interface OffboardingApproval {
+  readonly required: true;
+  approved?: { readonly by: string; readonly reason?: string; readonly at: string };
+}
+
+/** `by` is the approver's identity, `person` their person in the directory (when known). */
+export interface OffboardingApproveRequest {
+  readonly by: string;
+  readonly person?: string;
+  readonly reason?: string;
+}
+
+/** Brings a scheduled offboarding's effective time earlier (never later). */
+export interface OffboardingRescheduleRequest {
+  readonly by: string;
+  /** ISO 8601, earlier than the current effective time. */
+  readonly effectiveAt: string;
+}
+
 export interface LegalHoldRequest {
   readonly hold: boolean;
   readonly by: string;
@@ -169,5 +195,9 @@ export const offboardingCancelUpdate = defineUpdate<OffboardingPhase, [Offboardi
 export const offboardingRetryUpdate = defineUpdate<string[], [OffboardingRetryRequest]>('offboarding.retry');
 /** Accepts an escalated item as handled by a person, with the reason on record. */
 export const offboardingWaiveUpdate = defineUpdate<OffboardingItem, [OffboardingWaiveRequest]>('offboarding.waive');
+/** A second person's approval of a live offboarding: neither its requester nor its subject. */
+export const offboardingApproveUpdate = defineUpdate<OffboardingApproval, [OffboardingApproveRequest]>('offboarding.approve');
+/** Only while scheduled: a later request for an earlier time moves the effective time forward; answers it. */
+export const offboardingRescheduleUpdate = defineUpdate<string, [OffboardingRescheduleRequest]>('offboarding.reschedule');
 /** Sets or lifts the legal hold that keeps the IAM users past the retention period. */
 export const offboardingLegalHoldUpdate = defineUpdate<OffboardingState['legalHold'], [LegalHoldRequest]>('offboarding.legalHold');

@@ -14,6 +14,7 @@ import type { Route } from './router.js';
 import { alertRoutes } from './routes/alerts.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { offboardingRoutes } from './routes/offboardings.js';
+import { createPersonResolver } from './routes/review-access.js';
 import { openapiRoutes } from './routes/openapi.js';
 import { reviewRoutes } from './routes/reviews.js';
 import { createConfigDirectory } from '../config/config-directory.js';
@@ -65,7 +66,7 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
   const secret = webhookSecret(config, notices);
   const signer = loadDecisionSigner(config.decisionSigning);
   const auth = createApiAuth(identities);
-  const { notify, retention_days: retentionDays } = file.offboarding;
+  const { notify, retention_days: retentionDays, start_roles: startRoles, sole_approver_roles: soleApproverRoles } = file.offboarding;
   /** The people of warden.yaml: offboardings, reviewers, and who a Slack click or an API caller is. */
   const directory = createConfigDirectory(file.people);
   const routes = [
@@ -76,13 +77,15 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
       rateLimiter: createRateLimiter(config.intake.ratePerMinute, Math.max(10, config.intake.ratePerMinute)),
       dryRunDefault: config.intake.dryRunDefault,
     }),
-    ...incidentRoutes(client, auth, signer),
+    ...incidentRoutes(client, auth, signer, createPersonResolver(directory, identities)),
     ...offboardingRoutes({
       client,
       directory,
-      webhookSecret: secret,
       taskQueue,
       auth,
+      startRoles,
+      soleApproverRoles,
+      identities,
       notify: { email: notify.email, ...(notify.slack_channel ? { slackChannel: notify.slack_channel } : {}) },
       retentionDays,
     }),

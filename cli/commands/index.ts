@@ -37,6 +37,7 @@ export const USAGE = `usage: warden <command>
   note ID TEXT [--json]
   offboard PERSON --reason TEXT [--dry-run] [--at TIME] [--json]   start (or join) an offboarding; TIME: ISO 8601 or 2h, 3d
   offboard status|report PERSON [--json]        progress per provider and credential; the report (Markdown, or JSON)
+  offboard approve PERSON [--reason TEXT]       approve a live offboarding (neither its requester nor its subject)
   offboard retry PERSON [--item ID]             run escalated items again
   offboard waive PERSON --item ID --reason TEXT accept an escalated item as handled
   offboard hold PERSON --reason TEXT [--lift]   set (or lift) the legal hold that keeps the IAM users

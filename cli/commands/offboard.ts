@@ -7,11 +7,12 @@ import { UsageError } from '../usage.js';
 /** The command line's flags, as parseArgs gives them. */
 export type OffboardFlags = Readonly<Record<string, string | boolean | undefined>>;
 
-type Sub = 'start' | 'status' | 'report' | 'retry' | 'waive' | 'hold' | 'cancel';
+type Sub = 'start' | 'status' | 'report' | 'approve' | 'retry' | 'waive' | 'hold' | 'cancel';
 const FLAGS: Readonly<Record<Sub, readonly string[]>> = {
   start: ['reason', 'dry-run', 'at', 'json'],
   status: ['json'],
   report: ['json'],
+  approve: ['reason', 'json'],
   retry: ['item', 'json'],
   waive: ['item', 'reason', 'json'],
   hold: ['reason', 'lift', 'json'],
@@ -21,6 +22,7 @@ const USAGES: Readonly<Record<Sub, string>> = {
   start: 'offboard PERSON --reason TEXT [--dry-run] [--at TIME] [--json]',
   status: 'offboard status PERSON [--json]',
   report: 'offboard report PERSON [--json]',
+  approve: 'offboard approve PERSON [--reason TEXT] [--json]',
   retry: 'offboard retry PERSON [--item ID] [--json]',
   waive: 'offboard waive PERSON --item ID --reason TEXT [--json]',
   hold: 'offboard hold PERSON --reason TEXT [--lift] [--json]',
@@ -69,8 +71,8 @@ function renderStatus(s: OffboardingState): string {
 }
 
 /**
- * `warden offboard PERSON --reason TEXT [--dry-run] [--at TIME]`, and `offboard status|report|retry|
- * waive|hold|cancel PERSON`: starts or steers an offboarding through the HTTP API.
+ * `warden offboard PERSON --reason TEXT [--dry-run] [--at TIME]`, and `offboard status|report|approve|
+ * retry|waive|hold|cancel PERSON`: starts, approves or steers an offboarding through the HTTP API.
  */
 export async function offboardCommand(args: readonly (string | undefined)[], flags: OffboardFlags): Promise<number> {
   const [first, second, ...extra] = args.filter((a): a is string => a !== undefined);
@@ -105,6 +107,10 @@ export async function offboardCommand(args: readonly (string | undefined)[], fla
     case 'report':
       process.stdout.write(await call(o, 'GET', `${base}/report`, undefined, opts.json ? 'application/json' : 'text/markdown'));
       return 0;
+    case 'approve': {
+      const r = await post(`${base}/approve`, opts.reason ? { reason: opts.reason } : {});
+      return print(r, `approved the offboarding of ${person}: revocation starts at its effective time`);
+    }
     case 'retry': {
       const r = await post(`${base}/retry`, opts.item ? { item: opts.item } : {});
       return print(r, `retrying ${(r.retrying as string[]).join(', ')}`);

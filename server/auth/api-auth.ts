@@ -9,15 +9,18 @@ export interface Caller {
   readonly groups: readonly string[];
 }
 
-const RANK: Record<Role, number> = { viewer: 1, responder: 2, admin: 3 };
+/** hr ranks nowhere: it passes only the checks that name it (requireOneOf). */
+const RANK: Record<Role, number> = { hr: 0, viewer: 1, responder: 2, admin: 3 };
 
 export interface ApiAuth {
   /** The caller of a request, or 401. */
   authenticate(req: IncomingMessage): Caller;
   /** 403 unless the caller holds `role` or a higher one. */
   require(caller: Caller, role: Role, doing: string): void;
-  /** The caller, who must hold `role` (401 or 403 otherwise). */
-  authorize(req: IncomingMessage, role: Role, doing: string): Caller;
+  /** 403 unless the caller holds one of `roles` itself (no ranking). */
+  requireOneOf(caller: Caller, roles: readonly Role[], doing: string): void;
+  /** The caller, who must hold `role` or a higher one, or one of `roles` (401 or 403 otherwise). */
+  authorize(req: IncomingMessage, role: Role | readonly Role[], doing: string): Caller;
 }
 
 /** Which client sent a request: the CLI says so in X-Warden-Client; anything else is the API. */
@@ -42,9 +45,13 @@ export function createApiAuth(identities: readonly IdentityConfig[]): ApiAuth {
       const rank = Math.max(0, ...caller.roles.map((r) => RANK[r]));
       if (rank < RANK[role]) throw new HttpError(403, `${caller.id} may not ${doing}: needs role ${role} (has ${caller.roles.join(', ')})`);
     },
+    requireOneOf(caller, roles, doing) {
+      if (!caller.roles.some((r) => roles.includes(r))) throw new HttpError(403, `${caller.id} may not ${doing}: needs one of the roles ${roles.join(', ')} (has ${caller.roles.join(', ')})`);
+    },
     authorize(req, role, doing) {
       const caller = auth.authenticate(req);
-      auth.require(caller, role, doing);
+      if (typeof role === 'string') auth.require(caller, role, doing);
+      else auth.requireOneOf(caller, role, doing);
       return caller;
     },
   };

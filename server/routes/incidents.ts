@@ -9,6 +9,7 @@ import { clientOf, type ApiAuth, type Caller } from '../auth/api-auth.js';
 import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';
 import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
+import { isPrincipal, refuseSelf, type PersonOfCaller } from './self-action.js';
 
 const STATUSES: readonly IncidentStatus[] = ['open', 'awaiting-approval', 'waiting', 'contained', 'recovered', 'closed', 'failed', 'cancelled'];
 const ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -53,9 +54,21 @@ const REFUSALS: RefusalWords = {
   forbidden: /^(not in an allowed group|cannot approve own request|approver identity|unsigned decision|forged decision|stale decision)/,
 };
 
-/** The incident endpoints: list, show, approve, cancel, note, act on a step that was not applied. Every caller is authenticated. */
-export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSigner): Route[] {
+/**
+ * The incident endpoints: list, show, approve, cancel, note, act on a step that was not applied.
+ * Every caller is authenticated; with `personOf` (the directory), the principal an incident's
+ * alerts name may not decide or cancel it.
+ */
+export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSigner, personOf?: PersonOfCaller): Route[] {
   const handleFor = (params: Params) => client.workflow.getHandle(incidentWorkflowId(incidentId(params)));
+  const notThePrincipal = async (caller: Caller, params: Params, doing: string): Promise<void> => {
+    if (!personOf) return;
+    await refuseSelf(personOf, caller, doing, async ({ person }) => {
+      if (!person) return false;
+      const state = await steer(handleFor(params), 'reading the incident', REFUSALS, (h) => h.query(incidentStateQuery));
+      return state.alerts.recent.some((a) => isPrincipal(person, a.principal));
+    });
+  };
   const authed = (req: IncomingMessage, role: 'viewer' | 'responder', doing: string): Caller => auth.authorize(req, role, doing);
   return [
     {
@@ -103,6 +116,7 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
       path: '/v1/incidents/:id/approvals/:stepId',
       async handle(req, res, params) {
         const caller = authed(req, 'responder', 'decide approvals');
+        await notThePrincipal(caller, params, 'decide approvals on this incident');
         const body = parseBody(approvalBody, await readJsonBody(req, BODY_LIMIT), 'approval');
         const decision = {
           stepId: params.stepId ?? '',
@@ -120,6 +134,7 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
       path: '/v1/incidents/:id/cancel',
       async handle(req, res, params) {
         const caller = authed(req, 'responder', 'cancel incidents');
+        await notThePrincipal(caller, params, 'cancel this incident');
         const body = parseBody(cancelBody, await readJsonBody(req, BODY_LIMIT), 'cancel request');
         const status = await steer(handleFor(params), 'cancelling', REFUSALS, (h) => h.executeUpdate(cancelUpdate, { args: [{ by: caller.id, ...body }] }));
         sendJson(res, 202, { status, rollback: body.rollback });
@@ -130,6 +145,7 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
       path: '/v1/incidents/:id/steps/:stepId',
       async handle(req, res, params) {
         const caller = authed(req, 'responder', 'act on incident steps');
+        await notThePrincipal(caller, params, 'act on the steps of this incident');
         const body = parseBody(stepActionBody, await readJsonBody(req, BODY_LIMIT), 'step action');
         const text = body.action === 'done_by_hand' ? body.note : body.action === 'skip' ? body.reason : undefined;
         const stepId = params.stepId ?? '';

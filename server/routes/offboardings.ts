@@ -7,6 +7,7 @@ import { buildOffboardingReport, renderOffboardingMarkdown } from '../../activit
 import type { Directory } from '../../contracts/directory.js';
 import { PERSON_ID } from '../../config/directory.js';
 import {
+  offboardingApproveUpdate,
   offboardingCancelUpdate,
   offboardingLegalHoldUpdate,
   offboardingRetryUpdate,
@@ -18,19 +19,26 @@ import {
 } from '../../contracts/offboarding.js';
 import { buildOffboardingInput } from '../../contracts/offboarding-input.js';
 import type { ApiAuth, Caller } from '../auth/api-auth.js';
-import { SIGNATURE_HEADER, verifyWebhook } from '../auth/webhook-signature.js';
-import { HttpError, parseBody, parseJson, readJsonBody, readRawBody, sendJson } from '../http-json.js';
+import type { IdentityConfig, Role } from '../../config/file-config.js';
+import { createPersonResolver } from './review-access.js';
+import { joinRunning, type JoinOutcome } from './offboarding-join.js';
+import { refuseSelf } from './self-action.js';
+import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';
 import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
 
 export interface OffboardingRouteDeps {
   readonly client: Client;
   readonly directory: Directory;
-  /** The alerts' webhook secret: HR systems sign requests with it (X-Warden-Signature). */
-  readonly webhookSecret: string;
   readonly taskQueue: string;
-  /** Bearer identities: viewers read, responders start and steer offboardings. */
+  /** Bearer identities: a start role starts, viewers and hr read, responders steer. */
   readonly auth: ApiAuth;
+  /** warden.yaml offboarding.start_roles: whose token starts (and approves) an offboarding (default hr, admin). */
+  readonly startRoles?: readonly Role[];
+  /** warden.yaml offboarding.sole_approver_roles: whose live request needs no second person's approval. */
+  readonly soleApproverRoles?: readonly Role[];
+  /** The identities of warden.yaml: who a caller is in the directory (by id, else email). */
+  readonly identities?: readonly IdentityConfig[];
   /** Security's recipients of every report (warden.yaml offboarding.notify); the manager is added. */
   readonly notify?: OffboardingNotify;
   readonly retentionDays?: number;
@@ -44,16 +52,15 @@ const startBody = z.strictObject({
   reason,
   effective_at: z.iso.datetime({ offset: true }).optional(),
   dry_run: z.boolean().default(false),
-  /** For signed requests: the sender's own name for who asked (recorded as webhook:<name>). */
-  requested_by: z
-    .string()
-    .regex(/^[\w.@:-]{1,128}$/, 'letters, digits and . _ @ : -')
-    .optional(),
+  /** Refused: the requester is the person whose token sends the request, never a body field. */
+  requested_by: z.never({ error: 'not accepted: the requester is the person whose API token sends the request' }).optional(),
 });
+const READ_ROLES: readonly Role[] = ['viewer', 'responder', 'admin', 'hr'];
 const holdBody = z.strictObject({ hold: z.boolean(), reason });
 const retryBody = z.strictObject({ item: z.string().min(1).max(512).optional() });
 const waiveBody = z.strictObject({ item: z.string().min(1).max(512), reason });
 const cancelBody = z.strictObject({ reason });
+const approveBody = z.strictObject({ reason: reason.optional() });
 
 function personOf(params: Params): string {
   const id = params.person ?? '';
@@ -61,16 +68,19 @@ function personOf(params: Params): string {
   return id;
 }
 
-const REFUSALS: RefusalWords = { closed: 'the offboarding is finished: nothing is pending any more', missing: 'no offboarding for this person' };
+const REFUSALS: RefusalWords = { closed: 'the offboarding is finished: nothing is pending any more', missing: 'no offboarding for this person', forbidden: /\bmay not\b/ };
 
 /**
- * The offboarding endpoints. Starting one takes the alerts' HMAC signature (HR systems) or a
- * responder's bearer token (the CLI); a second start for the same person joins the running
- * offboarding. Reading takes a viewer, steering (legal hold, retry, waive, cancel) a responder.
+ * The offboarding endpoints. Starting one takes an API bearer token whose role is a start role
+ * (hr, admin by default), never an alert credential; the requester is the token's identity. A
+ * second start for the same person joins the running offboarding. Reading takes a viewer or hr,
+ * steering (legal hold, retry, waive, cancel) a responder.
  */
 export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
+  const startRoles = d.startRoles ?? ['hr', 'admin'];
+  const personOfCaller = createPersonResolver(d.directory, d.identities ?? []);
   const handleFor = (params: Params) => d.client.workflow.getHandle(offboardingWorkflowId(personOf(params)));
-  const authed = (req: IncomingMessage, role: 'viewer' | 'responder', doing: string): Caller => d.auth.authorize(req, role, doing);
+  const authed = (req: IncomingMessage, role: Role | readonly Role[], doing: string): Caller => d.auth.authorize(req, role, doing);
   const readState = (params: Params): Promise<OffboardingState> => {
     return steer(handleFor(params), 'reading the offboarding', REFUSALS, (h) => h.query(offboardingStateQuery));
   };
@@ -79,6 +89,8 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
     path: `/v1/offboardings/:person/${path}`,
     async handle(req, res, params) {
       const caller = authed(req, 'responder', doing);
+      const subject = personOf(params);
+      await refuseSelf(personOfCaller, caller, `${doing} on this offboarding`, (w) => w.id === subject || w.person?.id === subject);
       const body = await readJsonBody(req, BODY_LIMIT);
       const result = await steer(handleFor(params), doing, REFUSALS, (h) => run(h, body, caller.id));
       sendJson(res, status, result);
@@ -90,48 +102,50 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
       method: 'POST',
       path: '/v1/offboardings',
       async handle(req, res) {
-        const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-        if (type !== 'application/json') throw new HttpError(415, `content-type must be application/json (got ${type || 'none'})`);
-        const raw = await readRawBody(req, BODY_LIMIT);
-        const signed = req.headers.authorization === undefined || req.headers[SIGNATURE_HEADER] !== undefined;
-        const caller = signed ? undefined : authed(req, 'responder', 'start offboardings');
-        if (signed) verifyWebhook(req, raw, d.webhookSecret);
-        const body = parseBody(startBody, parseJson(raw), 'offboarding request');
-        const requestedBy = caller?.id ?? `webhook${body.requested_by ? `:${body.requested_by}` : ''}`;
+        const caller = authed(req, startRoles, 'start offboardings');
+        const body = parseBody(startBody, await readJsonBody(req, BODY_LIMIT), 'offboarding request');
+        const requestedBy = caller.id;
         const target = await findOffboardingTarget(d.directory, body.person);
         if (!target) throw new HttpError(400, 'unknown person', [{ path: 'person', message: `no person "${body.person}" in the directory (people: in warden.yaml)` }]);
         const input = buildOffboardingInput(target, {
           reason: body.reason,
           requestedBy,
           dryRun: body.dry_run,
+          requiresApproval: !body.dry_run && !caller.roles.some((r) => d.soleApproverRoles?.includes(r)),
           ...(body.effective_at ? { effectiveAt: new Date(body.effective_at).toISOString() } : {}),
           ...(d.retentionDays !== undefined ? { retentionDays: d.retentionDays } : {}),
           notify: d.notify ?? {},
         });
         const workflowId = offboardingWorkflowId(body.person);
-        const requestId = randomUUID();
-        const memo = await orUnavailable('starting the offboarding', async () => {
-          const handle = await d.client.workflow.start('offboardingWorkflow', {
-            taskQueue: d.taskQueue,
-            workflowId,
-            args: [input],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            memo: { offboardingRequest: requestId, dryRun: body.dry_run },
+        const start = (requestId: string) =>
+          orUnavailable('starting the offboarding', async () => {
+            const handle = await d.client.workflow.start('offboardingWorkflow', {
+              taskQueue: d.taskQueue,
+              workflowId,
+              args: [input],
+              workflowIdConflictPolicy: 'USE_EXISTING',
+              memo: { offboardingRequest: requestId, dryRun: body.dry_run },
+            });
+            return { handle, started: (await handle.describe()).memo?.offboardingRequest === requestId };
           });
-          return (await handle.describe()).memo ?? {};
-        });
-        const joined = memo.offboardingRequest !== requestId;
-        if (joined && typeof memo.dryRun === 'boolean' && memo.dryRun !== body.dry_run) {
-          throw new HttpError(409, `an offboarding of ${body.person} is already running${memo.dryRun ? ' as a dry run' : ' for real'}: wait for it to finish, or cancel it while it is scheduled`);
+        const later = { person: body.person, by: caller.id, dryRun: body.dry_run, ...(input.effectiveAt ? { effectiveAt: input.effectiveAt } : {}) };
+        let outcome: JoinOutcome | undefined;
+        for (let attempt = 0; attempt < 2; attempt++) {
+          const { handle, started } = await start(randomUUID());
+          outcome = started ? undefined : await joinRunning(handle, later, REFUSALS);
+          if (!outcome || !('superseded' in outcome)) break;
         }
-        sendJson(res, 202, { workflowId, person: body.person, joined, dryRun: body.dry_run });
+        if (outcome && 'superseded' in outcome) throw new HttpError(409, `the offboarding of ${body.person} changed while this request was handled: send it again`);
+        const joined = outcome !== undefined;
+        const rescheduled = outcome && 'rescheduledTo' in outcome ? { rescheduledTo: outcome.rescheduledTo } : {};
+        sendJson(res, 202, { workflowId, person: body.person, joined, dryRun: body.dry_run, approvalRequired: input.requiresApproval === true, ...rescheduled });
       },
     },
     {
       method: 'GET',
       path: '/v1/offboardings/:person',
       async handle(req, res, params) {
-        authed(req, 'viewer', 'read offboardings');
+        authed(req, READ_ROLES, 'read offboardings');
         sendJson(res, 200, await readState(params));
       },
     },
@@ -139,13 +153,25 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
       method: 'GET',
       path: '/v1/offboardings/:person/report',
       async handle(req, res, params) {
-        authed(req, 'viewer', 'read offboardings');
+        authed(req, READ_ROLES, 'read offboardings');
         const state = await readState(params);
         const report = buildOffboardingReport(state, state.reports.at(-1)?.generatedAt ?? state.times.completedAt ?? state.times.createdAt, 'current');
         if (!/\btext\/markdown\b/.test(req.headers.accept ?? '')) return sendJson(res, 200, report);
         const text = renderOffboardingMarkdown(report);
         res.writeHead(200, { 'content-type': 'text/markdown; charset=utf-8', 'content-length': Buffer.byteLength(text) });
         res.end(text);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/offboardings/:person/approve',
+      async handle(req, res, params) {
+        const caller = authed(req, startRoles, 'approve offboardings');
+        const body = parseBody(approveBody, await readJsonBody(req, BODY_LIMIT), 'approval');
+        const person = (await personOfCaller(caller))?.id;
+        const request = { by: caller.id, ...(person ? { person } : {}), ...(body.reason ? { reason: body.reason } : {}) };
+        const approval = await steer(handleFor(params), 'approving the offboarding', REFUSALS, (h) => h.executeUpdate(offboardingApproveUpdate, { args: [request] }));
+        sendJson(res, 200, { approval });
       },
     },
     update('legal-hold', 'set legal holds', async (handle, raw, by) => {

@@ -272,7 +272,7 @@ describe('GET /openapi.json', () => {
     const routes: Route[] = [
       ...alertRoutes({ ingest: dummy as IngestDeps, webhookSecret: 'x'.repeat(16), rateLimiter: createRateLimiter(1), dryRunDefault: false }),
       ...incidentRoutes(dummy as Client, dummy as ApiAuth, TEST_SIGNER),
-      ...offboardingRoutes({ client: dummy as Client, directory: dummy as Directory, webhookSecret: 'x'.repeat(16), taskQueue: 'x', auth: dummy as ApiAuth }),
+      ...offboardingRoutes({ client: dummy as Client, directory: dummy as Directory, taskQueue: 'x', auth: dummy as ApiAuth }),
       ...reviewRoutes({ client: dummy as Client, auth: dummy as ApiAuth, directory: dummy as Directory, identities: [], taskQueue: 'x', evidenceDir: 'x' }),
       ...healthRoutes({ check: () => Promise.reject(new Error('unused')) }),
       ...codecRoutes({ codec: { encode: async (p) => p, decode: async (p) => p }, corsOrigins: [] }),

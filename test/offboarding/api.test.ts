@@ -6,15 +6,13 @@ import { createConfigDirectory } from '../../config/config-directory.js';
 import { offboardCommand } from '../../cli/commands/offboard.js';
 import { listen } from '../../server/app.js';
 import { createApiAuth } from '../../server/auth/api-auth.js';
-import { signBody } from '../../server/auth/webhook-signature.js';
 import { createRouter } from '../../server/router.js';
 import { offboardingRoutes } from '../../server/routes/offboardings.js';
 import { offboardingWorkflowId, type OffboardingState } from '../../contracts/offboarding.js';
 import { startWorker, suiteClient, type TestWorker } from '../harness.js';
 import { MANAGER, offboardingDeps, SECURITY, seedDeparting, startWorld, waitForState, type Departing, type OffboardingWorld } from './fixture.js';
 
-const SECRET = 'offboarding-secret-0123456789';
-const tokens = { viewer: 'tok-off-viewer', responder: 'tok-off-responder' };
+const tokens = { viewer: 'tok-off-viewer', responder: 'tok-off-responder', hr: 'tok-off-hr' };
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 
 let w: OffboardingWorld;
@@ -33,13 +31,14 @@ beforeAll(async () => {
   const auth = createApiAuth([
     { id: 'vera', roles: ['viewer'], groups: [], tokens: [{ sha256: sha(tokens.viewer) }] },
     { id: 'olga', roles: ['responder'], groups: ['security-oncall'], tokens: [{ sha256: sha(tokens.responder) }] },
+    { id: 'hana', roles: ['hr'], groups: [], tokens: [{ sha256: sha(tokens.hr) }] },
   ]);
   const routes = offboardingRoutes({
     client,
     directory: createConfigDirectory([MANAGER, dana.person, mo.person]),
-    webhookSecret: SECRET,
     taskQueue: worker.taskQueue,
     auth,
+    soleApproverRoles: ['hr'],
     notify: { email: [SECURITY] },
     retentionDays: 30,
   });
@@ -60,37 +59,36 @@ afterAll(async () => {
   await client?.connection.close();
 });
 
-const signed = (body: unknown, secret = SECRET) => {
-  const text = JSON.stringify(body);
-  return fetch(`${url}/v1/offboardings`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-warden-signature': signBody(secret, text) }, body: text });
-};
 const as = (token: string, method: 'GET' | 'POST', path: string, body?: unknown, accept = 'application/json') =>
   fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, accept, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
 const stateOf = async (person: string): Promise<OffboardingState> => (await (await as(tokens.viewer, 'GET', `/v1/offboardings/${person}`)).json()) as OffboardingState;
 const handleOf = (d: Departing) => client.workflow.getHandle(offboardingWorkflowId(d.person.id));
 
-describe('POST /v1/offboardings (signed like alerts)', () => {
-  it('refuses a bad signature (401), a bad body and an unknown person (400, with the fields at fault)', async () => {
-    expect((await signed({ person: dana.person.id, reason: 'left' }, 'another-secret-0123456789')).status).toBe(401);
-    const bad = await signed({ person: 'bad id!', effective_at: 'tomorrow', extra: 1 });
+const start = (body: unknown, token = tokens.hr) => as(token, 'POST', '/v1/offboardings', body);
+
+describe('POST /v1/offboardings (an hr or admin token)', () => {
+  it('refuses a bad body, a requested_by and an unknown person (400, with the fields at fault)', async () => {
+    const bad = await start({ person: 'bad id!', effective_at: 'tomorrow', extra: 1, requested_by: 'workday' });
     expect(bad.status).toBe(400);
-    const paths = ((await bad.json()) as { details: { path: string }[] }).details.map((d) => d.path).sort();
-    expect(paths).toEqual(['effective_at', 'extra', 'person', 'reason']);
-    const unknown = await signed({ person: 'nobody', reason: 'left' });
+    const details = ((await bad.json()) as { details: { path: string; message: string }[] }).details;
+    expect(details.map((d) => d.path).sort()).toEqual(['effective_at', 'extra', 'person', 'reason', 'requested_by']);
+    expect(details.find((d) => d.path === 'requested_by')?.message).toContain('the requester is the person whose API token sends the request');
+    const unknown = await start({ person: 'nobody', reason: 'left' });
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toEqual({ error: 'unknown person', details: [{ path: 'person', message: expect.stringContaining('"nobody"') as unknown }] });
   });
 
-  it('starts the offboarding (202), and a second request joins the running one', async () => {
-    const first = await signed({ person: dana.person.id, reason: 'left the company', effective_at: new Date(Date.now() + 3_600_000).toISOString(), requested_by: 'workday' });
+  it('starts the offboarding (202), and only an identical second request joins the running one', async () => {
+    const effective_at = new Date(Date.now() + 3_600_000).toISOString();
+    const first = await start({ person: dana.person.id, reason: 'left the company', effective_at });
     expect(first.status).toBe(202);
-    expect(await first.json()).toEqual({ workflowId: offboardingWorkflowId(dana.person.id), person: dana.person.id, joined: false, dryRun: false });
-    const again = await as(tokens.responder, 'POST', '/v1/offboardings', { person: dana.person.id, reason: 'duplicate from the CLI' });
+    expect(await first.json()).toEqual({ workflowId: offboardingWorkflowId(dana.person.id), person: dana.person.id, joined: false, dryRun: false, approvalRequired: false });
+    const again = await start({ person: dana.person.id, reason: 'duplicate from the CLI', effective_at });
     expect(((await again.json()) as { joined: boolean }).joined).toBe(true);
-    const dry = await signed({ person: dana.person.id, reason: 'just looking', dry_run: true });
+    const dry = await start({ person: dana.person.id, reason: 'just looking', dry_run: true, effective_at });
     expect(dry.status).toBe(409);
     const state = await stateOf(dana.person.id);
-    expect(state).toMatchObject({ phase: 'scheduled', requestedBy: 'webhook:workday', reason: 'left the company', notify: { email: [SECURITY, MANAGER.email] } });
+    expect(state).toMatchObject({ phase: 'scheduled', requestedBy: 'hana', reason: 'left the company', notify: { email: [SECURITY, MANAGER.email] } });
   });
 
   it('cancels while it waits for its effective time (responders only), and not after', async () => {
@@ -104,7 +102,7 @@ describe('POST /v1/offboardings (signed like alerts)', () => {
 
 describe('steering an offboarding through the API and the CLI', () => {
   it('waits on the MLflow item (no registry configured) until a responder waives it; legal hold and report are recorded with the caller', async () => {
-    expect((await as(tokens.responder, 'POST', '/v1/offboardings', { person: mo.person.id, reason: 'contract ended' })).status).toBe(202);
+    expect((await start({ person: mo.person.id, reason: 'contract ended' })).status).toBe(202);
     const item = `mlflow/mo-ml/permissions`;
     const stuck = await waitForState(handleOf(mo), (s) => s.providers.aws?.status === 'done' && s.providers.github?.status === 'done' && s.providers.mlflow?.status === 'escalated');
     expect(stuck.items.find((i) => i.id === item)).toMatchObject({

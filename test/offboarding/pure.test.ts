@@ -40,7 +40,7 @@ describe('the people: list of warden.yaml', () => {
       groups: [],
       roles: [],
     });
-    expect(offboardingSettingsSchema.parse({})).toEqual({ notify: { email: [] }, retention_days: 30 });
+    expect(offboardingSettingsSchema.parse({})).toEqual({ notify: { email: [] }, retention_days: 30, start_roles: ['hr', 'admin'], sole_approver_roles: [] });
   });
 
   it('names the field at fault: a repeated id, an unknown manager, an IAM user listed for two people', () => {

@@ -1,11 +1,15 @@
 import { setHandler } from '@temporalio/workflow';
 import {
+  offboardingApproveUpdate,
   offboardingCancelUpdate,
   offboardingLegalHoldUpdate,
+  offboardingRescheduleUpdate,
   offboardingRetryUpdate,
   offboardingStateQuery,
   offboardingWaiveUpdate,
   type LegalHoldRequest,
+  type OffboardingApproveRequest,
+  type OffboardingRescheduleRequest,
   type OffboardingCancelRequest,
   type OffboardingRetryRequest,
   type OffboardingState,
@@ -45,6 +49,19 @@ export const validate = {
     const item = state.items.find((i) => i.id === req.item);
     needs(item, `item "${req.item}" does not exist`);
     needs(item?.status === 'escalated', `item "${req.item}" is ${item?.status}, not escalated: only escalated items are waived`);
+  },
+  approve(state: OffboardingState, req: OffboardingApproveRequest): void {
+    needs(req?.by, 'an approval needs "by"');
+    needs(state.approval, 'this offboarding needs no approval (a dry run, or its requester may act alone)');
+    needs(!state.approval?.approved, `already approved by ${state.approval?.approved?.by}`);
+    needs(state.phase === 'scheduled' && !state.cancel, `the offboarding is ${state.cancel ? 'cancelled' : state.phase}`);
+    needs(req.by !== state.requestedBy, `${req.by} may not approve an offboarding they requested: a second person approves`);
+    needs(req.by !== state.personId && req.person !== state.personId, `${req.by} may not approve their own offboarding`);
+  },
+  reschedule(state: OffboardingState, req: OffboardingRescheduleRequest): void {
+    needs(req?.by && typeof req.effectiveAt === 'string' && !Number.isNaN(Date.parse(req.effectiveAt)), 'a reschedule needs "by" and an ISO 8601 "effectiveAt"');
+    needs(state.phase === 'scheduled' && !state.cancel && state.times.effectiveAt, `the offboarding is not waiting for an effective time (${state.cancel ? 'cancelled' : state.phase})`);
+    needs(Date.parse(req.effectiveAt) < Date.parse(state.times.effectiveAt ?? ''), `an offboarding is brought earlier, never later: it is scheduled for ${state.times.effectiveAt}`);
   },
   legalHold(state: OffboardingState, req: LegalHoldRequest): void {
     needs(req?.by && req.reason?.trim() && typeof req.hold === 'boolean', 'a legal hold change needs "hold" (true or false), "by" and a "reason"');
@@ -96,6 +113,25 @@ export function registerOffboardingHandlers(state: OffboardingState, now: () => 
       return item;
     },
     { validator: (req: OffboardingWaiveRequest) => validate.waive(state, req) },
+  );
+  setHandler(
+    offboardingApproveUpdate,
+    (req) => {
+      const approval = state.approval!;
+      approval.approved = { by: req.by, at: now(), ...(req.reason ? { reason: req.reason } : {}) };
+      timeline(`approved${req.reason ? `: ${req.reason}` : ''}`, req.by);
+      return approval;
+    },
+    { validator: (req: OffboardingApproveRequest) => validate.approve(state, req) },
+  );
+  setHandler(
+    offboardingRescheduleUpdate,
+    (req) => {
+      timeline(`effective time brought forward from ${state.times.effectiveAt} to ${req.effectiveAt}`, req.by);
+      state.times.effectiveAt = req.effectiveAt;
+      return req.effectiveAt;
+    },
+    { validator: (req: OffboardingRescheduleRequest) => validate.reschedule(state, req) },
   );
   setHandler(
     offboardingLegalHoldUpdate,

@@ -16,6 +16,8 @@ const DAY_MS = 86_400_000;
 const MLFLOW_REVOKE_PATCH = 'offboarding-mlflow-revoke';
 /** Offboardings that reported before the manager got a Slack direct message replay without it. */
 const MANAGER_DM_PATCH = 'offboarding-manager-dm';
+/** Offboardings that waited for their effective time before it could be brought forward wait on one timer. */
+const RESCHEDULE_PATCH = 'offboarding-reschedule';
 
 /**
  * Offboards one person (`offboarding-<person>`): waits for the effective time on a durable timer
@@ -49,10 +51,26 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
   registerOffboardingHandlers(state, nowIso);
   const who = `${state.person.name} (${state.personId})`;
 
+  /** Waits for the effective time (if any), then for the second person's approval (if needed). */
   async function waitForEffectiveTime(): Promise<void> {
-    const due = Date.parse(state.times.effectiveAt ?? '');
-    r.timeline(`waiting until ${state.times.effectiveAt}`);
-    await condition(() => !!state.cancel, Math.max(1, due - Date.now()));
+    if (state.times.effectiveAt !== undefined && (!state.approval || Date.parse(state.times.effectiveAt) > Date.now())) {
+      r.timeline(`waiting until ${state.times.effectiveAt}`);
+      if (patched(RESCHEDULE_PATCH)) {
+        // A reschedule (offboarding.reschedule) wakes the wait, which then waits for the new time.
+        let at: string | undefined;
+        while (!state.cancel && at !== state.times.effectiveAt) {
+          at = state.times.effectiveAt!;
+          const waitingFor = at;
+          await condition(() => !!state.cancel || state.times.effectiveAt !== waitingFor, Math.max(1, Date.parse(at) - Date.now()));
+        }
+      } else {
+        await condition(() => !!state.cancel, Math.max(1, Date.parse(state.times.effectiveAt) - Date.now()));
+      }
+    }
+    if (state.approval && !state.cancel && !state.approval.approved) {
+      r.timeline('waiting for a second person to approve (neither the requester nor the subject)');
+      await condition(() => !!state.cancel || !!state.approval?.approved);
+    }
     if (state.cancel) return;
     state.phase = 'revoking';
   }

@@ -4,7 +4,7 @@
  * Slack-protocol fake, moto for AWS.
  */
 import { ListAccessKeysCommand, type IAMClient } from '@aws-sdk/client-iam';
-import type { WorkflowUpdateFailedError} from '@temporalio/client';
+import type { WorkflowUpdateFailedError } from '@temporalio/client';
 import { type Client, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsIam } from '../../../activities/providers/aws-iam/aws-iam.js';
