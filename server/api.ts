@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { WardenConfig } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
 import { ensureLocalAdmin } from '../config/file-config.js';
+import { ALERT_SENDERS, resolveStateSecrets } from '../config/state-secrets.js';
 import { loadPlaybooks } from '../playbook/load.js';
 import { createApiAuth } from './auth/api-auth.js';
 import { createRateLimiter } from './intake/rate-limit.js';
@@ -26,26 +24,9 @@ export interface ApiSetup {
   stop(): Promise<void>;
 }
 
-function webhookSecret(config: WardenConfig, notices: string[]): string {
-  if (config.intake.webhookSecret) return config.intake.webhookSecret;
-  const file = config.intake.webhookSecretFile;
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
-    notices.push(
-      `generated a webhook secret into ${file}; alert senders sign with it:`,
-      `  X-Warden-Signature: sha256=$(printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$(cat ${file})" -hex | cut -d' ' -f2)`,
-      `  or: npx warden alert send alert.json`,
-    );
-  }
-  const secret = readFileSync(file, 'utf8').trim();
-  if (secret.length < 16) throw new ConfigError([`${file}: the webhook secret is shorter than 16 characters; delete the file to generate a new one, or set WARDEN_WEBHOOK_SECRET`]);
-  return secret;
-}
-
 /**
  * The API routes with everything they need, read once at start: playbooks (every one must
- * validate), the webhook secret; identities, people and the Slack app come with the config.
+ * validate), each alert sender's credential (generated into the state dir when not set); identities, people and the Slack app come with the config.
  */
 export function setupApi(config: WardenConfig, client: Client, taskQueue: string, log: (msg: string) => void = (msg) => console.error(msg)): ApiSetup {
   const notices: string[] = [];
@@ -61,7 +42,7 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
   } else if (identities.length === 0) {
     notices.push(`no identities in ${config.filePath ?? 'warden.yaml'}: every incident endpoint will answer 401 (see warden.example.yaml)`);
   }
-  const secret = webhookSecret(config, notices);
+  const credentials = resolveStateSecrets(config.stateDir, config.intake.secrets, ALERT_SENDERS, notices);
   const auth = createApiAuth(identities);
   const { notify, retention_days: retentionDays } = file.offboarding;
   /** The people of warden.yaml: offboardings, reviewers, and who a Slack click or an API caller is. */
@@ -69,8 +50,7 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
   const routes = [
     ...alertRoutes({
       ingest: { client, playbooks, taskQueue },
-      webhookSecret: secret,
-      ...(config.intake.githubWebhookSecret ? { githubWebhookSecret: config.intake.githubWebhookSecret } : {}),
+      credentials,
       rateLimiter: createRateLimiter(config.intake.ratePerMinute, Math.max(10, config.intake.ratePerMinute)),
       dryRunDefault: config.intake.dryRunDefault,
     }),
@@ -78,7 +58,7 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
     ...offboardingRoutes({
       client,
       directory,
-      webhookSecret: secret,
+      webhookSecret: credentials.webhook,
       taskQueue,
       auth,
       notify: { email: notify.email, ...(notify.slack_channel ? { slackChannel: notify.slack_channel } : {}) },

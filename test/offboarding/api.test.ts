@@ -6,7 +6,7 @@ import { createConfigDirectory } from '../../config/config-directory.js';
 import { offboardCommand } from '../../cli/commands/offboard.js';
 import { listen } from '../../server/app.js';
 import { createApiAuth } from '../../server/auth/api-auth.js';
-import { signBody } from '../../server/auth/webhook-signature.js';
+import { signedHeaders } from '../../server/auth/webhook-signature.js';
 import { createRouter } from '../../server/router.js';
 import { offboardingRoutes } from '../../server/routes/offboardings.js';
 import { offboardingWorkflowId, type OffboardingState } from '../../contracts/offboarding.js';
@@ -62,7 +62,11 @@ afterAll(async () => {
 
 const signed = (body: unknown, secret = SECRET) => {
   const text = JSON.stringify(body);
-  return fetch(`${url}/v1/offboardings`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-warden-signature': signBody(secret, text) }, body: text });
+  return fetch(`${url}/v1/offboardings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...signedHeaders(secret, { method: 'POST', path: '/v1/offboardings', body: text }) },
+    body: text,
+  });
 };
 const as = (token: string, method: 'GET' | 'POST', path: string, body?: unknown, accept = 'application/json') =>
   fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, accept, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
