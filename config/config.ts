@@ -25,7 +25,7 @@ export interface EnvConfig {
   readonly http: { readonly host: string; readonly port: number };
   readonly temporal: EmbeddedTemporal | ExternalTemporal;
   readonly encryption: { readonly keysVariable?: string; readonly keyFile: string; readonly keyFileIsDefault: boolean };
-  readonly codecEndpoint: { readonly corsOrigins: readonly string[]; readonly token?: string };
+  readonly codecEndpoint: { readonly corsOrigins: readonly string[]; readonly token?: string; readonly ratePerMinute: number };
   /** Provider settings; an absent one means that provider is not configured. */
   readonly providers: ProviderConfig;
   readonly intake: IntakeConfig;
@@ -35,7 +35,10 @@ export interface IntakeConfig {
   /** The alert senders' credentials set in the environment; the others live in the state dir (config/state-secrets.ts). */
   readonly secrets: GivenSecrets;
   readonly playbooksDir: string;
+  /** Alerts per minute per sender credential. */
   readonly ratePerMinute: number;
+  /** Decisions, cancels, notes, offboarding and review requests per minute per API identity. */
+  readonly apiRatePerMinute: number;
   /** Every incident is a dry run unless the alert says otherwise. */
   readonly dryRunDefault: boolean;
 }
@@ -121,6 +124,8 @@ const schema = z.object({
   WARDEN_GUARDDUTY_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WARDEN_PLAYBOOKS_DIR: nonEmpty.default('playbooks'),
   WARDEN_ALERT_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
+  WARDEN_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
+  WARDEN_CODEC_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   WARDEN_DRY_RUN: z.enum(['true', 'false', '1', '0']).default('false'),
   TEMPORAL_ADDRESS: nonEmpty.optional(),
   TEMPORAL_PROFILE: nonEmpty.optional(),
@@ -165,6 +170,7 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
     codecEndpoint: {
       corsOrigins: e.WARDEN_CODEC_CORS_ORIGINS ? e.WARDEN_CODEC_CORS_ORIGINS.split(',').map((s) => s.trim()) : uiOrigins,
       ...(e.WARDEN_CODEC_TOKEN ? { token: e.WARDEN_CODEC_TOKEN } : {}),
+      ratePerMinute: e.WARDEN_CODEC_RATE_PER_MINUTE,
     },
     providers: {
       ...(e.SLACK_BOT_TOKEN ? { slack: { botToken: e.SLACK_BOT_TOKEN, ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}) } } : {}),
@@ -209,6 +215,7 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
       },
       playbooksDir: resolve(cwd, e.WARDEN_PLAYBOOKS_DIR),
       ratePerMinute: e.WARDEN_ALERT_RATE_PER_MINUTE,
+      apiRatePerMinute: e.WARDEN_API_RATE_PER_MINUTE,
       dryRunDefault: e.WARDEN_DRY_RUN === 'true' || e.WARDEN_DRY_RUN === '1',
     },
   };

@@ -7,6 +7,7 @@ import { loadPlaybooks } from '../playbook/load.js';
 import { createApiAuth } from './auth/api-auth.js';
 import { createRateLimiter } from './intake/rate-limit.js';
 import { FALLBACK_PLAYBOOK } from './intake/route-playbook.js';
+import { identityKey, rateLimited } from './rate-limited.js';
 import type { Route } from './router.js';
 import { alertRoutes } from './routes/alerts.js';
 import { incidentRoutes } from './routes/incidents.js';
@@ -47,6 +48,17 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
   const { notify, retention_days: retentionDays } = file.offboarding;
   /** The people of warden.yaml: offboardings, reviewers, and who a Slack click or an API caller is. */
   const directory = createConfigDirectory(file.people);
+  const apiLimiter = createRateLimiter(config.intake.apiRatePerMinute, Math.max(10, config.intake.apiRatePerMinute));
+  /** Requests that act (decisions, cancels, offboardings, reviews) are limited per authenticated identity; reads are not. */
+  const limitByIdentity = (all: Route[]): Route[] => [
+    ...all.filter((r) => r.method === 'GET'),
+    ...rateLimited(
+      all.filter((r) => r.method !== 'GET'),
+      apiLimiter,
+      (req) => identityKey(auth, req),
+      'API',
+    ),
+  ];
   const routes = [
     ...alertRoutes({
       ingest: { client, playbooks, taskQueue },
@@ -54,17 +66,19 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
       rateLimiter: createRateLimiter(config.intake.ratePerMinute, Math.max(10, config.intake.ratePerMinute)),
       dryRunDefault: config.intake.dryRunDefault,
     }),
-    ...incidentRoutes(client, auth),
-    ...offboardingRoutes({
-      client,
-      directory,
-      webhookSecret: credentials.webhook,
-      taskQueue,
-      auth,
-      notify: { email: notify.email, ...(notify.slack_channel ? { slackChannel: notify.slack_channel } : {}) },
-      retentionDays,
-    }),
-    ...reviewRoutes({ client, auth, directory, identities, taskQueue, evidenceDir: config.providers.evidenceDir }),
+    ...limitByIdentity([
+      ...incidentRoutes(client, auth),
+      ...offboardingRoutes({
+        client,
+        directory,
+        webhookSecret: credentials.webhook,
+        taskQueue,
+        auth,
+        notify: { email: notify.email, ...(notify.slack_channel ? { slackChannel: notify.slack_channel } : {}) },
+        retentionDays,
+      }),
+      ...reviewRoutes({ client, auth, directory, identities, taskQueue, evidenceDir: config.providers.evidenceDir }),
+    ]),
     ...openapiRoutes(),
   ];
   notices.push(`loaded ${playbooks.length} playbooks from ${config.intake.playbooksDir}`);

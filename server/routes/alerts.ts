@@ -20,6 +20,7 @@ export interface AlertRouteDeps {
   readonly ingest: IngestDeps;
   /** Each sender's own credential (config/state-secrets.ts): none is accepted on another sender's route. */
   readonly credentials: Readonly<Record<AlertSender, string>>;
+  /** Keyed on the sender whose credential authenticated the request, never on the `source` the sender writes. */
   readonly rateLimiter: RateLimiter;
   readonly dryRunDefault: boolean;
   /** The delivery ids seen (per server process); a fresh memory when absent. */
@@ -90,7 +91,7 @@ interface Incoming {
   readonly joinOnly: boolean;
 }
 
-async function accept(d: AlertRouteDeps, req: IncomingMessage, incoming: readonly Incoming[]): Promise<Outcomes> {
+async function accept(d: AlertRouteDeps, sender: AlertSender, req: IncomingMessage, incoming: readonly Incoming[]): Promise<Outcomes> {
   const alerts: { alert: Alert; joinOnly: boolean }[] = [];
   const problems: { path: string; message: string }[] = [];
   incoming.forEach(({ body, joinOnly }, i) => {
@@ -100,9 +101,9 @@ async function accept(d: AlertRouteDeps, req: IncomingMessage, incoming: readonl
   });
   if (problems.length > 0) throw new HttpError(400, 'invalid alert', problems);
   const dryRun = dryRunOf(req, d.dryRunDefault);
-  for (const { alert } of alerts) {
-    const limited = d.rateLimiter.take(alert.source);
-    if (!limited.ok) throw new HttpError(429, `too many alerts from source "${alert.source}"`, undefined, { 'retry-after': String(limited.retryAfterS) });
+  for (let i = 0; i < alerts.length; i++) {
+    const limited = d.rateLimiter.take(`alerts:${sender}`);
+    if (!limited.ok) throw new HttpError(429, `too many alerts with the ${STATE_SECRETS[sender].variable} credential`, undefined, { 'retry-after': String(limited.retryAfterS) });
   }
   const outcomes: Outcomes = { accepted: [], nothing: [] };
   for (const { alert, joinOnly } of alerts) {
@@ -156,12 +157,12 @@ function intakeRoute(path: string, sender: AlertSender, deliveries: DeliveryMemo
   };
 }
 
-function adapter(d: AlertRouteDeps, path: string, normalize: (req: IncomingMessage, body: unknown) => AdapterResult): Run {
+function adapter(d: AlertRouteDeps, sender: AlertSender, path: string, normalize: (req: IncomingMessage, body: unknown) => AdapterResult): Run {
   return async (req, res, raw) => {
     const normalized = normalize(req, parseJson(raw));
     if (!normalized.ok) throw new HttpError(400, `not a valid ${path.split('/').pop()} payload`, normalized.details);
     const incoming = [...normalized.alerts.map((body) => ({ body, joinOnly: false })), ...(normalized.followUps ?? []).map((body) => ({ body, joinOnly: true }))];
-    answer(res, await accept(d, req, incoming), normalized.skipped, false);
+    answer(res, await accept(d, sender, req, incoming), normalized.skipped, false);
   };
 }
 
@@ -179,7 +180,7 @@ export function alertRoutes(d: AlertRouteDeps): Route[] {
       deliveries,
       (req, raw) => verifyWebhook(req, raw, c.webhook),
       async (req, res, raw) => {
-        answer(res, await accept(d, req, [{ body: parseJson(raw), joinOnly: false }]), [], true);
+        answer(res, await accept(d, 'webhook', req, [{ body: parseJson(raw), joinOnly: false }]), [], true);
       },
     ),
     intakeRoute(
@@ -187,21 +188,21 @@ export function alertRoutes(d: AlertRouteDeps): Route[] {
       'alertmanager',
       deliveries,
       bearer('alertmanager', c.alertmanager),
-      adapter(d, am, (_req, body) => normalizeAlertmanager(body)),
+      adapter(d, 'alertmanager', am, (_req, body) => normalizeAlertmanager(body)),
     ),
     intakeRoute(
       gd,
       'guardduty',
       deliveries,
       bearer('guardduty', c.guardduty),
-      adapter(d, gd, (_req, body) => normalizeGuardDuty(body)),
+      adapter(d, 'guardduty', gd, (_req, body) => normalizeGuardDuty(body)),
     ),
     intakeRoute(
       gh,
       'github',
       deliveries,
       github(c.github),
-      adapter(d, gh, (req, body) => normalizeSecretScanning(header(req, 'x-github-event'), body)),
+      adapter(d, 'github', gh, (req, body) => normalizeSecretScanning(header(req, 'x-github-event'), body)),
     ),
   ];
 }
