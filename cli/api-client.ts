@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WardenConfig } from '../config/config.js';
 import { loadWardenConfig } from '../config/load.js';
+import { signedHeaders } from '../server/auth/webhook-signature.js';
 import type { IngestResult } from '../server/intake/ingest.js';
 import type { ApprovalRecord, IncidentState, IncidentStatus } from '../contracts/incident.js';
 
@@ -127,16 +128,11 @@ export class ApiClient {
     return this.options.baseUrl;
   }
 
-  /** POST /v1/alerts with the body exactly as signed. */
-  sendAlert(body: Buffer, signature: { signature: string; timestamp: number }, opts: { dryRun?: boolean } = {}): Promise<AlertAccepted> {
-    return this.request<AlertAccepted>({
-      method: 'POST',
-      path: '/v1/alerts',
-      query: opts.dryRun ? { dry_run: 'true' } : {},
-      body,
-      headers: { 'x-warden-signature': signature.signature, 'x-warden-timestamp': String(signature.timestamp) },
-      bearer: false,
-    });
+  /** POST /v1/alerts with the body exactly as signed, with the method, path and query, a timestamp and a fresh delivery id. */
+  sendAlert(body: Buffer, secret: string, opts: { dryRun?: boolean } = {}): Promise<AlertAccepted> {
+    const path = `/v1/alerts${opts.dryRun ? '?dry_run=true' : ''}`;
+    const sent = new URL(`${this.options.baseUrl}${path}`);
+    return this.request<AlertAccepted>({ method: 'POST', path, body, headers: signedHeaders(secret, { method: 'POST', path: `${sent.pathname}${sent.search}`, body }), bearer: false });
   }
 
   listIncidents(filters: IncidentFilters = {}): Promise<{ incidents: IncidentSummary[] }> {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { SlackAppSettings } from './slack.js';
 import type { FileConfig } from './file-config.js';
 import { ConfigError } from './errors.js';
+import type { GivenSecrets } from './state-secrets.js';
 
 /**
  * Everything Warden is configured with: the environment and warden.yaml, loaded and validated
@@ -24,7 +25,7 @@ export interface EnvConfig {
   readonly http: { readonly host: string; readonly port: number };
   readonly temporal: EmbeddedTemporal | ExternalTemporal;
   readonly encryption: { readonly keysVariable?: string; readonly keyFile: string; readonly keyFileIsDefault: boolean };
-  readonly codecEndpoint: { readonly corsOrigins: readonly string[]; readonly token?: string };
+  readonly codecEndpoint: { readonly corsOrigins: readonly string[]; readonly token?: string; readonly ratePerMinute: number };
   /** Provider settings; an absent one means that provider is not configured. */
   readonly providers: ProviderConfig;
   readonly intake: IntakeConfig;
@@ -33,12 +34,13 @@ export interface EnvConfig {
 }
 
 export interface IntakeConfig {
-  /** WARDEN_WEBHOOK_SECRET, else the file generated in the state dir. */
-  readonly webhookSecret?: string;
-  readonly webhookSecretFile: string;
-  readonly githubWebhookSecret?: string;
+  /** The alert senders' credentials set in the environment; the others live in the state dir (config/state-secrets.ts). */
+  readonly secrets: GivenSecrets;
   readonly playbooksDir: string;
+  /** Alerts per minute per sender credential. */
   readonly ratePerMinute: number;
+  /** Decisions, cancels, notes, offboarding and review requests per minute per API identity. */
+  readonly apiRatePerMinute: number;
   /** Every incident is a dry run unless the alert says otherwise. */
   readonly dryRunDefault: boolean;
 }
@@ -125,8 +127,12 @@ const schema = z.object({
   WARDEN_HTTP_ALLOWLIST: nonEmpty.optional(),
   WARDEN_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   GITHUB_WEBHOOK_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+  WARDEN_ALERTMANAGER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  WARDEN_GUARDDUTY_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WARDEN_PLAYBOOKS_DIR: nonEmpty.default('playbooks'),
   WARDEN_ALERT_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
+  WARDEN_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
+  WARDEN_CODEC_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   WARDEN_DRY_RUN: z.enum(['true', 'false', '1', '0']).default('false'),
   TEMPORAL_ADDRESS: nonEmpty.optional(),
   TEMPORAL_PROFILE: nonEmpty.optional(),
@@ -172,6 +178,7 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
     codecEndpoint: {
       corsOrigins: e.WARDEN_CODEC_CORS_ORIGINS ? e.WARDEN_CODEC_CORS_ORIGINS.split(',').map((s) => s.trim()) : uiOrigins,
       ...(e.WARDEN_CODEC_TOKEN ? { token: e.WARDEN_CODEC_TOKEN } : {}),
+      ratePerMinute: e.WARDEN_CODEC_RATE_PER_MINUTE,
     },
     providers: {
       ...(e.SLACK_BOT_TOKEN ? { slack: { botToken: e.SLACK_BOT_TOKEN, ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}) } } : {}),
@@ -208,11 +215,15 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
         : {}),
     },
     intake: {
-      ...(e.WARDEN_WEBHOOK_SECRET ? { webhookSecret: e.WARDEN_WEBHOOK_SECRET } : {}),
-      webhookSecretFile: join(stateDir, 'webhook-secret'),
-      ...(e.GITHUB_WEBHOOK_SECRET ? { githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET } : {}),
+      secrets: {
+        ...(e.WARDEN_WEBHOOK_SECRET ? { webhook: e.WARDEN_WEBHOOK_SECRET } : {}),
+        ...(e.GITHUB_WEBHOOK_SECRET ? { github: e.GITHUB_WEBHOOK_SECRET } : {}),
+        ...(e.WARDEN_ALERTMANAGER_TOKEN ? { alertmanager: e.WARDEN_ALERTMANAGER_TOKEN } : {}),
+        ...(e.WARDEN_GUARDDUTY_TOKEN ? { guardduty: e.WARDEN_GUARDDUTY_TOKEN } : {}),
+      },
       playbooksDir: resolve(cwd, e.WARDEN_PLAYBOOKS_DIR),
       ratePerMinute: e.WARDEN_ALERT_RATE_PER_MINUTE,
+      apiRatePerMinute: e.WARDEN_API_RATE_PER_MINUTE,
       dryRunDefault: e.WARDEN_DRY_RUN === 'true' || e.WARDEN_DRY_RUN === '1',
     },
   };

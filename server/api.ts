@@ -1,15 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { WardenConfig } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
 import { loadDecisionSigner } from '../config/decision-key.js';
 import { ensureLocalAdmin } from '../config/file-config.js';
+import { ALERT_SENDERS, resolveStateSecrets } from '../config/state-secrets.js';
 import { loadPlaybooks } from '../playbook/load.js';
 import { createApiAuth } from './auth/api-auth.js';
 import { createRateLimiter } from './intake/rate-limit.js';
 import { FALLBACK_PLAYBOOK } from './intake/route-playbook.js';
+import { identityKey, rateLimited } from './rate-limited.js';
 import type { Route } from './router.js';
 import { alertRoutes } from './routes/alerts.js';
 import { incidentRoutes } from './routes/incidents.js';
@@ -28,26 +27,9 @@ export interface ApiSetup {
   stop(): Promise<void>;
 }
 
-function webhookSecret(config: WardenConfig, notices: string[]): string {
-  if (config.intake.webhookSecret) return config.intake.webhookSecret;
-  const file = config.intake.webhookSecretFile;
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
-    notices.push(
-      `generated a webhook secret into ${file}; alert senders sign with it:`,
-      `  X-Warden-Signature: sha256=$(printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$(cat ${file})" -hex | cut -d' ' -f2)`,
-      `  or: npx warden alert send alert.json`,
-    );
-  }
-  const secret = readFileSync(file, 'utf8').trim();
-  if (secret.length < 16) throw new ConfigError([`${file}: the webhook secret is shorter than 16 characters; delete the file to generate a new one, or set WARDEN_WEBHOOK_SECRET`]);
-  return secret;
-}
-
 /**
  * The API routes with everything they need, read once at start: playbooks (every one must
- * validate), the webhook secret; identities, people and the Slack app come with the config.
+ * validate), each alert sender's credential (generated into the state dir when not set); identities, people and the Slack app come with the config.
  */
 export function setupApi(config: WardenConfig, client: Client, taskQueue: string, log: (msg: string) => void = (msg) => console.error(msg)): ApiSetup {
   const notices: string[] = [];
@@ -63,33 +45,45 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
   } else if (identities.length === 0) {
     notices.push(`no identities in ${config.filePath ?? 'warden.yaml'}: every incident endpoint will answer 401 (see warden.example.yaml)`);
   }
-  const secret = webhookSecret(config, notices);
+  const credentials = resolveStateSecrets(config.stateDir, config.intake.secrets, ALERT_SENDERS, notices);
   const signer = loadDecisionSigner(config.decisionSigning);
   const auth = createApiAuth(identities);
   const { notify, retention_days: retentionDays, start_roles: startRoles, sole_approver_roles: soleApproverRoles } = file.offboarding;
   /** The people of warden.yaml: offboardings, reviewers, and who a Slack click or an API caller is. */
   const directory = createConfigDirectory(file.people);
+  const apiLimiter = createRateLimiter(config.intake.apiRatePerMinute, Math.max(10, config.intake.apiRatePerMinute));
+  /** Requests that act (decisions, cancels, offboardings, reviews) are limited per authenticated identity; reads are not. */
+  const limitByIdentity = (all: Route[]): Route[] => [
+    ...all.filter((r) => r.method === 'GET'),
+    ...rateLimited(
+      all.filter((r) => r.method !== 'GET'),
+      apiLimiter,
+      (req) => identityKey(auth, req),
+      'API',
+    ),
+  ];
   const routes = [
     ...alertRoutes({
       ingest: { client, playbooks, taskQueue, decisionKey: signer.publicKey },
-      webhookSecret: secret,
-      ...(config.intake.githubWebhookSecret ? { githubWebhookSecret: config.intake.githubWebhookSecret } : {}),
+      credentials,
       rateLimiter: createRateLimiter(config.intake.ratePerMinute, Math.max(10, config.intake.ratePerMinute)),
       dryRunDefault: config.intake.dryRunDefault,
     }),
-    ...incidentRoutes(client, auth, signer, createPersonResolver(directory, identities)),
-    ...offboardingRoutes({
-      client,
-      directory,
-      taskQueue,
-      auth,
-      startRoles,
-      soleApproverRoles,
-      identities,
-      notify: { email: notify.email, ...(notify.slack_channel ? { slackChannel: notify.slack_channel } : {}) },
-      retentionDays,
-    }),
-    ...reviewRoutes({ client, auth, directory, identities, taskQueue, evidenceDir: config.providers.evidenceDir }),
+    ...limitByIdentity([
+      ...incidentRoutes(client, auth, signer, createPersonResolver(directory, identities)),
+      ...offboardingRoutes({
+        client,
+        directory,
+        taskQueue,
+        auth,
+        startRoles,
+        soleApproverRoles,
+        identities,
+        notify: { email: notify.email, ...(notify.slack_channel ? { slackChannel: notify.slack_channel } : {}) },
+        retentionDays,
+      }),
+      ...reviewRoutes({ client, auth, directory, identities, taskQueue, evidenceDir: config.providers.evidenceDir }),
+    ]),
     ...openapiRoutes(),
   ];
   notices.push(`loaded ${playbooks.length} playbooks from ${config.intake.playbooksDir}`);

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { WardenConfig } from '../../config/config.js';
 import { loadWardenConfig } from '../../config/load.js';
-import { signBody } from '../../server/auth/webhook-signature.js';
+import { readStateSecret, secretFile } from '../../config/state-secrets.js';
 import { ApiClient, CliError, clientOptionsFromEnv } from '../api-client.js';
 
 export interface AlertSendOptions {
@@ -11,10 +11,8 @@ export interface AlertSendOptions {
 
 /** WARDEN_WEBHOOK_SECRET, else the secret the server generated into the state dir. */
 export function webhookSecretOf(config: WardenConfig): string {
-  if (config.intake.webhookSecret) return config.intake.webhookSecret;
-  const file = config.intake.webhookSecretFile;
-  const secret = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
-  if (!secret) throw new CliError(`no webhook secret: set WARDEN_WEBHOOK_SECRET, or start the server once (it generates ${file})`);
+  const secret = readStateSecret(config.stateDir, config.intake.secrets, 'webhook');
+  if (!secret) throw new CliError(`no webhook secret: set WARDEN_WEBHOOK_SECRET, or start the server once (it generates ${secretFile(config.stateDir, 'webhook')})`);
   return secret;
 }
 
@@ -32,8 +30,8 @@ async function readInput(source: string): Promise<Buffer> {
 }
 
 /**
- * `warden alert send FILE|-`: signs the alert with the webhook secret (HMAC over
- * `<timestamp>.<body>`) and posts exactly the bytes it signed to /v1/alerts.
+ * `warden alert send FILE|-`: signs the alert with the webhook secret (Warden's v1 HMAC over
+ * timestamp, delivery id, method, path and body) and posts exactly the bytes it signed to /v1/alerts.
  */
 export async function alertSendCommand(source: string, opts: AlertSendOptions): Promise<number> {
   const config = loadWardenConfig();
@@ -45,9 +43,8 @@ export async function alertSendCommand(source: string, opts: AlertSendOptions): 
     throw new CliError(`${name} is not valid JSON: ${(err as Error).message}`);
   }
   const secret = webhookSecretOf(config);
-  const timestamp = Math.floor(Date.now() / 1000);
   const client = new ApiClient(clientOptionsFromEnv(process.env, config));
-  const result = await client.sendAlert(body, { signature: signBody(secret, body, timestamp), timestamp }, { dryRun: opts.dryRun });
+  const result = await client.sendAlert(body, secret, { dryRun: opts.dryRun });
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;

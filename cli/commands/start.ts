@@ -128,6 +128,7 @@ async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promi
     health,
     codec: ctx.codec,
     codecCorsOrigins: ctx.config.codecEndpoint.corsOrigins,
+    codecRatePerMinute: ctx.config.codecEndpoint.ratePerMinute,
     ...(ctx.config.codecEndpoint.token ? { codecToken: ctx.config.codecEndpoint.token } : {}),
     log,
   });

@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Alert } from '../../contracts/incident.js';
+import { STATE_SECRETS, type AlertSender } from '../../config/state-secrets.js';
+import { createDeliveryMemory, type DeliveryMemory } from '../auth/delivery-memory.js';
 import { verifyWebhook } from '../auth/webhook-signature.js';
 import { HttpError, parseJson, readRawBody, sendJson } from '../http-json.js';
 import { normalizeAlertmanager } from '../intake/adapters/alertmanager.js';
@@ -16,16 +18,22 @@ import { orUnavailable } from '../temporal-errors.js';
 
 export interface AlertRouteDeps {
   readonly ingest: IngestDeps;
-  readonly webhookSecret: string;
-  /** GitHub's webhook secret; the Warden secret when unset. */
-  readonly githubWebhookSecret?: string;
+  /** Each sender's own credential (config/state-secrets.ts): none is accepted on another sender's route. */
+  readonly credentials: Readonly<Record<AlertSender, string>>;
+  /** Keyed on the sender whose credential authenticated the request, never on the `source` the sender writes. */
   readonly rateLimiter: RateLimiter;
   readonly dryRunDefault: boolean;
+  /** The delivery ids seen (per server process); a fresh memory when absent. */
+  readonly deliveries?: DeliveryMemory;
 }
 
 export const ALERT_BODY_LIMIT = 1024 * 1024;
 
 const digest = (s: string | Buffer): Buffer => createHash('sha256').update(s).digest();
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const v = req.headers[name];
+  return typeof v === 'string' ? v : undefined;
+};
 
 function requireJson(req: IncomingMessage): void {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
@@ -40,15 +48,34 @@ function dryRunOf(req: IncomingMessage, dflt: boolean): boolean {
   throw new HttpError(400, 'invalid query', [{ path: 'dry_run', message: 'must be true or false' }]);
 }
 
-/** The Warden HMAC signature, or (for senders that cannot sign: Alertmanager, EventBridge) the secret as a bearer token. */
-function authenticateSender(req: IncomingMessage, raw: Buffer, secret: string, bearerAllowed: boolean): void {
-  const auth = req.headers.authorization;
-  if (bearerAllowed && auth && !req.headers['x-warden-signature']) {
-    const given = /^Bearer\s+(\S+)$/i.exec(auth)?.[1] ?? '';
-    if (!timingSafeEqual(digest(given), digest(secret))) throw new HttpError(401, 'bearer token does not match WARDEN_WEBHOOK_SECRET');
-    return;
-  }
-  verifyWebhook(req, raw, secret);
+/** Authenticates a sender (401 otherwise); returns the delivery id to accept once, when the format has one. */
+type Authenticate = (req: IncomingMessage, raw: Buffer) => { delivery?: string };
+
+/** Alertmanager and EventBridge API destinations cannot sign: their own bearer token, compared in constant time. */
+function bearer(sender: AlertSender, token: string): Authenticate {
+  const variable = STATE_SECRETS[sender].variable;
+  return (req) => {
+    const given = /^Bearer\s+(\S+)$/i.exec(header(req, 'authorization') ?? '')?.[1];
+    if (!given) throw new HttpError(401, `authentication required: send Authorization: Bearer <${variable}>`, undefined, { 'www-authenticate': 'Bearer' });
+    if (!timingSafeEqual(digest(given), digest(token))) throw new HttpError(401, `bearer token does not match ${variable}`, undefined, { 'www-authenticate': 'Bearer error="invalid_token"' });
+    return {};
+  };
+}
+
+/**
+ * GitHub's X-Hub-Signature-256 over the body, and X-GitHub-Delivery, which GitHub sends with
+ * every delivery. GitHub does not sign the delivery id, so this memory stops a verbatim replay
+ * only; the incident's deterministic workflow id stops the rest.
+ */
+function github(secret: string): Authenticate {
+  return (req, raw) => {
+    if (!verifyGitHubSignature(raw, header(req, 'x-hub-signature-256'), secret)) {
+      throw new HttpError(401, 'X-Hub-Signature-256 is missing or does not match GITHUB_WEBHOOK_SECRET');
+    }
+    const delivery = header(req, 'x-github-delivery');
+    if (!delivery || !/^[A-Za-z0-9._:-]{1,128}$/.test(delivery)) throw new HttpError(401, 'X-GitHub-Delivery is required (GitHub sends a GUID with every delivery)');
+    return { delivery };
+  };
 }
 
 type Accepted = IngestResult & { redactions: number };
@@ -64,7 +91,7 @@ interface Incoming {
   readonly joinOnly: boolean;
 }
 
-async function accept(d: AlertRouteDeps, req: IncomingMessage, incoming: readonly Incoming[]): Promise<Outcomes> {
+async function accept(d: AlertRouteDeps, sender: AlertSender, req: IncomingMessage, incoming: readonly Incoming[]): Promise<Outcomes> {
   const alerts: { alert: Alert; joinOnly: boolean }[] = [];
   const problems: { path: string; message: string }[] = [];
   incoming.forEach(({ body, joinOnly }, i) => {
@@ -74,9 +101,9 @@ async function accept(d: AlertRouteDeps, req: IncomingMessage, incoming: readonl
   });
   if (problems.length > 0) throw new HttpError(400, 'invalid alert', problems);
   const dryRun = dryRunOf(req, d.dryRunDefault);
-  for (const { alert } of alerts) {
-    const limited = d.rateLimiter.take(alert.source);
-    if (!limited.ok) throw new HttpError(429, `too many alerts from source "${alert.source}"`, undefined, { 'retry-after': String(limited.retryAfterS) });
+  for (let i = 0; i < alerts.length; i++) {
+    const limited = d.rateLimiter.take(`alerts:${sender}`);
+    if (!limited.ok) throw new HttpError(429, `too many alerts with the ${STATE_SECRETS[sender].variable} credential`, undefined, { 'retry-after': String(limited.retryAfterS) });
   }
   const outcomes: Outcomes = { accepted: [], nothing: [] };
   for (const { alert, joinOnly } of alerts) {
@@ -99,57 +126,83 @@ function answer(res: ServerResponse, outcomes: Outcomes, skipped: readonly { rea
   sendJson(res, accepted.length > 0 ? 202 : 200, { accepted, skipped: [...skipped, ...nothing.map((n) => ({ reason: `${n.result}: ${n.reason}` }))] });
 }
 
-function adapterRoute(path: string, d: AlertRouteDeps, normalize: (req: IncomingMessage, body: unknown) => AdapterResult, auth: (req: IncomingMessage, raw: Buffer) => void): Route {
+type Run = (req: IncomingMessage, res: ServerResponse, raw: Buffer) => Promise<void>;
+
+/**
+ * One intake route: JSON, at most 1 MiB, its sender's credential, then each delivery id once
+ * (a second time: 200 "duplicate delivery, ignored", nothing signalled). A request that fails
+ * releases its id, so that the sender's retry is not taken for a replay.
+ */
+function intakeRoute(path: string, sender: AlertSender, deliveries: DeliveryMemory, authenticate: Authenticate, run: Run): Route {
   return {
     method: 'POST',
     path,
     async handle(req, res) {
       requireJson(req);
       const raw = await readRawBody(req, ALERT_BODY_LIMIT);
-      auth(req, raw);
-      const normalized = normalize(req, parseJson(raw));
-      if (!normalized.ok) throw new HttpError(400, `not a valid ${path.split('/').pop()} payload`, normalized.details);
-      const incoming = [...normalized.alerts.map((body) => ({ body, joinOnly: false })), ...(normalized.followUps ?? []).map((body) => ({ body, joinOnly: true }))];
-      answer(res, await accept(d, req, incoming), normalized.skipped, false);
+      const { delivery } = authenticate(req, raw);
+      const key = delivery === undefined ? undefined : `${sender}:${delivery}`;
+      if (key) {
+        const seen = deliveries.claim(key);
+        if (seen === 'duplicate') return sendJson(res, 200, { result: 'duplicate delivery, ignored', delivery });
+        if (seen === 'full') throw new HttpError(429, 'too many deliveries within the replay window; retry later', undefined, { 'retry-after': '60' });
+      }
+      try {
+        await run(req, res, raw);
+      } catch (err) {
+        if (key) deliveries.release(key);
+        throw err;
+      }
     },
   };
 }
 
-/** POST /v1/alerts and the adapters that normalize other formats into the generic alert. */
+function adapter(d: AlertRouteDeps, sender: AlertSender, path: string, normalize: (req: IncomingMessage, body: unknown) => AdapterResult): Run {
+  return async (req, res, raw) => {
+    const normalized = normalize(req, parseJson(raw));
+    if (!normalized.ok) throw new HttpError(400, `not a valid ${path.split('/').pop()} payload`, normalized.details);
+    const incoming = [...normalized.alerts.map((body) => ({ body, joinOnly: false })), ...(normalized.followUps ?? []).map((body) => ({ body, joinOnly: true }))];
+    answer(res, await accept(d, sender, req, incoming), normalized.skipped, false);
+  };
+}
+
+/** POST /v1/alerts and the adapters that normalize other formats into the generic alert, each with its own credential. */
 export function alertRoutes(d: AlertRouteDeps): Route[] {
+  const deliveries = d.deliveries ?? createDeliveryMemory();
+  const c = d.credentials;
+  const am = '/v1/alerts/alertmanager';
+  const gd = '/v1/alerts/guardduty';
+  const gh = '/v1/alerts/github-secret-scanning';
   return [
-    {
-      method: 'POST',
-      path: '/v1/alerts',
-      async handle(req, res) {
-        requireJson(req);
-        const raw = await readRawBody(req, ALERT_BODY_LIMIT);
-        verifyWebhook(req, raw, d.webhookSecret);
-        answer(res, await accept(d, req, [{ body: parseJson(raw), joinOnly: false }]), [], true);
+    intakeRoute(
+      '/v1/alerts',
+      'webhook',
+      deliveries,
+      (req, raw) => verifyWebhook(req, raw, c.webhook),
+      async (req, res, raw) => {
+        answer(res, await accept(d, 'webhook', req, [{ body: parseJson(raw), joinOnly: false }]), [], true);
       },
-    },
-    adapterRoute(
-      '/v1/alerts/alertmanager',
-      d,
-      (_req, body) => normalizeAlertmanager(body),
-      (req, raw) => authenticateSender(req, raw, d.webhookSecret, true),
     ),
-    adapterRoute(
-      '/v1/alerts/guardduty',
-      d,
-      (_req, body) => normalizeGuardDuty(body),
-      (req, raw) => authenticateSender(req, raw, d.webhookSecret, true),
+    intakeRoute(
+      am,
+      'alertmanager',
+      deliveries,
+      bearer('alertmanager', c.alertmanager),
+      adapter(d, 'alertmanager', am, (_req, body) => normalizeAlertmanager(body)),
     ),
-    adapterRoute(
-      '/v1/alerts/github-secret-scanning',
-      d,
-      (req, body) => normalizeSecretScanning(typeof req.headers['x-github-event'] === 'string' ? req.headers['x-github-event'] : undefined, body),
-      (req, raw) => {
-        const header = req.headers['x-hub-signature-256'];
-        if (!verifyGitHubSignature(raw, typeof header === 'string' ? header : undefined, d.githubWebhookSecret ?? d.webhookSecret)) {
-          throw new HttpError(401, 'X-Hub-Signature-256 is missing or does not match the GitHub webhook secret');
-        }
-      },
+    intakeRoute(
+      gd,
+      'guardduty',
+      deliveries,
+      bearer('guardduty', c.guardduty),
+      adapter(d, 'guardduty', gd, (_req, body) => normalizeGuardDuty(body)),
+    ),
+    intakeRoute(
+      gh,
+      'github',
+      deliveries,
+      github(c.github),
+      adapter(d, 'github', gh, (req, body) => normalizeSecretScanning(header(req, 'x-github-event'), body)),
     ),
   ];
 }

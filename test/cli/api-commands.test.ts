@@ -242,7 +242,7 @@ describe.skipIf(!temporalCli)('warden CLI against a running warden start', () =>
   it('an alert signed with another secret is refused with 401', async () => {
     const r = await spawnCli(['alert', 'send', join(dir, 'alert-1.json')], { ...env, WARDEN_WEBHOOK_SECRET: 'not-the-server-secret-0123' }).done;
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^warden: 401 x-warden-signature does not match the body\n/);
+    expect(r.stderr).toMatch(/^warden: 401 x-warden-signature does not match the request\n/);
     expect(r.stderr).not.toContain('not-the-server-secret-0123');
   });
 });
@@ -270,7 +270,12 @@ describe('GET /openapi.json', () => {
   it('serves the OpenAPI 3.1 document, which describes every API route', async () => {
     const dummy = undefined as unknown;
     const routes: Route[] = [
-      ...alertRoutes({ ingest: dummy as IngestDeps, webhookSecret: 'x'.repeat(16), rateLimiter: createRateLimiter(1), dryRunDefault: false }),
+      ...alertRoutes({
+        ingest: dummy as IngestDeps,
+        credentials: { webhook: 'w'.repeat(16), github: 'g'.repeat(16), alertmanager: 'a'.repeat(16), guardduty: 'd'.repeat(16) },
+        rateLimiter: createRateLimiter(1),
+        dryRunDefault: false,
+      }),
       ...incidentRoutes(dummy as Client, dummy as ApiAuth, TEST_SIGNER),
       ...offboardingRoutes({ client: dummy as Client, directory: dummy as Directory, taskQueue: 'x', auth: dummy as ApiAuth }),
       ...reviewRoutes({ client: dummy as Client, auth: dummy as ApiAuth, directory: dummy as Directory, identities: [], taskQueue: 'x', evidenceDir: 'x' }),

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { AesGcmPayloadCodec } from '../../codec/aes-gcm-codec.js';
 import { loadPlaybooks } from '../../playbook/load.js';
 import { createHttpApp, listen } from '../../server/app.js';
 import { createApiAuth } from '../../server/auth/api-auth.js';
-import { signBody } from '../../server/auth/webhook-signature.js';
+import { signedHeaders } from '../../server/auth/webhook-signature.js';
 import { createHealthProbe } from '../../server/health.js';
 import { createRateLimiter } from '../../server/intake/rate-limit.js';
 import { alertRoutes } from '../../server/routes/alerts.js';
@@ -14,6 +14,23 @@ import { TEST_SIGNER } from './decisions.js';
 import { suiteKeyring, uniqueTaskQueue } from '../harness.js';
 
 export const SECRET = 'intake-secret-0123456789';
+/** Each alert sender's own credential, as setupApi resolves them: all different. */
+export const CREDENTIALS = { webhook: SECRET, github: 'github-webhook-secret-42', alertmanager: 'alertmanager-token-0123456789', guardduty: 'guardduty-token-0123456789' } as const;
+
+/**
+ * The headers that authenticate `body` on an alert route the way its real sender does: Warden's
+ * v1 HMAC on /v1/alerts (path and query included), X-Hub-Signature-256 with a delivery id for
+ * GitHub, the route's own bearer for Alertmanager and GuardDuty.
+ */
+export function senderHeaders(pathAndQuery: string, body: string): Record<string, string> {
+  const path = pathAndQuery.split('?')[0]!;
+  if (path === '/v1/alerts/alertmanager') return { authorization: `Bearer ${CREDENTIALS.alertmanager}` };
+  if (path === '/v1/alerts/guardduty') return { authorization: `Bearer ${CREDENTIALS.guardduty}` };
+  if (path === '/v1/alerts/github-secret-scanning') {
+    return { 'x-hub-signature-256': `sha256=${createHmac('sha256', CREDENTIALS.github).update(body).digest('hex')}`, 'x-github-delivery': randomUUID() };
+  }
+  return signedHeaders(SECRET, { method: 'POST', path: pathAndQuery, body });
+}
 export const tokens = { viewer: 'tok-viewer', oncall: 'tok-oncall', mlops: 'tok-mlops' };
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 
@@ -39,7 +56,7 @@ export async function startIntake(client: Client, opts: { perMinute?: number; bu
     api: [
       ...alertRoutes({
         ingest: { client, playbooks, taskQueue, decisionKey: TEST_SIGNER.publicKey },
-        webhookSecret: SECRET,
+        credentials: CREDENTIALS,
         rateLimiter: createRateLimiter(opts.perMinute ?? 100_000, opts.burst ?? opts.perMinute ?? 100_000),
         dryRunDefault: true,
       }),
@@ -53,5 +70,5 @@ export async function startIntake(client: Client, opts: { perMinute?: number; bu
 
 export function postAlert(url: string, alert: unknown, headers: Record<string, string> = {}, query = ''): Promise<Response> {
   const body = JSON.stringify(alert);
-  return fetch(`${url}/v1/alerts${query}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-warden-signature': signBody(SECRET, body), ...headers }, body });
+  return fetch(`${url}/v1/alerts${query}`, { method: 'POST', headers: { 'content-type': 'application/json', ...senderHeaders(`/v1/alerts${query}`, body), ...headers }, body });
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { incidentStateQuery, incidentWorkflowId } from '../../contracts/incident.js';
 import { incidentIdFor } from '../../server/intake/ingest.js';
-import { SECRET, startIntake, type IntakeServer } from '../helpers/intake.js';
+import { CREDENTIALS, startIntake, type IntakeServer } from '../helpers/intake.js';
 import { suiteClient, withWorker } from '../harness.js';
 import { startAlertmanager, type AlertmanagerPeer } from '../peers/alertmanager.js';
 
@@ -20,7 +20,7 @@ let am: AlertmanagerPeer;
 beforeAll(async () => {
   client = await suiteClient();
   intake = await startIntake(client);
-  am = await startAlertmanager({ webhookUrl: `${intake.url}/v1/alerts/alertmanager`, bearer: SECRET });
+  am = await startAlertmanager({ webhookUrl: `${intake.url}/v1/alerts/alertmanager`, bearer: CREDENTIALS.alertmanager });
 });
 afterAll(async () => {
   await am?.stop();

@@ -1,9 +1,9 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { signBody } from '../../server/auth/webhook-signature.js';
+import { signedHeaders, type SignedRequest } from '../../server/auth/webhook-signature.js';
 import { suiteClient } from '../harness.js';
-import { SECRET, startIntake, type IntakeServer } from '../helpers/intake.js';
+import { CREDENTIALS, SECRET, senderHeaders, startIntake, type IntakeServer } from '../helpers/intake.js';
 
 const ok = { type: 'credential.leaked', severity: 'high', title: 'key in repo', source: 'hostile-corpus' };
 const now = () => Math.floor(Date.now() / 1000);
@@ -25,6 +25,46 @@ interface Case {
 
 const raw = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
 const ghSig = (body: string, secret: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+/** Warden's v1 signature of `ok` on POST /v1/alerts, with one part changed. */
+const warden = (over: Partial<SignedRequest>, secret: string = SECRET) => signedHeaders(secret, { method: 'POST', path: '/v1/alerts', body: raw(ok), ...over });
+const without = (h: Record<string, string>, name: string) => Object.fromEntries(Object.entries(h).filter(([k]) => k !== name));
+
+/** Every alert credential on every route that is not its own: 401, never accepted. */
+function crossCredentialCases(): Case[] {
+  const bearerRoutes = { alertmanager: '/v1/alerts/alertmanager', guardduty: '/v1/alerts/guardduty' } as const;
+  const cases: Case[] = [];
+  for (const [route, path] of Object.entries(bearerRoutes)) {
+    for (const [name, value] of Object.entries(CREDENTIALS)) {
+      if (name === route) continue;
+      cases.push({
+        name: `the ${name} credential as bearer on ${path}`,
+        path,
+        body: { version: '4', alerts: [] },
+        sign: false,
+        headers: { authorization: `Bearer ${value}` },
+        status: 401,
+        expect: /bearer token does not match/,
+      });
+    }
+    cases.push({ name: `a Warden signature on ${path}`, path, body: ok, sign: false, headers: signedHeaders(SECRET, { method: 'POST', path, body: raw(ok) }), status: 401, expect: /Bearer/ });
+  }
+  for (const name of ['webhook', 'alertmanager', 'guardduty'] as const) {
+    const body = '{"action":"created"}';
+    cases.push({
+      name: `github signed with the ${name} credential`,
+      path: '/v1/alerts/github-secret-scanning',
+      body,
+      sign: false,
+      headers: { 'x-github-event': 'secret_scanning_alert', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': ghSig(body, CREDENTIALS[name]) },
+      status: 401,
+      expect: /X-Hub-Signature-256/,
+    });
+  }
+  for (const name of ['alertmanager', 'guardduty'] as const) {
+    cases.push({ name: `the ${name} token as bearer on /v1/alerts`, body: ok, sign: false, headers: { authorization: `Bearer ${CREDENTIALS[name]}` }, status: 401, expect: /x-warden-signature/ });
+  }
+  return cases;
+}
 
 const CASES: Case[] = [
   // ── not JSON, not an object ──────────────────────────────────────────────
@@ -81,40 +121,42 @@ const CASES: Case[] = [
   { name: 'no content type', body: ok, headers: { 'content-type': '' }, status: 415, expect: /application\/json/ },
   // ── signatures ───────────────────────────────────────────────────────────
   { name: 'no signature', body: ok, sign: false, status: 401, expect: /x-warden-signature/ },
-  { name: 'a wrong signature', body: ok, sign: false, headers: { 'x-warden-signature': `sha256=${'0'.repeat(64)}` }, status: 401, expect: /does not match/ },
-  { name: 'a malformed signature', body: ok, sign: false, headers: { 'x-warden-signature': 'md5=abc' }, status: 401, expect: /malformed/ },
-  { name: 'the signature of another body', body: ok, sign: false, headers: { 'x-warden-signature': signBody(SECRET, '{"other":1}') }, status: 401, expect: /does not match/ },
-  { name: 'signed with another secret', body: ok, sign: false, headers: { 'x-warden-signature': signBody('not-the-secret-at-all', raw(ok)) }, status: 401, expect: /does not match/ },
+  { name: 'a wrong signature', body: ok, headers: { 'x-warden-signature': `sha256=${'0'.repeat(64)}` }, status: 401, expect: /does not match/ },
+  { name: 'a malformed signature', body: ok, headers: { 'x-warden-signature': 'md5=abc' }, status: 401, expect: /malformed/ },
+  { name: 'the signature of another body', body: ok, sign: false, headers: warden({ body: '{"other":1}' }), status: 401, expect: /does not match/ },
+  { name: 'signed with another secret', body: ok, sign: false, headers: warden({}, 'not-the-secret-at-all'), status: 401, expect: /does not match/ },
+  { name: 'signed with the GitHub secret', body: ok, sign: false, headers: warden({}, CREDENTIALS.github), status: 401, expect: /does not match/ },
+  { name: 'signed for another path', body: ok, sign: false, headers: warden({ path: '/v1/offboardings' }), status: 401, expect: /does not match/ },
+  { name: 'signed for a dry run, sent live', body: ok, sign: false, query: '?dry_run=false', headers: warden({ path: '/v1/alerts?dry_run=true' }), status: 401, expect: /does not match/ },
+  { name: 'signed as another method', body: ok, sign: false, headers: warden({ method: 'PUT' }), status: 401, expect: /does not match/ },
+  { name: 'a stale timestamp', body: ok, sign: false, headers: warden({ timestamp: now() - 600 }), status: 401, expect: /replay/ },
+  { name: 'a timestamp in the future', body: ok, sign: false, headers: warden({ timestamp: now() + 600 }), status: 401, expect: /replay/ },
+  { name: 'a timestamp that is not a number', body: ok, headers: { 'x-warden-timestamp': 'soon' }, status: 401, expect: /unix seconds/ },
   {
-    name: 'a stale timestamp',
+    name: 'no timestamp (the old body-only format)',
     body: ok,
     sign: false,
-    headers: { 'x-warden-timestamp': String(now() - 600), 'x-warden-signature': signBody(SECRET, raw(ok), now() - 600) },
+    headers: { 'x-warden-signature': warden({})['x-warden-signature']! },
     status: 401,
-    expect: /replay/,
+    expect: /x-warden-timestamp is required/,
   },
+  { name: 'no delivery id', body: ok, sign: false, headers: without(warden({}), 'x-warden-delivery'), status: 401, expect: /x-warden-delivery is required/ },
+  { name: 'a delivery id with characters outside the set', body: ok, headers: { 'x-warden-delivery': 'abcdefgh%0Aevil' }, status: 401, expect: /x-warden-delivery must be/ },
   {
-    name: 'a timestamp in the future',
+    name: 'a timestamp other than the one signed',
     body: ok,
     sign: false,
-    headers: { 'x-warden-timestamp': String(now() + 600), 'x-warden-signature': signBody(SECRET, raw(ok), now() + 600) },
-    status: 401,
-    expect: /replay/,
-  },
-  { name: 'a timestamp that is not a number', body: ok, sign: false, headers: { 'x-warden-timestamp': 'soon', 'x-warden-signature': signBody(SECRET, raw(ok)) }, status: 401, expect: /unix seconds/ },
-  {
-    name: 'a timestamp the signature does not cover',
-    body: ok,
-    sign: false,
-    headers: { 'x-warden-timestamp': String(now()), 'x-warden-signature': signBody(SECRET, raw(ok)) },
+    headers: { ...warden({ timestamp: now() - 10 }), 'x-warden-timestamp': String(now()) },
     status: 401,
     expect: /does not match/,
   },
+  { name: 'a delivery id other than the one signed', body: ok, sign: false, headers: { ...warden({}), 'x-warden-delivery': randomUUID() }, status: 401, expect: /does not match/ },
   // ── routes and adapters ──────────────────────────────────────────────────
   { name: 'an unknown adapter', path: '/v1/alerts/splunk', body: ok, status: 404, expect: /no route/ },
   { name: 'GET on the intake', path: '/v1/alerts', method: 'GET', status: 405, expect: /not allowed/ },
   { name: 'dry_run=maybe', body: ok, query: '?dry_run=maybe', status: 400, expect: /dry_run/ },
-  { name: 'alertmanager without auth', path: '/v1/alerts/alertmanager', body: { version: '4', alerts: [] }, sign: false, status: 401, expect: /signature/ },
+  { name: 'alertmanager without auth', path: '/v1/alerts/alertmanager', body: { version: '4', alerts: [] }, sign: false, status: 401, expect: /Bearer <WARDEN_ALERTMANAGER_TOKEN>/ },
+  ...crossCredentialCases(),
   {
     name: 'alertmanager with a wrong bearer',
     path: '/v1/alerts/alertmanager',
@@ -141,6 +183,15 @@ const CASES: Case[] = [
     headers: { 'x-github-event': 'secret_scanning_alert' },
     status: 401,
     expect: /X-Hub-Signature-256/,
+  },
+  {
+    name: 'github without X-GitHub-Delivery',
+    path: '/v1/alerts/github-secret-scanning',
+    body: { action: 'created' },
+    sign: false,
+    headers: { 'x-github-event': 'secret_scanning_alert', 'x-hub-signature-256': ghSig('{"action":"created"}', CREDENTIALS.github) },
+    status: 401,
+    expect: /X-GitHub-Delivery/,
   },
   {
     name: 'github with a bad signature',
@@ -171,7 +222,7 @@ describe('hostile input: each case gets the right 4xx with a clear error and sta
     it(c.name, async () => {
       const body = c.body === undefined ? undefined : raw(c.body);
       const path = c.path ?? '/v1/alerts';
-      const signed: Record<string, string> = (c.sign ?? true) && body !== undefined ? { 'x-warden-signature': signBody(SECRET, body) } : {};
+      const signed: Record<string, string> = (c.sign ?? true) && body !== undefined ? senderHeaders(`${path}${c.query ?? ''}`, body) : {};
       const res = await fetch(`${intake.url}${path}${c.query ?? ''}`, {
         method: c.method ?? 'POST',
         headers: { 'content-type': 'application/json', ...signed, ...c.headers },
@@ -181,7 +232,7 @@ describe('hostile input: each case gets the right 4xx with a clear error and sta
       const answer = (await res.json()) as { error: string; details?: { path: string; message: string }[] };
       expect(typeof answer.error).toBe('string');
       expect(`${answer.error}\n${(answer.details ?? []).map((d) => `${d.path}: ${d.message}`).join('\n')}`).toMatch(c.expect);
-      expect(JSON.stringify(answer)).not.toContain(SECRET);
+      for (const secret of Object.values(CREDENTIALS)) expect(JSON.stringify(answer)).not.toContain(secret);
     });
   }
 
@@ -189,7 +240,7 @@ describe('hostile input: each case gets the right 4xx with a clear error and sta
     const started = [];
     for await (const wf of client.workflow.list({ query: `TaskQueue = '${intake.taskQueue}'` })) started.push(wf.workflowId);
     expect(started).toEqual([]);
-    const res = await fetch(`${intake.url}/v1/alerts`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-warden-signature': signBody(SECRET, raw(ok)) }, body: raw(ok) });
+    const res = await fetch(`${intake.url}/v1/alerts`, { method: 'POST', headers: { 'content-type': 'application/json', ...senderHeaders('/v1/alerts', raw(ok)) }, body: raw(ok) });
     expect(res.status).toBe(202);
   });
 });

@@ -1,11 +1,11 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { incidentWorkflowId } from '../../contracts/incident.js';
 import { incidentIdFor } from '../../server/intake/ingest.js';
-import { SECRET, postAlert, startIntake, type IntakeServer } from '../helpers/intake.js';
+import { postAlert, senderHeaders, startIntake, type IntakeServer } from '../helpers/intake.js';
 import { suiteClient } from '../harness.js';
 
 /**
@@ -31,17 +31,12 @@ afterAll(async () => {
   await client.connection.close();
 });
 
-const post = (path: string, body: unknown, headers: Record<string, string>) =>
-  fetch(`${intake.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-const github = (event: string, body: unknown) => {
+/** Posts as the route's real sender does: its own credential (and for GitHub the event name). */
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) => {
   const raw = JSON.stringify(body);
-  return fetch(`${intake.url}/v1/alerts/github-secret-scanning`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}` },
-    body: raw,
-  });
+  return fetch(`${intake.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...senderHeaders(path, raw), ...headers }, body: raw });
 };
-const bearer = { authorization: `Bearer ${SECRET}` };
+const github = (event: string, body: unknown) => post('/v1/alerts/github-secret-scanning', body, { 'x-github-event': event });
 const exists = (workflowId: string): Promise<boolean> =>
   client.workflow
     .getHandle(workflowId)
@@ -98,7 +93,7 @@ describe('resolutions and follow-ups never start anything (the attack: a forged 
   it('a resolved Alertmanager alert with no open incident: 200 "nothing to resolve", no workflow', async () => {
     const fingerprint = randomUUID().slice(0, 16);
     const body = { version: '4', status: 'resolved', alerts: [{ status: 'resolved', labels: { alertname: 'Gone' }, fingerprint, startsAt: '2025-03-14T10:00:00Z', endsAt: '2025-03-14T10:05:00Z' }] };
-    const res = await post('/v1/alerts/alertmanager', body, bearer);
+    const res = await post('/v1/alerts/alertmanager', body);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ accepted: [], skipped: [{ reason: expect.stringContaining('nothing to resolve') as unknown }] });
     expect(await exists(incidentWorkflowId(incidentIdFor(`alertmanager:${fingerprint}`, 1)))).toBe(false);
@@ -139,7 +134,7 @@ describe('GuardDuty: the main finding families, routed by documented rules with 
   it('routes each family to its playbook and shows why on the incident', async () => {
     for (const c of cases) {
       const id = `${String(c.event.detail.id)}-${randomUUID().slice(0, 8)}`;
-      const res = await post('/v1/alerts/guardduty', { ...c.event, detail: { ...c.event.detail, id } }, bearer);
+      const res = await post('/v1/alerts/guardduty', { ...c.event, detail: { ...c.event.detail, id } });
       const body = (await res.json()) as { accepted: { playbook: string; routing: string; workflowId: string }[] };
       expect(res.status, JSON.stringify(body)).toBe(202);
       const [accepted] = body.accepted;
@@ -153,9 +148,9 @@ describe('GuardDuty: the main finding families, routed by documented rules with 
   it('an update of the same finding (higher count) joins its incident; the role a credential finding names is carried', async () => {
     const c = cases.find((x) => x.expect.category === 'credential_exfiltration')!;
     const detail: Record<string, unknown> = { ...c.event.detail, id: `upd-${randomUUID().slice(0, 12)}` };
-    const first = (await (await post('/v1/alerts/guardduty', { ...c.event, detail }, bearer)).json()) as { accepted: { incidentId: string; workflowId: string }[] };
+    const first = (await (await post('/v1/alerts/guardduty', { ...c.event, detail })).json()) as { accepted: { incidentId: string; workflowId: string }[] };
     const service = { ...(detail.service as object), count: 9 };
-    const update = (await (await post('/v1/alerts/guardduty', { ...c.event, detail: { ...detail, service, updatedAt: '2025-03-14T11:00:00Z' } }, bearer)).json()) as { accepted: unknown[] };
+    const update = (await (await post('/v1/alerts/guardduty', { ...c.event, detail: { ...detail, service, updatedAt: '2025-03-14T11:00:00Z' } })).json()) as { accepted: unknown[] };
     expect(update.accepted).toMatchObject([{ incidentId: first.accepted[0]!.incidentId, deduplicated: true }]);
     const desc = await client.workflow.getHandle(first.accepted[0]!.workflowId).describe();
     expect(desc.status.name).toBe('RUNNING');

@@ -11,7 +11,7 @@ import type { ActionDeps } from '../../catalog/types.js';
 import { incidentStateQuery } from '../../contracts/incident.js';
 import { loadPlaybooks } from '../../playbook/load.js';
 import { alert, startIncident, startPeers, type Peers } from '../helpers/incident.js';
-import { SECRET, startIntake, type IntakeServer } from '../helpers/intake.js';
+import { CREDENTIALS, startIntake, type IntakeServer } from '../helpers/intake.js';
 import { suiteClient, withWorker } from '../harness.js';
 import { MOTO_CREDENTIALS, motoClient, seedUser, startMoto, type MotoPeer } from '../peers/moto.js';
 
@@ -92,7 +92,7 @@ describe('an Alertmanager label that tries to pick a destructive playbook', () =
       };
       const res = await fetch(`${intake.url}/v1/alerts/alertmanager?dry_run=false`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${CREDENTIALS.alertmanager}` },
         body: JSON.stringify(body),
       });
       expect(res.status).toBe(202);

@@ -5,7 +5,7 @@
  * token are refused; Temporal has no offboarding workflow and moto's IAM user is unchanged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signBody } from '../../server/auth/webhook-signature.js';
+import { signedHeaders } from '../../server/auth/webhook-signature.js';
 import { ALERT_SECRET, expectRefused, startOffboardingStack, type OffboardingStack } from './offboarding-stack.js';
 
 let s: OffboardingStack;
@@ -22,7 +22,7 @@ afterAll(async () => s?.close());
 describe('POST /v1/offboardings refuses every credential but a start role’s API token', () => {
   it('the alert senders’ HMAC signature, without a token: 401', async () => {
     const text = JSON.stringify(request());
-    await expectRefused(s, await s.as({}, 'POST', '/v1/offboardings', text, { 'x-warden-signature': signBody(ALERT_SECRET, text) }), 401, /authentication required/);
+    await expectRefused(s, await s.as({}, 'POST', '/v1/offboardings', text, signedHeaders(ALERT_SECRET, { method: 'POST', path: '/v1/offboardings', body: text })), 401, /authentication required/);
   });
 
   it('the Alertmanager / GuardDuty bearer secret: 401', async () => {
