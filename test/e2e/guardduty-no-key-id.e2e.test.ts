@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CreateRoleCommand, GetRolePolicyCommand, ListAttachedUserPoliciesCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { incidentStateQuery } from '../../contracts/incident.js';
-import { SECRET, tokens } from '../helpers/intake.js';
+import { CREDENTIALS, tokens } from '../helpers/intake.js';
 import { useLiveWorld } from '../helpers/live-world.js';
 import { withWorker } from '../harness.js';
 import { seedUser } from '../peers/moto.js';
@@ -20,7 +20,7 @@ const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'All
 async function postFinding(detail: Record<string, unknown>): Promise<{ incidentId: string; workflowId: string; playbook: string }> {
   const res = await fetch(`${world().intake.url}/v1/alerts/guardduty?dry_run=false`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${CREDENTIALS.guardduty}` },
     body: JSON.stringify({ ...finding, detail: { ...finding.detail, ...detail } }),
   });
   expect(res.status).toBe(202);
