@@ -49,7 +49,18 @@ export interface OffboardingInput {
 }
 
 export type OffboardingPhase = 'scheduled' | 'revoking' | 'notifying' | 'retention' | 'done' | 'cancelled';
-export type OffboardingProvider = 'aws' | 'github' | 'mlflow';
+/** `warden`: the leaver's own Warden access (API tokens), revoked first. */
+export type OffboardingProvider = 'warden' | 'aws' | 'github' | 'mlflow';
+/**
+ * The memo key an offboarding sets once it has revoked the leaver's Warden access: the API's
+ * auth refuses every identity of that person (by id or email) from then on.
+ */
+export const WARDEN_ACCESS_REVOKED_MEMO = 'wardenAccessRevoked';
+export interface WardenAccessRevoked {
+  readonly person: string;
+  readonly email: string;
+  readonly at: string;
+}
 /** retrying: an operator asked for another run; escalated: waiting for an operator to retry or waive. */
 export type OffboardingItemStatus = 'pending' | 'running' | 'done' | 'planned' | 'escalated' | 'retrying' | 'waived';
 

@@ -6,6 +6,7 @@ import { ensureLocalAdmin } from '../config/file-config.js';
 import { ALERT_SENDERS, resolveStateSecrets } from '../config/state-secrets.js';
 import { loadPlaybooks } from '../playbook/load.js';
 import { createApiAuth } from './auth/api-auth.js';
+import { watchRevocations } from './auth/revocations.js';
 import { createRateLimiter } from './intake/rate-limit.js';
 import { FALLBACK_PLAYBOOK } from './intake/route-playbook.js';
 import { identityKey, rateLimited } from './rate-limited.js';
@@ -47,7 +48,9 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
   }
   const credentials = resolveStateSecrets(config.stateDir, config.intake.secrets, ALERT_SENDERS, notices);
   const signer = loadDecisionSigner(config.decisionSigning);
-  const auth = createApiAuth(identities);
+  /** Identities cut off by an offboarding (its memo in Temporal), re-read every few seconds. */
+  const revocations = watchRevocations(client, identities, 5_000, log);
+  const auth = createApiAuth(identities, revocations);
   const { notify, retention_days: retentionDays, start_roles: startRoles, sole_approver_roles: soleApproverRoles } = file.offboarding;
   /** The people of warden.yaml: offboardings, reviewers, and who a Slack click or an API caller is. */
   const directory = createConfigDirectory(file.people);
@@ -95,5 +98,12 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
     slack.start().catch((err: unknown) => log(`slack: Socket Mode did not connect: ${(err as Error).message}`));
   }
   // ── end Slack app ──
-  return { routes, notices, stop: async () => slack?.stop() };
+  return {
+    routes,
+    notices,
+    stop: async () => {
+      revocations.stop();
+      await slack?.stop();
+    },
+  };
 }

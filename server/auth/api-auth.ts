@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { hashToken, type IdentityConfig, type Role } from '../../config/file-config.js';
 import { HttpError } from '../http-json.js';
+import type { Revocations } from './revocations.js';
 
 /** Who is calling: an identity from the configuration, never a name from the request body. */
 export interface Caller {
@@ -26,8 +27,11 @@ export interface ApiAuth {
 /** Which client sent a request: the CLI says so in X-Warden-Client; anything else is the API. */
 export const clientOf = (req: IncomingMessage): 'api' | 'cli' => (req.headers['x-warden-client'] === 'cli' ? 'cli' : 'api');
 
-/** Bearer tokens, looked up by their sha256: the configuration never holds a token itself. */
-export function createApiAuth(identities: readonly IdentityConfig[]): ApiAuth {
+/**
+ * Bearer tokens, looked up by their sha256: the configuration never holds a token itself. With
+ * `revocations`, the tokens of a person an offboarding has cut off are refused (401).
+ */
+export function createApiAuth(identities: readonly IdentityConfig[], revocations?: Pick<Revocations, 'revokedBy'>): ApiAuth {
   const byHash = new Map<string, Caller>();
   for (const identity of identities) {
     for (const token of identity.tokens) byHash.set(token.sha256, { id: identity.id, roles: identity.roles, groups: identity.groups });
@@ -39,6 +43,9 @@ export function createApiAuth(identities: readonly IdentityConfig[]): ApiAuth {
       if (!match) throw new HttpError(401, 'authentication required: send Authorization: Bearer <token>', undefined, { 'www-authenticate': 'Bearer' });
       const caller = byHash.get(hashToken(match[1]!));
       if (!caller) throw new HttpError(401, 'unknown or revoked token', undefined, { 'www-authenticate': 'Bearer error="invalid_token"' });
+      const offboarded = revocations?.revokedBy(caller.id);
+      if (offboarded)
+        throw new HttpError(401, `revoked token: the Warden access of ${caller.id} was revoked by offboarding-${offboarded}`, undefined, { 'www-authenticate': 'Bearer error="invalid_token"' });
       return caller;
     },
     require(caller, role, doing) {

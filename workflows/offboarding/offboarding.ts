@@ -1,8 +1,8 @@
-import { allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, makeContinueAsNewFunc, patched, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { AwsAccountUser } from '../../contracts/directory.js';
-import { offboardingWorkflowId, type OffboardingInput, type OffboardingItem, type OffboardingState } from '../../contracts/offboarding.js';
+import { offboardingWorkflowId, WARDEN_ACCESS_REVOKED_MEMO, type OffboardingInput, type OffboardingItem, type OffboardingState, type WardenAccessRevoked } from '../../contracts/offboarding.js';
 import { registerOffboardingHandlers } from './handlers.js';
-import { awsInventoryItem, awsRetentionItems, awsRevocationItems, githubItems, mlflowItems } from './plan.js';
+import { awsInventoryItem, awsRetentionItems, awsRevocationItems, githubItems, mlflowItems, wardenAccessItem } from './plan.js';
 import { inventoryOf, managerSlackUser, notify, runItem, writeOffboardingReport, type Runner } from './runner.js';
 import { addItems, initialOffboardingState, settled, tally, withProgress } from './state.js';
 import { describeFailure } from '../incident/step-runner.js';
@@ -18,6 +18,8 @@ const MLFLOW_REVOKE_PATCH = 'offboarding-mlflow-revoke';
 const MANAGER_DM_PATCH = 'offboarding-manager-dm';
 /** Offboardings that waited for their effective time before it could be brought forward wait on one timer. */
 const RESCHEDULE_PATCH = 'offboarding-reschedule';
+/** Offboardings that revoked before the leaver's own Warden access was revoked first replay without it. */
+const WARDEN_ACCESS_PATCH = 'offboarding-warden-access';
 
 /**
  * Offboards one person (`offboarding-<person>`): waits for the effective time on a durable timer
@@ -86,9 +88,26 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
     for (const item of items) await runItem(r, item);
   }
 
+  /** First of all: the leaver's Warden access, through the memo the API's auth reads (not in a dry run). */
+  function revokeWardenAccess(): void {
+    const [item] = addItems(state, [wardenAccessItem(state.person)]);
+    if (!item || item.status !== 'pending') return;
+    const at = nowIso();
+    Object.assign(item, { startedAt: at, finishedAt: at, runs: 1 });
+    if (state.dryRun) {
+      Object.assign(item, { status: 'planned', outcome: 'planned', plan: [`refuse the Warden API tokens of ${state.personId} <${state.person.email}>`] });
+      return;
+    }
+    const revoked: WardenAccessRevoked = { person: state.personId, email: state.person.email, at };
+    upsertMemo({ [WARDEN_ACCESS_REVOKED_MEMO]: revoked });
+    Object.assign(item, { status: 'done', outcome: 'changed', after: revoked });
+    r.timeline(`Warden access revoked: the API refuses ${state.personId}'s tokens`);
+  }
+
   /** Every provider in its own branch: one provider's trouble never holds up another's revocations. */
   async function revokeAll(): Promise<void> {
     state.times.revocationStartedAt ??= nowIso();
+    if (patched(WARDEN_ACCESS_PATCH)) revokeWardenAccess();
     const branches = [
       ...state.person.aws.map((u) => () => revokeAwsUser(u)),
       () => revokeSequentially(addItems(state, githubItems(state.person))),
@@ -186,7 +205,8 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
     if (!(err instanceof ContinueAsNewNeeded)) throw err;
     await condition(allHandlersFinished);
     r.timeline(`continued as new (${err.message})`);
-    return continueAsNew<typeof offboardingWorkflow>({ ...input, carried: state });
+    // The memo (the Warden access revocation) goes on with the state.
+    return makeContinueAsNewFunc<typeof offboardingWorkflow>({ memo: workflowInfo().memo ?? {} })({ ...input, carried: state });
   }
   await condition(allHandlersFinished);
   return withProgress(state);

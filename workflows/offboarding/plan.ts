@@ -27,6 +27,9 @@ const listed = (xs: readonly string[]): string => (xs.length ? xs.join(', ') : '
 const awsBase = (u: AwsAccountUser): string => `aws/${u.account}/${u.userName}`;
 const awsWho = (u: AwsAccountUser): string => `IAM user ${u.userName} (account ${u.account})`;
 
+/** The leaver's own Warden access: revoked in the workflow itself (its memo), first of all. */
+export const wardenAccessItem = (p: Person): ItemSpec => spec('warden', `warden/${p.id}/access`, `Warden API tokens of ${p.id} <${p.email}>`, 'warden.revokeAccess', { person: p.id, email: p.email });
+
 /** Reads what the IAM user holds; its output names the access keys to disable and delete. */
 export function awsInventoryItem(u: AwsAccountUser): ItemSpec {
   return spec('aws', `${awsBase(u)}/inventory`, `inventory of ${awsWho(u)}`, 'aws.listEntitlements', { userNames: [u.userName], account: u.account });

@@ -1,7 +1,7 @@
 import type { ItemSpec } from './plan.js';
 import { DEFAULT_RETENTION_DAYS, type OffboardingInput, type OffboardingItem, type OffboardingProvider, type OffboardingProviderProgress, type OffboardingState } from '../../contracts/offboarding.js';
 
-const PROVIDERS: readonly OffboardingProvider[] = ['aws', 'github', 'mlflow'];
+const PROVIDERS: readonly OffboardingProvider[] = ['warden', 'aws', 'github', 'mlflow'];
 
 /** The offboarding's first state, or the state carried over by continue-as-new. */
 export function initialOffboardingState(input: OffboardingInput, now: string, runTag: string): OffboardingState {
