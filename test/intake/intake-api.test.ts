@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { incidentStateQuery } from '../../contracts/incident.js';
+import { startPeers } from '../helpers/incident.js';
 import { postAlert, startIntake, tokens } from '../helpers/intake.js';
 import { suiteClient, withWorker } from '../harness.js';
 let client: Client;
@@ -97,16 +98,18 @@ describe('alert intake', () => {
 describe('incident API authorization', () => {
   it('no token 401; a viewer may read but not approve (403); a responder outside the step groups gets 403 with the reason', async () => {
     const intake = await startIntake(client);
+    // Every peer but AWS: the steps before the approval apply, the approved one cannot.
+    const peers = await startPeers();
     try {
-      const res = await postAlert(intake.url, { ...base(), fingerprint: `authz-${randomUUID()}`, principal: { aws_user: 'dana', aws_access_key_id: 'AKIAIOSFODNN7EXAMPLE' } }, {}, '?dry_run=false');
+      const res = await postAlert(intake.url, { ...base(), severity: 'critical', fingerprint: `authz-${randomUUID()}`, principal: { aws_user: 'dana' } }, {}, '?dry_run=false');
       const incident = (await res.json()) as { incidentId: string; workflowId: string };
-      await withWorker({ providers: {} }, { taskQueue: intake.taskQueue }, async () => {
-        await expect.poll(async () => (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.delete_key?.status, { timeout: 20_000 }).toBe('awaiting-approval');
+      await withWorker({ providers: peers.deps }, { taskQueue: intake.taskQueue }, async () => {
+        await expect.poll(async () => (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.quarantine_user?.status, { timeout: 20_000 }).toBe('awaiting-approval');
         const approve = (token?: string) =>
-          fetch(`${intake.url}/v1/incidents/${incident.incidentId}/approvals/delete_key`, {
+          fetch(`${intake.url}/v1/incidents/${incident.incidentId}/approvals/quarantine_user`, {
             method: 'POST',
             headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-            body: JSON.stringify({ decision: 'approve' }),
+            body: JSON.stringify({ decision: 'approve', reason: 'confirmed with the owner' }),
           });
         expect((await approve()).status).toBe(401);
         expect((await approve('tok-nope')).status).toBe(401);
@@ -120,11 +123,10 @@ describe('incident API authorization', () => {
         const ok = await approve(tokens.oncall);
         expect(ok.status).toBe(200);
         expect(((await ok.json()) as { approval: { votes: { approver: string; via: string }[] } }).approval.votes[0]).toMatchObject({ approver: 'olga', via: 'api' });
-        // AWS is not configured for this worker: the approved step runs as a dry run and says so.
-        await expect.poll(async () => (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.delete_key?.status).toBe('planned');
-        const step = (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.delete_key!;
-        expect(step.plan?.at(-1)).toMatch(/^NOT APPLIED: iam is not configured/);
-        expect(step.output).toMatchObject({ applied: false });
+        // AWS is not configured for this worker: the approved step is not applied, and says why.
+        await expect.poll(async () => (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.quarantine_user?.status).toBe('not_applied');
+        const step = (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.quarantine_user!;
+        expect(step.notApplied).toMatchObject({ reason: 'provider-not-configured' });
         const again = await approve(tokens.oncall);
         expect(again.status).toBe(409);
         const missing = await fetch(`${intake.url}/v1/incidents/inc-doesnotexist`, { headers: { authorization: `Bearer ${tokens.viewer}` } });
@@ -132,6 +134,7 @@ describe('incident API authorization', () => {
       });
     } finally {
       intake.close();
+      await peers.close();
     }
   });
 });

@@ -101,7 +101,7 @@ describe('a forged approval sent straight to Temporal', () => {
       // The same decision signed by Warden's server counts: the gate itself works.
       const counted = await raw(handle, TEST_SIGNER.sign(handle.workflowId, { ...approve, approver: { id: 'alice', groups: ['security-oncall'] } }, plan));
       expect(counted.outcome).toBe('approved');
-      await expect.poll(async () => (await handle.query(incidentStateQuery)).steps.disable_key?.status, { timeout: 30_000 }).toBe('succeeded');
+      await expect.poll(async () => (await handle.query(incidentStateQuery)).steps.disable_key?.status, { timeout: 30_000 }).toBe('applied');
       await handle.terminate('test over');
     });
     expect(await keyStatuses('forge-victim')).toEqual(['Inactive']);
