@@ -4,7 +4,7 @@
  * Slack-protocol fake, moto for AWS.
  */
 import { ListAccessKeysCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowUpdateFailedError, Client, WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsIam } from '../../../activities/providers/aws-iam/aws-iam.js';
 import { stepActionUpdate, type StepActionRequest } from '../../../contracts/incident.js';
