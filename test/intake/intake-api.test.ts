@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { incidentStateQuery } from '../../contracts/incident.js';
+import { incidentStateQuery, stepActionUpdate } from '../../contracts/incident.js';
 import { postAlert, startIntake, tokens } from '../helpers/intake.js';
 import { suiteClient, withWorker } from '../harness.js';
 let client: Client;
@@ -102,7 +102,19 @@ describe('incident API authorization', () => {
       const res = await postAlert(intake.url, { ...base(), fingerprint: `authz-${randomUUID()}`, principal: { aws_user: 'dana', aws_access_key_id: 'AKIAIOSFODNN7EXAMPLE' } }, {}, '?dry_run=false');
       const incident = (await res.json()) as { incidentId: string; workflowId: string };
       await withWorker({ providers: {} }, { taskQueue: intake.taskQueue }, async () => {
-        await expect.poll(async () => (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.delete_key?.status, { timeout: 20_000 }).toBe('awaiting-approval');
+        // No provider is configured: each step is not applied until a person acts; here they did it by hand.
+        const h = client.workflow.getHandle(incident.workflowId);
+        const byHand = { action: 'done_by_hand' as const, by: 'olga', text: 'done by hand in the test' };
+        await expect
+          .poll(
+            async () => {
+              const s = await h.query(incidentStateQuery);
+              for (const st of Object.values(s.steps)) if (st.status === 'not_applied') await h.executeUpdate(stepActionUpdate, { args: [{ stepId: st.id, ...byHand }] }).catch(() => undefined);
+              return s.steps.delete_key?.status;
+            },
+            { timeout: 30_000 },
+          )
+          .toBe('awaiting-approval');
         const approve = (token?: string) =>
           fetch(`${intake.url}/v1/incidents/${incident.incidentId}/approvals/delete_key`, {
             method: 'POST',
@@ -121,11 +133,12 @@ describe('incident API authorization', () => {
         const ok = await approve(tokens.oncall);
         expect(ok.status).toBe(200);
         expect(((await ok.json()) as { approval: { votes: { approver: string; via: string }[] } }).approval.votes[0]).toMatchObject({ approver: 'olga', via: 'api' });
-        // AWS is not configured for this worker: the approved step runs as a dry run and says so.
-        await expect.poll(async () => (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.delete_key?.status).toBe('planned');
+        // AWS is not configured for this worker: the approved step is not applied, and says why.
+        await expect.poll(async () => (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.delete_key?.status).toBe('not_applied');
         const step = (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.delete_key!;
         expect(step.plan?.at(-1)).toMatch(/^NOT APPLIED: iam is not configured/);
         expect(step.output).toMatchObject({ applied: false });
+        expect(step.notApplied).toMatchObject({ reason: 'provider-not-configured', message: 'aws not configured' });
         const again = await approve(tokens.oncall);
         expect(again.status).toBe(409);
         const missing = await fetch(`${intake.url}/v1/incidents/inc-doesnotexist`, { headers: { authorization: `Bearer ${tokens.viewer}` } });
