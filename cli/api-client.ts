@@ -161,6 +161,14 @@ export class ApiClient {
     return this.request({ method: 'POST', path: `/v1/incidents/${encodeURIComponent(id)}/steps/${encodeURIComponent(stepId)}`, body, bearer: true });
   }
 
+  resolve(id: string, summary: string): Promise<{ status: IncidentStatus }> {
+    return this.request({ method: 'POST', path: `/v1/incidents/${encodeURIComponent(id)}/resolve`, body: { summary }, bearer: true });
+  }
+
+  lessons(id: string, lessons: { cause: string; impact: string; followUps: string[] }): Promise<{ status: IncidentStatus }> {
+    return this.request({ method: 'POST', path: `/v1/incidents/${encodeURIComponent(id)}/lessons`, body: lessons, bearer: true });
+  }
+
   addNote(id: string, text: string): Promise<NoteResult> {
     return this.request({ method: 'POST', path: `/v1/incidents/${encodeURIComponent(id)}/notes`, body: { text }, bearer: true });
   }

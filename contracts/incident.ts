@@ -73,8 +73,13 @@ export interface IncidentInput {
 export const INCIDENT_WORKFLOW_PREFIX = 'incident-';
 export const incidentWorkflowId = (incidentId: string): string => `${INCIDENT_WORKFLOW_PREFIX}${incidentId}`;
 
-/** `waiting`: a step was not applied and the incident waits in its phase for a person (retry, done by hand, skip). */
-export type IncidentStatus = 'open' | 'awaiting-approval' | 'waiting' | 'contained' | 'recovered' | 'closed' | 'failed' | 'cancelled';
+/**
+ * `waiting`: a step was not applied and the incident waits in its phase for a person (retry, done
+ * by hand, skip). `contained`/`recovered`: those phases completed with a step applied at the peer.
+ * `resolved`: a person resolved it (or an info playbook's autoResolve). `closed`: its lessons are
+ * recorded. `planned`: a dry run ended (it moved no KPI time).
+ */
+export type IncidentStatus = 'open' | 'awaiting-approval' | 'waiting' | 'contained' | 'recovered' | 'resolved' | 'closed' | 'planned' | 'failed' | 'cancelled';
 /**
  * How a step ended, each name one case: applied (changed at the peer and read back), already_so,
  * planned (dry run only), not_applied (see `notApplied`), denied (its approval was refused),
@@ -219,12 +224,31 @@ export interface IncidentState {
     containedAt?: string;
     eradicatedAt?: string;
     recoveredAt?: string;
+    resolvedAt?: string;
     closedAt?: string;
   };
+  /** What the incident waits for once its phases up to recover have run: a person's resolution, then its lessons. */
+  awaiting?: 'resolution' | 'lessons';
+  resolution?: { readonly by: string; readonly at: string; readonly summary: string; readonly auto?: boolean };
+  lessons?: LessonsRecord;
   cancel?: { readonly by: string; readonly reason: string; readonly rollback: boolean; readonly at: string };
   failure?: { readonly stepId: string; readonly message: string };
   runs: number;
 }
+
+export interface ResolveRequest {
+  readonly by: string;
+  readonly summary: string;
+}
+
+export interface LessonsRequest {
+  readonly by: string;
+  readonly cause: string;
+  readonly impact: string;
+  readonly followUps: readonly string[];
+}
+
+export type LessonsRecord = LessonsRequest & { readonly at: string };
 
 export interface CancelRequest {
   readonly by: string;
@@ -250,5 +274,9 @@ export const approvalUpdate = defineUpdate<ApprovalRecord, [ApprovalDecision]>('
 export const cancelUpdate = defineUpdate<IncidentState['status'], [CancelRequest]>('incident.cancel');
 export const noteUpdate = defineUpdate<number, [NoteRequest]>('incident.note');
 export const severityUpdate = defineUpdate<Severity, [SeverityChange]>('incident.severity');
+/** A person resolves the incident (it waits for this once its phases up to recover have run); returns the status. */
+export const resolveUpdate = defineUpdate<IncidentStatus, [ResolveRequest]>('incident.resolve');
+/** A person records the lessons (cause, impact, follow-ups) of a resolved incident; then it closes. */
+export const lessonsUpdate = defineUpdate<IncidentStatus, [LessonsRequest]>('incident.lessons');
 /** A person's action on a step that was not applied (retry, done by hand, skip); returns the step's status. */
 export const stepActionUpdate = defineUpdate<StepStatus, [StepActionRequest]>('incident.step');

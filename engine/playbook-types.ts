@@ -87,6 +87,8 @@ export interface ResolvedPlaybook {
   /** Where failures and approval requests are announced. */
   readonly notify: { readonly slackChannel?: string; readonly email?: readonly string[] };
   readonly phases: Readonly<Record<Phase, readonly PhaseNode[]>>;
+  /** Resolve without a person once every phase is complete; allowed for info severity only. */
+  readonly autoResolve?: boolean;
 }
 
 /** The steps of one phase node: the step, or every step of a parallel group. */

@@ -76,6 +76,7 @@ export const playbookSchema = z.strictObject({
   severity: z.enum(SEVERITIES),
   owners: z.array(group).min(1),
   notify: z.strictObject({ slack: z.string().min(1).optional(), email: z.array(z.email()).optional() }).default({}),
+  autoResolve: z.boolean().optional().describe('resolve the incident without a person once every phase is complete; only for severity info'),
   phases: z.strictObject(Object.fromEntries(PHASES.map((p) => [p, z.array(nodeSchema).default([])])) as Record<(typeof PHASES)[number], z.ZodDefault<z.ZodArray<typeof nodeSchema>>>),
 });
 

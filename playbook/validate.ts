@@ -202,6 +202,9 @@ export function validatePlaybook(doc: unknown): { playbook?: ResolvedPlaybook; p
     if (order.has(place.step.id)) problems.push({ path: [...place.path, 'id'], message: `duplicate step id "${place.step.id}"` });
     else order.set(place.step.id, place.order);
   }
+  if (file.autoResolve && file.severity !== 'info') {
+    problems.push({ path: ['autoResolve'], message: `autoResolve is allowed for severity info only (this playbook is ${file.severity}): a person resolves anything more severe` });
+  }
   const resolved = new Map<string, ResolvedStep>();
   for (const place of all) {
     const step = resolveStep(place, order, problems);
@@ -229,6 +232,7 @@ export function validatePlaybook(doc: unknown): { playbook?: ResolvedPlaybook; p
       triggers: file.triggers,
       notify: { ...(file.notify.slack ? { slackChannel: file.notify.slack } : {}), ...(file.notify.email ? { email: file.notify.email } : {}) },
       phases,
+      ...(file.autoResolve ? { autoResolve: true } : {}),
     },
   };
 }

@@ -199,3 +199,11 @@ export async function stepActionCommand(id: string, stepId: string, action: Step
   process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `step ${stepId} of incident ${id}: ${said} (now ${result.status})\n`);
   return 0;
 }
+
+/** `warden incidents resolve ID --summary TEXT` and `warden incidents lessons ID --cause --impact [--follow-ups "A; B"]` */
+export async function closingCommand(id: string, what: { resolve: string } | { lessons: { cause: string; impact: string; followUps: string[] } }, opts: { json: boolean }): Promise<number> {
+  const api = ApiClient.fromEnv();
+  const result = 'resolve' in what ? await api.resolve(id, what.resolve) : await api.lessons(id, what.lessons);
+  process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `incident ${id}: ${'resolve' in what ? 'resolved' : 'lessons recorded'} (now ${result.status})\n`);
+  return 0;
+}

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { alertSendCommand } from './alert-send.js';
 import { cancelCommand, decideCommand, noteCommand } from './decide.js';
-import { listIncidentsCommand, showIncidentCommand, stepActionCommand } from './incidents.js';
+import { closingCommand, listIncidentsCommand, showIncidentCommand, stepActionCommand } from './incidents.js';
 import { rotateKeys } from './keys.js';
 import { listPlaybooksCommand, validatePlaybooksCommand, writeSchemaCommand } from './playbooks.js';
 import { smoke } from './smoke.js';
@@ -32,6 +32,8 @@ export const USAGE = `usage: warden <command>
   incidents show ID [--json]                state, steps, approvals, notes and timeline
   incidents step ID STEP --retry|--done-by-hand NOTE|--skip REASON [--json]
                                             act on a step that was not applied
+  incidents resolve ID --summary TEXT [--json]
+  incidents lessons ID --cause TEXT --impact TEXT [--follow-ups "A; B"] [--json]
   approve ID STEP [--reject] [--reason TEXT] [--json]
   cancel ID --reason TEXT [--rollback] [--json]
   note ID TEXT [--json]
@@ -78,6 +80,10 @@ const OPTIONS = {
   retry: { type: 'boolean' },
   'done-by-hand': { type: 'string' },
   skip: { type: 'string' },
+  summary: { type: 'string' },
+  cause: { type: 'string' },
+  impact: { type: 'string' },
+  'follow-ups': { type: 'string' },
   timezone: { type: 'string' },
 } as const;
 
@@ -142,7 +148,30 @@ export async function run(argv: string[]): Promise<number> {
         expect(what, ['retry', 'done-by-hand', 'skip', 'json'], rest, 2);
         return stepActionCommand(rest[0]!, rest[1]!, stepActionOf(what, values), { json });
       }
-      throw new UsageError(`unknown incidents subcommand "${sub ?? ''}"; expected list, show or step`);
+      if (sub === 'resolve') {
+        expect('incidents resolve ID --summary TEXT [--json]', ['summary', 'json'], rest, 1);
+        if (!values.summary?.trim()) throw new UsageError('incidents resolve needs --summary TEXT (it is recorded in the incident)');
+        return closingCommand(rest[0]!, { resolve: values.summary }, { json });
+      }
+      if (sub === 'lessons') {
+        expect('incidents lessons ID --cause TEXT --impact TEXT [--follow-ups "A; B"] [--json]', ['cause', 'impact', 'follow-ups', 'json'], rest, 1);
+        if (!values.cause?.trim() || !values.impact?.trim()) throw new UsageError('incidents lessons needs --cause TEXT and --impact TEXT');
+        return closingCommand(
+          rest[0]!,
+          {
+            lessons: {
+              cause: values.cause,
+              impact: values.impact,
+              followUps: (values['follow-ups'] ?? '')
+                .split(';')
+                .map((f) => f.trim())
+                .filter(Boolean),
+            },
+          },
+          { json },
+        );
+      }
+      throw new UsageError(`unknown incidents subcommand "${sub ?? ''}"; expected list, show, step, resolve or lessons`);
     case 'approve':
       expect('approve ID STEP [--reject] [--reason TEXT] [--json]', ['reject', 'reason', 'json'], [sub, ...rest], 2);
       return decideCommand(sub!, rest[0]!, { reject: values.reject ?? false, ...(values.reason ? { reason: values.reason } : {}), json });

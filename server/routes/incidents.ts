@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { SEVERITIES } from '../../engine/playbook-types.js';
-import { cancelUpdate, incidentStateQuery, incidentWorkflowId, noteUpdate, stepActionUpdate, type IncidentStatus } from '../../contracts/incident.js';
+import { cancelUpdate, incidentStateQuery, incidentWorkflowId, lessonsUpdate, noteUpdate, resolveUpdate, stepActionUpdate, type IncidentStatus } from '../../contracts/incident.js';
 import type { DecisionSigner } from '../../contracts/approval-proof.js';
 import { sendSignedDecision } from '../../temporal/signed-decision.js';
 import { clientOf, type ApiAuth, type Caller } from '../auth/api-auth.js';
@@ -11,7 +11,7 @@ import type { Params, Route } from '../router.js';
 import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
 import { isPrincipal, refuseSelf, type PersonOfCaller } from './self-action.js';
 
-const STATUSES: readonly IncidentStatus[] = ['open', 'awaiting-approval', 'waiting', 'contained', 'recovered', 'closed', 'failed', 'cancelled'];
+const STATUSES: readonly IncidentStatus[] = ['open', 'awaiting-approval', 'waiting', 'contained', 'recovered', 'resolved', 'closed', 'planned', 'failed', 'cancelled'];
 const ID = /^[A-Za-z0-9._-]{1,128}$/;
 const BODY_LIMIT = 64 * 1024;
 
@@ -36,6 +36,12 @@ const approvalBody = z.strictObject({
 const cancelBody = z.strictObject({ rollback: z.boolean().default(false), reason: z.string().min(1).max(2000) });
 const noteBody = z.strictObject({ text: z.string().min(1).max(10_000) });
 const personText = z.string().trim().min(1, 'must not be empty').max(2000);
+const resolveBody = z.strictObject({ summary: personText });
+const lessonsBody = z.strictObject({
+  cause: z.string().trim().min(1, 'must not be empty').max(5000),
+  impact: z.string().trim().min(1, 'must not be empty').max(5000),
+  followUps: z.array(personText).max(50),
+});
 const stepActionBody = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('retry') }),
   z.strictObject({ action: z.literal('done_by_hand'), note: personText }),
@@ -55,7 +61,7 @@ const REFUSALS: RefusalWords = {
 };
 
 /**
- * The incident endpoints: list, show, approve, cancel, note, act on a step that was not applied.
+ * The incident endpoints: list, show, approve, cancel, note, act on a step that was not applied, resolve, record lessons.
  * Every caller is authenticated; with `personOf` (the directory), the principal an incident's
  * alerts name may not decide or cancel it.
  */
@@ -153,6 +159,28 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
           h.executeUpdate(stepActionUpdate, { args: [{ stepId, action: body.action, by: caller.id, ...(text ? { text } : {}) }] }),
         );
         sendJson(res, 200, { stepId, action: body.action, status });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/incidents/:id/resolve',
+      async handle(req, res, params) {
+        const caller = authed(req, 'responder', 'resolve incidents');
+        await notThePrincipal(caller, params, 'resolve this incident');
+        const body = parseBody(resolveBody, await readJsonBody(req, BODY_LIMIT), 'resolution');
+        const status = await steer(handleFor(params), 'resolving', REFUSALS, (h) => h.executeUpdate(resolveUpdate, { args: [{ by: caller.id, summary: body.summary }] }));
+        sendJson(res, 200, { status });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/incidents/:id/lessons',
+      async handle(req, res, params) {
+        const caller = authed(req, 'responder', 'record lessons');
+        await notThePrincipal(caller, params, 'record the lessons of this incident');
+        const body = parseBody(lessonsBody, await readJsonBody(req, BODY_LIMIT), 'lessons');
+        const status = await steer(handleFor(params), 'recording the lessons', REFUSALS, (h) => h.executeUpdate(lessonsUpdate, { args: [{ by: caller.id, ...body }] }));
+        sendJson(res, 200, { status });
       },
     },
     {

@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMlflowRegistry } from '../../activities/providers/mlflow/mlflow-registry.js';
-import { incidentStateQuery, type IncidentState } from '../../contracts/incident.js';
-import { startPeers, type Peers } from '../helpers/incident.js';
+import { incidentStateQuery } from '../../contracts/incident.js';
+import { startPeers, type Peers, resolveAndClose } from '../helpers/incident.js';
 import { postAlert, startIntake, tokens, type IntakeServer } from '../helpers/intake.js';
 import { suiteClient, withWorker } from '../harness.js';
 import { aliasTarget, seedModel, startMlflow, versionTags, type MlflowPeer } from '../peers/mlflow.js';
@@ -64,7 +64,7 @@ describe('data-poisoning, end to end through the API against MLflow', () => {
       expect((await approve(tokens.oncall)).status).toBe(403);
       expect((await approve(tokens.mlops)).status).toBe(200);
 
-      const final = (await handle.result()) as IncidentState;
+      const final = await resolveAndClose(handle);
       expect(final.status).toBe('closed');
       expect(final.steps.rollback_model).toMatchObject({ status: 'applied', outcome: 'changed' });
       expect(await aliasTarget(mlflow.trackingUri, 'spam-filter', 'champion')).toBe('2');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsIam } from '../../activities/providers/aws-iam/aws-iam.js';
 import type { Directory, Person } from '../../contracts/directory.js';
 import { incidentStateQuery, type IncidentState } from '../../contracts/incident.js';
-import { startPeers, type Peers } from '../helpers/incident.js';
+import { startPeers, type Peers, resolveAndClose } from '../helpers/incident.js';
 import { postAlert, startIntake, tokens, type IntakeServer } from '../helpers/intake.js';
 import { suiteClient, withWorker } from '../harness.js';
 import { MOTO_CREDENTIALS, motoClient, seedUser, startMoto, type MotoPeer } from '../peers/moto.js';
@@ -79,7 +79,7 @@ describe('leaked-credential, end to end through the API against moto', () => {
       });
       expect(approved.status).toBe(200);
 
-      const final = (await handle.result()) as IncidentState;
+      const final = await resolveAndClose(handle);
       expect(final.status).toBe('closed');
       expect(await keysOf('dana-ml')).toEqual([]);
       expect(final.steps.disable_key).toMatchObject({ status: 'applied', outcome: 'changed' });
@@ -98,6 +98,38 @@ describe('leaked-credential, end to end through the API against moto', () => {
 
       // The owner was told, with the incident id.
       await expect.poll(() => peers.smtp.messages.some((m) => m.to && JSON.stringify(m.to).includes('dana@example.com') && (m.text ?? '').includes(incidentId))).toBe(true);
+    });
+  });
+
+  it('a live incident with no AWS configured ends in the contain phase, with the step "not applied: aws not configured", not contained, and the responders notified', async () => {
+    await withWorker({ providers: peers.deps }, { taskQueue: intake.taskQueue }, async () => {
+      const res = await postAlert(
+        intake.url,
+        {
+          type: 'credential.leaked',
+          severity: 'high',
+          title: 'AWS key committed, no AWS configured',
+          source: 'github-secret-scanning',
+          fingerprint: 'e2e-leak-no-aws',
+          principal: { user: 'dana', aws_user: 'dana-ml', aws_access_key_id: 'AKIAEXAMPLE000000077' },
+        },
+        {},
+        '?dry_run=false',
+      );
+      expect(res.status).toBe(202);
+      const { incidentId, workflowId } = (await res.json()) as { incidentId: string; workflowId: string };
+      const handle = client.workflow.getHandle(workflowId);
+      await expect.poll(async () => (await handle.query(incidentStateQuery)).status, { timeout: 30_000 }).toBe('waiting');
+      const st = await handle.query(incidentStateQuery);
+      expect(st.phase).toBe('contain');
+      expect(st.steps.disable_key).toMatchObject({ status: 'not_applied', notApplied: { message: 'aws not configured' } });
+      expect(st.times.containedAt).toBeUndefined();
+      expect(st.status).not.toBe('contained');
+      expect(st.steps.delete_key!.status).toBe('pending');
+      // The responders are told in the playbook's channel, and by mail.
+      await expect.poll(() => peers.slack.messages.some((m) => m.text.includes(incidentId) && m.text.includes('NOT applied: aws not configured'))).toBe(true);
+      await expect.poll(() => peers.smtp.messages.some((m) => (m.text ?? '').includes(incidentId) && (m.text ?? '').includes('aws not configured'))).toBe(true);
+      await handle.terminate('test over');
     });
   });
 });

@@ -10,7 +10,7 @@ import { createFileLedger } from '../../activities/providers/idempotency/file-le
 import { createSlackChat } from '../../activities/providers/slack/slack-chat.js';
 import type { ActionDeps } from '../../catalog/types.js';
 import { loadPlaybookText, type LoadedPlaybook } from '../../playbook/load.js';
-import { incidentStateQuery, incidentWorkflowId, type Alert, type IncidentInput, type IncidentState } from '../../contracts/incident.js';
+import { incidentStateQuery, incidentWorkflowId, lessonsUpdate, resolveUpdate, type Alert, type IncidentInput, type IncidentState } from '../../contracts/incident.js';
 import type { incidentWorkflow } from '../../workflows/incident/incident.js';
 import { TEST_SIGNER } from './decisions.js';
 import { startFakeSlack, type FakeSlack } from '../peers/fake-slack.js';
@@ -86,6 +86,24 @@ export async function startIncident(client: Client, taskQueue: string, loaded: L
 
 export function state(handle: WorkflowHandle): Promise<IncidentState> {
   return handle.query(incidentStateQuery);
+}
+
+/**
+ * A live incident ends only when a person resolves it and records its lessons: once it waits for
+ * the resolution, does both as `by` and returns the final state (status closed). An incident that
+ * ended by itself (failed, cancelled, a dry run) is returned as it ended.
+ */
+export async function resolveAndClose(handle: WorkflowHandle, by = 'olga', timeoutMs = 30_000): Promise<IncidentState> {
+  const until = Date.now() + timeoutMs;
+  for (let s = await state(handle); s.awaiting !== 'resolution'; s = await state(handle)) {
+    // An incident that ended itself (failed, cancelled, a dry run planned) has nothing to resolve.
+    if (s.phase === 'done') return (await handle.result()) as IncidentState;
+    if (Date.now() > until) throw new Error(`incident ${handle.workflowId} did not come to wait for its resolution within ${timeoutMs}ms (status ${s.status})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await handle.executeUpdate(resolveUpdate, { args: [{ by, summary: 'handled in the test' }] });
+  await handle.executeUpdate(lessonsUpdate, { args: [{ by, cause: 'a test alert', impact: 'none', followUps: [] }] });
+  return (await handle.result()) as IncidentState;
 }
 
 /** A minimal playbook header; phases are appended by each test. */

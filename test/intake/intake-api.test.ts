@@ -126,7 +126,7 @@ describe('incident API authorization', () => {
         // AWS is not configured for this worker: the approved step is not applied, and says why.
         await expect.poll(async () => (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.quarantine_user?.status).toBe('not_applied');
         const step = (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.quarantine_user!;
-        expect(step.notApplied).toMatchObject({ reason: 'provider-not-configured' });
+        expect(step.notApplied).toMatchObject({ reason: 'provider-not-configured', message: 'aws not configured' });
         const again = await approve(tokens.oncall);
         expect(again.status).toBe(409);
         const missing = await fetch(`${intake.url}/v1/incidents/inc-doesnotexist`, { headers: { authorization: `Bearer ${tokens.viewer}` } });

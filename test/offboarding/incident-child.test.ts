@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfigDirectory } from '../../config/config-directory.js';
 import { findAction } from '../../catalog/index.js';
 import { offboardingWorkflowId } from '../../contracts/offboarding.js';
-import { alert, HEADER, playbook, startIncident } from '../helpers/incident.js';
+import { alert, HEADER, playbook, startIncident, resolveAndClose } from '../helpers/incident.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../harness.js';
 import { MANAGER, offboardingDeps, seedDeparting, waitForState, startWorld, type OffboardingWorld } from './fixture.js';
 
@@ -31,7 +31,7 @@ phases:
     const taskQueue = uniqueTaskQueue('offboard-child');
     const directory = createConfigDirectory([MANAGER, d.person]);
     await withWorker(offboardingDeps(w.deps, directory), { taskQueue }, async () => {
-      const first = await (await startIncident(client, taskQueue, pb, alert({ principal: { user: d.person.id } }))).result();
+      const first = await resolveAndClose(await startIncident(client, taskQueue, pb, alert({ principal: { user: d.person.id } })));
       expect(first.steps.offboard).toMatchObject({ status: 'applied', outcome: 'changed', output: { workflowId: offboardingWorkflowId(d.person.id), started: true, joined: false } });
       const offboarding = client.workflow.getHandle(offboardingWorkflowId(d.person.id));
       const state = await waitForState(offboarding, (s) => s.phase === 'retention');
@@ -40,7 +40,7 @@ phases:
         reason: 'insider exfiltration',
         notify: { email: ['owners@example.com', MANAGER.email], slackChannel: '#sec-incidents' },
       });
-      const second = await (await startIncident(client, taskQueue, pb, alert({ principal: { user: d.person.id } }))).result();
+      const second = await resolveAndClose(await startIncident(client, taskQueue, pb, alert({ principal: { user: d.person.id } })));
       expect(second.steps.offboard).toMatchObject({ status: 'already_so', outcome: 'already', output: { joined: true } });
       await offboarding.terminate('test done');
     });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Directory, Person } from '../../contracts/directory.js';
 import { incidentStateQuery, stepActionUpdate } from '../../contracts/incident.js';
 import { loadPlaybookText } from '../../playbook/load.js';
-import { HEADER, alert, playbook, startIncident, startPeers, type Peers } from '../helpers/incident.js';
+import { HEADER, alert, playbook, startIncident, startPeers, type Peers, resolveAndClose } from '../helpers/incident.js';
 import { suiteClient, withWorker } from '../harness.js';
 
 let client: Client;
@@ -29,7 +29,7 @@ const directory: Directory = { findPerson: (id) => Promise.resolve(id === 'dana'
 async function runToEnd(yaml: string, a: ReturnType<typeof alert>) {
   return withWorker({ providers: peers.deps, directory }, { name: 'escaping' }, async (w) => {
     const handle = await startIncident(w.client, w.taskQueue, playbook(yaml), a);
-    await handle.result();
+    await resolveAndClose(handle);
     return handle.query(incidentStateQuery);
   });
 }

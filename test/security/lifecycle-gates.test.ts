@@ -109,3 +109,33 @@ describe('step actions: who may act, and on what', () => {
     expect(after.steps.disable_key!.resolution).toMatchObject({ by: 'olga', text: 'disabled in the console' });
   });
 });
+
+describe('resolve and lessons: only a responder, only when the incident is there', () => {
+  const postTo = (id: string, what: 'resolve' | 'lessons', body: unknown, token?: string) =>
+    fetch(`${intake.url}/v1/incidents/${id}/${what}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+
+  it('refuses a viewer (403), a forged "by" or an empty summary (400), and a resolution or lessons while a step still waits (409); nothing changes', async () => {
+    const { handle, id, before } = await waitingIncident();
+    expect((await postTo(id, 'resolve', { summary: 'done' }, tokens.viewer)).status).toBe(403);
+    const forged = await postTo(id, 'resolve', { summary: 'done', by: 'ceo' }, tokens.oncall);
+    expect(forged.status).toBe(400);
+    expect(await forged.text()).toContain('by');
+    const empty = await postTo(id, 'resolve', { summary: '  ' }, tokens.oncall);
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain('summary');
+    const early = await postTo(id, 'resolve', { summary: 'done' }, tokens.oncall);
+    expect(early.status).toBe(409);
+    expect(await early.text()).toMatch(/can be resolved once its steps up to recover are settled/);
+    const lessons = await postTo(id, 'lessons', { cause: 'c', impact: 'i', followUps: [] }, tokens.oncall);
+    expect(lessons.status).toBe(409);
+    expect(await lessons.text()).toMatch(/lessons are recorded once it is resolved/);
+    await unchanged(handle, before);
+    const st = await state(handle);
+    expect(st.resolution).toBeUndefined();
+    expect(st.lessons).toBeUndefined();
+  });
+});

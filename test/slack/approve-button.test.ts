@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVE_ACTION } from '../../activities/incident/render/approval-blocks.js';
-import { alert, startIncident, state } from '../helpers/incident.js';
+import { alert, startIncident, state, resolveAndClose } from '../helpers/incident.js';
 import { uniqueTaskQueue, withWorker } from '../harness.js';
 import { approval, approvalMessage, click, current, ephemeralsFrom, gatedPlaybook, startSlackHarness, votesOf, type SlackHarness } from './harness.js';
 
@@ -26,7 +26,7 @@ describe('Slack: the Approve button', () => {
       const res = await click(h, 'U0ALICE', message, APPROVE_ACTION);
       expect(res.status).toBe(200);
 
-      const final = await handle.result();
+      const final = await resolveAndClose(handle);
       expect(votesOf(final, 'contain_host')).toEqual([['alice', 'approve', 'slack']]);
       expect(final.steps.contain_host!.status).toBe('applied');
       const shown = JSON.stringify(current(h, message).blocks);
@@ -53,7 +53,7 @@ describe('Slack: the Approve button', () => {
       expect(halfway).toContain(APPROVE_ACTION);
 
       expect((await click(h, 'U0BOB', message, APPROVE_ACTION)).status).toBe(200);
-      const final = await handle.result();
+      const final = await resolveAndClose(handle);
       expect(votesOf(final, 'contain_host')).toEqual([
         ['alice', 'approve', 'slack'],
         ['bob', 'approve', 'slack'],
@@ -131,7 +131,7 @@ describe('Slack: the Approve button', () => {
       expect(told('U0BOB')[0]).toMatch(/already decided: step "contain_host" is approved/);
 
       release();
-      await handle.result();
+      await resolveAndClose(handle);
       await click(h, 'U0BOB', stale, APPROVE_ACTION);
       expect(told('U0BOB')[1]).toMatch(/is closed.*\n> expired \/ already decided/s);
       expect(votesOf(await state(handle), 'contain_host')).toEqual([['alice', 'approve', 'slack']]);

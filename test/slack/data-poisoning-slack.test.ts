@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMlflowRegistry } from '../../activities/providers/mlflow/mlflow-registry.js';
 import { APPROVE_ACTION } from '../../activities/incident/render/approval-blocks.js';
 import { loadPlaybooks } from '../../playbook/load.js';
-import { alert, startIncident, state } from '../helpers/incident.js';
+import { alert, startIncident, state, resolveAndClose } from '../helpers/incident.js';
 import { uniqueTaskQueue, withWorker } from '../harness.js';
 import { aliasTarget, seedModel, startMlflow, versionTags, type MlflowPeer } from '../peers/mlflow.js';
 import { approvalMessage, click, current, ephemeralsFrom, startSlackHarness, votesOf, type SlackHarness } from './harness.js';
@@ -45,7 +45,7 @@ describe('data-poisoning, decided in Slack, against MLflow', () => {
       expect(JSON.stringify(current(h, message).blocks)).toContain(APPROVE_ACTION);
 
       expect((await click(h, 'U0MLOPS', message, APPROVE_ACTION)).status).toBe(200);
-      const final = await handle.result();
+      const final = await resolveAndClose(handle);
       expect(final.status).toBe('closed');
       expect(votesOf(final, 'rollback_model')).toEqual([['mo', 'approve', 'slack']]);
       expect(final.steps.rollback_model).toMatchObject({ status: 'applied', outcome: 'changed' });

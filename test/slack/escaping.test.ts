@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVE_ACTION, REJECT_ACTION } from '../../activities/incident/render/approval-blocks.js';
 import { REASON_BLOCK, REASON_INPUT } from '../../slack/reject-modal.js';
-import { alert, startIncident, state } from '../helpers/incident.js';
+import { alert, startIncident, state, resolveAndClose } from '../helpers/incident.js';
 import { uniqueTaskQueue, withWorker } from '../harness.js';
 import type { FakeMessage } from '../peers/fake-slack.js';
 import { approvalMessage, click, current, gatedPlaybook, SIGNING_SECRET, slashWarden, startSlackHarness, type SlackHarness } from './harness.js';
@@ -82,7 +82,7 @@ describe('Slack: hostile alert text stays text', () => {
         is_enterprise_install: false,
       };
       expect((await postInteraction(h.eventsUrl, submission, { secret: SIGNING_SECRET })).status).toBe(200);
-      const final = await handle.result();
+      const final = await resolveAndClose(handle);
       expect(final.steps.contain_host!.approval!.votes.at(-1)).toMatchObject({ approver: 'bob', decision: 'reject', reason });
       const rejected = current(h, message);
       expectInert(rejected);

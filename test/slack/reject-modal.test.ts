@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVE_ACTION, REJECT_ACTION, REJECT_MODAL } from '../../activities/incident/render/approval-blocks.js';
 import { REASON_BLOCK, REASON_INPUT } from '../../slack/reject-modal.js';
-import { alert, startIncident, state } from '../helpers/incident.js';
+import { alert, startIncident, state, resolveAndClose } from '../helpers/incident.js';
 import { uniqueTaskQueue, withWorker } from '../harness.js';
 import { approvalMessage, click, current, ephemeralsFrom, gatedPlaybook, SIGNING_SECRET, startSlackHarness, votesOf, type SlackHarness } from './harness.js';
 import { postInteraction } from './sign.js';
@@ -72,7 +72,7 @@ describe('Slack: the Reject… button and its modal', () => {
 
       const res = await submit(opened.view, 'U0BOB', 'false positive: the host is a honeypot');
       expect(res).toEqual({ status: 200, body: '' });
-      const final = await handle.result();
+      const final = await resolveAndClose(handle);
       expect(final.steps.contain_host!.status).toBe('denied');
       expect(final.steps.contain_host!.approval!.votes).toMatchObject([{ approver: 'bob', decision: 'reject', via: 'slack', reason: 'false positive: the host is a honeypot' }]);
       const shown = JSON.stringify(current(h, message).blocks);
@@ -107,7 +107,7 @@ describe('Slack: the Reject… button and its modal', () => {
       expect(h.peers.slack.ephemerals.at(-1)!.channel).toBe(message.channel);
       expect(votesOf(await state(handle), 'contain_host')).toEqual([['bob', 'approve', 'slack']]);
       release();
-      expect((await handle.result()).steps.contain_host!.status).toBe('applied');
+      expect((await resolveAndClose(handle)).steps.contain_host!.status).toBe('applied');
     });
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVE_ACTION } from '../../activities/incident/render/approval-blocks.js';
-import { alert, startIncident, state } from '../helpers/incident.js';
+import { alert, startIncident, state, resolveAndClose } from '../helpers/incident.js';
 import { uniqueTaskQueue, withWorker } from '../harness.js';
 import { approvalMessage, click, clickPayload, current, ephemeralsFrom, gatedPlaybook, SIGNING_SECRET, startSlackHarness, votesOf, type SlackHarness } from './harness.js';
 import { postSigned, slackSignature } from './sign.js';
@@ -61,7 +61,7 @@ describe('Slack: only requests signed by Slack count, and a retry counts once', 
       expect(JSON.stringify(current(h, message).blocks)).toContain('quorum 2 (1 so far)');
 
       expect((await click(h, 'U0BOB', message, APPROVE_ACTION, { retry: { num: 2, reason: 'http_timeout' } })).status).toBe(200);
-      const final = await handle.result();
+      const final = await resolveAndClose(handle);
       expect(votesOf(final, 'contain_host')).toEqual([
         ['alice', 'approve', 'slack'],
         ['bob', 'approve', 'slack'],

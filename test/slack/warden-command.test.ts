@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVE_ACTION } from '../../activities/incident/render/approval-blocks.js';
-import { alert, startIncident, state } from '../helpers/incident.js';
+import { alert, startIncident, state, resolveAndClose } from '../helpers/incident.js';
 import { uniqueTaskQueue, withWorker } from '../harness.js';
 import { approvalMessage, current, gatedPlaybook, slashWarden, startSlackHarness, votesOf, type SlackHarness } from './harness.js';
 
@@ -41,7 +41,7 @@ describe('Slack: /warden', () => {
       expect(votesOf(await state(handle), 'contain_host')).toEqual([]);
 
       expect(await ask('U0ALICE', `approve ${id} contain_host`)).toBe(`Recorded: you approved step \`contain_host\` of incident \`${id}\` (the step is approved).`);
-      const final = await handle.result();
+      const final = await resolveAndClose(handle);
       expect(votesOf(final, 'contain_host')).toEqual([['alice', 'approve', 'slack']]);
       expect(JSON.stringify(current(h, message).blocks)).not.toContain(APPROVE_ACTION);
       expect(await ask('U0BOB', `approve ${id} contain_host`)).toMatch(/expired \/ already decided/);

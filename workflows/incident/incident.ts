@@ -1,6 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew } from '@temporalio/workflow';
 import type { IncidentInput, IncidentState } from '../../contracts/incident.js';
 import { ContinueAsNewNeeded } from '../../contracts/continue-as-new.js';
+import { setClosingHandlers } from './closing.js';
 import { setIncidentHandlers } from './handlers.js';
 import { setStepActionHandler } from './person-actions.js';
 import { runPhases } from './phases.js';
@@ -19,6 +20,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
   const run = new IncidentRun(input);
   setIncidentHandlers(run);
   setStepActionHandler(run);
+  setClosingHandlers(run);
   run.publish();
   try {
     await runPhases(run);

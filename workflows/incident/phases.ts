@@ -3,13 +3,14 @@ import { PHASES, type Phase, type PhaseNode } from '../../engine/playbook-types.
 import type { IncidentState } from '../../contracts/incident.js';
 import { ContinueAsNewNeeded } from '../../contracts/continue-as-new.js';
 import { nowIso } from '../../contracts/time.js';
+import { awaitLessons, awaitResolution, completePhase } from './closing.js';
 import { compensate } from './compensation.js';
 import type { IncidentRun } from './run.js';
 import { stepsOf } from '../../engine/playbook-types.js';
 import { TERMINAL } from './state.js';
 import { runStep } from './step.js';
 
-/** What finishing a phase records: its time, and the incident's new status. */
+/** What finishing a phase recorded before the truthful lifecycle (histories replay it): its time, and the incident's new status. */
 const PHASE_DONE: Partial<Record<Phase, { status?: IncidentState['status']; time: 'containedAt' | 'eradicatedAt' | 'recoveredAt' }>> = {
   contain: { status: 'contained', time: 'containedAt' },
   eradicate: { time: 'eradicatedAt' },
@@ -20,31 +21,59 @@ type NodeResult = 'continue' | 'stop';
 
 /** Runs the phases from the current one (a carried-over state resumes where it was); throws only to continue-as-new. */
 export async function runPhases(run: IncidentRun): Promise<void> {
+  const { state } = run;
+  if (!run.truthful) {
+    if ((await runPhasesFrom(run, PHASES.length)) === 'stop') return;
+    return finish(run, 'closed');
+  }
+  // Up to recover; a live incident then waits for a person's resolution before its lessons.
+  const lessons = PHASES.indexOf('lessons');
+  if ((await runPhasesFrom(run, state.dryRun ? PHASES.length : lessons)) === 'stop') return;
+  if (state.dryRun) {
+    state.phase = 'done';
+    return run.setStatus('planned');
+  }
+  if (!(await awaitResolution(run))) return finishCancelled(run);
+  state.phase = 'lessons';
+  if ((await runPhasesFrom(run, PHASES.length)) === 'stop') return;
+  if (!(await awaitLessons(run))) return finishCancelled(run);
+  finish(run, 'closed');
+}
+
+/** Runs each phase from the current one up to (not including) PHASES[end]; 'stop' when a failure or a cancel ended the incident. */
+async function runPhasesFrom(run: IncidentRun, end: number): Promise<NodeResult> {
   const { state, playbook } = run;
-  for (const phase of PHASES.slice(Math.max(0, PHASES.indexOf(state.phase as Phase)))) {
+  for (const phase of PHASES.slice(Math.max(0, PHASES.indexOf(state.phase as Phase)), end)) {
     state.phase = phase;
     run.publish();
     for (const node of playbook.phases[phase]) {
-      if (state.cancel) return finishCancelled(run);
+      if (state.cancel) return finishCancelled(run).then(() => 'stop');
       if (stepsOf(node).every((s) => TERMINAL.has(state.steps[s.id]!.status))) continue;
       if (run.shouldContinueAsNew()) throw new ContinueAsNewNeeded('between steps');
       if ((await runNode(run, node)) === 'stop') {
         state.phase = 'done';
         run.setStatus('failed');
         await run.notifyOwners('incident-failed', `Incident ${state.incidentId} stopped: step ${state.failure?.stepId} failed (${state.failure?.message}).`);
-        return;
+        return 'stop';
       }
     }
-    if (state.cancel) return finishCancelled(run);
-    const done = PHASE_DONE[phase];
-    if (done) {
-      state.times[done.time] ??= nowIso();
-      if (done.status) run.setStatus(done.status);
+    if (state.cancel) return finishCancelled(run).then(() => 'stop');
+    if (run.truthful) completePhase(run, phase);
+    else {
+      const done = PHASE_DONE[phase];
+      if (done) {
+        state.times[done.time] ??= nowIso();
+        if (done.status) run.setStatus(done.status);
+      }
     }
   }
-  state.phase = 'done';
-  state.times.closedAt = nowIso();
-  run.setStatus('closed');
+  return 'continue';
+}
+
+function finish(run: IncidentRun, status: 'closed' | 'cancelled'): void {
+  run.state.phase = 'done';
+  run.state.times.closedAt = nowIso();
+  run.setStatus(status);
 }
 
 /** Runs one step, or a parallel group; the first failed step not set to continue stops the incident (compensating if it says so). */
@@ -68,7 +97,5 @@ async function finishCancelled(run: IncidentRun): Promise<void> {
   const cancel = state.cancel!;
   for (const st of Object.values(state.steps)) if (!TERMINAL.has(st.status)) st.status = 'cancelled';
   if (cancel.rollback) await compensate(run, 'cancel with rollback');
-  state.phase = 'done';
-  state.times.closedAt = nowIso();
-  run.setStatus('cancelled');
+  finish(run, 'cancelled');
 }

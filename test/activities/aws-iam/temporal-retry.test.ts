@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsIam } from '../../../activities/providers/aws-iam/aws-iam.js';
-import { alert, HEADER, playbook, startIncident } from '../../helpers/incident.js';
+import { alert, HEADER, playbook, startIncident, resolveAndClose } from '../../helpers/incident.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../../harness.js';
 import { MOTO_CREDENTIALS, motoClient, motoSeedRandom, seedUser, startMoto, type MotoPeer } from '../../peers/moto.js';
 import { snapshot } from './harness.js';
@@ -49,7 +49,7 @@ phases:
       await moto.restart(async (endpoint) => {
         expect(await seed(endpoint)).toBe(accessKeyId);
       });
-      const final = await handle.result();
+      const final = await resolveAndClose(handle);
       expect(final.status).toBe('closed');
       expect(final.steps.disable_key).toMatchObject({ status: 'applied', outcome: 'changed', plan: [`set access key ${accessKeyId} of IAM user dana from Active to Inactive`] });
 

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMlflowRegistry } from '../../../activities/providers/mlflow/mlflow-registry.js';
 import { INCIDENT_WORKFLOW_PREFIX } from '../../../contracts/incident.js';
-import { alert, HEADER, playbook, startIncident } from '../../helpers/incident.js';
+import { alert, HEADER, playbook, startIncident, resolveAndClose } from '../../helpers/incident.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../../harness.js';
 import { aliasTarget, seedModel, startMlflow, versionTags, type MlflowPeer } from '../../peers/mlflow.js';
 
@@ -35,7 +35,7 @@ phases:
       const handle = await startIncident(client, taskQueue, pb, alert());
       await new Promise((r) => setTimeout(r, 3_000));
       await peer.restart();
-      const final = await handle.result();
+      const final = await resolveAndClose(handle);
       expect(final.status).toBe('closed');
       expect(final.steps.rollback_model).toMatchObject({ status: 'applied', outcome: 'changed', output: { before: { version: '3' }, after: { version: '1' } } });
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { incidentWorkflowId } from '../../../contracts/incident.js';
+import { incidentStateQuery, incidentWorkflowId } from '../../../contracts/incident.js';
 import type { incidentWorkflow } from '../../../workflows/incident/incident.js';
-import { alert, HEADER, playbook, startPeers, type Peers } from '../../helpers/incident.js';
+import { alert, HEADER, playbook, startPeers, type Peers, resolveAndClose } from '../../helpers/incident.js';
 import { createTimeSkippingEnv, withWorker } from '../../harness.js';
 
 let env: TestWorkflowEnvironment;
@@ -29,13 +29,17 @@ phases:
 `);
     const incidentId = `ts-${randomUUID().slice(0, 8)}`;
     const started = Date.now();
-    const final = await withWorker({ providers: peers.deps }, { env, name: 'time' }, ({ client, taskQueue }) =>
-      client.workflow.execute<typeof incidentWorkflow>('incidentWorkflow', {
+    const final = await withWorker({ providers: peers.deps }, { env, name: 'time' }, async ({ client, taskQueue }) => {
+      const handle = await client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
         taskQueue,
         workflowId: incidentWorkflowId(incidentId),
         args: [{ incidentId, playbook: pb.playbook, playbookSha256: pb.sha256, alert: alert(), dryRun: false, openedBy: 'alert:vitest' }],
-      }),
-    );
+      });
+      // Skip time an hour at a time until the incident waits for a person to resolve it (a result
+      // awaited while it waits with no timer would skip time to its end).
+      for (let h = 0; h < 12 && (await handle.query(incidentStateQuery)).awaiting !== 'resolution'; h++) await env.sleep('1h');
+      return resolveAndClose(handle);
+    });
     const record = final.steps.gate!.approval!;
     expect(record.remindersSent).toEqual(['0:1h', '0:15m', '1:1h', '1:15m']);
     expect(record).toMatchObject({ escalationLevel: 1, outcome: 'timeout-rejected' });

@@ -3,7 +3,7 @@ import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { ApprovalDecision } from '../../../contracts/incident.js';
 import { decide as signed } from '../../helpers/decisions.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../../harness.js';
-import { alert, HEADER, playbook, startIncident, startPeers, state, type Peers } from '../../helpers/incident.js';
+import { alert, HEADER, playbook, startIncident, startPeers, state, type Peers, resolveAndClose } from '../../helpers/incident.js';
 
 let client: Client;
 let peers: Peers;
@@ -78,7 +78,7 @@ describe('approvals: the Update and its validator', () => {
       const second = await signed(handle, decide({ id: 'bob', via: 'cli' }));
       expect(second.outcome).toBe('approved');
 
-      const final = await handle.result();
+      const final = await resolveAndClose(handle);
       expect(final.steps.block!.status).toBe('applied');
       expect(final.steps.block!.approval!.votes.map((v) => [v.approver, v.via])).toEqual([
         ['alice', 'slack'],
@@ -104,7 +104,7 @@ describe('approvals: the Update and its validator', () => {
       const handle = await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall] }'), alert());
       await expect.poll(async () => (await state(handle)).steps.block!.status).toBe('awaiting-approval');
       await signed(handle, decide({ decision: 'reject', reason: 'false positive' }));
-      const final = await handle.result();
+      const final = await resolveAndClose(handle);
       expect(final.steps.block!.status).toBe('denied');
       expect(final.steps.block!.approval!.votes[0]).toMatchObject({ decision: 'reject', reason: 'false positive' });
       expect(final.status).toBe('closed');
@@ -126,7 +126,7 @@ describe('approvals: concurrent decisions', () => {
           signed(handle, decide({ id: 'dave' })),
         ]);
         expect(decisions.filter((d) => d.status === 'fulfilled')).toHaveLength(1);
-        const final = await handle.result();
+        const final = await resolveAndClose(handle);
         const record = final.steps.block!.approval!;
         expect(record.votes).toHaveLength(1);
         expect(record.outcome).toBe(record.votes[0]!.decision === 'approve' ? 'approved' : 'rejected');
@@ -141,7 +141,7 @@ describe('approvals: time', () => {
     const taskQueue = uniqueTaskQueue('timeout-reject');
     await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 3s, reminders: [2s], onTimeout: reject }'), alert());
-      const final = await handle.result();
+      const final = await resolveAndClose(handle);
       expect(final.steps.block!.approval!.outcome).toBe('timeout-rejected');
       expect(final.steps.block!.status).toBe('denied');
       expect(final.steps.block!.approval!.remindersSent).toEqual(['0:2s']);
@@ -154,7 +154,7 @@ describe('approvals: time', () => {
   it('onTimeout approve: the step runs when nobody answers', async () => {
     const taskQueue = uniqueTaskQueue('timeout-approve');
     await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
-      const final = await (await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 1s, onTimeout: approve }'), alert())).result();
+      const final = await resolveAndClose(await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 1s, onTimeout: approve }'), alert()));
       expect(final.steps.block!.approval!.outcome).toBe('timeout-approved');
       expect(final.steps.block!.status).toBe('applied');
     });
@@ -168,16 +168,16 @@ describe('approvals: time', () => {
       await expect.poll(() => peers.slack.messages.some((m) => /Escalated: approval needed/.test(m.text) && m.text.includes('security-leads'))).toBe(true);
       const decided = await signed(handle, decide({ id: 'lead', groups: ['security-leads'] }));
       expect(decided.outcome).toBe('approved');
-      expect((await handle.result()).steps.block!.status).toBe('applied');
+      expect((await resolveAndClose(handle)).steps.block!.status).toBe('applied');
     });
   });
 
   it('escalation exhausted: rejects at the last deadline', async () => {
     const taskQueue = uniqueTaskQueue('escalate-out');
     await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
-      const final = await (
-        await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 1s, escalation: [security-leads], onTimeout: escalate }'), alert())
-      ).result();
+      const final = await resolveAndClose(
+        await startIncident(client, taskQueue, gated(peers.http.url, '{ groups: [security-oncall], timeout: 1s, escalation: [security-leads], onTimeout: escalate }'), alert()),
+      );
       expect(final.steps.block!.approval).toMatchObject({ escalationLevel: 1, outcome: 'timeout-rejected' });
     });
   });

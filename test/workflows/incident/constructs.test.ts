@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../../harness.js';
 import type { IncidentState } from '../../../contracts/incident.js';
-import { alert, HEADER, playbook, startIncident, startPeers, type Peers } from '../../helpers/incident.js';
+import { alert, HEADER, playbook, startIncident, startPeers, type Peers, resolveAndClose } from '../../helpers/incident.js';
 
 let client: Client;
 let peers: Peers;
@@ -38,7 +38,7 @@ phases:
 `);
     await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
       const handle = await startIncident(client, taskQueue, pb, alert({ severity: 'high', title: 'key leak', principal: { user: 'dana' } }));
-      const final = await handle.result();
+      const final = await resolveAndClose(handle);
       expect(final.status).toBe('closed');
       expect(final.steps.only_when_critical!.status).toBe('skipped');
       expect(final.steps.open_ticket).toMatchObject({ status: 'applied', outcome: 'changed' });
@@ -76,7 +76,7 @@ phases:
           with: { url: "${peers.http.url}/right", timeout: 15000 }
 `);
     await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
-      const final = await (await startIncident(client, taskQueue, pb, alert())).result();
+      const final = await resolveAndClose(await startIncident(client, taskQueue, pb, alert()));
       expect(final.steps.left!.status).toBe('applied');
       expect(final.steps.right!.status).toBe('applied');
       expect(final.times.containedAt).toBeDefined();
@@ -115,7 +115,7 @@ phases:
     const before = peers.http.requests.length;
     const mailsBefore = peers.smtp.messages.length;
     await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
-      const final = await (await startIncident(client, taskQueue, failingPlaybook('compensate', peers.http.url), alert())).result();
+      const final = await resolveAndClose(await startIncident(client, taskQueue, failingPlaybook('compensate', peers.http.url), alert()));
       final0 = final;
       expect(final.status).toBe('failed');
       expect(final.failure).toMatchObject({ stepId: 'broken' });
@@ -137,7 +137,7 @@ phases:
     const taskQueue = uniqueTaskQueue('abort');
     const before = peers.http.requests.length;
     await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
-      const final = await (await startIncident(client, taskQueue, failingPlaybook('abort', peers.http.url), alert())).result();
+      const final = await resolveAndClose(await startIncident(client, taskQueue, failingPlaybook('abort', peers.http.url), alert()));
       expect(final.status).toBe('failed');
       expect(final.steps.block_a!.undo).toBeUndefined();
     });
@@ -147,7 +147,7 @@ phases:
   it('continue: records the failure and goes on to the next phase', async () => {
     const taskQueue = uniqueTaskQueue('continue');
     await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
-      const final = await (await startIncident(client, taskQueue, failingPlaybook('continue', peers.http.url), alert())).result();
+      const final = await resolveAndClose(await startIncident(client, taskQueue, failingPlaybook('continue', peers.http.url), alert()));
       expect(final.status).toBe('closed');
       expect(final.steps.broken!.status).toBe('failed');
       expect(final.steps.after!.status).toBe('applied');

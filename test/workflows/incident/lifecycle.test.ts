@@ -3,7 +3,7 @@ import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { alertSignal, cancelUpdate, noteUpdate, severityUpdate } from '../../../contracts/incident.js';
 import { decide } from '../../helpers/decisions.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../../harness.js';
-import { alert, HEADER, playbook, startIncident, startPeers, state, type Peers } from '../../helpers/incident.js';
+import { alert, HEADER, playbook, startIncident, startPeers, state, type Peers, resolveAndClose } from '../../helpers/incident.js';
 
 let client: Client;
 let peers: Peers;
@@ -44,7 +44,7 @@ describe('incident lifecycle', () => {
       await expect.poll(async () => (await state(handle)).steps.gate!.status).toBe('awaiting-approval');
       await expect(handle.executeUpdate(cancelUpdate, { args: [{ by: 'erin', reason: '', rollback: true }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
       await handle.executeUpdate(cancelUpdate, { args: [{ by: 'erin', reason: 'false positive', rollback: true }] });
-      const final = await handle.result();
+      const final = await resolveAndClose(handle);
       expect(final.status).toBe('cancelled');
       expect(final.cancel).toMatchObject({ by: 'erin', rollback: true });
       expect(final.steps.gate!.status).toBe('cancelled');
@@ -61,7 +61,7 @@ describe('incident lifecycle', () => {
       const handle = await startIncident(client, taskQueue, containThenGate(peers.http.url), alert());
       await expect.poll(async () => (await state(handle)).steps.gate!.status).toBe('awaiting-approval');
       await handle.executeUpdate(cancelUpdate, { args: [{ by: 'erin', reason: 'handled elsewhere', rollback: false }] });
-      expect((await handle.result()).status).toBe('cancelled');
+      expect((await resolveAndClose(handle)).status).toBe('cancelled');
     });
     expect(peers.http.requests.slice(before).filter((r) => r.method === 'DELETE')).toHaveLength(0);
   });
@@ -81,7 +81,7 @@ describe('incident lifecycle', () => {
       expect(s.steps.block_ip!.status).toBe('applied');
       // The decision reaches the continued run, and the template context still has the first alert.
       await decide(handle, { stepId: 'gate', decision: 'approve', via: 'api', approver: { id: 'alice', groups: ['security-oncall'] } });
-      const final = await handle.result();
+      const final = await resolveAndClose(handle);
       expect(final.status).toBe('closed');
       expect(final.runs).toBeGreaterThan(1);
       expect(final.steps.gate!.status).toBe('applied');
@@ -115,7 +115,7 @@ describe('incident lifecycle', () => {
         )
         .toContain(handle.workflowId);
       await handle.executeUpdate(cancelUpdate, { args: [{ by: 'frank', reason: 'test done', rollback: false }] });
-      await handle.result();
+      await resolveAndClose(handle);
     });
   });
 
@@ -130,7 +130,7 @@ phases:
       with: { channel: "#sec-incidents", text: "count {{ alert.details.count | number }}" }
 `);
     await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
-      const final = await (await startIncident(client, taskQueue, pb, alert({ details: { count: 'many' } }))).result();
+      const final = await resolveAndClose(await startIncident(client, taskQueue, pb, alert({ details: { count: 'many' } })));
       expect(final.steps.bad).toMatchObject({ status: 'failed', error: { type: 'TemplateError' } });
       expect(final.status).toBe('closed');
     });

@@ -99,7 +99,10 @@ describe('every shipped playbook runs to completion in dry run and changes nothi
       const seen = { slack: peers.slack.messages.length, http: peers.http.requests.length, smtp: peers.smtp.messages.length };
       await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
         const final = await (await startIncident(client, taskQueue, loaded, sample, { dryRun: true })).result();
-        expect(final.status).toBe('closed');
+        expect(final.status).toBe('planned');
+        // A dry run moves no KPI time.
+        expect(final.times).not.toHaveProperty('containedAt');
+        expect(final.times).not.toHaveProperty('recoveredAt');
         expect(final.dryRun).toBe(true);
         const steps = Object.values(final.steps);
         for (const st of steps) {

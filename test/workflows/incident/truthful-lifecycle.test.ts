@@ -4,13 +4,13 @@
  * Slack-protocol fake, moto for AWS.
  */
 import { ListAccessKeysCommand, type IAMClient } from '@aws-sdk/client-iam';
-import type { WorkflowUpdateFailedError } from '@temporalio/client';
-import { type Client, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowUpdateFailedError, Client, WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsIam } from '../../../activities/providers/aws-iam/aws-iam.js';
-import { stepActionUpdate, type StepActionRequest } from '../../../contracts/incident.js';
+import { lessonsUpdate, resolveUpdate, stepActionUpdate, type StepActionRequest } from '../../../contracts/incident.js';
+import { loadPlaybookText } from '../../../playbook/load.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../../harness.js';
-import { alert, HEADER, playbook, startIncident, startPeers, state, type Peers } from '../../helpers/incident.js';
+import { alert, HEADER, playbook, resolveAndClose, startIncident, startPeers, state, type Peers } from '../../helpers/incident.js';
 import { MOTO_CREDENTIALS, motoClient, seedUser, startMoto, type MotoPeer } from '../../peers/moto.js';
 
 let client: Client;
@@ -130,6 +130,97 @@ describe('truthful step states', () => {
       expect(st.notApplied).toMatchObject({ reason: 'target-missing' });
       expect(st.notApplied!.message).toMatch(/^target missing: .*does not exist/);
       await act(handle, { action: 'skip', by: 'olga', text: 'wrong key id in the alert' });
+    });
+  });
+});
+
+const containRecover = playbook(`${HEADER}
+phases:
+  contain:
+    - id: disable_key
+      action: aws.disableAccessKey
+      with: { userName: dana, accessKeyId: AKIAEXAMPLE000000020 }
+  recover:
+    - id: tell
+      action: notify.slack
+      with: { channel: "#sec-incidents", text: "recovered" }
+  lessons:
+    - id: retro
+      action: notify.slack
+      with: { channel: "#sec-incidents", text: "retro" }
+`);
+
+describe('truthful phases, resolution and lessons', () => {
+  it('steps that are planned or not applied move no KPI timestamp; the incident is resolved and closed only by a person', async () => {
+    const taskQueue = uniqueTaskQueue('kpi');
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
+      const dry = await (await startIncident(client, taskQueue, containRecover, alert(), { dryRun: true })).result();
+      expect(dry.status).toBe('planned');
+      expect(Object.keys(dry.times).sort()).toEqual(['createdAt', 'detectedAt']);
+
+      const handle = await startIncident(client, taskQueue, containRecover, alert());
+      await expect.poll(async () => (await state(handle)).status, { timeout: 20_000 }).toBe('waiting');
+      await act(handle, { action: 'skip', by: 'olga', text: 'nothing to disable' });
+      await expect.poll(async () => (await state(handle)).awaiting, { timeout: 20_000 }).toBe('resolution');
+      const waiting = await state(handle);
+      // Contain had nothing applied at the peer: not contained. Recover's message was applied.
+      expect(waiting.times.containedAt).toBeUndefined();
+      expect(waiting.times.recoveredAt).toBe(waiting.steps.tell!.finishedAt);
+      expect(waiting.status).toBe('recovered');
+      expect(waiting.steps.retro!.status).toBe('pending');
+      expect(await refusalOf(handle.executeUpdate(lessonsUpdate, { args: [{ by: 'olga', cause: 'c', impact: 'i', followUps: [] }] }))).toMatch(/once it is resolved/);
+      expect(await refusalOf(handle.executeUpdate(resolveUpdate, { args: [{ by: 'olga', summary: ' ' }] }))).toMatch(/needs a summary/);
+
+      expect(await handle.executeUpdate(resolveUpdate, { args: [{ by: 'olga', summary: 'key was already gone' }] })).toBeDefined();
+      await expect.poll(async () => (await state(handle)).awaiting, { timeout: 20_000 }).toBe('lessons');
+      const resolved = await state(handle);
+      expect(resolved).toMatchObject({ status: 'resolved', resolution: { by: 'olga', summary: 'key was already gone' } });
+      expect(resolved.times.resolvedAt).toBe(resolved.resolution!.at);
+      expect(resolved.steps.retro!.status).toBe('applied');
+      await handle.executeUpdate(lessonsUpdate, { args: [{ by: 'olga', cause: 'a stale alert', impact: 'none', followUps: ['tune the detector'] }] });
+      const final = await handle.result();
+      expect(final).toMatchObject({ status: 'closed', phase: 'done', lessons: { by: 'olga', cause: 'a stale alert', followUps: ['tune the detector'] } });
+      expect(final.times.closedAt).toBeDefined();
+    });
+  });
+
+  it('a contained time is when the last containment step was applied at the peer', async () => {
+    const user = await seedUser(iam, 'truth-kpi', { accessKeys: 1, groups: [], managedPolicies: [], inlinePolicies: [], sshKeys: 0, mfa: false, loginProfile: false });
+    const pb = playbook(`${HEADER}
+phases:
+  contain:
+    - id: disable_key
+      action: aws.disableAccessKey
+      with: { userName: truth-kpi, accessKeyId: "${user.accessKeys[0]!.accessKeyId}" }
+`);
+    const deps = { ...peers.deps, iam: createAwsIam({ region: 'us-east-1', endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }) };
+    const taskQueue = uniqueTaskQueue('contained');
+    await withWorker({ providers: deps }, { taskQueue }, async () => {
+      const final = await resolveAndClose(await startIncident(client, taskQueue, pb, alert()));
+      expect(final.steps.disable_key!.status).toBe('applied');
+      expect(final.times.containedAt).toBe(final.steps.disable_key!.finishedAt);
+      expect(final.status).toBe('closed');
+    });
+  });
+
+  it('autoResolve is refused for a playbook that is not severity info, and resolves an info incident whose steps completed', async () => {
+    const refused = loadPlaybookText('x.yaml', `${HEADER}autoResolve: true\nphases: {}\n`);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.problems.map((p) => `${p.field}: ${p.message}`).join()).toMatch(/autoResolve: autoResolve is allowed for severity info only/);
+    const info = playbook(`${HEADER.replace('severity: high', 'severity: info')}autoResolve: true
+phases:
+  detect:
+    - id: tell
+      action: notify.slack
+      with: { channel: "#sec-incidents", text: "fyi" }
+`);
+    const taskQueue = uniqueTaskQueue('auto');
+    await withWorker({ providers: peers.deps }, { taskQueue }, async () => {
+      const handle = await startIncident(client, taskQueue, info, alert({ severity: 'info' }));
+      await expect.poll(async () => (await state(handle)).awaiting, { timeout: 20_000 }).toBe('lessons');
+      expect((await state(handle)).resolution).toMatchObject({ auto: true, by: 'playbook:test-playbook' });
+      await handle.executeUpdate(lessonsUpdate, { args: [{ by: 'olga', cause: 'informational', impact: 'none', followUps: [] }] });
+      expect((await handle.result()).status).toBe('closed');
     });
   });
 });

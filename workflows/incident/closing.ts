@@ -1,0 +1,111 @@
+/** How a live incident ends truthfully: KPI times from steps applied at the peer, a person's resolution, then its lessons. */
+import { condition, setHandler } from '@temporalio/workflow';
+import { stepsOf, type Phase } from '../../engine/playbook-types.js';
+import { lessonsUpdate, resolveUpdate, type IncidentState, type LessonsRequest, type ResolveRequest } from '../../contracts/incident.js';
+import { nowIso } from '../../contracts/time.js';
+import type { IncidentRun } from './run.js';
+import { markHumanAction } from './state.js';
+import { DONE, EFFECTIVE } from './step-outcome.js';
+
+/** The KPI time a completed phase records, and the status it gives the incident. */
+const KPI: Partial<Record<Phase, { time: 'containedAt' | 'eradicatedAt' | 'recoveredAt'; status?: IncidentState['status'] }>> = {
+  contain: { time: 'containedAt', status: 'contained' },
+  eradicate: { time: 'eradicatedAt' },
+  recover: { time: 'recoveredAt', status: 'recovered' },
+};
+
+/**
+ * A phase is complete only when each of its steps is applied, already so, skipped or done by hand.
+ * Its KPI time is when the last of its steps took effect at the peer (or a person did it by hand):
+ * a phase of planned, not applied or only skipped steps moves no KPI time.
+ */
+export function completePhase(run: IncidentRun, phase: Phase): void {
+  const { state, playbook } = run;
+  const steps = playbook.phases[phase].flatMap(stepsOf).map((s) => state.steps[s.id]!);
+  if (state.dryRun) return;
+  const open = steps.filter((st) => !DONE.has(st.status));
+  if (open.length > 0) {
+    run.timeline(`phase ${phase} is not complete: ${open.map((st) => `${st.id} ${st.status}`).join(', ')}`);
+    return;
+  }
+  const kpi = KPI[phase];
+  if (!kpi) return;
+  const at = steps
+    .filter((st) => EFFECTIVE.has(st.status))
+    .map((st) => st.resolution?.at ?? st.finishedAt ?? '')
+    .filter(Boolean)
+    .sort()
+    .at(-1);
+  if (!at) return;
+  state.times[kpi.time] ??= at;
+  if (kpi.status) run.setStatus(kpi.status);
+}
+
+export function setClosingHandlers(run: IncidentRun): void {
+  setHandler(resolveUpdate, (req) => onResolve(run, req), { validator: (req: ResolveRequest) => validateResolve(run.state, req) });
+  setHandler(lessonsUpdate, (req) => onLessons(run, req), { validator: (req: LessonsRequest) => validateLessons(run.state, req) });
+}
+
+const filled = (text: unknown, max: number): boolean => typeof text === 'string' && text.trim().length > 0 && text.length <= max;
+
+export function validateResolve(state: IncidentState, req: ResolveRequest): void {
+  if (!req?.by) throw new Error('a resolution needs "by" (the caller\'s identity)');
+  if (!filled(req.summary, 2000)) throw new Error('a resolution needs a summary (1 to 2000 characters)');
+  if (state.resolution) throw new Error(`already resolved by ${state.resolution.by}`);
+  if (state.awaiting !== 'resolution') throw new Error(`incident is ${state.status} in phase ${state.phase}: it can be resolved once its steps up to recover are settled`);
+}
+
+function onResolve(run: IncidentRun, req: ResolveRequest): IncidentState['status'] {
+  run.state.resolution = { by: req.by, at: nowIso(), summary: req.summary.trim() };
+  markHumanAction(run.state, nowIso());
+  run.timeline(`resolved: ${req.summary.trim()}`, req.by);
+  return run.state.status;
+}
+
+export function validateLessons(state: IncidentState, req: LessonsRequest): void {
+  if (!req?.by) throw new Error('lessons need "by" (the caller\'s identity)');
+  if (!filled(req.cause, 5000)) throw new Error('lessons need a cause (1 to 5000 characters)');
+  if (!filled(req.impact, 5000)) throw new Error('lessons need an impact (1 to 5000 characters)');
+  if (!Array.isArray(req.followUps) || req.followUps.length > 50 || !req.followUps.every((f) => filled(f, 2000))) {
+    throw new Error('lessons need followUps: a list of at most 50 non-empty follow-ups');
+  }
+  if (state.lessons) throw new Error(`lessons already recorded by ${state.lessons.by}`);
+  if (!state.resolution) throw new Error(`incident is ${state.status}: lessons are recorded once it is resolved`);
+}
+
+function onLessons(run: IncidentRun, req: LessonsRequest): IncidentState['status'] {
+  run.state.lessons = { by: req.by, cause: req.cause.trim(), impact: req.impact.trim(), followUps: req.followUps.map((f) => f.trim()), at: nowIso() };
+  markHumanAction(run.state, nowIso());
+  run.timeline(`lessons recorded (${req.followUps.length} follow-up(s))`, req.by);
+  return run.state.status;
+}
+
+/** Waits for a person's resolution (or an info playbook's autoResolve); false when cancelled first. */
+export async function awaitResolution(run: IncidentRun): Promise<boolean> {
+  const { state, playbook } = run;
+  if (!state.resolution && playbook.autoResolve && state.severity === 'info') {
+    const incomplete = Object.values(state.steps).some((st) => st.phase !== 'lessons' && !DONE.has(st.status));
+    if (!incomplete) {
+      state.resolution = { by: `playbook:${playbook.id}`, at: nowIso(), summary: 'autoResolve: an info incident whose steps all completed', auto: true };
+      run.timeline('resolved by the playbook (autoResolve, severity info)');
+    }
+  }
+  state.awaiting = 'resolution';
+  run.publish();
+  await condition(() => !!state.resolution || !!state.cancel);
+  if (state.cancel) return false;
+  state.awaiting = undefined;
+  state.times.resolvedAt = state.resolution!.at;
+  run.setStatus('resolved');
+  return true;
+}
+
+/** Waits for the lessons; false when cancelled first. */
+export async function awaitLessons(run: IncidentRun): Promise<boolean> {
+  const { state } = run;
+  state.awaiting = 'lessons';
+  await condition(() => !!state.lessons || !!state.cancel);
+  if (state.cancel) return false;
+  state.awaiting = undefined;
+  return true;
+}
