@@ -5,7 +5,14 @@ import type { ApprovalButtonValue } from '../activities/incident/render/approval
 export const INCIDENT_ID = /^[A-Za-z0-9._-]{1,128}$/;
 export const STEP_ID = /^[a-z][a-z0-9_]{0,62}$/;
 
-const buttonValue = z.strictObject({ incidentId: z.string().regex(INCIDENT_ID), stepId: z.string().regex(STEP_ID) });
+const buttonValue = z.strictObject({
+  incidentId: z.string().regex(INCIDENT_ID),
+  stepId: z.string().regex(STEP_ID),
+  planDigest: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/)
+    .optional(),
+});
 
 /** Where an approval message is: the reject modal carries it so the message can be re-rendered. */
 export interface MessageRef {

@@ -61,6 +61,8 @@ describe('Slack: the Reject… button and its modal', () => {
       expect(JSON.parse(opened.view.private_metadata as string)).toEqual({
         incidentId: (await state(handle)).incidentId,
         stepId: 'contain_host',
+        // The plan the message showed: the rejection counts for this plan only.
+        planDigest: (await state(handle)).steps.contain_host!.approval!.planDigest,
         message: { channel: message.channel, ts: message.ts },
       });
       const inputs = (opened.view.blocks as { type: string; optional?: boolean; element?: { type: string } }[]).filter((b) => b.type === 'input');

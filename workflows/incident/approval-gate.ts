@@ -1,4 +1,5 @@
 /** The approval gate before a step: its plan, the request in Slack and email, the wait for the decision, and the outcome shown. */
+import { patched } from '@temporalio/workflow';
 import type { ResolvedStep } from '../../engine/playbook-types.js';
 import type { ApprovalRecord, StepState } from '../../contracts/incident.js';
 import { planDigest } from '../../contracts/approval-proof.js';
@@ -18,6 +19,7 @@ export async function passApprovalGate(run: IncidentRun, step: ResolvedStep, st:
   const { state } = run;
   const spec = step.approval!;
   const digest = planDigest({ action: step.action, params, playbook: state.playbook });
+  voidIfPlanChanged(run, step, st, digest);
   if (state.dryRun) {
     st.approval ??= { ...openApproval(spec, state.openedBy, Date.now(), digest), outcome: 'not-needed-dry-run', decidedAt: nowIso() };
     return true;
@@ -59,6 +61,19 @@ export async function passApprovalGate(run: IncidentRun, step: ResolvedStep, st:
   return record.outcome === 'approved' || record.outcome === 'timeout-approved';
 }
 
+/**
+ * Votes count for one plan only: when the step's plan (its resolved parameters, re-rendered after
+ * continue-as-new against newer alerts) differs from the one the approval was requested for, the
+ * votes are void and the approval is requested again for the new plan.
+ */
+function voidIfPlanChanged(run: IncidentRun, step: ResolvedStep, st: StepState, digest: string): void {
+  const record = st.approval;
+  if (!record || record.outcome || !record.planDigest || record.planDigest === digest) return;
+  if (!patched('approval-void-on-plan-change')) return;
+  run.timeline(`the plan of step ${step.id} changed (${record.planDigest} → ${digest}): ${record.votes.length} vote(s) void, approval requested again`);
+  st.approval = undefined;
+}
+
 /** Keeps the approval's Slack message current and adds `note` to its thread; never fatal. */
 export async function showInSlack(run: IncidentRun, stepId: string, note?: { key: string; text: string }): Promise<void> {
   const { state, playbook } = run;
@@ -90,6 +105,7 @@ async function announceApproval(run: IncidentRun, step: ResolvedStep, kind: Anno
   const text =
     `${headline} for step "${step.title}" (${step.id}) of incident ${state.incidentId} [${state.severity}] ${state.title}\n` +
     `Playbook ${playbook.id} v${playbook.version}. It will:\n${plan}\n` +
+    `Plan ${record.planDigest ?? '(no digest)'}: votes count for this exact plan only.\n` +
     `Approvers: ${groups.join(', ')} · quorum ${record.quorum}${record.fourEyes ? ' · four-eyes' : ''} · deadline ${record.deadline}`;
   run.timeline(`approval ${kind} for ${step.id} (deadline ${record.deadline})`);
   const noteKey = `${kind}-${record.escalationLevel}-${record.remindersSent.length}`;
