@@ -14,7 +14,7 @@ import { TEST_SIGNER } from './decisions.js';
 import { suiteKeyring, uniqueTaskQueue } from '../harness.js';
 
 export const SECRET = 'intake-secret-0123456789';
-export const tokens = { viewer: 'tok-viewer', oncall: 'tok-oncall', mlops: 'tok-mlops' };
+export const tokens = { viewer: 'tok-viewer', oncall: 'tok-oncall', oncall2: 'tok-oncall-2', mlops: 'tok-mlops' };
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 
 export interface IntakeServer {
@@ -30,6 +30,7 @@ export async function startIntake(client: Client, opts: { perMinute?: number; bu
   const auth = createApiAuth([
     { id: 'vera', roles: ['viewer'], groups: ['security-oncall'], tokens: [{ sha256: sha(tokens.viewer) }] },
     { id: 'olga', roles: ['responder'], groups: ['security-oncall'], tokens: [{ sha256: sha(tokens.oncall) }] },
+    { id: 'otto', roles: ['responder'], groups: ['security-oncall'], tokens: [{ sha256: sha(tokens.oncall2) }] },
     { id: 'mo', roles: ['responder'], groups: ['mlops'], tokens: [{ sha256: sha(tokens.mlops) }] },
   ]);
   const server: Server = createHttpApp({

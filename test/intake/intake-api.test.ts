@@ -103,11 +103,11 @@ describe('incident API authorization', () => {
       const incident = (await res.json()) as { incidentId: string; workflowId: string };
       await withWorker({ providers: {} }, { taskQueue: intake.taskQueue }, async () => {
         await expect.poll(async () => (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.delete_key?.status, { timeout: 20_000 }).toBe('awaiting-approval');
-        const approve = (token?: string) =>
+        const approve = (token?: string, reason = 'key confirmed leaked') =>
           fetch(`${intake.url}/v1/incidents/${incident.incidentId}/approvals/delete_key`, {
             method: 'POST',
             headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-            body: JSON.stringify({ decision: 'approve' }),
+            body: JSON.stringify({ decision: 'approve', reason }),
           });
         expect((await approve()).status).toBe(401);
         expect((await approve('tok-nope')).status).toBe(401);
@@ -118,9 +118,15 @@ describe('incident API authorization', () => {
         const wrongGroup = await approve(tokens.mlops);
         expect(wrongGroup.status).toBe(403);
         expect(((await wrongGroup.json()) as { error: string }).error).toMatch(/not in an allowed group: mo is in none of security-oncall/);
+        // A destructive step: approving it must say why (400 naming the field).
+        const noReason = await approve(tokens.oncall, '');
+        expect(noReason.status).toBe(400);
+        expect(((await noReason.json()) as { details: { path: string }[] }).details[0]!.path).toBe('reason');
         const ok = await approve(tokens.oncall);
         expect(ok.status).toBe(200);
         expect(((await ok.json()) as { approval: { votes: { approver: string; via: string }[] } }).approval.votes[0]).toMatchObject({ approver: 'olga', via: 'api' });
+        // Four-eyes on an alert-opened incident: a second person is needed.
+        expect((await approve(tokens.oncall2)).status).toBe(200);
         // AWS is not configured for this worker: the approved step runs as a dry run and says so.
         await expect.poll(async () => (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.delete_key?.status).toBe('planned');
         const step = (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.delete_key!;

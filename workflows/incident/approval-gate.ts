@@ -20,13 +20,15 @@ export async function passApprovalGate(run: IncidentRun, step: ResolvedStep, st:
   const spec = step.approval!;
   const digest = planDigest({ action: step.action, params, playbook: state.playbook });
   voidIfPlanChanged(run, step, st, digest);
+  // Histories recorded before separation of duties open records with the quorum alone.
+  const opening = () => ({ planDigest: digest, destructive: step.destructive, strict: patched('approval-separation-of-duties') });
   if (state.dryRun) {
-    st.approval ??= { ...openApproval(spec, state.openedBy, Date.now(), digest), outcome: 'not-needed-dry-run', decidedAt: nowIso() };
+    st.approval ??= { ...openApproval(spec, state.openedBy, Date.now(), opening()), outcome: 'not-needed-dry-run', decidedAt: nowIso() };
     return true;
   }
   if (!st.approval && runnerOf(step.action) !== 'activity') {
     st.plan = [`${step.title} (${step.action}) with ${JSON.stringify(params)}`];
-    st.approval = openApproval(spec, state.openedBy, Date.now(), digest);
+    st.approval = openApproval(spec, state.openedBy, Date.now(), opening());
   } else if (!st.approval) {
     const preview = await runActionActivity(
       step.kind,
@@ -34,7 +36,7 @@ export async function passApprovalGate(run: IncidentRun, step: ResolvedStep, st:
       step,
     ).catch((err: unknown) => ({ plan: [`(the plan could not be read: ${describeFailure(err).message})`] }));
     st.plan = preview.plan;
-    st.approval = openApproval(spec, state.openedBy, Date.now(), digest);
+    st.approval = openApproval(spec, state.openedBy, Date.now(), opening());
   }
   st.status = 'awaiting-approval';
   run.setStatus('awaiting-approval');

@@ -14,6 +14,8 @@ export interface ApprovalButtonValue {
   readonly stepId: string;
   /** The plan the message shows: a click counts for this plan only. */
   readonly planDigest?: string;
+  /** The step is destructive: Approve asks for a reason first. */
+  readonly destructive?: true;
 }
 
 /**
@@ -85,7 +87,12 @@ export function renderApprovalMessage(state: ApprovalView, stepId: string): { te
   const outcome = outcomeLine(record);
   if (outcome) blocks.push({ type: 'section', text: mrkdwn(outcome) });
   else {
-    const value = JSON.stringify({ incidentId: state.incidentId, stepId, ...(record.planDigest ? { planDigest: record.planDigest } : {}) } satisfies ApprovalButtonValue);
+    const value = JSON.stringify({
+      incidentId: state.incidentId,
+      stepId,
+      ...(record.planDigest ? { planDigest: record.planDigest } : {}),
+      ...(record.destructive ? { destructive: true as const } : {}),
+    } satisfies ApprovalButtonValue);
     blocks.push({
       type: 'actions',
       block_id: `warden_approval:${state.incidentId}:${stepId}`,
