@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { LOCAL_ADMIN_ID } from '../contracts/incident.js';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -99,7 +100,7 @@ export function ensureLocalAdmin(stateDir: string): { identity: IdentityConfig; 
   }
   const sha256 = readFileSync(hashFile, 'utf8').trim();
   return {
-    identity: { id: 'local-admin', name: 'Local administrator', roles: ['admin'], groups: ['security-oncall', 'security-leads', 'mlops'], tokens: [{ sha256, label: 'embedded default' }] },
+    identity: { id: LOCAL_ADMIN_ID, name: 'Local administrator', roles: ['admin'], groups: ['security-oncall', 'security-leads', 'mlops'], tokens: [{ sha256, label: 'embedded default' }] },
     ...(token ? { token } : {}),
   };
 }

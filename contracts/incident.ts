@@ -134,8 +134,13 @@ export interface DecisionSignature {
   readonly sig: string;
 }
 
+/** The embedded default's admin token: a shared credential, not a named person (never a second person). */
+export const LOCAL_ADMIN_ID = 'local-admin';
+
 export interface ApprovalVote {
   readonly approver: string;
+  /** The approver's groups when they voted (an `allOf` approval needs a distinct person per group). */
+  readonly groups?: readonly string[];
   readonly decision: 'approve' | 'reject';
   readonly via: ApprovalPath;
   readonly at: string;
@@ -152,6 +157,12 @@ export interface ApprovalRecord {
   readonly requestedAt: string;
   /** sha256 of the plan (action, resolved params, playbook version): votes count for this plan only. */
   readonly planDigest?: string;
+  /** Distinct named people who must approve (2 under four-eyes when an alert, not a person, requested it). */
+  readonly minPeople?: number;
+  /** Groups that must each approve, each through a different person (AND across groups). */
+  readonly allOf?: readonly string[];
+  /** The step's action is destructive: approving it needs a reason. */
+  readonly destructive?: boolean;
   deadline: string;
   escalationLevel: number;
   announced: boolean;

@@ -35,6 +35,8 @@ export interface ApprovalSpec {
   readonly escalation: readonly string[];
   readonly onTimeout: 'reject' | 'approve' | 'escalate';
   readonly fourEyes: boolean;
+  /** Groups that must each approve through a different person, besides the quorum. */
+  readonly allOf?: readonly string[];
 }
 
 export interface ResolvedUndo {

@@ -21,6 +21,13 @@ export const approvalSchema = z
     escalation: z.array(group).default([]).describe('groups asked next, in order, when onTimeout is escalate'),
     onTimeout: z.enum(['reject', 'approve', 'escalate']).default('reject'),
     fourEyes: z.boolean().optional().describe('the requester may not approve; default: on for destructive steps'),
+    allOf: z
+      .array(group)
+      .min(2, 'name at least two groups (one group is what `groups` says)')
+      .max(5)
+      .refine((gs) => new Set(gs).size === gs.length, 'each group once')
+      .optional()
+      .describe('groups that must each approve, through different people (AND across groups), e.g. [security-oncall, ml-platform]'),
   })
   .describe('human approval required before the step runs');
 

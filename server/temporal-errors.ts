@@ -20,6 +20,8 @@ export interface RefusalWords {
   readonly missing: string;
   /** Update refusals that mean "you may not" (403); "does not exist" is 404, any other 409. */
   readonly forbidden?: RegExp;
+  /** Update refusals that mean "the request lacks a field" (400, naming the field). */
+  readonly invalid?: { readonly pattern: RegExp; readonly field: string };
 }
 
 /**
@@ -36,6 +38,7 @@ async function refusal(err: unknown, handle: WorkflowHandle, words: RefusalWords
   }
   if (err instanceof WorkflowUpdateFailedError) {
     const reason = err.cause?.message ?? 'refused';
+    if (words.invalid?.pattern.test(reason)) throw new HttpError(400, reason, [{ path: words.invalid.field, message: reason }]);
     throw new HttpError(words.forbidden?.test(reason) ? 403 : /does not exist/.test(reason) ? 404 : 409, reason);
   }
   throw err;

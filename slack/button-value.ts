@@ -5,7 +5,15 @@ import type { ApprovalButtonValue } from '../activities/incident/render/approval
 export const INCIDENT_ID = /^[A-Za-z0-9._-]{1,128}$/;
 export const STEP_ID = /^[a-z][a-z0-9_]{0,62}$/;
 
-const buttonValue = z.strictObject({ incidentId: z.string().regex(INCIDENT_ID), stepId: z.string().regex(STEP_ID) });
+const buttonValue = z.strictObject({
+  incidentId: z.string().regex(INCIDENT_ID),
+  stepId: z.string().regex(STEP_ID),
+  planDigest: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/)
+    .optional(),
+  destructive: z.literal(true).optional(),
+});
 
 /** Where an approval message is: the reject modal carries it so the message can be re-rendered. */
 export interface MessageRef {
@@ -16,9 +24,12 @@ export interface MessageRef {
 /** What the reject modal carries in private_metadata: the button's value and the message it was on. */
 export interface RejectModalMetadata extends ApprovalButtonValue {
   readonly message?: MessageRef;
+  /** Set when the modal asks why a destructive step is approved; absent, it rejects. */
+  readonly decision?: 'approve';
 }
 
 const modalMetadata = buttonValue.extend({
+  decision: z.literal('approve').optional(),
   message: z.strictObject({ channel: z.string().regex(/^[A-Z0-9]{2,32}$/), ts: z.string().regex(/^\d{1,12}\.\d{1,8}$/) }).optional(),
 });
 

@@ -9,19 +9,27 @@ const REASON_MAX = 2000;
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: false });
 
-/** The modal that asks why a step is rejected; its metadata says which step, and where the message is. */
+/**
+ * The modal that asks why a step is rejected (or, with `decision: 'approve'`, why a destructive
+ * step is approved); its metadata says which step, and where the message is.
+ */
 export function rejectModal(meta: RejectModalMetadata): ModalView {
+  const approving = meta.decision === 'approve';
+  const where = `step \`${escapeMrkdwn(meta.stepId)}\` of incident \`${escapeMrkdwn(meta.incidentId)}\``;
   return {
     type: 'modal',
     callback_id: REJECT_MODAL,
     private_metadata: JSON.stringify(meta),
-    title: plain('Reject approval'),
-    submit: plain('Reject'),
+    title: plain(approving ? 'Approve destructive step' : 'Reject approval'),
+    submit: plain(approving ? 'Approve' : 'Reject'),
     close: plain('Cancel'),
     blocks: [
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: `Reject step \`${escapeMrkdwn(meta.stepId)}\` of incident \`${escapeMrkdwn(meta.incidentId)}\`? The step will not run. The reason is recorded in the incident.` },
+        text: {
+          type: 'mrkdwn',
+          text: approving ? `Approve destructive ${where}? Say why; the reason is recorded in the incident.` : `Reject ${where}? The step will not run. The reason is recorded in the incident.`,
+        },
       },
       {
         type: 'input',

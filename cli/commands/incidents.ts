@@ -82,6 +82,7 @@ function approvalLines(a: ApprovalRecord, nowMs: number): string[] {
     `approval: groups ${a.groups.join(', ')}; quorum ${a.quorum}${a.fourEyes ? '; four-eyes' : ''}; requested by ${a.requester} at ${shortTime(a.requestedAt)}`,
     `  deadline ${shortTime(a.deadline)}${!a.outcome && left > 0 ? ` (in ${formatDuration(left)})` : ''}${a.escalationLevel > 0 ? `; escalated ${a.escalationLevel}x` : ''}`,
   ];
+  if (a.planDigest) lines.push(`  plan ${a.planDigest} (votes count for this exact plan only)`);
   for (const v of a.votes) lines.push(`  ${v.approver} ${v.decision} via ${v.via} at ${shortTime(v.at)}${v.reason ? `: ${v.reason}` : ''}`);
   if (a.outcome) lines.push(`  outcome: ${a.outcome}${a.decidedAt ? ` at ${shortTime(a.decidedAt)}` : ''}`);
   else {

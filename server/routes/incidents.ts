@@ -57,7 +57,8 @@ function incidentId(params: Params): string {
 const REFUSALS: RefusalWords = {
   closed: 'the incident is closed: nothing is pending any more',
   missing: 'no such incident',
-  forbidden: /^(not in an allowed group|cannot approve own request|approver identity|unsigned decision|forged decision|stale decision)/,
+  invalid: { pattern: /^reason required/, field: 'reason' },
+  forbidden: /^(not in an allowed group|cannot approve own request|approver identity|unsigned decision|forged decision|stale decision|not a named person)/,
 };
 
 /**

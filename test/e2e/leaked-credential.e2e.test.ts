@@ -72,12 +72,21 @@ describe('leaked-credential, end to end through the API against moto', () => {
       expect(waiting.steps.delete_key!.plan).toEqual([`delete access key ${accessKeyId} of IAM user dana-ml (Inactive)`]);
       expect(await keysOf('dana-ml')).toHaveLength(1);
 
-      const approved = await fetch(`${intake.url}/v1/incidents/${incidentId}/approvals/delete_key`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.oncall}` },
-        body: JSON.stringify({ decision: 'approve', reason: 'key confirmed leaked' }),
-      });
-      expect(approved.status).toBe(200);
+      // Deleting is destructive and an alert (not a person) asked: four-eyes means two people, each with a reason.
+      const approve = (token: string, body: object) =>
+        fetch(`${intake.url}/v1/incidents/${incidentId}/approvals/delete_key`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(body),
+        });
+      const noReason = await approve(tokens.oncall, { decision: 'approve' });
+      expect(noReason.status).toBe(400);
+      expect(((await noReason.json()) as { details: { path: string; message: string }[] }).details[0]).toMatchObject({ path: 'reason' });
+      const first = await approve(tokens.oncall, { decision: 'approve', reason: 'key confirmed leaked' });
+      expect(first.status).toBe(200);
+      expect(((await first.json()) as { approval: { outcome?: string } }).approval.outcome).toBeUndefined();
+      expect(await keysOf('dana-ml')).toHaveLength(1);
+      expect((await approve(tokens.oncall2, { decision: 'approve', reason: 'confirmed with the owner' })).status).toBe(200);
 
       const final = await resolveAndClose(handle);
       expect(final.status).toBe('closed');

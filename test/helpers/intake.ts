@@ -31,7 +31,8 @@ export function senderHeaders(pathAndQuery: string, body: string): Record<string
   }
   return signedHeaders(SECRET, { method: 'POST', path: pathAndQuery, body });
 }
-export const tokens = { viewer: 'tok-viewer', oncall: 'tok-oncall', mlops: 'tok-mlops' };
+export const tokens = { viewer: 'tok-viewer', oncall: 'tok-oncall', oncall2: 'tok-oncall-2', mlops: 'tok-mlops' };
+
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 
 export interface IntakeServer {
@@ -47,6 +48,7 @@ export async function startIntake(client: Client, opts: { perMinute?: number; bu
   const auth = createApiAuth([
     { id: 'vera', roles: ['viewer'], groups: ['security-oncall'], tokens: [{ sha256: sha(tokens.viewer) }] },
     { id: 'olga', roles: ['responder'], groups: ['security-oncall'], tokens: [{ sha256: sha(tokens.oncall) }] },
+    { id: 'otto', roles: ['responder'], groups: ['security-oncall'], tokens: [{ sha256: sha(tokens.oncall2) }] },
     { id: 'mo', roles: ['responder'], groups: ['mlops'], tokens: [{ sha256: sha(tokens.mlops) }] },
   ]);
   const server: Server = createHttpApp({

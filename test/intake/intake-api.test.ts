@@ -105,11 +105,11 @@ describe('incident API authorization', () => {
       const incident = (await res.json()) as { incidentId: string; workflowId: string };
       await withWorker({ providers: peers.deps }, { taskQueue: intake.taskQueue }, async () => {
         await expect.poll(async () => (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.quarantine_user?.status, { timeout: 20_000 }).toBe('awaiting-approval');
-        const approve = (token?: string) =>
+        const approve = (token?: string, reason = 'confirmed with the owner') =>
           fetch(`${intake.url}/v1/incidents/${incident.incidentId}/approvals/quarantine_user`, {
             method: 'POST',
             headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-            body: JSON.stringify({ decision: 'approve', reason: 'confirmed with the owner' }),
+            body: JSON.stringify({ decision: 'approve', reason }),
           });
         expect((await approve()).status).toBe(401);
         expect((await approve('tok-nope')).status).toBe(401);
@@ -120,9 +120,15 @@ describe('incident API authorization', () => {
         const wrongGroup = await approve(tokens.mlops);
         expect(wrongGroup.status).toBe(403);
         expect(((await wrongGroup.json()) as { error: string }).error).toMatch(/not in an allowed group: mo is in none of security-oncall/);
+        // A destructive step: approving it must say why (400 naming the field).
+        const noReason = await approve(tokens.oncall, '');
+        expect(noReason.status).toBe(400);
+        expect(((await noReason.json()) as { details: { path: string }[] }).details[0]!.path).toBe('reason');
         const ok = await approve(tokens.oncall);
         expect(ok.status).toBe(200);
         expect(((await ok.json()) as { approval: { votes: { approver: string; via: string }[] } }).approval.votes[0]).toMatchObject({ approver: 'olga', via: 'api' });
+        // Four-eyes on an alert-opened incident: a second person is needed.
+        expect((await approve(tokens.oncall2)).status).toBe(200);
         // AWS is not configured for this worker: the approved step is not applied, and says why.
         await expect.poll(async () => (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.quarantine_user?.status).toBe('not_applied');
         const step = (await client.workflow.getHandle(incident.workflowId).query(incidentStateQuery)).steps.quarantine_user!;

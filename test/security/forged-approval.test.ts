@@ -47,6 +47,7 @@ phases:
         groups: [security-oncall]
         timeout: 1h
         onTimeout: reject
+        fourEyes: false
 `);
 
 const keyStatuses = async (userName: string) => ((await iam.send(new ListAccessKeysCommand({ UserName: userName }))).AccessKeyMetadata ?? []).map((k) => k.Status);
@@ -99,7 +100,7 @@ describe('a forged approval sent straight to Temporal', () => {
       expect(await keyStatuses('forge-victim')).toEqual(['Active']);
 
       // The same decision signed by Warden's server counts: the gate itself works.
-      const counted = await raw(handle, TEST_SIGNER.sign(handle.workflowId, { ...approve, approver: { id: 'alice', groups: ['security-oncall'] } }, plan));
+      const counted = await raw(handle, TEST_SIGNER.sign(handle.workflowId, { ...approve, approver: { id: 'alice', groups: ['security-oncall'] }, reason: 'key confirmed leaked' }, plan));
       expect(counted.outcome).toBe('approved');
       await expect.poll(async () => (await handle.query(incidentStateQuery)).steps.disable_key?.status, { timeout: 30_000 }).toBe('applied');
       await handle.terminate('test over');

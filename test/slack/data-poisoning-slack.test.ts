@@ -5,7 +5,7 @@ import { loadPlaybooks } from '../../playbook/load.js';
 import { alert, startIncident, state, resolveAndClose } from '../helpers/incident.js';
 import { uniqueTaskQueue, withWorker } from '../harness.js';
 import { aliasTarget, seedModel, startMlflow, versionTags, type MlflowPeer } from '../peers/mlflow.js';
-import { approvalMessage, click, current, ephemeralsFrom, startSlackHarness, votesOf, type SlackHarness } from './harness.js';
+import { approvalMessage, click, current, ephemeralsFrom, startSlackHarness, submitModal, votesOf, type SlackHarness } from './harness.js';
 
 let h: SlackHarness;
 let mlflow: MlflowPeer;
@@ -36,7 +36,9 @@ describe('data-poisoning, decided in Slack, against MLflow', () => {
       expect(await aliasTarget(mlflow.trackingUri, 'spam-filter', 'champion')).toBe('3');
 
       // alice is security on-call: a model rollback needs MLOps.
+      // The rollback is destructive: Approve asks for a reason first; the group check refuses the submission.
       expect((await click(h, 'U0ALICE', message, APPROVE_ACTION)).status).toBe(200);
+      expect((await submitModal(h, h.peers.slack.views.at(-1)!.view, 'U0ALICE', 'looks bad')).status).toBe(200);
       expect(told('U0ALICE')).toHaveLength(1);
       expect(told('U0ALICE')[0]).toMatch(/not in an allowed group: alice is in none of mlops/);
       expect(votesOf(await state(handle), 'rollback_model')).toEqual([]);
@@ -44,16 +46,29 @@ describe('data-poisoning, decided in Slack, against MLflow', () => {
       expect(await aliasTarget(mlflow.trackingUri, 'spam-filter', 'champion')).toBe('3');
       expect(JSON.stringify(current(h, message).blocks)).toContain(APPROVE_ACTION);
 
-      expect((await click(h, 'U0MLOPS', message, APPROVE_ACTION)).status).toBe(200);
+      // A rollback is destructive: Approve opens the reason modal. An alert opened the incident,
+      // so four-eyes means two MLOps people.
+      for (const [user, reason] of [
+        ['U0MLOPS', 'poisoned rows confirmed in v3'],
+        ['U0MIA', 'v2 metrics verified'],
+      ] as const) {
+        const views = h.peers.slack.views.length;
+        expect((await click(h, user, message, APPROVE_ACTION)).status).toBe(200);
+        expect(h.peers.slack.views).toHaveLength(views + 1);
+        expect((await submitModal(h, h.peers.slack.views.at(-1)!.view, user, reason)).status).toBe(200);
+      }
       const final = await resolveAndClose(handle);
       expect(final.status).toBe('closed');
-      expect(votesOf(final, 'rollback_model')).toEqual([['mo', 'approve', 'slack']]);
+      expect(votesOf(final, 'rollback_model')).toEqual([
+        ['mo', 'approve', 'slack'],
+        ['mia', 'approve', 'slack'],
+      ]);
       expect(final.steps.rollback_model).toMatchObject({ status: 'applied', outcome: 'changed' });
       expect(await aliasTarget(mlflow.trackingUri, 'spam-filter', 'champion')).toBe('2');
       const tags = await versionTags(mlflow.trackingUri, 'spam-filter', '3');
       expect(tags['warden.quarantined']).toBe('true');
       expect(tags['warden.incident']).toBe(final.incidentId);
-      expect(JSON.stringify(current(h, message).blocks)).toContain('approved by mo via slack');
+      expect(JSON.stringify(current(h, message).blocks)).toContain('approved by');
       expect(told('U0MLOPS')).toEqual([]);
     });
   });

@@ -10,6 +10,7 @@ import { createSlackApp, SLACK_EVENTS_PATH } from '../../slack/app.js';
 import type { ApprovalRecord, IncidentState } from '../../contracts/incident.js';
 import { HEADER, playbook, SLACK_TOKEN, startPeers, state, type Peers } from '../helpers/incident.js';
 import { TEST_SIGNER } from '../helpers/decisions.js';
+import { REASON_BLOCK, REASON_INPUT } from '../../slack/reject-modal.js';
 import { suiteClient, suiteKeyring, uniqueTaskQueue } from '../harness.js';
 import type { FakeMessage } from '../peers/fake-slack.js';
 import { startHttpRecorder, type HttpRecorder } from '../peers/http-recorder.js';
@@ -32,6 +33,7 @@ export const IDENTITIES: readonly IdentityConfig[] = [
   person('mallory', 'U0MAL', ['engineering']),
   person('carol', 'U0CAROL', ['security-oncall']),
   person('mo', 'U0MLOPS', ['mlops']),
+  person('mia', 'U0MIA', ['mlops']),
   person('vera', 'U0VERA', ['security-oncall'], 'viewer'),
 ];
 
@@ -196,3 +198,37 @@ export async function slashWarden(h: SlackHarness, user: string, text: string): 
   );
   return { http, answers: h.sink.requests.filter((r) => r.path === path).map((r) => r.body as { response_type?: string; text?: string }) };
 }
+
+/** The modal Warden opened, submitted by `user` with `reason`, shaped as Slack posts a view_submission. */
+function submission(opened: Record<string, unknown>, user: string, reason: string): Record<string, unknown> {
+  return {
+    type: 'view_submission',
+    team: { id: 'T0WARDEN', domain: 'warden-test' },
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T0WARDEN' },
+    api_app_id: 'A0WARDEN',
+    token: 'legacy-verification-token',
+    trigger_id: `9.1700000000.${user}`,
+    view: {
+      ...opened,
+      id: 'V0REJECT',
+      team_id: 'T0WARDEN',
+      state: { values: { [REASON_BLOCK]: { [REASON_INPUT]: { type: 'plain_text_input', value: reason } } } },
+      hash: '1700000000.abcdef',
+      root_view_id: 'V0REJECT',
+      previous_view_id: null,
+      app_id: 'A0WARDEN',
+      app_installed_team_id: 'T0WARDEN',
+      bot_id: 'B0WARDEN',
+      external_id: '',
+      clear_on_close: false,
+      notify_on_close: false,
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+}
+
+/** Submits a modal Warden opened (the reason modal), Slack-signed. */
+export const submitModal = (h: SlackHarness, opened: Record<string, unknown>, user: string, reason: string): Promise<SlackPost> =>
+  postInteraction(h.eventsUrl, submission(opened, user, reason), { secret: SIGNING_SECRET });

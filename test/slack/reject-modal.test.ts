@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVE_ACTION, REJECT_ACTION, REJECT_MODAL } from '../../activities/incident/render/approval-blocks.js';
-import { REASON_BLOCK, REASON_INPUT } from '../../slack/reject-modal.js';
 import { alert, startIncident, state, resolveAndClose } from '../helpers/incident.js';
 import { uniqueTaskQueue, withWorker } from '../harness.js';
-import { approvalMessage, click, current, ephemeralsFrom, gatedPlaybook, SIGNING_SECRET, startSlackHarness, votesOf, type SlackHarness } from './harness.js';
-import { postInteraction } from './sign.js';
+import { approvalMessage, click, current, ephemeralsFrom, gatedPlaybook, startSlackHarness, submitModal, votesOf, type SlackHarness } from './harness.js';
 
 let h: SlackHarness;
 beforeAll(async () => {
@@ -12,37 +10,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h.close());
 
-/** The modal Warden opened, submitted by `user` with `reason`, shaped as Slack posts a view_submission. */
-function submission(opened: Record<string, unknown>, user: string, reason: string): Record<string, unknown> {
-  return {
-    type: 'view_submission',
-    team: { id: 'T0WARDEN', domain: 'warden-test' },
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T0WARDEN' },
-    api_app_id: 'A0WARDEN',
-    token: 'legacy-verification-token',
-    trigger_id: `9.1700000000.${user}`,
-    view: {
-      ...opened,
-      id: 'V0REJECT',
-      team_id: 'T0WARDEN',
-      state: { values: { [REASON_BLOCK]: { [REASON_INPUT]: { type: 'plain_text_input', value: reason } } } },
-      hash: '1700000000.abcdef',
-      root_view_id: 'V0REJECT',
-      previous_view_id: null,
-      app_id: 'A0WARDEN',
-      app_installed_team_id: 'T0WARDEN',
-      bot_id: 'B0WARDEN',
-      external_id: '',
-      clear_on_close: false,
-      notify_on_close: false,
-    },
-    response_urls: [],
-    is_enterprise_install: false,
-    enterprise: null,
-  };
-}
-
-const submit = (opened: Record<string, unknown>, user: string, reason: string) => postInteraction(h.eventsUrl, submission(opened, user, reason), { secret: SIGNING_SECRET });
+const submit = (opened: Record<string, unknown>, user: string, reason: string) => submitModal(h, opened, user, reason);
 
 describe('Slack: the Reject… button and its modal', () => {
   it('opens a modal asking for a reason; its submission rejects the step with that reason and re-renders the message', async () => {
@@ -61,6 +29,8 @@ describe('Slack: the Reject… button and its modal', () => {
       expect(JSON.parse(opened.view.private_metadata as string)).toEqual({
         incidentId: (await state(handle)).incidentId,
         stepId: 'contain_host',
+        // The plan the message showed: the rejection counts for this plan only.
+        planDigest: (await state(handle)).steps.contain_host!.approval!.planDigest,
         message: { channel: message.channel, ts: message.ts },
       });
       const inputs = (opened.view.blocks as { type: string; optional?: boolean; element?: { type: string } }[]).filter((b) => b.type === 'input');

@@ -1,4 +1,5 @@
 /** The approval gate before a step: its plan, the request in Slack and email, the wait for the decision, and the outcome shown. */
+import { patched } from '@temporalio/workflow';
 import type { ResolvedStep } from '../../engine/playbook-types.js';
 import type { ApprovalRecord, StepState } from '../../contracts/incident.js';
 import { planDigest } from '../../contracts/approval-proof.js';
@@ -18,13 +19,16 @@ export async function passApprovalGate(run: IncidentRun, step: ResolvedStep, st:
   const { state } = run;
   const spec = step.approval!;
   const digest = planDigest({ action: step.action, params, playbook: state.playbook });
+  voidIfPlanChanged(run, step, st, digest);
+  // Histories recorded before separation of duties open records with the quorum alone.
+  const opening = () => ({ planDigest: digest, destructive: step.destructive, strict: patched('approval-separation-of-duties') });
   if (state.dryRun) {
-    st.approval ??= { ...openApproval(spec, state.openedBy, Date.now(), digest), outcome: 'not-needed-dry-run', decidedAt: nowIso() };
+    st.approval ??= { ...openApproval(spec, state.openedBy, Date.now(), opening()), outcome: 'not-needed-dry-run', decidedAt: nowIso() };
     return true;
   }
   if (!st.approval && runnerOf(step.action) !== 'activity') {
     st.plan = [`${step.title} (${step.action}) with ${JSON.stringify(params)}`];
-    st.approval = openApproval(spec, state.openedBy, Date.now(), digest);
+    st.approval = openApproval(spec, state.openedBy, Date.now(), opening());
   } else if (!st.approval) {
     const preview = await runActionActivity(
       step.kind,
@@ -32,7 +36,7 @@ export async function passApprovalGate(run: IncidentRun, step: ResolvedStep, st:
       step,
     ).catch((err: unknown) => ({ plan: [`(the plan could not be read: ${describeFailure(err).message})`] }));
     st.plan = preview.plan;
-    st.approval = openApproval(spec, state.openedBy, Date.now(), digest);
+    st.approval = openApproval(spec, state.openedBy, Date.now(), opening());
   }
   st.status = 'awaiting-approval';
   run.setStatus('awaiting-approval');
@@ -57,6 +61,19 @@ export async function passApprovalGate(run: IncidentRun, step: ResolvedStep, st:
   const by = last && (record.outcome === 'approved' || record.outcome === 'rejected') ? ` by ${last.approver} via ${last.via}${last.reason ? `: ${last.reason}` : ''}` : '';
   await showInSlack(run, step.id, { key: 'decision', text: `${record.outcome ?? 'decided'}${by}` });
   return record.outcome === 'approved' || record.outcome === 'timeout-approved';
+}
+
+/**
+ * Votes count for one plan only: when the step's plan (its resolved parameters, re-rendered after
+ * continue-as-new against newer alerts) differs from the one the approval was requested for, the
+ * votes are void and the approval is requested again for the new plan.
+ */
+function voidIfPlanChanged(run: IncidentRun, step: ResolvedStep, st: StepState, digest: string): void {
+  const record = st.approval;
+  if (!record || record.outcome || !record.planDigest || record.planDigest === digest) return;
+  if (!patched('approval-void-on-plan-change')) return;
+  run.timeline(`the plan of step ${step.id} changed (${record.planDigest} → ${digest}): ${record.votes.length} vote(s) void, approval requested again`);
+  st.approval = undefined;
 }
 
 /** Keeps the approval's Slack message current and adds `note` to its thread; never fatal. */
@@ -90,6 +107,7 @@ async function announceApproval(run: IncidentRun, step: ResolvedStep, kind: Anno
   const text =
     `${headline} for step "${step.title}" (${step.id}) of incident ${state.incidentId} [${state.severity}] ${state.title}\n` +
     `Playbook ${playbook.id} v${playbook.version}. It will:\n${plan}\n` +
+    `Plan ${record.planDigest ?? '(no digest)'}: votes count for this exact plan only.\n` +
     `Approvers: ${groups.join(', ')} · quorum ${record.quorum}${record.fourEyes ? ' · four-eyes' : ''} · deadline ${record.deadline}`;
   run.timeline(`approval ${kind} for ${step.id} (deadline ${record.deadline})`);
   const noteKey = `${kind}-${record.escalationLevel}-${record.remindersSent.length}`;

@@ -1,9 +1,10 @@
 import { condition, patched, workflowInfo } from '@temporalio/workflow';
 import { durationMs } from '../../engine/duration.js';
 import type { ApprovalSpec } from '../../engine/playbook-types.js';
-import type { ApprovalDecision, ApprovalRecord, IncidentState, StepState } from '../../contracts/incident.js';
+import { LOCAL_ADMIN_ID, type ApprovalDecision, type ApprovalRecord, type ApprovalVote, type IncidentState, type StepState } from '../../contracts/incident.js';
 import { ContinueAsNewNeeded } from '../../contracts/continue-as-new.js';
 import { decisionSignatureProblem } from '../../contracts/approval-proof.js';
+import { reasonProblem } from '../../contracts/approval-rules.js';
 
 /** What a signed decision is checked against: the server's public key and this workflow's id. */
 export interface DecisionProof {
@@ -16,9 +17,36 @@ export function allowedGroups(record: Pick<ApprovalRecord, 'groups' | 'escalatio
   return [...record.groups, ...record.escalation.slice(0, record.escalationLevel)];
 }
 
-export function openApproval(spec: ApprovalSpec, requester: string, nowMs: number, planDigest?: string): ApprovalRecord {
+/** How a request is opened: its plan, and (`strict`, recorded since separation of duties) who must approve. */
+export interface OpenOptions {
+  readonly planDigest?: string;
+  readonly destructive?: boolean;
+  readonly strict?: boolean;
+}
+
+/** Distinct people whose approvals settle the record: the quorum, two under four-eyes when no person requested it, one per allOf group. */
+export function neededPeople(record: Pick<ApprovalRecord, 'quorum' | 'minPeople' | 'allOf'>): number {
+  return Math.max(record.quorum, record.minPeople ?? 1, record.allOf?.length ?? 0);
+}
+
+/** Whether each allOf group is covered by a different approver (a small matching, by backtracking). */
+export function coversAllOf(allOf: readonly string[], votes: readonly Pick<ApprovalVote, 'approver' | 'groups'>[]): boolean {
+  const assign = (i: number, used: ReadonlySet<string>): boolean =>
+    i >= allOf.length || votes.some((v) => !used.has(v.approver) && (v.groups ?? []).includes(allOf[i]!) && assign(i + 1, new Set([...used, v.approver])));
+  return assign(0, new Set());
+}
+
+export function openApproval(spec: ApprovalSpec, requester: string, nowMs: number, opts: OpenOptions = {}): ApprovalRecord {
+  const strict = opts.strict
+    ? {
+        minPeople: spec.fourEyes && requester.startsWith('alert:') ? 2 : 1,
+        ...(spec.allOf ? { allOf: [...spec.allOf] } : {}),
+        ...(opts.destructive ? { destructive: true } : {}),
+      }
+    : {};
   return {
-    ...(planDigest ? { planDigest } : {}),
+    ...(opts.planDigest ? { planDigest: opts.planDigest } : {}),
+    ...strict,
     groups: [...spec.groups],
     escalation: [...spec.escalation],
     quorum: spec.quorum,
@@ -54,7 +82,7 @@ export function validateDecision(state: IncidentState, specOf: (stepId: string) 
   const forged = proof && decisionSignatureProblem(proof.key, proof.workflowId, d, record.planDigest ?? '', nowMs);
   if (forged) throw new Error(forged);
   if (nowMs >= Date.parse(record.deadline)) throw new Error(`expired: the approval for step "${d.stepId}" closed at ${record.deadline}`);
-  const allowed = allowedGroups(record);
+  const allowed = [...allowedGroups(record), ...(record.allOf ?? [])];
   if (!d.approver.groups.some((g) => allowed.includes(g))) {
     throw new Error(`not in an allowed group: ${d.approver.id} is in none of ${allowed.join(', ')}`);
   }
@@ -62,14 +90,21 @@ export function validateDecision(state: IncidentState, specOf: (stepId: string) 
     throw new Error(`cannot approve own request: four-eyes is on for step "${d.stepId}" and ${d.approver.id} requested it`);
   }
   if (record.votes.some((v) => v.approver === d.approver.id)) throw new Error(`already decided by you (${d.approver.id})`);
+  const people = neededPeople(record);
+  if (d.decision === 'approve' && d.approver.id === LOCAL_ADMIN_ID && people >= 2) {
+    throw new Error(`not a named person: step "${d.stepId}" needs ${people} distinct people, and the local admin token never counts as one of several; approve with your own identity`);
+  }
+  const why = reasonProblem(d, record);
+  if (why) throw new Error(why);
 }
 
-/** Records a valid vote and settles the outcome: one reject rejects; quorum distinct approvals approve. */
+/** Records a valid vote and settles the outcome: one reject rejects; the needed distinct people, covering every allOf group, approve. */
 export function applyDecision(record: ApprovalRecord, d: ApprovalDecision, now: string): void {
   if (record.outcome) return;
-  record.votes.push({ approver: d.approver.id, decision: d.decision, via: d.via, at: now, ...(d.reason ? { reason: d.reason } : {}) });
+  record.votes.push({ approver: d.approver.id, groups: [...d.approver.groups], decision: d.decision, via: d.via, at: now, ...(d.reason ? { reason: d.reason } : {}) });
+  const approvals = record.votes.filter((v) => v.decision === 'approve');
   if (d.decision === 'reject') record.outcome = 'rejected';
-  else if (record.votes.filter((v) => v.decision === 'approve').length >= record.quorum) record.outcome = 'approved';
+  else if (approvals.length >= neededPeople(record) && coversAllOf(record.allOf ?? [], approvals)) record.outcome = 'approved';
   if (record.outcome) record.decidedAt = now;
 }
 

@@ -12,6 +12,10 @@ export type ApprovalView = Pick<IncidentState, 'incidentId' | 'severity' | 'play
 export interface ApprovalButtonValue {
   readonly incidentId: string;
   readonly stepId: string;
+  /** The plan the message shows: a click counts for this plan only. */
+  readonly planDigest?: string;
+  /** The step is destructive: Approve asks for a reason first. */
+  readonly destructive?: true;
 }
 
 /**
@@ -69,6 +73,7 @@ export function renderApprovalMessage(state: ApprovalView, stepId: string): { te
     },
     { type: 'section', text: plain(state.title) },
     { type: 'section', text: mrkdwn(`*It will:*\n${(step.plan ?? ['(no plan)']).map((l) => `• ${escapeMrkdwn(l)}`).join('\n')}`) },
+    ...(record.planDigest ? [{ type: 'context', elements: [mrkdwn(`Plan ${record.planDigest}: votes count for this exact plan only`)] }] : []),
     {
       type: 'context',
       elements: [
@@ -82,7 +87,12 @@ export function renderApprovalMessage(state: ApprovalView, stepId: string): { te
   const outcome = outcomeLine(record);
   if (outcome) blocks.push({ type: 'section', text: mrkdwn(outcome) });
   else {
-    const value = JSON.stringify({ incidentId: state.incidentId, stepId } satisfies ApprovalButtonValue);
+    const value = JSON.stringify({
+      incidentId: state.incidentId,
+      stepId,
+      ...(record.planDigest ? { planDigest: record.planDigest } : {}),
+      ...(record.destructive ? { destructive: true as const } : {}),
+    } satisfies ApprovalButtonValue);
     blocks.push({
       type: 'actions',
       block_id: `warden_approval:${state.incidentId}:${stepId}`,

@@ -9,8 +9,8 @@ import { guarded } from '../guard.js';
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 /**
- * The reject modal's submission: acknowledges (which closes the modal), then sends the reject
- * Update with the reason. Accepted → the approval message is re-rendered in place; refused →
+ * The reason modal's submission (a rejection, or the approval of a destructive step): acknowledges
+ * (which closes the modal), then sends the Update with the reason. Accepted → the approval message is re-rendered in place; refused →
  * an ephemeral message in the approval's channel says why.
  */
 export function rejectModalSubmit(deps: SlackDeps) {
@@ -23,7 +23,9 @@ export function rejectModalSubmit(deps: SlackDeps) {
       const reason = reasonFrom(view.state.values);
       const target = { incidentId: meta.incidentId, stepId: meta.stepId };
       const retry = context.retryNum ? { retryNum: context.retryNum } : {};
-      const result = await decideFromSlack(deps, client, { slackUserId: body.user.id, ...target, decision: 'reject', ...(reason ? { reason } : {}), ...retry });
+      const shown = meta.planDigest ? { planDigest: meta.planDigest } : {};
+      const decision = meta.decision ?? 'reject';
+      const result = await decideFromSlack(deps, client, { slackUserId: body.user.id, ...target, ...shown, decision, ...(reason ? { reason } : {}), ...retry });
       if (result.ok) await rerenderApproval(deps, client, target, meta.message);
       else await tellUser(client, deps, to, refusalText(result.refusal, target));
     });
