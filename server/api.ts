@@ -21,6 +21,8 @@ export interface ApiSetup {
   readonly routes: Route[];
   /** Lines to show the operator once (generated secrets' locations, how to sign), never a secret in a log file. */
   readonly notices: string[];
+  /** The codec endpoint's token (WARDEN_CODEC_TOKEN, else generated into the state dir): distinct from every alert credential. */
+  readonly codecToken: string;
   /** Stops what setup started (the Slack app's Socket Mode connection); call on shutdown. */
   stop(): Promise<void>;
 }
@@ -43,7 +45,7 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
   } else if (identities.length === 0) {
     notices.push(`no identities in ${config.filePath ?? 'warden.yaml'}: every incident endpoint will answer 401 (see warden.example.yaml)`);
   }
-  const credentials = resolveStateSecrets(config.stateDir, config.intake.secrets, ALERT_SENDERS, notices);
+  const { codec: codecToken, ...credentials } = resolveStateSecrets(config.stateDir, config.intake.secrets, [...ALERT_SENDERS, 'codec'], notices);
   const auth = createApiAuth(identities);
   const { notify, retention_days: retentionDays } = file.offboarding;
   /** The people of warden.yaml: offboardings, reviewers, and who a Slack click or an API caller is. */
@@ -90,5 +92,5 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
     slack.start().catch((err: unknown) => log(`slack: Socket Mode did not connect: ${(err as Error).message}`));
   }
   // ── end Slack app ──
-  return { routes, notices, stop: async () => slack?.stop() };
+  return { routes, notices, codecToken, stop: async () => slack?.stop() };
 }
