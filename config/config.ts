@@ -25,7 +25,7 @@ export interface EnvConfig {
   readonly http: { readonly host: string; readonly port: number };
   readonly temporal: EmbeddedTemporal | ExternalTemporal;
   readonly encryption: { readonly keysVariable?: string; readonly keyFile: string; readonly keyFileIsDefault: boolean };
-  readonly codecEndpoint: { readonly corsOrigins: readonly string[]; readonly token?: string; readonly ratePerMinute: number };
+  readonly codecEndpoint: { readonly corsOrigins: readonly string[]; readonly ratePerMinute: number };
   /** Provider settings; an absent one means that provider is not configured. */
   readonly providers: ProviderConfig;
   readonly intake: IntakeConfig;
@@ -34,7 +34,7 @@ export interface EnvConfig {
 }
 
 export interface IntakeConfig {
-  /** The alert senders' credentials set in the environment; the others live in the state dir (config/state-secrets.ts). */
+  /** The alert senders' and the codec's credentials set in the environment; the others live in the state dir (config/state-secrets.ts). */
   readonly secrets: GivenSecrets;
   readonly playbooksDir: string;
   /** Alerts per minute per sender credential. */
@@ -95,7 +95,9 @@ const schema = z.object({
   WARDEN_TEMPORAL_UI_URL: z.url().optional(),
   WARDEN_ENCRYPTION_KEYS: nonEmpty.optional(),
   WARDEN_ENCRYPTION_KEY_FILE: nonEmpty.optional(),
-  WARDEN_CODEC_CORS_ORIGINS: nonEmpty.optional(),
+  WARDEN_CODEC_CORS_ORIGINS: nonEmpty
+    .refine((v) => v.split(',').every((o) => /^https?:\/\/[^/*\s]+$/.test(o.trim())), 'comma-separated origins like http://127.0.0.1:8233 (no path, no wildcard)')
+    .optional(),
   WARDEN_CODEC_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WARDEN_DECISION_SIGNING_KEY: z
     .string()
@@ -177,7 +179,6 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
     },
     codecEndpoint: {
       corsOrigins: e.WARDEN_CODEC_CORS_ORIGINS ? e.WARDEN_CODEC_CORS_ORIGINS.split(',').map((s) => s.trim()) : uiOrigins,
-      ...(e.WARDEN_CODEC_TOKEN ? { token: e.WARDEN_CODEC_TOKEN } : {}),
       ratePerMinute: e.WARDEN_CODEC_RATE_PER_MINUTE,
     },
     providers: {
@@ -220,6 +221,7 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
         ...(e.GITHUB_WEBHOOK_SECRET ? { github: e.GITHUB_WEBHOOK_SECRET } : {}),
         ...(e.WARDEN_ALERTMANAGER_TOKEN ? { alertmanager: e.WARDEN_ALERTMANAGER_TOKEN } : {}),
         ...(e.WARDEN_GUARDDUTY_TOKEN ? { guardduty: e.WARDEN_GUARDDUTY_TOKEN } : {}),
+        ...(e.WARDEN_CODEC_TOKEN ? { codec: e.WARDEN_CODEC_TOKEN } : {}),
       },
       playbooksDir: resolve(cwd, e.WARDEN_PLAYBOOKS_DIR),
       ratePerMinute: e.WARDEN_ALERT_RATE_PER_MINUTE,

@@ -13,6 +13,7 @@ export const STATE_SECRETS = {
   github: { variable: 'GITHUB_WEBHOOK_SECRET', file: 'github-webhook-secret', minLength: 8, job: 'signs POST /v1/alerts/github-secret-scanning (X-Hub-Signature-256)' },
   alertmanager: { variable: 'WARDEN_ALERTMANAGER_TOKEN', file: 'alertmanager-token', minLength: 16, job: 'bearer of POST /v1/alerts/alertmanager' },
   guardduty: { variable: 'WARDEN_GUARDDUTY_TOKEN', file: 'guardduty-token', minLength: 16, job: 'bearer of POST /v1/alerts/guardduty' },
+  codec: { variable: 'WARDEN_CODEC_TOKEN', file: 'codec-token', minLength: 16, job: 'bearer of /codec/encode and /codec/decode (temporal --codec-auth)' },
 } as const;
 
 export type SecretName = keyof typeof STATE_SECRETS;

@@ -24,6 +24,8 @@ export interface ApiSetup {
   readonly routes: Route[];
   /** Lines to show the operator once (generated secrets' locations, how to sign), never a secret in a log file. */
   readonly notices: string[];
+  /** The codec endpoint's token (WARDEN_CODEC_TOKEN, else generated into the state dir): distinct from every alert credential. */
+  readonly codecToken: string;
   /** Stops what setup started (the Slack app's Socket Mode connection); call on shutdown. */
   stop(): Promise<void>;
 }
@@ -46,7 +48,7 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
   } else if (identities.length === 0) {
     notices.push(`no identities in ${config.filePath ?? 'warden.yaml'}: every incident endpoint will answer 401 (see warden.example.yaml)`);
   }
-  const credentials = resolveStateSecrets(config.stateDir, config.intake.secrets, ALERT_SENDERS, notices);
+  const { codec: codecToken, ...credentials } = resolveStateSecrets(config.stateDir, config.intake.secrets, [...ALERT_SENDERS, 'codec'], notices);
   const signer = loadDecisionSigner(config.decisionSigning);
   /** Identities cut off by an offboarding (its memo in Temporal), re-read every few seconds. */
   const revocations = watchRevocations(client, identities, 5_000, log);
@@ -101,6 +103,7 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
   return {
     routes,
     notices,
+    codecToken,
     stop: async () => {
       revocations.stop();
       await slack?.stop();

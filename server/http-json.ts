@@ -43,10 +43,34 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   return parseJson(await readRawBody(req, limit));
 }
 
-/** Parses a raw body as JSON; 400 naming the syntax error otherwise. */
+/** No route reads JSON nested deeper than this; deeper input would exhaust the stack in validation. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether arrays and objects nest deeper than `max`, counted outside strings in one pass (before parsing). */
+function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+/** Parses a raw body as JSON; 400 naming the syntax error, or the nesting limit, otherwise. */
 export function parseJson(raw: Buffer): unknown {
+  const text = raw.toString('utf8');
+  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new HttpError(400, `body is nested too deeply: at most ${MAX_JSON_DEPTH} levels of arrays and objects`, [{ path: '', message: `nested deeper than ${MAX_JSON_DEPTH} levels` }]);
+  }
   try {
-    return JSON.parse(raw.toString('utf8'));
+    return JSON.parse(text);
   } catch (err) {
     throw new HttpError(400, 'body is not valid JSON', [{ path: '', message: (err as Error).message }]);
   }

@@ -129,7 +129,7 @@ async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promi
     codec: ctx.codec,
     codecCorsOrigins: ctx.config.codecEndpoint.corsOrigins,
     codecRatePerMinute: ctx.config.codecEndpoint.ratePerMinute,
-    ...(ctx.config.codecEndpoint.token ? { codecToken: ctx.config.codecEndpoint.token } : {}),
+    codecToken: api.codecToken,
     log,
   });
   server.once('close', () => {

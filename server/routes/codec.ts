@@ -9,8 +9,10 @@ export interface CodecEndpointOptions {
   readonly codec: PayloadCodec;
   /** Origins allowed to call from a browser (the Temporal Web UI). */
   readonly corsOrigins: readonly string[];
-  /** When set, requests must carry `Authorization: Bearer <token>`. */
-  readonly token?: string;
+  /** Every request must carry `Authorization: Bearer <token>`: whoever reaches the endpoint could otherwise decrypt with it. */
+  readonly token: string;
+  /** With keys configured: the encoding of an encrypted payload. /decode then refuses any other, except `binary/null`, which Temporal itself writes unencrypted. */
+  readonly encryptedEncoding?: string;
 }
 
 const BODY_LIMIT = 8 * 1024 * 1024;
@@ -23,12 +25,27 @@ const toPayload = (p: z.infer<typeof body>['payloads'][number]): Payload => ({
   metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
   data: Buffer.from(p.data ?? '', 'base64'),
 });
-const fromPayload = (p: Payload) => ({
+/** A payload in the remote-codec protocol's JSON (base64 values). */
+export const fromPayload = (p: Payload) => ({
   metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])),
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+/** Encodings Temporal writes itself without going through the codec: passed through by /decode. */
+const TEMPORAL_PLAIN_ENCODINGS = new Set(['binary/null']);
+
+/** 422 when a payload to decode is neither encrypted nor one of Temporal's own metadata encodings: the codec is not a general-purpose decoder. */
+function refusePlaintext(payloads: z.infer<typeof body>['payloads'], encrypted: string): void {
+  const details = payloads.flatMap((p, i) => {
+    const encoding = Buffer.from(p.metadata?.encoding ?? '', 'base64').toString('utf8');
+    return encoding === encrypted || TEMPORAL_PLAIN_ENCODINGS.has(encoding)
+      ? []
+      : [{ path: `payloads.${i}.metadata.encoding`, message: `is ${JSON.stringify(encoding || '(none)')}: with keys configured, only ${encrypted} payloads (and binary/null) are decoded` }];
+  });
+  if (details.length > 0) throw new HttpError(422, 'plaintext payload refused', details);
+}
 
 /**
  * The Temporal remote-codec protocol (what the Web UI and `temporal --codec-endpoint` call):
@@ -49,7 +66,6 @@ export function codecRoutes(o: CodecEndpointOptions): Route[] {
   };
 
   const authorize = (req: IncomingMessage): void => {
-    if (!o.token) return;
     const header = req.headers.authorization ?? '';
     const given = header.startsWith('Bearer ') ? header.slice(7) : '';
     // Compare digests so the comparison is constant-time whatever the lengths.
@@ -73,6 +89,7 @@ export function codecRoutes(o: CodecEndpointOptions): Route[] {
           parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
         );
       }
+      if (op === 'decode' && o.encryptedEncoding) refusePlaintext(parsed.data.payloads, o.encryptedEncoding);
       let out: Payload[];
       try {
         out = await o.codec[op](parsed.data.payloads.map(toPayload));

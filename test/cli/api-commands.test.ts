@@ -280,7 +280,7 @@ describe('GET /openapi.json', () => {
       ...offboardingRoutes({ client: dummy as Client, directory: dummy as Directory, taskQueue: 'x', auth: dummy as ApiAuth }),
       ...reviewRoutes({ client: dummy as Client, auth: dummy as ApiAuth, directory: dummy as Directory, identities: [], taskQueue: 'x', evidenceDir: 'x' }),
       ...healthRoutes({ check: () => Promise.reject(new Error('unused')) }),
-      ...codecRoutes({ codec: { encode: async (p) => p, decode: async (p) => p }, corsOrigins: [] }),
+      ...codecRoutes({ codec: { encode: async (p) => p, decode: async (p) => p }, corsOrigins: [], token: 'c'.repeat(16) }),
       ...openapiRoutes(),
     ];
     const router = createRouter(routes, () => undefined);

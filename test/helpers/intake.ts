@@ -55,6 +55,7 @@ export async function startIntake(client: Client, opts: { perMinute?: number; bu
     health: createHealthProbe({ client, taskQueue }),
     codec: new AesGcmPayloadCodec(suiteKeyring()),
     codecCorsOrigins: [],
+    codecToken: 'codec-token-for-tests-0123456789',
     api: [
       ...alertRoutes({
         ingest: { client, playbooks, taskQueue, decisionKey: TEST_SIGNER.publicKey },

@@ -74,7 +74,15 @@ const CASES: Case[] = [
   { name: 'a JSON string', body: '"alert"', status: 400, expect: /invalid alert/ },
   { name: 'JSON null', body: 'null', status: 400, expect: /invalid alert/ },
   { name: 'a number', body: '42', status: 400, expect: /invalid alert/ },
-  { name: 'nesting 100k deep', body: '['.repeat(100_000), status: 400, expect: /not valid JSON/ },
+  { name: 'nesting 100k deep, unclosed', body: '['.repeat(100_000), status: 400, expect: /nested too deeply/ },
+  { name: 'nesting 100k deep, closed', body: `${'['.repeat(100_000)}${']'.repeat(100_000)}`, status: 400, expect: /nested too deeply/ },
+  {
+    name: 'objects nested 65 deep in details',
+    body: `{"type":"a.b","severity":"high","title":"t","source":"s","details":${'{"a":'.repeat(64)}1${'}'.repeat(64)}}`,
+    status: 400,
+    expect: /at most 64 levels/,
+  },
+  { name: 'brackets inside a string do not count as nesting', body: { ...ok, severity: '[{'.repeat(100) }, status: 400, expect: /^invalid alert\nseverity/ },
   // ── missing and wrong fields ─────────────────────────────────────────────
   { name: 'missing type', body: { ...ok, type: undefined }, status: 400, expect: /type/ },
   { name: 'missing severity', body: { ...ok, severity: undefined }, status: 400, expect: /severity/ },

@@ -288,6 +288,7 @@ describe('review buttons in Slack (Bolt’s HTTP receiver, signed requests, the 
       health: createHealthProbe({ client, taskQueue: uniqueTaskQueue('review-slack-health') }),
       codec: new AesGcmPayloadCodec(suiteKeyring()),
       codecCorsOrigins: [],
+      codecToken: 'codec-token-for-tests-0123456789',
       api: app.routes,
       log: (l) => void logs.push(l),
     });

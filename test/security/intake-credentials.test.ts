@@ -5,45 +5,38 @@
  * accepted once; a refused request starts or signals no workflow.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AesGcmPayloadCodec } from '../../codec/aes-gcm-codec.js';
 import { ConfigError } from '../../config/config.js';
 import { loadWardenConfig } from '../../config/load.js';
 import { STATE_SECRETS } from '../../config/state-secrets.js';
 import { setupApi } from '../../server/api.js';
-import { createHttpApp, listen } from '../../server/app.js';
 import { createDeliveryMemory } from '../../server/auth/delivery-memory.js';
 import { signedHeaders } from '../../server/auth/webhook-signature.js';
-import { createHealthProbe } from '../../server/health.js';
-import { suiteClient, suiteKeyring, uniqueTaskQueue } from '../harness.js';
+import { suiteClient, uniqueTaskQueue } from '../harness.js';
+import { startWardenServer, workflowsOn, type WardenServer } from '../helpers/warden-server.js';
 
 const ROUTES = { webhook: '/v1/alerts', github: '/v1/alerts/github-secret-scanning', alertmanager: '/v1/alerts/alertmanager', guardduty: '/v1/alerts/guardduty' } as const;
 type Sender = keyof typeof ROUTES;
 const SENDERS = Object.keys(ROUTES) as Sender[];
 
 let client: Client;
-let server: Server;
+let warden: WardenServer;
 let url: string;
 let stateDir: string;
-let notices: string[];
+let notices: readonly string[];
 const taskQueue = uniqueTaskQueue('intake-credentials');
 
 beforeAll(async () => {
   client = await suiteClient();
-  stateDir = join(mkdtempSync(join(tmpdir(), 'warden-cred-')), 'state');
-  const config = loadWardenConfig({ TEMPORAL_ADDRESS: '127.0.0.1:7233', WARDEN_STATE_DIR: stateDir, WARDEN_DRY_RUN: 'true' });
-  const api = setupApi(config, client, taskQueue, () => undefined);
-  notices = api.notices;
-  server = createHttpApp({ api: api.routes, health: createHealthProbe({ client, taskQueue }), codec: new AesGcmPayloadCodec(suiteKeyring()), codecCorsOrigins: [], log: () => undefined });
-  url = `http://127.0.0.1:${await listen(server, '127.0.0.1', 0)}`;
+  warden = await startWardenServer(client, taskQueue, { WARDEN_DRY_RUN: 'true' });
+  ({ url, stateDir } = warden);
+  notices = warden.api.notices;
 });
 afterAll(async () => {
-  server?.close();
+  warden?.close();
   await client?.connection.close();
 });
 
@@ -77,11 +70,7 @@ function present(as: Sender, secret: string, path: string, raw: string): Record<
 
 const post = (path: string, raw: string, headers: Record<string, string>) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
 
-async function workflowsOnQueue(): Promise<string[]> {
-  const ids: string[] = [];
-  for await (const wf of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) ids.push(wf.workflowId);
-  return ids;
-}
+const workflowsOnQueue = () => workflowsOn(client, taskQueue);
 
 const signalsOf = async (workflowId: string): Promise<number> =>
   ((await client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length;

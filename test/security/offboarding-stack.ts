@@ -75,6 +75,7 @@ export async function startOffboardingStack(name: string, offboarding: Record<st
     health: createHealthProbe({ client, taskQueue: worker.taskQueue }),
     codec: new AesGcmPayloadCodec(suiteKeyring()),
     codecCorsOrigins: [],
+    codecToken: api.codecToken,
     api: api.routes,
     log: () => undefined,
   });

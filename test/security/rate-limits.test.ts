@@ -6,19 +6,13 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AesGcmPayloadCodec } from '../../codec/aes-gcm-codec.js';
-import { loadWardenConfig } from '../../config/load.js';
-import { STATE_SECRETS } from '../../config/state-secrets.js';
-import { setupApi } from '../../server/api.js';
-import { createHttpApp, listen } from '../../server/app.js';
 import { signedHeaders } from '../../server/auth/webhook-signature.js';
-import { createHealthProbe } from '../../server/health.js';
-import { suiteClient, suiteKeyring, uniqueTaskQueue } from '../harness.js';
+import { suiteClient, uniqueTaskQueue } from '../harness.js';
+import { startWardenServer, workflowsOn, type WardenServer } from '../helpers/warden-server.js';
 
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 const TOKENS = { olga: 'tok-olga-rate-0123456789', rui: 'tok-rui-rate-0123456789' };
@@ -26,7 +20,6 @@ const dir = mkdtempSync(join(tmpdir(), 'warden-rate-'));
 const taskQueue = uniqueTaskQueue('rate-limits');
 /** Burst 10 (the minimum), then 1 a minute: the 11th request within the test is over the limit. */
 const env = {
-  TEMPORAL_ADDRESS: '127.0.0.1:7233',
   WARDEN_STATE_DIR: join(dir, 'state'),
   WARDEN_CONFIG: join(dir, 'warden.yaml'),
   WARDEN_DRY_RUN: 'true',
@@ -39,28 +32,22 @@ writeFileSync(
 );
 
 let client: Client;
-let server: Server;
+let warden: WardenServer;
 let url: string;
+let codecToken: string;
 
 beforeAll(async () => {
   client = await suiteClient();
-  const api = setupApi(loadWardenConfig(env), client, taskQueue, () => undefined);
-  server = createHttpApp({
-    api: api.routes,
-    health: createHealthProbe({ client, taskQueue }),
-    codec: new AesGcmPayloadCodec(suiteKeyring()),
-    codecCorsOrigins: [],
-    codecRatePerMinute: 2,
-    log: () => undefined,
-  });
-  url = `http://127.0.0.1:${await listen(server, '127.0.0.1', 0)}`;
+  warden = await startWardenServer(client, taskQueue, env, { codecRatePerMinute: 2 });
+  ({ url } = warden);
+  codecToken = warden.secret('codec');
 });
 afterAll(async () => {
-  server?.close();
+  warden?.close();
   await client?.connection.close();
 });
 
-const secret = (name: keyof typeof STATE_SECRETS) => readFileSync(join(env.WARDEN_STATE_DIR, STATE_SECRETS[name].file), 'utf8').trim();
+const secret = (name: 'webhook' | 'alertmanager') => warden.secret(name);
 const post = (path: string, body: unknown, headers: Record<string, string>) => {
   const raw = JSON.stringify(body);
   return fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
@@ -69,11 +56,7 @@ const alertFrom = (source: string) => {
   const body = { type: 'credential.leaked', severity: 'high', title: 'flood', source, fingerprint: randomUUID() };
   return post('/v1/alerts', body, signedHeaders(secret('webhook'), { method: 'POST', path: '/v1/alerts', body: JSON.stringify(body) }));
 };
-async function workflowCount(): Promise<number> {
-  const ids: string[] = [];
-  for await (const wf of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) ids.push(wf.workflowId);
-  return ids.length;
-}
+const workflowCount = async () => (await workflowsOn(client, taskQueue)).length;
 
 describe('alert intake is limited per sender credential', () => {
   it('a new `source` in each alert does not escape the limit: the 11th is 429 and starts nothing; another credential still gets in', async () => {
@@ -106,7 +89,7 @@ describe('decision routes are limited per API identity', () => {
 
 describe('the codec endpoint is limited per presented token', () => {
   it('beyond its rate: 429 with Retry-After', async () => {
-    const encode = () => post('/codec/encode', { payloads: [] }, {});
+    const encode = () => post('/codec/encode', { payloads: [] }, { authorization: `Bearer ${codecToken}` });
     expect((await encode()).status).toBe(200);
     expect((await encode()).status).toBe(200);
     const limited = await encode();

@@ -15,7 +15,7 @@ async function serve(client: Client, taskQueue: string, extra: { token?: string;
     health: createHealthProbe({ client, taskQueue, ...(extra.localWorkerState ? { localWorkerState: extra.localWorkerState } : {}) }),
     codec: new AesGcmPayloadCodec(suiteKeyring()),
     codecCorsOrigins: [UI_ORIGIN],
-    ...(extra.token ? { codecToken: extra.token } : {}),
+    codecToken: extra.token ?? TOKEN,
     log: () => undefined,
   });
   const port = await listen(server, '127.0.0.1', 0);

@@ -61,6 +61,7 @@ export async function startSlackHarness(): Promise<SlackHarness> {
     health: createHealthProbe({ client, taskQueue: uniqueTaskQueue('slack-health') }),
     codec: new AesGcmPayloadCodec(suiteKeyring()),
     codecCorsOrigins: [],
+    codecToken: 'codec-token-for-tests-0123456789',
     api: slack.routes,
     log,
   });

@@ -48,6 +48,7 @@ describe('Slack app mounted by setupApi', () => {
       health: createHealthProbe({ client, taskQueue: 'slack-mount' }),
       codec: new AesGcmPayloadCodec(suiteKeyring()),
       codecCorsOrigins: [],
+      codecToken: 'codec-token-for-tests-0123456789',
       api: api.routes,
       log: () => undefined,
     });
