@@ -8,6 +8,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { ApprovalDecision } from './incident.js';
+import type { OffboardingApproveRequest } from './offboarding.js';
 
 /** A signature older than this (or this far in the future) is refused. */
 export const DECISION_MAX_AGE_MS = 5 * 60_000;
@@ -42,11 +43,18 @@ function message(workflowId: string, d: ApprovalDecision, signedPlan: string, at
   return utf8ToBytes(canonicalJson({ v: 1, workflowId, stepId, decision, approver: { id: approver.id, groups: [...approver.groups] }, via, reason, planDigest: signedPlan, at }));
 }
 
+/** An offboarding approval: the approver, their person in the directory and reason, for one offboarding. */
+function approvalMessage(workflowId: string, req: OffboardingApproveRequest, at: string): Uint8Array {
+  return utf8ToBytes(canonicalJson({ v: 1, kind: 'offboarding.approve', workflowId, decision: 'approve', approver: req.by, person: req.person, reason: req.reason, at }));
+}
+
 export interface DecisionSigner {
-  /** The public key (hex) that incidents started by this server carry in their input. */
+  /** The public key (hex) that incidents and offboardings started by this server carry in their input. */
   readonly publicKey: string;
   /** The decision with its signature, for `workflowId` and the plan the decider was shown, at `atMs` (now). */
   sign(workflowId: string, d: ApprovalDecision, signedPlan: string, atMs?: number): ApprovalDecision;
+  /** An offboarding's second-person approval with its signature, for `workflowId`, at `atMs` (now). */
+  signOffboardingApproval(workflowId: string, req: OffboardingApproveRequest, atMs?: number): OffboardingApproveRequest;
 }
 
 /** A signer over a 32-byte Ed25519 secret key given as 64 hex characters. */
@@ -54,14 +62,36 @@ export function createDecisionSigner(secretKeyHex: string): DecisionSigner {
   const key = secretKeyHex.trim().toLowerCase();
   if (!HEX64.test(key)) throw new Error('the decision signing key must be 64 hex characters (32 bytes)');
   const secret = hexToBytes(key);
+  const signAt = (atMs: number, msg: (at: string) => Uint8Array) => {
+    const at = new Date(atMs).toISOString();
+    return { at, sig: bytesToHex(ed25519.sign(msg(at), secret)) };
+  };
   return {
     publicKey: bytesToHex(ed25519.getPublicKey(secret)),
     sign(workflowId, d, signedPlan, atMs = Date.now()) {
-      const at = new Date(atMs).toISOString();
-      const sig = bytesToHex(ed25519.sign(message(workflowId, d, signedPlan, at), secret));
-      return { ...d, signature: { at, planDigest: signedPlan, sig } };
+      return { ...d, signature: { ...signAt(atMs, (at) => message(workflowId, d, signedPlan, at)), planDigest: signedPlan } };
+    },
+    signOffboardingApproval(workflowId, req, atMs = Date.now()) {
+      return { ...req, signature: signAt(atMs, (at) => approvalMessage(workflowId, req, at)) };
     },
   };
+}
+
+const UNSIGNED = 'must come through Warden (API, CLI or Slack), which signs them';
+
+/** Whether `sig` (hex) is the key's Ed25519 signature of `msg`. Never throws. */
+function verifies(publicKeyHex: string, sig: string, msg: () => Uint8Array): boolean {
+  try {
+    return ed25519.verify(hexToBytes(sig), msg(), hexToBytes(publicKeyHex));
+  } catch {
+    return false;
+  }
+}
+
+function staleProblem(what: string, signedAt: string, nowMs: number): string | undefined {
+  const at = Date.parse(signedAt);
+  if (!Number.isFinite(at) || Math.abs(nowMs - at) > DECISION_MAX_AGE_MS) return `stale ${what}: signed at ${signedAt}, more than 5 minutes from now`;
+  return undefined;
 }
 
 /**
@@ -71,17 +101,20 @@ export function createDecisionSigner(secretKeyHex: string): DecisionSigner {
 export function decisionSignatureProblem(publicKeyHex: string, workflowId: string, d: ApprovalDecision, currentPlan: string, nowMs: number): string | undefined {
   const s = d.signature;
   if (!s || typeof s.sig !== 'string' || typeof s.at !== 'string' || typeof s.planDigest !== 'string') {
-    return 'unsigned decision: decisions must come through Warden (API, CLI or Slack), which signs them';
+    return `unsigned decision: decisions ${UNSIGNED}`;
   }
-  let valid = false;
-  try {
-    valid = ed25519.verify(hexToBytes(s.sig), message(workflowId, d, s.planDigest, s.at), hexToBytes(publicKeyHex));
-  } catch {
-    valid = false;
-  }
-  if (!valid) return 'forged decision: its signature does not match this incident, step, decider and decision';
+  if (!verifies(publicKeyHex, s.sig, () => message(workflowId, d, s.planDigest, s.at))) return 'forged decision: its signature does not match this incident, step, decider and decision';
   if (s.planDigest !== currentPlan) return `plan changed: the decision was for plan ${s.planDigest}, the step's plan is now ${currentPlan}`;
-  const at = Date.parse(s.at);
-  if (!Number.isFinite(at) || Math.abs(nowMs - at) > DECISION_MAX_AGE_MS) return `stale decision: signed at ${s.at}, more than 5 minutes from now`;
-  return undefined;
+  return staleProblem('decision', s.at, nowMs);
+}
+
+/**
+ * Why an offboarding approval's signature does not hold for this offboarding at `nowMs`, or
+ * undefined when it does. Never throws.
+ */
+export function offboardingApprovalProblem(publicKeyHex: string, workflowId: string, req: OffboardingApproveRequest, nowMs: number): string | undefined {
+  const s = req?.signature;
+  if (!s || typeof s.sig !== 'string' || typeof s.at !== 'string') return `unsigned approval: approvals ${UNSIGNED}`;
+  if (!verifies(publicKeyHex, s.sig, () => approvalMessage(workflowId, req, s.at))) return 'forged approval: its signature does not match this offboarding, approver and reason';
+  return staleProblem('approval', s.at, nowMs);
 }

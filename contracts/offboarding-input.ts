@@ -7,6 +7,8 @@ export interface OffboardingRequest {
   readonly dryRun: boolean;
   /** A live offboarding whose requester may not act alone: a second person approves first. */
   readonly requiresApproval?: boolean;
+  /** The server's decision-signing public key: approvals must carry its signature. */
+  readonly decisionKey?: string;
   readonly effectiveAt?: string;
   readonly retentionDays?: number;
   /** Security's recipients; the manager's address is added. */
@@ -23,6 +25,7 @@ export function buildOffboardingInput(target: OffboardingTarget, req: Offboardin
     requestedBy: req.requestedBy,
     dryRun: req.dryRun,
     ...(req.requiresApproval ? { requiresApproval: true } : {}),
+    ...(req.decisionKey ? { decisionKey: req.decisionKey } : {}),
     ...(req.effectiveAt ? { effectiveAt: req.effectiveAt } : {}),
     ...(req.retentionDays !== undefined ? { retentionDays: req.retentionDays } : {}),
     notify: { ...(email.length ? { email } : {}), ...(req.notify.slackChannel ? { slackChannel: req.notify.slackChannel } : {}) },

@@ -39,6 +39,8 @@ export interface OffboardingInput {
    * anything is revoked. Absent: no approval (an incident's approved step; histories before it).
    */
   readonly requiresApproval?: boolean;
+  /** The server's decision-signing public key (hex): when set, only approvals it signed are accepted. */
+  readonly decisionKey?: string;
   /** Days to keep the IAM users after revocation (default DEFAULT_RETENTION_DAYS; fractions allowed). */
   readonly retentionDays?: number;
   readonly notify: OffboardingNotify;
@@ -184,6 +186,8 @@ export interface OffboardingApproveRequest {
   readonly by: string;
   readonly person?: string;
   readonly reason?: string;
+  /** The server's proof that the approval came through Warden (contracts/approval-proof.ts). */
+  readonly signature?: { readonly at: string; readonly sig: string };
 }
 
 /** Brings a scheduled offboarding's effective time earlier (never later). */

@@ -81,6 +81,7 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
         directory,
         taskQueue,
         auth,
+        signer,
         startRoles,
         soleApproverRoles,
         identities,

@@ -4,6 +4,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import { findOffboardingTarget } from '../../contracts/offboarding-target.js';
 import { buildOffboardingReport, renderOffboardingMarkdown } from '../../activities/offboarding/render/report.js';
+import type { DecisionSigner } from '../../contracts/approval-proof.js';
 import type { Directory } from '../../contracts/directory.js';
 import { PERSON_ID } from '../../config/directory.js';
 import {
@@ -33,6 +34,8 @@ export interface OffboardingRouteDeps {
   readonly taskQueue: string;
   /** Bearer identities: a start role starts, viewers and hr read, responders steer. */
   readonly auth: ApiAuth;
+  /** Signs approvals; offboardings started here carry its public key and accept only what it signed. */
+  readonly signer: DecisionSigner;
   /** warden.yaml offboarding.start_roles: whose token starts (and approves) an offboarding (default hr, admin). */
   readonly startRoles?: readonly Role[];
   /** warden.yaml offboarding.sole_approver_roles: whose live request needs no second person's approval. */
@@ -112,6 +115,7 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
           requestedBy,
           dryRun: body.dry_run,
           requiresApproval: !body.dry_run && !caller.roles.some((r) => d.soleApproverRoles?.includes(r)),
+          decisionKey: d.signer.publicKey,
           ...(body.effective_at ? { effectiveAt: new Date(body.effective_at).toISOString() } : {}),
           ...(d.retentionDays !== undefined ? { retentionDays: d.retentionDays } : {}),
           notify: d.notify ?? {},
@@ -170,7 +174,9 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
         const body = parseBody(approveBody, await readJsonBody(req, BODY_LIMIT), 'approval');
         const person = (await personOfCaller(caller))?.id;
         const request = { by: caller.id, ...(person ? { person } : {}), ...(body.reason ? { reason: body.reason } : {}) };
-        const approval = await steer(handleFor(params), 'approving the offboarding', REFUSALS, (h) => h.executeUpdate(offboardingApproveUpdate, { args: [request] }));
+        const approval = await steer(handleFor(params), 'approving the offboarding', REFUSALS, (h) =>
+          h.executeUpdate(offboardingApproveUpdate, { args: [d.signer.signOffboardingApproval(h.workflowId, request)] }),
+        );
         sendJson(res, 200, { approval });
       },
     },

@@ -4,7 +4,9 @@ import type { ApprovalDecision, ApprovalRecord } from '../../contracts/incident.
 import { sendSignedDecision } from '../../temporal/signed-decision.js';
 
 /** The tests' decision signer: the server's part, with a fixed key. Incidents started by the test helpers carry its public key. */
-export const TEST_SIGNER = createDecisionSigner('5a'.repeat(32));
+/** Its secret key: stacks built over setupApi get it as WARDEN_DECISION_SIGNING_KEY. */
+export const TEST_SIGNING_KEY = '5a'.repeat(32);
+export const TEST_SIGNER = createDecisionSigner(TEST_SIGNING_KEY);
 
 /** Sends a decision as Warden's server does (signed for the step's current plan). */
 export function decide(handle: WorkflowHandle, d: ApprovalDecision, shownPlan?: string): Promise<ApprovalRecord> {

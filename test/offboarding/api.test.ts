@@ -10,6 +10,7 @@ import { createRouter } from '../../server/router.js';
 import { offboardingRoutes } from '../../server/routes/offboardings.js';
 import { offboardingWorkflowId, type OffboardingState } from '../../contracts/offboarding.js';
 import { startWorker, suiteClient, type TestWorker } from '../harness.js';
+import { TEST_SIGNER } from '../helpers/decisions.js';
 import { MANAGER, offboardingDeps, SECURITY, seedDeparting, startWorld, waitForState, type Departing, type OffboardingWorld } from './fixture.js';
 
 const tokens = { viewer: 'tok-off-viewer', responder: 'tok-off-responder', hr: 'tok-off-hr' };
@@ -38,6 +39,7 @@ beforeAll(async () => {
     directory: createConfigDirectory([MANAGER, dana.person, mo.person]),
     taskQueue: worker.taskQueue,
     auth,
+    signer: TEST_SIGNER,
     soleApproverRoles: ['hr'],
     notify: { email: [SECURITY] },
     retentionDays: 30,

@@ -14,6 +14,7 @@ import { setupApi } from '../../server/api.js';
 import { createHttpApp, listen } from '../../server/app.js';
 import { createHealthProbe } from '../../server/health.js';
 import { startWorker, suiteClient, suiteKeyring, type TestWorker } from '../harness.js';
+import { TEST_SIGNING_KEY } from '../helpers/decisions.js';
 import { iamHoldings, MANAGER, offboardingDeps, seedDeparting, startWorld, type Departing, type OffboardingWorld } from '../offboarding/fixture.js';
 
 /** The alert senders' secret (HMAC for Warden's format, bearer for Alertmanager and GuardDuty). */
@@ -45,7 +46,8 @@ export interface OffboardingStack {
 /**
  * The real stack of an offboarding: setupApi over a warden.yaml (the staff's identities, the
  * people), the HTTP app on loopback, a worker on the dev server, moto, the GitHub fake and the
- * notification peers; one leaver seeded everywhere. `offboarding` is warden.yaml's section.
+ * notification peers; one leaver seeded everywhere. `offboarding` is warden.yaml's section. The
+ * server signs approvals with TEST_SIGNER's key.
  */
 export async function startOffboardingStack(name: string, offboarding: Record<string, unknown> = {}): Promise<OffboardingStack> {
   const [world, client] = await Promise.all([startWorld(), suiteClient()]);
@@ -67,7 +69,13 @@ export async function startOffboardingStack(name: string, offboarding: Record<st
     offboarding: { notify: { email: ['security@example.com'] }, ...offboarding },
   };
   writeFileSync(join(dir, 'warden.yaml'), JSON.stringify(doc));
-  const env = { TEMPORAL_ADDRESS: '127.0.0.1:7233', WARDEN_STATE_DIR: join(dir, 'state'), WARDEN_WEBHOOK_SECRET: ALERT_SECRET, WARDEN_CONFIG: join(dir, 'warden.yaml') };
+  const env = {
+    TEMPORAL_ADDRESS: '127.0.0.1:7233',
+    WARDEN_STATE_DIR: join(dir, 'state'),
+    WARDEN_WEBHOOK_SECRET: ALERT_SECRET,
+    WARDEN_CONFIG: join(dir, 'warden.yaml'),
+    WARDEN_DECISION_SIGNING_KEY: TEST_SIGNING_KEY,
+  };
   const config = loadWardenConfig({ ...process.env, ...env });
   const worker = await startWorker(offboardingDeps(world.deps, createConfigDirectory(config.file.people)), { name });
   const api = setupApi(config, client, worker.taskQueue, () => undefined);

@@ -53,6 +53,7 @@ async function offboard(run: IncidentRun, step: ResolvedStep, params: Record<str
     requestedBy: `incident:${state.incidentId}`,
     dryRun: state.dryRun,
     notify: { ...(email?.length ? { email } : {}), ...(slackChannel ? { slackChannel } : {}) },
+    ...(run.input.decisionKey ? { decisionKey: run.input.decisionKey } : {}),
   });
   run.timeline(`offboarding ${child.output.workflowId} ${child.output.joined ? 'joined' : child.output.started ? 'started' : 'planned'} by step ${step.id}`);
   st.plan = child.plan;

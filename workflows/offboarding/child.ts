@@ -20,6 +20,8 @@ export interface OffboardingChildRequest {
   readonly dryRun: boolean;
   /** Security's recipients (the playbook's notify); the manager is added. */
   readonly notify: OffboardingNotify;
+  /** The incident's decision-signing public key: the offboarding accepts only approvals the server signed. */
+  readonly decisionKey?: string;
 }
 
 export interface OffboardingChildResult {
@@ -45,7 +47,7 @@ export async function startOffboardingChild(req: OffboardingChildRequest): Promi
   }
   const target = await resolveOffboardingTarget({ personId: req.person });
   const plan = describe(target.person.name);
-  const input = buildOffboardingInput(target, { reason: req.reason, requestedBy: req.requestedBy, dryRun: false, notify: req.notify });
+  const input = buildOffboardingInput(target, { reason: req.reason, requestedBy: req.requestedBy, dryRun: false, notify: req.notify, ...(req.decisionKey ? { decisionKey: req.decisionKey } : {}) });
   try {
     await startChild(offboardingWorkflow, { workflowId, args: [input], parentClosePolicy: ParentClosePolicy.ABANDON, memo: { offboardingRequest: req.requestedBy, dryRun: false } });
     return { plan, output: { workflowId, person: req.person, joined: false, started: true } };

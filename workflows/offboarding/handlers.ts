@@ -15,6 +15,7 @@ import {
   type OffboardingState,
   type OffboardingWaiveRequest,
 } from '../../contracts/offboarding.js';
+import { offboardingApprovalProblem } from '../../contracts/approval-proof.js';
 import { MANUAL } from './plan.js';
 import { withProgress } from './state.js';
 
@@ -50,8 +51,11 @@ export const validate = {
     needs(item, `item "${req.item}" does not exist`);
     needs(item?.status === 'escalated', `item "${req.item}" is ${item?.status}, not escalated: only escalated items are waived`);
   },
-  approve(state: OffboardingState, req: OffboardingApproveRequest): void {
+  /** With a proof (the offboarding carries the server's key), only an approval the server signed for it, within 5 minutes. */
+  approve(state: OffboardingState, req: OffboardingApproveRequest, proof?: ApprovalProof, nowMs = Date.now()): void {
     needs(req?.by, 'an approval needs "by"');
+    const forged = proof && offboardingApprovalProblem(proof.key, proof.workflowId, req, nowMs);
+    if (forged) throw new Error(forged);
     needs(state.approval, 'this offboarding needs no approval (a dry run, or its requester may act alone)');
     needs(!state.approval?.approved, `already approved by ${state.approval?.approved?.by}`);
     needs(state.phase === 'scheduled' && !state.cancel, `the offboarding is ${state.cancel ? 'cancelled' : state.phase}`);
@@ -72,11 +76,17 @@ export const validate = {
   },
 };
 
+/** The server's public key and the workflow an approval must be signed for. */
+export interface ApprovalProof {
+  readonly key: string;
+  readonly workflowId: string;
+}
+
 /**
  * Registers the query and the Updates. Each handler records who did what, and when, in the
  * state and its timeline; the workflow's waits see the change at once.
  */
-export function registerOffboardingHandlers(state: OffboardingState, now: () => string): void {
+export function registerOffboardingHandlers(state: OffboardingState, now: () => string, proof?: ApprovalProof): void {
   const timeline = (event: string, by: string): void => {
     state.timeline.push({ at: now(), event, by });
   };
@@ -122,7 +132,7 @@ export function registerOffboardingHandlers(state: OffboardingState, now: () => 
       timeline(`approved${req.reason ? `: ${req.reason}` : ''}`, req.by);
       return approval;
     },
-    { validator: (req: OffboardingApproveRequest) => validate.approve(state, req) },
+    { validator: (req: OffboardingApproveRequest) => validate.approve(state, req, proof) },
   );
   setHandler(
     offboardingRescheduleUpdate,

@@ -50,7 +50,7 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
     now: nowIso,
     timeline: (event, by) => appendTimeline(state.timeline, event, by),
   };
-  registerOffboardingHandlers(state, nowIso);
+  registerOffboardingHandlers(state, nowIso, input.decisionKey ? { key: input.decisionKey, workflowId: r.workflowId } : undefined);
   const who = `${state.person.name} (${state.personId})`;
 
   /** Waits for the effective time (if any), then for the second person's approval (if needed). */
