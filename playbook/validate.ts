@@ -128,6 +128,24 @@ function resolveUndo(step: StepFile, place: StepPlace, order: Map<string, number
   return { action: undo.action, kind: undoDef.kind, with: parseValue(undo.with, undoDef.templates) };
 }
 
+/**
+ * A timeout is no one's decision, so it may approve only a step that is harmless whatever the
+ * alert says: never a destructive action, and never a step whose parameters the alert (or an
+ * earlier step fed by it) chooses. Such steps escalate or are denied when no one answers.
+ */
+function checkTimeoutApproval(action: string, destructive: boolean, value: Record<string, unknown>, at: (string | number)[], problems: Problem[]): void {
+  const fix = 'use onTimeout: escalate (with escalation groups) or reject';
+  if (destructive) {
+    problems.push({ path: at, message: `a timeout may not approve "${action}", which is destructive: ${fix}` });
+    return;
+  }
+  const chosen: string[] = [];
+  checkTemplates([], value, problems, (reads, where) => {
+    if (reads.some(([root]) => root === 'alert' || root === 'steps')) chosen.push(where.join('.'));
+  });
+  if (chosen.length > 0) problems.push({ path: at, message: `a timeout may not approve a step whose parameters the alert chooses (with.${chosen[0]}): ${fix}` });
+}
+
 function resolveStep(place: StepPlace, order: Map<string, number>, problems: Problem[]): ResolvedStep | undefined {
   const { step, path } = place;
   const before = problems.length;
@@ -147,6 +165,7 @@ function resolveStep(place: StepPlace, order: Map<string, number>, problems: Pro
   }
   if (!def) return undefined;
   if (step.approval && def.kind === 'workflow' && !def.destructive) problems.push({ path: [...path, 'approval'], message: `"${step.action}" runs inside the incident and takes no approval` });
+  if (step.approval?.onTimeout === 'approve') checkTimeoutApproval(step.action, def.destructive, step.with, [...path, 'approval', 'onTimeout'], problems);
   const undo = resolveUndo(step, place, order, problems);
   if (problems.length > before) return undefined;
   return {

@@ -49,6 +49,12 @@ const EXPECTED: Readonly<Record<string, readonly Expected[]>> = {
   'unknown-filter.yaml': [{ line: 16, field: 'phases.detect[0].with.text', message: 'template does not parse: unknown filter "shout"' }],
   'unknown-variable.yaml': [{ line: 16, field: 'phases.detect[0].with.text', message: 'unknown variable "secrets"; templates read alert, incident, steps' }],
   'self-outside-undo.yaml': [{ line: 16, field: 'phases.detect[0].with.text', message: 'unknown variable "self"; templates read alert, incident, steps' }],
+  'timeout-approves-destructive.yaml': [
+    { line: 18, field: 'phases.contain[0].approval.onTimeout', message: 'a timeout may not approve "aws.disableAccessKey", which is destructive: use onTimeout: escalate' },
+  ],
+  'timeout-approves-alert-target.yaml': [
+    { line: 21, field: 'phases.contain[0].approval.onTimeout', message: 'a timeout may not approve a step whose parameters the alert chooses (with.json.client): use onTimeout: escalate' },
+  ],
   'approval-on-wait.yaml': [{ line: 16, field: 'phases.recover[0].approval', message: '"incident.wait" runs inside the incident and takes no approval' }],
   'bad-duration.yaml': [{ line: 14, field: 'phases.contain[0].timeout', message: 'a duration such as "30s", "15m"' }],
   'undo-unknown-action.yaml': [{ line: 17, field: 'phases.contain[0].undo.action', message: 'unknown action "http.delete"; did you mean one of: http.request?' }],
