@@ -39,6 +39,11 @@ const fileFields = z.strictObject({
     .strictObject({
       /** Map a Slack user to an identity by the email Slack reports, when no slack_user_id matches. Off by default. */
       match_by_email: z.boolean().default(false),
+      /** The Slack workspace (team id, T…) whose users may act in Warden; required when the Slack app is on. */
+      team_id: z
+        .string()
+        .regex(/^[TE][A-Z0-9]{2,20}$/, 'a Slack team id (T… or, for Enterprise Grid, E…)')
+        .optional(),
     })
     .default({ match_by_email: false }),
   /** Quarterly access reviews: reviewers, deadlines, what silence means, the evidence's recipients. */

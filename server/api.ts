@@ -48,6 +48,9 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
   } else if (identities.length === 0) {
     notices.push(`no identities in ${config.filePath ?? 'warden.yaml'}: every incident endpoint will answer 401 (see warden.example.yaml)`);
   }
+  if (config.slackApp && !file.slack.team_id) {
+    throw new ConfigError([`slack.team_id: required in ${config.filePath ?? 'warden.yaml'} when the Slack app is on (the workspace whose users may act; Slack's team id, T…)`]);
+  }
   const { codec: codecToken, ...credentials } = resolveStateSecrets(config.stateDir, config.intake.secrets, [...ALERT_SENDERS, 'codec'], notices);
   const signer = loadDecisionSigner(config.decisionSigning);
   /** Identities cut off by an offboarding (its memo in Temporal), re-read every few seconds. */
@@ -94,7 +97,19 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
   ];
   notices.push(`loaded ${playbooks.length} playbooks from ${config.intake.playbooksDir}`);
   // ── Slack app (server/slack): on when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set ──
-  const slack = config.slackApp && createSlackApp({ ...config.slackApp, client, signer, identities: file.identities, directory, matchByEmail: file.slack.match_by_email, log });
+  const slack =
+    config.slackApp &&
+    createSlackApp({
+      ...config.slackApp,
+      client,
+      signer,
+      identities: file.identities,
+      directory,
+      matchByEmail: file.slack.match_by_email,
+      teamId: file.slack.team_id!,
+      revokedBy: (id) => revocations.revokedBy(id),
+      log,
+    });
   if (slack) {
     routes.push(...slack.routes);
     notices.push(slack.notice);

@@ -29,6 +29,10 @@ export interface SlackAppOptions {
   readonly signer: DecisionSigner;
   readonly identities: readonly IdentityConfig[];
   readonly matchByEmail: boolean;
+  /** The one Slack workspace Warden trusts (warden.yaml slack.team_id): requests from any other are refused. */
+  readonly teamId: string;
+  /** The offboarding that revoked an identity's Warden access, if one did: its Slack clicks are refused too. */
+  readonly revokedBy?: (identityId: string) => string | undefined;
   /** The people of warden.yaml: access review buttons decide as the person whose slack_user_id clicked. */
   readonly directory?: Directory;
   /** An app-level token (xapp-…): connect over Socket Mode instead of receiving HTTP. */
@@ -70,9 +74,12 @@ function boltLogger(log: (msg: string) => void): Logger {
  * retried on the next request. Asking lazily keeps a bad token from crashing the process at
  * start with an unhandled rejection, as Bolt's eager check would.
  */
-function botAuthorize(web: WebClient, botToken: string): Authorize<boolean> {
+function botAuthorize(web: WebClient, botToken: string, teamId: string): Authorize<boolean> {
   let known: Promise<AuthorizeResult> | undefined;
-  return async () => {
+  return async (source) => {
+    // A user id means something only in its workspace: a request from another one (another
+    // install of the app, an Enterprise Grid sibling) never reaches a listener. Bolt acks it.
+    if (source.teamId !== teamId) throw new Error(`request from Slack workspace ${source.teamId ?? '(none)'}, not ${teamId} (slack.team_id): refused`);
     known ??= web.auth.test().then((r) => ({ botToken, ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) }));
     try {
       return await known;
@@ -110,11 +117,11 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     retryConfig: { retries: 2, minTimeout: 250, maxTimeout: 1000 },
     timeout: 5000,
   };
-  const authorize = botAuthorize(new WebClient(opts.botToken, { ...clientOptions, logger }), opts.botToken);
+  const authorize = botAuthorize(new WebClient(opts.botToken, { ...clientOptions, logger }), opts.botToken, opts.teamId);
   const http = opts.appToken ? undefined : new HTTPReceiver({ signingSecret: opts.signingSecret, endpoints: SLACK_EVENTS_PATH, processBeforeResponse: true, bodyLimit: BODY_LIMIT, logger });
   const receiver = http ?? new SocketModeReceiver({ appToken: opts.appToken ?? '', logger, installerOptions: { clientOptions } });
   const app = new App({ receiver, authorize, logger, clientOptions });
-  const identities = createIdentityResolver({ identities: opts.identities, matchByEmail: opts.matchByEmail, log: opts.log });
+  const identities = createIdentityResolver({ identities: opts.identities, matchByEmail: opts.matchByEmail, log: opts.log, ...(opts.revokedBy ? { revokedBy: opts.revokedBy } : {}) });
   registerListeners(app, { temporal: opts.client, signer: opts.signer, identities, log: opts.log, ...(opts.directory ? { directory: opts.directory } : {}) });
   app.error(async (err) => opts.log(`slack: a listener failed: ${err.message}`));
   const mapped = opts.identities.filter((i) => i.slack_user_id).length;
@@ -123,7 +130,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     app,
     mode: http ? 'http' : 'socket',
     routes: http ? [boltRoute(http)] : [],
-    notice: http ? `Slack app on POST ${SLACK_EVENTS_PATH} (interactivity and /warden; ${who})` : `Slack app over Socket Mode (${who})`,
+    notice: http ? `Slack app on POST ${SLACK_EVENTS_PATH} (workspace ${opts.teamId}; interactivity and /warden; ${who})` : `Slack app over Socket Mode (workspace ${opts.teamId}; ${who})`,
     start: async () => {
       if (!http) await app.start();
     },

@@ -30,29 +30,42 @@ const notWarden = (slackUserId: string, hint: string): IdentityMatch => ({
  * only for a confirmed address of a live human account, and only when exactly one identity has
  * it. Never by display name, which anyone can change.
  */
-export function createIdentityResolver(opts: { identities: readonly IdentityConfig[]; matchByEmail: boolean; log?: (msg: string) => void }): IdentityResolver {
+export function createIdentityResolver(opts: {
+  identities: readonly IdentityConfig[];
+  matchByEmail: boolean;
+  log?: (msg: string) => void;
+  /** The offboarding that revoked an identity's Warden access, if one did. */
+  revokedBy?: (identityId: string) => string | undefined;
+}): IdentityResolver {
   const byUserId = new Map<string, IdentityConfig>();
   for (const identity of opts.identities) if (identity.slack_user_id) byUserId.set(identity.slack_user_id, identity);
   const emailCandidates = opts.identities.filter((i) => !i.slack_user_id && i.email);
   const hint = opts.matchByEmail ? 'set its slack_user_id, or give it the email Slack has for this user' : 'set slack_user_id on the identity';
-  return {
-    async resolve(slackUserId, profile) {
-      const pinned = byUserId.get(slackUserId);
-      if (pinned) return { ok: true, identity: pinned, by: 'slack_user_id' };
-      if (!opts.matchByEmail || emailCandidates.length === 0) return notWarden(slackUserId, hint);
-      let found: SlackProfile | undefined;
-      try {
-        found = await profile(slackUserId);
-      } catch (err) {
-        opts.log?.(`slack: users.info for ${slackUserId} failed: ${(err as Error).message}`);
-        return notWarden(slackUserId, `${hint}; Slack did not tell its email`);
-      }
-      const email = found?.email?.trim().toLowerCase();
-      if (!email || found?.deleted || found?.isBot || found?.emailConfirmed === false) return notWarden(slackUserId, hint);
-      const matches = emailCandidates.filter((i) => i.email?.toLowerCase() === email);
-      if (matches.length === 1) return { ok: true, identity: matches[0]!, by: 'email' };
-      if (matches.length > 1) return notWarden(slackUserId, `several identities share its email; ${hint}`);
-      return notWarden(slackUserId, hint);
-    },
+  const unlessRevoked = (found: IdentityMatch): IdentityMatch => {
+    if (!found.ok) return found;
+    const by = opts.revokedBy?.(found.identity.id);
+    return by ? { ok: false, reason: `revoked: the Warden access of ${found.identity.id} was revoked by offboarding-${by}` } : found;
   };
+  return {
+    resolve: async (slackUserId, profile) => unlessRevoked(await match(slackUserId, profile)),
+  };
+
+  async function match(slackUserId: string, profile: (slackUserId: string) => Promise<SlackProfile | undefined>): Promise<IdentityMatch> {
+    const pinned = byUserId.get(slackUserId);
+    if (pinned) return { ok: true, identity: pinned, by: 'slack_user_id' };
+    if (!opts.matchByEmail || emailCandidates.length === 0) return notWarden(slackUserId, hint);
+    let found: SlackProfile | undefined;
+    try {
+      found = await profile(slackUserId);
+    } catch (err) {
+      opts.log?.(`slack: users.info for ${slackUserId} failed: ${(err as Error).message}`);
+      return notWarden(slackUserId, `${hint}; Slack did not tell its email`);
+    }
+    const email = found?.email?.trim().toLowerCase();
+    if (!email || found?.deleted || found?.isBot || found?.emailConfirmed === false) return notWarden(slackUserId, hint);
+    const matches = emailCandidates.filter((i) => i.email?.toLowerCase() === email);
+    if (matches.length === 1) return { ok: true, identity: matches[0]!, by: 'email' };
+    if (matches.length > 1) return notWarden(slackUserId, `several identities share its email; ${hint}`);
+    return notWarden(slackUserId, hint);
+  }
 }

@@ -281,6 +281,7 @@ describe('review buttons in Slack (Bolt’s HTTP receiver, signed requests, the 
       signer: TEST_SIGNER,
       identities: [],
       matchByEmail: false,
+      teamId: 'T0WARDEN',
       directory,
       log: (l) => void logs.push(l),
     });

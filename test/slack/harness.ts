@@ -50,13 +50,24 @@ export interface SlackHarness {
 }
 
 /** Starts the harness: each test then runs its own worker on its own task queue. */
-export async function startSlackHarness(): Promise<SlackHarness> {
+export async function startSlackHarness(opts: { revokedBy?: (identityId: string) => string | undefined } = {}): Promise<SlackHarness> {
   const client = await suiteClient();
   const peers = await startPeers();
   const sink = await startHttpRecorder();
   const logs: string[] = [];
   const log = (msg: string) => void logs.push(msg);
-  const slack = createSlackApp({ signingSecret: SIGNING_SECRET, botToken: SLACK_TOKEN, apiUrl: peers.slack.apiUrl, client, signer: TEST_SIGNER, identities: IDENTITIES, matchByEmail: false, log });
+  const slack = createSlackApp({
+    signingSecret: SIGNING_SECRET,
+    botToken: SLACK_TOKEN,
+    apiUrl: peers.slack.apiUrl,
+    client,
+    signer: TEST_SIGNER,
+    identities: IDENTITIES,
+    matchByEmail: false,
+    teamId: 'T0WARDEN',
+    ...opts,
+    log,
+  });
   const server: Server = createHttpApp({
     health: createHealthProbe({ client, taskQueue: uniqueTaskQueue('slack-health') }),
     codec: new AesGcmPayloadCodec(suiteKeyring()),

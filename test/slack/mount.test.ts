@@ -18,7 +18,7 @@ let client: Client;
 let sink: HttpRecorder;
 const dir = mkdtempSync(join(tmpdir(), 'warden-slack-mount-'));
 const env = { TEMPORAL_ADDRESS: '127.0.0.1:7233', WARDEN_STATE_DIR: join(dir, 'state'), WARDEN_WEBHOOK_SECRET: 'mount-test-webhook-secret', WARDEN_CONFIG: join(dir, 'warden.yaml') };
-writeFileSync(env.WARDEN_CONFIG, 'identities:\n  - { id: alice, roles: [responder], groups: [security-oncall], slack_user_id: U0ALICE }\n');
+writeFileSync(env.WARDEN_CONFIG, 'slack: { team_id: T0WARDEN }\nidentities:\n  - { id: alice, roles: [responder], groups: [security-oncall], slack_user_id: U0ALICE }\n');
 
 beforeAll(async () => {
   client = await suiteClient();
@@ -41,9 +41,16 @@ describe('Slack app mounted by setupApi', () => {
     await api.stop();
   });
 
+  it('with the Slack app on, warden.yaml must name the workspace (slack.team_id)', () => {
+    const bare = join(dir, 'no-team.yaml');
+    writeFileSync(bare, 'identities:\n  - { id: alice, roles: [responder], groups: [security-oncall], slack_user_id: U0ALICE }\n');
+    const config = loadWardenConfig({ ...process.env, ...env, WARDEN_CONFIG: bare, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-mount' });
+    expect(() => setupApi(config, client, 'slack-mount', () => undefined)).toThrow(/slack\.team_id: required/);
+  });
+
   it('with SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, POST /slack/events on the Warden server is the Slack app, with the identities of warden.yaml', async () => {
     const api = setupWith({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-mount', SLACK_API_URL: `${sink.url}/api/` });
-    expect(api.notices).toContain('Slack app on POST /slack/events (interactivity and /warden; 1 identities mapped by slack_user_id)');
+    expect(api.notices).toContain('Slack app on POST /slack/events (workspace T0WARDEN; interactivity and /warden; 1 identities mapped by slack_user_id)');
     const server: Server = createHttpApp({
       health: createHealthProbe({ client, taskQueue: 'slack-mount' }),
       codec: new AesGcmPayloadCodec(suiteKeyring()),

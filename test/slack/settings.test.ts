@@ -41,6 +41,7 @@ describe('Slack app settings and modes', () => {
       signer: TEST_SIGNER,
       identities: [],
       matchByEmail: false,
+      teamId: 'T0WARDEN',
       log: () => undefined,
     };
     const http = createSlackApp(base);
