@@ -1,3 +1,4 @@
+import { chmodSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Worker } from '@temporalio/worker';
 import { setupApi } from '../../server/api.js';
@@ -23,7 +24,12 @@ export interface Roles {
  * SIGINT/SIGTERM stop everything in reverse order, the dev server last.
  */
 export async function runWarden(roles: Roles): Promise<number> {
+  // Everything Warden and its embedded Temporal server create (the database, keys, tokens,
+  // evidence, ledgers) is readable by its own user only: files 0600, directories 0700.
+  process.umask(0o077);
   const ctx = commandContext({ createKeyIfMissing: roles.worker && roles.server });
+  mkdirSync(ctx.config.stateDir, { recursive: true, mode: 0o700 });
+  chmodSync(ctx.config.stateDir, 0o700);
   if (ctx.keyCreated) log(`generated an encryption key into ${ctx.config.encryption.keyFile} (mode 0600); back it up: histories cannot be read without it`);
 
   const stops: (() => Promise<void>)[] = [];

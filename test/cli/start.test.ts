@@ -54,6 +54,14 @@ describe('warden start on the embedded default', () => {
 
       const keyFile = join(stateDir, 'keys.json');
       expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+      // Every file Warden and its Temporal server created is its user's alone: 0600, directories 0700.
+      const modes = readdirSync(stateDir, { recursive: true, encoding: 'utf8' }).map((f) => {
+        const st = statSync(join(stateDir, f));
+        return [f, (st.mode & 0o777).toString(8), st.isDirectory()] as const;
+      });
+      expect(modes.map(([f]) => f)).toEqual(expect.arrayContaining(['temporal.db', 'keys.json']));
+      expect(modes.filter(([, mode, dir]) => mode !== (dir ? '700' : '600'))).toEqual([]);
+      expect((statSync(stateDir).mode & 0o777).toString(8)).toBe('700');
       expect(warden.output().stderr).toContain('generated an encryption key');
       const { keys } = JSON.parse(readFileSync(keyFile, 'utf8')) as { keys: { key: string }[] };
       expect(warden.output().stderr).not.toContain(keys[0]!.key);
