@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 describe('data-poisoning, end to end through the API against MLflow', () => {
-  it('after an MLOps approval through the API, champion serves the prior version, the poisoned one is quarantined, the owners got an email', async () => {
+  it('after two MLOps approvals through the API, champion serves the prior version, the poisoned one is quarantined, the owners got an email', async () => {
     await seedModel(mlflow.trackingUri, 'spam-filter', { versions: 3, champion: 3 });
     const deps = { ...peers.deps, models: createMlflowRegistry({ trackingUri: mlflow.trackingUri }) };
 
@@ -54,15 +54,18 @@ describe('data-poisoning, end to end through the API against MLflow', () => {
       const plan = (await handle.query(incidentStateQuery)).steps.rollback_model!.plan;
       expect(plan).toContain('move alias champion of spam-filter from version 3 to version 2');
 
-      // The security on-call may not approve a model rollback: it needs MLOps.
-      const approve = (token: string) =>
+      // The security on-call may not approve a model rollback: it needs MLOps. A rollback is
+      // destructive and an alert opened the incident: two MLOps people, each saying why.
+      const approve = (token: string, reason: string) =>
         fetch(`${intake.url}/v1/incidents/${incidentId}/approvals/rollback_model`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ decision: 'approve' }),
+          body: JSON.stringify({ decision: 'approve', reason }),
         });
-      expect((await approve(tokens.oncall)).status).toBe(403);
-      expect((await approve(tokens.mlops)).status).toBe(200);
+      expect((await approve(tokens.oncall, 'looks poisoned')).status).toBe(403);
+      expect((await approve(tokens.mlops, 'poisoned rows confirmed in v3')).status).toBe(200);
+      expect((await handle.query(incidentStateQuery)).steps.rollback_model?.status).toBe('awaiting-approval');
+      expect((await approve(tokens.mlops2, 'v2 metrics verified')).status).toBe(200);
 
       const final = await resolveAndClose(handle);
       expect(final.status).toBe('closed');

@@ -31,7 +31,7 @@ export function senderHeaders(pathAndQuery: string, body: string): Record<string
   }
   return signedHeaders(SECRET, { method: 'POST', path: pathAndQuery, body });
 }
-export const tokens = { viewer: 'tok-viewer', oncall: 'tok-oncall', oncall2: 'tok-oncall-2', mlops: 'tok-mlops' };
+export const tokens = { viewer: 'tok-viewer', oncall: 'tok-oncall', oncall2: 'tok-oncall-2', mlops: 'tok-mlops', mlops2: 'tok-mlops-2' };
 
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 
@@ -50,6 +50,7 @@ export async function startIntake(client: Client, opts: { perMinute?: number; bu
     { id: 'olga', roles: ['responder'], groups: ['security-oncall'], tokens: [{ sha256: sha(tokens.oncall) }] },
     { id: 'otto', roles: ['responder'], groups: ['security-oncall'], tokens: [{ sha256: sha(tokens.oncall2) }] },
     { id: 'mo', roles: ['responder'], groups: ['mlops'], tokens: [{ sha256: sha(tokens.mlops) }] },
+    { id: 'mia', roles: ['responder'], groups: ['mlops'], tokens: [{ sha256: sha(tokens.mlops2) }] },
   ]);
   const server: Server = createHttpApp({
     health: createHealthProbe({ client, taskQueue }),
