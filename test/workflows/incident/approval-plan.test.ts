@@ -45,7 +45,22 @@ describe('an approval is bound to its exact plan', () => {
       // More alerts arrive; the run continues as new and re-renders the step: its URL now counts more alerts.
       for (let i = 1; i <= 150; i++) await handle.signal(alertSignal, alert({ title: `repeat ${i}` }));
       await expect.poll(async () => (await state(handle)).runs, { timeout: 20_000 }).toBeGreaterThan(1);
-      await expect.poll(async () => (await state(handle)).steps.block!.approval?.planDigest, { timeout: 20_000 }).not.toBe(first.planDigest);
+      // The new request, once opened, is for another plan (between the two there is no request at
+      // all). Wait until every alert is in and the plan has stopped changing: each continue-as-new
+      // re-renders it with the alerts counted so far.
+      let settled = first.planDigest;
+      await expect
+        .poll(
+          async () => {
+            const s = await state(handle);
+            const digest = s.steps.block!.approval?.planDigest;
+            const stable = digest !== undefined && digest === settled && s.alerts.count === 151;
+            settled = digest;
+            return stable && digest !== first.planDigest;
+          },
+          { timeout: 30_000, interval: 1_000 },
+        )
+        .toBe(true);
       const second = (await state(handle)).steps.block!.approval!;
       expect(second.votes).toEqual([]);
       expect((await state(handle)).timeline.some((t) => t.event.includes('vote(s) void'))).toBe(true);
@@ -59,7 +74,7 @@ describe('an approval is bound to its exact plan', () => {
       // The new plan needs its own two approvals.
       expect((await decide(handle, vote('bob'))).outcome).toBeUndefined();
       expect((await decide(handle, vote('alice'))).outcome).toBe('approved');
-      await expect.poll(async () => (await state(handle)).steps.block!.status, { timeout: 20_000 }).toBe('succeeded');
+      await expect.poll(async () => (await state(handle)).steps.block!.status, { timeout: 20_000 }).toBe('applied');
       await handle.terminate('test over');
     });
     // It ran once, with the plan the second quorum approved (rendered at the continue-as-new, not the first alert's).
