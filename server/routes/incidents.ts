@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import { SEVERITIES } from '../../engine/playbook-types.js';
 import { cancelUpdate, incidentStateQuery, incidentWorkflowId, lessonsUpdate, noteUpdate, resolveUpdate, stepActionUpdate, type IncidentStatus } from '../../contracts/incident.js';
@@ -61,6 +61,24 @@ const REFUSALS: RefusalWords = {
   forbidden: /^(not in an allowed group|cannot approve own request|approver identity|unsigned decision|forged decision|stale decision|not a named person)/,
 };
 
+/** One of the POST routes about an incident. */
+interface Action<B> {
+  /** After `/v1/incidents/:id/`. */
+  readonly path: string;
+  /** For the refusal of a caller without the responder role. */
+  readonly doing: string;
+  /** Set when the incident's own principal may not do it: the words of that refusal. */
+  readonly aboutSelf?: string;
+  readonly body: z.ZodType<B>;
+  /** The body's name in a 400. */
+  readonly what: string;
+  /** The words of a Temporal outage or refusal. */
+  readonly steering: string;
+  readonly status?: number;
+  /** Sends the Update; returns the answer's body. */
+  run(handle: WorkflowHandle, body: B, caller: Caller, req: IncomingMessage, params: Params): Promise<unknown>;
+}
+
 /**
  * The incident endpoints: list, show, approve, cancel, note, act on a step that was not applied, resolve, record lessons.
  * Every caller is authenticated; with `personOf` (the directory), the principal an incident's
@@ -77,6 +95,17 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
     });
   };
   const authed = (req: IncomingMessage, role: 'viewer' | 'responder', doing: string): Caller => auth.authorize(req, role, doing);
+  /** A responder's POST about one incident: the caller, never its principal when `aboutSelf` says so, the body checked, then the call to the workflow. */
+  const act = <B>(a: Action<B>): Route => ({
+    method: 'POST',
+    path: `/v1/incidents/:id/${a.path}`,
+    async handle(req, res, params) {
+      const caller = authed(req, 'responder', a.doing);
+      if (a.aboutSelf) await notThePrincipal(caller, params, a.aboutSelf);
+      const body = parseBody(a.body, await readJsonBody(req, BODY_LIMIT), a.what);
+      sendJson(res, a.status ?? 200, await steer(handleFor(params), a.steering, REFUSALS, (h) => a.run(h, body, caller, req, params)));
+    },
+  });
   return [
     {
       method: 'GET',
@@ -118,13 +147,14 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
         sendJson(res, 200, state);
       },
     },
-    {
-      method: 'POST',
-      path: '/v1/incidents/:id/approvals/:stepId',
-      async handle(req, res, params) {
-        const caller = authed(req, 'responder', 'decide approvals');
-        await notThePrincipal(caller, params, 'decide approvals on this incident');
-        const body = parseBody(approvalBody, await readJsonBody(req, BODY_LIMIT), 'approval');
+    act({
+      path: 'approvals/:stepId',
+      doing: 'decide approvals',
+      aboutSelf: 'decide approvals on this incident',
+      body: approvalBody,
+      what: 'approval',
+      steering: 'deciding',
+      async run(h, body, caller, req, params) {
         const decision = {
           stepId: params.stepId ?? '',
           decision: body.decision,
@@ -132,67 +162,59 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
           via: clientOf(req),
           ...(body.reason ? { reason: body.reason } : {}),
         };
-        const record = await steer(handleFor(params), 'deciding', REFUSALS, (h) => sendSignedDecision(h, signer, decision, body.plan_digest));
-        sendJson(res, 200, { stepId: params.stepId, approval: record });
+        return { stepId: params.stepId, approval: await sendSignedDecision(h, signer, decision, body.plan_digest) };
       },
-    },
-    {
-      method: 'POST',
-      path: '/v1/incidents/:id/cancel',
-      async handle(req, res, params) {
-        const caller = authed(req, 'responder', 'cancel incidents');
-        await notThePrincipal(caller, params, 'cancel this incident');
-        const body = parseBody(cancelBody, await readJsonBody(req, BODY_LIMIT), 'cancel request');
-        const status = await steer(handleFor(params), 'cancelling', REFUSALS, (h) => h.executeUpdate(cancelUpdate, { args: [{ by: caller.id, ...body }] }));
-        sendJson(res, 202, { status, rollback: body.rollback });
-      },
-    },
-    {
-      method: 'POST',
-      path: '/v1/incidents/:id/steps/:stepId',
-      async handle(req, res, params) {
-        const caller = authed(req, 'responder', 'act on incident steps');
-        await notThePrincipal(caller, params, 'act on the steps of this incident');
-        const body = parseBody(stepActionBody, await readJsonBody(req, BODY_LIMIT), 'step action');
+    }),
+    act({
+      path: 'cancel',
+      doing: 'cancel incidents',
+      aboutSelf: 'cancel this incident',
+      body: cancelBody,
+      what: 'cancel request',
+      steering: 'cancelling',
+      status: 202,
+      run: async (h, body, caller) => ({ status: await h.executeUpdate(cancelUpdate, { args: [{ by: caller.id, ...body }] }), rollback: body.rollback }),
+    }),
+    act({
+      path: 'steps/:stepId',
+      doing: 'act on incident steps',
+      aboutSelf: 'act on the steps of this incident',
+      body: stepActionBody,
+      what: 'step action',
+      steering: 'acting on the step',
+      async run(h, body, caller, _req, params) {
         const text = body.action === 'done_by_hand' ? body.note : body.action === 'skip' ? body.reason : undefined;
         const stepId = params.stepId ?? '';
-        const status = await steer(handleFor(params), 'acting on the step', REFUSALS, (h) =>
-          h.executeUpdate(stepActionUpdate, { args: [{ stepId, action: body.action, by: caller.id, ...(text ? { text } : {}) }] }),
-        );
-        sendJson(res, 200, { stepId, action: body.action, status });
+        const status = await h.executeUpdate(stepActionUpdate, { args: [{ stepId, action: body.action, by: caller.id, ...(text ? { text } : {}) }] });
+        return { stepId, action: body.action, status };
       },
-    },
-    {
-      method: 'POST',
-      path: '/v1/incidents/:id/resolve',
-      async handle(req, res, params) {
-        const caller = authed(req, 'responder', 'resolve incidents');
-        await notThePrincipal(caller, params, 'resolve this incident');
-        const body = parseBody(resolveBody, await readJsonBody(req, BODY_LIMIT), 'resolution');
-        const status = await steer(handleFor(params), 'resolving', REFUSALS, (h) => h.executeUpdate(resolveUpdate, { args: [{ by: caller.id, summary: body.summary }] }));
-        sendJson(res, 200, { status });
-      },
-    },
-    {
-      method: 'POST',
-      path: '/v1/incidents/:id/lessons',
-      async handle(req, res, params) {
-        const caller = authed(req, 'responder', 'record lessons');
-        await notThePrincipal(caller, params, 'record the lessons of this incident');
-        const body = parseBody(lessonsBody, await readJsonBody(req, BODY_LIMIT), 'lessons');
-        const status = await steer(handleFor(params), 'recording the lessons', REFUSALS, (h) => h.executeUpdate(lessonsUpdate, { args: [{ by: caller.id, ...body }] }));
-        sendJson(res, 200, { status });
-      },
-    },
-    {
-      method: 'POST',
-      path: '/v1/incidents/:id/notes',
-      async handle(req, res, params) {
-        const caller = authed(req, 'responder', 'add notes');
-        const body = parseBody(noteBody, await readJsonBody(req, BODY_LIMIT), 'note');
-        const count = await steer(handleFor(params), 'adding the note', REFUSALS, (h) => h.executeUpdate(noteUpdate, { args: [{ by: caller.id, text: body.text }] }));
-        sendJson(res, 201, { notes: count });
-      },
-    },
+    }),
+    act({
+      path: 'resolve',
+      doing: 'resolve incidents',
+      aboutSelf: 'resolve this incident',
+      body: resolveBody,
+      what: 'resolution',
+      steering: 'resolving',
+      run: async (h, body, caller) => ({ status: await h.executeUpdate(resolveUpdate, { args: [{ by: caller.id, summary: body.summary }] }) }),
+    }),
+    act({
+      path: 'lessons',
+      doing: 'record lessons',
+      aboutSelf: 'record the lessons of this incident',
+      body: lessonsBody,
+      what: 'lessons',
+      steering: 'recording the lessons',
+      run: async (h, body, caller) => ({ status: await h.executeUpdate(lessonsUpdate, { args: [{ by: caller.id, ...body }] }) }),
+    }),
+    act({
+      path: 'notes',
+      doing: 'add notes',
+      body: noteBody,
+      what: 'note',
+      steering: 'adding the note',
+      status: 201,
+      run: async (h, body, caller) => ({ notes: await h.executeUpdate(noteUpdate, { args: [{ by: caller.id, text: body.text }] }) }),
+    }),
   ];
 }
