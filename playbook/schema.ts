@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DURATION_PATTERN } from '../engine/duration.js';
 import { PHASES, SEVERITIES } from '../engine/playbook-types.js';
+import { ROLLBACK_STEP_PREFIX } from '../contracts/incident.js';
 
 /**
  * The playbook file format (playbooks/*.yaml). Structural rules live here; rules that need the
@@ -9,7 +10,10 @@ import { PHASES, SEVERITIES } from '../engine/playbook-types.js';
 const duration = z.string().regex(DURATION_PATTERN, 'a duration such as "30s", "15m", "4h" or "2d"');
 const playbookId = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lower-case letters, digits and hyphens, starting with a letter');
 /** Step ids are referenced in templates as steps.<id>, so they are identifiers: no hyphens. */
-const stepId = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'lower-case letters, digits and underscores, starting with a letter (templates refer to it as steps.<id>)');
+const stepId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'lower-case letters, digits and underscores, starting with a letter (templates refer to it as steps.<id>)')
+  .refine((id) => !id.startsWith(ROLLBACK_STEP_PREFIX), `reserved: ids starting with "${ROLLBACK_STEP_PREFIX}" name the approval of a rollback`);
 const group = z.string().min(1);
 
 export const approvalSchema = z

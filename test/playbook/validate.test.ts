@@ -237,6 +237,11 @@ describe('validatePlaybook: structure', () => {
     ]);
   });
 
+  it('reserves step ids starting with undo_ for the approval of a rollback', () => {
+    expect(invalid({ detect: [snapshot('undo_snap')] })).toEqual([{ path: ['phases', 'detect', 0, 'id'], message: 'reserved: ids starting with "undo_" name the approval of a rollback' }]);
+    expect(stepAt(valid({ detect: [snapshot('snap_undo')] }), 'detect', 0).id).toBe('snap_undo');
+  });
+
   it('reports an unknown key at the key itself', () => {
     expect(invalid({ detect: [{ ...snapshot('snap'), onfailure: 'abort' }] })).toEqual([{ path: ['phases', 'detect', 0, 'onfailure'], message: 'unknown field "onfailure"' }]);
     expect(invalid({ detect: [{ parallel: [snapshot('a'), snapshot('b')], name: 'pair' }] })).toEqual([{ path: ['phases', 'detect', 0, 'name'], message: 'unknown field "name"' }]);

@@ -11,24 +11,38 @@ import { describeFailure, runActionActivity, showApproval } from './step-runner.
 
 type Announcement = 'request' | 'reminder' | 'escalation';
 
+/** Who asks (default: whoever opened the incident), what ends the wait early (default: a cancel), and at least how many people decide. */
+export interface GateRequest {
+  readonly requester?: string;
+  readonly interrupted?: () => boolean;
+  readonly minPeople?: number;
+}
+
 /**
  * Holds the step until it is approved (true) or rejected, timed out or cancelled (false). A dry
  * run needs no approval. Throws only to continue-as-new, and only when the step waits alone.
  */
-export async function passApprovalGate(run: IncidentRun, step: ResolvedStep, st: StepState, params: unknown, inParallel: boolean): Promise<boolean> {
+export async function passApprovalGate(run: IncidentRun, step: ResolvedStep, st: StepState, params: unknown, inParallel: boolean, request: GateRequest = {}): Promise<boolean> {
   const { state } = run;
   const spec = step.approval!;
+  const requester = request.requester ?? state.openedBy;
+  const interrupted = request.interrupted ?? (() => !!state.cancel);
   const digest = planDigest({ action: step.action, params, playbook: state.playbook });
   voidIfPlanChanged(run, step, st, digest);
   // Histories recorded before separation of duties open records with the quorum alone.
-  const opening = () => ({ planDigest: digest, destructive: step.destructive, strict: patched('approval-separation-of-duties') });
+  const opening = () => ({
+    planDigest: digest,
+    destructive: step.destructive,
+    strict: patched('approval-separation-of-duties'),
+    ...(request.minPeople ? { minPeople: request.minPeople } : {}),
+  });
   if (state.dryRun) {
-    st.approval ??= { ...openApproval(spec, state.openedBy, Date.now(), opening()), outcome: 'not-needed-dry-run', decidedAt: nowIso() };
+    st.approval ??= { ...openApproval(spec, requester, Date.now(), opening()), outcome: 'not-needed-dry-run', decidedAt: nowIso() };
     return true;
   }
   if (!st.approval && runnerOf(step.action) !== 'activity') {
     st.plan = [`${step.title} (${step.action}) with ${JSON.stringify(params)}`];
-    st.approval = openApproval(spec, state.openedBy, Date.now(), opening());
+    st.approval = openApproval(spec, requester, Date.now(), opening());
   } else if (!st.approval) {
     const preview = await runActionActivity(
       step.kind,
@@ -36,7 +50,7 @@ export async function passApprovalGate(run: IncidentRun, step: ResolvedStep, st:
       step,
     ).catch((err: unknown) => ({ plan: [`(the plan could not be read: ${describeFailure(err).message})`] }));
     st.plan = preview.plan;
-    st.approval = openApproval(spec, state.openedBy, Date.now(), opening());
+    st.approval = openApproval(spec, requester, Date.now(), opening());
   }
   st.status = 'awaiting-approval';
   run.setStatus('awaiting-approval');
@@ -47,12 +61,12 @@ export async function passApprovalGate(run: IncidentRun, step: ResolvedStep, st:
     {
       announce: (kind, r) => announceApproval(run, step, kind, r),
       progressed: () => showInSlack(run, step.id),
-      interrupted: () => !!state.cancel,
+      interrupted,
       shouldContinueAsNew: () => run.shouldContinueAsNew(),
     },
     !inParallel,
   );
-  if (state.cancel && !record.outcome) {
+  if (interrupted() && !record.outcome) {
     record.outcome = 'cancelled';
     return false;
   }

@@ -22,6 +22,8 @@ export interface OpenOptions {
   readonly planDigest?: string;
   readonly destructive?: boolean;
   readonly strict?: boolean;
+  /** At least this many distinct people (a rollback needs as many as the step it undoes did). */
+  readonly minPeople?: number;
 }
 
 /** Distinct people whose approvals settle the record: the quorum, two under four-eyes when no person requested it, one per allOf group. */
@@ -39,7 +41,7 @@ export function coversAllOf(allOf: readonly string[], votes: readonly Pick<Appro
 export function openApproval(spec: ApprovalSpec, requester: string, nowMs: number, opts: OpenOptions = {}): ApprovalRecord {
   const strict = opts.strict
     ? {
-        minPeople: spec.fourEyes && requester.startsWith('alert:') ? 2 : 1,
+        minPeople: Math.max(opts.minPeople ?? 1, spec.fourEyes && requester.startsWith('alert:') ? 2 : 1),
         ...(spec.allOf ? { allOf: [...spec.allOf] } : {}),
         ...(opts.destructive ? { destructive: true } : {}),
       }

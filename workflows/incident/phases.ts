@@ -96,6 +96,6 @@ async function finishCancelled(run: IncidentRun): Promise<void> {
   const { state } = run;
   const cancel = state.cancel!;
   for (const st of Object.values(state.steps)) if (!TERMINAL.has(st.status)) st.status = 'cancelled';
-  if (cancel.rollback) await compensate(run, 'cancel with rollback');
+  if (cancel.rollback) await compensate(run, 'cancel with rollback', cancel.by);
   finish(run, 'cancelled');
 }

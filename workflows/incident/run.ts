@@ -7,6 +7,7 @@ import { SA_PHASE, SA_PLAYBOOK, SA_SEVERITY, SA_STATUS } from '../../contracts/s
 import { nowIso } from '../../contracts/time.js';
 import { appendTimeline } from '../../contracts/timeline.js';
 import { allSteps } from '../../engine/playbook-types.js';
+import { rollbackSpecs } from './rollback-spec.js';
 import { DEFAULT_MAX_RECENT_ALERTS, initialState, templateContext } from './state.js';
 import { describeFailure, runActionActivity } from './step-runner.js';
 
@@ -15,7 +16,7 @@ export class IncidentRun {
   readonly maxRecentAlerts: number;
   /** The state queries return and continue-as-new carries over. */
   readonly state: IncidentState;
-  /** The approval of every step that has one, for the approval Update's validator. */
+  /** The approval of every step that has one, and of every step's rollback, for the approval Update's validator. */
   readonly approvalSpecs: ReadonlyMap<string, ApprovalSpec>;
   /**
    * Histories recorded before the truthful lifecycle replay the old way (steps `succeeded`, a
@@ -28,7 +29,7 @@ export class IncidentRun {
     this.maxRecentAlerts = input.limits?.maxRecentAlerts ?? DEFAULT_MAX_RECENT_ALERTS;
     this.state = initialState(input, nowIso());
     this.truthful = patched('truthful-lifecycle');
-    this.approvalSpecs = new Map(allSteps(this.playbook).flatMap((s) => (s.approval ? [[s.id, s.approval] as const] : [])));
+    this.approvalSpecs = new Map([...allSteps(this.playbook).flatMap((s) => (s.approval ? [[s.id, s.approval] as const] : [])), ...rollbackSpecs(this.playbook)]);
   }
 
   shouldContinueAsNew(): boolean {

@@ -44,8 +44,16 @@ describe('incident lifecycle', () => {
       await expect.poll(async () => (await state(handle)).steps.gate!.status).toBe('awaiting-approval');
       await expect(handle.executeUpdate(cancelUpdate, { args: [{ by: 'erin', reason: '', rollback: true }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
       await handle.executeUpdate(cancelUpdate, { args: [{ by: 'erin', reason: 'false positive', rollback: true }] });
+      // Each undo waits for its approval (the playbook's owners: its steps needed none), and erin asked for it.
+      for (const id of ['undo_block_ip', 'undo_block_user']) await expect.poll(async () => (await state(handle)).steps[id]?.status).toBe('awaiting-approval');
+      expect(peers.http.requests.slice(before).filter((r) => r.method === 'DELETE')).toEqual([]);
+      const vote = (by: string, stepId: string) => decide(handle, { stepId, decision: 'approve', approver: { id: by, groups: ['security-oncall'] }, via: 'api', reason: 'false positive confirmed' });
+      await expect(vote('erin', 'undo_block_ip')).rejects.toMatchObject({ cause: { message: expect.stringMatching(/cannot approve own request/) as unknown } });
+      await vote('frank', 'undo_block_ip');
+      await vote('frank', 'undo_block_user');
       const final = await resolveAndClose(handle);
       expect(final.status).toBe('cancelled');
+      expect(final.steps.undo_block_ip).toMatchObject({ status: 'applied', approval: { requester: 'erin', outcome: 'approved' } });
       expect(final.cancel).toMatchObject({ by: 'erin', rollback: true });
       expect(final.steps.gate!.status).toBe('cancelled');
       expect(final.steps.gate!.approval!.outcome).toBe('cancelled');
