@@ -4,6 +4,7 @@ import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Client as TemporalClient } from '@temporalio/client';
 import type { DecisionSigner } from '../contracts/approval-proof.js';
 import type { Directory } from '../contracts/directory.js';
+import { createPersonOfIdentity } from '../config/person-of.js';
 import type { IdentityConfig } from '../config/file-config.js';
 import { createIdentityResolver } from './identity.js';
 import { registerListeners } from './listeners/index.js';
@@ -122,7 +123,8 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   const receiver = http ?? new SocketModeReceiver({ appToken: opts.appToken ?? '', logger, installerOptions: { clientOptions } });
   const app = new App({ receiver, authorize, logger, clientOptions });
   const identities = createIdentityResolver({ identities: opts.identities, matchByEmail: opts.matchByEmail, log: opts.log, ...(opts.revokedBy ? { revokedBy: opts.revokedBy } : {}) });
-  registerListeners(app, { temporal: opts.client, signer: opts.signer, identities, log: opts.log, ...(opts.directory ? { directory: opts.directory } : {}) });
+  const directory = opts.directory ? { directory: opts.directory, personOf: createPersonOfIdentity(opts.directory, opts.identities) } : {};
+  registerListeners(app, { temporal: opts.client, signer: opts.signer, identities, log: opts.log, ...directory });
   app.error(async (err) => opts.log(`slack: a listener failed: ${err.message}`));
   const mapped = opts.identities.filter((i) => i.slack_user_id).length;
   const who = `${mapped} identities mapped by slack_user_id${opts.matchByEmail ? ', others by email' : ''}`;

@@ -1,8 +1,9 @@
 import type { KnownBlock, WebClient } from '@slack/web-api';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { renderApprovalMessage } from '../activities/incident/render/approval-blocks.js';
 import type { IdentityConfig, Role } from '../config/file-config.js';
 import { incidentStateQuery, incidentWorkflowId, type ApprovalRecord } from '../contracts/incident.js';
+import { namesPerson } from '../contracts/principal.js';
 import { isTemporalUnavailable } from '../temporal/errors.js';
 import { sendSignedDecision } from '../temporal/signed-decision.js';
 import type { MessageRef } from './button-value.js';
@@ -41,6 +42,12 @@ export async function deciderFor(deps: SlackDeps, web: WebClient, slackUserId: s
   return { ok: true, identity: match.identity };
 }
 
+/** Whether the incident's alerts name the person behind this identity (as the API checks it). */
+async function aboutThem(deps: SlackDeps, handle: WorkflowHandle, identityId: string): Promise<boolean> {
+  const person = await deps.personOf?.(identityId);
+  return !!person && namesPerson((await handle.query(incidentStateQuery)).alerts.recent, person);
+}
+
 /**
  * Sends the approval Update for a person in Slack, as the API and the CLI do (`via: 'slack'`).
  * The workflow's validator decides; a refusal comes back as a Refusal and changes nothing.
@@ -52,6 +59,7 @@ export async function decideFromSlack(deps: SlackDeps, web: WebClient, d: SlackD
   const { identity } = decider;
   const handle = deps.temporal.workflow.getHandle(incidentWorkflowId(d.incidentId));
   try {
+    if (await aboutThem(deps, handle, identity.id)) return { ok: false, refusal: { kind: 'self', identityId: identity.id } };
     const decision = { stepId: d.stepId, decision: d.decision, approver: { id: identity.id, groups: identity.groups }, via: 'slack' as const, ...(d.reason ? { reason: d.reason } : {}) };
     const record = await sendSignedDecision(handle, deps.signer, decision, d.planDigest);
     return { ok: true, record };

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Client } from '@temporalio/client';
 import type { DecisionSigner } from '../contracts/approval-proof.js';
+import type { Person } from '../contracts/directory.js';
 import type { IdentityResolver, SlackProfile } from './identity.js';
 
 /** What every listener needs: Temporal, the identity mapping and a log line sink. */
@@ -9,6 +10,8 @@ export interface SlackDeps {
   readonly identities: IdentityResolver;
   /** Signs each decision, so that the workflow knows it came through Warden. */
   readonly signer: DecisionSigner;
+  /** Who an identity is in the directory: the person an incident's alerts name may not decide it. */
+  readonly personOf?: (identityId: string) => Promise<Person | undefined>;
   readonly log: (msg: string) => void;
 }
 

@@ -5,6 +5,7 @@ export type Refusal =
   | { readonly kind: 'validator'; readonly reason: string }
   | { readonly kind: 'identity'; readonly reason: string }
   | { readonly kind: 'role'; readonly identityId: string }
+  | { readonly kind: 'self'; readonly identityId: string }
   | { readonly kind: 'closed' }
   | { readonly kind: 'no-incident' }
   | { readonly kind: 'unavailable' }
@@ -37,6 +38,8 @@ export function refusalText(refusal: Refusal, target: { incidentId: string; step
       return `Warden does not know who you are in Slack, so it did nothing. Ask a Warden admin to set your Slack user id as slack_user_id on your identity in warden.yaml.${quote(refusal.reason)}`;
     case 'role':
       return `Your identity ${code(refusal.identityId)} may not decide approvals (it needs the responder role); nothing was recorded.`;
+    case 'self':
+      return `Incident ${incident} is about you (its alerts name ${code(refusal.identityId)}): no one decides on an incident about themselves, so nothing was recorded.`;
     case 'closed':
       return `Incident ${incident} is closed, so nothing is pending any more; nothing was recorded.${quote(`expired / already decided: incident ${target.incidentId} is closed`)}`;
     case 'no-incident':

@@ -9,7 +9,8 @@ import { clientOf, type ApiAuth, type Caller } from '../auth/api-auth.js';
 import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';
 import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
-import { isPrincipal, refuseSelf, type PersonOfCaller } from './self-action.js';
+import { refuseSelf, type PersonOfCaller } from './self-action.js';
+import { namesPerson } from '../../contracts/principal.js';
 
 const STATUSES: readonly IncidentStatus[] = ['open', 'awaiting-approval', 'waiting', 'contained', 'recovered', 'resolved', 'closed', 'planned', 'failed', 'cancelled'];
 const ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -91,7 +92,7 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
     await refuseSelf(personOf, caller, doing, async ({ person }) => {
       if (!person) return false;
       const state = await steer(handleFor(params), 'reading the incident', REFUSALS, (h) => h.query(incidentStateQuery));
-      return state.alerts.recent.some((a) => isPrincipal(person, a.principal));
+      return namesPerson(state.alerts.recent, person);
     });
   };
   const authed = (req: IncomingMessage, role: 'viewer' | 'responder', doing: string): Caller => auth.authorize(req, role, doing);

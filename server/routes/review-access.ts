@@ -4,24 +4,15 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Directory, Person } from '../../contracts/directory.js';
 import type { IdentityConfig } from '../../config/file-config.js';
+import { createPersonOfIdentity } from '../../config/person-of.js';
 import type { CampaignEvidence, CampaignState } from '../../contracts/reviews.js';
 import type { Caller } from '../auth/api-auth.js';
 import { HttpError } from '../http-json.js';
 
-/**
- * Who an API caller is in the directory: the person whose id is the identity's id, else the one
- * person whose email is the identity's email (case-insensitive; several such people match none).
- */
+/** Who an API caller is in the directory (config/person-of.ts). */
 export function createPersonResolver(directory: Directory, identities: readonly IdentityConfig[]): (caller: Caller) => Promise<Person | undefined> {
-  const emailOf = new Map(identities.flatMap((i) => (i.email ? [[i.id, i.email.toLowerCase()] as const] : [])));
-  return async (caller) => {
-    const byId = await directory.findPerson(caller.id);
-    if (byId) return byId;
-    const email = emailOf.get(caller.id);
-    if (!email) return undefined;
-    const matches = (await directory.listPeople()).filter((p) => p.email.toLowerCase() === email);
-    return matches.length === 1 ? matches[0] : undefined;
-  };
+  const personOf = createPersonOfIdentity(directory, identities);
+  return (caller) => personOf(caller.id);
 }
 
 export const REPORT_FORMATS = ['json', 'csv', 'html'] as const;

@@ -3,6 +3,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { expect } from 'vitest';
 import { AesGcmPayloadCodec } from '../../codec/aes-gcm-codec.js';
 import type { IdentityConfig } from '../../config/file-config.js';
+import type { Directory } from '../../contracts/directory.js';
 import type { LoadedPlaybook } from '../../playbook/load.js';
 import { createHttpApp, listen } from '../../server/app.js';
 import { createHealthProbe } from '../../server/health.js';
@@ -50,7 +51,7 @@ export interface SlackHarness {
 }
 
 /** Starts the harness: each test then runs its own worker on its own task queue. */
-export async function startSlackHarness(opts: { revokedBy?: (identityId: string) => string | undefined } = {}): Promise<SlackHarness> {
+export async function startSlackHarness(opts: { revokedBy?: (identityId: string) => string | undefined; directory?: Directory } = {}): Promise<SlackHarness> {
   const client = await suiteClient();
   const peers = await startPeers();
   const sink = await startHttpRecorder();
