@@ -10,6 +10,7 @@ import { createHealthProbe } from '../../server/health.js';
 import { createRateLimiter } from '../../server/intake/rate-limit.js';
 import { alertRoutes } from '../../server/routes/alerts.js';
 import { incidentRoutes } from '../../server/routes/incidents.js';
+import { LOCAL_ADMIN_ID } from '../../contracts/incident.js';
 import { TEST_SIGNER } from './decisions.js';
 import { suiteKeyring, uniqueTaskQueue } from '../harness.js';
 
@@ -31,7 +32,8 @@ export function senderHeaders(pathAndQuery: string, body: string): Record<string
   }
   return signedHeaders(SECRET, { method: 'POST', path: pathAndQuery, body });
 }
-export const tokens = { viewer: 'tok-viewer', oncall: 'tok-oncall', oncall2: 'tok-oncall-2', mlops: 'tok-mlops', mlops2: 'tok-mlops-2' };
+/** bea is in two groups (on call and MLOps); admin is the embedded default's shared local-admin token, in every group. */
+export const tokens = { viewer: 'tok-viewer', oncall: 'tok-oncall', oncall2: 'tok-oncall-2', mlops: 'tok-mlops', mlops2: 'tok-mlops-2', both: 'tok-both', admin: 'tok-local-admin' };
 
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 
@@ -51,6 +53,8 @@ export async function startIntake(client: Client, opts: { perMinute?: number; bu
     { id: 'otto', roles: ['responder'], groups: ['security-oncall'], tokens: [{ sha256: sha(tokens.oncall2) }] },
     { id: 'mo', roles: ['responder'], groups: ['mlops'], tokens: [{ sha256: sha(tokens.mlops) }] },
     { id: 'mia', roles: ['responder'], groups: ['mlops'], tokens: [{ sha256: sha(tokens.mlops2) }] },
+    { id: 'bea', roles: ['responder'], groups: ['security-oncall', 'mlops'], tokens: [{ sha256: sha(tokens.both) }] },
+    { id: LOCAL_ADMIN_ID, roles: ['admin'], groups: ['security-oncall', 'mlops', 'security-leads'], tokens: [{ sha256: sha(tokens.admin) }] },
   ]);
   const server: Server = createHttpApp({
     health: createHealthProbe({ client, taskQueue }),
