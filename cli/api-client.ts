@@ -143,11 +143,12 @@ export class ApiClient {
     return this.request({ method: 'GET', path: `/v1/incidents/${encodeURIComponent(id)}`, bearer: true });
   }
 
-  decide(id: string, stepId: string, decision: 'approve' | 'reject', reason?: string): Promise<DecisionResult> {
+  /** `planDigest`: the plan the decider was shown; the server refuses the decision once the step's plan is another. */
+  decide(id: string, stepId: string, decision: 'approve' | 'reject', reason?: string, planDigest?: string): Promise<DecisionResult> {
     return this.request({
       method: 'POST',
       path: `/v1/incidents/${encodeURIComponent(id)}/approvals/${encodeURIComponent(stepId)}`,
-      body: { decision, ...(reason ? { reason } : {}) },
+      body: { decision, ...(reason ? { reason } : {}), ...(planDigest ? { plan_digest: planDigest } : {}) },
       bearer: true,
     });
   }

@@ -14,17 +14,33 @@ const print = (json: boolean, value: unknown, text: string): number => {
   return 0;
 };
 
-/** `warden approve ID STEP [--reject] [--reason TEXT]` */
-export async function decideCommand(id: string, stepId: string, opts: { reject: boolean; reason?: string; json: boolean }): Promise<number> {
+/**
+ * The plan a decision is for: `--plan DIGEST` as the person read it (in `warden incidents show`),
+ * else the step's plan read now and shown on stderr before deciding. Either way the decision
+ * counts only while the step's plan is still that one.
+ */
+async function shownPlan(api: ApiClient, id: string, stepId: string, given: string | undefined): Promise<string | undefined> {
+  if (given) return given;
+  const step = (await api.getIncident(id)).steps[stepId];
+  const digest = step?.approval?.planDigest;
+  if (!step || !digest || step.status !== 'awaiting-approval') return undefined;
+  process.stderr.write(`step ${stepId} of incident ${id} (${step.action}) will:\n${(step.plan ?? []).map((l) => `  • ${l}\n`).join('')}plan ${digest}\n`);
+  return digest;
+}
+
+/** `warden approve ID STEP [--reject] [--reason TEXT] [--plan DIGEST]` */
+export async function decideCommand(id: string, stepId: string, opts: { reject: boolean; reason?: string; plan?: string; json: boolean }): Promise<number> {
   const decision = opts.reject ? 'reject' : 'approve';
-  const result = await ApiClient.fromEnv().decide(id, stepId, decision, opts.reason);
+  const api = ApiClient.fromEnv();
+  const result = await api.decide(id, stepId, decision, opts.reason, await shownPlan(api, id, stepId, opts.plan));
   return print(opts.json, result, `step ${stepId} of incident ${id}: ${describeOutcome(result.approval)}`);
 }
 
 /** `warden cancel ID --reason TEXT [--rollback]` */
 export async function cancelCommand(id: string, opts: { reason: string; rollback: boolean; json: boolean }): Promise<number> {
   const result = await ApiClient.fromEnv().cancel(id, opts.reason, opts.rollback);
-  return print(opts.json, result, `cancelling incident ${id}${opts.rollback ? ' with rollback of every completed step' : ''} (it was ${result.status}); warden incidents show ${id} follows it`);
+  const rollback = opts.rollback ? ' with rollback: each undo waits for its approval (undo_<step>), which someone other than you decides' : '';
+  return print(opts.json, result, `cancelling incident ${id}${rollback} (it was ${result.status}); warden incidents show ${id} follows it`);
 }
 
 /** `warden note ID TEXT` */

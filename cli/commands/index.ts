@@ -34,7 +34,8 @@ export const USAGE = `usage: warden <command>
                                             act on a step that was not applied
   incidents resolve ID --summary TEXT [--json]
   incidents lessons ID --cause TEXT --impact TEXT [--follow-ups "A; B"] [--json]
-  approve ID STEP [--reject] [--reason TEXT] [--json]
+  approve ID STEP [--reject] [--reason TEXT] [--plan DIGEST] [--json]
+                                            shows the step's plan and decides for that plan only
   cancel ID --reason TEXT [--rollback] [--json]
   note ID TEXT [--json]
   offboard PERSON --reason TEXT [--dry-run] [--at TIME] [--json]   start (or join) an offboarding; TIME: ISO 8601 or 2h, 3d
@@ -66,6 +67,7 @@ const OPTIONS = {
   playbook: { type: 'string' },
   reject: { type: 'boolean' },
   reason: { type: 'string' },
+  plan: { type: 'string' },
   rollback: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   at: { type: 'string' },
@@ -173,8 +175,8 @@ export async function run(argv: string[]): Promise<number> {
       }
       throw new UsageError(`unknown incidents subcommand "${sub ?? ''}"; expected list, show, step, resolve or lessons`);
     case 'approve':
-      expect('approve ID STEP [--reject] [--reason TEXT] [--json]', ['reject', 'reason', 'json'], [sub, ...rest], 2);
-      return decideCommand(sub!, rest[0]!, { reject: values.reject ?? false, ...(values.reason ? { reason: values.reason } : {}), json });
+      expect('approve ID STEP [--reject] [--reason TEXT] [--plan DIGEST] [--json]', ['reject', 'reason', 'plan', 'json'], [sub, ...rest], 2);
+      return decideCommand(sub!, rest[0]!, { reject: values.reject ?? false, ...(values.reason ? { reason: values.reason } : {}), ...(values.plan ? { plan: values.plan } : {}), json });
     case 'cancel':
       expect('cancel ID --reason TEXT [--rollback] [--json]', ['reason', 'rollback', 'json'], [sub, ...rest], 1);
       if (!values.reason?.trim()) throw new UsageError('cancel needs --reason TEXT (it is recorded in the incident)');

@@ -168,8 +168,17 @@ describe.skipIf(!temporalCli)('warden CLI against a running warden start', () =>
     expect(state.steps.hold_the_line).toMatchObject({ status: 'awaiting-approval', approval: { groups: ['security-oncall'], quorum: 1, votes: [] } });
   });
 
-  it('approve decides the step through the CLI; the vote shows as via cli; a second decision is refused', async () => {
-    expect(await ok('approve', incidentId, 'hold_the_line', '--reason', 'checked with the owner')).toBe(`step hold_the_line of incident ${incidentId}: approved\n`);
+  it('approve shows the plan it decides for, decides the step through the CLI (via cli); a stale --plan and a second decision are refused', async () => {
+    const stale = await run('approve', incidentId, 'hold_the_line', '--reason', 'read long ago', '--plan', `sha256:${'0'.repeat(64)}`);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/^warden: 409 .*plan/);
+    const waiting = (JSON.parse(await ok('incidents', 'show', incidentId, '--json')) as IncidentState).steps.hold_the_line!;
+    const [digest, plan] = [waiting.approval!.planDigest!, (waiting.plan ?? []).map((l) => `  • ${l}\n`).join('')];
+    expect(plan).not.toBe('');
+    const decided = await run('approve', incidentId, 'hold_the_line', '--reason', 'checked with the owner');
+    expect(decided.code).toBe(0);
+    expect(decided.stderr).toBe(`step hold_the_line of incident ${incidentId} (evidence.snapshot) will:\n${plan}plan ${digest}\n`);
+    expect(decided.stdout).toBe(`step hold_the_line of incident ${incidentId}: approved\n`);
 
     const shown = await ok('incidents', 'show', incidentId);
     expect(shown).toMatch(/local-admin approve via cli at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z: checked with the owner/);
