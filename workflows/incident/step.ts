@@ -95,7 +95,7 @@ async function execute(run: IncidentRun, step: ResolvedStep, params: Record<stri
       params,
       incidentId: state.incidentId,
       stepId: step.id,
-      idempotencyKey: `${state.incidentId}:${step.id}`,
+      idempotencyKey: run.key(step.id),
       dryRun: state.dryRun,
       ...(incident ? { incident } : {}),
       ...approvedBy(st),
