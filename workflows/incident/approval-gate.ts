@@ -30,9 +30,11 @@ export async function passApprovalGate(run: IncidentRun, step: ResolvedStep, st:
     st.plan = [`${step.title} (${step.action}) with ${JSON.stringify(params)}`];
     st.approval = openApproval(spec, state.openedBy, Date.now(), opening());
   } else if (!st.approval) {
-    const preview = await runActionActivity(step.kind, { action: step.action, params, incidentId: state.incidentId, stepId: step.id, idempotencyKey: run.key(step.id), dryRun: true }, step).catch(
-      (err: unknown) => ({ plan: [`(the plan could not be read: ${describeFailure(err).message})`] }),
-    );
+    const preview = await runActionActivity(
+      step.kind,
+      { action: step.action, params, incidentId: state.incidentId, stepId: run.stepRef(step.id), idempotencyKey: run.key(step.id), dryRun: true },
+      step,
+    ).catch((err: unknown) => ({ plan: [`(the plan could not be read: ${describeFailure(err).message})`] }));
     st.plan = preview.plan;
     st.approval = openApproval(spec, state.openedBy, Date.now(), opening());
   }

@@ -20,7 +20,7 @@ async function undoStep(run: IncidentRun, stepId: string, reason: string): Promi
   try {
     const out = await runActionActivity(
       step.undo.kind,
-      { action: step.undo.action, params, incidentId: state.incidentId, stepId: `${stepId}.undo`, idempotencyKey: run.key(`${stepId}:undo`), dryRun: state.dryRun },
+      { action: step.undo.action, params, incidentId: state.incidentId, stepId: `${run.stepRef(stepId)}.undo`, idempotencyKey: run.key(`${stepId}:undo`), dryRun: state.dryRun },
       step,
     );
     st.undo = { action: step.undo.action, status: out.status === 'planned' ? 'planned' : 'succeeded', at: nowIso(), output: out.output };

@@ -40,9 +40,17 @@ export class IncidentRun {
     return historyPastLimit(this.input.limits?.continueAsNewAfterEvents);
   }
 
-  /** The idempotency key of a step (`<incident>:<step>`); after a person started a playbook in the incident, its id keeps those steps apart from the triage's. */
+  /**
+   * How activities name a step (its evidence, its idempotency key): its id; after a person started
+   * a playbook in the incident, `<playbook>.<id>`, so its steps stay apart from the triage's.
+   */
+  stepRef(stepId: string): string {
+    return this.state.playbookStarts?.length ? `${this.playbook.id}.${stepId}` : stepId;
+  }
+
+  /** The idempotency key of a step: `<incident>:<step>`. */
   key(stepId: string): string {
-    return this.state.playbookStarts?.length ? `${this.state.incidentId}:${this.playbook.id}:${stepId}` : `${this.state.incidentId}:${stepId}`;
+    return `${this.state.incidentId}:${this.stepRef(stepId)}`;
   }
 
   timeline(event: string, by?: string): void {

@@ -94,7 +94,7 @@ async function execute(run: IncidentRun, step: ResolvedStep, params: Record<stri
       action: step.action,
       params,
       incidentId: state.incidentId,
-      stepId: step.id,
+      stepId: run.stepRef(step.id),
       idempotencyKey: run.key(step.id),
       dryRun: state.dryRun,
       ...(incident ? { incident } : {}),
