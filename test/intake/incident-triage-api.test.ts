@@ -74,7 +74,7 @@ describe('triage over the API', () => {
       expect(acked.body.mttaMs).toBeGreaterThanOrEqual(0);
       expect((await answer(await post(tokens.oncall2, id, 'acknowledge', {}))).body.acknowledged).toEqual(acked.body.acknowledged);
       expect((await post(tokens.oncall, id, 'false-positive', { reason: 'a scanner test' })).status).toBe(200);
-      expect((await handle.result()).status).toBe('false_positive');
+      expect(((await handle.result()) as IncidentState).status).toBe('false_positive');
       expect((await answer(await post(tokens.oncall, id, 'false-positive', { reason: 'again' }))).status).toBe(409);
     });
   });
