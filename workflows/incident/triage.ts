@@ -92,7 +92,8 @@ function onTriage(run: IncidentRun, req: TriageRequest): IncidentState['status']
     });
     run.timeline(`playbook ${req.playbook.id} v${req.playbook.version} started in this incident (after ${state.playbook.id})${why}`, req.by);
   }
-  return state.status;
+  // The status the incident takes once the run sees it (a started playbook begins open, in detect).
+  return req.action === 'false_positive' ? 'false_positive' : req.action === 'merge' ? 'merged' : 'open';
 }
 
 /** After awaitResolution saw a triage: a false positive or a merge ends the incident; a started playbook continues as new. */
