@@ -68,6 +68,15 @@ export interface CancelResult {
 /** What `warden incidents step` asks of a step that was not applied. */
 export type StepAction = { readonly action: 'retry' } | { readonly action: 'done_by_hand' | 'skip'; readonly text: string };
 
+/** What `warden incidents ack|false-positive|merge|start-playbook` asks (the person is the caller's token). */
+export type TriageCliAction =
+  | { readonly action: 'acknowledge' }
+  | { readonly action: 'false_positive'; readonly reason: string }
+  | { readonly action: 'merge'; readonly into: string; readonly reason?: string }
+  | { readonly action: 'start_playbook'; readonly playbook: string; readonly reason?: string };
+
+const TRIAGE_PATHS: Record<TriageCliAction['action'], string> = { acknowledge: 'acknowledge', false_positive: 'false-positive', merge: 'merge', start_playbook: 'playbook' };
+
 export interface NoteResult {
   readonly notes: number;
 }
@@ -168,6 +177,11 @@ export class ApiClient {
 
   lessons(id: string, lessons: { cause: string; impact: string; followUps: string[] }): Promise<{ status: IncidentStatus }> {
     return this.request({ method: 'POST', path: `/v1/incidents/${encodeURIComponent(id)}/lessons`, body: lessons, bearer: true });
+  }
+
+  triage(id: string, what: TriageCliAction): Promise<Record<string, unknown>> {
+    const { action, ...body } = what;
+    return this.request({ method: 'POST', path: `/v1/incidents/${encodeURIComponent(id)}/${TRIAGE_PATHS[action]}`, body, bearer: true });
   }
 
   addNote(id: string, text: string): Promise<NoteResult> {

@@ -78,9 +78,9 @@ export const incidentWorkflowId = (incidentId: string): string => `${INCIDENT_WO
  * `waiting`: a step was not applied and the incident waits in its phase for a person (retry, done
  * by hand, skip). `contained`/`recovered`: those phases completed with a step applied at the peer.
  * `resolved`: a person resolved it (or an info playbook's autoResolve). `closed`: its lessons are
- * recorded. `planned`: a dry run ended (it moved no KPI time).
+ * recorded. `planned`: a dry run ended (it moved no KPI time). `false_positive`, `merged`: triaged so by a person; no KPI time, no lessons.
  */
-export type IncidentStatus = 'open' | 'awaiting-approval' | 'waiting' | 'contained' | 'recovered' | 'resolved' | 'closed' | 'planned' | 'failed' | 'cancelled';
+export type IncidentStatus = 'open' | 'awaiting-approval' | 'waiting' | 'contained' | 'recovered' | 'resolved' | 'closed' | 'planned' | 'failed' | 'cancelled' | 'false_positive' | 'merged';
 /**
  * How a step ended, each name one case: applied (changed at the peer and read back), already_so,
  * planned (dry run only), not_applied (see `notApplied`), denied (its approval was refused),
@@ -161,6 +161,7 @@ export interface IncidentState {
     detectedAt: string;
     createdAt: string;
     firstHumanActionAt?: string;
+    acknowledgedAt?: string; // the first acknowledgement: MTTA = acknowledgedAt − detectedAt
     containedAt?: string;
     eradicatedAt?: string;
     recoveredAt?: string;
@@ -172,6 +173,12 @@ export interface IncidentState {
   resolution?: { readonly by: string; readonly at: string; readonly summary: string; readonly auto?: boolean };
   lessons?: LessonsRecord;
   cancel?: { readonly by: string; readonly reason: string; readonly rollback: boolean; readonly at: string };
+  /** Who acknowledged it first (a later one does not move it), and a person's triage (contracts/incident-triage.ts). */
+  acknowledged?: { readonly by: string; readonly at: string };
+  falsePositive?: { readonly by: string; readonly at: string; readonly reason: string };
+  mergedInto?: { readonly incidentId: string; readonly by: string; readonly at: string; readonly reason?: string };
+  mergedFrom?: { readonly incidentId: string; readonly by: string; readonly at: string; readonly alerts: number }[];
+  playbookStarts?: { readonly playbook: string; readonly version: number; readonly from: string; readonly by: string; readonly at: string; readonly reason?: string }[];
   failure?: { readonly stepId: string; readonly message: string };
   runs: number;
 }

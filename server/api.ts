@@ -78,7 +78,7 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
       dryRunDefault: config.intake.dryRunDefault,
     }),
     ...limitByIdentity([
-      ...incidentRoutes(client, auth, signer, createPersonResolver(directory, identities)),
+      ...incidentRoutes(client, auth, signer, createPersonResolver(directory, identities), playbooks),
       ...offboardingRoutes({
         client,
         directory,

@@ -127,11 +127,19 @@ export function renderIncident(s: IncidentState, nowMs = Date.now()): string {
   if (s.linkedIncidentId) header.push(['follows', s.linkedIncidentId]);
   if (s.cancel) header.push(['cancelled', `by ${s.cancel.by} at ${shortTime(s.cancel.at)}${s.cancel.rollback ? ' with rollback' : ''}: ${s.cancel.reason}`]);
   if (s.failure) header.push(['failure', `step ${s.failure.stepId}: ${s.failure.message}`]);
+  if (s.acknowledged) header.push(['acknowledged', `by ${s.acknowledged.by} at ${shortTime(s.acknowledged.at)}`]);
+  if (s.falsePositive) header.push(['false positive', `by ${s.falsePositive.by} at ${shortTime(s.falsePositive.at)}: ${s.falsePositive.reason}`]);
+  if (s.mergedInto) header.push(['merged into', `${s.mergedInto.incidentId} by ${s.mergedInto.by} at ${shortTime(s.mergedInto.at)}${s.mergedInto.reason ? `: ${s.mergedInto.reason}` : ''}`]);
+  for (const m of s.mergedFrom ?? []) header.push(['merged from', `${m.incidentId} (${m.alerts} alert(s)) by ${m.by} at ${shortTime(m.at)}`]);
+  for (const p of s.playbookStarts ?? []) header.push(['started', `playbook ${p.playbook} v${p.version} after ${p.from} by ${p.by} at ${shortTime(p.at)}${p.reason ? `: ${p.reason}` : ''}`]);
   out.push(...kv(header, '  '));
 
-  const resolvedAt = t.recoveredAt ?? t.closedAt;
+  // A false positive or a merge ended the incident: its end is no recovery.
+  const triaged = s.status === 'false_positive' || s.status === 'merged';
+  const resolvedAt = t.recoveredAt ?? (triaged ? undefined : t.closedAt);
   const mttd = between(t.detectedAt, t.createdAt);
   const mttr = between(t.detectedAt, resolvedAt);
+  const mtta = between(t.detectedAt, t.acknowledgedAt);
   out.push('', 'times');
   out.push(
     ...kv(
@@ -139,12 +147,21 @@ export function renderIncident(s: IncidentState, nowMs = Date.now()): string {
         ['detected', shortTime(t.detectedAt)],
         ['created', shortTime(t.createdAt)],
         ['first human action', shortTime(t.firstHumanActionAt)],
+        ['acknowledged', shortTime(t.acknowledgedAt)],
         ['contained', shortTime(t.containedAt)],
         ['eradicated', shortTime(t.eradicatedAt)],
         ['recovered', shortTime(t.recoveredAt)],
         ['closed', shortTime(t.closedAt)],
         ['MTTD', mttd === undefined ? '-' : `${formatDuration(mttd)} (created − detected)`],
-        ['MTTR', mttr === undefined ? '- (not recovered yet)' : `${formatDuration(mttr)} (${t.recoveredAt ? 'recovered' : 'closed'} − detected)`],
+        ['MTTA', mtta === undefined ? '- (not acknowledged yet)' : `${formatDuration(mtta)} (acknowledged − detected)`],
+        [
+          'MTTR',
+          mttr === undefined
+            ? triaged
+              ? `- (${s.status === 'merged' ? 'merged' : 'a false positive'}: no recovery)`
+              : '- (not recovered yet)'
+            : `${formatDuration(mttr)} (${t.recoveredAt ? 'recovered' : 'closed'} − detected)`,
+        ],
       ],
       '  ',
     ),

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { alertSendCommand } from './alert-send.js';
 import { cancelCommand, decideCommand, noteCommand } from './decide.js';
 import { closingCommand, listIncidentsCommand, showIncidentCommand, stepActionCommand } from './incidents.js';
+import { triageCommand } from './triage.js';
 import { rotateKeys } from './keys.js';
 import { listPlaybooksCommand, validatePlaybooksCommand, writeSchemaCommand } from './playbooks.js';
 import { smoke } from './smoke.js';
@@ -34,6 +35,10 @@ export const USAGE = `usage: warden <command>
                                             act on a step that was not applied
   incidents resolve ID --summary TEXT [--json]
   incidents lessons ID --cause TEXT --impact TEXT [--follow-ups "A; B"] [--json]
+  incidents ack ID [--json]                 acknowledge (the first acknowledgement is MTTA)
+  incidents false-positive ID --reason TEXT [--json]
+  incidents merge ID --into OTHER [--reason TEXT] [--json]        its alerts go to the open incident OTHER
+  incidents start-playbook ID PLAYBOOK [--reason TEXT] [--json]   run PLAYBOOK in a triage incident
   approve ID STEP [--reject] [--reason TEXT] [--plan DIGEST] [--json]
                                             shows the step's plan and decides for that plan only
   cancel ID --reason TEXT [--rollback] [--json]
@@ -87,6 +92,7 @@ const OPTIONS = {
   impact: { type: 'string' },
   'follow-ups': { type: 'string' },
   timezone: { type: 'string' },
+  into: { type: 'string' },
 } as const;
 
 type Flag = Exclude<keyof typeof OPTIONS, 'help'>;
@@ -173,7 +179,25 @@ export async function run(argv: string[]): Promise<number> {
           { json },
         );
       }
-      throw new UsageError(`unknown incidents subcommand "${sub ?? ''}"; expected list, show, step, resolve or lessons`);
+      if (sub === 'ack') {
+        expect('incidents ack ID [--json]', ['json'], rest, 1);
+        return triageCommand(rest[0]!, { action: 'acknowledge' }, { json });
+      }
+      if (sub === 'false-positive') {
+        expect('incidents false-positive ID --reason TEXT [--json]', ['reason', 'json'], rest, 1);
+        if (!values.reason?.trim()) throw new UsageError('incidents false-positive needs --reason TEXT (it is recorded in the incident)');
+        return triageCommand(rest[0]!, { action: 'false_positive', reason: values.reason }, { json });
+      }
+      if (sub === 'merge') {
+        expect('incidents merge ID --into OTHER [--reason TEXT] [--json]', ['into', 'reason', 'json'], rest, 1);
+        if (!values.into?.trim()) throw new UsageError('incidents merge needs --into OTHER (the open incident that takes its alerts)');
+        return triageCommand(rest[0]!, { action: 'merge', into: values.into, ...optionalReason(values.reason) }, { json });
+      }
+      if (sub === 'start-playbook') {
+        expect('incidents start-playbook ID PLAYBOOK [--reason TEXT] [--json]', ['reason', 'json'], rest, 2);
+        return triageCommand(rest[0]!, { action: 'start_playbook', playbook: rest[1]!, ...optionalReason(values.reason) }, { json });
+      }
+      throw new UsageError(`unknown incidents subcommand "${sub ?? ''}"; expected list, show, step, resolve, lessons, ack, false-positive, merge or start-playbook`);
     case 'approve':
       expect('approve ID STEP [--reject] [--reason TEXT] [--plan DIGEST] [--json]', ['reject', 'reason', 'plan', 'json'], [sub, ...rest], 2);
       return decideCommand(sub!, rest[0]!, { reject: values.reject ?? false, ...(values.reason ? { reason: values.reason } : {}), ...(values.plan ? { plan: values.plan } : {}), json });
@@ -194,6 +218,8 @@ export async function run(argv: string[]): Promise<number> {
       throw new UsageError(`unknown command "${command}"`);
   }
 }
+
+const optionalReason = (reason: string | undefined): { reason?: string } => (reason?.trim() ? { reason } : {});
 
 /** Exactly one of --retry, --done-by-hand NOTE, --skip REASON. */
 function stepActionOf(what: string, values: { retry?: boolean; 'done-by-hand'?: string; skip?: string }): StepAction {

@@ -1,8 +1,9 @@
 import { SEVERITIES, type Severity, type Trigger } from '../../engine/playbook-types.js';
 import type { LoadedPlaybook } from '../../playbook/load.js';
 import type { Alert } from '../../contracts/incident.js';
+import { TRIAGE_PLAYBOOK } from '../../contracts/incident-triage.js';
 
-export const FALLBACK_PLAYBOOK = 'triage';
+export const FALLBACK_PLAYBOOK = TRIAGE_PLAYBOOK;
 const rank = (s: string): number => SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]);
 
 /** 2 for an exact type, 1 for a `prefix.*` pattern, 0 for no match. */

@@ -1,19 +1,21 @@
 import type { IncomingMessage } from 'node:http';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { SEVERITIES } from '../../engine/playbook-types.js';
-import { cancelUpdate, incidentStateQuery, incidentWorkflowId, lessonsUpdate, noteUpdate, resolveUpdate, stepActionUpdate, type IncidentStatus } from '../../contracts/incident.js';
+import { cancelUpdate, incidentStateQuery, lessonsUpdate, noteUpdate, resolveUpdate, stepActionUpdate, type IncidentStatus } from '../../contracts/incident.js';
 import type { DecisionSigner } from '../../contracts/approval-proof.js';
 import { sendSignedDecision } from '../../temporal/signed-decision.js';
 import { clientOf, type ApiAuth, type Caller } from '../auth/api-auth.js';
-import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
+import { parseBody, readJsonBody, sendJson } from '../http-json.js';
+import type { LoadedPlaybook } from '../../playbook/load.js';
 import type { Params, Route } from '../router.js';
-import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
+import { orUnavailable, steer } from '../temporal-errors.js';
+import { incidentHandle, incidentIdOf, REFUSALS, type Action } from './incident-action.js';
+import { triageActions } from './incident-triage.js';
 import { refuseSelf, type PersonOfCaller } from './self-action.js';
 import { namesPerson } from '../../contracts/principal.js';
 
-const STATUSES: readonly IncidentStatus[] = ['open', 'awaiting-approval', 'waiting', 'contained', 'recovered', 'resolved', 'closed', 'planned', 'failed', 'cancelled'];
-const ID = /^[A-Za-z0-9._-]{1,128}$/;
+const STATUSES: readonly IncidentStatus[] = ['open', 'awaiting-approval', 'waiting', 'contained', 'recovered', 'resolved', 'closed', 'planned', 'failed', 'cancelled', 'false_positive', 'merged'];
 const BODY_LIMIT = 64 * 1024;
 
 const listQuery = z.strictObject({
@@ -49,44 +51,14 @@ const stepActionBody = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('skip'), reason: personText }),
 ]);
 
-function incidentId(params: Params): string {
-  const id = params.id ?? '';
-  if (!ID.test(id)) throw new HttpError(400, 'invalid incident id', [{ path: 'id', message: 'letters, digits, . _ - (at most 128)' }]);
-  return id;
-}
-
-const REFUSALS: RefusalWords = {
-  closed: 'the incident is closed: nothing is pending any more',
-  missing: 'no such incident',
-  invalid: { pattern: /^reason required/, field: 'reason' },
-  forbidden: /^(not in an allowed group|cannot approve own request|approver identity|unsigned decision|forged decision|stale decision|not a named person)/,
-};
-
-/** One of the POST routes about an incident. */
-interface Action<B> {
-  /** After `/v1/incidents/:id/`. */
-  readonly path: string;
-  /** For the refusal of a caller without the responder role. */
-  readonly doing: string;
-  /** Set when the incident's own principal may not do it: the words of that refusal. */
-  readonly aboutSelf?: string;
-  readonly body: z.ZodType<B>;
-  /** The body's name in a 400. */
-  readonly what: string;
-  /** The words of a Temporal outage or refusal. */
-  readonly steering: string;
-  readonly status?: number;
-  /** Sends the Update; returns the answer's body. */
-  run(handle: WorkflowHandle, body: B, caller: Caller, req: IncomingMessage, params: Params): Promise<unknown>;
-}
-
 /**
- * The incident endpoints: list, show, approve, cancel, note, act on a step that was not applied, resolve, record lessons.
+ * The incident endpoints: list, show, approve, cancel, note, act on a step that was not applied, resolve, record lessons,
+ * and triage (acknowledge, false positive, merge, start a playbook: incident-triage.ts).
  * Every caller is authenticated; with `personOf` (the directory), the principal an incident's
  * alerts name may not decide or cancel it.
  */
-export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSigner, personOf?: PersonOfCaller): Route[] {
-  const handleFor = (params: Params) => client.workflow.getHandle(incidentWorkflowId(incidentId(params)));
+export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSigner, personOf?: PersonOfCaller, playbooks: readonly LoadedPlaybook[] = []): Route[] {
+  const handleFor = (params: Params) => incidentHandle(client, incidentIdOf(params.id));
   const notThePrincipal = async (caller: Caller, params: Params, doing: string): Promise<void> => {
     if (!personOf) return;
     await refuseSelf(personOf, caller, doing, async ({ person }) => {
@@ -217,5 +189,6 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
       status: 201,
       run: async (h, body, caller) => ({ notes: await h.executeUpdate(noteUpdate, { args: [{ by: caller.id, text: body.text }] }) }),
     }),
+    ...triageActions(client, playbooks, act),
   ];
 }

@@ -223,6 +223,33 @@ describe.skipIf(!temporalCli)('warden CLI against a running warden start', () =>
     expect(noReason.stderr).toContain('cancel needs --reason');
   });
 
+  it('incidents ack and false-positive: a triage incident is acknowledged (MTTA shown) and, once its steps are settled, marked a false positive', async () => {
+    const unmatched = JSON.stringify({ type: 'nothing.matches', severity: 'medium', title: 'unmatched', source: 'vitest-cli', fingerprint: 'cli-triage-1' });
+    const sent = JSON.parse(await runWithStdin(['alert', 'send', '-', '--json'], env, unmatched).then((r) => r.stdout)) as { incidentId: string; playbook: string };
+    expect(sent.playbook).toBe('triage');
+    const id = sent.incidentId;
+    const showJson = async () => JSON.parse(await ok('incidents', 'show', id, '--json')) as IncidentState;
+    expect(await ok('incidents', 'ack', id)).toMatch(new RegExp(`^incident ${id}: acknowledged \\(first by local-admin at \\S+; MTTA [^)]+\\)\\n$`));
+    const shown = await ok('incidents', 'show', id);
+    expect(shown).toMatch(/acknowledged\s+by local-admin at /);
+    expect(shown).toMatch(/MTTA\s+\S+.* \(acknowledged − detected\)/);
+    const noReason = await run('incidents', 'false-positive', id);
+    expect(noReason.code).toBe(2);
+    expect(noReason.stderr).toContain('incidents false-positive needs --reason');
+    // No Slack here: the page is not applied, and the incident waits in detect until a person settles it.
+    await expect.poll(async () => (await showJson()).steps.page_oncall?.status, { timeout: 20_000, interval: 500 }).toBe('not_applied');
+    const early = await run('incidents', 'false-positive', id, '--reason', 'noise');
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(/^warden: 409 incident is waiting in phase detect: it can be triaged once its steps up to recover are settled/);
+    await ok('incidents', 'step', id, 'page_oncall', '--skip', 'no Slack in this test');
+    await expect.poll(async () => (await showJson()).awaiting, { timeout: 20_000, interval: 500 }).toBe('resolution');
+    expect(await ok('incidents', 'false-positive', id, '--reason', 'a scanner test run')).toBe(`incident ${id}: marked a false positive (now false_positive)\n`);
+    await expect.poll(async () => (await showJson()).status, { timeout: 20_000, interval: 500 }).toBe('false_positive');
+    const ended = await ok('incidents', 'show', id);
+    expect(ended).toMatch(/false positive\s+by local-admin at .*: a scanner test run/);
+    expect(ended).toContain('- (a false positive: no recovery)');
+  });
+
   it('a wrong token is a 401 that says how to set WARDEN_TOKEN, without printing the token or a stack', async () => {
     const token = 'wrong-token-4f1d9c';
     const r = await spawnCli(['incidents', 'list'], { ...env, WARDEN_TOKEN: token }).done;

@@ -68,7 +68,7 @@ export async function startIntake(client: Client, opts: { perMinute?: number; bu
         rateLimiter: createRateLimiter(opts.perMinute ?? 100_000, opts.burst ?? opts.perMinute ?? 100_000),
         dryRunDefault: true,
       }),
-      ...incidentRoutes(client, auth, TEST_SIGNER),
+      ...incidentRoutes(client, auth, TEST_SIGNER, undefined, playbooks),
     ],
     log: () => undefined,
   });

@@ -48,7 +48,7 @@ describe('the subject of an offboarding', () => {
 });
 
 describe('the principal an incident names', () => {
-  it('may not cancel the incident (with rollback) or decide its approvals (403); the incident and moto are unchanged', async () => {
+  it('may not cancel the incident (with rollback), decide its approvals, acknowledge or triage it (403); the incident and moto are unchanged', async () => {
     const user = s.leaver.person.aws[0]!.userName;
     const subject = alert({ type: 'credential.leaked', severity: 'critical', principal: { aws_user: user, aws_access_key_id: s.leaver.iam.accessKeys[0]!.accessKeyId } });
     const handle = await startIncident(s.client, s.worker.taskQueue, leaked, subject);
@@ -57,8 +57,14 @@ describe('the principal an incident names', () => {
     const held = await s.holdings();
     await refusal(await s.as('leaver', 'POST', `/v1/incidents/${id}/cancel`, { reason: 'false positive', rollback: true }), 'cancel this incident');
     await refusal(await s.as('leaver', 'POST', `/v1/incidents/${id}/approvals/quarantine_user`, { decision: 'reject', reason: 'not me' }), 'decide approvals on this incident');
+    await refusal(await s.as('leaver', 'POST', `/v1/incidents/${id}/acknowledge`, {}), 'acknowledge this incident');
+    await refusal(await s.as('leaver', 'POST', `/v1/incidents/${id}/false-positive`, { reason: 'it was me, all fine' }), 'mark this incident a false positive');
+    await refusal(await s.as('leaver', 'POST', `/v1/incidents/${id}/merge`, { into: 'inc-elsewhere' }), 'merge this incident');
+    await refusal(await s.as('leaver', 'POST', `/v1/incidents/${id}/playbook`, { playbook: 'triage' }), 'start a playbook in this incident');
     const after = await handle.query(incidentStateQuery);
     expect(after.cancel).toBeUndefined();
+    expect(after.acknowledged).toBeUndefined();
+    expect(after.falsePositive).toBeUndefined();
     expect(after.steps.quarantine_user).toMatchObject({ status: 'awaiting-approval', approval: { votes: [] } });
     expect(await s.holdings()).toEqual(held);
     expect((await s.as('olga', 'POST', `/v1/incidents/${id}/cancel`, { reason: 'handled elsewhere' })).status).toBe(202);

@@ -46,7 +46,7 @@ export async function passApprovalGate(run: IncidentRun, step: ResolvedStep, st:
   } else if (!st.approval) {
     const preview = await runActionActivity(
       step.kind,
-      { action: step.action, params, incidentId: state.incidentId, stepId: step.id, idempotencyKey: `${state.incidentId}:${step.id}`, dryRun: true },
+      { action: step.action, params, incidentId: state.incidentId, stepId: run.stepRef(step.id), idempotencyKey: run.key(step.id), dryRun: true },
       step,
     ).catch((err: unknown) => ({ plan: [`(the plan could not be read: ${describeFailure(err).message})`] }));
     st.plan = preview.plan;

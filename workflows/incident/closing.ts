@@ -80,8 +80,8 @@ function onLessons(run: IncidentRun, req: LessonsRequest): IncidentState['status
   return run.state.status;
 }
 
-/** Waits for a person's resolution (or an info playbook's autoResolve); false when cancelled first. */
-export async function awaitResolution(run: IncidentRun): Promise<boolean> {
+/** Waits for a person's resolution (or an info playbook's autoResolve), a cancel, or a person's triage (workflows/incident/triage.ts). */
+export async function awaitResolution(run: IncidentRun): Promise<'resolved' | 'cancelled' | 'triaged'> {
   const { state, playbook } = run;
   if (!state.resolution && playbook.autoResolve && state.severity === 'info') {
     const incomplete = Object.values(state.steps).some((st) => st.phase !== 'lessons' && !DONE.has(st.status));
@@ -92,13 +92,17 @@ export async function awaitResolution(run: IncidentRun): Promise<boolean> {
   }
   state.awaiting = 'resolution';
   run.publish();
-  await condition(() => !!state.resolution || !!state.cancel);
-  if (state.cancel) return false;
+  await condition(() => !!state.resolution || !!state.cancel || triaged(run));
+  if (state.cancel) return 'cancelled';
   state.awaiting = undefined;
+  if (triaged(run)) return 'triaged';
   state.times.resolvedAt = state.resolution!.at;
   run.setStatus('resolved');
-  return true;
+  return 'resolved';
 }
+
+/** A person marked it a false positive, merged it, or started a playbook in it. */
+export const triaged = (run: IncidentRun): boolean => !!run.state.falsePositive || !!run.state.mergedInto || !!run.playbookStart;
 
 /** Waits for the lessons; false when cancelled first. */
 export async function awaitLessons(run: IncidentRun): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, makeContinueAsNewFunc, workflowInfo } from '@temporalio/workflow';
 import type { IncidentInput, IncidentState } from '../../contracts/incident.js';
 import { ContinueAsNewNeeded } from '../../contracts/continue-as-new.js';
 import { setClosingHandlers } from './closing.js';
@@ -6,6 +6,7 @@ import { setIncidentHandlers } from './handlers.js';
 import { setStepActionHandler } from './person-actions.js';
 import { runPhases } from './phases.js';
 import { IncidentRun } from './run.js';
+import { inputWithStartedPlaybook, setTriageHandlers } from './triage.js';
 
 /**
  * One incident, run by its playbook: detect → contain → eradicate → recover → lessons.
@@ -21,6 +22,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
   setIncidentHandlers(run);
   setStepActionHandler(run);
   setClosingHandlers(run);
+  if (run.triage) setTriageHandlers(run);
   run.publish();
   try {
     await runPhases(run);
@@ -28,6 +30,10 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
     if (!(err instanceof ContinueAsNewNeeded)) throw err;
     await condition(allHandlersFinished);
     run.timeline(`continued as new (${err.message})`);
+    if (run.playbookStart) {
+      const memo = { ...workflowInfo().memo, playbook: run.playbookStart.playbook.id };
+      return makeContinueAsNewFunc<typeof incidentWorkflow>({ memo })(inputWithStartedPlaybook(run, input));
+    }
     return continueAsNew<typeof incidentWorkflow>({ ...input, carried: run.state });
   }
   await condition(allHandlersFinished);

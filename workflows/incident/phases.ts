@@ -8,6 +8,7 @@ import { compensate } from './compensation.js';
 import type { IncidentRun } from './run.js';
 import { stepsOf } from '../../engine/playbook-types.js';
 import { TERMINAL } from './state.js';
+import { endTriaged } from './triage.js';
 import { runStep } from './step.js';
 
 /** What finishing a phase recorded before the truthful lifecycle (histories replay it): its time, and the incident's new status. */
@@ -33,7 +34,9 @@ export async function runPhases(run: IncidentRun): Promise<void> {
     state.phase = 'done';
     return run.setStatus('planned');
   }
-  if (!(await awaitResolution(run))) return finishCancelled(run);
+  const next = await awaitResolution(run);
+  if (next === 'cancelled') return finishCancelled(run);
+  if (next === 'triaged') return endTriaged(run);
   state.phase = 'lessons';
   if ((await runPhasesFrom(run, PHASES.length)) === 'stop') return;
   if (!(await awaitLessons(run))) return finishCancelled(run);
@@ -71,9 +74,7 @@ async function runPhasesFrom(run: IncidentRun, end: number): Promise<NodeResult>
 }
 
 function finish(run: IncidentRun, status: 'closed' | 'cancelled'): void {
-  run.state.phase = 'done';
-  run.state.times.closedAt = nowIso();
-  run.setStatus(status);
+  run.end(status);
 }
 
 /** Runs one step, or a parallel group; the first failed step not set to continue stops the incident (compensating if it says so). */

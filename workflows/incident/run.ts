@@ -23,17 +23,35 @@ export class IncidentRun {
    * live unconfigured step `planned`, phases stamped when they finish, the incident closing itself).
    */
   readonly truthful: boolean;
+  /** Acknowledge and triage (workflows/incident/triage.ts); runs recorded before them do not offer them. */
+  readonly triage: boolean;
+  /** A playbook a person started in this triage incident: the run continues as new with it. */
+  playbookStart?: { readonly playbook: ResolvedPlaybook; readonly sha256: string };
 
   constructor(readonly input: IncidentInput) {
     this.playbook = input.playbook;
     this.maxRecentAlerts = input.limits?.maxRecentAlerts ?? DEFAULT_MAX_RECENT_ALERTS;
     this.state = initialState(input, nowIso());
     this.truthful = patched('truthful-lifecycle');
+    this.triage = patched('triage-actions');
     this.approvalSpecs = new Map([...allSteps(this.playbook).flatMap((s) => (s.approval ? [[s.id, s.approval] as const] : [])), ...rollbackSpecs(this.playbook)]);
   }
 
   shouldContinueAsNew(): boolean {
     return historyPastLimit(this.input.limits?.continueAsNewAfterEvents);
+  }
+
+  /**
+   * How activities name a step (its evidence, its idempotency key): its id; after a person started
+   * a playbook in the incident, `<playbook>.<id>`, so its steps stay apart from the triage's.
+   */
+  stepRef(stepId: string): string {
+    return this.state.playbookStarts?.length ? `${this.playbook.id}.${stepId}` : stepId;
+  }
+
+  /** The idempotency key of a step: `<incident>:<step>`. */
+  key(stepId: string): string {
+    return `${this.state.incidentId}:${this.stepRef(stepId)}`;
   }
 
   timeline(event: string, by?: string): void {
@@ -50,6 +68,13 @@ export class IncidentRun {
     ]);
   }
 
+  /** Ends the incident in `status` (its end time is `closedAt`). */
+  end(status: 'closed' | 'cancelled' | 'false_positive' | 'merged'): void {
+    this.state.phase = 'done';
+    this.state.times.closedAt = nowIso();
+    this.setStatus(status);
+  }
+
   setStatus(status: IncidentState['status']): void {
     if (this.state.status !== status) this.state.status = status;
     this.publish();
@@ -63,7 +88,7 @@ export class IncidentRun {
   /** Announces to the playbook's owners; a failing notification is recorded, never fatal. */
   async notifyOwners(purpose: string, text: string, via: { slack: boolean } = { slack: true }): Promise<void> {
     const { state, playbook } = this;
-    const key = `${state.incidentId}:owners:${purpose}`;
+    const key = this.key(`owners:${purpose}`);
     const sends: Promise<unknown>[] = [];
     if (via.slack && playbook.notify.slackChannel) {
       sends.push(

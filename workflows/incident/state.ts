@@ -1,4 +1,4 @@
-import { PHASES, stepsOf } from '../../engine/playbook-types.js';
+import { PHASES, stepsOf, type ResolvedPlaybook } from '../../engine/playbook-types.js';
 import type { Alert, IncidentInput, IncidentState, StepState } from '../../contracts/incident.js';
 
 export const DEFAULT_MAX_RECENT_ALERTS = 100;
@@ -18,15 +18,21 @@ export const TERMINAL: ReadonlySet<StepState['status']> = new Set([
   'rejected',
 ]);
 
-/** The incident's first state, or the state carried over by continue-as-new. */
-export function initialState(input: IncidentInput, now: string): IncidentState {
-  if (input.carried) return { ...input.carried, runs: input.carried.runs + 1 };
+/** Every step of a playbook, pending. */
+export function pendingSteps(playbook: ResolvedPlaybook): Record<string, StepState> {
   const steps: Record<string, StepState> = {};
   for (const phase of PHASES) {
-    for (const step of input.playbook.phases[phase].flatMap(stepsOf)) {
+    for (const step of playbook.phases[phase].flatMap(stepsOf)) {
       steps[step.id] = { id: step.id, phase, action: step.action, title: step.title, status: 'pending' };
     }
   }
+  return steps;
+}
+
+/** The incident's first state, or the state carried over by continue-as-new. */
+export function initialState(input: IncidentInput, now: string): IncidentState {
+  if (input.carried) return { ...input.carried, runs: input.carried.runs + 1 };
+  const steps = pendingSteps(input.playbook);
   const alert = { ...input.alert, received_at: input.alert.received_at ?? now };
   return {
     incidentId: input.incidentId,
