@@ -12,11 +12,12 @@ export async function compensate(run: IncidentRun, reason: string): Promise<void
 /** Runs the step's undo once (idempotency key `<incident>:<step>:undo`), its parameters templated over the step's own. */
 async function undoStep(run: IncidentRun, stepId: string, reason: string): Promise<void> {
   const { state } = run;
-  const step = allSteps(run.playbook).find((s) => s.id === stepId);
   const st = state.steps[stepId];
+  // A further target's instance (`<step>@<n>`) is undone like its playbook step, against its own alert.
+  const step = allSteps(run.playbook).find((s) => s.id === (st?.target?.of ?? stepId));
   if (!step?.undo || !st || st.undo?.status === 'succeeded' || st.undo?.status === 'planned') return;
-  const self = { params: renderParsed(step.with, run.templateContext()), output: st.output };
-  const params = renderParsed(step.undo.with, { ...run.templateContext(), self });
+  const self = { params: renderParsed(step.with, run.templateContext(stepId)), output: st.output };
+  const params = renderParsed(step.undo.with, { ...run.templateContext(stepId), self });
   try {
     const out = await runActionActivity(
       step.undo.kind,

@@ -2,6 +2,7 @@ import { allHandlersFinished, condition, continueAsNew } from '@temporalio/workf
 import type { IncidentInput, IncidentState } from '../../contracts/incident.js';
 import { ContinueAsNewNeeded } from '../../contracts/continue-as-new.js';
 import { setClosingHandlers } from './closing.js';
+import { containFollowUps } from './follow-ups.js';
 import { setIncidentHandlers } from './handlers.js';
 import { setStepActionHandler } from './person-actions.js';
 import { runPhases } from './phases.js';
@@ -22,6 +23,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
   setStepActionHandler(run);
   setClosingHandlers(run);
   run.publish();
+  if (run.followUps) void containFollowUps(run);
   try {
     await runPhases(run);
   } catch (err) {

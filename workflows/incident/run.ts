@@ -22,12 +22,18 @@ export class IncidentRun {
    * live unconfigured step `planned`, phases stamped when they finish, the incident closing itself).
    */
   readonly truthful: boolean;
+  /**
+   * Histories recorded before follow-ups were contained replay the old way: a joined alert only
+   * counted, never reopening a resolved incident nor containing a further target it names.
+   */
+  readonly followUps: boolean;
 
   constructor(readonly input: IncidentInput) {
     this.playbook = input.playbook;
     this.maxRecentAlerts = input.limits?.maxRecentAlerts ?? DEFAULT_MAX_RECENT_ALERTS;
     this.state = initialState(input, nowIso());
     this.truthful = patched('truthful-lifecycle');
+    this.followUps = patched('follow-up-targets-and-reopen');
     this.approvalSpecs = new Map(allSteps(this.playbook).flatMap((s) => (s.approval ? [[s.id, s.approval] as const] : [])));
   }
 
@@ -54,9 +60,20 @@ export class IncidentRun {
     this.publish();
   }
 
-  /** The context templates and `when` expressions are evaluated in. */
-  templateContext(): Record<string, unknown> {
-    return templateContext(this.state, this.input.alert);
+  /** The context templates and `when` expressions are evaluated in: `alert` is the opening alert, or the follow-up that named the step's target. */
+  templateContext(stepId?: string): Record<string, unknown> {
+    return templateContext(this.state, this.alertOf(stepId));
+  }
+
+  /** The alert a step acts on: its further target's (`<step>@<n>`), else the opening alert. */
+  alertOf(stepId?: string): IncidentInput['alert'] {
+    const n = stepId === undefined ? undefined : this.state.steps[stepId]?.target?.n;
+    return (n !== undefined ? this.state.targets?.find((t) => t.n === n)?.alert : undefined) ?? this.input.alert;
+  }
+
+  /** The approval spec of a step, or of the playbook step a further target's instance repeats. */
+  approvalSpecOf(stepId: string): ApprovalSpec | undefined {
+    return this.approvalSpecs.get(this.state.steps[stepId]?.target?.of ?? stepId);
   }
 
   /** Announces to the playbook's owners; a failing notification is recorded, never fatal. */
