@@ -21,6 +21,9 @@ import { runStep } from './step.js';
 /** What an alert names that a containment step can act on: its principal and its resource. */
 const TARGET_FIELDS = ['aws_access_key_id', 'aws_user', 'aws_role', 'github_login', 'user', 'email'] as const;
 
+/** Further targets one incident contains; past them a follow-up's target is left to people (a sender cannot grow the state without end). */
+export const MAX_TARGETS = 20;
+
 /** Incidents in these states take a follow-up as an event only. */
 const OVER: ReadonlySet<IncidentState['status']> = new Set(['closed', 'cancelled', 'failed', 'planned']);
 
@@ -85,6 +88,14 @@ function addTarget(run: IncidentRun, alert: Alert): void {
     return plan !== undefined && !known.some((a) => planFor(state, step, a) === plan);
   });
   if (steps.length === 0) return;
+  if ((state.targets?.length ?? 0) >= MAX_TARGETS) {
+    run.timeline(`alert "${alert.title}" names a further target (${names}), past the ${MAX_TARGETS} one incident contains: contain it by hand`);
+    void run.notifyOwners(
+      `too-many-targets-${state.alerts.count}`,
+      `Incident ${state.incidentId}: a follow-up names ${names}, past the ${MAX_TARGETS} further targets one incident contains. Contain it by hand.`,
+    );
+    return;
+  }
   const ids = steps.map((s) => `${s.id}@${n}`);
   steps.forEach((s, i) => {
     state.steps[ids[i]!] = { id: ids[i]!, phase: 'contain', action: s.action, title: `${s.title} (target ${n}: ${names})`, status: 'pending', target: { of: s.id, n } };
