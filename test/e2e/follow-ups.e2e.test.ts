@@ -136,6 +136,22 @@ describe('a follow-up that names a further target is contained like the first', 
       await world().client.workflow.getHandle(first.workflowId).terminate('test over');
     }));
 
+  it("a false positive cancelled with rollback re-enables each target's key through its own undo", () =>
+    live(async (query) => {
+      const { user, key1, key2 } = await userWithTwoKeys();
+      const first = await leakedAndContained(query, user, key1);
+      await send(leak(user, { aws_access_key_id: key2 }));
+      await expect.poll(() => statusesOf(user), { timeout: 30_000 }).toEqual({ [key1]: 'Inactive', [key2]: 'Inactive' });
+      await expect.poll(async () => (await query(first.workflowId)).steps['disable_key@2']?.status, { timeout: 30_000 }).toBe('applied');
+
+      expect((await call(first.incidentId, 'cancel', tokens.oncall, { reason: 'test keys, a false positive', rollback: true })).status).toBe(202);
+      const ended = (await world().client.workflow.getHandle(first.workflowId).result()) as IncidentState;
+      expect(ended.status).toBe('cancelled');
+      expect(ended.steps.disable_key!.undo).toMatchObject({ action: 'aws.enableAccessKey', status: 'succeeded' });
+      expect(ended.steps['disable_key@2']!.undo).toMatchObject({ action: 'aws.enableAccessKey', status: 'succeeded' });
+      expect(await statusesOf(user)).toEqual({ [key1]: 'Active', [key2]: 'Active' });
+    }));
+
   it("a follow-up naming a role has the role's sessions revoked after the same approval, its plan naming that role", () =>
     live(async (query) => {
       const { user, key1 } = await userWithTwoKeys();
