@@ -152,6 +152,31 @@ describe('a follow-up that names a further target is contained like the first', 
       expect(await statusesOf(user)).toEqual({ [key1]: 'Active', [key2]: 'Active' });
     }));
 
+  it('a further key the user does not have is not applied (target missing): the incident waits, cannot be resolved, until a person skips it', () =>
+    live(async (query) => {
+      const { user, key1 } = await userWithTwoKeys();
+      const first = await leakedAndContained(query, user, key1);
+      await approve(first.incidentId, 'delete_key');
+      await expect.poll(async () => (await query(first.workflowId)).awaiting, { timeout: 30_000 }).toBe('resolution');
+
+      await send(leak(user, { aws_access_key_id: 'AKIAFOLLOWUPMISSING1' }));
+      await expect.poll(async () => (await query(first.workflowId)).steps['disable_key@2']?.status, { timeout: 30_000 }).toBe('not_applied');
+      await expect.poll(async () => (await query(first.workflowId)).status, { timeout: 30_000 }).toBe('waiting');
+      expect((await query(first.workflowId)).times.containedAt).toBeUndefined();
+      const refused = await call(first.incidentId, 'resolve', tokens.oncall, { summary: 'done' });
+      expect(refused.status).toBe(409);
+      expect(JSON.stringify(refused.body)).toContain('disable_key@2 not_applied');
+
+      expect((await call(first.incidentId, 'steps/disable_key@2', tokens.oncall, { action: 'skip', reason: 'not a key of ours' })).status).toBe(200);
+      await expect.poll(async () => (await query(first.workflowId)).status, { timeout: 30_000 }).toBe('recovered');
+      const s = await query(first.workflowId);
+      expect(s.steps['disable_key@2']).toMatchObject({ status: 'skipped', resolution: { action: 'skip', by: 'olga' } });
+      // Skipped moves no KPI time: contained when the first key was.
+      expect(s.times.containedAt).toBe(s.steps.disable_key!.finishedAt);
+      expect((await call(first.incidentId, 'resolve', tokens.oncall, { summary: 'done' })).status).toBe(200);
+      await world().client.workflow.getHandle(first.workflowId).terminate('test over');
+    }));
+
   it("a follow-up naming a role has the role's sessions revoked after the same approval, its plan naming that role", () =>
     live(async (query) => {
       const { user, key1 } = await userWithTwoKeys();

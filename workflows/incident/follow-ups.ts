@@ -141,7 +141,12 @@ async function containTarget(run: IncidentRun, target: FollowUpTarget<Alert>): P
     // In parallel: an instance waiting for its approval never continues the run as new.
     await runStep(run, instanceStep(run, id), true);
     const st = run.state.steps[id]!;
-    if (st.status === 'failed' || st.status === 'denied') run.timeline(`containment of target ${target.n} (${target.names}): step ${id} ${st.status}`);
+    if (st.status === 'denied') run.timeline(`containment of target ${target.n} (${target.names}): step ${id} denied`);
+    if (st.status !== 'failed') continue;
+    // A failed instance never stops the incident: it waits for a person to mark it done by hand or skip it.
+    run.timeline(`containment of target ${target.n} (${target.names}): step ${id} failed; waiting for a person to mark it done by hand or skip it`);
+    settleStatus(run);
+    await condition(() => st.status !== 'failed' || !!run.state.cancel);
   }
   settleContainment(run);
   settleStatus(run);
@@ -163,6 +168,6 @@ function settleStatus(run: IncidentRun): void {
   const steps = Object.values(state.steps);
   const { containedAt, recoveredAt } = state.times;
   if (steps.some((st) => st.status === 'awaiting-approval')) run.setStatus('awaiting-approval');
-  else if (steps.some((st) => st.status === 'not_applied')) run.setStatus('waiting');
+  else if (steps.some((st) => st.status === 'not_applied' || (st.target && st.status === 'failed'))) run.setStatus('waiting');
   else run.setStatus(!containedAt ? 'open' : recoveredAt ? 'recovered' : 'contained');
 }
