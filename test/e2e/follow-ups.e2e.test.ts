@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CreateRoleCommand, GetRolePolicyCommand, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
+import { renderIncident } from '../../cli/commands/incidents.js';
 import { incidentStateQuery, type Alert, type IncidentState } from '../../contracts/incident.js';
 import { postAlert, tokens } from '../helpers/intake.js';
 import { useLiveWorld } from '../helpers/live-world.js';
@@ -103,6 +104,10 @@ describe('a follow-up that names a further target is contained like the first', 
       expect(s.times.containedAt).toBe(s.steps['disable_key@2']!.finishedAt);
       expect(s.steps.delete_key!.status).toBe('awaiting-approval');
       expect(s.status).toBe('awaiting-approval');
+      // `warden incidents show` names the target and its step.
+      const shown = renderIncident(s);
+      expect(shown).toMatch(new RegExp(`target 2 +aws_access_key_id ${key2}, aws_user ${user}, named at .*: disable_key@2`));
+      expect(shown).toMatch(/disable_key@2 .*applied/);
 
       // The same key again: an event of the incident, nothing runs again.
       expect(await send(leak(user, { aws_access_key_id: key2 }))).toMatchObject({ incidentId: first.incidentId, deduplicated: true });
@@ -236,6 +241,7 @@ describe('a resolved incident and its follow-ons', () => {
       expect(reopened.reopenings).toHaveLength(1);
       expect(reopened.reopenings![0]).toMatchObject({ title: leak(user).title, previousResolution: { by: 'olga', summary: 'key deleted', at: resolvedAt } });
       expect(reopened.timeline.some((t) => t.event.startsWith(`reopened by alert "${leak(user).title}"`))).toBe(true);
+      expect(renderIncident(reopened)).toContain(`by alert "${leak(user).title}" (the resolution by olga set aside)`);
       const early = await call(incidentId, 'lessons', tokens.oncall, { cause: 'c', impact: 'i', followUps: [] });
       expect(early.status).toBe(409);
 
