@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Phase, ResolvedPlaybook, Severity } from '../engine/playbook-types.js';
+import type { FollowUpTarget, Reopening } from './follow-ups.js';
 import type { TimelineEntry } from './timeline.js';
 import type { ApprovalDecision, ApprovalRecord, UndoRecord } from './incident-approval.js';
 
@@ -133,6 +134,8 @@ export interface StepState {
   retries?: { readonly by: string; readonly at: string }[];
   /** Who skipped the step or did it by hand, when, and their reason or note. */
   resolution?: { readonly action: 'done_by_hand' | 'skip'; readonly by: string; readonly text: string; readonly at: string };
+  /** Set on a step run again for a further target (`<step>@<n>`): the playbook step it repeats and the target's number. */
+  readonly target?: { readonly of: string; readonly n: number };
 }
 
 export interface IncidentNote {
@@ -179,6 +182,10 @@ export interface IncidentState {
   mergedInto?: { readonly incidentId: string; readonly by: string; readonly at: string; readonly reason?: string };
   mergedFrom?: { readonly incidentId: string; readonly by: string; readonly at: string; readonly alerts: number }[];
   playbookStarts?: { readonly playbook: string; readonly version: number; readonly from: string; readonly by: string; readonly at: string; readonly reason?: string }[];
+  /** Further targets follow-up alerts named; their containment steps are `<step>@<n>` in `steps`. */
+  targets?: FollowUpTarget<Alert>[];
+  /** Each time a firing follow-up reopened the resolved incident, with the resolution set aside. */
+  reopenings?: Reopening[];
   failure?: { readonly stepId: string; readonly message: string };
   runs: number;
 }

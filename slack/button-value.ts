@@ -3,8 +3,8 @@ import type { ApprovalButtonValue } from '../activities/incident/render/approval
 
 /** Incident ids as the API accepts them, and step ids as playbooks define them. */
 export const INCIDENT_ID = /^[A-Za-z0-9._-]{1,128}$/;
-/** A playbook step id (up to 63 characters), or the approval of its rollback (`undo_` before it). */
-export const STEP_ID = /^[a-z][a-z0-9_]{0,67}$/;
+/** A playbook step id (up to 63 characters), a further target's instance of it (`@<n>` after it), or the approval of its rollback (`undo_` before it). */
+export const STEP_ID = /^[a-z][a-z0-9_]{0,67}(?:@[0-9]{1,3})?$/;
 
 const buttonValue = z.strictObject({
   incidentId: z.string().regex(INCIDENT_ID),

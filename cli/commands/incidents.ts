@@ -125,6 +125,8 @@ export function renderIncident(s: IncidentState, nowMs = Date.now()): string {
     ['opened by', s.openedBy],
   ];
   if (s.linkedIncidentId) header.push(['follows', s.linkedIncidentId]);
+  for (const tg of s.targets ?? []) header.push([`target ${tg.n}`, `${tg.names}, named at ${shortTime(tg.at)}: ${tg.steps.join(', ')}`]);
+  for (const r of s.reopenings ?? []) header.push(['reopened', `at ${shortTime(r.at)} by alert "${r.title}" (the resolution by ${r.previousResolution.by} set aside)`]);
   if (s.cancel) header.push(['cancelled', `by ${s.cancel.by} at ${shortTime(s.cancel.at)}${s.cancel.rollback ? ' with rollback' : ''}: ${s.cancel.reason}`]);
   if (s.failure) header.push(['failure', `step ${s.failure.stepId}: ${s.failure.message}`]);
   if (s.acknowledged) header.push(['acknowledged', `by ${s.acknowledged.by} at ${shortTime(s.acknowledged.at)}`]);

@@ -1,10 +1,10 @@
 /** How a live incident ends truthfully: KPI times from steps applied at the peer, a person's resolution, then its lessons. */
 import { condition, setHandler } from '@temporalio/workflow';
 import { stepsOf, type Phase } from '../../engine/playbook-types.js';
-import { lessonsUpdate, resolveUpdate, type IncidentState, type LessonsRequest, type ResolveRequest } from '../../contracts/incident.js';
+import { lessonsUpdate, resolveUpdate, type IncidentState, type LessonsRequest, type StepState, type ResolveRequest } from '../../contracts/incident.js';
 import { nowIso } from '../../contracts/time.js';
 import type { IncidentRun } from './run.js';
-import { markHumanAction } from './state.js';
+import { markHumanAction, unsettledTargetSteps } from './state.js';
 import { DONE, EFFECTIVE } from './step-outcome.js';
 
 /** The KPI time a completed phase records, and the status it gives the incident. */
@@ -21,7 +21,8 @@ const KPI: Partial<Record<Phase, { time: 'containedAt' | 'eradicatedAt' | 'recov
  */
 export function completePhase(run: IncidentRun, phase: Phase): void {
   const { state, playbook } = run;
-  const steps = playbook.phases[phase].flatMap(stepsOf).map((s) => state.steps[s.id]!);
+  // The playbook's steps, and their instances for further targets that follow-ups named.
+  const steps = [...playbook.phases[phase].flatMap(stepsOf).map((s) => state.steps[s.id]!), ...Object.values(state.steps).filter((st) => st.target && st.phase === phase)];
   if (state.dryRun) return;
   const open = steps.filter((st) => !DONE.has(st.status));
   if (open.length > 0) {
@@ -30,15 +31,20 @@ export function completePhase(run: IncidentRun, phase: Phase): void {
   }
   const kpi = KPI[phase];
   if (!kpi) return;
-  const at = steps
+  const at = lastEffectiveAt(steps);
+  if (!at) return;
+  state.times[kpi.time] ??= at;
+  if (kpi.status) run.setStatus(kpi.status);
+}
+
+/** When the last of these steps took effect at its peer (or a person did it by hand); none when none did. */
+export function lastEffectiveAt(steps: readonly StepState[]): string | undefined {
+  return steps
     .filter((st) => EFFECTIVE.has(st.status))
     .map((st) => st.resolution?.at ?? st.finishedAt ?? '')
     .filter(Boolean)
     .sort()
     .at(-1);
-  if (!at) return;
-  state.times[kpi.time] ??= at;
-  if (kpi.status) run.setStatus(kpi.status);
 }
 
 export function setClosingHandlers(run: IncidentRun): void {
@@ -53,6 +59,8 @@ export function validateResolve(state: IncidentState, req: ResolveRequest): void
   if (!filled(req.summary, 2000)) throw new Error('a resolution needs a summary (1 to 2000 characters)');
   if (state.resolution) throw new Error(`already resolved by ${state.resolution.by}`);
   if (state.awaiting !== 'resolution') throw new Error(`incident is ${state.status} in phase ${state.phase}: it can be resolved once its steps up to recover are settled`);
+  const open = unsettledTargetSteps(state);
+  if (open.length > 0) throw new Error(`containment of further targets is not settled: ${open.map((st) => `${st.id} ${st.status}`).join(', ')}`);
 }
 
 function onResolve(run: IncidentRun, req: ResolveRequest): IncidentState['status'] {
@@ -104,12 +112,13 @@ export async function awaitResolution(run: IncidentRun): Promise<'resolved' | 'c
 /** A person marked it a false positive, merged it, or started a playbook in it. */
 export const triaged = (run: IncidentRun): boolean => !!run.state.falsePositive || !!run.state.mergedInto || !!run.playbookStart;
 
-/** Waits for the lessons; false when cancelled first. */
-export async function awaitLessons(run: IncidentRun): Promise<boolean> {
+/** Waits for the lessons; 'reopened' when a firing follow-up set the resolution aside first (follow-ups.ts). */
+export async function awaitLessons(run: IncidentRun): Promise<'recorded' | 'cancelled' | 'reopened'> {
   const { state } = run;
   state.awaiting = 'lessons';
-  await condition(() => !!state.lessons || !!state.cancel);
-  if (state.cancel) return false;
+  await condition(() => !!state.lessons || !!state.cancel || !state.resolution);
+  if (state.cancel) return 'cancelled';
+  if (!state.lessons) return 'reopened';
   state.awaiting = undefined;
-  return true;
+  return 'recorded';
 }

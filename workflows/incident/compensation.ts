@@ -25,8 +25,9 @@ export async function compensate(run: IncidentRun, reason: string, requestedBy?:
 /** Runs the step's undo once (idempotency key `<incident>:<step>:undo`); returns what the action reported, if it ran. */
 async function undoStep(run: IncidentRun, stepId: string, reason: string): Promise<{ status: string; output?: unknown } | undefined> {
   const { state } = run;
-  const step = allSteps(run.playbook).find((s) => s.id === stepId);
   const st = state.steps[stepId];
+  // A further target's instance (`<step>@<n>`) is undone like its playbook step, against its own alert.
+  const step = allSteps(run.playbook).find((s) => s.id === (st?.target?.of ?? stepId));
   if (!step?.undo || !st || st.undo?.status === 'succeeded' || st.undo?.status === 'planned') return undefined;
   try {
     const out = await runActionActivity(

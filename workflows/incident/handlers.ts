@@ -18,13 +18,14 @@ import {
 import { nowIso } from '../../contracts/time.js';
 import { applyDecision, validateDecision, type DecisionProof } from './approval.js';
 import type { IncidentRun } from './run.js';
+import { onFollowUp } from './follow-ups.js';
 import { markHumanAction, recordAlert } from './state.js';
 
 export function setIncidentHandlers(run: IncidentRun): void {
   setHandler(incidentStateQuery, () => run.state);
   setHandler(alertSignal, (alert) => onAlert(run, alert));
   setHandler(approvalUpdate, (decision) => onDecision(run, decision), {
-    validator: (decision: ApprovalDecision) => validateDecision(run.state, (id) => run.approvalSpecs.get(id), decision, Date.now(), decisionProof(run)),
+    validator: (decision: ApprovalDecision) => validateDecision(run.state, (id) => run.approvalSpecOf(id), decision, Date.now(), decisionProof(run)),
   });
   setHandler(cancelUpdate, (req) => onCancel(run, req), { validator: (req: CancelRequest) => validateCancel(run.state, req) });
   setHandler(noteUpdate, (req) => onNote(run, req), { validator: validateNote });
@@ -40,6 +41,7 @@ function onAlert(run: IncidentRun, alert: Alert): void {
   // signalWithStart delivers the opening alert twice: as the input and as this signal.
   if (alert.alert_id !== undefined && alert.alert_id === run.input.alert.alert_id) return;
   recordAlert(run.state, alert, nowIso(), run.maxRecentAlerts);
+  if (run.followUps) onFollowUp(run, alert);
 }
 
 function onDecision(run: IncidentRun, decision: ApprovalDecision): ApprovalRecord {

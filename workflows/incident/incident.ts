@@ -2,6 +2,7 @@ import { allHandlersFinished, condition, continueAsNew, makeContinueAsNewFunc, w
 import type { IncidentInput, IncidentState } from '../../contracts/incident.js';
 import { ContinueAsNewNeeded } from '../../contracts/continue-as-new.js';
 import { setClosingHandlers } from './closing.js';
+import { containFollowUps } from './follow-ups.js';
 import { setIncidentHandlers } from './handlers.js';
 import { setStepActionHandler } from './person-actions.js';
 import { runPhases } from './phases.js';
@@ -24,6 +25,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
   setClosingHandlers(run);
   if (run.triage) setTriageHandlers(run);
   run.publish();
+  if (run.followUps) void containFollowUps(run);
   try {
     await runPhases(run);
   } catch (err) {

@@ -1,4 +1,5 @@
 /** The phase runner: detect → contain → eradicate → recover → lessons, node by node, stopping on a failure or a cancel. */
+import { condition } from '@temporalio/workflow';
 import { PHASES, type Phase, type PhaseNode } from '../../engine/playbook-types.js';
 import type { IncidentState } from '../../contracts/incident.js';
 import { ContinueAsNewNeeded } from '../../contracts/continue-as-new.js';
@@ -7,7 +8,7 @@ import { awaitLessons, awaitResolution, completePhase } from './closing.js';
 import { compensate } from './compensation.js';
 import type { IncidentRun } from './run.js';
 import { stepsOf } from '../../engine/playbook-types.js';
-import { TERMINAL } from './state.js';
+import { TERMINAL, unsettledTargetSteps } from './state.js';
 import { endTriaged } from './triage.js';
 import { runStep } from './step.js';
 
@@ -34,12 +35,20 @@ export async function runPhases(run: IncidentRun): Promise<void> {
     state.phase = 'done';
     return run.setStatus('planned');
   }
-  const next = await awaitResolution(run);
-  if (next === 'cancelled') return finishCancelled(run);
-  if (next === 'triaged') return endTriaged(run);
-  state.phase = 'lessons';
-  if ((await runPhasesFrom(run, PHASES.length)) === 'stop') return;
-  if (!(await awaitLessons(run))) return finishCancelled(run);
+  // A firing follow-up reopens a resolved incident until its lessons are recorded: back to its resolution.
+  let recorded: Awaited<ReturnType<typeof awaitLessons>>;
+  do {
+    const next = await awaitResolution(run);
+    if (next === 'cancelled') return finishCancelled(run);
+    if (next === 'triaged') return endTriaged(run);
+    state.phase = 'lessons';
+    if ((await runPhasesFrom(run, PHASES.length)) === 'stop') return;
+    recorded = await awaitLessons(run);
+    if (recorded === 'cancelled') return finishCancelled(run);
+  } while (recorded === 'reopened');
+  // A further target named at the last moment is contained before the incident closes.
+  if (run.followUps) await condition(() => unsettledTargetSteps(state).length === 0 || !!state.cancel);
+  if (state.cancel) return finishCancelled(run);
   finish(run, 'closed');
 }
 

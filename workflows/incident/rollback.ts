@@ -17,24 +17,25 @@ import { statusOfOutcome } from './step-outcome.js';
 export async function approveRollbacks(run: IncidentRun, order: readonly string[], requestedBy: string): Promise<Set<string>> {
   const { state } = run;
   const asks = order.flatMap((id) => {
-    const step = allSteps(run.playbook).find((s) => s.id === id);
     const st = state.steps[id];
+    // A further target's instance (`<step>@<n>`) is rolled back like its playbook step.
+    const step = allSteps(run.playbook).find((s) => s.id === (st?.target?.of ?? id));
     return step?.undo && st && !st.undo ? [{ step, st }] : [];
   });
   const decided = await Promise.all(asks.map(({ step, st }) => approveOne(run, step, st, requestedBy)));
-  return new Set(asks.flatMap(({ step }, i) => (decided[i] ? [step.id] : [])));
+  return new Set(asks.flatMap(({ st }, i) => (decided[i] ? [st.id] : [])));
 }
 
 /** The undo's parameters: its templates over the context plus `self`, the step's own parameters and output. */
 export function undoParams(run: IncidentRun, step: ResolvedStep, st: StepState): Record<string, unknown> {
-  const self = { params: renderParsed(step.with, run.templateContext()), output: st.output };
-  return renderParsed(step.undo!.with, { ...run.templateContext(), self }) as Record<string, unknown>;
+  const self = { params: renderParsed(step.with, run.templateContext(st.id)), output: st.output };
+  return renderParsed(step.undo!.with, { ...run.templateContext(st.id), self }) as Record<string, unknown>;
 }
 
 async function approveOne(run: IncidentRun, step: ResolvedStep, st: StepState, requestedBy: string): Promise<boolean> {
   const { state } = run;
   const undo = step.undo!;
-  const id = rollbackStepId(step.id);
+  const id = rollbackStepId(st.id);
   const title = `Roll back: ${step.title}`;
   const gate: ResolvedStep = { id, action: undo.action, kind: undo.kind, destructive: true, title, with: undo.with, approval: rollbackSpec(step, run.playbook), onFailure: 'continue' };
   const entry = (state.steps[id] ??= { id, phase: st.phase, action: undo.action, title, status: 'pending' });
@@ -47,7 +48,7 @@ async function approveOne(run: IncidentRun, step: ResolvedStep, st: StepState, r
   entry.status = 'denied';
   entry.finishedAt = nowIso();
   st.undo = { action: undo.action, status: 'denied', at: nowIso() };
-  run.timeline(`rollback of ${step.id} ${entry.approval?.outcome ?? 'denied'}: its undo (${undo.action}) did not run, and the step stays as it was applied`);
+  run.timeline(`rollback of ${st.id} ${entry.approval?.outcome ?? 'denied'}: its undo (${undo.action}) did not run, and the step stays as it was applied`);
   return false;
 }
 

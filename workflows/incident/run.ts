@@ -1,7 +1,7 @@
 /** One incident run: its state (the one object every part changes) and the helpers they share. */
 import { patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ApprovalSpec, ResolvedPlaybook } from '../../engine/playbook-types.js';
-import type { IncidentInput, IncidentState } from '../../contracts/incident.js';
+import { ROLLBACK_STEP_PREFIX, rollbackStepId, type IncidentInput, type IncidentState } from '../../contracts/incident.js';
 import { historyPastLimit } from '../../contracts/continue-as-new.js';
 import { SA_PHASE, SA_PLAYBOOK, SA_SEVERITY, SA_STATUS } from '../../contracts/search-attributes.js';
 import { nowIso } from '../../contracts/time.js';
@@ -27,6 +27,11 @@ export class IncidentRun {
   readonly triage: boolean;
   /** A playbook a person started in this triage incident: the run continues as new with it. */
   playbookStart?: { readonly playbook: ResolvedPlaybook; readonly sha256: string };
+  /**
+   * Histories recorded before follow-ups were contained replay the old way: a joined alert only
+   * counted, never reopening a resolved incident nor containing a further target it names.
+   */
+  readonly followUps: boolean;
 
   constructor(readonly input: IncidentInput) {
     this.playbook = input.playbook;
@@ -34,6 +39,7 @@ export class IncidentRun {
     this.state = initialState(input, nowIso());
     this.truthful = patched('truthful-lifecycle');
     this.triage = patched('triage-actions');
+    this.followUps = patched('follow-up-targets-and-reopen');
     this.approvalSpecs = new Map([...allSteps(this.playbook).flatMap((s) => (s.approval ? [[s.id, s.approval] as const] : [])), ...rollbackSpecs(this.playbook)]);
   }
 
@@ -80,9 +86,23 @@ export class IncidentRun {
     this.publish();
   }
 
-  /** The context templates and `when` expressions are evaluated in. */
-  templateContext(): Record<string, unknown> {
-    return templateContext(this.state, this.input.alert);
+  /** The context templates and `when` expressions are evaluated in: `alert` is the opening alert, or the follow-up that named the step's target. */
+  templateContext(stepId?: string): Record<string, unknown> {
+    return templateContext(this.state, this.alertOf(stepId));
+  }
+
+  /** The alert a step acts on: its further target's (`<step>@<n>`), else the opening alert. */
+  alertOf(stepId?: string): IncidentInput['alert'] {
+    const n = stepId === undefined ? undefined : this.state.steps[stepId]?.target?.n;
+    return (n !== undefined ? this.state.targets?.find((t) => t.n === n)?.alert : undefined) ?? this.input.alert;
+  }
+
+  /** The approval spec of a step, or of the playbook step a further target's instance repeats. */
+  approvalSpecOf(stepId: string): ApprovalSpec | undefined {
+    // The rollback of a step (`undo_<step>`, `undo_<step>@<n>`) is approved as its playbook step's rollback.
+    const undoing = stepId.startsWith(ROLLBACK_STEP_PREFIX) ? stepId.slice(ROLLBACK_STEP_PREFIX.length) : undefined;
+    const of = this.state.steps[undoing ?? stepId]?.target?.of ?? undoing ?? stepId;
+    return this.approvalSpecs.get(undoing ? rollbackStepId(of) : of);
   }
 
   /** Announces to the playbook's owners; a failing notification is recorded, never fatal. */

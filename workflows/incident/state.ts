@@ -86,3 +86,12 @@ export function templateContext(state: IncidentState, firstAlert: Alert): Record
 export function markHumanAction(state: IncidentState, now: string): void {
   state.times.firstHumanActionAt ??= now;
 }
+
+/**
+ * Step instances of further targets (`<step>@<n>`) that have not settled: still to run, running,
+ * awaiting approval, not applied, or failed (an instance's failure never stops the incident: a
+ * person marks it done by hand or skips it).
+ */
+export function unsettledTargetSteps(state: IncidentState): StepState[] {
+  return Object.values(state.steps).filter((st) => st.target && (!TERMINAL.has(st.status) || st.status === 'not_applied' || st.status === 'failed'));
+}

@@ -67,12 +67,12 @@ async function attempt(run: IncidentRun, step: ResolvedStep, params: Record<stri
 /** The step's rendered parameters; none when `when` skips it or a template fails it (recorded on `st`). */
 function renderOrSkip(run: IncidentRun, step: ResolvedStep, st: StepState): { params: Record<string, unknown> } | undefined {
   try {
-    if (step.when && !truthy(evaluateExpression(step.when, run.templateContext()))) {
+    if (step.when && !truthy(evaluateExpression(step.when, run.templateContext(step.id)))) {
       st.status = 'skipped';
       st.finishedAt = nowIso();
       return undefined;
     }
-    return { params: renderParsed(step.with, run.templateContext()) as Record<string, unknown> };
+    return { params: renderParsed(step.with, run.templateContext(step.id)) as Record<string, unknown> };
   } catch (err) {
     // A template that cannot be evaluated against this alert fails the step, not the workflow task.
     st.status = 'failed';
