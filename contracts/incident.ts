@@ -5,7 +5,10 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Phase, ResolvedPlaybook, Severity } from '../engine/playbook-types.js';
+import type { ObservedState } from './observed.js';
 import type { TimelineEntry } from './timeline.js';
+
+export type { ObservedState } from './observed.js';
 
 /** The generic alert every intake path normalizes into. */
 export interface Alert {
@@ -193,6 +196,8 @@ export interface StepState {
   outcome?: 'changed' | 'already' | 'planned';
   plan?: readonly string[];
   output?: unknown;
+  /** The peer's state before and after, as the action read it (actions that change a peer). */
+  observed?: ObservedState;
   error?: { readonly message: string; readonly type?: string };
   approval?: ApprovalRecord;
   undo?: UndoRecord;
