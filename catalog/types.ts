@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Chat, CodeHost, EvidenceStore, HttpRequester, Iam, Mailer, ModelRegistry } from '../activities/ports.js';
 import type { Directory } from '../contracts/directory.js';
+import type { ObservedState } from '../contracts/incident.js';
 import type { ActionKind } from '../engine/playbook-types.js';
 import type { TemplateContext } from '../engine/template-escape.js';
 import { FailureKind } from '../contracts/failures.js';
@@ -37,6 +38,8 @@ export interface ActionOutcome {
   /** Exactly what would change, or what did. */
   readonly plan: readonly string[];
   readonly output: Readonly<Record<string, unknown>>;
+  /** What the provider read at the peer before and after the change (actions that change a peer). */
+  readonly observed?: ObservedState;
 }
 
 /**

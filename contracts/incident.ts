@@ -6,8 +6,11 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Phase, ResolvedPlaybook, Severity } from '../engine/playbook-types.js';
 import type { FollowUpTarget, Reopening } from './follow-ups.js';
+import type { ObservedState } from './observed.js';
 import type { TimelineEntry } from './timeline.js';
 import type { ApprovalDecision, ApprovalRecord, UndoRecord } from './incident-approval.js';
+
+export type { ObservedState } from './observed.js';
 
 /** The generic alert every intake path normalizes into. */
 export interface Alert {
@@ -123,6 +126,8 @@ export interface StepState {
   outcome?: 'changed' | 'already' | 'planned';
   plan?: readonly string[];
   output?: unknown;
+  /** The peer's state before and after, as the action read it (actions that change a peer). */
+  observed?: ObservedState;
   error?: { readonly message: string; readonly type?: string };
   approval?: ApprovalRecord;
   undo?: UndoRecord;

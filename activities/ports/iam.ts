@@ -7,8 +7,10 @@ import type { ChangeResult } from './change.js';
  * method may run again after a crash or a retry: a second call reports `changed: false` and a
  * plan that says the thing is already so. With `dryRun` the same reads happen and nothing
  * changes: the plan is exactly what a real call would do now, `changed` is false and `after`
- * is the state a real call would leave. `after` is computed from the reads and the plan, not
- * read back, because IAM reads are eventually consistent.
+ * is the state a real call would leave (`afterFrom: 'plan'`). After a change, `after` is read
+ * back at IAM (`afterFrom: 'peer'`), never the state asked for; IAM reads are eventually
+ * consistent, so an access key status or a role's revocation that does not read back yet is a
+ * retryable AwsUnavailable.
  *
  * Undo records (`output.groups`, `output.policyArns`) come from the call that made the change:
  * if an attempt removes and then dies before reporting, its retry finds nothing left to remove

@@ -80,7 +80,8 @@ export type ModelRegistryFailureType =
  * method may run again after a crash or a retry: a call that finds the work done reports
  * `changed: false` and a plan saying it is already so. With `dryRun` the same reads happen and
  * nothing changes: the plan is exactly what a real call would do now, `changed` is false and
- * `after` is the state a real call would leave. Failures are {@link ModelRegistryFailureType}s.
+ * `after` is the state a real call would leave (`afterFrom: 'plan'`); after a change `after` is
+ * read back at the registry (`afterFrom: 'peer'`). Failures are {@link ModelRegistryFailureType}s.
  */
 export interface ModelRegistry {
   /**

@@ -1,7 +1,7 @@
 import { DURATION_PATTERN, durationMs } from '../../engine/duration.js';
 import type { OffboardingItem, OffboardingState } from '../../contracts/offboarding.js';
 import { callApi, clientOptionsFromEnv } from '../api-client.js';
-import { shortTime, summarize, table } from './incidents.js';
+import { shortTime, summarize, table } from './format.js';
 import { UsageError } from '../usage.js';
 
 /** The command line's flags, as parseArgs gives them. */

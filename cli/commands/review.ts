@@ -6,7 +6,7 @@ import { describeReviewSchedule, ensureReviewSchedule } from '../../temporal/rev
 import { REVIEW_SCHEDULE_ID, type CampaignState, type ReviewDecideResult } from '../../contracts/reviews.js';
 import { callApi, CliError, clientOptionsFromEnv, type ApiClientOptions } from '../api-client.js';
 import { commandContext } from '../context.js';
-import { shortTime, table } from './incidents.js';
+import { shortTime, table } from './format.js';
 import { UsageError } from '../usage.js';
 
 /** The command line's flags, as parseArgs gives them. */

@@ -1,5 +1,5 @@
 import { ApiClient, type TriageCliAction } from '../api-client.js';
-import { formatDuration } from './incidents.js';
+import { formatDuration } from './format.js';
 
 /** What each triage action did, in words. */
 function said(id: string, what: TriageCliAction, result: Record<string, unknown>): string {

@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListAccessKeysCommand, type IAMClient } from '@aws-sdk/client-iam';
 import type { Client } from '@temporalio/client';
@@ -6,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsIam } from '../../activities/providers/aws-iam/aws-iam.js';
 import type { Directory, Person } from '../../contracts/directory.js';
 import { incidentStateQuery, type IncidentState } from '../../contracts/incident.js';
+import { assertBuilt, cleanEnv, spawnCli } from '../helpers/cli.js';
 import { startPeers, type Peers, resolveAndClose } from '../helpers/incident.js';
 import { postAlert, startIntake, tokens, type IntakeServer } from '../helpers/intake.js';
 import { suiteClient, withWorker } from '../harness.js';
@@ -31,6 +33,36 @@ afterAll(async () => {
 });
 
 const keysOf = async (userName: string) => (await iam.send(new ListAccessKeysCommand({ UserName: userName }))).AccessKeyMetadata ?? [];
+
+/**
+ * The API and `warden incidents show` say what the peer held: the key Active before, and Inactive
+ * as read back at moto after, with when the step ran.
+ */
+async function expectObservedShown(incidentId: string): Promise<void> {
+  const res = await fetch(`${intake.url}/v1/incidents/${incidentId}`, { headers: { authorization: `Bearer ${tokens.viewer}` } });
+  expect(res.status).toBe(200);
+  const step = ((await res.json()) as IncidentState).steps.disable_key!;
+  expect(step).toMatchObject({ status: 'applied', observed: { before: { status: 'Active' }, after: { status: 'Inactive' } } });
+  expect(Date.parse(step.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(step.startedAt!));
+
+  assertBuilt();
+  const env = cleanEnv({ WARDEN_URL: intake.url, WARDEN_TOKEN: tokens.viewer, WARDEN_STATE_DIR: mkdtempSync(join(tmpdir(), 'warden-cli-')) });
+  const shown = await spawnCli(['incidents', 'show', incidentId], env).done;
+  expect(shown.stderr).toBe('');
+  expect(shown.code).toBe(0);
+  const lines = shown.stdout.split('\n');
+  const at = lines.findIndex((l) => /^ {2}✓ disable_key .* applied/.test(l));
+  expect(at).toBeGreaterThan(-1);
+  const block = lines.slice(
+    at + 1,
+    lines.findIndex((l, i) => i > at && !l.startsWith('      ')),
+  );
+  expect(block[0]).toMatch(/^ {6}time: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ → \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(/);
+  expect(block).toContain('      before → after (read at the peer):');
+  expect(block).toContain('        status: Active → Inactive');
+  // The step awaiting its approval shows who asked and who may decide; nothing was read after for it.
+  expect(shown.stdout).toMatch(/\? delete_key .* awaiting-approval\n {6}plan: delete access key/);
+}
 
 describe('leaked-credential, end to end through the API against moto', () => {
   it('disables the key in containment, deletes it after an approval through the API, and the evidence lists both', async () => {
@@ -71,6 +103,7 @@ describe('leaked-credential, end to end through the API against moto', () => {
       // The plan shown to the approver was read from the real state: the key is already Inactive.
       expect(waiting.steps.delete_key!.plan).toEqual([`delete access key ${accessKeyId} of IAM user dana-ml (Inactive)`]);
       expect(await keysOf('dana-ml')).toHaveLength(1);
+      await expectObservedShown(incidentId);
 
       // Deleting is destructive and an alert (not a person) asked: four-eyes means two people, each with a reason.
       const approve = (token: string, body: object) =>

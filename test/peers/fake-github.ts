@@ -323,7 +323,8 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     },
     'GET /orgs/{org}/teams/{team_slug}/memberships/{username}': (c) => {
       const team = state.teams.find((t) => t.slug === c.p.team_slug);
-      if (!team?.members.some((m) => same(m, c.p.username))) return NOT_FOUND;
+      // GitHub documents this 404 ("no team membership") without a body.
+      if (!team?.members.some((m) => same(m, c.p.username))) return { status: 404 };
       return { status: 200, body: { url: `${shape.orgUrl}/teams/${team.slug}/memberships/${c.p.username}`, role: 'member', state: 'active' } };
     },
     'DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}': (c) => {

@@ -40,6 +40,7 @@ async function attempt(run: IncidentRun, step: ResolvedStep, params: Record<stri
   st.status = 'running';
   st.startedAt = nowIso();
   st.error = undefined;
+  st.observed = undefined;
   try {
     await execute(run, step, params, st);
     if (run.truthful) {
@@ -105,6 +106,8 @@ async function execute(run: IncidentRun, step: ResolvedStep, params: Record<stri
   st.outcome = out.status;
   st.plan = out.plan;
   st.output = out.output;
+  // Data from the activity's result, not a command: histories recorded before it replay the same.
+  st.observed = out.observed;
 }
 
 /** The people who approved the step, when a person's approval (not a timeout) let it run: protected principals need one. */

@@ -2,7 +2,7 @@ import { DeactivateMFADeviceCommand, DeleteAccessKeyCommand, DeleteLoginProfileC
 import type { ChangeResult } from '../../ports/change.js';
 import { carryOut, note, removal, step } from './change.js';
 import { awsCall, isNotFound } from './errors.js';
-import { getLoginProfile, listAccessKeys, listMfaDevices, listSshKeys, requireUser, userSubject, type IamContext } from './reads.js';
+import { getLoginProfile, listAccessKeys, listMfaDevices, listSshKeys, requireUser, userSubject, type AccessKeyState, type IamContext } from './reads.js';
 import { failure, FailureKind } from '../../../contracts/failures.js';
 
 const keySubject = (userName: string, accessKeyId: string) => `access key ${accessKeyId} of ${userSubject(userName)}`;
@@ -42,15 +42,16 @@ export async function setAccessKeyStatus(ctx: IamContext, input: { userName: str
             awsCall(call, () => ctx.client.send(new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId, Status: status }))),
           ),
         ];
-  const result = await carryOut({ dryRun: input.dryRun, entries, before: { status: key.status }, after: { status } });
-  if (!result.changed) return result;
   // Applied means read back at the peer: the status AWS reports now, not the one asked for.
-  const now = (await listAccessKeys(ctx, userName)).find((k) => k.accessKeyId === accessKeyId);
-  if (now?.status !== status) {
+  const readBack = async () => ({ status: (await listAccessKeys(ctx, userName)).find((k) => k.accessKeyId === accessKeyId)?.status ?? null });
+  const result = await carryOut({ dryRun: input.dryRun, entries, before: { status: key.status }, after: { status }, readBack });
+  if (!result.changed) return result;
+  const now = (result.after as { status: string | null }).status;
+  if (now !== status) {
     // IAM is eventually consistent: retryable, and the retry reads again before it acts.
-    throw failure(FailureKind.AwsUnavailable, `${keySubject(userName, accessKeyId)}: UpdateAccessKey to ${status} was accepted but ListAccessKeys still reads ${now?.status ?? 'no such key'}`);
+    throw failure(FailureKind.AwsUnavailable, `${keySubject(userName, accessKeyId)}: UpdateAccessKey to ${status} was accepted but ListAccessKeys still reads ${now ?? 'no such key'}`);
   }
-  return { ...result, after: { status: now.status }, output: { ...result.output, readBack: 'ListAccessKeys' } };
+  return { ...result, output: { ...result.output, readBack: 'ListAccessKeys' } };
 }
 
 /**
@@ -71,8 +72,9 @@ export async function deleteAccessKey(ctx: IamContext, input: { userName: string
         ),
       ]
     : [note(`${keySubject(userName, accessKeyId)} is already deleted`)];
-  const before = { accessKey: key ? { accessKeyId, status: key.status, createDate: key.createDate?.toISOString() } : null };
-  return carryOut({ dryRun: input.dryRun, entries, before, after: { accessKey: null } });
+  const stateOf = (k: AccessKeyState | undefined) => ({ accessKey: k ? { accessKeyId, status: k.status, createDate: k.createDate?.toISOString() } : null });
+  const readBack = async () => stateOf((await listAccessKeys(ctx, userName)).find((k) => k.accessKeyId === accessKeyId));
+  return carryOut({ dryRun: input.dryRun, entries, before: stateOf(key), after: { accessKey: null }, readBack });
 }
 
 /** Deletes the console password. Idempotent: a user without one reports "already deleted". */
@@ -84,7 +86,13 @@ export async function deleteLoginProfile(ctx: IamContext, input: { userName: str
   const entries = profile
     ? [step(`delete the console login profile of ${userSubject(userName)}`, () => removal(() => awsCall(call, () => ctx.client.send(new DeleteLoginProfileCommand({ UserName: userName })))))]
     : [note(`${userSubject(userName)} has no console login profile (already deleted)`)];
-  return carryOut({ dryRun: input.dryRun, entries, before: { loginProfile: profile !== null }, after: { loginProfile: false } });
+  return carryOut({
+    dryRun: input.dryRun,
+    entries,
+    before: { loginProfile: profile !== null },
+    after: { loginProfile: false },
+    readBack: async () => ({ loginProfile: (await getLoginProfile(ctx, userName)) !== null }),
+  });
 }
 
 /** Deactivates every MFA device of the user. Idempotent: none left reports so. `output.serials`: those deactivated. */
@@ -103,7 +111,14 @@ export async function deactivateMfaDevices(ctx: IamContext, input: { userName: s
       )
     : [note(`${userSubject(userName)} has no MFA devices`)];
   const serials = devices.map((d) => d.serialNumber);
-  return carryOut({ dryRun: input.dryRun, entries, before: { mfaDevices: serials }, after: { mfaDevices: [] }, output: { serials } });
+  return carryOut({
+    dryRun: input.dryRun,
+    entries,
+    before: { mfaDevices: serials },
+    after: { mfaDevices: [] },
+    readBack: async () => ({ mfaDevices: (await listMfaDevices(ctx, userName)).map((d) => d.serialNumber) }),
+    output: { serials },
+  });
 }
 
 /** Deletes the given SSH public keys, or all. Idempotent: keys already gone are noted. `output.keyIds`: those deleted. */
@@ -129,6 +144,7 @@ export async function deleteSshKeys(ctx: IamContext, input: { userName: string; 
     entries,
     before: { sshKeyIds: present },
     after: { sshKeyIds: present.filter((id) => !keyIds.includes(id)) },
+    readBack: async () => ({ sshKeyIds: (await listSshKeys(ctx, userName)).map((k) => k.sshPublicKeyId) }),
     output: { keyIds },
   });
 }

@@ -55,7 +55,12 @@ async function blockers(ctx: IamContext, userName: string): Promise<string[]> {
 export async function deleteUser(ctx: IamContext, input: { userName: string; dryRun: boolean }): Promise<ChangeResult> {
   const { userName } = input;
   const user = await findUser(ctx, userName);
-  if (!user) return carryOut({ dryRun: input.dryRun, entries: [note(`${userSubject(userName)} does not exist (already deleted)`)], before: { exists: false }, after: { exists: false } });
+  const existsNow = async () => {
+    const now = await findUser(ctx, userName);
+    return now ? { exists: true, arn: now.arn } : { exists: false };
+  };
+  if (!user)
+    return carryOut({ dryRun: input.dryRun, entries: [note(`${userSubject(userName)} does not exist (already deleted)`)], before: { exists: false }, after: { exists: false }, readBack: existsNow });
   const left = await blockers(ctx, userName);
   const blocked = `${userSubject(userName)} still has ${left.join(', ')}; AWS refuses DeleteUser until they are removed`;
   if (left.length && !input.dryRun) throw failure(FailureKind.DeleteConflict, blocked);
@@ -65,5 +70,5 @@ export async function deleteUser(ctx: IamContext, input: { userName: string; dry
     ),
     ...(left.length ? [note(`blocked now: ${blocked}`)] : []),
   ];
-  return carryOut({ dryRun: input.dryRun, entries, before: { exists: true, arn: user.arn }, after: { exists: false } });
+  return carryOut({ dryRun: input.dryRun, entries, before: { exists: true, arn: user.arn }, after: { exists: false }, readBack: existsNow });
 }

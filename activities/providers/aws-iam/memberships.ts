@@ -7,6 +7,9 @@ import { inlinePolicyDocument, listAttachedPolicies, listGroups, listInlinePolic
 
 const unique = (items: readonly string[]) => [...new Set(items)];
 const isQuarantine = (arn: string) => arn.endsWith(`:policy/${QUARANTINE_POLICY}`);
+/** Read-backs of the user's groups and attached policies, in the shape of `before`. */
+const groupsOf = (ctx: IamContext, userName: string) => async () => ({ groups: await listGroups(ctx, userName) });
+const policyArnsOf = (ctx: IamContext, userName: string) => async () => ({ policyArns: (await listAttachedPolicies(ctx, userName)).map((p) => p.arn) });
 
 /**
  * Removes the user from the given groups, or from every group. Reads ListGroupsForUser first;
@@ -31,7 +34,7 @@ export async function removeFromGroups(ctx: IamContext, input: { userName: strin
   );
   if (entries.length === 0) entries.push(note(`${userSubject(userName)} is in no groups`));
   const after = current.filter((g) => !removed.includes(g));
-  return carryOut({ dryRun: input.dryRun, entries, before: { groups: current }, after: { groups: after }, output: { groups: removed } });
+  return carryOut({ dryRun: input.dryRun, entries, before: { groups: current }, after: { groups: after }, readBack: groupsOf(ctx, userName), output: { groups: removed } });
 }
 
 /** Adds the user to groups (the undo of removeFromGroups). Idempotent: groups already joined are noted. */
@@ -48,7 +51,7 @@ export async function addToGroups(ctx: IamContext, input: { userName: string; gr
         ),
   );
   if (entries.length === 0) entries.push(note(`no groups to add ${userSubject(userName)} to`));
-  return carryOut({ dryRun: input.dryRun, entries, before: { groups: current }, after: { groups: [...current, ...added] }, output: { groups: added } });
+  return carryOut({ dryRun: input.dryRun, entries, before: { groups: current }, after: { groups: [...current, ...added] }, readBack: groupsOf(ctx, userName), output: { groups: added } });
 }
 
 /**
@@ -75,7 +78,7 @@ export async function detachUserPolicies(ctx: IamContext, input: { userName: str
   if (entries.length === 0) entries.push(note(`${userSubject(userName)} has no managed policies to detach`));
   if (!input.policyArns && current.some(isQuarantine)) entries.push(note(`keep ${QUARANTINE_POLICY} attached (aws.releaseQuarantine lifts it)`));
   const after = current.filter((arn) => !detached.includes(arn));
-  return carryOut({ dryRun: input.dryRun, entries, before: { policyArns: current }, after: { policyArns: after }, output: { policyArns: detached } });
+  return carryOut({ dryRun: input.dryRun, entries, before: { policyArns: current }, after: { policyArns: after }, readBack: policyArnsOf(ctx, userName), output: { policyArns: detached } });
 }
 
 /** Attaches managed policies (the undo of detachUserPolicies). Idempotent: policies already attached are noted. */
@@ -92,7 +95,14 @@ export async function attachUserPolicies(ctx: IamContext, input: { userName: str
         ),
   );
   if (entries.length === 0) entries.push(note(`no managed policies to attach to ${userSubject(userName)}`));
-  return carryOut({ dryRun: input.dryRun, entries, before: { policyArns: current }, after: { policyArns: [...current, ...attached] }, output: { policyArns: attached } });
+  return carryOut({
+    dryRun: input.dryRun,
+    entries,
+    before: { policyArns: current },
+    after: { policyArns: [...current, ...attached] },
+    readBack: policyArnsOf(ctx, userName),
+    output: { policyArns: attached },
+  });
 }
 
 /**
@@ -123,6 +133,7 @@ export async function deleteInlinePolicies(ctx: IamContext, input: { userName: s
     entries,
     before: { policyNames: current },
     after: { policyNames: current.filter((n) => !deleted.includes(n)) },
+    readBack: async () => ({ policyNames: await listInlinePolicyNames(ctx, userName) }),
     output: { policies },
   });
 }

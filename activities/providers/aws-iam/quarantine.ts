@@ -75,5 +75,12 @@ export async function setQuarantine(ctx: IamContext, input: { userName: string; 
       note(quarantined ? `${userSubject(userName)} is already quarantined (${QUARANTINE_POLICY} attached)` : `${userSubject(userName)} is not quarantined (${QUARANTINE_POLICY} not attached)`),
     );
   }
-  return carryOut({ dryRun: input.dryRun, entries, before: { quarantined: attached }, after: { quarantined }, output: { policyArn: arn } });
+  return carryOut({
+    dryRun: input.dryRun,
+    entries,
+    before: { quarantined: attached },
+    after: { quarantined },
+    readBack: async () => ({ quarantined: (await listAttachedPolicies(ctx, userName)).some((p) => p.arn === arn) }),
+    output: { policyArn: arn },
+  });
 }

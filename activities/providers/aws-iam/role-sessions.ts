@@ -69,11 +69,12 @@ export async function setRoleSessionsRevoked(ctx: IamContext, input: { roleName:
     entries,
     before: { revokedBefore: cutoff ?? null },
     after: { revokedBefore: revoked ? issuedBefore : null },
+    readBack: async () => ({ revokedBefore: (await currentCutoff(ctx, roleName)) ?? null }),
   });
   if (!result.changed) return result;
-  const readBack = (await currentCutoff(ctx, roleName)) ?? null;
+  const readBack = (result.after as { revokedBefore: string | null }).revokedBefore;
   if (readBack !== (revoked ? issuedBefore : null)) {
     throw failure(FailureKind.AwsUnavailable, `IAM does not show the change to ${subject} yet (read ${readBack ?? 'no policy'}); will retry`);
   }
-  return { ...result, after: { revokedBefore: readBack } };
+  return result;
 }

@@ -20,8 +20,8 @@ export const NEEDS = {
 /** GitHub logins are case-insensitive. */
 export const sameLogin = (a: string | null | undefined, b: string): boolean => !!a && a.toLowerCase() === b.toLowerCase();
 
-/** Nothing to do: the world is already as asked. */
-export const unchanged = (state: unknown): ChangeResult => ({ changed: false, plan: [], before: state, after: state });
+/** Nothing to do: the world is already as asked (the state read is the state after). */
+export const unchanged = (state: unknown): ChangeResult => ({ changed: false, plan: [], before: state, after: state, afterFrom: 'peer' });
 
 /** One planned removal; `apply` yields undefined when the thing was already gone (404). */
 export interface PlannedStep {
@@ -40,6 +40,25 @@ export async function carryOut(steps: readonly PlannedStep[], dryRun: boolean): 
     if ((await step.apply()) !== undefined) changed = true;
   }
   return changed;
+}
+
+/**
+ * Carries out the steps (unless dry run) and reports them with the state read before and the
+ * state `readBack` reads at GitHub afterwards, never the state asked for. A dry run reads nothing
+ * more: its `after` is `before`, and is not shown as observed.
+ */
+export async function changeReadBack(input: {
+  readonly steps: readonly PlannedStep[];
+  readonly dryRun: boolean;
+  readonly before: unknown;
+  readonly readBack: () => Promise<unknown>;
+  readonly output?: Readonly<Record<string, unknown>>;
+}): Promise<ChangeResult> {
+  const changed = await carryOut(input.steps, input.dryRun);
+  const plan = input.steps.map((s) => s.line);
+  const output = input.output ? { output: input.output } : {};
+  if (input.dryRun) return { changed, plan, before: input.before, after: input.before, afterFrom: 'plan', ...output };
+  return { changed, plan, before: input.before, after: await input.readBack(), afterFrom: 'peer', ...output };
 }
 
 /** Splits `owner/name`; the catalog has validated the shape already. */

@@ -1,6 +1,6 @@
 import type { DeployKeyChange, RepositoryAccessChange } from '../../ports/code-host.js';
 import type { ChangeResult } from '../../ports/change.js';
-import { carryOut, NEEDS, sameLogin, splitRepo, unchanged, type GitHubContext } from './change-helpers.js';
+import { changeReadBack, NEEDS, sameLogin, splitRepo, unchanged, type GitHubContext } from './change-helpers.js';
 import { github, githubUnlessAbsent } from './errors.js';
 
 /**
@@ -12,10 +12,13 @@ import { github, githubUnlessAbsent } from './errors.js';
 export async function removeRepoCollaborator(ctx: GitHubContext, { repo, login, dryRun }: RepositoryAccessChange): Promise<ChangeResult> {
   const { octokit } = ctx;
   const where = splitRepo(repo);
-  const direct = await github({ what: `listing the direct collaborators of ${repo}`, needs: NEEDS.repoAdmin }, () =>
-    octokit.paginate(octokit.rest.repos.listCollaborators, { ...where, affiliation: 'direct', per_page: 100 }),
-  );
-  const found = direct.find((c) => sameLogin(c.login, login));
+  const readDirect = async () => {
+    const direct = await github({ what: `listing the direct collaborators of ${repo}`, needs: NEEDS.repoAdmin }, () =>
+      octokit.paginate(octokit.rest.repos.listCollaborators, { ...where, affiliation: 'direct', per_page: 100 }),
+    );
+    return direct.find((c) => sameLogin(c.login, login));
+  };
+  const found = await readDirect();
   if (!found) return unchanged({ directCollaborator: false });
   const before = { directCollaborator: true, permission: found.role_name };
   const steps = [
@@ -24,12 +27,14 @@ export async function removeRepoCollaborator(ctx: GitHubContext, { repo, login, 
       apply: () => githubUnlessAbsent({ what: `removing ${login} from ${repo}`, needs: NEEDS.repoAdmin }, () => octokit.rest.repos.removeCollaborator({ ...where, username: login })),
     },
   ];
-  const changed = await carryOut(steps, dryRun);
-  if (dryRun) return { changed, plan: steps.map((s) => s.line), before, after: before };
-  const left = await githubUnlessAbsent({ what: `reading what access ${login} keeps to ${repo}`, needs: NEEDS.repoAdmin }, () =>
-    octokit.rest.repos.getCollaboratorPermissionLevel({ ...where, username: login }),
-  );
-  return { changed, plan: steps.map((s) => s.line), before, after: { directCollaborator: false, effectivePermission: left?.data.permission ?? 'none' } };
+  const readBack = async () => {
+    const still = await readDirect();
+    const left = await githubUnlessAbsent({ what: `reading what access ${login} keeps to ${repo}`, needs: NEEDS.repoAdmin }, () =>
+      octokit.rest.repos.getCollaboratorPermissionLevel({ ...where, username: login }),
+    );
+    return { directCollaborator: !!still, ...(still ? { permission: still.role_name } : {}), effectivePermission: left?.data.permission ?? 'none' };
+  };
+  return changeReadBack({ steps, dryRun, before, readBack });
 }
 
 /**
@@ -38,16 +43,19 @@ export async function removeRepoCollaborator(ctx: GitHubContext, { repo, login, 
  */
 export async function deleteDeployKey({ octokit }: GitHubContext, { repo, keyId, dryRun }: DeployKeyChange): Promise<ChangeResult> {
   const where = splitRepo(repo);
-  const keys = await github({ what: `listing the deploy keys of ${repo}`, needs: NEEDS.repoAdmin }, () => octokit.paginate(octokit.rest.repos.listDeployKeys, { ...where, per_page: 100 }));
-  const key = keys.find((k) => k.id === keyId);
+  const readKey = async () => {
+    const keys = await github({ what: `listing the deploy keys of ${repo}`, needs: NEEDS.repoAdmin }, () => octokit.paginate(octokit.rest.repos.listDeployKeys, { ...where, per_page: 100 }));
+    return keys.find((k) => k.id === keyId);
+  };
+  const stateOf = (k: Awaited<ReturnType<typeof readKey>>) => ({ deployKey: k ? { id: k.id, title: k.title, readOnly: k.read_only, createdAt: k.created_at } : null });
+  const key = await readKey();
   if (!key) return unchanged({ deployKey: null });
-  const before = { deployKey: { id: key.id, title: key.title, readOnly: key.read_only, createdAt: key.created_at } };
+  const before = stateOf(key);
   const steps = [
     {
       line: `delete deploy key ${key.id} ("${key.title}", ${key.read_only ? 'read-only' : 'read-write'}) of repository ${repo}`,
       apply: () => githubUnlessAbsent({ what: `deleting deploy key ${key.id} of ${repo}`, needs: NEEDS.repoAdmin }, () => octokit.rest.repos.deleteDeployKey({ ...where, key_id: key.id })),
     },
   ];
-  const changed = await carryOut(steps, dryRun);
-  return { changed, plan: steps.map((s) => s.line), before, after: dryRun ? before : { deployKey: null } };
+  return changeReadBack({ steps, dryRun, before, readBack: async () => stateOf(await readKey()) });
 }

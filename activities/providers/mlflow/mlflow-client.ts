@@ -32,6 +32,8 @@ export interface MlflowClient {
   searchVersions(name: string): Promise<MlflowModelVersion[]>;
   /** The version an alias resolves to, or undefined when the alias is not set. */
   getVersionByAlias(name: string, alias: string): Promise<MlflowModelVersion | undefined>;
+  /** One version with its tags and aliases (model-versions/get). */
+  getVersion(name: string, version: string): Promise<MlflowModelVersion>;
   setAlias(name: string, alias: string, version: string): Promise<void>;
   setVersionTag(name: string, version: string, key: string, value: string): Promise<void>;
   setModelTag(name: string, key: string, value: string): Promise<void>;
@@ -71,6 +73,9 @@ export function createMlflowClient(conn: MlflowConnection): MlflowClient {
         if (isFailureKind(err, FailureKind.InvalidRegistryRequest) && /alias .* not found/i.test(err.message)) return undefined;
         throw err;
       }
+    },
+    async getVersion(name, version) {
+      return (await request('GET', 'model-versions/get', { name, version }, `version ${version} of model ${name}`, z.object({ model_version: ModelVersion }))).model_version;
     },
     async setAlias(name, alias, version) {
       await request('POST', 'registered-models/alias', { name, alias, version }, `version ${version} of model ${name}`, Empty);

@@ -3,7 +3,7 @@ import type { ModelRegistry, QuarantineVersionInput, RollbackInput, SetAliasInpu
 import { createMlflowAuthClient } from './mlflow-auth-client.js';
 import { createMlflowClient, type MlflowClient, type MlflowConnection } from './mlflow-client.js';
 import { failure } from './mlflow-errors.js';
-import { aliasVersion, readModelState, TAGS, versionOf } from './model-state.js';
+import { aliasVersion, readModelState, readVersionMarks, TAGS, versionOf } from './model-state.js';
 import { decideRollback, recordValue } from './rollback-target.js';
 import { revokeUserPermissions } from './user-permissions.js';
 import { FailureKind } from '../../../contracts/failures.js';
@@ -15,13 +15,14 @@ async function writeQuarantine(client: MlflowClient, model: string, version: str
   await client.setVersionTag(model, version, TAGS.quarantined, 'true');
 }
 
-/** Moves an alias and reads it back; a different answer is retryable RegistryInconsistent. */
-async function moveAlias(client: MlflowClient, model: string, alias: string, version: string): Promise<void> {
+/** Moves an alias and reads it back; a different answer is retryable RegistryInconsistent. Returns the version read back. */
+async function moveAlias(client: MlflowClient, model: string, alias: string, version: string): Promise<string> {
   await client.setAlias(model, alias, version);
   const resolved = await client.getVersionByAlias(model, alias);
   if (resolved?.version !== version) {
     throw failure(FailureKind.RegistryInconsistent, `alias ${alias} of model ${model} was set to version ${version} but reads back as ${resolved ? `version ${resolved.version}` : 'unset'}; retrying`);
   }
+  return resolved.version;
 }
 
 async function rollback(client: MlflowClient, input: RollbackInput): Promise<ChangeResult> {
@@ -37,20 +38,27 @@ async function rollback(client: MlflowClient, input: RollbackInput): Promise<Cha
     move ? `move alias ${alias} of ${model} from version ${current} to version ${to}` : `alias ${alias} of ${model} already serves version ${to}`,
     tag ? `tag version ${bad} ${TAGS.quarantined}=true` : `version ${bad} is already tagged ${TAGS.quarantined}=true`,
   ];
+  // `version` before is the bad version (the undo points the alias back at it) and after the one
+  // served; `serving` and `quarantined` (of the bad version) are what the registry read each time.
+  const before = { alias, version: bad, serving: current, quarantined: d.bad.quarantined };
   const result = {
     changed: false,
     plan,
-    before: { alias, version: bad },
-    after: { alias, version: to, quarantinedVersion: bad },
+    before,
+    after: { alias, version: to, quarantinedVersion: bad, serving: to, quarantined: true },
+    afterFrom: 'plan' as const,
     output: { model, chosenBy: d.chosenBy },
   };
-  if (input.dryRun || (!move && !tag)) return result;
+  if (!move && !tag) return { ...result, after: { ...before, version: current, quarantinedVersion: bad }, afterFrom: 'peer' };
+  if (input.dryRun) return result;
 
   const record = recordValue(d, input.incidentId);
   if (state.modelTags[TAGS.rollbackOf(alias)] !== record) await client.setModelTag(model, TAGS.rollbackOf(alias), record);
-  if (move) await moveAlias(client, model, alias, to);
+  // Read back: the alias as moveAlias read it (or reads now), and the bad version's tag.
+  const serving = move ? await moveAlias(client, model, alias, to) : ((await client.getVersionByAlias(model, alias))?.version ?? null);
   if (tag) await writeQuarantine(client, model, bad, input.reason, input.incidentId);
-  return { ...result, changed: true };
+  const { quarantined } = await readVersionMarks(client, model, bad);
+  return { ...result, changed: true, after: { alias, version: serving, quarantinedVersion: bad, serving, quarantined }, afterFrom: 'peer' };
 }
 
 async function setAlias(client: MlflowClient, input: SetAliasInput): Promise<ChangeResult> {
@@ -63,10 +71,11 @@ async function setAlias(client: MlflowClient, input: SetAliasInput): Promise<Cha
     current === version
       ? [`alias ${alias} of ${model} already serves version ${version}`]
       : [`${current ? `move alias ${alias} of ${model} from version ${current}` : `set alias ${alias} of ${model}`} to version ${version}${note}`];
-  const result = { changed: false, plan, before: { alias, ...(current ? { version: current } : {}) }, after: { alias, version }, output: { model } };
-  if (input.dryRun || current === version) return result;
-  await moveAlias(client, model, alias, version);
-  return { ...result, changed: true };
+  const before = { alias, ...(current ? { version: current } : {}) };
+  const result = { changed: false, plan, before, after: { alias, version }, afterFrom: 'plan' as const, output: { model } };
+  if (current === version) return { ...result, after: before, afterFrom: 'peer' };
+  if (input.dryRun) return result;
+  return { ...result, changed: true, after: { alias, version: await moveAlias(client, model, alias, version) }, afterFrom: 'peer' };
 }
 
 async function quarantineVersion(client: MlflowClient, input: QuarantineVersionInput): Promise<ChangeResult> {
@@ -79,11 +88,13 @@ async function quarantineVersion(client: MlflowClient, input: QuarantineVersionI
     plan,
     before: { version, quarantined: target.quarantined, aliases: target.aliases },
     after: { version, quarantined: true, aliases: target.aliases },
+    afterFrom: 'plan' as const,
     output: { model },
   };
-  if (input.dryRun || target.quarantined) return result;
+  if (target.quarantined) return { ...result, after: result.before, afterFrom: 'peer' };
+  if (input.dryRun) return result;
   await writeQuarantine(client, model, version, input.reason, input.incidentId);
-  return { ...result, changed: true };
+  return { ...result, changed: true, after: { version, ...(await readVersionMarks(client, model, version)) }, afterFrom: 'peer' };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { ModelVersionInfo } from '../../ports/model-registry.js';
 import type { MlflowClient, MlflowModelVersion } from './mlflow-client.js';
 import { failure } from './mlflow-errors.js';
-import { FailureKind } from '../../../contracts/failures.js';
+import { FailureKind, isFailureKind } from '../../../contracts/failures.js';
 
 /** The tags Warden writes and reads on MLflow model versions and registered models. */
 export const TAGS = {
@@ -49,6 +49,24 @@ function toInfo(v: MlflowModelVersion, aliases: Readonly<Record<string, string>>
     validated: TAGS.validated.some((key) => tags[key]?.toLowerCase() === 'true'),
     quarantined: tags[TAGS.quarantined]?.toLowerCase() === 'true',
   };
+}
+
+/**
+ * One version's quarantine tag and aliases, read again after a change. The change is made: a
+ * read that times out is tried again here (up to 3 times) rather than failing the attempt, whose
+ * retry would find the work done and report it as already so.
+ */
+export async function readVersionMarks(client: MlflowClient, model: string, version: string): Promise<{ quarantined: boolean; aliases: string[] }> {
+  let v: Awaited<ReturnType<MlflowClient['getVersion']>> | undefined;
+  for (let attempt = 1; !v; attempt++) {
+    try {
+      v = await client.getVersion(model, version);
+    } catch (err) {
+      if (attempt >= 3 || !isFailureKind(err, FailureKind.RegistryUnavailable)) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  return { quarantined: tagMap(v.tags)[TAGS.quarantined]?.toLowerCase() === 'true', aliases: [...(v.aliases ?? [])].sort() };
 }
 
 /**

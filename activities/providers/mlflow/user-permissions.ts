@@ -69,8 +69,11 @@ export async function revokeUserPermissions(client: MlflowAuthClient, input: Rev
   const before = await readPermissions(client, user);
   const plan = planOf(before, client.where);
   const after: UserPermissions = before.exists ? { user, exists: true, isAdmin: false, grants: [], roles: [] } : before;
-  const result = { changed: false, plan, before, after, output: { user, server: client.where, ...(before.exists ? { note: ACCOUNT_NOTE } : {}) } };
-  if (input.dryRun || !before.exists || holdsNothing(before)) return result;
+  const output = { user, server: client.where, ...(before.exists ? { note: ACCOUNT_NOTE } : {}) };
+  const result = { changed: false, plan, before, after, afterFrom: 'plan' as const, output };
+  // Nothing to do: the state read is the state after.
+  if (!before.exists || holdsNothing(before)) return { ...result, after: before, afterFrom: 'peer' };
+  if (input.dryRun) return result;
 
   if (before.isAdmin) await client.setAdmin(user, false);
   for (const r of before.roles ?? []) await client.unassignRole(user, r.roleId);
@@ -80,5 +83,5 @@ export async function revokeUserPermissions(client: MlflowAuthClient, input: Rev
   if (now.exists && !holdsNothing(now)) {
     throw failure(FailureKind.RegistryInconsistent, `MLflow user ${user} still holds permissions after the revocation (${planOf(now, client.where).join('; ')}); retrying`);
   }
-  return { ...result, changed: true, after: now };
+  return { ...result, changed: true, after: now, afterFrom: 'peer' };
 }

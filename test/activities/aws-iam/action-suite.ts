@@ -1,6 +1,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findAction } from '../../../catalog/index.js';
+import type { ObservedState } from '../../../contracts/incident.js';
 import { motoClient, motoSeedRandom } from '../../peers/moto.js';
 import { failureOf, renderUndo, runAction, snapshot, startIamWorld, type IamWorld, type UserSnapshot } from './harness.js';
 
@@ -15,6 +16,8 @@ export interface ActionCase {
   readonly arrange: (admin: IAMClient) => Promise<{ userName: string; params: Record<string, unknown> }>;
   /** Asserts the effect, from what moto holds before and after, and the outcome's output. */
   readonly effect: (before: UserSnapshot, after: UserSnapshot, output: Readonly<Record<string, unknown>>) => void;
+  /** What the action must report it read at moto before and after, given moto's state read by the test. */
+  readonly observed?: (before: UserSnapshot, after: UserSnapshot) => ObservedState;
 }
 
 /**
@@ -45,6 +48,8 @@ export function describeActionCases(title: string, cases: readonly ActionCase[],
           const before = await snapshot(world.admin, userName);
           const planned = await runAction(world, c.action, params, true);
           expect(planned.status).toBe('planned');
+          // A dry run reads the state before and shows no "after": it changed nothing.
+          expect(planned.observed).toEqual({ before: expect.anything() as unknown });
           expect(await snapshot(world.admin, userName)).toEqual(before);
           const done = await runAction(world, c.action, params);
           expect(done.status).toBe('changed');
@@ -58,8 +63,12 @@ export function describeActionCases(title: string, cases: readonly ActionCase[],
           const after = await snapshot(world.admin, userName);
           expect(first.status).toBe('changed');
           c.effect(before, after, first.output);
+          if (c.observed) expect(first.observed).toEqual(c.observed(before, after));
+          expect(first.observed?.after).not.toEqual(first.observed?.before);
           const second = await runAction(world, c.action, params);
           expect(second.status).toBe('already');
+          // What the first run read back is what the second reads before; already so: before = after.
+          expect(second.observed).toEqual({ before: first.observed?.after, after: first.observed?.after });
           expect(second.plan.join('\n')).toMatch(/already|not |no /);
           expect(await snapshot(world.admin, userName)).toEqual(after);
         });

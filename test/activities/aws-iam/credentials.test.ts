@@ -18,6 +18,10 @@ describeActionCases('AWS credential actions against moto', [
       const [disabled, other] = Object.keys(before.keys);
       expect(after.keys).toEqual({ [disabled as string]: 'Inactive', [other as string]: 'Active' });
     },
+    observed: (before, after) => {
+      const key = Object.keys(before.keys)[0] as string;
+      return { before: { status: before.keys[key] }, after: { status: after.keys[key] } };
+    },
   },
   {
     action: 'aws.enableAccessKey',
@@ -32,6 +36,7 @@ describeActionCases('AWS credential actions against moto', [
       expect(Object.values(before.keys)).toEqual(['Inactive']);
       expect(Object.values(after.keys)).toEqual(['Active']);
     },
+    observed: () => ({ before: { status: 'Inactive' }, after: { status: 'Active' } }),
   },
   {
     action: 'aws.deleteAccessKey',

@@ -24,6 +24,7 @@ describe("aws.revokeRoleSessions against moto: a role's leaked temporary keys en
     const params = { roleName: 'inference-node-role', issuedBefore: '2026-12-06T10:00:00Z' };
 
     const planned = await runAction(world, 'aws.revokeRoleSessions', params, true);
+    expect(planned.observed).toEqual({ before: { revokedBefore: null } });
     expect(planned).toMatchObject({
       status: 'planned',
       plan: ['deny every action to sessions of IAM role inference-node-role issued before 2026-12-06T10:00:00Z (inline policy WardenRevokeOlderSessions)'],
@@ -33,11 +34,14 @@ describe("aws.revokeRoleSessions against moto: a role's leaked temporary keys en
     const done = await runAction(world, 'aws.revokeRoleSessions', params);
     expect(done.status).toBe('changed');
     expect(done.output).toMatchObject({ before: { revokedBefore: null }, after: { revokedBefore: '2026-12-06T10:00:00Z' } });
+    // Observed: no revocation policy before; the policy IAM holds after, read back.
+    expect(done.observed).toEqual({ before: { revokedBefore: null }, after: { revokedBefore: await cutoffOf('inference-node-role') } });
     expect(await cutoffOf('inference-node-role')).toBe('2026-12-06T10:00:00Z');
 
     // Again (a retry after a crash): already so, nothing written.
     const again = await runAction(world, 'aws.revokeRoleSessions', { ...params, issuedBefore: '2026-12-06T09:00:00Z' });
     expect(again).toMatchObject({ status: 'already', plan: ['sessions of IAM role inference-node-role issued before 2026-12-06T10:00:00Z are already revoked'] });
+    expect(again.observed).toEqual({ before: { revokedBefore: '2026-12-06T10:00:00Z' }, after: { revokedBefore: '2026-12-06T10:00:00Z' } });
 
     const undo = renderUndo('aws.revokeRoleSessions', params, done.output);
     expect(undo).toEqual({ action: 'aws.restoreRoleSessions', params: { roleName: 'inference-node-role' } });

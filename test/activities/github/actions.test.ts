@@ -49,6 +49,27 @@ describe('the GitHub catalog actions', () => {
     expect(gh.state.patGrants.map((g) => g.owner)).toEqual(['alice']);
   });
 
+  it('report what GitHub held before and read back after: a direct collaborator write → removed (read-only through the base permission)', async () => {
+    gh = await startGitHub();
+    const actions = createActionActivities({ providers: { code: codeHost(gh) } });
+    const params = { repo: `${ORG}/payments`, login: 'mallory' };
+
+    const planned = await actions.runAction(step('github.removeRepoCollaborator', params, true));
+    expect(planned.observed).toEqual({ before: { directCollaborator: true, permission: 'write' } });
+
+    const done = await actions.runAction(step('github.removeRepoCollaborator', params));
+    expect(done.observed).toEqual({ before: { directCollaborator: true, permission: 'write' }, after: { directCollaborator: false, effectivePermission: 'read' } });
+    expect(gh.state.repos.payments?.collaborators).not.toHaveProperty('mallory');
+
+    const rerun = await actions.runAction(step('github.removeRepoCollaborator', params));
+    expect(rerun).toMatchObject({ status: 'already', observed: { before: { directCollaborator: false }, after: { directCollaborator: false } } });
+
+    // The read-back is a read at GitHub, not the state asked for: a removal GitHub ignores shows.
+    const member = await actions.runAction(step('github.removeOrgMember', { login: 'alice' }));
+    expect(member.observed).toEqual({ before: { member: true, role: 'member', state: 'active' }, after: { member: false } });
+    expect(gh.requests.filter((r) => r.method === 'GET' && r.url === `/orgs/${ORG}/memberships/alice`).map((r) => r.status)).toEqual([200, 404]);
+  });
+
   it('accept a deploy key id as a templated string and delete that key', async () => {
     gh = await startGitHub();
     const actions = createActionActivities({ providers: { code: codeHost(gh) } });

@@ -41,7 +41,8 @@ describe('GitHub failures become Temporal failures that say what to do', () => {
     gh = await startGitHub();
     gh.serverErrorNext(2);
     expect(await codeHost(gh).removeOrgMember({ login: 'mallory', dryRun: false })).toMatchObject({ changed: true });
-    expect(membershipReads(gh).map((r) => r.status)).toEqual([500, 500, 200]);
+    // The last read is the read-back after the removal: the membership is gone (404).
+    expect(membershipReads(gh).map((r) => r.status)).toEqual([500, 500, 200, 404]);
   });
 
   for (const limit of [{ status: 403 as const }, { status: 429 as const }, { status: 403 as const, secondary: true }]) {
@@ -50,7 +51,7 @@ describe('GitHub failures become Temporal failures that say what to do', () => {
       gh = await startGitHub();
       gh.rateLimitNext(1, limit);
       expect(await codeHost(gh).removeOrgMember({ login: 'mallory', dryRun: false })).toMatchObject({ changed: true });
-      expect(membershipReads(gh).map((r) => r.status)).toEqual([limit.status, 200]);
+      expect(membershipReads(gh).map((r) => r.status)).toEqual([limit.status, 200, 404]);
       expect(gh.state.members.mallory).toBeUndefined();
     });
   }

@@ -143,6 +143,30 @@ describe('the other model actions', () => {
     expect(await tags(name, '2')).toMatchObject({ 'warden.quarantined': 'true', 'warden.incident': 'inc-7', 'warden.quarantine_reason': 'bad' });
   });
 
+  it('setAlias, quarantineVersion and rollback report what MLflow held before and read back after', async () => {
+    const name = await model({ versions: 3, champion: 3 });
+    const planned = await run('model.setAlias', { model: name, alias: 'champion', version: '2' }, { dryRun: true });
+    expect(planned.observed).toEqual({ before: { alias: 'champion', version: '3' } });
+
+    const moved = await run('model.setAlias', { model: name, alias: 'champion', version: '2' });
+    expect(moved.observed).toEqual({ before: { alias: 'champion', version: '3' }, after: { alias: 'champion', version: '2' } });
+    expect(await champion(name)).toBe('2');
+    const again = await run('model.setAlias', { model: name, alias: 'champion', version: '2' });
+    expect(again).toMatchObject({ status: 'already', observed: { before: { alias: 'champion', version: '2' }, after: { alias: 'champion', version: '2' } } });
+
+    const tagged = await run('model.quarantineVersion', { model: name, version: '3', reason: 'tampered' });
+    expect(tagged.observed).toEqual({ before: { version: '3', quarantined: false, aliases: [] }, after: { version: '3', quarantined: true, aliases: [] } });
+    expect(await tags(name, '3')).toMatchObject({ 'warden.quarantined': 'true' });
+
+    const rolled = await run('model.rollback', { model: name, reason: 'poisoned', toVersion: '1' });
+    expect(rolled.observed).toEqual({
+      before: { alias: 'champion', version: '2', serving: '2', quarantined: false },
+      after: { alias: 'champion', version: '1', quarantinedVersion: '2', serving: '1', quarantined: true },
+    });
+    expect(await champion(name)).toBe('1');
+    expect(await tags(name, '2')).toMatchObject({ 'warden.quarantined': 'true' });
+  });
+
   it('listVersions reports versions with tags, aliases, creation time, source and status', async () => {
     const name = await model({ versions: 2, champion: 2, validated: [1] });
     const out = await run('model.listVersions', { model: name });
