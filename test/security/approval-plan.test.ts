@@ -1,9 +1,15 @@
+/**
+ * An approval is bound to the exact plan (issue #14, point 7): when a step's resolved parameters
+ * change after the request (here, as further alerts arrive), the votes cast are void and the
+ * approval is requested again for the new plan; a decision signed for another plan is refused
+ * (see also forged-approval.test.ts). Dev server, the HTTP recorder as the peer.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { alertSignal } from '../../../contracts/incident.js';
-import { decide } from '../../helpers/decisions.js';
-import { suiteClient, uniqueTaskQueue, withWorker } from '../../harness.js';
-import { alert, HEADER, playbook, startIncident, startPeers, state, type Peers } from '../../helpers/incident.js';
+import { alertSignal } from '../../contracts/incident.js';
+import { decide } from '../helpers/decisions.js';
+import { suiteClient, uniqueTaskQueue, withWorker } from '../harness.js';
+import { alert, HEADER, playbook, startIncident, startPeers, state, type Peers } from '../helpers/incident.js';
 
 let client: Client;
 let peers: Peers;
