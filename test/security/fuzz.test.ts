@@ -51,6 +51,10 @@ function authentic(method: string, route: string, pathAndQuery: string, raw: str
 }
 
 const deep = fc.integer({ min: 1, max: 5000 }).map((n) => `${'['.repeat(n)}${']'.repeat(n)}`);
+/** A well-formed alert whose details nest past the limit (65 to 10000 levels, under every route's 64 KiB body limit): only the depth limit refuses it. */
+const deepAlert = fc
+  .integer({ min: 65, max: 10_000 })
+  .map((n) => `{"type":"credential.leaked","severity":"high","title":"deep","source":"fuzz","details":${'{"a":'.repeat(n - 1)}1${'}'.repeat(n - 1)}}`);
 const body = fc.oneof(
   fc.json({ depthSize: 'large' }),
   fc.jsonValue().map((v) => JSON.stringify(v)),
@@ -108,4 +112,18 @@ describe('fuzzing every route', () => {
     expect(await workflowsOn(client, taskQueue)).toEqual([]);
     expect([...statuses.keys()].every((s) => s < 500)).toBe(true);
   }, 240_000);
+
+  it('a well-formed body nested past the limit, with the right credential, is refused with 400 on every route that reads one', async () => {
+    const posts = [...routes.filter((r) => r.method === 'POST').map((r) => r.path), ...CODEC_PATHS];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...posts), deepAlert, async (route, raw) => {
+        const path = route.replace(/:[a-zA-Z]+/g, 'x');
+        const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...authentic('POST', route, path, raw) }, body: raw });
+        const text = await res.text();
+        expect(res.status, `POST ${path}: ${text.slice(0, 200)}`).toBe(400);
+      }),
+      { numRuns: 60 },
+    );
+    expect(await workflowsOn(client, taskQueue)).toEqual([]);
+  }, 120_000);
 });
