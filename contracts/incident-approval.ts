@@ -3,6 +3,7 @@
  * (signed by the server), the record a step's approval keeps, and the record of an undo. Names
  * here are part of recorded histories: never rename one.
  */
+import type { ObservedState } from './observed.js';
 
 export type ApprovalPath = 'slack' | 'api' | 'cli';
 
@@ -85,5 +86,7 @@ export interface UndoRecord {
   status: 'succeeded' | 'planned' | 'failed' | 'denied';
   readonly at: string;
   readonly output?: unknown;
+  /** What the undo's peer held before it and read back after (absent for actions that change no peer). */
+  readonly observed?: ObservedState;
   readonly error?: string;
 }

@@ -75,7 +75,9 @@ describe('a cancel with rollback', () => {
         status: 'applied',
         approval: { outcome: 'approved', votes: [{ approver: 'otto', reason: 'the key belongs to a test fixture, not a leak' }] },
       });
-      expect(final.steps.disable_key!.undo).toMatchObject({ status: 'succeeded' });
+      // What the undo read at moto: the key Inactive before, Active read back after.
+      expect(final.steps.disable_key!.undo).toMatchObject({ status: 'succeeded', observed: { before: { status: 'Inactive' }, after: { status: 'Active' } } });
+      expect(final.steps.undo_disable_key!.observed).toEqual(final.steps.disable_key!.undo!.observed);
       expect(await keyStatuses('rb-approved')).toEqual(['Active']);
     });
   });

@@ -1,6 +1,7 @@
 /** Compensation: the undo of every completed step, most recent first, each recorded and never fatal. */
 import { patched } from '@temporalio/workflow';
 import { nowIso } from '../../contracts/time.js';
+import type { ObservedState } from '../../contracts/incident.js';
 import type { IncidentRun } from './run.js';
 import { allSteps } from '../../engine/playbook-types.js';
 import { approveRollbacks, showRollbackResult, undoParams } from './rollback.js';
@@ -23,7 +24,7 @@ export async function compensate(run: IncidentRun, reason: string, requestedBy?:
 }
 
 /** Runs the step's undo once (idempotency key `<incident>:<step>:undo`); returns what the action reported, if it ran. */
-async function undoStep(run: IncidentRun, stepId: string, reason: string): Promise<{ status: string; output?: unknown } | undefined> {
+async function undoStep(run: IncidentRun, stepId: string, reason: string): Promise<{ status: string; output?: unknown; observed?: ObservedState } | undefined> {
   const { state } = run;
   const st = state.steps[stepId];
   // A further target's instance (`<step>@<n>`) is undone like its playbook step, against its own alert.
@@ -42,7 +43,7 @@ async function undoStep(run: IncidentRun, stepId: string, reason: string): Promi
       },
       step,
     );
-    st.undo = { action: step.undo.action, status: out.status === 'planned' ? 'planned' : 'succeeded', at: nowIso(), output: out.output };
+    st.undo = { action: step.undo.action, status: out.status === 'planned' ? 'planned' : 'succeeded', at: nowIso(), output: out.output, ...(out.observed ? { observed: out.observed } : {}) };
     run.timeline(`undid ${stepId} (${step.undo.action}) for ${reason}`);
     return out;
   } catch (err) {

@@ -2,7 +2,7 @@
 import { renderParsed } from '../../engine/parsed-value.js';
 import type { ResolvedStep } from '../../engine/playbook-types.js';
 import { allSteps } from '../../engine/playbook-types.js';
-import { rollbackStepId, type StepState } from '../../contracts/incident.js';
+import { rollbackStepId, type ObservedState, type StepState } from '../../contracts/incident.js';
 import { nowIso } from '../../contracts/time.js';
 import { passApprovalGate } from './approval-gate.js';
 import { rollbackSpec } from './rollback-spec.js';
@@ -53,7 +53,7 @@ async function approveOne(run: IncidentRun, step: ResolvedStep, st: StepState, r
 }
 
 /** Names the rollback entry's end from what the undo reported: applied, already so, planned, not applied, failed. */
-export function showRollbackResult(run: IncidentRun, stepId: string, out: { status: string; output?: unknown }): void {
+export function showRollbackResult(run: IncidentRun, stepId: string, out: { status: string; output?: unknown; observed?: ObservedState }): void {
   const entry = run.state.steps[rollbackStepId(stepId)];
   if (!entry) return;
   entry.finishedAt = nowIso();
@@ -64,6 +64,7 @@ export function showRollbackResult(run: IncidentRun, stepId: string, out: { stat
   }
   entry.outcome = out.status as StepState['outcome'];
   entry.output = out.output;
+  if (out.observed) entry.observed = out.observed;
   const named = statusOfOutcome(entry, run.state.dryRun);
   entry.status = named.status;
   if (named.notApplied) entry.notApplied = named.notApplied;
