@@ -44,6 +44,8 @@ export interface ResolvedUndo {
   readonly kind: ActionKind;
   /** Parameters, each string a parsed template over the context plus `self` (the step's params and output). */
   readonly with: ParsedValue;
+  /** Who approves this undo in a person's cancel with rollback (default: the step's approval, else the owners). */
+  readonly approval?: ApprovalSpec;
 }
 
 /** JSON data where every string that held `{{ }}` is replaced by its parsed template. */

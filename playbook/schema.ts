@@ -47,6 +47,9 @@ const params = z.record(z.string(), z.unknown());
 export const undoSchema = z.strictObject({
   action: z.string().min(1),
   with: params.default({}),
+  approval: approvalSchema
+    .optional()
+    .describe("who approves this undo when a person cancels with rollback (four-eyes: never the person who cancelled); default: the step's approval, else the playbook's owners"),
 });
 
 export const stepSchema = z.strictObject({

@@ -124,8 +124,11 @@ function resolveUndo(step: StepFile, place: StepPlace, order: Map<string, number
   const before = problems.length;
   checkTemplates([...where, 'with'], undo.with, problems, (reads, at) => checkReads(reads, at, { ...place, order: place.order + 1 }, order, problems, true));
   checkTrusted(undoDef.templates, undo.with, [...where, 'with'], problems);
+  const approval = step.undo ? step.undo.approval : undefined;
+  if (approval?.onTimeout === 'approve')
+    problems.push({ path: [...where, 'approval', 'onTimeout'], message: 'a rollback is never approved by a timeout: use escalate (with escalation groups) or reject' });
   if (problems.length > before) return undefined;
-  return { action: undo.action, kind: undoDef.kind, with: parseValue(undo.with, undoDef.templates) };
+  return { action: undo.action, kind: undoDef.kind, with: parseValue(undo.with, undoDef.templates), ...(approval ? { approval: { ...approval, fourEyes: true } } : {}) };
 }
 
 /**

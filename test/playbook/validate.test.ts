@@ -237,6 +237,23 @@ describe('validatePlaybook: structure', () => {
     ]);
   });
 
+  it("takes an undo's own approval (four-eyes always) and refuses one a timeout would approve", () => {
+    const approval = { groups: ['security-leads'], timeout: '1h', onTimeout: 'escalate', escalation: ['ciso'] };
+    const undo = { action: 'aws.enableAccessKey', with: { userName: '{{ self.params.userName }}', accessKeyId: '{{ self.params.accessKeyId }}' } };
+    expect(stepAt(valid({ contain: [disableKey({ undo: { ...undo, approval } })] }), 'contain', 0).undo?.approval).toEqual({
+      groups: ['security-leads'],
+      quorum: 1,
+      timeout: '1h',
+      reminders: [],
+      escalation: ['ciso'],
+      onTimeout: 'escalate',
+      fourEyes: true,
+    });
+    expect(invalid({ contain: [disableKey({ undo: { ...undo, approval: { groups: ['security-oncall'], onTimeout: 'approve' } } })] })).toEqual([
+      { path: ['phases', 'contain', 0, 'undo', 'approval', 'onTimeout'], message: 'a rollback is never approved by a timeout: use escalate (with escalation groups) or reject' },
+    ]);
+  });
+
   it('reserves step ids starting with undo_ for the approval of a rollback', () => {
     expect(invalid({ detect: [snapshot('undo_snap')] })).toEqual([{ path: ['phases', 'detect', 0, 'id'], message: 'reserved: ids starting with "undo_" name the approval of a rollback' }]);
     expect(stepAt(valid({ detect: [snapshot('snap_undo')] }), 'detect', 0).id).toBe('snap_undo');

@@ -15,6 +15,12 @@ const { playbook, problems } = validatePlaybook({
     contain: [
       { id: 'disable_key', action: 'aws.disableAccessKey', with: { userName: 'u', accessKeyId: 'AKIAIOSFODNN7EXAMPLE' } },
       { id: 'quarantine', action: 'aws.quarantinePrincipal', with: { userName: 'u' }, approval: { groups: ['security-leads'], quorum: 2, timeout: '1h', allOf: ['security-leads', 'mlops'] } },
+      {
+        id: 'detach',
+        action: 'aws.detachUserPolicies',
+        with: { userName: 'u' },
+        undo: { action: 'aws.attachUserPolicies', with: { userName: 'u', policyArns: '{{ self.output.policyArns }}' }, approval: { groups: ['security-leads'], timeout: '2h' } },
+      },
       { id: 'tell', action: 'notify.slack', with: { channel: '#sec', text: 'x' }, approval: { groups: ['security-oncall'], timeout: '5m', onTimeout: 'approve' } },
     ],
   },
@@ -41,7 +47,11 @@ describe('the approval of a rollback', () => {
     expect(rollbackSpec({ ...step('tell'), undo: step('disable_key').undo }, playbook!)).toMatchObject({ groups: ['security-oncall'], onTimeout: 'reject', fourEyes: true });
   });
 
+  it("is the undo's own approval when the playbook gives one", () => {
+    expect(rollbackSpec(step('detach'), playbook!)).toMatchObject({ groups: ['security-leads'], timeout: '2h', onTimeout: 'reject', fourEyes: true });
+  });
+
   it('exists for each step that has an undo, by its undo_ id', () => {
-    expect(rollbackSpecs(playbook!).map(([id]) => id)).toEqual(['undo_disable_key', 'undo_quarantine']);
+    expect(rollbackSpecs(playbook!).map(([id]) => id)).toEqual(['undo_disable_key', 'undo_quarantine', 'undo_detach']);
   });
 });

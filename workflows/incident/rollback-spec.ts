@@ -11,9 +11,10 @@ import { rollbackStepId } from '../../contracts/incident.js';
 /** How long a rollback waits for its approval when the step it undoes needed none. */
 const OWNERS_ROLLBACK_TIMEOUT = '4h';
 
-/** The approval of a step's rollback: its own approval, else its playbook's owners; four-eyes; a timeout never approves. */
+/** The approval of a step's rollback: its undo's own, else the step's, else its playbook's owners; four-eyes; a timeout never approves. */
 export function rollbackSpec(step: ResolvedStep, playbook: ResolvedPlaybook): ApprovalSpec {
-  const base: ApprovalSpec = step.approval ?? { groups: playbook.owners, quorum: 1, timeout: OWNERS_ROLLBACK_TIMEOUT, reminders: [], escalation: [], onTimeout: 'reject', fourEyes: true };
+  const base: ApprovalSpec = step.undo?.approval ??
+    step.approval ?? { groups: playbook.owners, quorum: 1, timeout: OWNERS_ROLLBACK_TIMEOUT, reminders: [], escalation: [], onTimeout: 'reject', fourEyes: true };
   return { ...base, fourEyes: true, onTimeout: base.onTimeout === 'approve' ? 'reject' : base.onTimeout };
 }
 
