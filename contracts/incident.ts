@@ -163,6 +163,12 @@ export interface IncidentState {
   /** Step ids in order of completion: compensation runs their undo in reverse. */
   completed: string[];
   alerts: { count: number; recent: Alert[]; lastAt: string };
+  /**
+   * Each distinct principal the incident's alerts named, the first MAX_PRINCIPALS kept and never
+   * dropped (unlike `alerts.recent`): no one decides on an incident about themselves, however
+   * many alerts came after the one that named them.
+   */
+  principals?: NonNullable<Alert['principal']>[];
   notes: IncidentNote[];
   timeline: TimelineEntry[];
   times: {

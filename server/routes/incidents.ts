@@ -64,7 +64,7 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
     await refuseSelf(personOf, caller, doing, async ({ person }) => {
       if (!person) return false;
       const state = await steer(handleFor(params), 'reading the incident', REFUSALS, (h) => h.query(incidentStateQuery));
-      return namesPerson(state.alerts.recent, person);
+      return namesPerson(state, person);
     });
   };
   const authed = (req: IncomingMessage, role: 'viewer' | 'responder', doing: string): Caller => auth.authorize(req, role, doing);

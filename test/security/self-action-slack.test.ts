@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVE_ACTION } from '../../activities/incident/render/approval-blocks.js';
 import type { Directory, Person } from '../../contracts/directory.js';
+import { alertSignal } from '../../contracts/incident.js';
 import { alert, startIncident, state } from '../helpers/incident.js';
 import { uniqueTaskQueue, withWorker } from '../harness.js';
 import { approvalMessage, click, ephemeralsFrom, gatedPlaybook, startSlackHarness, votesOf, type SlackHarness } from '../slack/harness.js';
@@ -41,6 +42,25 @@ describe('Slack: the principal an incident names', () => {
       expect((await click(h, 'U0BOB', message, APPROVE_ACTION)).status).toBe(200);
       await expect.poll(async () => (await state(handle)).steps.contain_host!.status).toBe('applied');
       expect(votesOf(await state(handle), 'contain_host')).toEqual([['bob', 'approve', 'slack']]);
+      await handle.terminate('test over');
+    });
+  });
+
+  it('stays refused after later alerts pushed the one that named her out of the recent alerts', async () => {
+    const told = ephemeralsFrom(h);
+    const taskQueue = uniqueTaskQueue('slack-self-flood');
+    await withWorker({ providers: h.peers.deps }, { taskQueue }, async () => {
+      const handle = await startIncident(h.client, taskQueue, gatedPlaybook(h.peers.http.url), alert({ principal: { aws_user: 'alice-ml' } }), { openedBy: 'carol', limits: { maxRecentAlerts: 2 } });
+      const message = await approvalMessage(h, handle, 'contain_host');
+      for (let i = 0; i < 3; i++) await handle.signal(alertSignal, alert({ title: `noise ${i}`, principal: { ip: `203.0.113.${i}` } }));
+      await expect.poll(async () => (await state(handle)).alerts.count).toBe(4);
+      const flooded = await state(handle);
+      expect(flooded.alerts.recent.map((a) => a.principal?.aws_user)).toEqual([undefined, undefined]);
+      expect(flooded.principals).toContainEqual({ aws_user: 'alice-ml' });
+
+      expect((await click(h, 'U0ALICE', message, APPROVE_ACTION)).status).toBe(200);
+      expect(told('U0ALICE')[0]).toMatch(/is about you/);
+      expect(votesOf(await state(handle), 'contain_host')).toEqual([]);
       await handle.terminate('test over');
     });
   });

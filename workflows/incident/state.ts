@@ -1,4 +1,5 @@
 import { PHASES, stepsOf, type ResolvedPlaybook } from '../../engine/playbook-types.js';
+import { rememberPrincipal } from '../../contracts/principal.js';
 import type { Alert, IncidentInput, IncidentState, StepState } from '../../contracts/incident.js';
 
 export const DEFAULT_MAX_RECENT_ALERTS = 100;
@@ -47,6 +48,7 @@ export function initialState(input: IncidentInput, now: string): IncidentState {
     steps,
     completed: [],
     alerts: { count: 1, recent: [alert], lastAt: now },
+    principals: input.alert.principal ? [input.alert.principal] : [],
     notes: [],
     timeline: [{ at: now, event: `opened by ${input.openedBy} from alert "${input.alert.title}" (playbook ${input.playbook.id} v${input.playbook.version})` }],
     times: { detectedAt: input.alert.observed_at ?? now, createdAt: now },
@@ -59,6 +61,7 @@ export function recordAlert(state: IncidentState, alert: Alert, now: string, max
   state.alerts.count += 1;
   state.alerts.lastAt = now;
   state.alerts.recent.push({ ...alert, received_at: alert.received_at ?? now });
+  rememberPrincipal((state.principals ??= []), alert.principal);
   if (state.alerts.recent.length > maxRecent) state.alerts.recent.splice(0, state.alerts.recent.length - maxRecent);
 }
 
