@@ -5,7 +5,7 @@
  * leaked-key incident with rollback to re-enable the key. Real stack: the HTTP API, the dev
  * server, the leaked-credential playbook, moto.
  */
-import { ListAccessKeysCommand } from '@aws-sdk/client-iam';
+import { ListAccessKeysCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { incidentStateQuery, type IncidentState } from '../../contracts/incident.js';
 import { postAlert, tokens } from '../helpers/intake.js';
@@ -57,6 +57,36 @@ async function cancelledWithRollback(name: string, run: (id: string, state: () =
 }
 
 describe('a cancel with rollback', () => {
+  it('never undoes what Warden did not change: a key disabled before the incident stays disabled', async () => {
+    const { admin, client, intake, iam, peers } = world();
+    const user = await seedUser(admin, 'rb-found', { accessKeys: 1, groups: [], managedPolicies: [], inlinePolicies: [], sshKeys: 0, mfa: false, loginProfile: false });
+    const key = user.accessKeys[0]!.accessKeyId;
+    await admin.send(new UpdateAccessKeyCommand({ UserName: 'rb-found', AccessKeyId: key, Status: 'Inactive' }));
+    await withWorker({ providers: { ...peers.deps, iam } }, { taskQueue: intake.taskQueue }, async () => {
+      const alert = {
+        type: 'credential.leaked',
+        severity: 'high',
+        title: 'An old key in a public gist',
+        source: 'scanner',
+        fingerprint: `rollback-${key}`,
+        principal: { aws_user: 'rb-found', aws_access_key_id: key },
+      };
+      const res = await postAlert(intake.url, alert, {}, '?dry_run=false');
+      expect(res.status).toBe(202);
+      const { incidentId, workflowId } = (await res.json()) as { incidentId: string; workflowId: string };
+      const handle = client.workflow.getHandle(workflowId);
+      await expect.poll(async () => (await handle.query(incidentStateQuery)).steps.delete_key?.status, { timeout: 30_000 }).toBe('awaiting-approval');
+      expect((await handle.query(incidentStateQuery)).steps.disable_key).toMatchObject({ status: 'already_so' });
+
+      expect((await call(tokens.oncall, `/v1/incidents/${incidentId}/cancel`, { reason: 'an old test key', rollback: true })).status).toBe(202);
+      await expect.poll(async () => (await handle.query(incidentStateQuery)).status, { timeout: 30_000 }).toBe('cancelled');
+      const final = await handle.query(incidentStateQuery);
+      expect(final.steps.undo_disable_key).toBeUndefined();
+      expect(final.steps.disable_key!.undo).toBeUndefined();
+      expect(await keyStatuses('rb-found')).toEqual(['Inactive']);
+    });
+  });
+
   it('re-enables a disabled key only after a second person approves, with a reason; the canceller cannot approve it', async () => {
     await cancelledWithRollback('rb-approved', async (id, state) => {
       const own = await call(tokens.oncall, `/v1/incidents/${id}/approvals/undo_disable_key`, { decision: 'approve', reason: 'my call' });

@@ -1,4 +1,5 @@
 /** The step runner: `when`, templates, the approval gate, then the action in an activity or in the workflow; failures are recorded, not thrown. */
+import { patched } from '@temporalio/workflow';
 import { evaluateExpression, truthy } from '../../engine/expression.js';
 import { renderParsed } from '../../engine/parsed-value.js';
 import type { ResolvedStep } from '../../engine/playbook-types.js';
@@ -34,6 +35,15 @@ export async function runStep(run: IncidentRun, step: ResolvedStep, inParallel: 
   if (st.approval?.slack) await showInSlack(run, step.id, { key: 'result', text: `Step ${step.id} ${st.status}${st.error ? `: ${st.error.message}` : ''}` });
 }
 
+/**
+ * A step that found the world already so changed nothing: a rollback has nothing of Warden's to
+ * undo there (undoing it would, say, enable a key that was disabled before the incident).
+ * Histories recorded before this rule undo it like any completed step.
+ */
+function foundSo(st: StepState): boolean {
+  return st.status === 'already_so' && patched('undo-only-what-warden-changed');
+}
+
 /** Runs the action once and names its result: applied, already so, planned, not applied (and why), or failed. */
 async function attempt(run: IncidentRun, step: ResolvedStep, params: Record<string, unknown>, st: StepState): Promise<void> {
   const { state } = run;
@@ -48,7 +58,7 @@ async function attempt(run: IncidentRun, step: ResolvedStep, params: Record<stri
       st.status = named.status;
       if (named.notApplied) st.notApplied = named.notApplied;
     } else st.status = st.outcome === 'planned' ? 'planned' : 'succeeded';
-    if (step.undo && EFFECTIVE.has(st.status) && st.status !== 'done_by_hand') state.completed.push(step.id);
+    if (step.undo && EFFECTIVE.has(st.status) && st.status !== 'done_by_hand' && !foundSo(st)) state.completed.push(step.id);
   } catch (err) {
     const error = describeFailure(err);
     const notApplied = run.truthful ? notAppliedOf(error) : undefined;
