@@ -43,7 +43,7 @@ export async function deciderFor(deps: SlackDeps, web: WebClient, slackUserId: s
 }
 
 /** Whether the incident's alerts name the person behind this identity (as the API checks it). */
-async function aboutThem(deps: SlackDeps, handle: WorkflowHandle, identityId: string): Promise<boolean> {
+export async function aboutThem(deps: SlackDeps, handle: WorkflowHandle, identityId: string): Promise<boolean> {
   const person = await deps.personOf?.(identityId);
   return !!person && namesPerson(await handle.query(incidentStateQuery), person);
 }

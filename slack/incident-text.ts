@@ -69,6 +69,7 @@ export const HELP_TEXT = [
   '*Warden* — `/warden <command>`',
   '• `incidents`: the open incidents',
   '• `show ID`: an incident’s status, phase, steps and pending approvals',
+  '• `ack ID`: acknowledge an incident as your Warden identity (the first acknowledgement is its MTTA)',
   '• `approve ID STEP`: approve a pending step as your Warden identity (to reject, use the Reject… button on the approval message)',
   '• `help`: this text',
 ].join('\n');

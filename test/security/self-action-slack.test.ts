@@ -11,7 +11,7 @@ import type { Directory, Person } from '../../contracts/directory.js';
 import { alertSignal } from '../../contracts/incident.js';
 import { alert, startIncident, state } from '../helpers/incident.js';
 import { uniqueTaskQueue, withWorker } from '../harness.js';
-import { approvalMessage, click, ephemeralsFrom, gatedPlaybook, startSlackHarness, votesOf, type SlackHarness } from '../slack/harness.js';
+import { approvalMessage, click, ephemeralsFrom, gatedPlaybook, slashWarden, startSlackHarness, votesOf, type SlackHarness } from '../slack/harness.js';
 
 const alice: Person = { id: 'alice', name: 'Alice', email: 'alice@example.com', aws: [{ account: '123456789012', userName: 'alice-ml' }], groups: [], roles: [] };
 const bob: Person = { id: 'bob', name: 'Bob', email: 'bob@example.com', aws: [], groups: [], roles: [] };
@@ -32,12 +32,16 @@ describe('Slack: the principal an incident names', () => {
       const message = await approvalMessage(h, handle, 'contain_host');
 
       expect((await click(h, 'U0ALICE', message, APPROVE_ACTION)).status).toBe(200);
-      expect(told('U0ALICE')).toEqual([
-        `Incident \`${handle.workflowId.replace(/^incident-/, '')}\` is about you (its alerts name \`alice\`): no one decides on an incident about themselves, so nothing was recorded.`,
-      ]);
+      const id = handle.workflowId.replace(/^incident-/, '');
+      const refused = `Incident \`${id}\` is about you (its alerts name \`alice\`): no one decides on an incident about themselves, so nothing was recorded.`;
+      expect(told('U0ALICE')).toEqual([refused]);
       const after = await state(handle);
       expect(votesOf(after, 'contain_host')).toEqual([]);
       expect(after.steps.contain_host!.status).toBe('awaiting-approval');
+      // Nor may she acknowledge it with /warden ack.
+      const acked = await slashWarden(h, 'U0ALICE', `ack ${id}`);
+      expect(acked.answers.map((a) => a.text)).toEqual([refused]);
+      expect((await state(handle)).acknowledged).toBeUndefined();
 
       expect((await click(h, 'U0BOB', message, APPROVE_ACTION)).status).toBe(200);
       await expect.poll(async () => (await state(handle)).steps.contain_host!.status).toBe('applied');

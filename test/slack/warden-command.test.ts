@@ -19,6 +19,28 @@ async function ask(user: string, text: string): Promise<string> {
   return answers[0]!.text ?? '';
 }
 
+describe('Slack: /warden ack', () => {
+  it('acknowledges as the Warden identity (the first one is MTTA); a viewer is refused', async () => {
+    const taskQueue = uniqueTaskQueue('slack-ack');
+    await withWorker({ providers: h.peers.deps }, { taskQueue }, async () => {
+      const handle = await startIncident(h.client, taskQueue, gatedPlaybook(h.peers.http.url), alert(), { openedBy: 'carol' });
+      await approvalMessage(h, handle, 'contain_host');
+      const id = (await state(handle)).incidentId;
+
+      expect(await ask('U0VERA', `ack ${id}`)).toBe('Your identity `vera` may not acknowledge incidents (it needs the responder role); nothing was recorded.');
+      expect((await state(handle)).acknowledged).toBeUndefined();
+
+      expect(await ask('U0ALICE', `ack ${id}`)).toMatch(new RegExp(`^Acknowledged incident \`${id}\` at \\d{4}-`));
+      expect(await ask('U0CAROL', `ack ${id}`)).toMatch(/was already acknowledged by `alice` at /);
+      const acked = await state(handle);
+      expect(acked.acknowledged).toMatchObject({ by: 'alice' });
+      expect(acked.times.acknowledgedAt).toBe(acked.acknowledged!.at);
+      expect(await ask('U0ALICE', 'ack no-such-incident')).toBe('There is no open incident `no-such-incident`.');
+      await handle.terminate('test over');
+    });
+  });
+});
+
 describe('Slack: /warden', () => {
   it('incidents, show ID and approve ID STEP answer only the asker; approve is the same Update as the button', async () => {
     const taskQueue = uniqueTaskQueue('slack-command');

@@ -4,6 +4,7 @@ import { escapeMrkdwn } from '../../../activities/incident/render/approval-block
 import { incidentStateQuery, incidentWorkflowId } from '../../../contracts/incident.js';
 import { isTemporalUnavailable } from '../../../temporal/errors.js';
 import { INCIDENT_ID, STEP_ID } from '../../button-value.js';
+import { acknowledgeFromSlack } from '../../acknowledge.js';
 import { decideFromSlack, rerenderApproval } from '../../decide.js';
 import { slackProfileLookup, type SlackDeps } from '../../deps.js';
 import { HELP_TEXT, incidentsText, incidentText, openIncidents } from '../../incident-text.js';
@@ -17,7 +18,7 @@ export const WARDEN_COMMAND = '/warden';
 const UNAVAILABLE = 'Warden cannot reach Temporal right now. Try again in a minute.';
 
 /**
- * `/warden incidents | show ID | approve ID STEP | help`: acknowledges, then answers only the
+ * `/warden incidents | show ID | ack ID | approve ID STEP | help`: acknowledges, then answers only the
  * person who typed it (ephemeral, through the command's response_url). Reading needs a Warden
  * identity; approving sends the same Update as the button and the API.
  */
@@ -29,12 +30,13 @@ export function wardenCommand(deps: SlackDeps) {
     };
     const [sub = 'help', id, step, ...extra] = command.text.trim().split(/\s+/).filter(Boolean);
     try {
-      if (sub === 'help' || !['incidents', 'show', 'approve'].includes(sub)) return await answer(sub === 'help' ? HELP_TEXT : `Unknown command \`${escapeMrkdwn(sub)}\`.\n${HELP_TEXT}`);
+      if (sub === 'help' || !['incidents', 'show', 'approve', 'ack'].includes(sub)) return await answer(sub === 'help' ? HELP_TEXT : `Unknown command \`${escapeMrkdwn(sub)}\`.\n${HELP_TEXT}`);
       const who = await deps.identities.resolve(command.user_id, slackProfileLookup(client));
       if (!who.ok) return await answer(refusalText({ kind: 'identity', reason: who.reason }, { incidentId: id ?? '?' }));
       if (sub === 'incidents') return await answer(incidentsText(await openIncidents(deps.temporal)));
       if (!id || !INCIDENT_ID.test(id)) return await answer(`Give an incident id: \`/warden ${sub} ID${sub === 'approve' ? ' STEP' : ''}\`.`);
       if (sub === 'show') return await show(deps, id, answer);
+      if (sub === 'ack') return await answer(await acknowledgeFromSlack(deps, client, command.user_id, id));
       if (!step || !STEP_ID.test(step) || extra.length > 0) return await answer('Give the incident id and the step id: `/warden approve ID STEP`.');
       const retry = context.retryNum ? { retryNum: context.retryNum } : {};
       const result = await decideFromSlack(deps, client, { slackUserId: command.user_id, incidentId: id, stepId: step, decision: 'approve', ...retry });
