@@ -3,7 +3,6 @@ import { patched } from '@temporalio/workflow';
 import { nowIso } from '../../contracts/time.js';
 import type { ObservedState } from '../../contracts/incident.js';
 import type { IncidentRun } from './run.js';
-import { allSteps } from '../../engine/playbook-types.js';
 import { approveRollbacks, showRollbackResult, undoParams } from './rollback.js';
 import { describeFailure, runActionActivity } from './step-runner.js';
 
@@ -28,7 +27,7 @@ async function undoStep(run: IncidentRun, stepId: string, reason: string): Promi
   const { state } = run;
   const st = state.steps[stepId];
   // A further target's instance (`<step>@<n>`) is undone like its playbook step, against its own alert.
-  const step = allSteps(run.playbook).find((s) => s.id === (st?.target?.of ?? stepId));
+  const step = run.playbookStep(stepId);
   if (!step?.undo || !st || st.undo?.status === 'succeeded' || st.undo?.status === 'planned') return undefined;
   try {
     const out = await runActionActivity(

@@ -6,7 +6,7 @@
 import { condition } from '@temporalio/workflow';
 import { evaluateExpression, truthy } from '../../engine/expression.js';
 import { renderParsed } from '../../engine/parsed-value.js';
-import { allSteps, stepsOf, type ResolvedStep } from '../../engine/playbook-types.js';
+import { stepsOf, type ResolvedStep } from '../../engine/playbook-types.js';
 import { canonicalJson } from '../../contracts/approval-proof.js';
 import type { FollowUpTarget } from '../../contracts/follow-ups.js';
 import type { Alert, IncidentState } from '../../contracts/incident.js';
@@ -114,7 +114,7 @@ function addTarget(run: IncidentRun, alert: Alert): void {
 /** The playbook step an instance repeats, under the instance's id and title. */
 function instanceStep(run: IncidentRun, id: string): ResolvedStep {
   const st = run.state.steps[id]!;
-  const base = allSteps(run.playbook).find((s) => s.id === st.target!.of)!;
+  const base = run.playbookStep(id)!;
   return { ...base, id, title: st.title };
 }
 

@@ -1,7 +1,6 @@
 /** A person's cancel with rollback: the approval of each undo (rollback-spec.ts says whose), then the undo's result on its entry. */
 import { renderParsed } from '../../engine/parsed-value.js';
 import type { ResolvedStep } from '../../engine/playbook-types.js';
-import { allSteps } from '../../engine/playbook-types.js';
 import { rollbackStepId, type ObservedState, type StepState } from '../../contracts/incident.js';
 import { nowIso } from '../../contracts/time.js';
 import { passApprovalGate } from './approval-gate.js';
@@ -19,7 +18,7 @@ export async function approveRollbacks(run: IncidentRun, order: readonly string[
   const asks = order.flatMap((id) => {
     const st = state.steps[id];
     // A further target's instance (`<step>@<n>`) is rolled back like its playbook step.
-    const step = allSteps(run.playbook).find((s) => s.id === (st?.target?.of ?? id));
+    const step = run.playbookStep(id);
     return step?.undo && st && !st.undo ? [{ step, st }] : [];
   });
   const decided = await Promise.all(asks.map(({ step, st }) => approveOne(run, step, st, requestedBy)));

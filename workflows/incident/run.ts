@@ -1,6 +1,6 @@
 /** One incident run: its state (the one object every part changes) and the helpers they share. */
 import { patched, upsertSearchAttributes } from '@temporalio/workflow';
-import type { ApprovalSpec, ResolvedPlaybook } from '../../engine/playbook-types.js';
+import type { ApprovalSpec, ResolvedPlaybook, ResolvedStep } from '../../engine/playbook-types.js';
 import { ROLLBACK_STEP_PREFIX, rollbackStepId, type IncidentInput, type IncidentState } from '../../contracts/incident.js';
 import { historyPastLimit } from '../../contracts/continue-as-new.js';
 import { SA_PHASE, SA_PLAYBOOK, SA_SEVERITY, SA_STATUS } from '../../contracts/search-attributes.js';
@@ -95,6 +95,12 @@ export class IncidentRun {
   alertOf(stepId?: string): IncidentInput['alert'] {
     const n = stepId === undefined ? undefined : this.state.steps[stepId]?.target?.n;
     return (n !== undefined ? this.state.targets?.find((t) => t.n === n)?.alert : undefined) ?? this.input.alert;
+  }
+
+  /** The playbook step a state entry runs: itself, or the one a further target's instance (`<step>@<n>`) repeats. */
+  playbookStep(stepId: string): ResolvedStep | undefined {
+    const of = this.state.steps[stepId]?.target?.of ?? stepId;
+    return allSteps(this.playbook).find((s) => s.id === of);
   }
 
   /** The approval spec of a step, or of the playbook step a further target's instance repeats. */
