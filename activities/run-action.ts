@@ -4,6 +4,7 @@ import { ProviderNotConfigured, type ActionOutcome } from '../catalog/types.js';
 import { failure, FailureKind } from '../contracts/failures.js';
 import { protectedTarget, withBuiltIns } from '../contracts/protected-principals.js';
 import type { WardenDeps } from './deps.js';
+import { actionMetrics } from './action-metrics.js';
 
 export interface RunActionInput {
   readonly action: string;
@@ -40,17 +41,24 @@ export function createActionActivities({ providers, protectedPrincipals, directo
         const detail = parsed.error.issues.map((i) => `with.${i.path.join('.')}: ${i.message}`).join('; ');
         throw failure(FailureKind.InvalidParameters, `step ${input.stepId} (${input.action}): invalid parameters: ${detail}`);
       }
+      const metrics = actionMetrics();
       const hit = def.destructive && !input.dryRun && !input.approvedBy?.length ? protectedTarget(principalTargets(input.action, parsed.data), rules) : undefined;
       if (hit) {
+        metrics.record(input.action, 'refused', 0);
         throw failure(
           FailureKind.ProtectedPrincipal,
           `not applied: refused by policy: ${input.action} aims at ${hit.name}, protected by ${hit.rule}; a destructive step on a protected principal needs a person's approval (add approval: to the step)`,
         );
       }
       const ctx = { incidentId: input.incidentId, stepId: input.stepId, idempotencyKey: input.idempotencyKey, deps: providers, incident: input.incident, ...(directory ? { directory } : {}) };
+      const started = performance.now();
+      const took = (): number => (performance.now() - started) / 1000;
       try {
-        return await def.run(parsed.data, ctx, input.dryRun);
+        const outcome = await def.run(parsed.data, ctx, input.dryRun);
+        metrics.record(input.action, outcome.status, took());
+        return outcome;
       } catch (err) {
+        metrics.record(input.action, err instanceof ProviderNotConfigured ? 'not_configured' : 'error', took());
         // A provider that is not configured changes nothing: the step reports its plan and says
         // plainly which provider is missing; the workflow decides what a live incident does.
         if (err instanceof ProviderNotConfigured) {

@@ -31,6 +31,8 @@ export interface EnvConfig {
   readonly intake: IntakeConfig;
   /** The Ed25519 key that signs approval decisions: WARDEN_DECISION_SIGNING_KEY, else the file generated in the state dir. */
   readonly decisionSigning: { readonly key?: string; readonly keyFile: string };
+  /** WARDEN_WORKER_METRICS_ADDRESS: where a worker serves its Prometheus metrics (the SDK's and Warden's step metrics); absent: not served. */
+  readonly workerMetricsAddress?: string;
 }
 
 export interface IntakeConfig {
@@ -136,6 +138,11 @@ const schema = z.object({
   WARDEN_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
   WARDEN_CODEC_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   WARDEN_DRY_RUN: z.enum(['true', 'false', '1', '0']).default('false'),
+  WARDEN_WORKER_METRICS_ADDRESS: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'host:port to serve the worker metrics on, e.g. 127.0.0.1:9464')
+    .optional(),
   TEMPORAL_ADDRESS: nonEmpty.optional(),
   TEMPORAL_PROFILE: nonEmpty.optional(),
 });
@@ -171,6 +178,7 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
     stateDir,
     decisionSigning: { ...(e.WARDEN_DECISION_SIGNING_KEY ? { key: e.WARDEN_DECISION_SIGNING_KEY } : {}), keyFile: join(stateDir, 'decision-signing-key') },
     http: { host: e.WARDEN_HTTP_HOST, port: e.WARDEN_HTTP_PORT },
+    ...(e.WARDEN_WORKER_METRICS_ADDRESS ? { workerMetricsAddress: e.WARDEN_WORKER_METRICS_ADDRESS } : {}),
     temporal,
     encryption: {
       ...(e.WARDEN_ENCRYPTION_KEYS ? { keysVariable: e.WARDEN_ENCRYPTION_KEYS } : {}),

@@ -19,6 +19,8 @@ import { openapiRoutes } from './routes/openapi.js';
 import { reviewRoutes } from './routes/reviews.js';
 import { createConfigDirectory } from '../config/config-directory.js';
 import { createSlackApp } from '../slack/app.js';
+import { createServerMetrics, metricsRoute } from './metrics/registry.js';
+import { temporalSnapshot } from './metrics/snapshot.js';
 
 export interface ApiSetup {
   readonly routes: Route[];
@@ -70,13 +72,17 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
       'API',
     ),
   ];
+  const metrics = createServerMetrics(temporalSnapshot(client, taskQueue));
   const routes = [
-    ...alertRoutes({
-      ingest: { client, playbooks, taskQueue, decisionKey: signer.publicKey },
-      credentials,
-      rateLimiter: createRateLimiter(config.intake.ratePerMinute, Math.max(10, config.intake.ratePerMinute)),
-      dryRunDefault: config.intake.dryRunDefault,
-    }),
+    ...metrics.countAlerts(
+      alertRoutes({
+        ingest: { client, playbooks, taskQueue, decisionKey: signer.publicKey },
+        credentials,
+        rateLimiter: createRateLimiter(config.intake.ratePerMinute, Math.max(10, config.intake.ratePerMinute)),
+        dryRunDefault: config.intake.dryRunDefault,
+      }),
+    ),
+    metricsRoute(metrics, (req) => auth.authorize(req, 'viewer', 'read metrics')),
     ...limitByIdentity([
       ...incidentRoutes(client, auth, signer, createPersonResolver(directory, identities), playbooks),
       ...offboardingRoutes({

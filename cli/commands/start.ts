@@ -9,6 +9,7 @@ import { connectClient, connectWorkerConnection } from '../../temporal/connectio
 import { startDevServer, type DevServer } from '../../temporal/dev-server.js';
 import { buildDeps, describeProviders } from '../../worker/deps.js';
 import { createWardenWorker } from '../../worker/worker.js';
+import { installWorkerRuntime } from '../../worker/runtime.js';
 import { SEARCH_ATTRIBUTES } from '../../contracts/search-attributes.js';
 import { TASK_QUEUE } from '../../contracts/task-queue.js';
 import { commandContext, log, type CommandContext } from '../context.js';
@@ -72,6 +73,7 @@ export async function runWarden(roles: Roles): Promise<number> {
     let worker: Worker | undefined;
     let workerRun: Promise<void> | undefined;
     if (roles.worker) {
+      installWorkerRuntime(config.workerMetricsAddress);
       const connection = await connectWorkerConnection(ctx.target);
       stops.push(() => connection.close());
       const created = await createWardenWorker({ connection, namespace: ctx.target.namespace, dataConverter: ctx.dataConverter, deps: buildDeps(config) });
@@ -83,6 +85,7 @@ export async function runWarden(roles: Roles): Promise<number> {
       });
       log(`worker polling task queue "${TASK_QUEUE}" in namespace "${ctx.target.namespace}" at ${ctx.target.address}`);
       log(`providers: ${describeProviders(config)}`);
+      if (config.workerMetricsAddress) log(`worker metrics on http://${config.workerMetricsAddress}/metrics`);
     }
 
     let server: Server | undefined;
