@@ -48,6 +48,12 @@ const fileFields = z.strictObject({
     .default({ match_by_email: false }),
   /** Quarterly access reviews: reviewers, deadlines, what silence means, the evidence's recipients. */
   reviews: reviewSettingsSchema.default(DEFAULT_REVIEW_SETTINGS),
+  /** The model registry's webhooks (POST /v1/alerts/mlflow): the aliases that serve production, whose moves and whose versions' tags are checked. */
+  mlflow: z
+    .strictObject({
+      watched_aliases: z.array(z.string().trim().min(1).max(256)).min(1, 'name at least one alias (e.g. champion)').default(['champion', 'production']),
+    })
+    .default({ watched_aliases: ['champion', 'production'] }),
   /** Principals no playbook changes without a person's approval (config/protected.ts). */
   protected: protectedSchema.default({ aws_users: [], aws_roles: [], github_logins: [], mlflow_users: [], patterns: [] }),
 });

@@ -13,13 +13,14 @@ export const STATE_SECRETS = {
   github: { variable: 'GITHUB_WEBHOOK_SECRET', file: 'github-webhook-secret', minLength: 8, job: 'signs POST /v1/alerts/github-secret-scanning (X-Hub-Signature-256)' },
   alertmanager: { variable: 'WARDEN_ALERTMANAGER_TOKEN', file: 'alertmanager-token', minLength: 16, job: 'bearer of POST /v1/alerts/alertmanager' },
   guardduty: { variable: 'WARDEN_GUARDDUTY_TOKEN', file: 'guardduty-token', minLength: 16, job: 'bearer of POST /v1/alerts/guardduty' },
+  mlflow: { variable: 'MLFLOW_WEBHOOK_SECRET', file: 'mlflow-webhook-secret', minLength: 16, job: 'signs POST /v1/alerts/mlflow (the MLflow webhook secret, X-MLflow-Signature)' },
   codec: { variable: 'WARDEN_CODEC_TOKEN', file: 'codec-token', minLength: 16, job: 'bearer of /codec/encode and /codec/decode (temporal --codec-auth)' },
 } as const;
 
 export type SecretName = keyof typeof STATE_SECRETS;
 /** The alert senders, each with its own credential. */
-export type AlertSender = 'webhook' | 'github' | 'alertmanager' | 'guardduty';
-export const ALERT_SENDERS: readonly AlertSender[] = ['webhook', 'github', 'alertmanager', 'guardduty'];
+export type AlertSender = 'webhook' | 'github' | 'alertmanager' | 'guardduty' | 'mlflow';
+export const ALERT_SENDERS: readonly AlertSender[] = ['webhook', 'github', 'alertmanager', 'guardduty', 'mlflow'];
 
 /** Values given in the environment; the others are read from (or generated into) the state dir. */
 export type GivenSecrets = { readonly [K in SecretName]?: string };

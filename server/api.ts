@@ -12,6 +12,7 @@ import { FALLBACK_PLAYBOOK } from './intake/route-playbook.js';
 import { identityKey, rateLimited } from './rate-limited.js';
 import type { Route } from './router.js';
 import { alertRoutes } from './routes/alerts.js';
+import type { RegistryReader } from './intake/adapters/mlflow.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { offboardingRoutes } from './routes/offboardings.js';
 import { createPersonResolver } from './routes/review-access.js';
@@ -36,7 +37,13 @@ export interface ApiSetup {
  * The API routes with everything they need, read once at start: playbooks (every one must
  * validate), each alert sender's credential (generated into the state dir when not set); identities, people and the Slack app come with the config.
  */
-export function setupApi(config: WardenConfig, client: Client, taskQueue: string, log: (msg: string) => void = (msg) => console.error(msg)): ApiSetup {
+export function setupApi(
+  config: WardenConfig,
+  client: Client,
+  taskQueue: string,
+  log: (msg: string) => void = (msg) => console.error(msg),
+  readers: { readonly modelRegistry?: RegistryReader } = {},
+): ApiSetup {
   const notices: string[] = [];
   const { playbooks, problems } = loadPlaybooks([config.intake.playbooksDir]);
   if (problems.length > 0) throw new ConfigError(problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field}: ${p.message}`));
@@ -80,6 +87,7 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
         credentials,
         rateLimiter: createRateLimiter(config.intake.ratePerMinute, Math.max(10, config.intake.ratePerMinute)),
         dryRunDefault: config.intake.dryRunDefault,
+        mlflow: { ...(readers.modelRegistry ? { registry: readers.modelRegistry } : {}), watchedAliases: file.mlflow.watched_aliases },
       }),
     ),
     metricsRoute(metrics, (req) => auth.authorize(req, 'viewer', 'read metrics')),

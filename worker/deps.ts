@@ -5,6 +5,7 @@ import { createLocalEvidenceStore } from '../activities/providers/evidence/local
 import { createAllowlistedHttp } from '../activities/providers/http/allowlisted-http.js';
 import { createFileLedger } from '../activities/providers/idempotency/file-ledger.js';
 import { createGitHubCodeHost } from '../activities/providers/github/github-code-host.js';
+import type { ModelRegistry } from '../activities/ports/model-registry.js';
 import { createMlflowRegistry } from '../activities/providers/mlflow/mlflow-registry.js';
 import { createSlackChat } from '../activities/providers/slack/slack-chat.js';
 import type { WardenDeps } from '../activities/deps.js';
@@ -69,4 +70,9 @@ export function describeProviders(config: WardenConfig): string {
     p.github && `github (org ${p.github.org})`,
   ].filter(Boolean);
   return `evidence in ${p.evidenceDir}; ${on.length ? on.join(', ') : 'no notification or change providers configured (their steps run as dry runs)'}`;
+}
+
+/** The model registry alone, when MLflow is configured: the server checks registry webhooks against it. */
+export function buildModelRegistry(config: WardenConfig): ModelRegistry | undefined {
+  return config.providers.mlflow ? createMlflowRegistry(config.providers.mlflow) : undefined;
 }

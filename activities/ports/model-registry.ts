@@ -9,6 +9,8 @@ export interface ModelVersionInfo {
   readonly createdAt?: string;
   /** Where the version's artifacts live (e.g. s3://bucket/models/fraud/3). */
   readonly source?: string;
+  /** The tracking run that produced it, when the registration names one. */
+  readonly runId?: string;
   /** ready: servable; pending: still registering; failed: registration failed. */
   readonly status: 'ready' | 'pending' | 'failed' | 'unknown';
   /** The aliases that resolve to this version. */
@@ -97,6 +99,8 @@ export interface ModelRegistry {
   quarantineVersion(input: QuarantineVersionInput): Promise<ChangeResult>;
   /** Reads every version with its tags, aliases, creation time, source and status. */
   listVersions(input: { readonly model: string }): Promise<ModelVersionList>;
+  /** Whether the registry's tracking server knows the run (a version registered from a run it never saw did not come from its pipelines). Read-only. */
+  runExists(runId: string): Promise<boolean>;
   /**
    * Removes everything `user` holds in the registry's access control (offboarding): their admin
    * flag, role memberships and their own grants on experiments, registered models and any other

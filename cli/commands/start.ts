@@ -7,7 +7,7 @@ import { createHealthProbe } from '../../server/health.js';
 import { findTemporalCli } from '../../temporal/cli-binary.js';
 import { connectClient, connectWorkerConnection } from '../../temporal/connection.js';
 import { startDevServer, type DevServer } from '../../temporal/dev-server.js';
-import { buildDeps, describeProviders } from '../../worker/deps.js';
+import { buildDeps, buildModelRegistry, describeProviders } from '../../worker/deps.js';
 import { createWardenWorker } from '../../worker/worker.js';
 import { installWorkerRuntime } from '../../worker/runtime.js';
 import { SEARCH_ATTRIBUTES } from '../../contracts/search-attributes.js';
@@ -130,7 +130,8 @@ async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promi
     taskQueue: TASK_QUEUE,
     ...(worker ? { localWorkerState: () => worker.getState() } : {}),
   });
-  const api = setupApi(ctx.config, client, TASK_QUEUE, log);
+  const modelRegistry = buildModelRegistry(ctx.config);
+  const api = setupApi(ctx.config, client, TASK_QUEUE, log, modelRegistry ? { modelRegistry } : {});
   for (const notice of api.notices) log(notice);
   const server = createHttpApp({
     api: api.routes,

@@ -8,6 +8,8 @@ import { HttpError, parseJson, readRawBody, sendJson } from '../http-json.js';
 import { normalizeAlertmanager } from '../intake/adapters/alertmanager.js';
 import { normalizeSecretScanning, verifyGitHubSignature } from '../intake/adapters/github-secret-scanning.js';
 import { normalizeGuardDuty } from '../intake/adapters/guardduty.js';
+import { judgeMlflowEvent, type RegistryReader } from '../intake/adapters/mlflow.js';
+import { verifyMlflowWebhook } from '../auth/mlflow-signature.js';
 import type { AdapterResult } from '../intake/adapters/types.js';
 import { parseAlert } from '../intake/alert-schema.js';
 import { ingestAlert, joinedNothing, type IngestDeps, type IngestResult, type NothingToJoin } from '../intake/ingest.js';
@@ -25,6 +27,8 @@ export interface AlertRouteDeps {
   readonly dryRunDefault: boolean;
   /** The delivery ids seen (per server process); a fresh memory when absent. */
   readonly deliveries?: DeliveryMemory;
+  /** MLflow registry events: the registry to check them against (absent: MLflow not configured) and the watched aliases. */
+  readonly mlflow?: { readonly registry?: RegistryReader; readonly watchedAliases: readonly string[] };
 }
 
 export const ALERT_BODY_LIMIT = 1024 * 1024;
@@ -157,9 +161,9 @@ function intakeRoute(path: string, sender: AlertSender, deliveries: DeliveryMemo
   };
 }
 
-function adapter(d: AlertRouteDeps, sender: AlertSender, path: string, normalize: (req: IncomingMessage, body: unknown) => AdapterResult): Run {
+function adapter(d: AlertRouteDeps, sender: AlertSender, path: string, normalize: (req: IncomingMessage, body: unknown) => AdapterResult | Promise<AdapterResult>): Run {
   return async (req, res, raw) => {
-    const normalized = normalize(req, parseJson(raw));
+    const normalized = await normalize(req, parseJson(raw));
     if (!normalized.ok) throw new HttpError(400, `not a valid ${path.split('/').pop()} payload`, normalized.details);
     const incoming = [...normalized.alerts.map((body) => ({ body, joinOnly: false })), ...(normalized.followUps ?? []).map((body) => ({ body, joinOnly: true }))];
     answer(res, await accept(d, sender, req, incoming), normalized.skipped, false);
@@ -173,6 +177,7 @@ export function alertRoutes(d: AlertRouteDeps): Route[] {
   const am = '/v1/alerts/alertmanager';
   const gd = '/v1/alerts/guardduty';
   const gh = '/v1/alerts/github-secret-scanning';
+  const ml = '/v1/alerts/mlflow';
   return [
     intakeRoute(
       '/v1/alerts',
@@ -204,5 +209,25 @@ export function alertRoutes(d: AlertRouteDeps): Route[] {
       github(c.github),
       adapter(d, 'github', gh, (req, body) => normalizeSecretScanning(header(req, 'x-github-event'), body)),
     ),
+    intakeRoute(
+      ml,
+      'mlflow',
+      deliveries,
+      (req, raw) => verifyMlflowWebhook(req, raw, c.mlflow),
+      adapter(d, 'mlflow', ml, (_req, body) => checkedAgainstRegistry(d.mlflow, body)),
+    ),
   ];
+}
+
+/**
+ * An MLflow event judged against the registry it came from. Without a readable registry the
+ * event is not judged: 503, so MLflow delivers it again, and nothing is waved through unchecked.
+ */
+async function checkedAgainstRegistry(m: AlertRouteDeps['mlflow'], body: unknown): Promise<AdapterResult> {
+  if (!m?.registry) throw new HttpError(503, 'MLflow is not configured in Warden (MLFLOW_TRACKING_URI): registry events cannot be checked against the registry', undefined, { 'retry-after': '300' });
+  try {
+    return await judgeMlflowEvent(body, m.registry, m.watchedAliases);
+  } catch (err) {
+    throw new HttpError(503, `the model registry could not be read to check this event: ${(err as Error).message}`, undefined, { 'retry-after': '30' });
+  }
 }

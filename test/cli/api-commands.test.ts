@@ -17,6 +17,7 @@ import { codecRoutes } from '../../server/routes/codec.js';
 import { healthRoutes } from '../../server/routes/health.js';
 import { incidentRoutes } from '../../server/routes/incidents.js';
 import { openapiRoutes } from '../../server/routes/openapi.js';
+import { createServerMetrics, metricsRoute } from '../../server/metrics/registry.js';
 import type { IncidentState } from '../../contracts/incident.js';
 import { assertBuilt, CLI_PATH, cleanEnv, spawnCli, type CliRun } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
@@ -308,7 +309,7 @@ describe('GET /openapi.json', () => {
     const routes: Route[] = [
       ...alertRoutes({
         ingest: dummy as IngestDeps,
-        credentials: { webhook: 'w'.repeat(16), github: 'g'.repeat(16), alertmanager: 'a'.repeat(16), guardduty: 'd'.repeat(16) },
+        credentials: { webhook: 'w'.repeat(16), github: 'g'.repeat(16), alertmanager: 'a'.repeat(16), guardduty: 'd'.repeat(16), mlflow: 'm'.repeat(16) },
         rateLimiter: createRateLimiter(1),
         dryRunDefault: false,
       }),
@@ -318,6 +319,7 @@ describe('GET /openapi.json', () => {
       ...healthRoutes({ check: () => Promise.reject(new Error('unused')) }),
       ...codecRoutes({ codec: { encode: async (p) => p, decode: async (p) => p }, corsOrigins: [], token: 'c'.repeat(16) }),
       ...openapiRoutes(),
+      metricsRoute(createServerMetrics(), () => undefined),
     ];
     const router = createRouter(routes, () => undefined);
     const server = createServer((req, res) => void router(req, res));

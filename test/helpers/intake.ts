@@ -16,7 +16,13 @@ import { suiteKeyring, uniqueTaskQueue } from '../harness.js';
 
 export const SECRET = 'intake-secret-0123456789';
 /** Each alert sender's own credential, as setupApi resolves them: all different. */
-export const CREDENTIALS = { webhook: SECRET, github: 'github-webhook-secret-42', alertmanager: 'alertmanager-token-0123456789', guardduty: 'guardduty-token-0123456789' } as const;
+export const CREDENTIALS = {
+  webhook: SECRET,
+  github: 'github-webhook-secret-42',
+  alertmanager: 'alertmanager-token-0123456789',
+  guardduty: 'guardduty-token-0123456789',
+  mlflow: 'mlflow-webhook-secret-0123456789',
+} as const;
 
 /**
  * The headers that authenticate `body` on an alert route the way its real sender does: Warden's

@@ -24,10 +24,15 @@ export interface WardenServer {
  * The HTTP server as `warden start` builds it: config from `env` (a fresh state dir unless given),
  * setupApi, then the HTTP app with the codec, on a free loopback port.
  */
-export async function startWardenServer(client: Client, taskQueue: string, env: Record<string, string> = {}, opts: { codecRatePerMinute?: number } = {}): Promise<WardenServer> {
+export async function startWardenServer(
+  client: Client,
+  taskQueue: string,
+  env: Record<string, string> = {},
+  opts: { codecRatePerMinute?: number; readers?: Parameters<typeof setupApi>[4] } = {},
+): Promise<WardenServer> {
   const stateDir = env.WARDEN_STATE_DIR ?? join(mkdtempSync(join(tmpdir(), 'warden-server-')), 'state');
   const config = loadWardenConfig({ TEMPORAL_ADDRESS: '127.0.0.1:7233', ...env, WARDEN_STATE_DIR: stateDir });
-  const api = setupApi(config, client, taskQueue, () => undefined);
+  const api = setupApi(config, client, taskQueue, () => undefined, opts.readers);
   const server: Server = createHttpApp({
     api: api.routes,
     health: createHealthProbe({ client, taskQueue }),

@@ -80,7 +80,7 @@ function writeAuthConfig(dir: string): { path: string; admin: MlflowCredentials 
  * server runs MLflow's auth app (`--app-name basic-auth`): every call but /health then needs
  * basic auth, the admin's credentials are in `admin`.
  */
-export async function startMlflow(opts: { auth?: boolean } = {}): Promise<MlflowPeer> {
+export async function startMlflow(opts: { auth?: boolean; env?: Readonly<Record<string, string>> } = {}): Promise<MlflowPeer> {
   const bin = mlflowBinary();
   const dir = mkdtempSync(join(tmpdir(), 'warden-mlflow-'));
   const port = await freePort();
@@ -122,7 +122,7 @@ export async function startMlflow(opts: { auth?: boolean } = {}): Promise<Mlflow
       cwd: dir,
       detached: true,
       stdio: ['ignore', log, log],
-      env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true', ...authEnv },
+      env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true', ...authEnv, ...opts.env },
     });
     closeSync(log);
     const started = child;

@@ -9,6 +9,7 @@ const ModelVersion = z.looseObject({
   version: z.string(),
   creation_timestamp: z.union([z.number(), z.string()]).optional(),
   source: z.string().optional(),
+  run_id: z.string().nullish(),
   status: z.string().optional(),
   tags: z.array(Tag).optional(),
   aliases: z.array(z.string()).optional(),
@@ -37,6 +38,8 @@ export interface MlflowClient {
   setAlias(name: string, alias: string, version: string): Promise<void>;
   setVersionTag(name: string, version: string, key: string, value: string): Promise<void>;
   setModelTag(name: string, key: string, value: string): Promise<void>;
+  /** Whether the tracking server knows run `runId` (runs/get; MLflow's RESOURCE_DOES_NOT_EXIST is false). */
+  runExists(runId: string): Promise<boolean>;
 }
 
 /** A model-version search filter for one model name, quoted the way MLflow's parser expects. */
@@ -46,7 +49,7 @@ function nameFilter(name: string): string {
 
 /** The model-registry calls on the transport (mlflow-transport.ts). */
 export function createMlflowClient(conn: MlflowConnection): MlflowClient {
-  const { where, request } = createMlflowTransport(conn);
+  const { where, request, find } = createMlflowTransport(conn);
   const modelSubject = (name: string) => `registered model ${name}`;
 
   return {
@@ -85,6 +88,9 @@ export function createMlflowClient(conn: MlflowConnection): MlflowClient {
     },
     async setModelTag(name, key, value) {
       await request('POST', 'registered-models/set-tag', { name, key, value }, modelSubject(name), Empty);
+    },
+    async runExists(runId) {
+      return (await find('GET', 'runs/get', { run_id: runId }, `run ${runId}`, z.object({ run: z.looseObject({}) }))) !== undefined;
     },
   };
 }

@@ -136,5 +136,6 @@ export function createMlflowRegistry(opts: MlflowConnection): ModelRegistry {
       return { model, aliases: state.aliases, versions: state.versions };
     },
     revokeUserPermissions: (input) => revokeUserPermissions(auth, input),
+    runExists: (runId) => client.runExists(runId),
   };
 }

@@ -40,6 +40,7 @@ function toInfo(v: MlflowModelVersion, aliases: Readonly<Record<string, string>>
     version: v.version,
     ...(Number.isFinite(created) && created > 0 ? { createdAt: new Date(created).toISOString() } : {}),
     ...(v.source ? { source: v.source } : {}),
+    ...(v.run_id ? { runId: v.run_id } : {}),
     status: STATUS[v.status ?? ''] ?? 'unknown',
     aliases: Object.entries(aliases)
       .filter(([, version]) => version === v.version)
