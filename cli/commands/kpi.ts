@@ -3,7 +3,7 @@ import type { IncidentMetric, MetricFigures } from '../../contracts/kpi.js';
 import { INCIDENT_METRICS } from '../../contracts/kpi.js';
 import type { KpiReport } from '../../server/kpis.js';
 import { ApiClient, callApi } from '../api-client.js';
-import { formatDuration, table } from './format.js';
+import { table } from './format.js';
 
 export interface KpiOptions {
   /** An ISO 8601 time, or a window back from --until such as 30d, 24h, 12w. */
@@ -23,7 +23,21 @@ export function kpiQueryString(o: Omit<KpiOptions, 'json'>): string {
   return s ? `?${s}` : '';
 }
 
-const mins = (m: number | null): string => (m === null ? '-' : m === 0 ? '0m' : formatDuration(m * 60_000));
+/** Whole minutes as `1d 7h`, `5h 30m`, `10m` (every unit that is not zero), `-` for none. */
+export function minutesText(m: number | null): string {
+  if (m === null) return '-';
+  const sign = m < 0 ? '-' : '';
+  const a = Math.abs(m);
+  const parts = [
+    [Math.floor(a / 1440), 'd'],
+    [Math.floor((a % 1440) / 60), 'h'],
+    [a % 60, 'm'],
+  ]
+    .filter(([n]) => n !== 0)
+    .map(([n, u]) => `${n}${u}`);
+  return sign + (parts.join(' ') || '0m');
+}
+const mins = minutesText;
 const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 const cell = (f: MetricFigures): string => `${mins(f.p50Minutes)} / ${mins(f.p90Minutes)} / ${mins(f.maxMinutes)} (n=${f.count}${f.open ? `, open ${f.open}` : ''})`;
 const row = (label: readonly string[], figs: Record<IncidentMetric, MetricFigures>): string[] => [...label, ...INCIDENT_METRICS.map((m) => cell(figs[m]))];

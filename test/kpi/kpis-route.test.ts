@@ -14,6 +14,7 @@ import type { KpiReport } from '../../server/kpis.js';
 import { startWorker, suiteClient, uniqueTaskQueue, type TestWorker } from '../harness.js';
 import { alert, HEADER, playbook, startIncident, startPeers, state, type Peers } from '../helpers/incident.js';
 import { startWardenServer, type WardenServer } from '../helpers/warden-server.js';
+import { assertBuilt, cleanEnv, spawnCli } from '../helpers/cli.js';
 
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 const tokens = { viewer: 'tok-kpi-viewer-0123456789' };
@@ -104,5 +105,21 @@ phases:
     expect(i.breaches).toEqual([{ incidentId, playbook: id, severity: 'high', metric: 'mttd', targetMinutes: 6, measuredMinutes: 10, overByMinutes: 4, inProgress: false }]);
     expect(i.sources).toEqual({ read: 2, unreadable: [], truncated: false });
     expect(report!.notes.join(' ')).toMatch(/Dry runs, false positives, merged and cancelled incidents are excluded/);
+
+    // `warden kpi` prints the same figures as a table, and the report itself with --json.
+    assertBuilt();
+    const cliEnv = cleanEnv({ WARDEN_URL: warden.url, WARDEN_TOKEN: tokens.viewer });
+    const table = await spawnCli(['kpi', '--since', '1h', '--playbook', id], cliEnv).done;
+    expect(table.stderr).toBe('');
+    expect(table.code).toBe(0);
+    const row = table.stdout.split('\n').find((l) => l.startsWith(id))!;
+    expect(row.split(/\s{2,}/)).toEqual([id, 'high', '1', '10m / 10m / 10m (n=1)', '10m / 10m / 10m (n=1)', '10m / 10m / 10m (n=1)', '- / - / - (n=0, open 1)']);
+    expect(table.stdout).toContain('excluded from the live figures: 1 dry run(s), 0 false positive(s), 0 merged, 0 cancelled');
+    expect(table.stdout).toMatch(new RegExp(`${incidentId}\\s+${id}\\s+MTTD\\s+< 6m\\s+10m\\s+\\+4m`));
+    const json = await spawnCli(['kpi', '--since', '1h', '--playbook', id, '--json'], cliEnv).done;
+    expect((JSON.parse(json.stdout) as KpiReport).incidents.overall).toEqual(i.overall);
+    const bad = await spawnCli(['kpi', '--since', 'last tuesday'], cliEnv).done;
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/since/);
   });
 });
