@@ -5,6 +5,7 @@
  * the pure functions in contracts/kpi.ts and contracts/kpi-access.ts.
  */
 import type { Client } from '@temporalio/client';
+import type { QueryDefinition } from '@temporalio/common';
 import { incidentStateQuery, type IncidentState } from '../contracts/incident.js';
 import { DEFAULT_KPI_TARGETS, incidentKpis, type IncidentKpis, type KpiTargets } from '../contracts/kpi.js';
 import { offboardingKpis, reviewCampaignKpi, type OffboardingKpis, type ReviewCampaignKpi } from '../contracts/kpi-access.js';
@@ -14,6 +15,8 @@ import { reviewCampaignStateQuery, reviewerStateQuery, type CampaignState, type 
 /** At most this many workflows of one kind are read per request; more are reported as truncated. */
 export const KPI_READ_LIMIT = 2000;
 const PARALLEL_QUERIES = 8;
+/** A workflow whose worker does not answer within this is reported unreadable, never waited for. */
+export const QUERY_DEADLINE_MS = 10_000;
 
 export interface KpiRequest {
   readonly since: string;
@@ -55,8 +58,9 @@ async function listIds(client: Client, query: string): Promise<{ ids: string[]; 
   return { ids: [...ids], truncated: false };
 }
 
-/** Queries each workflow's latest run, a few at a time; a workflow that cannot be read is reported, never dropped silently. */
-export async function readStates<T>(client: Client, ids: readonly string[], read: (id: string) => Promise<T>): Promise<{ states: T[]; unreadable: KpiReadReport['unreadable'] }> {
+/** Queries each workflow's latest run, a few at a time; a workflow that cannot be read in time is reported, never dropped silently. */
+export async function readStates<T>(client: Client, ids: readonly string[], query: QueryDefinition<T, []>): Promise<{ states: T[]; unreadable: KpiReadReport['unreadable'] }> {
+  const read = (id: string): Promise<T> => client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => client.workflow.getHandle(id).query(query));
   const states: T[] = [];
   const unreadable: KpiReadReport['unreadable'] = [];
   for (let i = 0; i < ids.length; i += PARALLEL_QUERIES) {
@@ -77,13 +81,13 @@ const startedSince = (type: string, since: string): string => `WorkflowType = '$
 export async function incidentStates(client: Client, req: Pick<KpiRequest, 'since' | 'playbook'>): Promise<{ states: IncidentState[]; sources: KpiReadReport }> {
   const query = startedSince('incidentWorkflow', req.since) + (req.playbook ? ` AND WardenPlaybook = '${req.playbook}'` : '');
   const { ids, truncated } = await listIds(client, query);
-  const { states, unreadable } = await readStates(client, ids, (id) => client.workflow.getHandle(id).query(incidentStateQuery));
+  const { states, unreadable } = await readStates(client, ids, incidentStateQuery);
   return { states, sources: { read: states.length, unreadable, truncated } };
 }
 
 async function reviewKpis(client: Client, req: KpiRequest): Promise<KpiReport['reviews']> {
   const { ids, truncated } = await listIds(client, startedSince('reviewCampaignWorkflow', req.since));
-  const { states, unreadable } = await readStates(client, ids, (id) => client.workflow.getHandle(id).query(reviewCampaignStateQuery));
+  const { states, unreadable } = await readStates(client, ids, reviewCampaignStateQuery);
   const inWindow = (c: CampaignState): boolean => c.startedAt >= req.since && c.startedAt < req.until;
   const live = states.filter((c) => inWindow(c) && !c.dryRun);
   const campaigns: ReviewCampaignKpi[] = [];
@@ -93,7 +97,7 @@ async function reviewKpis(client: Client, req: KpiRequest): Promise<KpiReport['r
       continue;
     }
     const reviewers = await listIds(client, `WorkflowType = 'reviewerWorkflow' AND WorkflowId STARTS_WITH 'review-${c.campaignId}--reviewer-'`);
-    const read = await readStates<ReviewerState>(client, reviewers.ids, (id) => client.workflow.getHandle(id).query(reviewerStateQuery));
+    const read = await readStates<ReviewerState>(client, reviewers.ids, reviewerStateQuery);
     unreadable.push(...read.unreadable);
     campaigns.push(reviewCampaignKpi(c, read.states));
   }
@@ -102,7 +106,7 @@ async function reviewKpis(client: Client, req: KpiRequest): Promise<KpiReport['r
 
 async function offboardingKpisOf(client: Client, req: KpiRequest): Promise<KpiReport['offboarding']> {
   const { ids, truncated } = await listIds(client, startedSince('offboardingWorkflow', req.since));
-  const { states, unreadable } = await readStates<OffboardingState>(client, ids, (id) => client.workflow.getHandle(id).query(offboardingStateQuery));
+  const { states, unreadable } = await readStates<OffboardingState>(client, ids, offboardingStateQuery);
   return { ...offboardingKpis(states, req), sources: { read: states.length, unreadable, truncated } };
 }
 

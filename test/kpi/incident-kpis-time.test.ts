@@ -122,7 +122,7 @@ describe('incident KPIs from recorded times, on the time-skipping server', () =>
       const read = await readStates(
         w.client,
         Object.values(ids).map((id) => `incident-${id}`),
-        (wid) => w.client.workflow.getHandle(wid).query(incidentStateQuery),
+        incidentStateQuery,
       );
       expect(read.unreadable).toEqual([]);
       return { report: incidentKpis(read.states, { since: windowStart, until: asOf, asOf }), ids };

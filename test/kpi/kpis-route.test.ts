@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgeUpdate } from '../../contracts/incident-triage.js';
-import type { KpiReport } from '../../server/kpis.js';
+import { incidentStateQuery } from '../../contracts/incident.js';
+import { readStates, type KpiReport } from '../../server/kpis.js';
 import { startWorker, suiteClient, uniqueTaskQueue, type TestWorker } from '../harness.js';
 import { alert, HEADER, playbook, startIncident, startPeers, state, type Peers } from '../helpers/incident.js';
 import { startWardenServer, type WardenServer } from '../helpers/warden-server.js';
@@ -63,6 +64,13 @@ describe('GET /v1/kpis', () => {
     const body = (await res.json()) as { details: { path: string; message: string }[] };
     expect(body.details.map((d) => d.path)).toEqual([field]);
     expect(body.details[0]!.message).toMatch(message);
+  });
+
+  it('an incident that cannot be read is reported as unreadable, never silently left out of the figures', async () => {
+    const r = await readStates(client, ['incident-kpi-no-such-incident'], incidentStateQuery);
+    expect(r.states).toEqual([]);
+    expect(r.unreadable.map((u) => u.workflowId)).toEqual(['incident-kpi-no-such-incident']);
+    expect(r.unreadable[0]!.error).toMatch(/not found/i);
   });
 
   it('a viewer reads the figures of the incidents accepted in the window, from their recorded times; a dry run is excluded and said so', async () => {
