@@ -3,10 +3,7 @@
  * the KPIs, found through visibility and read from each incident's recorded state; no token is a
  * 401; a bad query is a 400 naming the field.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgeUpdate } from '../../contracts/incident-triage.js';
@@ -16,14 +13,12 @@ import { startWorker, suiteClient, uniqueTaskQueue, type TestWorker } from '../h
 import { alert, HEADER, playbook, startIncident, startPeers, state, type Peers } from '../helpers/incident.js';
 import { startWardenServer, type WardenServer } from '../helpers/warden-server.js';
 import { assertBuilt, cleanEnv, spawnCli } from '../helpers/cli.js';
+import { getKpis, viewerEnv } from './viewer.js';
 
-const sha = (t: string) => createHash('sha256').update(t).digest('hex');
-const tokens = { viewer: 'tok-kpi-viewer-0123456789' };
-const dir = mkdtempSync(join(tmpdir(), 'warden-kpi-'));
 const taskQueue = uniqueTaskQueue('kpis');
-const env = { WARDEN_STATE_DIR: join(dir, 'state'), WARDEN_CONFIG: join(dir, 'warden.yaml') };
 // A viewer, and an MTTD target of 6 minutes (0.1 h) instead of 4 h: warden.yaml's kpi.targets reach the figures.
-writeFileSync(env.WARDEN_CONFIG, [`identities:`, `  - { id: vera, roles: [viewer], tokens: [{ sha256: ${sha(tokens.viewer)} }] }`, `kpi:`, `  targets: { mttd_hours: 0.1 }`].join('\n'));
+const { env, token: viewerToken } = viewerEnv('route', ['kpi:', '  targets: { mttd_hours: 0.1 }']);
+const tokens = { viewer: viewerToken };
 
 let client: Client;
 let peers: Peers;
@@ -42,7 +37,7 @@ afterAll(async () => {
   await client.connection.close();
 });
 
-const get = (query: string, token?: string) => fetch(`${warden.url}/v1/kpis${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const get = (query: string, token?: string) => getKpis(warden.url, query, token);
 
 describe('GET /v1/kpis', () => {
   it('refuses a caller without a token (401)', async () => {

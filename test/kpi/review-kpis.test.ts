@@ -4,24 +4,17 @@
  * visibility (each reviewer of the campaign) on the dev server. The reviewers' activities are
  * stand-ins that hand them three items each; decisions go through the real Update.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ItemDecision } from '../../contracts/review-types.js';
 import { reviewCampaignWorkflowId, reviewDecideUpdate, reviewerStateQuery, reviewerWorkflowId, type ReviewerInput, type ReviewerItem } from '../../contracts/reviews.js';
-import type { KpiReport } from '../../server/kpis.js';
 import { startWorker, suiteClient, uniqueTaskQueue, type TestWorker } from '../harness.js';
 import { startWardenServer, type WardenServer } from '../helpers/warden-server.js';
+import { readKpis, viewerEnv } from './viewer.js';
 
-const sha = (t: string) => createHash('sha256').update(t).digest('hex');
-const VIEWER = 'tok-kpi-review-viewer-0123456789';
-const dir = mkdtempSync(join(tmpdir(), 'warden-kpi-reviews-'));
-const env = { WARDEN_STATE_DIR: join(dir, 'state'), WARDEN_CONFIG: join(dir, 'warden.yaml') };
-writeFileSync(env.WARDEN_CONFIG, `identities:\n  - { id: vera, roles: [viewer], tokens: [{ sha256: ${sha(VIEWER)} }] }\n`);
+const { env, token: VIEWER } = viewerEnv('reviews');
 const taskQueue = uniqueTaskQueue('kpi-reviews');
 const ITEMS: ReviewerItem[] = [
   { id: 'aws:123456789012:sam:iam-group:admins', flagged: true, person: 'sam' },
@@ -109,9 +102,7 @@ describe('GET /v1/kpis: access reviews', () => {
         'the closed reviews',
       );
 
-    const res = await fetch(`${warden.url}/v1/kpis?window=1h`, { headers: { authorization: `Bearer ${VIEWER}` } });
-    expect(res.status).toBe(200);
-    const report = (await res.json()) as KpiReport;
+    const report = await readKpis(warden.url, '?window=1h', VIEWER);
     const ours = report.reviews.campaigns.find((c) => c.campaignId === campaignId);
     expect(ours).toEqual({
       campaignId,
