@@ -1,5 +1,10 @@
 /** The pure KPI maths (issue #16): nearest-rank percentiles, whole minutes, and the access KPIs over recorded decisions and revocations. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../config/config.js';
+import { loadWardenConfig } from '../../config/load.js';
 import type { IncidentState } from '../../contracts/incident.js';
 import { incidentKpis, measureIncident } from '../../contracts/kpi.js';
 import { offboardingKpis, reviewCampaignKpi } from '../../contracts/kpi-access.js';
@@ -171,5 +176,35 @@ describe('access KPIs (pure)', () => {
     ]);
     expect(k.figures).toEqual({ count: 2, open: 1, p50Minutes: 10, p90Minutes: 42, maxMinutes: 42 });
     expect(k.excluded).toEqual({ dryRun: 1, cancelled: 1, nothingToRevoke: 1 });
+  });
+});
+
+describe('kpi.targets in warden.yaml', () => {
+  const configWith = (yaml: string): string => {
+    const path = join(mkdtempSync(join(tmpdir(), 'warden-kpi-config-')), 'warden.yaml');
+    writeFileSync(path, yaml);
+    return path;
+  };
+
+  it('defaults to MTTD 4 h and MTTR 24 h, and takes other hours', () => {
+    expect(loadWardenConfig({ WARDEN_CONFIG: configWith('identities: []\n') }).file.kpi.targets).toEqual({ mttd_hours: 4, mttr_hours: 24 });
+    expect(loadWardenConfig({ WARDEN_CONFIG: configWith('kpi:\n  targets: { mttr_hours: 8 }\n') }).file.kpi.targets).toEqual({ mttd_hours: 4, mttr_hours: 8 });
+  });
+
+  it('refuses a target that is not a positive number of hours, or an unknown key, naming the field', () => {
+    for (const [yaml, field] of [
+      ['kpi:\n  targets: { mttd_hours: 0 }\n', 'kpi.targets.mttd_hours'],
+      ['kpi:\n  targets: { mttr_hours: "a day" }\n', 'kpi.targets.mttr_hours'],
+      ['kpi:\n  targets: { mtta_hours: 1 }\n', 'mtta_hours'],
+    ]) {
+      let problems = '';
+      try {
+        loadWardenConfig({ WARDEN_CONFIG: configWith(yaml!) });
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        problems = (err as ConfigError).problems.join('\n');
+      }
+      expect(problems).toContain(field);
+    }
   });
 });
