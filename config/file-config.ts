@@ -56,6 +56,12 @@ const fileFields = z.strictObject({
     .default({ watched_aliases: ['champion', 'production'] }),
   /** Principals no playbook changes without a person's approval (config/protected.ts). */
   protected: protectedSchema.default({ aws_users: [], aws_roles: [], github_logins: [], mlflow_users: [], patterns: [] }),
+  /** The response-time targets GET /v1/kpis and `warden kpi` measure against (MTTD < 4 h, MTTR < 24 h). */
+  kpi: z
+    .strictObject({
+      targets: z.strictObject({ mttd_hours: z.number().positive().max(8760).default(4), mttr_hours: z.number().positive().max(8760).default(24) }).default({ mttd_hours: 4, mttr_hours: 24 }),
+    })
+    .default({ targets: { mttd_hours: 4, mttr_hours: 24 } }),
 });
 
 /** Across sections: reviewers and owners must be listed people (checked once people are listed). */

@@ -14,6 +14,7 @@ import type { Route } from './router.js';
 import { alertRoutes } from './routes/alerts.js';
 import type { RegistryReader } from './intake/adapters/mlflow.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { kpiRoutes } from './routes/kpis.js';
 import { offboardingRoutes } from './routes/offboardings.js';
 import { createPersonResolver } from './routes/review-access.js';
 import { openapiRoutes } from './routes/openapi.js';
@@ -106,6 +107,7 @@ export function setupApi(
         retentionDays,
       }),
       ...reviewRoutes({ client, auth, directory, identities, taskQueue, evidenceDir: config.providers.evidenceDir }),
+      ...kpiRoutes(client, auth, { mttdMinutes: Math.round(file.kpi.targets.mttd_hours * 60), mttrMinutes: Math.round(file.kpi.targets.mttr_hours * 60) }),
     ]),
     ...openapiRoutes(),
   ];

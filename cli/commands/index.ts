@@ -9,6 +9,7 @@ import { smoke } from './smoke.js';
 import { runWarden } from './start.js';
 import { offboardCommand } from './offboard.js';
 import { reviewCommand } from './review.js';
+import { kpiCommand } from './kpi.js';
 import { UsageError } from '../usage.js';
 import type { StepAction } from '../api-client.js';
 
@@ -56,6 +57,7 @@ export const USAGE = `usage: warden <command>
   review decide ID ITEM keep|revoke [--reason TEXT] [--reviewer P] [--json]   decide an item, as your directory person
   review decide ID --keep-unflagged [--reviewer P]                 keep every unflagged item not decided yet
   review approve ID [--reject] [--reason TEXT] [--json]            approve (or reject) the campaign's revocations
+  kpi [--since TIME|30d] [--until TIME] [--playbook P] [--json]    MTTD/MTTA/MTTC/MTTR, reviews, offboarding
 
   against Temporal and local files:
   review schedule [--cron EXPR] [--timezone TZ] [--json]   create or update the quarterly Schedule (warden.yaml reviews.schedule)
@@ -93,6 +95,8 @@ const OPTIONS = {
   'follow-ups': { type: 'string' },
   timezone: { type: 'string' },
   into: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
 } as const;
 
 type Flag = Exclude<keyof typeof OPTIONS, 'help'>;
@@ -214,6 +218,9 @@ export async function run(argv: string[]): Promise<number> {
       return offboardCommand([sub, ...rest], values);
     case 'review':
       return reviewCommand([sub, ...rest], values);
+    case 'kpi':
+      expect('kpi [--since TIME|30d] [--until TIME] [--playbook P] [--json]', ['since', 'until', 'playbook', 'json'], [sub, ...rest], 0);
+      return kpiCommand({ since: values.since, until: values.until, playbook: values.playbook, json });
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

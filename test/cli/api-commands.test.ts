@@ -18,6 +18,7 @@ import { healthRoutes } from '../../server/routes/health.js';
 import { incidentRoutes } from '../../server/routes/incidents.js';
 import { openapiRoutes } from '../../server/routes/openapi.js';
 import { createServerMetrics, metricsRoute } from '../../server/metrics/registry.js';
+import { kpiRoutes } from '../../server/routes/kpis.js';
 import type { IncidentState } from '../../contracts/incident.js';
 import { assertBuilt, CLI_PATH, cleanEnv, spawnCli, type CliRun } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
@@ -316,6 +317,7 @@ describe('GET /openapi.json', () => {
       ...incidentRoutes(dummy as Client, dummy as ApiAuth, TEST_SIGNER),
       ...offboardingRoutes({ client: dummy as Client, directory: dummy as Directory, taskQueue: 'x', auth: dummy as ApiAuth, signer: TEST_SIGNER }),
       ...reviewRoutes({ client: dummy as Client, auth: dummy as ApiAuth, directory: dummy as Directory, identities: [], taskQueue: 'x', evidenceDir: 'x' }),
+      ...kpiRoutes(dummy as Client, dummy as ApiAuth),
       ...healthRoutes({ check: () => Promise.reject(new Error('unused')) }),
       ...codecRoutes({ codec: { encode: async (p) => p, decode: async (p) => p }, corsOrigins: [], token: 'c'.repeat(16) }),
       ...openapiRoutes(),
