@@ -118,6 +118,8 @@ const KINDS = {
   ReviewConfiguration: 'final',
   /** The review state given belongs to another campaign; final: pass that campaign's state. */
   CampaignMismatch: 'final',
+  /** A campaign, batch or reviewer the review store should hold is not there (written to another worker's store?); final: give every worker one shared store. */
+  ReviewDataMissing: 'final',
 
   /** An encrypted payload names a key the keyring lacks; final: add it to WARDEN_ENCRYPTION_KEYS or the key file. */
   UnknownEncryptionKey: 'final',
