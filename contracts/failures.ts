@@ -89,6 +89,10 @@ const KINDS = {
   EvidenceConflict: 'final',
   /** No evidence store is configured; final: set WARDEN_EVIDENCE_DIR. */
   EvidenceNotConfigured: 'final',
+  /** The evidence object store (S3) could not be reached, throttled or answered 5xx; retryable. */
+  EvidenceStoreUnavailable: 'retryable',
+  /** The evidence object store (S3) refused the call (no such bucket, access denied, no Object Lock…); final: fix the bucket or its permissions. */
+  EvidenceStoreRejected: 'final',
 
   /** No activity runs the action named; final: the playbook names an unknown or workflow-only action. */
   UnknownAction: 'final',

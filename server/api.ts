@@ -17,6 +17,7 @@ import { offboardingRoutes } from './routes/offboardings.js';
 import { createPersonResolver } from './routes/review-access.js';
 import { openapiRoutes } from './routes/openapi.js';
 import { reviewRoutes } from './routes/reviews.js';
+import { localEvidenceReader, type EvidenceReader } from './routes/review-access.js';
 import { createConfigDirectory } from '../config/config-directory.js';
 import { createSlackApp } from '../slack/app.js';
 
@@ -34,7 +35,14 @@ export interface ApiSetup {
  * The API routes with everything they need, read once at start: playbooks (every one must
  * validate), each alert sender's credential (generated into the state dir when not set); identities, people and the Slack app come with the config.
  */
-export function setupApi(config: WardenConfig, client: Client, taskQueue: string, log: (msg: string) => void = (msg) => console.error(msg)): ApiSetup {
+export function setupApi(
+  config: WardenConfig,
+  client: Client,
+  taskQueue: string,
+  log: (msg: string) => void = (msg) => console.error(msg),
+  /** The workers' evidence store (`warden start` hands it over); default the local evidence directory. */
+  evidence: EvidenceReader = localEvidenceReader(config.providers.evidenceDir),
+): ApiSetup {
   const notices: string[] = [];
   const { playbooks, problems } = loadPlaybooks([config.intake.playbooksDir]);
   if (problems.length > 0) throw new ConfigError(problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field}: ${p.message}`));
@@ -91,7 +99,7 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
         notify: { email: notify.email, ...(notify.slack_channel ? { slackChannel: notify.slack_channel } : {}) },
         retentionDays,
       }),
-      ...reviewRoutes({ client, auth, directory, identities, taskQueue, evidenceDir: config.providers.evidenceDir }),
+      ...reviewRoutes({ client, auth, directory, identities, taskQueue, evidence }),
     ]),
     ...openapiRoutes(),
   ];
