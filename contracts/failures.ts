@@ -89,10 +89,12 @@ const KINDS = {
   EvidenceConflict: 'final',
   /** No evidence store is configured; final: set WARDEN_EVIDENCE_DIR. */
   EvidenceNotConfigured: 'final',
-  /** The evidence object store (S3) could not be reached, throttled or answered 5xx; retryable. */
-  EvidenceStoreUnavailable: 'retryable',
-  /** The evidence object store (S3) refused the call (no such bucket, access denied, no Object Lock…); final: fix the bucket or its permissions. */
-  EvidenceStoreRejected: 'final',
+  /** The shared object store (S3: evidence, the idempotency ledger) could not be reached, throttled or answered 5xx; retryable. */
+  ObjectStoreUnavailable: 'retryable',
+  /** The shared object store (S3) refused the call (no such bucket, access denied, no Object Lock…); final: fix the bucket or its permissions. */
+  ObjectStoreRejected: 'final',
+  /** Another attempt (maybe on another worker) holds the claim to send this message; retryable once its lease ends. */
+  SendInProgress: 'retryable',
 
   /** No activity runs the action named; final: the playbook names an unknown or workflow-only action. */
   UnknownAction: 'final',

@@ -4,6 +4,8 @@ import { createSmtpMailer } from '../activities/providers/email/smtp-mailer.js';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createLocalEvidenceStore } from '../activities/providers/evidence/local-evidence-store.js';
 import { createS3EvidenceStore } from '../activities/providers/s3/s3-evidence-store.js';
+import { createS3Ledger } from '../activities/providers/s3/s3-ledger.js';
+import type { EvidenceS3Config } from '../config/evidence-store.js';
 import type { EvidenceStore } from '../activities/ports/evidence.js';
 import { createAllowlistedHttp } from '../activities/providers/http/allowlisted-http.js';
 import { createFileLedger } from '../activities/providers/idempotency/file-ledger.js';
@@ -41,7 +43,8 @@ function buildProviders(p: ProviderConfig, awsAccounts: AwsAccountsConfig['accou
             secure: p.smtp.secure,
             ...(p.smtp.user ? { auth: { user: p.smtp.user, pass: p.smtp.pass ?? '' } } : {}),
             from: p.smtp.from,
-            ledger: createFileLedger(p.ledgerDir),
+            // With a shared bucket the ledger is shared too: a retry on another host finds what was sent.
+            ledger: p.evidenceS3 ? createS3Ledger({ client: s3ClientFor(p.evidenceS3), bucket: p.evidenceS3.bucket, prefix: `${p.evidenceS3.prefix}ledger/` }) : createFileLedger(p.ledgerDir),
           }),
         }
       : {}),
@@ -59,12 +62,13 @@ function buildProviders(p: ProviderConfig, awsAccounts: AwsAccountsConfig['accou
   };
 }
 
+const s3ClientFor = (s3: EvidenceS3Config) => new S3Client({ region: s3.region, ...(s3.endpoint ? { endpoint: s3.endpoint, forcePathStyle: true } : {}) });
+
 /** The evidence store: the S3 bucket when configured (every worker and the server share it), else the local directory. */
 export function buildEvidenceStore(p: Pick<ProviderConfig, 'evidenceDir' | 'evidenceS3'>): EvidenceStore {
   const s3 = p.evidenceS3;
   if (!s3) return createLocalEvidenceStore(p.evidenceDir);
-  const client = new S3Client({ region: s3.region, ...(s3.endpoint ? { endpoint: s3.endpoint, forcePathStyle: true } : {}) });
-  return createS3EvidenceStore({ client, bucket: s3.bucket, prefix: s3.prefix, ...(s3.retention ? { retention: s3.retention } : {}) });
+  return createS3EvidenceStore({ client: s3ClientFor(s3), bucket: s3.bucket, prefix: s3.prefix, ...(s3.retention ? { retention: s3.retention } : {}) });
 }
 
 /** The evidence store as the server reads it (`warden start` hands it to setupApi): the same bucket or directory the workers write. */

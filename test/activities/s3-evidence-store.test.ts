@@ -62,9 +62,9 @@ describe('the S3 evidence store', () => {
 
   it('a missing bucket is a final refusal; an unreachable store is retryable', async () => {
     const missing = createS3EvidenceStore({ client: s3, bucket: 'no-such-bucket-here' });
-    await expect(missing.put('a/b.json', '{}', 'application/json')).rejects.toMatchObject({ type: 'EvidenceStoreRejected', nonRetryable: true });
+    await expect(missing.put('a/b.json', '{}', 'application/json')).rejects.toMatchObject({ type: 'ObjectStoreRejected', nonRetryable: true });
     const down = new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:1', forcePathStyle: true, credentials: MOTO_CREDENTIALS, maxAttempts: 1 });
-    await expect(createS3EvidenceStore({ client: down, bucket }).get('a/b.json')).rejects.toMatchObject({ type: 'EvidenceStoreUnavailable', nonRetryable: false });
+    await expect(createS3EvidenceStore({ client: down, bucket }).get('a/b.json')).rejects.toMatchObject({ type: 'ObjectStoreUnavailable', nonRetryable: false });
     down.destroy();
   });
 
@@ -75,6 +75,6 @@ describe('the S3 evidence store', () => {
     const err = await createS3EvidenceStore({ client: s3, bucket: plain, retention: { mode: 'COMPLIANCE', days: 1 } })
       .put('a/b.json', '{}', 'application/json')
       .catch((e: unknown) => e);
-    expect(err).toMatchObject({ type: 'EvidenceStoreRejected', nonRetryable: true });
+    expect(err).toMatchObject({ type: 'ObjectStoreRejected', nonRetryable: true });
   });
 });

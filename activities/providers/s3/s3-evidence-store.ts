@@ -30,9 +30,9 @@ function s3Failure(err: unknown, what: string): Error {
   const e = err as SdkError;
   const status = statusOf(err);
   if (status === undefined || status >= 500 || status === 429 || e.name === 'SlowDown') {
-    return failure(FailureKind.EvidenceStoreUnavailable, `evidence store: ${what} failed: ${e.message ?? String(err)}`, { cause: err as Error });
+    return failure(FailureKind.ObjectStoreUnavailable, `evidence store: ${what} failed: ${e.message ?? String(err)}`, { cause: err as Error });
   }
-  return failure(FailureKind.EvidenceStoreRejected, `evidence store: ${what} was refused (${e.name ?? 'error'}, HTTP ${status}): ${e.message ?? ''}`.trim());
+  return failure(FailureKind.ObjectStoreRejected, `evidence store: ${what} was refused (${e.name ?? 'error'}, HTTP ${status}): ${e.message ?? ''}`.trim());
 }
 
 /**
@@ -78,7 +78,7 @@ export function createS3EvidenceStore(opts: S3EvidenceOptions): EvidenceStore {
         if (status !== 412 && status !== 409) throw s3Failure(err, `writing ${uriOf(key)}`);
       }
       const stored = await read(key);
-      if (!stored) throw failure(FailureKind.EvidenceStoreUnavailable, `evidence ${uriOf(key)} exists (the conditional write was refused) but could not be read back yet`);
+      if (!stored) throw failure(FailureKind.ObjectStoreUnavailable, `evidence ${uriOf(key)} exists (the conditional write was refused) but could not be read back yet`);
       if (Buffer.compare(Buffer.from(stored), Buffer.from(bytes)) === 0) return describe(key, stored, true);
       throw failure(
         FailureKind.EvidenceConflict,
