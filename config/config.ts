@@ -1,5 +1,6 @@
 import { resolve, join } from 'node:path';
 import { z } from 'zod';
+import { evidenceS3From, evidenceStoreEnv, type EvidenceS3Config } from './evidence-store.js';
 import type { SlackAppSettings } from './slack.js';
 import type { FileConfig } from './file-config.js';
 import { ConfigError } from './errors.js';
@@ -50,7 +51,10 @@ export interface IntakeConfig {
 export interface ProviderConfig {
   readonly slack?: { readonly botToken: string; readonly apiUrl?: string };
   readonly smtp?: { readonly host: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly pass?: string; readonly from: string };
+  /** The local evidence directory: the embedded default, used unless `evidenceS3` is set. */
   readonly evidenceDir: string;
+  /** WARDEN_EVIDENCE_STORE=s3: evidence in this bucket, shared by every worker and the server. */
+  readonly evidenceS3?: EvidenceS3Config;
   readonly httpAllowlist?: readonly string[];
   /** AWS through the default credential chain; the SDK itself reads AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL. */
   readonly aws?: { readonly region: string };
@@ -128,6 +132,7 @@ const schema = z.object({
     .optional(),
   WARDEN_MAIL_FROM: z.string().optional(),
   WARDEN_EVIDENCE_DIR: nonEmpty.optional(),
+  ...evidenceStoreEnv,
   WARDEN_HTTP_ALLOWLIST: nonEmpty.optional(),
   WARDEN_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   GITHUB_WEBHOOK_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
@@ -159,6 +164,8 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
   const e = parsed.data;
   const githubProblems = githubConfigProblems(e);
   if (githubProblems.length > 0) throw new ConfigError(githubProblems);
+  const evidenceS3 = evidenceS3From(e, e.AWS_REGION);
+  if (evidenceS3.problems.length > 0) throw new ConfigError(evidenceS3.problems);
   const stateDir = resolve(cwd, e.WARDEN_STATE_DIR);
   const ip = '127.0.0.1';
   const temporal: EmbeddedTemporal | ExternalTemporal =
@@ -194,6 +201,7 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
       ...(e.SLACK_BOT_TOKEN ? { slack: { botToken: e.SLACK_BOT_TOKEN, ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}) } } : {}),
       ...(e.SMTP_URL ? { smtp: smtpFrom(e.SMTP_URL, e.WARDEN_MAIL_FROM) } : {}),
       evidenceDir: e.WARDEN_EVIDENCE_DIR ? resolve(cwd, e.WARDEN_EVIDENCE_DIR) : join(stateDir, 'evidence'),
+      ...(evidenceS3.s3 ? { evidenceS3: evidenceS3.s3 } : {}),
       ...(e.WARDEN_HTTP_ALLOWLIST
         ? {
             httpAllowlist: e.WARDEN_HTTP_ALLOWLIST.split(',')

@@ -89,6 +89,12 @@ const KINDS = {
   EvidenceConflict: 'final',
   /** No evidence store is configured; final: set WARDEN_EVIDENCE_DIR. */
   EvidenceNotConfigured: 'final',
+  /** The shared object store (S3: evidence, the idempotency ledger) could not be reached, throttled or answered 5xx; retryable. */
+  ObjectStoreUnavailable: 'retryable',
+  /** The shared object store (S3) refused the call (no such bucket, access denied, no Object Lock…); final: fix the bucket or its permissions. */
+  ObjectStoreRejected: 'final',
+  /** Another attempt (maybe on another worker) holds the claim to send this message; retryable once its lease ends. */
+  SendInProgress: 'retryable',
 
   /** No activity runs the action named; final: the playbook names an unknown or workflow-only action. */
   UnknownAction: 'final',
@@ -118,6 +124,8 @@ const KINDS = {
   ReviewConfiguration: 'final',
   /** The review state given belongs to another campaign; final: pass that campaign's state. */
   CampaignMismatch: 'final',
+  /** A campaign, batch or reviewer the review store should hold is not there (written to another worker's store?); final: give every worker one shared store. */
+  ReviewDataMissing: 'final',
 
   /** An encrypted payload names a key the keyring lacks; final: add it to WARDEN_ENCRYPTION_KEYS or the key file. */
   UnknownEncryptionKey: 'final',

@@ -19,6 +19,7 @@ import { offboardingRoutes } from './routes/offboardings.js';
 import { createPersonResolver } from './routes/review-access.js';
 import { openapiRoutes } from './routes/openapi.js';
 import { reviewRoutes } from './routes/reviews.js';
+import { localEvidenceReader, type EvidenceReader } from './routes/review-access.js';
 import { createConfigDirectory } from '../config/config-directory.js';
 import { createSlackApp } from '../slack/app.js';
 import { createServerMetrics, metricsRoute } from './metrics/registry.js';
@@ -43,7 +44,7 @@ export function setupApi(
   client: Client,
   taskQueue: string,
   log: (msg: string) => void = (msg) => console.error(msg),
-  readers: { readonly modelRegistry?: RegistryReader } = {},
+  readers: { readonly modelRegistry?: RegistryReader; readonly evidence?: EvidenceReader } = {},
 ): ApiSetup {
   const notices: string[] = [];
   const { playbooks, problems } = loadPlaybooks([config.intake.playbooksDir]);
@@ -106,7 +107,7 @@ export function setupApi(
         notify: { email: notify.email, ...(notify.slack_channel ? { slackChannel: notify.slack_channel } : {}) },
         retentionDays,
       }),
-      ...reviewRoutes({ client, auth, directory, identities, taskQueue, evidenceDir: config.providers.evidenceDir }),
+      ...reviewRoutes({ client, auth, directory, identities, taskQueue, evidence: readers.evidence ?? localEvidenceReader(config.providers.evidenceDir) }),
       ...kpiRoutes(client, auth, { mttdMinutes: Math.round(file.kpi.targets.mttd_hours * 60), mttrMinutes: Math.round(file.kpi.targets.mttr_hours * 60) }),
     ]),
     ...openapiRoutes(),

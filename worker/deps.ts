@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { createAwsIam } from '../activities/providers/aws-iam/aws-iam.js';
 import { createSmtpMailer } from '../activities/providers/email/smtp-mailer.js';
+import { S3Client } from '@aws-sdk/client-s3';
 import { createLocalEvidenceStore } from '../activities/providers/evidence/local-evidence-store.js';
+import { createS3EvidenceStore } from '../activities/providers/s3/s3-evidence-store.js';
+import { createS3Ledger } from '../activities/providers/s3/s3-ledger.js';
+import type { EvidenceS3Config } from '../config/evidence-store.js';
+import type { EvidenceStore } from '../activities/ports/evidence.js';
 import { createAllowlistedHttp } from '../activities/providers/http/allowlisted-http.js';
 import { createFileLedger } from '../activities/providers/idempotency/file-ledger.js';
 import { createGitHubCodeHost } from '../activities/providers/github/github-code-host.js';
@@ -29,7 +34,7 @@ export function buildDeps(config: WardenConfig): WardenDeps {
 /** The adapters for every configured provider; the rest stay absent (not configured). Other AWS accounts act through their roles. */
 function buildProviders(p: ProviderConfig, awsAccounts: AwsAccountsConfig['accounts']): ActionDeps {
   return {
-    evidence: createLocalEvidenceStore(p.evidenceDir),
+    evidence: buildEvidenceStore(p),
     ...(p.slack ? { chat: createSlackChat({ token: p.slack.botToken, ...(p.slack.apiUrl ? { apiUrl: p.slack.apiUrl } : {}) }) } : {}),
     ...(p.smtp
       ? {
@@ -39,7 +44,8 @@ function buildProviders(p: ProviderConfig, awsAccounts: AwsAccountsConfig['accou
             secure: p.smtp.secure,
             ...(p.smtp.user ? { auth: { user: p.smtp.user, pass: p.smtp.pass ?? '' } } : {}),
             from: p.smtp.from,
-            ledger: createFileLedger(p.ledgerDir),
+            // With a shared bucket the ledger is shared too: a retry on another host finds what was sent.
+            ledger: p.evidenceS3 ? createS3Ledger({ client: s3ClientFor(p.evidenceS3), bucket: p.evidenceS3.bucket, prefix: `${p.evidenceS3.prefix}ledger/` }) : createFileLedger(p.ledgerDir),
           }),
         }
       : {}),
@@ -57,6 +63,22 @@ function buildProviders(p: ProviderConfig, awsAccounts: AwsAccountsConfig['accou
   };
 }
 
+const s3ClientFor = (s3: EvidenceS3Config) => new S3Client({ region: s3.region, ...(s3.endpoint ? { endpoint: s3.endpoint, forcePathStyle: true } : {}) });
+
+/** The evidence store: the S3 bucket when configured (every worker and the server share it), else the local directory. */
+export function buildEvidenceStore(p: Pick<ProviderConfig, 'evidenceDir' | 'evidenceS3'>): EvidenceStore {
+  const s3 = p.evidenceS3;
+  if (!s3) return createLocalEvidenceStore(p.evidenceDir);
+  return createS3EvidenceStore({ client: s3ClientFor(s3), bucket: s3.bucket, prefix: s3.prefix, ...(s3.retention ? { retention: s3.retention } : {}) });
+}
+
+/** The evidence store as the server reads it (`warden start` hands it to setupApi): the same bucket or directory the workers write. */
+export function evidenceReader(p: Pick<ProviderConfig, 'evidenceDir' | 'evidenceS3'>): Pick<EvidenceStore, 'get' | 'keyOf'> & { describe: string } {
+  const store = buildEvidenceStore(p);
+  const describe = p.evidenceS3 ? `the evidence bucket s3://${p.evidenceS3.bucket}/${p.evidenceS3.prefix}` : `this server's evidence directory ${p.evidenceDir} (WARDEN_EVIDENCE_DIR)`;
+  return { get: (key) => store.get(key), keyOf: (uri) => store.keyOf(uri), describe };
+}
+
 /** Which providers are configured, for the startup log (never the secrets). */
 export function describeProviders(config: WardenConfig): string {
   const p = config.providers;
@@ -69,7 +91,8 @@ export function describeProviders(config: WardenConfig): string {
     p.mlflow && `model registry (${new URL(p.mlflow.trackingUri).origin})`,
     p.github && `github (org ${p.github.org})`,
   ].filter(Boolean);
-  return `evidence in ${p.evidenceDir}; ${on.length ? on.join(', ') : 'no notification or change providers configured (their steps run as dry runs)'}`;
+  const evidence = p.evidenceS3 ? `s3://${p.evidenceS3.bucket}/${p.evidenceS3.prefix}` : p.evidenceDir;
+  return `evidence in ${evidence}; ${on.length ? on.join(', ') : 'no notification or change providers configured (their steps run as dry runs)'}`;
 }
 
 /** The model registry alone, when MLflow is configured: the server checks registry webhooks against it. */

@@ -38,6 +38,11 @@ export function createReviewerActivities(r: ReviewContext) {
       };
     },
 
+    /** Opens the campaign in the review store (its manifest), before any batch: from then on "no reviewers" is a fact, not a store that lacks the campaign. */
+    async reviewOpenCampaign(input: { campaignId: string; scope: string[] }): Promise<void> {
+      await r.store.openCampaign(input.campaignId, { scope: input.scope });
+    },
+
     async reviewCountReviewers(input: { campaignId: string }): Promise<number> {
       return r.store.countReviewers(input.campaignId);
     },

@@ -7,7 +7,7 @@ import { createHealthProbe } from '../../server/health.js';
 import { findTemporalCli } from '../../temporal/cli-binary.js';
 import { connectClient, connectWorkerConnection } from '../../temporal/connection.js';
 import { startDevServer, type DevServer } from '../../temporal/dev-server.js';
-import { buildDeps, buildModelRegistry, describeProviders } from '../../worker/deps.js';
+import { buildDeps, buildModelRegistry, describeProviders, evidenceReader } from '../../worker/deps.js';
 import { createWardenWorker } from '../../worker/worker.js';
 import { installWorkerRuntime } from '../../worker/runtime.js';
 import { SEARCH_ATTRIBUTES } from '../../contracts/search-attributes.js';
@@ -131,7 +131,7 @@ async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promi
     ...(worker ? { localWorkerState: () => worker.getState() } : {}),
   });
   const modelRegistry = buildModelRegistry(ctx.config);
-  const api = setupApi(ctx.config, client, TASK_QUEUE, log, modelRegistry ? { modelRegistry } : {});
+  const api = setupApi(ctx.config, client, TASK_QUEUE, log, { evidence: evidenceReader(ctx.config.providers), ...(modelRegistry ? { modelRegistry } : {}) });
   for (const notice of api.notices) log(notice);
   const server = createHttpApp({
     api: api.routes,

@@ -19,7 +19,7 @@ import { clientOf, type ApiAuth, type Caller } from '../auth/api-auth.js';
 import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';
 import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
-import { adhocCampaignId, createPersonResolver, readCampaignReport, REPORT_FORMATS } from './review-access.js';
+import { adhocCampaignId, createPersonResolver, readCampaignReport, REPORT_FORMATS, type EvidenceReader } from './review-access.js';
 
 export interface ReviewRouteDeps {
   readonly client: Client;
@@ -30,8 +30,8 @@ export interface ReviewRouteDeps {
   /** The identities of warden.yaml, for their emails (how an identity maps to a person). */
   readonly identities: readonly IdentityConfig[];
   readonly taskQueue: string;
-  /** Where the campaigns store their evidence packs (WARDEN_EVIDENCE_DIR). */
-  readonly evidenceDir: string;
+  /** Where the campaigns store their evidence packs: the workers' evidence store. */
+  readonly evidence: EvidenceReader;
 }
 
 const BODY_LIMIT = 64 * 1024;
@@ -217,7 +217,7 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
         // Every entitlement of the organization, unused admin access and stale keys included.
         authed(req, 'responder', 'read access review evidence');
         const q = parseBody(reportQuery, Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams), 'query');
-        const file = await readCampaignReport(d.evidenceDir, await readCampaign(params), q.format);
+        const file = await readCampaignReport(d.evidence, await readCampaign(params), q.format);
         res.writeHead(200, {
           'content-type': file.contentType,
           'content-length': file.body.byteLength,

@@ -19,7 +19,7 @@ import type { ItemDecision } from '../../contracts/review-types.js';
 import { listen } from '../../server/app.js';
 import { createApiAuth } from '../../server/auth/api-auth.js';
 import { createRouter } from '../../server/router.js';
-import { readCampaignReport } from '../../server/routes/review-access.js';
+import { localEvidenceReader, readCampaignReport } from '../../server/routes/review-access.js';
 import { reviewRoutes } from '../../server/routes/reviews.js';
 import {
   reviewCampaignWorkflowId,
@@ -91,7 +91,7 @@ beforeAll(async () => {
   }
   client = await suiteClient();
   evidenceDir = mkdtempSync(join(tmpdir(), 'warden-review-api-'));
-  const routes = reviewRoutes({ client, auth: createApiAuth(identities), directory: createConfigDirectory(people), identities, taskQueue, evidenceDir });
+  const routes = reviewRoutes({ client, auth: createApiAuth(identities), directory: createConfigDirectory(people), identities, taskQueue, evidence: localEvidenceReader(evidenceDir) });
   const router = createRouter(routes, () => undefined);
   server = createServer((req, res) => void router(req, res));
   url = `http://127.0.0.1:${await listen(server, '127.0.0.1', 0)}`;
@@ -379,24 +379,26 @@ describe('the report: the stored evidence file of the format asked', () => {
 
   it('serves each format with its content type, and refuses a file that changed after the campaign wrote it', async () => {
     const state = await stateWith('done', { 'evidence.csv': 'item,decision\nx,keep\n', 'evidence.json': '{"items":[]}', 'report.html': '<h1>Review</h1>' });
-    expect(await readCampaignReport(evidenceDir, state, 'csv')).toEqual({ name: 'evidence.csv', contentType: 'text/csv; charset=utf-8', body: new Uint8Array(Buffer.from('item,decision\nx,keep\n')) });
-    expect(await readCampaignReport(evidenceDir, state, 'json')).toMatchObject({ name: 'evidence.json', contentType: 'application/json; charset=utf-8' });
-    expect(await readCampaignReport(evidenceDir, state, 'html')).toMatchObject({ name: 'report.html', contentType: 'text/html; charset=utf-8' });
+    const csv = { name: 'evidence.csv', contentType: 'text/csv; charset=utf-8', body: new Uint8Array(Buffer.from('item,decision\nx,keep\n')) };
+    expect(await readCampaignReport(localEvidenceReader(evidenceDir), state, 'csv')).toEqual(csv);
+    expect(await readCampaignReport(localEvidenceReader(evidenceDir), state, 'json')).toMatchObject({ name: 'evidence.json', contentType: 'application/json; charset=utf-8' });
+    expect(await readCampaignReport(localEvidenceReader(evidenceDir), state, 'html')).toMatchObject({ name: 'report.html', contentType: 'text/html; charset=utf-8' });
 
     const path = fileURLToPath(state.evidence[0]!.uri);
     chmodSync(path, 0o600);
     writeFileSync(path, 'item,decision\nx,revoke\n');
-    await expect(readCampaignReport(evidenceDir, state, 'csv')).rejects.toMatchObject({ status: 500, message: expect.stringMatching(/no longer matches the sha256/) as unknown });
+    await expect(readCampaignReport(localEvidenceReader(evidenceDir), state, 'csv')).rejects.toMatchObject({ status: 500, message: expect.stringMatching(/no longer matches the sha256/) as unknown });
   });
 
   it('is 409 with the phase before the evidence exists, 404 when a finished campaign has no such file or it is elsewhere', async () => {
-    await expect(readCampaignReport(evidenceDir, await stateWith('enforcing', {}), 'json')).rejects.toMatchObject({
+    await expect(readCampaignReport(localEvidenceReader(evidenceDir), await stateWith('enforcing', {}), 'json')).rejects.toMatchObject({
       status: 409,
       message: `the report is not ready: campaign ${campaignId} is enforcing`,
     });
-    await expect(readCampaignReport(evidenceDir, await stateWith('done', { 'evidence.json': '{}' }), 'html')).rejects.toMatchObject({ status: 404 });
+    await expect(readCampaignReport(localEvidenceReader(evidenceDir), await stateWith('done', { 'evidence.json': '{}' }), 'html')).rejects.toMatchObject({ status: 404 });
     const elsewhere = { campaignId, phase: 'done', evidence: [{ name: 'evidence.json', uri: 'file:///etc/passwd', sha256: 'x' }] } as unknown as CampaignState;
-    await expect(readCampaignReport(evidenceDir, elsewhere, 'json')).rejects.toMatchObject({ status: 404, message: expect.stringContaining("not in this server's evidence directory") as unknown });
+    const notHere = { status: 404, message: expect.stringContaining("not in this server's evidence directory") as unknown };
+    await expect(readCampaignReport(localEvidenceReader(evidenceDir), elsewhere, 'json')).rejects.toMatchObject(notHere);
   });
 });
 
@@ -405,7 +407,7 @@ describe('GET /v1/reviews/{id}/report of a finished campaign', () => {
     const queue = uniqueTaskQueue('review-api-report');
     const packDir = mkdtempSync(join(tmpdir(), 'warden-review-pack-'));
     const id = `report-${randomUUID().slice(0, 8)}`;
-    const routes = reviewRoutes({ client, auth: createApiAuth(identities), directory: createConfigDirectory(people), identities, taskQueue: queue, evidenceDir: packDir });
+    const routes = reviewRoutes({ client, auth: createApiAuth(identities), directory: createConfigDirectory(people), identities, taskQueue: queue, evidence: localEvidenceReader(packDir) });
     const router = createRouter(routes, () => undefined);
     const reportServer = createServer((req, res) => void router(req, res));
     const base = `http://127.0.0.1:${await listen(reportServer, '127.0.0.1', 0)}`;

@@ -271,6 +271,7 @@ function campaignState(campaignId: string, over: Partial<CampaignState> = {}): C
 
 async function fillStore(store: ReviewStore, campaignId: string, withReviews = true): Promise<void> {
   const all = Object.values(items);
+  await store.openCampaign(campaignId, { scope: ['aws', 'github'] });
   await store.putBatch(
     campaignId,
     'aws-0',
@@ -707,6 +708,7 @@ describe('access review evidence pack', () => {
     const bigId = 'bench-100k';
     const reviewers = 100;
     const perReviewer = 1_000;
+    await store.openCampaign(bigId, { scope: ['synthetic'] });
     for (let r = 0; r < reviewers; r++) {
       const reviewer = `reviewer-${String(r).padStart(3, '0')}`;
       const list: ReviewItem[] = [];

@@ -88,6 +88,7 @@ afterAll(async () => Promise.all([slack.close(), smtp.close()]));
 /** A campaign of the test's own, with the reviewer's items in the store. */
 async function campaignWith(reviewer: string, items: ReviewItem[]): Promise<{ campaignId: string; workflowId: string }> {
   const campaignId = `c-${randomUUID().slice(0, 8)}`;
+  await store.openCampaign(campaignId, { scope: ['aws'] });
   await store.putBatch(campaignId, 'b1', items);
   return { campaignId, workflowId: reviewerWorkflowId(campaignId, reviewer) };
 }

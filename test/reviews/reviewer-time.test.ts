@@ -53,6 +53,7 @@ function item(campaign: string, resource: string, over: Partial<ReviewItem> = {}
 
 /** rita reviews three of sol's groups: one flagged, one not, one flagged but an exception. */
 async function seed(campaign: string): Promise<void> {
+  await store.openCampaign(campaign, { scope: ['aws'] });
   await store.putBatch(campaign, 'aws-000000', [
     item(campaign, 'admins', { findings: [{ kind: 'exceeds_role', detail: 'grants Admin on Production Models; data-scientist allows Read' }] }),
     item(campaign, 'data-scientists'),

@@ -82,16 +82,38 @@ describe('warden review schedule: the quarterly Temporal Schedule', () => {
 
   it('takes another cron and time zone on update, and keeps a pause an operator set', async () => {
     await ensureReviewSchedule(client, { cron: DEFAULT_REVIEW_CRON, timezone: 'UTC', scheduleId });
+    // The pause is a signal to the Schedule's own workflow, not yet taken when the update reads
+    // the Schedule (or taken with it in one task): the update must not write "unpaused" back.
     await client.schedule.getHandle(scheduleId).pause('audit freeze');
-    // A pause is a signal to the Schedule's own workflow: until that workflow has taken it, a
-    // describe (and so the update, which starts from one) still reads the Schedule unpaused.
-    await waitUntilPaused(scheduleId);
     expect(await ensureReviewSchedule(client, { cron: '30 8 15 * *', timezone: 'Europe/Berlin', scheduleId })).toBe('updated');
     const d = await describeReviewSchedule(client, scheduleId);
     expect(d.spec.timezone).toBe('Europe/Berlin');
     expect(d.spec.calendars?.[0]).toMatchObject({ minute: only(30), hour: only(8), dayOfMonth: only(15) });
     expect(d.state).toMatchObject({ paused: true, note: 'audit freeze' });
     expect(d.policies.overlap).toBe('SKIP');
+  });
+
+  it('keeps a pause taken between the update reading the Schedule and sending it (the race, made certain)', async () => {
+    const id = `${scheduleId}-race`;
+    try {
+      await ensureReviewSchedule(client, { cron: DEFAULT_REVIEW_CRON, timezone: 'UTC', scheduleId: id });
+      let raced = 0;
+      const beforeUpdate = async () => {
+        raced++;
+        await client.schedule.getHandle(id).pause('incident freeze');
+        await waitUntilPaused(id);
+      };
+      expect(await ensureReviewSchedule(client, { cron: '0 7 * * 1', timezone: 'UTC', scheduleId: id, beforeUpdate })).toBe('updated');
+      expect(raced).toBe(1);
+      const d = await describeReviewSchedule(client, id);
+      expect(d.state).toMatchObject({ paused: true, note: 'incident freeze' });
+      expect(d.spec.calendars?.[0]).toMatchObject({ minute: only(0), hour: only(7), dayOfWeek: only('MONDAY') });
+    } finally {
+      await client.schedule
+        .getHandle(id)
+        .delete()
+        .catch(() => undefined);
+    }
   });
 
   it('refuses an unknown time zone before reaching Temporal, and Temporal refuses a bad cron expression', async () => {

@@ -9,7 +9,7 @@ export const { reviewCollect } = proxyActivities<ReviewActivities>({
 });
 
 /** Store reads and writes: quick and idempotent. */
-export const { reviewCampaignSettings, reviewCountReviewers, reviewListReviewers, reviewLoadReviewer, reviewRecordDecisions } = proxyActivities<ReviewActivities>({
+export const { reviewCampaignSettings, reviewOpenCampaign, reviewCountReviewers, reviewListReviewers, reviewLoadReviewer, reviewRecordDecisions } = proxyActivities<ReviewActivities>({
   startToCloseTimeout: '5m',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' },
 });

@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { allHandlersFinished, condition, continueAsNew, executeChild, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, executeChild, ParentClosePolicy, patched, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import { FINDING_KINDS, type ReviewSystem } from '../../contracts/review-types.js';
 import {
   REVIEW_WORKFLOW_PREFIX,
@@ -14,9 +14,10 @@ import {
 } from '../../contracts/reviews.js';
 import { offboardingWorkflowId } from '../../contracts/offboarding.js';
 import { offboardingWorkflow } from '../offboarding/offboarding.js';
-import { reviewAnnounce, reviewCampaignSettings, reviewCollect, reviewCountReviewers, reviewEnforce, reviewEvidencePack } from './activities.js';
+import { reviewAnnounce, reviewCampaignSettings, reviewCollect, reviewCountReviewers, reviewEnforce, reviewEvidencePack, reviewOpenCampaign } from './activities.js';
 import { reviewShardWorkflow } from './shard.js';
 import { describeFailure } from '../incident/step-runner.js';
+import { FailureKind, isFailureKind } from '../../contracts/failures.js';
 import { nowIso } from '../../contracts/time.js';
 import { appendTimeline } from '../../contracts/timeline.js';
 
@@ -25,6 +26,8 @@ const CAMPAIGN_CONTINUE_AS_NEW_AFTER = 5_000;
 const DEFAULT_SHARD_SIZE = 500;
 /** Reviewers whose revocations one enforcement activity carries out. */
 const ENFORCE_PAGE = 200;
+/** Campaigns that open their manifest in the review store, and fail when review data is missing from it. */
+const STORE_MANIFEST_PATCH = 'review-store-manifest';
 
 const zeroCounts = (): CampaignCounts => ({
   entitlements: 0,
@@ -122,6 +125,8 @@ export async function reviewCampaignWorkflow(input: ReviewCampaignInput): Promis
       state.requestedBy,
     );
     for (const system of state.scope) state.sources[system] = { done: false, batches: 0 };
+    // The campaign's manifest in the review store: a store without it does not hold the campaign.
+    if (patched(STORE_MANIFEST_PATCH)) await reviewOpenCampaign({ campaignId: state.campaignId, scope: state.scope });
   }
 
   // 1. Collect: one batch of every unfinished system at a time, in parallel across systems.
@@ -263,6 +268,8 @@ export async function reviewCampaignWorkflow(input: ReviewCampaignInput): Promis
     state.evidence = await reviewEvidencePack({ campaignId: state.campaignId, state });
     timeline(`evidence pack written: ${state.evidence.map((e) => e.name).join(', ')}`);
   } catch (err) {
+    // Review data missing from the store fails the campaign: a pack without it would be incomplete.
+    if (isFailureKind(err, FailureKind.ReviewDataMissing) && patched(STORE_MANIFEST_PATCH)) throw err;
     // Retryable failures are retried by the activity policy; one that is not (no evidence store,
     // a conflicting earlier pack) is recorded: the decisions and enforcement stay in the store.
     state.evidenceError = describeFailure(err).message;

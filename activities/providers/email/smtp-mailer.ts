@@ -27,6 +27,9 @@ interface SmtpError extends Error {
   rejected?: string[];
 }
 
+/** How long a claim to send holds: longer than one SMTP exchange can take (connection, greeting and socket timeouts). */
+const CLAIM_LEASE_MS = 120_000;
+
 /** A Message-ID that depends only on the idempotency key, so a resend carries the same id. */
 export function messageIdFor(idempotencyKey: string): string {
   return `<${createHash('sha256').update(idempotencyKey, 'utf8').digest('hex').slice(0, 32)}@warden>`;
@@ -61,7 +64,10 @@ function translate(err: unknown, message: MailMessage, server: string, pass: str
  * with the stored Message-ID and no SMTP traffic. SMTP cannot be asked whether a message went
  * out, so a crash after the server accepted the message but before the ledger write leads to a
  * second delivery on retry; it carries the same deterministic Message-ID (see `messageIdFor`),
- * which lets mail clients and archives recognise the duplicate. Recipients the server refuses
+ * which lets mail clients and archives recognise the duplicate. With a shared ledger (S3), the
+ * key is claimed first by a conditional write: a concurrent attempt on another worker fails with
+ * a retryable `SendInProgress` until the claim's lease (2 minutes) ends, then finds the entry
+ * recorded (already) or, when the holder crashed, takes the claim over and sends. Recipients the server refuses
  * while accepting others are recorded too, and are left out of `accepted`.
  * Failures: connection errors, timeouts and 4xx replies are retryable `SmtpUnavailable`; 5xx
  * replies are non-retryable `SmtpRejected`. The password never appears in an error.
@@ -87,6 +93,14 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
         return { messageId, accepted, already: true };
       }
 
+      // A shared ledger: claim the key first, so of two workers (or two overlapping attempts) one sends.
+      if (opts.ledger.claim) {
+        const claim = await opts.ledger.claim(ledgerKey, CLAIM_LEASE_MS);
+        if (!claim.claimed) {
+          const waitMs = Math.max(1_000, claim.until.getTime() - Date.now() + 1_000);
+          throw failure(FailureKind.SendInProgress, `another attempt is sending ${message.idempotencyKey} (claimed until ${claim.until.toISOString()}); retry after it`, { nextRetryDelay: waitMs });
+        }
+      }
       const messageId = messageIdFor(message.idempotencyKey);
       let accepted: string[];
       let rejected: string[];

@@ -1,22 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, open, readFile, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EvidenceObject, EvidenceStore } from '../../ports.js';
 import { failure, FailureKind } from '../../../contracts/failures.js';
-
-const KEY_CHARACTERS = /^[A-Za-z0-9._\-/]+$/;
-
-/** Throws a non-retryable `InvalidEvidenceKey` unless `key` is a plain relative path. */
-function checkKey(key: string): void {
-  const reject = (problem: string) => failure(FailureKind.InvalidEvidenceKey, `evidence key ${JSON.stringify(key)} ${problem}; use a relative path like incidents/incident-42/snapshot-detect.json`);
-  if (!KEY_CHARACTERS.test(key)) throw reject('may contain only letters, digits, ".", "_", "-" and "/"');
-  if (key.startsWith('/')) throw reject('is absolute');
-  for (const segment of key.split('/')) {
-    if (segment === '') throw reject('has an empty path segment');
-    if (segment === '.' || segment === '..') throw reject(`has a "${segment}" path segment`);
-  }
-}
+import { checkEvidenceKey as checkKey, evidenceKeyProblem } from '../../../contracts/evidence-key.js';
 
 const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -105,6 +93,17 @@ export function createLocalEvidenceStore(rootDir: string): EvidenceStore {
       checkKey(key);
       const stored = await readIfPresent(join(root, key));
       return stored ? new Uint8Array(stored) : undefined;
+    },
+
+    keyOf(uri) {
+      let path: string;
+      try {
+        path = fileURLToPath(uri);
+      } catch {
+        return undefined;
+      }
+      const key = relative(root, path).split('\\').join('/');
+      return key && !isAbsolute(key) && !evidenceKeyProblem(key) ? key : undefined;
     },
   };
 }

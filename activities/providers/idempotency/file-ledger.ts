@@ -17,6 +17,13 @@ export interface LedgerEntry {
 export interface IdempotencyLedger {
   get(key: string): Promise<LedgerEntry | undefined>;
   record(key: string, value: Record<string, unknown>): Promise<void>;
+  /**
+   * Claims the right to perform the side effect of `key` for `leaseMs`, by a conditional write:
+   * of two workers only one is `claimed`; the other learns until when the claim holds. A claim
+   * whose lease ran out (its holder crashed) is taken over, also conditionally. Ledgers shared by
+   * several hosts have it (the S3 ledger); a ledger on one host's disk does not need it.
+   */
+  claim?(key: string, leaseMs: number): Promise<{ readonly claimed: true } | { readonly claimed: false; readonly until: Date }>;
 }
 
 const fileNameFor = (key: string): string => `${createHash('sha256').update(key, 'utf8').digest('hex')}.json`;
