@@ -1,9 +1,10 @@
 import type { ChangeResult } from '../../ports/change.js';
 import type { ModelRegistry, QuarantineVersionInput, RollbackInput, SetAliasInput } from '../../ports/model-registry.js';
 import { createMlflowAuthClient } from './mlflow-auth-client.js';
-import { createMlflowClient, type MlflowClient, type MlflowConnection } from './mlflow-client.js';
+import { createMlflowClient, type MlflowClient, type MlflowConnection, type MlflowModelVersion } from './mlflow-client.js';
 import { failure } from './mlflow-errors.js';
 import { aliasVersion, readModelState, readVersionMarks, TAGS, versionOf } from './model-state.js';
+import { verifyRestored } from './verify-restored.js';
 import { decideRollback, recordValue } from './rollback-target.js';
 import { revokeUserPermissions } from './user-permissions.js';
 import { FailureKind } from '../../../contracts/failures.js';
@@ -15,14 +16,14 @@ async function writeQuarantine(client: MlflowClient, model: string, version: str
   await client.setVersionTag(model, version, TAGS.quarantined, 'true');
 }
 
-/** Moves an alias and reads it back; a different answer is retryable RegistryInconsistent. Returns the version read back. */
-async function moveAlias(client: MlflowClient, model: string, alias: string, version: string): Promise<string> {
+/** Moves an alias and reads it back; a different answer is retryable RegistryInconsistent. Returns the version read back, in full. */
+async function moveAlias(client: MlflowClient, model: string, alias: string, version: string): Promise<MlflowModelVersion> {
   await client.setAlias(model, alias, version);
   const resolved = await client.getVersionByAlias(model, alias);
   if (resolved?.version !== version) {
     throw failure(FailureKind.RegistryInconsistent, `alias ${alias} of model ${model} was set to version ${version} but reads back as ${resolved ? `version ${resolved.version}` : 'unset'}; retrying`);
   }
-  return resolved.version;
+  return resolved;
 }
 
 async function rollback(client: MlflowClient, input: RollbackInput): Promise<ChangeResult> {
@@ -55,10 +56,13 @@ async function rollback(client: MlflowClient, input: RollbackInput): Promise<Cha
   const record = recordValue(d, input.incidentId);
   if (state.modelTags[TAGS.rollbackOf(alias)] !== record) await client.setModelTag(model, TAGS.rollbackOf(alias), record);
   // Read back: the alias as moveAlias read it (or reads now), and the bad version's tag.
-  const serving = move ? await moveAlias(client, model, alias, to) : ((await client.getVersionByAlias(model, alias))?.version ?? null);
+  const served = move ? await moveAlias(client, model, alias, to) : await client.getVersionByAlias(model, alias);
+  // What the alias now serves is the version chosen, artifact and all: checked before the bad one is tagged.
+  const verified = served ? await verifyRestored(client, model, alias, d.target, served) : undefined;
   if (tag) await writeQuarantine(client, model, bad, input.reason, input.incidentId);
   const { quarantined } = await readVersionMarks(client, model, bad);
-  return { ...result, changed: true, after: { alias, version: serving, quarantinedVersion: bad, serving, quarantined }, afterFrom: 'peer' };
+  const serving = served?.version ?? null;
+  return { ...result, changed: true, after: { alias, version: serving, quarantinedVersion: bad, serving, quarantined, ...(verified ? { verified } : {}) }, afterFrom: 'peer' };
 }
 
 async function setAlias(client: MlflowClient, input: SetAliasInput): Promise<ChangeResult> {
@@ -75,7 +79,7 @@ async function setAlias(client: MlflowClient, input: SetAliasInput): Promise<Cha
   const result = { changed: false, plan, before, after: { alias, version }, afterFrom: 'plan' as const, output: { model } };
   if (current === version) return { ...result, after: before, afterFrom: 'peer' };
   if (input.dryRun) return result;
-  return { ...result, changed: true, after: { alias, version: await moveAlias(client, model, alias, version) }, afterFrom: 'peer' };
+  return { ...result, changed: true, after: { alias, version: (await moveAlias(client, model, alias, version)).version }, afterFrom: 'peer' };
 }
 
 async function quarantineVersion(client: MlflowClient, input: QuarantineVersionInput): Promise<ChangeResult> {

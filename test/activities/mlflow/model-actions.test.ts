@@ -106,7 +106,10 @@ describe('model.rollback against a real MLflow server', () => {
     expect(registered.registered_model.tags ?? []).toEqual([]);
     const real = await run('model.rollback', { model: name, reason: 'r' });
     expect(real.plan).toEqual(planned.plan);
-    expect(real.output).toEqual(planned.output);
+    // The real run adds what it verified at the peer (a dry run reads nothing back to verify).
+    const { verified, ...realAfter } = (real.output as { after: Record<string, unknown> }).after;
+    expect({ ...real.output, after: realAfter }).toEqual(planned.output);
+    expect(verified).toMatchObject({ version: '1', source: `s3://warden-test-models/${name}/1`, runId: null, runKnown: null });
   });
 
   it("the catalog's undo, rendered from the rollback's output, puts the alias back", async () => {
@@ -161,7 +164,14 @@ describe('the other model actions', () => {
     const rolled = await run('model.rollback', { model: name, reason: 'poisoned', toVersion: '1' });
     expect(rolled.observed).toEqual({
       before: { alias: 'champion', version: '2', serving: '2', quarantined: false },
-      after: { alias: 'champion', version: '1', quarantinedVersion: '2', serving: '1', quarantined: true },
+      after: {
+        alias: 'champion',
+        version: '1',
+        quarantinedVersion: '2',
+        serving: '1',
+        quarantined: true,
+        verified: { version: '1', source: `s3://warden-test-models/${name}/1`, runId: null, runKnown: null },
+      },
     });
     expect(await champion(name)).toBe('1');
     expect(await tags(name, '2')).toMatchObject({ 'warden.quarantined': 'true' });
