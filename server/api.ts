@@ -12,6 +12,7 @@ import { FALLBACK_PLAYBOOK } from './intake/route-playbook.js';
 import { identityKey, rateLimited } from './rate-limited.js';
 import type { Route } from './router.js';
 import { alertRoutes } from './routes/alerts.js';
+import { approvalRoutes } from './routes/approvals.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { offboardingRoutes } from './routes/offboardings.js';
 import { createPersonResolver } from './routes/review-access.js';
@@ -92,6 +93,7 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
         retentionDays,
       }),
       ...reviewRoutes({ client, auth, directory, identities, taskQueue, evidenceDir: config.providers.evidenceDir }),
+      ...approvalRoutes({ client, auth, personOf: createPersonResolver(directory, identities), ...(startRoles ? { offboardingRoles: startRoles } : {}) }),
     ]),
     ...openapiRoutes(),
   ];

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerApprovals } from './approvals.js';
 import { registerCompletion } from './completion.js';
 import { registerAlert, registerLocal, registerRuntime } from './register-core.js';
 import { registerDecide } from './register-decide.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerLocal(program);
   registerAlert(program);
   registerIncidents(program);
+  registerApprovals(program);
   registerDecide(program);
   registerOffboard(program);
   registerReview(program);

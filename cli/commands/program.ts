@@ -54,7 +54,7 @@ export function describeCommanderError(cmd: Command, err: CommanderError): strin
       return `unknown command "${named}"${where ? ` for ${where}` : ''}${hint}`;
     case 'commander.excessArguments': {
       const args = cmd.registeredArguments.map((a) => a.name().toUpperCase());
-      return `${where} takes ${args.length} argument(s)${args.length ? ` (${args.join(' ')})` : ''}; got ${first.match(/got \d+: (.*)\.$/)?.[1] ?? ''}`;
+      return `${where} takes ${args.length} argument(s)${args.length ? ` (${args.join(' ')})` : ''}; got ${cmd.args.length}: ${cmd.args.join(' ')}`;
     }
     case 'commander.missingArgument':
       return `${where} is missing ${named.toUpperCase()}`;

@@ -1,25 +1,11 @@
-import { cancelCommand, decideCommand, noteCommand } from './decide.js';
+import { cancelCommand, noteCommand } from './decide.js';
 import { act, JSON_FLAG, type Command } from './program.js';
 import { UsageError } from '../usage.js';
 
 type Json = { json?: boolean };
 
-/** `warden approve|cancel|note`: decisions and notes on an incident through the HTTP API. */
+/** `warden cancel|note`: cancels and notes on an incident through the HTTP API. */
 export function registerDecide(program: Command): void {
-  program
-    .command('approve')
-    .description("shows the step's plan and decides for that plan only")
-    .argument('<id>', 'the incident id')
-    .argument('<step>', 'the step waiting for a decision')
-    .option('--reject', 'reject instead of approving')
-    .option('--reason <text>', 'why')
-    .option('--plan <digest>', 'the plan digest you read (in warden incidents show)')
-    .option(...JSON_FLAG)
-    .action(
-      act((id: string, step: string, o: Json & { reject?: boolean; reason?: string; plan?: string }) =>
-        decideCommand(id, step, { reject: o.reject ?? false, ...(o.reason ? { reason: o.reason } : {}), ...(o.plan ? { plan: o.plan } : {}), json: o.json ?? false }),
-      ),
-    );
   program
     .command('cancel')
     .description('cancel an incident, with or without rollback')

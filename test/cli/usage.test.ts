@@ -37,7 +37,7 @@ describe('warden usage errors (built CLI)', () => {
 
   it('a missing argument, too many arguments and a group without its subcommand', async () => {
     expect(usageError(await warden('incidents', 'show'), 'warden incidents show --help')).toContain('incidents show is missing ID');
-    expect(usageError(await warden('incidents', 'show', 'a', 'b'), 'warden incidents show --help')).toContain('incidents show takes 1 argument(s) (ID); got a, b');
+    expect(usageError(await warden('incidents', 'show', 'a', 'b'), 'warden incidents show --help')).toContain('incidents show takes 1 argument(s) (ID); got 2: a b');
     expect(usageError(await warden('review'), 'warden review --help')).toContain('review needs a command: run, status, report, decide, approve, schedule, validate');
     expect(usageError(await warden(), 'warden --help')).toContain('warden needs a command: start,');
   });
