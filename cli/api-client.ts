@@ -42,6 +42,9 @@ export class CliError extends Error {
 export interface IncidentSummary {
   readonly incidentId: string;
   readonly workflowId: string;
+  /** The opening alert's title (absent for incidents opened before intake recorded it). */
+  readonly title?: string;
+  readonly dryRun?: boolean;
   readonly status?: IncidentStatus;
   readonly severity?: string;
   readonly playbook?: string;
@@ -79,6 +82,8 @@ const TRIAGE_PATHS: Record<TriageCliAction['action'], string> = { acknowledge: '
 
 export interface NoteResult {
   readonly notes: number;
+  /** Set when the incident was over: a post-incident note. */
+  readonly afterClose?: boolean;
 }
 
 export interface ApiClientOptions {

@@ -147,6 +147,8 @@ export interface IncidentNote {
   readonly by: string;
   readonly text: string;
   readonly at: string;
+  /** Added once the incident was over (closed, cancelled, failed, triaged or a finished dry run): a post-incident note. */
+  readonly afterClose?: boolean;
 }
 
 export interface IncidentState {

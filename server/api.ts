@@ -13,6 +13,7 @@ import { identityKey, rateLimited } from './rate-limited.js';
 import type { Route } from './router.js';
 import { alertRoutes } from './routes/alerts.js';
 import type { RegistryReader } from './intake/adapters/mlflow.js';
+import { approvalRoutes } from './routes/approvals.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { offboardingRoutes } from './routes/offboardings.js';
@@ -109,6 +110,7 @@ export function setupApi(
       }),
       ...reviewRoutes({ client, auth, directory, identities, taskQueue, evidence: readers.evidence ?? localEvidenceReader(config.providers.evidenceDir) }),
       ...kpiRoutes(client, auth, { mttdMinutes: Math.round(file.kpi.targets.mttd_hours * 60), mttrMinutes: Math.round(file.kpi.targets.mttr_hours * 60) }),
+      ...approvalRoutes({ client, auth, personOf: createPersonResolver(directory, identities), ...(startRoles ? { offboardingRoles: startRoles } : {}) }),
     ]),
     ...openapiRoutes(),
   ];

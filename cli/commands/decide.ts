@@ -46,5 +46,5 @@ export async function cancelCommand(id: string, opts: { reason: string; rollback
 /** `warden note ID TEXT` */
 export async function noteCommand(id: string, text: string, opts: { json: boolean }): Promise<number> {
   const result = await ApiClient.fromEnv().addNote(id, text);
-  return print(opts.json, result, `added a note to incident ${id} (${result.notes} note(s))`);
+  return print(opts.json, result, `added a ${result.afterClose ? 'post-incident note (after closing) ' : 'note '}to incident ${id} (${result.notes} note(s))`);
 }

@@ -71,7 +71,7 @@ export function renderIncident(s: IncidentState, nowMs = Date.now()): string {
   }
 
   out.push('', `notes (${s.notes.length})`);
-  for (const n of s.notes) out.push(`  ${shortTime(n.at)}  ${n.by}: ${n.text}`);
+  for (const n of s.notes) out.push(`  ${shortTime(n.at)}  ${n.by}${n.afterClose ? ' (after closing)' : ''}: ${n.text}`);
   out.push('', 'timeline');
   for (const e of s.timeline) out.push(`  ${shortTime(e.at)}  ${e.event}${e.by ? ` (${e.by})` : ''}`);
   return `${out.join('\n')}\n`;
@@ -81,6 +81,8 @@ function kv(rows: readonly [string, string][], indent: string): string[] {
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${indent}${k.padEnd(width)}  ${v}`);
 }
+
+const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** `warden incidents list [--status S] [--severity S] [--playbook P] [--json]` */
 export async function listIncidentsCommand(filters: IncidentFilters, opts: { json: boolean }): Promise<number> {
@@ -93,8 +95,16 @@ export async function listIncidentsCommand(filters: IncidentFilters, opts: { jso
     process.stdout.write('no incidents\n');
     return 0;
   }
-  const rows = incidents.map((i) => [i.incidentId, i.status ?? '-', i.severity ?? '-', i.playbook ?? '-', i.phase ?? '-', shortTime(i.startTime)]);
-  process.stdout.write(table(['ID', 'STATUS', 'SEVERITY', 'PLAYBOOK', 'PHASE', 'STARTED'], rows));
+  const rows = incidents.map((i) => [
+    i.incidentId,
+    `${i.dryRun ? '[DRY RUN] ' : ''}${clip(i.title ?? '-', 60)}`,
+    i.status ?? '-',
+    i.severity ?? '-',
+    i.playbook ?? '-',
+    i.phase ?? '-',
+    shortTime(i.startTime),
+  ]);
+  process.stdout.write(table(['ID', 'TITLE', 'STATUS', 'SEVERITY', 'PLAYBOOK', 'PHASE', 'STARTED'], rows));
   return 0;
 }
 

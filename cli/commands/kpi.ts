@@ -4,6 +4,7 @@ import { INCIDENT_METRICS } from '../../contracts/kpi.js';
 import type { KpiReport } from '../../server/kpis.js';
 import { ApiClient, callApi } from '../api-client.js';
 import { table } from './format.js';
+import { act, JSON_FLAG, type Command } from './program.js';
 
 export interface KpiOptions {
   /** An ISO 8601 time, or a window back from --until such as 30d, 24h, 12w. */
@@ -96,4 +97,18 @@ export async function kpiCommand(o: KpiOptions): Promise<number> {
   const text = await callApi(ApiClient.fromEnv().options, 'GET', `/v1/kpis${kpiQueryString(o)}`);
   process.stdout.write(o.json ? `${JSON.stringify(JSON.parse(text), null, 2)}\n` : renderKpis(JSON.parse(text) as KpiReport));
   return 0;
+}
+
+/** `warden kpi`: one register call in the command tree. */
+export function registerKpi(program: Command): void {
+  program
+    .command('kpi')
+    .description('MTTD/MTTA/MTTC/MTTR against the targets, review completion and offboarding time, from recorded times')
+    .option('--since <time|window>', 'an ISO 8601 time, or a window back from --until such as 30d, 24h, 12w (default 30d)')
+    .option('--until <time>', 'an ISO 8601 time (default now)')
+    .option('--playbook <id>', 'only incidents of this playbook')
+    .option(...JSON_FLAG)
+    .action(
+      act((opts: { since?: string; until?: string; playbook?: string; json?: boolean }) => kpiCommand({ since: opts.since, until: opts.until, playbook: opts.playbook, json: opts.json ?? false })),
+    );
 }

@@ -49,19 +49,27 @@ export function fingerprintOf(alert: Alert): string {
   return `${alert.type}|${what}|${who}`;
 }
 
-/** Incident ids: a short hash of the fingerprint, then -2, -3… for incidents after a closed one. */
-export function incidentIdFor(fingerprint: string, generation: number): string {
-  const base = `inc-${createHash('sha256').update(fingerprint).digest('hex').slice(0, 16)}`;
+/** The id prefix of live incidents, and of dry runs (their own sequence: a dry run never takes a live number). */
+export const LIVE_ID_PREFIX = 'inc-';
+export const DRY_RUN_ID_PREFIX = 'dry-';
+
+/**
+ * Incident ids: a short hash of the fingerprint, then -2, -3… for incidents after a closed one.
+ * Dry runs count in their own sequence (`dry-…`), so they neither take a live incident's number
+ * nor correlate with (join, follow) a live incident, and the other way round.
+ */
+export function incidentIdFor(fingerprint: string, generation: number, dryRun = false): string {
+  const base = `${dryRun ? DRY_RUN_ID_PREFIX : LIVE_ID_PREFIX}${createHash('sha256').update(fingerprint).digest('hex').slice(0, 16)}`;
   return generation === 1 ? base : `${base}-${generation}`;
 }
 
 type Slot = { incidentId: string; open: boolean; linkedIncidentId?: string };
 
 /** The open incident for this fingerprint, or the id the next one takes (linked to the last closed one). */
-async function findSlot(client: Client, fingerprint: string): Promise<Slot> {
+async function findSlot(client: Client, fingerprint: string, dryRun: boolean): Promise<Slot> {
   let linked: string | undefined;
   for (let generation = 1; generation <= MAX_GENERATIONS; generation++) {
-    const incidentId = incidentIdFor(fingerprint, generation);
+    const incidentId = incidentIdFor(fingerprint, generation, dryRun);
     try {
       const desc = await client.workflow.getHandle(incidentWorkflowId(incidentId)).describe();
       if (desc.status.name === 'RUNNING') return { incidentId, open: true };
@@ -79,14 +87,14 @@ async function findSlot(client: Client, fingerprint: string): Promise<Slot> {
  * workflow: a resolved notification, or a further event about an alert. No open incident (or
  * one that closed meanwhile): nothing is started or changed, and the answer says so.
  */
-async function joinOpen(deps: IngestDeps, alert: Alert & { correlation: string }, routing: string): Promise<IngestOutcome> {
+async function joinOpen(deps: IngestDeps, alert: Alert & { correlation: string }, routing: string, dryRun: boolean): Promise<IngestOutcome> {
   const resolved = alert.status === 'resolved';
   const nothing: NothingToJoin = {
     result: resolved ? 'nothing to resolve' : 'nothing to join',
     correlation: alert.correlation,
     reason: `no open incident for ${alert.correlation}; ${resolved ? 'a resolved notification' : 'a follow-up'} never opens one`,
   };
-  const slot = await findSlot(deps.client, alert.correlation);
+  const slot = await findSlot(deps.client, alert.correlation, dryRun);
   if (!slot.open) return nothing;
   const workflowId = incidentWorkflowId(slot.incidentId);
   const handle = deps.client.workflow.getHandle(workflowId);
@@ -121,10 +129,10 @@ export async function ingestAlert(deps: IngestDeps, received: Alert, opts: { dry
   const fingerprint = fingerprintOf(stamped);
   const route = routeAlert(deps.playbooks, stamped);
   const alert = { ...stamped, correlation: fingerprint, routing: { playbook: route.loaded.playbook.id, reason: route.reason } };
-  if (opts.joinOnly || alert.status === 'resolved') return joinOpen(deps, alert, route.reason);
+  if (opts.joinOnly || alert.status === 'resolved') return joinOpen(deps, alert, route.reason, opts.dryRun);
   const loaded = route.loaded;
   for (let attempt = 0; attempt < 5; attempt++) {
-    const slot = await findSlot(deps.client, fingerprint);
+    const slot = await findSlot(deps.client, fingerprint, opts.dryRun);
     const workflowId = incidentWorkflowId(slot.incidentId);
     const input: IncidentInput = {
       incidentId: slot.incidentId,
@@ -143,7 +151,8 @@ export async function ingestAlert(deps: IngestDeps, received: Alert, opts: { dry
         args: [input],
         signal: alertSignal,
         signalArgs: [alert],
-        memo: { firstAlertId: alert.alert_id, fingerprint, playbook: loaded.playbook.id, routing: route.reason },
+        // The title and the dry-run mark are for `incidents list` (the memo is encoded like the history).
+        memo: { firstAlertId: alert.alert_id, fingerprint, playbook: loaded.playbook.id, routing: route.reason, title: alert.title, dryRun: opts.dryRun },
         // Never reopen a closed incident: a new one (the next generation) is opened instead.
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });

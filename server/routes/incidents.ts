@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { SEVERITIES } from '../../engine/playbook-types.js';
 import { cancelUpdate, incidentStateQuery, lessonsUpdate, noteUpdate, resolveUpdate, stepActionUpdate, type IncidentStatus } from '../../contracts/incident.js';
@@ -12,8 +12,10 @@ import type { Params, Route } from '../router.js';
 import { orUnavailable, steer } from '../temporal-errors.js';
 import { incidentHandle, incidentIdOf, REFUSALS, type Action } from './incident-action.js';
 import { triageActions } from './incident-triage.js';
+import { addPostIncidentNote, withPostIncidentNotes } from './post-notes.js';
 import { refuseSelf, type PersonOfCaller } from './self-action.js';
 import { namesPerson } from '../../contracts/principal.js';
+import { DRY_RUN_ID_PREFIX } from '../intake/ingest.js';
 
 const STATUSES: readonly IncidentStatus[] = ['open', 'awaiting-approval', 'waiting', 'contained', 'recovered', 'resolved', 'closed', 'planned', 'failed', 'cancelled', 'false_positive', 'merged'];
 const BODY_LIMIT = 64 * 1024;
@@ -37,7 +39,13 @@ const approvalBody = z.strictObject({
     .optional(),
 });
 const cancelBody = z.strictObject({ rollback: z.boolean().default(false), reason: z.string().min(1).max(2000) });
-const noteBody = z.strictObject({ text: z.string().min(1).max(10_000) });
+const noteBody = z.strictObject({
+  text: z
+    .string()
+    .min(1)
+    .max(10_000)
+    .refine((t) => t.trim() !== '', 'must not be blank'),
+});
 const personText = z.string().trim().min(1, 'must not be empty').max(2000);
 const resolveBody = z.strictObject({ summary: personText });
 const lessonsBody = z.strictObject({
@@ -94,8 +102,13 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
           const out = [];
           for await (const wf of client.workflow.list({ query: clauses.join(' AND '), pageSize: q.limit })) {
             const sa = (k: string) => (wf.searchAttributes[k] as string[] | undefined)?.[0];
+            const incidentId = wf.workflowId.replace(/^incident-/, '');
+            const memo = wf.memo ?? {};
             out.push({
-              incidentId: wf.workflowId.replace(/^incident-/, ''),
+              incidentId,
+              // From the memo set at intake; incidents opened before it carried them show no title.
+              ...(typeof memo.title === 'string' ? { title: memo.title } : {}),
+              dryRun: typeof memo.dryRun === 'boolean' ? memo.dryRun : incidentId.startsWith(DRY_RUN_ID_PREFIX),
               workflowId: wf.workflowId,
               status: sa('WardenStatus'),
               severity: sa('WardenSeverity'),
@@ -117,7 +130,7 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
       async handle(req, res, params) {
         authed(req, 'viewer', 'read incidents');
         const state = await steer(handleFor(params), 'reading the incident', REFUSALS, (h) => h.query(incidentStateQuery));
-        sendJson(res, 200, state);
+        sendJson(res, 200, await orUnavailable('reading the post-incident notes', () => withPostIncidentNotes(client, state)));
       },
     },
     act({
@@ -187,7 +200,16 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
       what: 'note',
       steering: 'adding the note',
       status: 201,
-      run: async (h, body, caller) => ({ notes: await h.executeUpdate(noteUpdate, { args: [{ by: caller.id, text: body.text }] }) }),
+      // An incident that is over takes notes too: once its workflow ended, they go to its post-incident notes.
+      run: async (h, body, caller, _req, params) => {
+        const note = { by: caller.id, text: body.text };
+        try {
+          return { notes: await h.executeUpdate(noteUpdate, { args: [note] }) };
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+          return addPostIncidentNote(client, h, incidentIdOf(params.id), note);
+        }
+      },
     }),
     ...triageActions(client, playbooks, act),
   ];

@@ -14,6 +14,7 @@ import { createRateLimiter } from '../../server/intake/rate-limit.js';
 import { createRouter, type Route } from '../../server/router.js';
 import { alertRoutes } from '../../server/routes/alerts.js';
 import { codecRoutes } from '../../server/routes/codec.js';
+import { approvalRoutes } from '../../server/routes/approvals.js';
 import { healthRoutes } from '../../server/routes/health.js';
 import { incidentRoutes } from '../../server/routes/incidents.js';
 import { openapiRoutes } from '../../server/routes/openapi.js';
@@ -139,11 +140,29 @@ describe.skipIf(!temporalCli)('warden CLI against a running warden start', () =>
     expect(JSON.parse(piped.stdout)).toMatchObject({ incidentId, playbook: 'cli-approval', deduplicated: true, workflowId: `incident-${incidentId}` });
   });
 
+  it('a dry run of the same alert takes its own id sequence: it neither joins the live incident nor takes a live number; the list marks it', async () => {
+    const hash = incidentId.replace(/^inc-/, '');
+    const dry = await ok('alert', 'send', join(dir, 'alert-1.json'), '--dry-run');
+    expect(dry).toBe(`incident dry-${hash} (cli-approval): dry run\n`);
+    // Once that dry run ended, the next one follows it, in the dry-run sequence; the live incident is untouched.
+    await expect.poll(async () => JSON.parse(await ok('incidents', 'show', `dry-${hash}`, '--json')) as { status: string }, { timeout: 30_000, interval: 500 }).toMatchObject({ status: 'planned' });
+    expect(await ok('alert', 'send', join(dir, 'alert-1.json'), '--dry-run')).toBe(`incident dry-${hash}-2 (cli-approval): follows closed incident dry-${hash}; dry run\n`);
+    const live = JSON.parse(await ok('incidents', 'show', incidentId, '--json')) as { alerts: { count: number }; linkedIncidentId?: string };
+    expect(live.alerts.count).toBe(3);
+    expect(live.linkedIncidentId).toBeUndefined();
+    await expect
+      .poll(async () => (await ok('incidents', 'list')).split('\n').find((l) => l.startsWith(`dry-${hash} `)), { timeout: 20_000, interval: 500 })
+      .toMatch(/^dry-\S+\s+\[DRY RUN\] CLI test alert\s+planned\s/);
+    const rows = JSON.parse(await ok('incidents', 'list', '--json')) as { incidentId: string; dryRun: boolean; title: string }[];
+    expect(rows.find((r) => r.incidentId === incidentId)).toMatchObject({ dryRun: false, title: 'CLI test alert' });
+    expect(rows.find((r) => r.incidentId === `dry-${hash}`)).toMatchObject({ dryRun: true, title: 'CLI test alert' });
+  });
+
   it('incidents list shows it, as a table and as JSON, with filters', async () => {
     await expect.poll(async () => (await run('incidents', 'list')).stdout, { timeout: 20_000, interval: 500 }).toContain(incidentId);
     const table = await ok('incidents', 'list');
-    expect(table.split('\n')[0]).toMatch(/^ID\s+STATUS\s+SEVERITY\s+PLAYBOOK\s+PHASE\s+STARTED$/);
-    expect(table).toMatch(new RegExp(`${incidentId}\\s+\\S+\\s+high\\s+cli-approval\\s+\\S+\\s+\\d{4}-\\d{2}-\\d{2} `));
+    expect(table.split('\n')[0]).toMatch(/^ID\s+TITLE\s+STATUS\s+SEVERITY\s+PLAYBOOK\s+PHASE\s+STARTED$/);
+    expect(table).toMatch(new RegExp(`${incidentId}\\s+CLI test alert\\s+\\S+\\s+high\\s+cli-approval\\s+\\S+\\s+\\d{4}-\\d{2}-\\d{2} `));
 
     await expect
       .poll(async () => JSON.parse(await ok('incidents', 'list', '--playbook', 'cli-approval', '--status', 'awaiting-approval', '--json')) as { incidentId: string }[], {
@@ -172,6 +191,24 @@ describe.skipIf(!temporalCli)('warden CLI against a running warden start', () =>
   });
 
   it('approve shows the plan it decides for, decides the step through the CLI (via cli); a stale --plan and a second decision are refused', async () => {
+    // Without STEP, or with a step the incident does not have: one line naming the steps that wait.
+    for (const args of [[incidentId], [incidentId, 'hold_the_lin']]) {
+      const r = await run('approve', ...args);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^warden: (approve needs a STEP|incident ${incidentId} has no step "hold_the_lin"); waiting for a decision: hold_the_line \\(evidence\\.snapshot\\) until \\d{4}-[^;]+; see 'warden approve --help'\\n$`,
+        ),
+      );
+    }
+    // warden approvals: the step waits on the local admin (in security-oncall), with the command that decides it.
+    const mine = JSON.parse(await ok('approvals', '--json')) as { caller: string; approvals: { kind: string; incidentId?: string; stepId?: string; may?: string[] }[] };
+    expect(mine.caller).toBe('local-admin');
+    expect(mine.approvals.filter((a) => a.incidentId === incidentId)).toEqual([expect.objectContaining({ kind: 'incident-step', stepId: 'hold_the_line', may: ['approve', 'reject'] })]);
+    expect(await ok('approvals')).toMatch(
+      new RegExp(`incident\\s+${incidentId} hold_the_line \\(evidence\\.snapshot\\): CLI test alert\\s+until \\S+ \\S+\\s+warden approve ${incidentId} hold_the_line \\[--reject\\]`),
+    );
+
     const stale = await run('approve', incidentId, 'hold_the_line', '--reason', 'read long ago', '--plan', `sha256:${'0'.repeat(64)}`);
     expect(stale.code).toBe(1);
     expect(stale.stderr).toMatch(/^warden: 409 .*plan/);
@@ -187,6 +224,9 @@ describe.skipIf(!temporalCli)('warden CLI against a running warden start', () =>
     expect(shown).toMatch(/local-admin approve via cli at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z: checked with the owner/);
     expect(shown).toMatch(/outcome: approved at /);
     expect(shown).toMatch(/first human action\s+\d{4}-/);
+
+    // Decided: it waits on no one any more.
+    expect((JSON.parse(await ok('approvals', '--json')) as { approvals: { incidentId?: string }[] }).approvals.filter((a) => a.incidentId === incidentId)).toEqual([]);
 
     const again = await run('approve', incidentId, 'hold_the_line', '--json');
     expect(again.code).toBe(1);
@@ -319,6 +359,7 @@ describe('GET /openapi.json', () => {
       ...offboardingRoutes({ client: dummy as Client, directory: dummy as Directory, taskQueue: 'x', auth: dummy as ApiAuth, signer: TEST_SIGNER }),
       ...reviewRoutes({ client: dummy as Client, auth: dummy as ApiAuth, directory: dummy as Directory, identities: [], taskQueue: 'x', evidence: localEvidenceReader('x') }),
       ...kpiRoutes(dummy as Client, dummy as ApiAuth),
+      ...approvalRoutes({ client: dummy as Client, auth: dummy as ApiAuth }),
       ...healthRoutes({ check: () => Promise.reject(new Error('unused')) }),
       ...codecRoutes({ codec: { encode: async (p) => p, decode: async (p) => p }, corsOrigins: [], token: 'c'.repeat(16) }),
       ...openapiRoutes(),

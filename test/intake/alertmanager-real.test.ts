@@ -54,7 +54,7 @@ describe('a real Alertmanager', () => {
       .poll(async () => (await am.alerts()).find((a) => a.labels.alertname === alertname)?.fingerprint, { timeout: 10_000 })
       .toBeTruthy()
       .then(async () => (await am.alerts()).find((a) => a.labels.alertname === alertname)!.fingerprint);
-    const incidentId = incidentIdFor(`alertmanager:${fingerprint}`, 1);
+    const incidentId = incidentIdFor(`alertmanager:${fingerprint}`, 1, true);
     const workflowId = incidentWorkflowId(incidentId);
     // The first notification starts the incident (its signal), the repeat joins it (a second signal).
     await expect.poll(async () => ((await notFound(workflowId)) ? 0 : signalsOf(workflowId)), { timeout: 20_000, interval: 250 }).toBeGreaterThanOrEqual(2);
@@ -79,6 +79,6 @@ describe('a real Alertmanager', () => {
       expect(state.alerts.count).toBe(firing.length + 1);
     });
     // Re-notifications joined: no second incident for the same fingerprint.
-    expect(await notFound(incidentWorkflowId(incidentIdFor(`alertmanager:${fingerprint}`, 2)))).toBe(true);
+    expect(await notFound(incidentWorkflowId(incidentIdFor(`alertmanager:${fingerprint}`, 2, true)))).toBe(true);
   }, 90_000);
 });

@@ -96,7 +96,7 @@ describe('resolutions and follow-ups never start anything (the attack: a forged 
     const res = await post('/v1/alerts/alertmanager', body);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ accepted: [], skipped: [{ reason: expect.stringContaining('nothing to resolve') as unknown }] });
-    expect(await exists(incidentWorkflowId(incidentIdFor(`alertmanager:${fingerprint}`, 1)))).toBe(false);
+    expect(await exists(incidentWorkflowId(incidentIdFor(`alertmanager:${fingerprint}`, 1, true)))).toBe(false);
   });
 
   it('a GitHub resolved or validated event for an alert with no incident: 200, no workflow', async () => {
@@ -107,7 +107,7 @@ describe('resolutions and follow-ups never start anything (the attack: a forged 
       expect(res.status).toBe(200);
       expect(((await res.json()) as { accepted: unknown[] }).accepted).toEqual([]);
     }
-    expect(await exists(incidentWorkflowId(incidentIdFor(`github-secret:${repository.full_name}#191`, 1)))).toBe(false);
+    expect(await exists(incidentWorkflowId(incidentIdFor(`github-secret:${repository.full_name}#191`, 1, true)))).toBe(false);
   });
 
   it('a generic alert may not set the correlation or routing Warden sets: 400 naming them, nothing started', async () => {
@@ -115,7 +115,7 @@ describe('resolutions and follow-ups never start anything (the attack: a forged 
     const res = await postAlert(intake.url, { type: 'credential.leaked', severity: 'high', title: 't', source: 's', fingerprint, correlation: 'x', routing: { playbook: 'triage', reason: 'r' } });
     expect(res.status).toBe(400);
     expect(JSON.stringify(await res.json())).toMatch(/correlation.*routing|routing.*correlation/);
-    expect(await exists(incidentWorkflowId(incidentIdFor(fingerprint, 1)))).toBe(false);
+    expect(await exists(incidentWorkflowId(incidentIdFor(fingerprint, 1, true)))).toBe(false);
   });
 
   it('a generic resolved alert with no open incident answers "nothing to resolve"', async () => {
@@ -123,7 +123,7 @@ describe('resolutions and follow-ups never start anything (the attack: a forged 
     const res = await postAlert(intake.url, { type: 'credential.leaked', severity: 'high', title: 't', source: 's', fingerprint, status: 'resolved' });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ result: 'nothing to resolve', correlation: fingerprint });
-    expect(await exists(incidentWorkflowId(incidentIdFor(fingerprint, 1)))).toBe(false);
+    expect(await exists(incidentWorkflowId(incidentIdFor(fingerprint, 1, true)))).toBe(false);
   });
 });
 

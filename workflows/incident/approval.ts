@@ -1,20 +1,18 @@
 import { condition, patched, workflowInfo } from '@temporalio/workflow';
 import { durationMs } from '../../engine/duration.js';
 import type { ApprovalSpec } from '../../engine/playbook-types.js';
-import { LOCAL_ADMIN_ID, type ApprovalDecision, type ApprovalRecord, type ApprovalVote, type IncidentState, type StepState } from '../../contracts/incident.js';
+import { type ApprovalDecision, type ApprovalRecord, type ApprovalVote, type IncidentState, type StepState } from '../../contracts/incident.js';
 import { ContinueAsNewNeeded } from '../../contracts/continue-as-new.js';
 import { decisionSignatureProblem } from '../../contracts/approval-proof.js';
 import { reasonProblem } from '../../contracts/approval-rules.js';
+import { allowedGroups, neededPeople, voteProblem } from '../../contracts/approval-eligibility.js';
+
+export { allowedGroups, neededPeople };
 
 /** What a signed decision is checked against: the server's public key and this workflow's id. */
 export interface DecisionProof {
   readonly key: string;
   readonly workflowId: string;
-}
-
-/** Groups allowed at the record's escalation level: the step's groups plus every group escalated to so far. */
-export function allowedGroups(record: Pick<ApprovalRecord, 'groups' | 'escalation' | 'escalationLevel'>): string[] {
-  return [...record.groups, ...record.escalation.slice(0, record.escalationLevel)];
 }
 
 /** How a request is opened: its plan, and (`strict`, recorded since separation of duties) who must approve. */
@@ -24,11 +22,6 @@ export interface OpenOptions {
   readonly strict?: boolean;
   /** At least this many distinct people (a rollback needs as many as the step it undoes did). */
   readonly minPeople?: number;
-}
-
-/** Distinct people whose approvals settle the record: the quorum, two under four-eyes when no person requested it, one per allOf group. */
-export function neededPeople(record: Pick<ApprovalRecord, 'quorum' | 'minPeople' | 'allOf'>): number {
-  return Math.max(record.quorum, record.minPeople ?? 1, record.allOf?.length ?? 0);
 }
 
 /** Whether each allOf group is covered by a different approver (a small matching, by backtracking). */
@@ -83,19 +76,8 @@ export function validateDecision(state: IncidentState, specOf: (stepId: string) 
   }
   const forged = proof && decisionSignatureProblem(proof.key, proof.workflowId, d, record.planDigest ?? '', nowMs);
   if (forged) throw new Error(forged);
-  if (nowMs >= Date.parse(record.deadline)) throw new Error(`expired: the approval for step "${d.stepId}" closed at ${record.deadline}`);
-  const allowed = [...allowedGroups(record), ...(record.allOf ?? [])];
-  if (!d.approver.groups.some((g) => allowed.includes(g))) {
-    throw new Error(`not in an allowed group: ${d.approver.id} is in none of ${allowed.join(', ')}`);
-  }
-  if (record.fourEyes && d.approver.id === record.requester) {
-    throw new Error(`cannot approve own request: four-eyes is on for step "${d.stepId}" and ${d.approver.id} requested it`);
-  }
-  if (record.votes.some((v) => v.approver === d.approver.id)) throw new Error(`already decided by you (${d.approver.id})`);
-  const people = neededPeople(record);
-  if (d.decision === 'approve' && d.approver.id === LOCAL_ADMIN_ID && people >= 2) {
-    throw new Error(`not a named person: step "${d.stepId}" needs ${people} distinct people, and the local admin token never counts as one of several; approve with your own identity`);
-  }
+  const problem = voteProblem(d.stepId, record, d.approver, d.decision, nowMs);
+  if (problem) throw new Error(problem);
   const why = reasonProblem(d, record);
   if (why) throw new Error(why);
 }

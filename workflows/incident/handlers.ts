@@ -1,5 +1,5 @@
 /** The incident's query, alert signal and Updates (approve, cancel, note, severity): each a small function over the run's state. */
-import { setHandler, workflowInfo } from '@temporalio/workflow';
+import { patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   alertSignal,
   approvalUpdate,
@@ -16,6 +16,7 @@ import {
   type SeverityChange,
 } from '../../contracts/incident.js';
 import { nowIso } from '../../contracts/time.js';
+import { noteProblem, OVER_STATUSES } from '../../contracts/incident-notes.js';
 import { applyDecision, validateDecision, type DecisionProof } from './approval.js';
 import type { IncidentRun } from './run.js';
 import { onFollowUp } from './follow-ups.js';
@@ -67,13 +68,16 @@ function onCancel(run: IncidentRun, req: CancelRequest): IncidentState['status']
 }
 
 function validateNote(req: NoteRequest): void {
-  if (!req?.by || !req.text?.trim()) throw new Error('a note needs "by" and "text"');
-  if (req.text.length > 10_000) throw new Error('a note is at most 10000 characters');
+  const problem = noteProblem(req);
+  if (problem) throw new Error(problem);
 }
 
 function onNote(run: IncidentRun, req: NoteRequest): number {
-  run.state.notes.push({ by: req.by, text: req.text, at: nowIso() });
-  markHumanAction(run.state, nowIso());
+  // A note once the incident is over (its workflow still finishing) is a post-incident note: marked, and on the timeline.
+  const after = patched('note-after-close') && OVER_STATUSES.has(run.state.status);
+  run.state.notes.push({ by: req.by, text: req.text, at: nowIso(), ...(after ? { afterClose: true } : {}) });
+  if (after) run.timeline('note added after closing', req.by);
+  else markHumanAction(run.state, nowIso());
   return run.state.notes.length;
 }
 
