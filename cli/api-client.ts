@@ -88,6 +88,9 @@ export interface ApiClientOptions {
   readonly tokenSource?: string;
   /** The file the embedded default writes the admin token to, for the 401 hint. */
   readonly tokenFile?: string;
+  /** The state dir the CLI looked in, and whether WARDEN_STATE_DIR chose it, for the 401 hint. */
+  readonly stateDir?: string;
+  readonly stateDirFromEnv?: boolean;
   readonly timeoutMs?: number;
 }
 
@@ -106,12 +109,26 @@ export function defaultBaseUrl(config: WardenConfig): string {
 export function clientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, config: WardenConfig = loadWardenConfig(env)): ApiClientOptions {
   const baseUrl = (env.WARDEN_URL?.trim() || defaultBaseUrl(config)).replace(/\/+$/, '');
   const tokenFile = join(config.stateDir, 'admin-token');
-  if (env.WARDEN_TOKEN?.trim()) return { baseUrl, token: env.WARDEN_TOKEN.trim(), tokenSource: 'WARDEN_TOKEN', tokenFile };
+  const where = { tokenFile, stateDir: config.stateDir, stateDirFromEnv: Boolean(env.WARDEN_STATE_DIR?.trim()) };
+  if (env.WARDEN_TOKEN?.trim()) return { baseUrl, token: env.WARDEN_TOKEN.trim(), tokenSource: 'WARDEN_TOKEN', ...where };
   if (existsSync(tokenFile)) {
     const token = readFileSync(tokenFile, 'utf8').trim();
-    if (token) return { baseUrl, token, tokenSource: tokenFile, tokenFile };
+    if (token) return { baseUrl, token, tokenSource: tokenFile, ...where };
   }
-  return { baseUrl, tokenFile };
+  return { baseUrl, ...where };
+}
+
+/**
+ * What a 401 on the API means for this CLI: which token it sent and where it read it (the state
+ * dir, and whether WARDEN_STATE_DIR chose it: a stale .warden/ of another checkout is the usual
+ * cause), never the token itself.
+ */
+export function unauthorizedHint(o: ApiClientOptions): string {
+  const dir = o.stateDir ? `state dir ${o.stateDir}, ${o.stateDirFromEnv ? 'from WARDEN_STATE_DIR' : 'the default: WARDEN_STATE_DIR is not set'}` : undefined;
+  const fix = 'set WARDEN_STATE_DIR to the state dir of the server you call, or WARDEN_TOKEN to a valid API token';
+  if (!o.token) return `no API token: none in WARDEN_TOKEN, none in ${o.tokenFile ?? 'the state dir'}${dir ? ` (${dir})` : ''}; ${fix}`;
+  if (o.tokenSource === 'WARDEN_TOKEN') return `the token read from WARDEN_TOKEN was not accepted by ${o.baseUrl}; set WARDEN_TOKEN to a valid API token`;
+  return `the token read from ${o.tokenSource ?? o.tokenFile}${dir ? ` (${dir})` : ''} was not accepted by ${o.baseUrl}; ${fix}`;
 }
 
 interface Request {
@@ -239,11 +256,7 @@ export class ApiClient {
   }
 
   private hintFor(res: Response, bearer: boolean): string | undefined {
-    const { token, tokenSource, tokenFile } = this.options;
-    if (res.status === 401 && bearer) {
-      const where = tokenFile ? ` (the embedded default writes one to ${tokenFile})` : '';
-      return token ? `the token from ${tokenSource ?? 'the environment'} was not accepted; set WARDEN_TOKEN to a valid API token${where}` : `no API token: set WARDEN_TOKEN to an API token${where}`;
-    }
+    if (res.status === 401 && bearer) return unauthorizedHint(this.options);
     if (res.status === 401 && !bearer) return "the alert was not accepted: sign with the server's webhook secret (WARDEN_WEBHOOK_SECRET, or the file the server generated)";
     if (res.status === 503 || res.status === 429) {
       const after = res.headers.get('retry-after');
@@ -274,6 +287,6 @@ export async function callApi(o: ApiClientOptions, method: 'GET' | 'POST', path:
   } catch {
     /* not JSON: the text is the error */
   }
-  const hint = res.status === 401 ? `set WARDEN_TOKEN to an API token${o.tokenFile ? ` (the embedded default writes one to ${o.tokenFile})` : ''}` : undefined;
+  const hint = res.status === 401 ? unauthorizedHint(o) : undefined;
   throw new ApiError(res.status, error, details, hint);
 }
