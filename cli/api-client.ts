@@ -156,9 +156,14 @@ export class ApiClient {
 
   /** POST /v1/alerts with the body exactly as signed, with the method, path and query, a timestamp and a fresh delivery id. */
   sendAlert(body: Buffer, secret: string, opts: { dryRun?: boolean } = {}): Promise<AlertAccepted> {
-    const path = `/v1/alerts${opts.dryRun ? '?dry_run=true' : ''}`;
+    return this.postAlert('/v1/alerts', body, (path) => signedHeaders(secret, { method: 'POST', path, body }), opts);
+  }
+
+  /** POST to an alert route, with the headers its sender would send for the path and query as the server sees them. */
+  postAlert<T = AlertAccepted>(route: string, body: Buffer, headers: (pathAndQuery: string) => Record<string, string>, opts: { dryRun?: boolean } = {}): Promise<T> {
+    const path = `${route}${opts.dryRun ? '?dry_run=true' : ''}`;
     const sent = new URL(`${this.options.baseUrl}${path}`);
-    return this.request<AlertAccepted>({ method: 'POST', path, body, headers: signedHeaders(secret, { method: 'POST', path: `${sent.pathname}${sent.search}`, body }), bearer: false });
+    return this.request<T>({ method: 'POST', path, body, headers: headers(`${sent.pathname}${sent.search}`), bearer: false });
   }
 
   listIncidents(filters: IncidentFilters = {}): Promise<{ incidents: IncidentSummary[] }> {
@@ -257,7 +262,8 @@ export class ApiClient {
 
   private hintFor(res: Response, bearer: boolean): string | undefined {
     if (res.status === 401 && bearer) return unauthorizedHint(this.options);
-    if (res.status === 401 && !bearer) return "the alert was not accepted: sign with the server's webhook secret (WARDEN_WEBHOOK_SECRET, or the file the server generated)";
+    if (res.status === 401 && !bearer)
+      return `the alert was not accepted: use the server's credential for its sender (its variable, or the file the server generated in its state dir${this.options.stateDir ? `; this CLI read ${this.options.stateDir}` : ''})`;
     if (res.status === 503 || res.status === 429) {
       const after = res.headers.get('retry-after');
       return after ? `retry in ${after} s` : undefined;

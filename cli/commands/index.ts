@@ -28,7 +28,7 @@ export const USAGE = `usage: warden <command>
 
   through the HTTP API (WARDEN_URL, default http://$WARDEN_HTTP_HOST:$WARDEN_HTTP_PORT;
   token WARDEN_TOKEN, default $WARDEN_STATE_DIR/admin-token):
-  alert send FILE|- [--dry-run] [--json]    sign a JSON alert with the webhook secret and post it
+  alert send FILE|- [--dry-run] [--json]    post an alert (generic, Alertmanager, GuardDuty or GitHub, by its shape) as its sender; see examples/alerts/
   incidents list [--status S] [--severity S] [--playbook P] [--json]
   incidents show ID [--json]                state, steps, approvals, notes and timeline
   incidents step ID STEP --retry|--done-by-hand NOTE|--skip REASON [--json]
