@@ -14,6 +14,8 @@ export interface WardenConfig extends EnvConfig {
   readonly file: FileConfig;
   /** The file it came from; absent when the default ./warden.yaml does not exist. */
   readonly filePath?: string;
+  /** The hex SHA-256 of that file's bytes as loaded (which version of it is in effect). */
+  readonly fileSha256?: string;
   /** The Slack app (SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_APP_TOKEN); absent when it is off. */
   readonly slackApp?: SlackAppSettings;
 }
@@ -31,6 +33,8 @@ export interface EnvConfig {
   readonly intake: IntakeConfig;
   /** The Ed25519 key that signs approval decisions: WARDEN_DECISION_SIGNING_KEY, else the file generated in the state dir. */
   readonly decisionSigning: { readonly key?: string; readonly keyFile: string };
+  /** WARDEN_LOG_LEVEL: at `info` (the default) libraries' info lines (Temporal's bundler, worker states) are hidden; `debug` shows them. */
+  readonly logLevel: 'debug' | 'info' | 'warn';
 }
 
 export interface IntakeConfig {
@@ -50,8 +54,8 @@ export interface ProviderConfig {
   readonly smtp?: { readonly host: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly pass?: string; readonly from: string };
   readonly evidenceDir: string;
   readonly httpAllowlist?: readonly string[];
-  /** AWS through the default credential chain; the SDK itself reads AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL. */
-  readonly aws?: { readonly region: string };
+  /** AWS through the default credential chain; the SDK itself reads AWS_ENDPOINT_URL_IAM / _STS / AWS_ENDPOINT_URL (kept here to show them). */
+  readonly aws?: { readonly region: string; readonly endpoints: { readonly iam?: string; readonly sts?: string } };
   readonly mlflow?: { readonly trackingUri: string; readonly username?: string; readonly password?: string };
   readonly github?: {
     readonly org: string;
@@ -136,6 +140,7 @@ const schema = z.object({
   WARDEN_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
   WARDEN_CODEC_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   WARDEN_DRY_RUN: z.enum(['true', 'false', '1', '0']).default('false'),
+  WARDEN_LOG_LEVEL: z.enum(['debug', 'info', 'warn']).default('info'),
   TEMPORAL_ADDRESS: nonEmpty.optional(),
   TEMPORAL_PROFILE: nonEmpty.optional(),
 });
@@ -169,6 +174,7 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
   const uiOrigins = temporal.mode === 'embedded' ? [`http://127.0.0.1:${temporal.uiPort}`, `http://localhost:${temporal.uiPort}`] : temporal.uiUrl ? [new URL(temporal.uiUrl).origin] : [];
   return {
     stateDir,
+    logLevel: e.WARDEN_LOG_LEVEL,
     decisionSigning: { ...(e.WARDEN_DECISION_SIGNING_KEY ? { key: e.WARDEN_DECISION_SIGNING_KEY } : {}), keyFile: join(stateDir, 'decision-signing-key') },
     http: { host: e.WARDEN_HTTP_HOST, port: e.WARDEN_HTTP_PORT },
     temporal,
@@ -193,7 +199,7 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
           }
         : {}),
       ledgerDir: join(stateDir, 'ledger'),
-      ...(awsEnabled(e.WARDEN_AWS, env) ? { aws: { region: e.AWS_REGION ?? 'us-east-1' } } : {}),
+      ...(awsEnabled(e.WARDEN_AWS, env) ? { aws: { region: e.AWS_REGION ?? 'us-east-1', endpoints: awsEndpoints(env) } } : {}),
       ...(e.MLFLOW_TRACKING_URI
         ? {
             mlflow: {
@@ -229,6 +235,13 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
       dryRunDefault: e.WARDEN_DRY_RUN === 'true' || e.WARDEN_DRY_RUN === '1',
     },
   };
+}
+
+/** The endpoints the AWS SDK will use (service-specific variable first), for the start log; absent: AWS's own. */
+function awsEndpoints(env: NodeJS.ProcessEnv): { iam?: string; sts?: string } {
+  const iam = env.AWS_ENDPOINT_URL_IAM || env.AWS_ENDPOINT_URL;
+  const sts = env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL;
+  return { ...(iam ? { iam } : {}), ...(sts ? { sts } : {}) };
 }
 
 /** AWS counts as configured when told so, or when the environment carries any AWS credential or endpoint setting. */

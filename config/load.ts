@@ -11,5 +11,5 @@ export function loadWardenConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
   const fromEnv = parseEnvConfig(env, cwd);
   const file = parseFileConfig(env, cwd);
   const slackApp = loadSlackAppSettings(env);
-  return { ...fromEnv, file: file.config, ...(file.path ? { filePath: file.path } : {}), ...(slackApp ? { slackApp } : {}) };
+  return { ...fromEnv, file: file.config, ...(file.path ? { filePath: file.path, fileSha256: file.sha256 } : {}), ...(slackApp ? { slackApp } : {}) };
 }

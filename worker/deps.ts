@@ -55,18 +55,3 @@ function buildProviders(p: ProviderConfig, awsAccounts: AwsAccountsConfig['accou
     ...(p.github ? { code: createGitHubCodeHost(p.github) } : {}),
   };
 }
-
-/** Which providers are configured, for the startup log (never the secrets). */
-export function describeProviders(config: WardenConfig): string {
-  const p = config.providers;
-  const awsAccounts = config.file.aws.accounts;
-  const on = [
-    p.slack && 'slack',
-    p.smtp && `email (${p.smtp.host})`,
-    p.httpAllowlist && `http (${p.httpAllowlist.join(', ')})`,
-    p.aws && `aws iam (${p.aws.region}${awsAccounts.length ? `; accounts through roles: ${awsAccounts.map((a) => a.account).join(', ')}` : ''})`,
-    p.mlflow && `model registry (${new URL(p.mlflow.trackingUri).origin})`,
-    p.github && `github (org ${p.github.org})`,
-  ].filter(Boolean);
-  return `evidence in ${p.evidenceDir}; ${on.length ? on.join(', ') : 'no notification or change providers configured (their steps run as dry runs)'}`;
-}
