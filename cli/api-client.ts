@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WardenConfig } from '../config/config.js';
-import { loadWardenConfig } from '../config/load.js';
+import type { EnvConfig } from '../config/config.js';
+import { loadEnvConfig } from '../config/load.js';
 import { signedHeaders } from '../server/auth/webhook-signature.js';
 import type { IngestResult } from '../server/intake/ingest.js';
 import type { ApprovalRecord, IncidentState, IncidentStatus } from '../contracts/incident.js';
@@ -97,7 +97,7 @@ export interface ApiClientOptions {
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** `http://host:port` from the config; a wildcard listen address is reached on loopback. */
-export function defaultBaseUrl(config: WardenConfig): string {
+export function defaultBaseUrl(config: Pick<EnvConfig, 'http'>): string {
   const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host === '::' ? '::1' : config.http.host;
   return `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}`;
 }
@@ -106,7 +106,7 @@ export function defaultBaseUrl(config: WardenConfig): string {
  * Client options from the environment: WARDEN_URL, else the configured HTTP host and port;
  * WARDEN_TOKEN, else `<stateDir>/admin-token` (written by the embedded default), else none.
  */
-export function clientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, config: WardenConfig = loadWardenConfig(env)): ApiClientOptions {
+export function clientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, config: Pick<EnvConfig, 'http' | 'stateDir'> = loadEnvConfig(env)): ApiClientOptions {
   const baseUrl = (env.WARDEN_URL?.trim() || defaultBaseUrl(config)).replace(/\/+$/, '');
   const tokenFile = join(config.stateDir, 'admin-token');
   const where = { tokenFile, stateDir: config.stateDir, stateDirFromEnv: Boolean(env.WARDEN_STATE_DIR?.trim()) };

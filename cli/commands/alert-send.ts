@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { WardenConfig } from '../../config/config.js';
-import { loadWardenConfig } from '../../config/load.js';
+import type { EnvConfig } from '../../config/config.js';
+import { loadEnvConfig } from '../../config/load.js';
 import { readStateSecret, secretFile, STATE_SECRETS, type AlertSender } from '../../config/state-secrets.js';
 import { alertRouteOf } from '../alert-senders.js';
 import { ApiClient, CliError, clientOptionsFromEnv, type AlertAccepted } from '../api-client.js';
@@ -11,7 +11,7 @@ export interface AlertSendOptions {
 }
 
 /** The sender's credential: its variable (WARDEN_WEBHOOK_SECRET…), else the file the server generated into the state dir. */
-export function senderSecretOf(config: WardenConfig, sender: AlertSender): string {
+export function senderSecretOf(config: EnvConfig, sender: AlertSender): string {
   const secret = readStateSecret(config.stateDir, config.intake.secrets, sender);
   if (!secret) throw new CliError(`no ${sender} credential: set ${STATE_SECRETS[sender].variable}, or start the server once (it generates ${secretFile(config.stateDir, sender)})`);
   return secret;
@@ -53,7 +53,7 @@ const describeAccepted = (r: AlertAccepted, dryRun: boolean): string => {
  * the credential the server uses for that sender, and exactly the bytes it signed.
  */
 export async function alertSendCommand(source: string, opts: AlertSendOptions): Promise<number> {
-  const config = loadWardenConfig();
+  const config = loadEnvConfig();
   const body = await readInput(source);
   const name = source === '-' ? 'stdin' : source;
   let doc: unknown;

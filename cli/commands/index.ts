@@ -9,6 +9,7 @@ import { smoke } from './smoke.js';
 import { runWarden } from './start.js';
 import { offboardCommand } from './offboard.js';
 import { reviewCommand } from './review.js';
+import { configReloadCommand, configShowCommand, whoamiCommand } from './config.js';
 import { UsageError } from '../usage.js';
 import type { StepAction } from '../api-client.js';
 
@@ -43,6 +44,8 @@ export const USAGE = `usage: warden <command>
                                             shows the step's plan and decides for that plan only
   cancel ID --reason TEXT [--rollback] [--json]
   note ID TEXT [--json]
+  config show | config reload [--json]     the server's effective settings (secrets masked); re-read warden.yaml (admin)
+  whoami [--json]                           who your token is (roles, person), where it was read, which server
   offboard PERSON --reason TEXT [--dry-run] [--at TIME] [--json]   start (or join) an offboarding; TIME: ISO 8601 or 2h, 3d
   offboard status|report PERSON [--json]        progress per provider and credential; the report (Markdown, or JSON)
   offboard approve PERSON [--reason TEXT]       approve a live offboarding (neither its requester nor its subject)
@@ -210,6 +213,14 @@ export async function run(argv: string[]): Promise<number> {
       expect('note ID TEXT [--json]', ['json'], [sub, text || undefined], 2);
       return noteCommand(sub!, text, { json });
     }
+    case 'config':
+      expect(`config ${sub ?? 'show|reload'} [--json]`, sub === 'reload' ? ['json'] : [], rest, 0);
+      if (sub === 'show') return configShowCommand();
+      if (sub === 'reload') return configReloadCommand({ json });
+      throw new UsageError(`unknown config subcommand "${sub ?? ''}"; expected show or reload`);
+    case 'whoami':
+      expect('whoami [--json]', ['json'], [sub, ...rest], 0);
+      return whoamiCommand({ json });
     case 'offboard':
       return offboardCommand([sub, ...rest], values);
     case 'review':

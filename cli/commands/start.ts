@@ -149,7 +149,11 @@ async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promi
     codecToken: api.codecToken,
     log,
   });
+  // SIGHUP re-reads warden.yaml (as `warden config reload` does); the outcome is logged by the API.
+  const onHangup = (): void => void api.reload();
+  process.on('SIGHUP', onHangup);
   server.once('close', () => {
+    process.off('SIGHUP', onHangup);
     void api.stop().finally(() => client.connection.close());
   });
   const port = await listen(server, ctx.config.http.host, ctx.config.http.port);

@@ -89,6 +89,22 @@ describe.skipIf(!temporalCli)('warden start: progress, config and providers; the
     expect(err).not.toContain(AWS_SECRET);
   });
 
+  it('SIGHUP reloads warden.yaml and logs its new digest; a broken file is refused and the old one stays', async () => {
+    const next = '# the first hour, edited\nidentities: []\npeople:\n  - id: dana\n    name: Dana\n    email: dana@example.com\n';
+    writeFileSync(configFile, next);
+    warden.kill('SIGHUP');
+    const digest = createHash('sha256').update(next).digest('hex');
+    await expect.poll(() => warden.output().stderr, { timeout: 10_000 }).toContain(`warden: config reloaded: ${configFile} (sha256 ${digest}): 1 identities, 1 people`);
+    writeFileSync(configFile, 'people: [ { id: 7 } ]\n');
+    warden.kill('SIGHUP');
+    await expect.poll(() => warden.output().stderr, { timeout: 10_000 }).toContain(`warden: config not reloaded, the previous ${configFile} stays in effect:\n  - ${configFile}: people.0`);
+    expect(warden.output().code).toBeNull();
+    const shown = await spawnCli(['config', 'show'], env).done;
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ filePath: configFile, fileSha256: digest, file: { people: [{ id: 'dana' }] } });
+    writeFileSync(configFile, next);
+  });
+
   it('README "Connect providers": the seeded moto creates the example key, and the example alert disables it at moto', async () => {
     await moto.seedRandom(42);
     expect(await motoIam(moto.endpoint, { Action: 'CreateUser', UserName: 'dana-ml' })).toContain('<UserName>dana-ml</UserName>');

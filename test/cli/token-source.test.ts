@@ -11,7 +11,7 @@ import { assertBuilt, cleanEnv, spawnCli } from '../helpers/cli.js';
  * sends that directory's admin token to a server that does not know it. The server here refuses
  * every bearer, as the real one refuses a token it has no hash of.
  */
-describe('a 401 names the state dir the token was read from', () => {
+describe('a 401 names the state dir the token was read from', { timeout: 90_000 }, () => {
   let server: Server;
   let url: string;
   const seen: string[] = [];

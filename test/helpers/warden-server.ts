@@ -26,8 +26,9 @@ export interface WardenServer {
  */
 export async function startWardenServer(client: Client, taskQueue: string, env: Record<string, string> = {}, opts: { codecRatePerMinute?: number } = {}): Promise<WardenServer> {
   const stateDir = env.WARDEN_STATE_DIR ?? join(mkdtempSync(join(tmpdir(), 'warden-server-')), 'state');
-  const config = loadWardenConfig({ TEMPORAL_ADDRESS: '127.0.0.1:7233', ...env, WARDEN_STATE_DIR: stateDir });
-  const api = setupApi(config, client, taskQueue, () => undefined);
+  const load = () => loadWardenConfig({ TEMPORAL_ADDRESS: '127.0.0.1:7233', ...env, WARDEN_STATE_DIR: stateDir });
+  const config = load();
+  const api = setupApi(config, client, taskQueue, () => undefined, load);
   const server: Server = createHttpApp({
     api: api.routes,
     health: createHealthProbe({ client, taskQueue }),
