@@ -2,7 +2,8 @@ import type { WardenConfig } from '../../config/config.js';
 import type { Person } from '../../contracts/directory.js';
 import type { ApiAuth, Caller } from '../auth/api-auth.js';
 import { maskedConfig } from '../config-view.js';
-import { HttpError, sendJson } from '../http-json.js';
+import { z } from 'zod';
+import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Route } from '../router.js';
 
 /** What a reload did: the file now in effect, or why the previous configuration stays. */
@@ -38,6 +39,8 @@ export function configRoutes(d: ConfigRouteDeps): Route[] {
       path: '/v1/config/reload',
       async handle(req, res) {
         d.auth.authorize(req, 'admin', 'reload the configuration');
+        // The request names nothing: the server re-reads its own file. Anything in the body is a mistake, refused before reloading.
+        parseBody(z.strictObject({}), await readJsonBody(req, 64 * 1024), 'reload request (send {})');
         const outcome = d.reload();
         if (!outcome.ok) {
           throw new HttpError(

@@ -23,6 +23,8 @@ import { freePort } from '../helpers/ports.js';
 import { SUITE_ENV } from '../helpers/suite-env.js';
 import { offboardingRoutes } from '../../server/routes/offboardings.js';
 import { reviewRoutes } from '../../server/routes/reviews.js';
+import { configRoutes } from '../../server/routes/config.js';
+import type { WardenConfig } from '../../config/config.js';
 import type { Directory } from '../../contracts/directory.js';
 
 const temporalCli = process.env[SUITE_ENV.temporalCli];
@@ -315,6 +317,7 @@ describe('GET /openapi.json', () => {
       ...incidentRoutes(dummy as Client, dummy as ApiAuth, TEST_SIGNER),
       ...offboardingRoutes({ client: dummy as Client, directory: dummy as Directory, taskQueue: 'x', auth: dummy as ApiAuth, signer: TEST_SIGNER }),
       ...reviewRoutes({ client: dummy as Client, auth: dummy as ApiAuth, directory: dummy as Directory, identities: [], taskQueue: 'x', evidenceDir: 'x' }),
+      ...configRoutes({ auth: dummy as ApiAuth, config: dummy as WardenConfig, personOf: dummy as never, reload: dummy as never }),
       ...healthRoutes({ check: () => Promise.reject(new Error('unused')) }),
       ...codecRoutes({ codec: { encode: async (p) => p, decode: async (p) => p }, corsOrigins: [], token: 'c'.repeat(16) }),
       ...openapiRoutes(),

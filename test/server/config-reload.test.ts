@@ -88,6 +88,13 @@ describe('warden.yaml reload, config show, whoami', () => {
     // Not YAML at all: refused too.
     writeFileSync(file, 'identities: [\n');
     expect((await call(TOKENS.admin, 'POST', '/v1/config/reload')).status).toBe(422);
+    // A request cannot name another file: any field is refused before anything is read.
+    const named = await fetch(`${server.url}/v1/config/reload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKENS.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ path: '/etc/passwd' }),
+    });
+    expect(named.status).toBe(400);
     // Still the previous one: its digest, its identities.
     expect(((await (await call(TOKENS.admin, 'GET', '/v1/config')).json()) as { fileSha256: string }).fileSha256).toBe(inEffect);
     expect((await call(TOKENS.newcomer, 'GET', '/v1/whoami')).status).toBe(200);
@@ -135,5 +142,8 @@ describe('warden.yaml reload, config show, whoami', () => {
     writeFileSync(file, BASE);
     const ok = await spawnCli(['config', 'reload'], { ...env, WARDEN_TOKEN: TOKENS.admin }).done;
     expect(ok.stdout).toBe(`reloaded ${file} (sha256 ${sha(BASE)}): 2 identities, 0 people\n`);
+    // nia's identity is gone from the file: her token no longer opens anything.
+    expect((await call(TOKENS.newcomer, 'GET', '/v1/whoami')).status).toBe(401);
+    expect((await call(TOKENS.newcomer, 'GET', '/v1/incidents')).status).toBe(401);
   });
 });
