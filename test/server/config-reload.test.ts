@@ -24,6 +24,8 @@ const SECRETS = {
   MLFLOW_TRACKING_PASSWORD: 'mlflow-pass-never-shown',
   SMTP_PASS: 'smtp-pass-never-shown',
   WARDEN_CODEC_TOKEN: 'codec-token-never-shown-0011',
+  WARDEN_DECISION_SIGNING_KEY: 'ab'.repeat(32),
+  WARDEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
 };
 
 const identity = (id: string, role: string, token: string, email?: string) => `  - id: ${id}\n    roles: [${role}]\n${email ? `    email: ${email}\n` : ''}    tokens: [{ sha256: ${sha(token)} }]\n`;
