@@ -1,42 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WardenConfig } from '../config/config.js';
-import { loadWardenConfig } from '../config/load.js';
+import type { EnvConfig } from '../config/config.js';
+import { loadEnvConfig } from '../config/load.js';
 import { signedHeaders } from '../server/auth/webhook-signature.js';
 import type { IngestResult } from '../server/intake/ingest.js';
 import type { ApprovalRecord, IncidentState, IncidentStatus } from '../contracts/incident.js';
 
-/** One validation problem, as the server reports it. */
-export interface IssueDetail {
-  readonly path: string;
-  readonly message: string;
-}
-
-/** A non-2xx answer: the status, the server's `error` and `details`, and what to do about it. */
-export class ApiError extends Error {
-  override name = 'ApiError';
-  constructor(
-    readonly status: number,
-    readonly error: string,
-    readonly details: readonly IssueDetail[] = [],
-    readonly hint?: string,
-  ) {
-    super(`${status} ${error}`);
-  }
-
-  /** `<status> <error>`, then one `path: message` line per detail, then the hint. */
-  describe(): string {
-    const lines = [`${this.status} ${this.error}`];
-    for (const d of this.details) lines.push(`  ${d.path ? `${d.path}: ` : ''}${d.message}`);
-    if (this.hint) lines.push(this.hint);
-    return lines.join('\n');
-  }
-}
-
-/** A problem on the CLI's side (server unreachable, no secret, unreadable file): a message, exit 1, no stack. */
-export class CliError extends Error {
-  override name = 'CliError';
-}
+export { ApiError, CliError, type IssueDetail } from './api-errors.js';
+import { ApiError, CliError } from './api-errors.js';
 
 /** A row of `GET /v1/incidents`. */
 export interface IncidentSummary {
@@ -93,13 +64,16 @@ export interface ApiClientOptions {
   readonly tokenSource?: string;
   /** The file the embedded default writes the admin token to, for the 401 hint. */
   readonly tokenFile?: string;
+  /** The state dir the CLI looked in, and whether WARDEN_STATE_DIR chose it, for the 401 hint. */
+  readonly stateDir?: string;
+  readonly stateDirFromEnv?: boolean;
   readonly timeoutMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** `http://host:port` from the config; a wildcard listen address is reached on loopback. */
-export function defaultBaseUrl(config: WardenConfig): string {
+export function defaultBaseUrl(config: Pick<EnvConfig, 'http'>): string {
   const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host === '::' ? '::1' : config.http.host;
   return `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}`;
 }
@@ -108,15 +82,29 @@ export function defaultBaseUrl(config: WardenConfig): string {
  * Client options from the environment: WARDEN_URL, else the configured HTTP host and port;
  * WARDEN_TOKEN, else `<stateDir>/admin-token` (written by the embedded default), else none.
  */
-export function clientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, config: WardenConfig = loadWardenConfig(env)): ApiClientOptions {
+export function clientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, config: Pick<EnvConfig, 'http' | 'stateDir'> = loadEnvConfig(env)): ApiClientOptions {
   const baseUrl = (env.WARDEN_URL?.trim() || defaultBaseUrl(config)).replace(/\/+$/, '');
   const tokenFile = join(config.stateDir, 'admin-token');
-  if (env.WARDEN_TOKEN?.trim()) return { baseUrl, token: env.WARDEN_TOKEN.trim(), tokenSource: 'WARDEN_TOKEN', tokenFile };
+  const where = { tokenFile, stateDir: config.stateDir, stateDirFromEnv: Boolean(env.WARDEN_STATE_DIR?.trim()) };
+  if (env.WARDEN_TOKEN?.trim()) return { baseUrl, token: env.WARDEN_TOKEN.trim(), tokenSource: 'WARDEN_TOKEN', ...where };
   if (existsSync(tokenFile)) {
     const token = readFileSync(tokenFile, 'utf8').trim();
-    if (token) return { baseUrl, token, tokenSource: tokenFile, tokenFile };
+    if (token) return { baseUrl, token, tokenSource: tokenFile, ...where };
   }
-  return { baseUrl, tokenFile };
+  return { baseUrl, ...where };
+}
+
+/**
+ * What a 401 on the API means for this CLI: which token it sent and where it read it (the state
+ * dir, and whether WARDEN_STATE_DIR chose it: a stale .warden/ of another checkout is the usual
+ * cause), never the token itself.
+ */
+export function unauthorizedHint(o: ApiClientOptions): string {
+  const dir = o.stateDir ? `state dir ${o.stateDir}, ${o.stateDirFromEnv ? 'from WARDEN_STATE_DIR' : 'the default: WARDEN_STATE_DIR is not set'}` : undefined;
+  const fix = 'set WARDEN_STATE_DIR to the state dir of the server you call, or WARDEN_TOKEN to a valid API token';
+  if (!o.token) return `no API token: none in WARDEN_TOKEN, none in ${o.tokenFile ?? 'the state dir'}${dir ? ` (${dir})` : ''}; ${fix}`;
+  if (o.tokenSource === 'WARDEN_TOKEN') return `the token read from WARDEN_TOKEN was not accepted by ${o.baseUrl}; set WARDEN_TOKEN to a valid API token`;
+  return `the token read from ${o.tokenSource ?? o.tokenFile}${dir ? ` (${dir})` : ''} was not accepted by ${o.baseUrl}; ${fix}`;
 }
 
 interface Request {
@@ -144,9 +132,14 @@ export class ApiClient {
 
   /** POST /v1/alerts with the body exactly as signed, with the method, path and query, a timestamp and a fresh delivery id. */
   sendAlert(body: Buffer, secret: string, opts: { dryRun?: boolean } = {}): Promise<AlertAccepted> {
-    const path = `/v1/alerts${opts.dryRun ? '?dry_run=true' : ''}`;
+    return this.postAlert('/v1/alerts', body, (path) => signedHeaders(secret, { method: 'POST', path, body }), opts);
+  }
+
+  /** POST to an alert route, with the headers its sender would send for the path and query as the server sees them. */
+  postAlert<T = AlertAccepted>(route: string, body: Buffer, headers: (pathAndQuery: string) => Record<string, string>, opts: { dryRun?: boolean } = {}): Promise<T> {
+    const path = `${route}${opts.dryRun ? '?dry_run=true' : ''}`;
     const sent = new URL(`${this.options.baseUrl}${path}`);
-    return this.request<AlertAccepted>({ method: 'POST', path, body, headers: signedHeaders(secret, { method: 'POST', path: `${sent.pathname}${sent.search}`, body }), bearer: false });
+    return this.request<T>({ method: 'POST', path, body, headers: headers(`${sent.pathname}${sent.search}`), bearer: false });
   }
 
   listIncidents(filters: IncidentFilters = {}): Promise<{ incidents: IncidentSummary[] }> {
@@ -244,12 +237,9 @@ export class ApiClient {
   }
 
   private hintFor(res: Response, bearer: boolean): string | undefined {
-    const { token, tokenSource, tokenFile } = this.options;
-    if (res.status === 401 && bearer) {
-      const where = tokenFile ? ` (the embedded default writes one to ${tokenFile})` : '';
-      return token ? `the token from ${tokenSource ?? 'the environment'} was not accepted; set WARDEN_TOKEN to a valid API token${where}` : `no API token: set WARDEN_TOKEN to an API token${where}`;
-    }
-    if (res.status === 401 && !bearer) return "the alert was not accepted: sign with the server's webhook secret (WARDEN_WEBHOOK_SECRET, or the file the server generated)";
+    if (res.status === 401 && bearer) return unauthorizedHint(this.options);
+    if (res.status === 401 && !bearer)
+      return `the alert was not accepted: use the server's credential for its sender (its variable, or the file the server generated in its state dir${this.options.stateDir ? `; this CLI read ${this.options.stateDir}` : ''})`;
     if (res.status === 503 || res.status === 429) {
       const after = res.headers.get('retry-after');
       return after ? `retry in ${after} s` : undefined;
@@ -279,6 +269,6 @@ export async function callApi(o: ApiClientOptions, method: 'GET' | 'POST', path:
   } catch {
     /* not JSON: the text is the error */
   }
-  const hint = res.status === 401 ? `set WARDEN_TOKEN to an API token${o.tokenFile ? ` (the embedded default writes one to ${o.tokenFile})` : ''}` : undefined;
+  const hint = res.status === 401 ? unauthorizedHint(o) : undefined;
   throw new ApiError(res.status, error, details, hint);
 }

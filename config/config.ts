@@ -15,6 +15,8 @@ export interface WardenConfig extends EnvConfig {
   readonly file: FileConfig;
   /** The file it came from; absent when the default ./warden.yaml does not exist. */
   readonly filePath?: string;
+  /** The hex SHA-256 of that file's bytes as loaded (which version of it is in effect). */
+  readonly fileSha256?: string;
   /** The Slack app (SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_APP_TOKEN); absent when it is off. */
   readonly slackApp?: SlackAppSettings;
 }
@@ -34,6 +36,8 @@ export interface EnvConfig {
   readonly decisionSigning: { readonly key?: string; readonly keyFile: string };
   /** WARDEN_WORKER_METRICS_ADDRESS: where a worker serves its Prometheus metrics (the SDK's and Warden's step metrics); absent: not served. */
   readonly workerMetricsAddress?: string;
+  /** WARDEN_LOG_LEVEL: at `info` (the default) libraries' info lines (Temporal's bundler, worker states) are hidden; `debug` shows them. */
+  readonly logLevel: 'debug' | 'info' | 'warn';
 }
 
 export interface IntakeConfig {
@@ -56,8 +60,8 @@ export interface ProviderConfig {
   /** WARDEN_EVIDENCE_STORE=s3: evidence in this bucket, shared by every worker and the server. */
   readonly evidenceS3?: EvidenceS3Config;
   readonly httpAllowlist?: readonly string[];
-  /** AWS through the default credential chain; the SDK itself reads AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL. */
-  readonly aws?: { readonly region: string };
+  /** AWS through the default credential chain; the SDK itself reads AWS_ENDPOINT_URL_IAM / _STS / AWS_ENDPOINT_URL (kept here to show them). */
+  readonly aws?: { readonly region: string; readonly endpoints: { readonly iam?: string; readonly sts?: string } };
   readonly mlflow?: { readonly trackingUri: string; readonly username?: string; readonly password?: string };
   readonly github?: {
     readonly org: string;
@@ -149,6 +153,7 @@ const schema = z.object({
     .trim()
     .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'host:port to serve the worker metrics on, e.g. 127.0.0.1:9464')
     .optional(),
+  WARDEN_LOG_LEVEL: z.enum(['debug', 'info', 'warn']).default('info'),
   TEMPORAL_ADDRESS: nonEmpty.optional(),
   TEMPORAL_PROFILE: nonEmpty.optional(),
 });
@@ -184,6 +189,7 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
   const uiOrigins = temporal.mode === 'embedded' ? [`http://127.0.0.1:${temporal.uiPort}`, `http://localhost:${temporal.uiPort}`] : temporal.uiUrl ? [new URL(temporal.uiUrl).origin] : [];
   return {
     stateDir,
+    logLevel: e.WARDEN_LOG_LEVEL,
     decisionSigning: { ...(e.WARDEN_DECISION_SIGNING_KEY ? { key: e.WARDEN_DECISION_SIGNING_KEY } : {}), keyFile: join(stateDir, 'decision-signing-key') },
     http: { host: e.WARDEN_HTTP_HOST, port: e.WARDEN_HTTP_PORT },
     ...(e.WARDEN_WORKER_METRICS_ADDRESS ? { workerMetricsAddress: e.WARDEN_WORKER_METRICS_ADDRESS } : {}),
@@ -210,7 +216,7 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
           }
         : {}),
       ledgerDir: join(stateDir, 'ledger'),
-      ...(awsEnabled(e.WARDEN_AWS, env) ? { aws: { region: e.AWS_REGION ?? 'us-east-1' } } : {}),
+      ...(awsEnabled(e.WARDEN_AWS, env) ? { aws: { region: e.AWS_REGION ?? 'us-east-1', endpoints: awsEndpoints(env) } } : {}),
       ...(e.MLFLOW_TRACKING_URI
         ? {
             mlflow: {
@@ -247,6 +253,13 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
       dryRunDefault: e.WARDEN_DRY_RUN === 'true' || e.WARDEN_DRY_RUN === '1',
     },
   };
+}
+
+/** The endpoints the AWS SDK will use (service-specific variable first), for the start log; absent: AWS's own. */
+function awsEndpoints(env: NodeJS.ProcessEnv): { iam?: string; sts?: string } {
+  const iam = env.AWS_ENDPOINT_URL_IAM || env.AWS_ENDPOINT_URL;
+  const sts = env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL;
+  return { ...(iam ? { iam } : {}), ...(sts ? { sts } : {}) };
 }
 
 /** AWS counts as configured when told so, or when the environment carries any AWS credential or endpoint setting. */

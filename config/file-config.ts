@@ -79,15 +79,16 @@ export type FileConfig = z.infer<typeof fileSchema>;
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 /** Parses warden.yaml (WARDEN_CONFIG, default ./warden.yaml); an absent default file is an empty config. Called by loadWardenConfig only. */
-export function parseFileConfig(env: NodeJS.ProcessEnv, cwd: string): { config: FileConfig; path?: string } {
+export function parseFileConfig(env: NodeJS.ProcessEnv, cwd: string): { config: FileConfig; path?: string; sha256?: string } {
   const path = resolve(cwd, env.WARDEN_CONFIG ?? 'warden.yaml');
   if (!existsSync(path)) {
     if (env.WARDEN_CONFIG) throw new ConfigError([`WARDEN_CONFIG: ${path} does not exist`]);
     return { config: fileSchema.parse({}) };
   }
   let doc: unknown;
+  const text = readFileSync(path, 'utf8');
   try {
-    doc = parse(readFileSync(path, 'utf8'));
+    doc = parse(text);
   } catch (err) {
     throw new ConfigError([`${path}: not valid YAML: ${(err as Error).message.split('\n')[0]}`]);
   }
@@ -98,7 +99,7 @@ export function parseFileConfig(env: NodeJS.ProcessEnv, cwd: string): { config: 
     if (ids.has(identity.id)) throw new ConfigError([`${path}: identity "${identity.id}" appears twice`]);
     ids.add(identity.id);
   }
-  return { config: parsed.data, path };
+  return { config: parsed.data, path, sha256: createHash('sha256').update(text).digest('hex') };
 }
 
 /**

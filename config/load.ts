@@ -1,5 +1,5 @@
 import { loadSlackAppSettings } from './slack.js';
-import { parseEnvConfig, type WardenConfig } from './config.js';
+import { parseEnvConfig, type EnvConfig, type WardenConfig } from './config.js';
 import { parseFileConfig } from './file-config.js';
 
 /**
@@ -11,5 +11,14 @@ export function loadWardenConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
   const fromEnv = parseEnvConfig(env, cwd);
   const file = parseFileConfig(env, cwd);
   const slackApp = loadSlackAppSettings(env);
-  return { ...fromEnv, file: file.config, ...(file.path ? { filePath: file.path } : {}), ...(slackApp ? { slackApp } : {}) };
+  return { ...fromEnv, file: file.config, ...(file.path ? { filePath: file.path, fileSha256: file.sha256 } : {}), ...(slackApp ? { slackApp } : {}) };
+}
+
+/**
+ * The environment alone, for CLI commands that only talk to a running server (its URL, the state
+ * dir with the tokens and credentials): a warden.yaml being edited, or broken, is the server's
+ * business (`warden config reload` must reach the server to be refused with the file's problems).
+ */
+export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): EnvConfig {
+  return parseEnvConfig(env, cwd);
 }

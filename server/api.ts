@@ -22,9 +22,13 @@ import { openapiRoutes } from './routes/openapi.js';
 import { reviewRoutes } from './routes/reviews.js';
 import { localEvidenceReader, type EvidenceReader } from './routes/review-access.js';
 import { createConfigDirectory } from '../config/config-directory.js';
+import type { IdentityConfig } from '../config/file-config.js';
+import { loadWardenConfig } from '../config/load.js';
 import { createSlackApp } from '../slack/app.js';
 import { createServerMetrics, metricsRoute } from './metrics/registry.js';
 import { temporalSnapshot } from './metrics/snapshot.js';
+import { configRoutes, type ReloadOutcome } from './routes/config.js';
+import type { Revocations } from './auth/revocations.js';
 
 export interface ApiSetup {
   readonly routes: Route[];
@@ -34,6 +38,10 @@ export interface ApiSetup {
   readonly codecToken: string;
   /** Stops what setup started (the Slack app's Socket Mode connection); call on shutdown. */
   stop(): Promise<void>;
+  /** Re-reads warden.yaml (SIGHUP, POST /v1/config/reload) and swaps it in at once, or keeps the one in effect and says why. */
+  reload(): ReloadOutcome;
+  /** The configuration in effect. */
+  current(): WardenConfig;
 }
 
 /**
@@ -46,76 +54,121 @@ export function setupApi(
   taskQueue: string,
   log: (msg: string) => void = (msg) => console.error(msg),
   readers: { readonly modelRegistry?: RegistryReader; readonly evidence?: EvidenceReader } = {},
+  reloadConfig: () => WardenConfig = () => loadWardenConfig(),
 ): ApiSetup {
   const notices: string[] = [];
   const { playbooks, problems } = loadPlaybooks([config.intake.playbooksDir]);
   if (problems.length > 0) throw new ConfigError(problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field}: ${p.message}`));
   if (!playbooks.some((p) => p.playbook.id === FALLBACK_PLAYBOOK)) throw new ConfigError([`${config.intake.playbooksDir}: the fallback playbook "${FALLBACK_PLAYBOOK}" is missing`]);
-  const file = config.file;
-  const identities = [...file.identities];
+  const identitiesOf = (c: WardenConfig): IdentityConfig[] => {
+    const identities = [...c.file.identities];
+    if (c.temporal.mode === 'embedded') identities.push(ensureLocalAdmin(c.stateDir).identity);
+    if (c.slackApp && !c.file.slack.team_id) {
+      throw new ConfigError([`slack.team_id: required in ${c.filePath ?? 'warden.yaml'} when the Slack app is on (the workspace whose users may act; Slack's team id, T…)`]);
+    }
+    return identities;
+  };
   if (config.temporal.mode === 'embedded') {
     const local = ensureLocalAdmin(config.stateDir);
-    identities.push(local.identity);
     if (local.token) notices.push(`generated an admin API token into ${config.stateDir}/admin-token (the CLI uses it); only its hash is kept for the server`);
-  } else if (identities.length === 0) {
+  } else if (config.file.identities.length === 0) {
     notices.push(`no identities in ${config.filePath ?? 'warden.yaml'}: every incident endpoint will answer 401 (see warden.example.yaml)`);
   }
-  if (config.slackApp && !file.slack.team_id) {
-    throw new ConfigError([`slack.team_id: required in ${config.filePath ?? 'warden.yaml'} when the Slack app is on (the workspace whose users may act; Slack's team id, T…)`]);
-  }
+  // Built once, for the life of the server: playbooks, credentials, the signing key, rate limits, the alert routes.
   const { codec: codecToken, ...credentials } = resolveStateSecrets(config.stateDir, config.intake.secrets, [...ALERT_SENDERS, 'codec'], notices);
   const signer = loadDecisionSigner(config.decisionSigning);
-  /** Identities cut off by an offboarding (its memo in Temporal), re-read every few seconds. */
-  const revocations = watchRevocations(client, identities, 5_000, log);
-  const auth = createApiAuth(identities, revocations);
-  const { notify, retention_days: retentionDays, start_roles: startRoles, sole_approver_roles: soleApproverRoles } = file.offboarding;
-  /** The people of warden.yaml: offboardings, reviewers, and who a Slack click or an API caller is. */
-  const directory = createConfigDirectory(file.people);
   const apiLimiter = createRateLimiter(config.intake.apiRatePerMinute, Math.max(10, config.intake.apiRatePerMinute));
-  /** Requests that act (decisions, cancels, offboardings, reviews) are limited per authenticated identity; reads are not. */
-  const limitByIdentity = (all: Route[]): Route[] => [
-    ...all.filter((r) => r.method === 'GET'),
-    ...rateLimited(
-      all.filter((r) => r.method !== 'GET'),
-      apiLimiter,
-      (req) => identityKey(auth, req),
-      'API',
-    ),
-  ];
   const metrics = createServerMetrics(temporalSnapshot(client, taskQueue));
-  const routes = [
-    ...metrics.countAlerts(
-      alertRoutes({
-        ingest: { client, playbooks, taskQueue, decisionKey: signer.publicKey },
-        credentials,
-        rateLimiter: createRateLimiter(config.intake.ratePerMinute, Math.max(10, config.intake.ratePerMinute)),
-        dryRunDefault: config.intake.dryRunDefault,
-        mlflow: { ...(readers.modelRegistry ? { registry: readers.modelRegistry } : {}), watchedAliases: file.mlflow.watched_aliases },
-      }),
-    ),
-    metricsRoute(metrics, (req) => auth.authorize(req, 'viewer', 'read metrics')),
-    ...limitByIdentity([
-      ...incidentRoutes(client, auth, signer, createPersonResolver(directory, identities), playbooks),
-      ...offboardingRoutes({
-        client,
-        directory,
-        taskQueue,
-        auth,
-        signer,
-        startRoles,
-        soleApproverRoles,
-        identities,
-        notify: { email: notify.email, ...(notify.slack_channel ? { slackChannel: notify.slack_channel } : {}) },
-        retentionDays,
-      }),
-      ...reviewRoutes({ client, auth, directory, identities, taskQueue, evidence: readers.evidence ?? localEvidenceReader(config.providers.evidenceDir) }),
-      ...kpiRoutes(client, auth, { mttdMinutes: Math.round(file.kpi.targets.mttd_hours * 60), mttrMinutes: Math.round(file.kpi.targets.mttr_hours * 60) }),
-      ...approvalRoutes({ client, auth, personOf: createPersonResolver(directory, identities), ...(startRoles ? { offboardingRoles: startRoles } : {}) }),
-    ]),
-    ...openapiRoutes(),
-  ];
+  const alerts = metrics.countAlerts(
+    alertRoutes({
+      ingest: { client, playbooks, taskQueue, decisionKey: signer.publicKey },
+      credentials,
+      rateLimiter: createRateLimiter(config.intake.ratePerMinute, Math.max(10, config.intake.ratePerMinute)),
+      dryRunDefault: config.intake.dryRunDefault,
+      mlflow: { ...(readers.modelRegistry ? { registry: readers.modelRegistry } : {}), watchedAliases: config.file.mlflow.watched_aliases },
+    }),
+  );
+
+  /** What warden.yaml decides: identities, people, offboarding and review settings; rebuilt whole on a reload. */
+  let live = { config, identities: identitiesOf(config) };
+  /** Identities cut off by an offboarding (its memo in Temporal), re-read every few seconds, matched against the identities in effect. */
+  const revocations: Revocations = watchRevocations(client, () => live.identities, 5_000, log);
+  const build = (c: WardenConfig, identities: IdentityConfig[]): Route[] => {
+    const file = c.file;
+    const auth = createApiAuth(identities, revocations);
+    const { notify, retention_days: retentionDays, start_roles: startRoles, sole_approver_roles: soleApproverRoles } = file.offboarding;
+    /** The people of warden.yaml: offboardings, reviewers, and who a Slack click or an API caller is. */
+    const directory = createConfigDirectory(file.people);
+    const personOf = createPersonResolver(directory, identities);
+    /** Requests that act (decisions, cancels, offboardings, reviews) are limited per authenticated identity; reads are not. */
+    const limitByIdentity = (all: Route[]): Route[] => [
+      ...all.filter((r) => r.method === 'GET'),
+      ...rateLimited(
+        all.filter((r) => r.method !== 'GET'),
+        apiLimiter,
+        (req) => identityKey(auth, req),
+        'API',
+      ),
+    ];
+    return [
+      ...limitByIdentity([
+        ...incidentRoutes(client, auth, signer, personOf, playbooks),
+        ...offboardingRoutes({
+          client,
+          directory,
+          taskQueue,
+          auth,
+          signer,
+          startRoles,
+          soleApproverRoles,
+          identities,
+          notify: { email: notify.email, ...(notify.slack_channel ? { slackChannel: notify.slack_channel } : {}) },
+          retentionDays,
+        }),
+        ...reviewRoutes({ client, auth, directory, identities, taskQueue, evidence: readers.evidence ?? localEvidenceReader(c.providers.evidenceDir) }),
+        ...kpiRoutes(client, auth, { mttdMinutes: Math.round(file.kpi.targets.mttd_hours * 60), mttrMinutes: Math.round(file.kpi.targets.mttr_hours * 60) }),
+        ...approvalRoutes({ client, auth, personOf, ...(startRoles ? { offboardingRoles: startRoles } : {}) }),
+        ...configRoutes({ auth, config: c, personOf, reload: () => reload() }),
+      ]),
+      metricsRoute(metrics, (req) => auth.authorize(req, 'viewer', 'read metrics')),
+    ];
+  };
+  let current = build(config, live.identities);
+  /** Every request goes to the route set in effect when it arrives: a reload swaps the whole set in one assignment. */
+  const swappable: Route[] = current.map((r, i) => ({ method: r.method, path: r.path, handle: (req, res, params) => current[i]!.handle(req, res, params) }));
+  const reload = (): ReloadOutcome => {
+    const outcome = swapIn();
+    const where = config.filePath ?? 'warden.yaml';
+    log(
+      outcome.ok
+        ? `config reloaded: ${outcome.path ?? 'no warden.yaml'}${outcome.sha256 ? ` (sha256 ${outcome.sha256})` : ''}: ${outcome.identities} identities, ${outcome.people} people`
+        : `config not reloaded, the previous ${where} stays in effect:\n${outcome.errors.map((e) => `  - ${e}`).join('\n')}`,
+    );
+    return outcome;
+  };
+  const swapIn = (): ReloadOutcome => {
+    let next: WardenConfig;
+    let identities: IdentityConfig[];
+    let routes: Route[];
+    try {
+      next = reloadConfig();
+      identities = identitiesOf(next);
+      routes = build(next, identities);
+    } catch (err) {
+      const errors = err instanceof ConfigError ? err.problems : [(err as Error).message];
+      return { ok: false, errors };
+    }
+    if (routes.length !== current.length || routes.some((r, i) => r.method !== current[i]!.method || r.path !== current[i]!.path)) {
+      return { ok: false, errors: ['the routes of the new configuration differ from the running ones: restart the server'] };
+    }
+    live = { config: next, identities };
+    current = routes;
+    return { ok: true, ...(next.filePath ? { path: next.filePath, sha256: next.fileSha256 } : {}), identities: identities.length, people: next.file.people.length };
+  };
+  const routes = [...alerts, ...swappable, ...openapiRoutes()];
   notices.push(`loaded ${playbooks.length} playbooks from ${config.intake.playbooksDir}`);
-  // ── Slack app (server/slack): on when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set ──
+  // ── Slack app (server/slack): on when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set; it keeps the identities and people of the start ──
+  const file = config.file;
   const slack =
     config.slackApp &&
     createSlackApp({
@@ -123,7 +176,7 @@ export function setupApi(
       client,
       signer,
       identities: file.identities,
-      directory,
+      directory: createConfigDirectory(file.people),
       matchByEmail: file.slack.match_by_email,
       teamId: file.slack.team_id!,
       revokedBy: (id) => revocations.revokedBy(id),
@@ -139,6 +192,8 @@ export function setupApi(
     routes,
     notices,
     codecToken,
+    reload,
+    current: () => live.config,
     stop: async () => {
       revocations.stop();
       await slack?.stop();

@@ -79,22 +79,6 @@ export function evidenceReader(p: Pick<ProviderConfig, 'evidenceDir' | 'evidence
   return { get: (key) => store.get(key), keyOf: (uri) => store.keyOf(uri), describe };
 }
 
-/** Which providers are configured, for the startup log (never the secrets). */
-export function describeProviders(config: WardenConfig): string {
-  const p = config.providers;
-  const awsAccounts = config.file.aws.accounts;
-  const on = [
-    p.slack && 'slack',
-    p.smtp && `email (${p.smtp.host})`,
-    p.httpAllowlist && `http (${p.httpAllowlist.join(', ')})`,
-    p.aws && `aws iam (${p.aws.region}${awsAccounts.length ? `; accounts through roles: ${awsAccounts.map((a) => a.account).join(', ')}` : ''})`,
-    p.mlflow && `model registry (${new URL(p.mlflow.trackingUri).origin})`,
-    p.github && `github (org ${p.github.org})`,
-  ].filter(Boolean);
-  const evidence = p.evidenceS3 ? `s3://${p.evidenceS3.bucket}/${p.evidenceS3.prefix}` : p.evidenceDir;
-  return `evidence in ${evidence}; ${on.length ? on.join(', ') : 'no notification or change providers configured (their steps run as dry runs)'}`;
-}
-
 /** The model registry alone, when MLflow is configured: the server checks registry webhooks against it. */
 export function buildModelRegistry(config: WardenConfig): ModelRegistry | undefined {
   return config.providers.mlflow ? createMlflowRegistry(config.providers.mlflow) : undefined;

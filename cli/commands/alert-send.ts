@@ -1,18 +1,19 @@
 import { readFileSync } from 'node:fs';
-import type { WardenConfig } from '../../config/config.js';
-import { loadWardenConfig } from '../../config/load.js';
-import { readStateSecret, secretFile } from '../../config/state-secrets.js';
-import { ApiClient, CliError, clientOptionsFromEnv } from '../api-client.js';
+import type { EnvConfig } from '../../config/config.js';
+import { loadEnvConfig } from '../../config/load.js';
+import { readStateSecret, secretFile, STATE_SECRETS, type AlertSender } from '../../config/state-secrets.js';
+import { alertRouteOf } from '../alert-senders.js';
+import { ApiClient, CliError, clientOptionsFromEnv, type AlertAccepted } from '../api-client.js';
 
 export interface AlertSendOptions {
   readonly dryRun: boolean;
   readonly json: boolean;
 }
 
-/** WARDEN_WEBHOOK_SECRET, else the secret the server generated into the state dir. */
-export function webhookSecretOf(config: WardenConfig): string {
-  const secret = readStateSecret(config.stateDir, config.intake.secrets, 'webhook');
-  if (!secret) throw new CliError(`no webhook secret: set WARDEN_WEBHOOK_SECRET, or start the server once (it generates ${secretFile(config.stateDir, 'webhook')})`);
+/** The sender's credential: its variable (WARDEN_WEBHOOK_SECRET…), else the file the server generated into the state dir. */
+export function senderSecretOf(config: EnvConfig, sender: AlertSender): string {
+  const secret = readStateSecret(config.stateDir, config.intake.secrets, sender);
+  if (!secret) throw new CliError(`no ${sender} credential: set ${STATE_SECRETS[sender].variable}, or start the server once (it generates ${secretFile(config.stateDir, sender)})`);
   return secret;
 }
 
@@ -29,32 +30,51 @@ async function readInput(source: string): Promise<Buffer> {
   }
 }
 
+/** What an adapter route answers: the incidents it recorded alerts on, and what it skipped. */
+interface AdapterAnswer {
+  readonly accepted?: AlertAccepted[];
+  readonly skipped?: { reason: string }[];
+}
+
+const describeAccepted = (r: AlertAccepted, dryRun: boolean): string => {
+  const notes = [
+    ...(r.deduplicated ? ['joined an open incident'] : []),
+    ...(r.linkedIncidentId ? [`follows closed incident ${r.linkedIncidentId}`] : []),
+    ...(dryRun && !r.deduplicated ? ['dry run'] : []),
+    ...(r.redactions ? [`${r.redactions} secret(s) redacted`] : []),
+  ];
+  return `incident ${r.incidentId} (${r.playbook})${notes.length ? `: ${notes.join('; ')}` : ''}`;
+};
+
 /**
- * `warden alert send FILE|-`: signs the alert with the webhook secret (Warden's v1 HMAC over
- * timestamp, delivery id, method, path and body) and posts exactly the bytes it signed to /v1/alerts.
+ * `warden alert send FILE|-`: posts the alert to the route its shape belongs to, authenticated as
+ * its sender would (Warden's generic alert: the v1 HMAC over timestamp, delivery id, method, path
+ * and body; Alertmanager and GuardDuty: their bearer token; GitHub: X-Hub-Signature-256), with
+ * the credential the server uses for that sender, and exactly the bytes it signed.
  */
 export async function alertSendCommand(source: string, opts: AlertSendOptions): Promise<number> {
-  const config = loadWardenConfig();
+  const config = loadEnvConfig();
   const body = await readInput(source);
   const name = source === '-' ? 'stdin' : source;
+  let doc: unknown;
   try {
-    JSON.parse(body.toString('utf8'));
+    doc = JSON.parse(body.toString('utf8'));
   } catch (err) {
     throw new CliError(`${name} is not valid JSON: ${(err as Error).message}`);
   }
-  const secret = webhookSecretOf(config);
+  const route = alertRouteOf(doc);
+  const secret = senderSecretOf(config, route.sender);
   const client = new ApiClient(clientOptionsFromEnv(process.env, config));
-  const result = await client.sendAlert(body, secret, { dryRun: opts.dryRun });
+  const result = await client.postAlert<AlertAccepted & AdapterAnswer>(route.path, body, (path) => route.headers(secret, path, body), { dryRun: opts.dryRun });
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   }
-  const notes = [
-    ...(result.deduplicated ? ['joined an open incident'] : []),
-    ...(result.linkedIncidentId ? [`follows closed incident ${result.linkedIncidentId}`] : []),
-    ...(opts.dryRun && !result.deduplicated ? ['dry run'] : []),
-    ...(result.redactions ? [`${result.redactions} secret(s) redacted`] : []),
-  ];
-  process.stdout.write(`incident ${result.incidentId} (${result.playbook})${notes.length ? `: ${notes.join('; ')}` : ''}\n`);
+  if (route.sender === 'webhook') {
+    process.stdout.write(`${describeAccepted(result, opts.dryRun)}\n`);
+    return 0;
+  }
+  const lines = [`${route.what} to ${route.path}:`, ...(result.accepted ?? []).map((r) => `  ${describeAccepted(r, opts.dryRun)}`), ...(result.skipped ?? []).map((s) => `  skipped: ${s.reason}`)];
+  process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

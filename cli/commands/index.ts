@@ -5,6 +5,7 @@ import { registerAlert, registerLocal, registerRuntime } from './register-core.j
 import { registerDecide } from './register-decide.js';
 import { registerIncidents } from './register-incidents.js';
 import { registerKpi } from './kpi.js';
+import { registerConfig } from './config.js';
 import { registerOffboard } from './register-offboard.js';
 import { registerReview } from './register-review.js';
 import { configureProgram, HelpShown, installErrorHandling, takeCode, withHelpPointer } from './program.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerOffboard(program);
   registerReview(program);
   registerKpi(program);
+  registerConfig(program);
   registerCompletion(program);
   installErrorHandling(program);
   return program;

@@ -7,7 +7,8 @@ import { createHealthProbe } from '../../server/health.js';
 import { findTemporalCli } from '../../temporal/cli-binary.js';
 import { connectClient, connectWorkerConnection } from '../../temporal/connection.js';
 import { startDevServer, type DevServer } from '../../temporal/dev-server.js';
-import { buildDeps, buildModelRegistry, describeProviders, evidenceReader } from '../../worker/deps.js';
+import { buildDeps, buildModelRegistry, evidenceReader } from '../../worker/deps.js';
+import { providerReport } from '../../worker/provider-report.js';
 import { createWardenWorker } from '../../worker/worker.js';
 import { installWorkerRuntime } from '../../worker/runtime.js';
 import { SEARCH_ATTRIBUTES } from '../../contracts/search-attributes.js';
@@ -31,6 +32,11 @@ export async function runWarden(roles: Roles): Promise<number> {
   const ctx = commandContext({ createKeyIfMissing: roles.worker && roles.server });
   mkdirSync(ctx.config.stateDir, { recursive: true, mode: 0o700 });
   chmodSync(ctx.config.stateDir, 0o700);
+  log(
+    ctx.config.filePath
+      ? `config: ${ctx.config.filePath} (sha256 ${ctx.config.fileSha256})`
+      : `config: none (WARDEN_CONFIG is not set and ./warden.yaml does not exist): no identities, people or other AWS accounts`,
+  );
   if (ctx.keyCreated) log(`generated an encryption key into ${ctx.config.encryption.keyFile} (mode 0600); back it up: histories cannot be read without it`);
 
   const stops: (() => Promise<void>)[] = [];
@@ -54,7 +60,7 @@ export async function runWarden(roles: Roles): Promise<number> {
     if (config.temporal.mode === 'embedded' && roles.worker && roles.server) {
       const cli = findTemporalCli();
       if (!cli) throw new Error('the Temporal CLI is not installed; run: bash scripts/provision.sh (npm start does it for you)');
-      log(`starting Temporal dev server (${cli.route}: ${cli.path}) on ${config.temporal.address}, data in ${config.temporal.dbFile}`);
+      log(`starting Temporal… (${cli.route}: ${cli.path}) on ${config.temporal.address}, data in ${config.temporal.dbFile}`);
       devServer = await startDevServer({
         binary: cli.path,
         ip: config.temporal.ip,
@@ -66,6 +72,7 @@ export async function runWarden(roles: Roles): Promise<number> {
         searchAttributes: SEARCH_ATTRIBUTES,
       });
       const started = devServer;
+      log(`Temporal ready at ${config.temporal.address}`);
       process.once('exit', killDevServerOnExit);
       stops.push(() => started.stop());
     }
@@ -73,18 +80,20 @@ export async function runWarden(roles: Roles): Promise<number> {
     let worker: Worker | undefined;
     let workerRun: Promise<void> | undefined;
     if (roles.worker) {
-      installWorkerRuntime(config.workerMetricsAddress);
+      installWorkerRuntime({ level: config.logLevel, log, metricsAddress: config.workerMetricsAddress });
       const connection = await connectWorkerConnection(ctx.target);
       stops.push(() => connection.close());
-      const created = await createWardenWorker({ connection, namespace: ctx.target.namespace, dataConverter: ctx.dataConverter, deps: buildDeps(config) });
+      log('bundling workflows…');
+      const deps = buildDeps(config);
+      const created = await createWardenWorker({ connection, namespace: ctx.target.namespace, dataConverter: ctx.dataConverter, deps });
       worker = created;
       workerRun = created.run();
       stops.push(async () => {
         if (created.getState() === 'RUNNING') created.shutdown();
         await workerRun?.catch(() => undefined);
       });
-      log(`worker polling task queue "${TASK_QUEUE}" in namespace "${ctx.target.namespace}" at ${ctx.target.address}`);
-      log(`providers: ${describeProviders(config)}`);
+      log(`worker ready: polling task queue "${TASK_QUEUE}" in namespace "${ctx.target.namespace}" at ${ctx.target.address}`);
+      for (const line of await providerReport(config, deps)) log(`provider ${line}`);
       if (config.workerMetricsAddress) log(`worker metrics on http://${config.workerMetricsAddress}/metrics`);
     }
 
@@ -142,11 +151,15 @@ async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promi
     codecToken: api.codecToken,
     log,
   });
+  // SIGHUP re-reads warden.yaml (as `warden config reload` does); the outcome is logged by the API.
+  const onHangup = (): void => void api.reload();
+  process.on('SIGHUP', onHangup);
   server.once('close', () => {
+    process.off('SIGHUP', onHangup);
     void api.stop().finally(() => client.connection.close());
   });
   const port = await listen(server, ctx.config.http.host, ctx.config.http.port);
-  log(`HTTP server on http://${ctx.config.http.host}:${port} (POST /v1/alerts, /v1/incidents, GET /healthz, /openapi.json, POST /codec/decode)`);
+  log(`server listening on http://${ctx.config.http.host}:${port} (POST /v1/alerts, /v1/incidents, GET /healthz, /openapi.json, POST /codec/decode)`);
   return server;
 }
 

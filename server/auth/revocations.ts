@@ -17,22 +17,32 @@ export interface Revocations {
  * This cache lists offboardings every `intervalMs` (default 5 s) and maps each revoked person to
  * the identities that are them (same id, or same email).
  */
-export function watchRevocations(client: Client, identities: readonly IdentityConfig[], intervalMs = 5_000, log: (msg: string) => void = () => undefined): Revocations {
-  let revoked = new Map<string, string>();
+export function watchRevocations(
+  client: Client,
+  identities: readonly IdentityConfig[] | (() => readonly IdentityConfig[]),
+  intervalMs = 5_000,
+  log: (msg: string) => void = () => undefined,
+): Revocations {
+  // The memos, matched against the identities of the moment at each check: a reloaded warden.yaml
+  // (server/api.ts) is never a window in which a revoked identity passes.
+  let memos: WardenAccessRevoked[] = [];
+  const current = typeof identities === 'function' ? identities : () => identities;
   const refresh = async (): Promise<void> => {
-    const next = new Map<string, string>();
+    const next: WardenAccessRevoked[] = [];
     for await (const wf of client.workflow.list({ query: `WorkflowType = 'offboardingWorkflow'` })) {
       const memo = wf.memo?.[WARDEN_ACCESS_REVOKED_MEMO] as WardenAccessRevoked | undefined;
-      if (!memo?.person) continue;
-      for (const i of identities) {
-        if (i.id === memo.person || (!!i.email && i.email.toLowerCase() === memo.email?.toLowerCase())) next.set(i.id, memo.person);
-      }
+      if (memo?.person) next.push(memo);
     }
-    revoked = next;
+    memos = next;
+  };
+  const revokedBy = (id: string): string | undefined => {
+    const i = current().find((x) => x.id === id);
+    if (!i) return undefined;
+    return memos.find((m) => i.id === m.person || (!!i.email && i.email.toLowerCase() === m.email?.toLowerCase()))?.person;
   };
   const tick = () => refresh().catch((err: unknown) => log(`revocations: could not read the offboardings from Temporal: ${(err as Error).message}`));
   void tick();
   const timer = setInterval(tick, intervalMs);
   timer.unref();
-  return { revokedBy: (id) => revoked.get(id), refresh, stop: () => clearInterval(timer) };
+  return { revokedBy, refresh, stop: () => clearInterval(timer) };
 }

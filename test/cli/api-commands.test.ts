@@ -27,6 +27,8 @@ import { SUITE_ENV } from '../helpers/suite-env.js';
 import { offboardingRoutes } from '../../server/routes/offboardings.js';
 import { reviewRoutes } from '../../server/routes/reviews.js';
 import { localEvidenceReader } from '../../server/routes/review-access.js';
+import { configRoutes } from '../../server/routes/config.js';
+import type { WardenConfig } from '../../config/config.js';
 import type { Directory } from '../../contracts/directory.js';
 
 const temporalCli = process.env[SUITE_ENV.temporalCli];
@@ -360,6 +362,7 @@ describe('GET /openapi.json', () => {
       ...reviewRoutes({ client: dummy as Client, auth: dummy as ApiAuth, directory: dummy as Directory, identities: [], taskQueue: 'x', evidence: localEvidenceReader('x') }),
       ...kpiRoutes(dummy as Client, dummy as ApiAuth),
       ...approvalRoutes({ client: dummy as Client, auth: dummy as ApiAuth }),
+      ...configRoutes({ auth: dummy as ApiAuth, config: dummy as WardenConfig, personOf: dummy as never, reload: dummy as never }),
       ...healthRoutes({ check: () => Promise.reject(new Error('unused')) }),
       ...codecRoutes({ codec: { encode: async (p) => p, decode: async (p) => p }, corsOrigins: [], token: 'c'.repeat(16) }),
       ...openapiRoutes(),

@@ -16,8 +16,8 @@ export interface CliRun {
 }
 
 /** Spawns `warden ARGS` with an environment of the test's own (no inherited Temporal target). */
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv): ChildProcess & { output: () => CliRun; done: Promise<CliRun> } {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv, opts: { cwd?: string } = {}): ChildProcess & { output: () => CliRun; done: Promise<CliRun> } {
+  const child = spawn(process.execPath, [CLI_PATH, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], ...(opts.cwd ? { cwd: opts.cwd } : {}) });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

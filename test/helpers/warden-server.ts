@@ -31,8 +31,9 @@ export async function startWardenServer(
   opts: { codecRatePerMinute?: number; readers?: Parameters<typeof setupApi>[4] } = {},
 ): Promise<WardenServer> {
   const stateDir = env.WARDEN_STATE_DIR ?? join(mkdtempSync(join(tmpdir(), 'warden-server-')), 'state');
-  const config = loadWardenConfig({ TEMPORAL_ADDRESS: '127.0.0.1:7233', ...env, WARDEN_STATE_DIR: stateDir });
-  const api = setupApi(config, client, taskQueue, () => undefined, opts.readers);
+  const load = () => loadWardenConfig({ TEMPORAL_ADDRESS: '127.0.0.1:7233', ...env, WARDEN_STATE_DIR: stateDir });
+  const config = load();
+  const api = setupApi(config, client, taskQueue, () => undefined, opts.readers ?? {}, load);
   const server: Server = createHttpApp({
     api: api.routes,
     health: createHealthProbe({ client, taskQueue }),
