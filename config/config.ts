@@ -31,6 +31,8 @@ export interface EnvConfig {
   readonly intake: IntakeConfig;
   /** The Ed25519 key that signs approval decisions: WARDEN_DECISION_SIGNING_KEY, else the file generated in the state dir. */
   readonly decisionSigning: { readonly key?: string; readonly keyFile: string };
+  /** The audit trail (WARDEN_AUDIT, default local): JSON-lines batches in `dir`, sealed with the Ed25519 key in `keyFile` (generated 0600). */
+  readonly audit: { readonly store: 'local' | 'off'; readonly dir: string; readonly keyFile: string };
 }
 
 export interface IntakeConfig {
@@ -135,6 +137,7 @@ const schema = z.object({
   WARDEN_ALERT_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
   WARDEN_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
   WARDEN_CODEC_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
+  WARDEN_AUDIT: z.enum(['local', 'off']).default('local'),
   WARDEN_DRY_RUN: z.enum(['true', 'false', '1', '0']).default('false'),
   TEMPORAL_ADDRESS: nonEmpty.optional(),
   TEMPORAL_PROFILE: nonEmpty.optional(),
@@ -170,6 +173,7 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
   return {
     stateDir,
     decisionSigning: { ...(e.WARDEN_DECISION_SIGNING_KEY ? { key: e.WARDEN_DECISION_SIGNING_KEY } : {}), keyFile: join(stateDir, 'decision-signing-key') },
+    audit: { store: e.WARDEN_AUDIT, dir: join(stateDir, 'audit'), keyFile: join(stateDir, 'audit-signing-key') },
     http: { host: e.WARDEN_HTTP_HOST, port: e.WARDEN_HTTP_PORT },
     temporal,
     encryption: {

@@ -1,16 +1,19 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { WardenConfig } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
 import { loadDecisionSigner } from '../config/decision-key.js';
 import { ensureLocalAdmin } from '../config/file-config.js';
 import { ALERT_SENDERS, resolveStateSecrets } from '../config/state-secrets.js';
-import { loadPlaybooks } from '../playbook/load.js';
+import { loadPlaybooks, type LoadedPlaybook } from '../playbook/load.js';
 import { createApiAuth } from './auth/api-auth.js';
 import { watchRevocations } from './auth/revocations.js';
 import { createRateLimiter } from './intake/rate-limit.js';
 import { FALLBACK_PLAYBOOK } from './intake/route-playbook.js';
 import { identityKey, rateLimited } from './rate-limited.js';
 import type { Route } from './router.js';
+import { auditTokenUse, createServerAudit, NO_SERVER_AUDIT, type ServerAudit } from './audit.js';
 import { alertRoutes } from './routes/alerts.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { offboardingRoutes } from './routes/offboardings.js';
@@ -26,6 +29,8 @@ export interface ApiSetup {
   readonly notices: string[];
   /** The codec endpoint's token (WARDEN_CODEC_TOKEN, else generated into the state dir): distinct from every alert credential. */
   readonly codecToken: string;
+  /** The server's appends to the audit trail (server/audit.ts). */
+  readonly audit: ServerAudit;
   /** Stops what setup started (the Slack app's Socket Mode connection); call on shutdown. */
   stop(): Promise<void>;
 }
@@ -53,6 +58,8 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
   }
   const { codec: codecToken, ...credentials } = resolveStateSecrets(config.stateDir, config.intake.secrets, [...ALERT_SENDERS, 'codec'], notices);
   const signer = loadDecisionSigner(config.decisionSigning);
+  const audit = config.audit.store === 'off' ? NO_SERVER_AUDIT : createServerAudit(client, taskQueue, log);
+  auditLoads(audit, config, playbooks);
   /** Identities cut off by an offboarding (its memo in Temporal), re-read every few seconds. */
   const revocations = watchRevocations(client, identities, 5_000, log);
   const auth = createApiAuth(identities, revocations);
@@ -64,7 +71,11 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
   const limitByIdentity = (all: Route[]): Route[] => [
     ...all.filter((r) => r.method === 'GET'),
     ...rateLimited(
-      all.filter((r) => r.method !== 'GET'),
+      auditTokenUse(
+        all.filter((r) => r.method !== 'GET'),
+        auth,
+        audit,
+      ),
       apiLimiter,
       (req) => identityKey(auth, req),
       'API',
@@ -76,6 +87,7 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
       credentials,
       rateLimiter: createRateLimiter(config.intake.ratePerMinute, Math.max(10, config.intake.ratePerMinute)),
       dryRunDefault: config.intake.dryRunDefault,
+      audit,
     }),
     ...limitByIdentity([
       ...incidentRoutes(client, auth, signer, createPersonResolver(directory, identities), playbooks),
@@ -120,9 +132,24 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
     routes,
     notices,
     codecToken,
+    audit,
     stop: async () => {
       revocations.stop();
       await slack?.stop();
     },
   };
+}
+
+/** The config and the playbooks the server runs with, by digest (never a secret: the file's hash, not its text). */
+function auditLoads(audit: ServerAudit, config: WardenConfig, playbooks: readonly LoadedPlaybook[]): void {
+  const fileSha256 = config.filePath && existsSync(config.filePath) ? createHash('sha256').update(readFileSync(config.filePath)).digest('hex') : undefined;
+  audit.append({
+    kind: 'config.loaded',
+    actor: 'warden-server',
+    subject: config.filePath ?? 'environment',
+    details: { ...(fileSha256 ? { sha256: fileSha256 } : {}), identities: config.file.identities.length, people: config.file.people.length },
+  });
+  const list = playbooks.map((p) => ({ id: p.playbook.id, version: p.playbook.version, sha256: p.sha256 }));
+  const setSha256 = createHash('sha256').update(JSON.stringify(list)).digest('hex');
+  audit.append({ kind: 'playbooks.loaded', actor: 'warden-server', subject: config.intake.playbooksDir, details: { sha256: setSha256, playbooks: list } });
 }

@@ -9,6 +9,7 @@ import { smoke } from './smoke.js';
 import { runWarden } from './start.js';
 import { offboardCommand } from './offboard.js';
 import { reviewCommand } from './review.js';
+import { auditCommand } from './audit.js';
 import { UsageError } from '../usage.js';
 import type { StepAction } from '../api-client.js';
 
@@ -60,6 +61,8 @@ export const USAGE = `usage: warden <command>
   against Temporal and local files:
   review schedule [--cron EXPR] [--timezone TZ] [--json]   create or update the quarterly Schedule (warden.yaml reviews.schedule)
   review validate [DIR]                         check the access policy (default: reviews.policy_dir, policy/)
+  audit verify [--public-key HEX] [--json]      check the audit trail's chain and seals; names the first bad record
+  audit export [--since T] [--until T] [--format jsonl|ocsf]   print the verified records in [since, until)
 
 Configuration comes from the environment; see README.md.`;
 
@@ -93,6 +96,9 @@ const OPTIONS = {
   'follow-ups': { type: 'string' },
   timezone: { type: 'string' },
   into: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  'public-key': { type: 'string' },
 } as const;
 
 type Flag = Exclude<keyof typeof OPTIONS, 'help'>;
@@ -214,6 +220,9 @@ export async function run(argv: string[]): Promise<number> {
       return offboardCommand([sub, ...rest], values);
     case 'review':
       return reviewCommand([sub, ...rest], values);
+    case 'audit':
+      expect('audit verify|export …', ['since', 'until', 'format', 'public-key', 'json'], [sub], 1);
+      return auditCommand([sub, ...rest], values);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

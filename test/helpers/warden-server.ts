@@ -26,7 +26,8 @@ export interface WardenServer {
  */
 export async function startWardenServer(client: Client, taskQueue: string, env: Record<string, string> = {}, opts: { codecRatePerMinute?: number } = {}): Promise<WardenServer> {
   const stateDir = env.WARDEN_STATE_DIR ?? join(mkdtempSync(join(tmpdir(), 'warden-server-')), 'state');
-  const config = loadWardenConfig({ TEMPORAL_ADDRESS: '127.0.0.1:7233', ...env, WARDEN_STATE_DIR: stateDir });
+  // No audit trail unless the test asks for one (WARDEN_AUDIT=local and a worker with an audit store).
+  const config = loadWardenConfig({ TEMPORAL_ADDRESS: '127.0.0.1:7233', WARDEN_AUDIT: 'off', ...env, WARDEN_STATE_DIR: stateDir });
   const api = setupApi(config, client, taskQueue, () => undefined);
   const server: Server = createHttpApp({
     api: api.routes,
