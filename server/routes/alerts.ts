@@ -120,9 +120,17 @@ async function accept(d: AlertRouteDeps, sender: AlertSender, req: IncomingMessa
         kind: 'alert.accepted',
         actor: `credential:${STATE_SECRETS[sender].variable}`,
         subject: outcome.incidentId,
-        details: { sender, ...(delivery ? { delivery } : {}), alertId: clean.alert_id, source: clean.source, playbook: outcome.playbook, deduplicated: outcome.deduplicated, dryRun, redactions },
-        // One record per alert and incident: the sender's retry of the same alert is the same key.
-        ...(clean.alert_id ? { key: `alert:${sender}:${outcome.incidentId}:${clean.alert_id}` } : {}),
+        details: {
+          sender,
+          ...(delivery ? { delivery } : {}),
+          source: clean.source,
+          type: clean.type,
+          ...(clean.fingerprint ? { fingerprint: clean.fingerprint } : {}),
+          playbook: outcome.playbook,
+          deduplicated: outcome.deduplicated,
+          dryRun,
+          redactions,
+        },
       });
     }
   }
