@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Worker } from '@temporalio/worker';
+import { createServerAudit } from '../../server/audit.js';
 import { setupApi } from '../../server/api.js';
 import { createHttpApp, listen } from '../../server/app.js';
 import { createHealthProbe } from '../../server/health.js';
@@ -83,6 +84,9 @@ export async function runWarden(roles: Roles): Promise<number> {
       });
       log(`worker polling task queue "${TASK_QUEUE}" in namespace "${ctx.target.namespace}" at ${ctx.target.address}`);
       log(`providers: ${describeProviders(config)}`);
+      log(config.audit.store === 'off' ? 'audit trail: off (WARDEN_AUDIT=off)' : `audit trail: ${config.audit.dir} (warden audit verify)`);
+      // A worker without a server starts the audit workflow itself, so that workflows' appends find it.
+      if (!roles.server && config.audit.store !== 'off') await announceWorker(ctx, config.filePath);
     }
 
     let server: Server | undefined;
@@ -118,6 +122,14 @@ export async function runWarden(roles: Roles): Promise<number> {
     process.off('exit', killDevServerOnExit);
     throw err;
   }
+}
+
+async function announceWorker(ctx: CommandContext, filePath: string | undefined): Promise<void> {
+  const client = await connectClient(ctx.target, ctx.dataConverter);
+  const audit = createServerAudit(client, TASK_QUEUE, log);
+  audit.append({ kind: 'config.loaded', actor: 'warden-worker', subject: filePath ?? 'environment', details: { role: 'worker' } });
+  await audit.flush();
+  await client.connection.close();
 }
 
 async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promise<Server> {
