@@ -32,7 +32,15 @@ export interface EnvConfig {
   /** The Ed25519 key that signs approval decisions: WARDEN_DECISION_SIGNING_KEY, else the file generated in the state dir. */
   readonly decisionSigning: { readonly key?: string; readonly keyFile: string };
   /** The audit trail (WARDEN_AUDIT, default local): JSON-lines batches in `dir`, sealed with the Ed25519 key in `keyFile` (generated 0600). */
-  readonly audit: { readonly store: 'local' | 'off'; readonly dir: string; readonly keyFile: string };
+  readonly audit: { readonly store: 'local' | 's3' | 'off'; readonly dir: string; readonly keyFile: string; readonly s3?: AuditS3Config };
+}
+
+/** WARDEN_AUDIT=s3: the bucket (created with Object Lock on), the key prefix, and the COMPLIANCE retention in days. */
+export interface AuditS3Config {
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly retentionDays: number;
+  readonly region: string;
 }
 
 export interface IntakeConfig {
@@ -137,7 +145,10 @@ const schema = z.object({
   WARDEN_ALERT_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
   WARDEN_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
   WARDEN_CODEC_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
-  WARDEN_AUDIT: z.enum(['local', 'off']).default('local'),
+  WARDEN_AUDIT: z.enum(['local', 's3', 'off']).default('local'),
+  WARDEN_AUDIT_S3_BUCKET: nonEmpty.optional(),
+  WARDEN_AUDIT_S3_PREFIX: z.string().default('warden/audit/'),
+  WARDEN_AUDIT_S3_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   WARDEN_DRY_RUN: z.enum(['true', 'false', '1', '0']).default('false'),
   TEMPORAL_ADDRESS: nonEmpty.optional(),
   TEMPORAL_PROFILE: nonEmpty.optional(),
@@ -152,6 +163,7 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  if (e.WARDEN_AUDIT === 's3' && !e.WARDEN_AUDIT_S3_BUCKET) throw new ConfigError(['WARDEN_AUDIT_S3_BUCKET: required when WARDEN_AUDIT=s3 (a bucket created with Object Lock on)']);
   const githubProblems = githubConfigProblems(e);
   if (githubProblems.length > 0) throw new ConfigError(githubProblems);
   const stateDir = resolve(cwd, e.WARDEN_STATE_DIR);
@@ -173,7 +185,14 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
   return {
     stateDir,
     decisionSigning: { ...(e.WARDEN_DECISION_SIGNING_KEY ? { key: e.WARDEN_DECISION_SIGNING_KEY } : {}), keyFile: join(stateDir, 'decision-signing-key') },
-    audit: { store: e.WARDEN_AUDIT, dir: join(stateDir, 'audit'), keyFile: join(stateDir, 'audit-signing-key') },
+    audit: {
+      store: e.WARDEN_AUDIT,
+      dir: join(stateDir, 'audit'),
+      keyFile: join(stateDir, 'audit-signing-key'),
+      ...(e.WARDEN_AUDIT_S3_BUCKET
+        ? { s3: { bucket: e.WARDEN_AUDIT_S3_BUCKET, prefix: e.WARDEN_AUDIT_S3_PREFIX, retentionDays: e.WARDEN_AUDIT_S3_RETENTION_DAYS, region: e.AWS_REGION ?? 'us-east-1' } }
+        : {}),
+    },
     http: { host: e.WARDEN_HTTP_HOST, port: e.WARDEN_HTTP_PORT },
     temporal,
     encryption: {
