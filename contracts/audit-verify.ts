@@ -38,7 +38,10 @@ export function auditBatchText(records: readonly AuditRecord[], seal: AuditSeal)
   return `${[...records.map((r) => JSON.stringify(r)), JSON.stringify({ seal })].join('\n')}\n`;
 }
 
-/** Verifies every batch and the head against `publicKey` (hex). `head` undefined means the head file is missing, which is a problem, never an empty trail. */
+/**
+ * Verifies every batch and the head against `publicKey` (hex). `head` undefined means the head file is missing, which is a problem, never an empty trail.
+ * Read the head before the batches: batches written after it may extend past it, never end before it.
+ */
 export function verifyAuditTrail(batches: readonly AuditBatchText[], head: string | undefined, publicKey: string): AuditVerification {
   const records: AuditRecord[] = [];
   let expectSeq = 1;
@@ -101,7 +104,9 @@ function checkHead(records: AuditRecord[], batches: readonly AuditBatchText[], h
     return fail('the head file is not JSON', (last?.seq ?? 0) + 1);
   }
   if (!seal || !sealIsGenuine(seal, publicKey)) return fail('the head is not signed by the audit key', (last?.seq ?? 0) + 1);
-  if (!last || seal.lastSeq !== last.seq || seal.head !== last.hash) {
+  // Batches written after the head was read (a trail verified while it grows) extend past it: each is sealed.
+  const atHead = records.find((r) => r.seq === seal.lastSeq);
+  if (!last || !atHead || atHead.hash !== seal.head) {
     return fail(`the head says the trail ends at seq ${seal.lastSeq}, the batches end at seq ${last?.seq ?? 0}: the tail was cut off or changed`, Math.min(seal.lastSeq, (last?.seq ?? 0) + 1));
   }
   return { ok: true, records, batches: batches.length };

@@ -62,6 +62,8 @@ async function readAndVerify(flags: AuditFlags): Promise<AuditVerification> {
 
 /** Reads the whole trail from `store` and verifies it; an empty store fails (a trail never reads as empty). */
 export async function verifyStore(store: AuditStore, publicKey: string): Promise<AuditVerification> {
+  // The head first: a batch written meanwhile then extends past it, which is fine; the head never runs ahead of what is read.
+  const head = await store.get(AUDIT_HEAD_FILE);
   const names = await store.list();
   const batches = [];
   for (const name of names.filter((n) => BATCH.test(n))) {
@@ -69,7 +71,6 @@ export async function verifyStore(store: AuditStore, publicKey: string): Promise
     if (text === undefined) throw new Error(`${join(store.location, name)} was listed but cannot be read`);
     batches.push({ name, text });
   }
-  const head = await store.get(AUDIT_HEAD_FILE);
   if (batches.length === 0 && head === undefined) {
     return { ok: false, records: [], batches: 0, problem: { seq: 1, file: store.location, line: 0, message: 'no audit trail here (no batch and no head): nothing to verify' } };
   }

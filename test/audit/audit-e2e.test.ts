@@ -12,7 +12,7 @@ import { auditPublicKey, type AuditRecord } from '../../contracts/audit.js';
 import { createServerAudit } from '../../server/audit.js';
 import { assertBuilt, cleanEnv, spawnCli } from '../helpers/cli.js';
 import { startPeers, type Peers } from '../helpers/incident.js';
-import { postAlert, startIntake, type IntakeServer } from '../helpers/intake.js';
+import { postAlert, startIntake, tokens, type IntakeServer } from '../helpers/intake.js';
 import { suiteClient, withWorker } from '../harness.js';
 import { MOTO_CREDENTIALS, motoClient, seedUser, startMoto, type MotoPeer } from '../peers/moto.js';
 
@@ -48,7 +48,7 @@ async function records(): Promise<AuditRecord[]> {
 }
 
 describe('the audit trail of a live incident, end to end', () => {
-  it('records the alert accepted, the refused one, the key disabled at the peer with before and after; verify and export pass', async () => {
+  it('records the alert accepted, the refused one, the key disabled at the peer with before and after, the approvals of its deletion; verify and export pass', async () => {
     const user = await seedUser(iam, 'audit-e2e', { accessKeys: 1, groups: [], managedPolicies: [], inlinePolicies: [], sshKeys: 0, mfa: false, loginProfile: false });
     const accessKeyId = user.accessKeys[0]!.accessKeyId;
     const deps = { ...peers.deps, iam: createAwsIam({ region: 'us-east-1', endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }) };
@@ -86,6 +86,28 @@ describe('the audit trail of a live incident, end to end', () => {
         .toMatchObject({ subject: `${incidentId}/delete_key`, details: { requester: expect.any(String) as string } });
       const states = (await records()).filter((r) => r.kind === 'incident.state' && r.subject === incidentId).map((r) => r.details.to);
       expect(states).toEqual(expect.arrayContaining(['contained', 'awaiting-approval']));
+      // Two people approve the delete through the API: each vote by its verified identity, then the decision and the change.
+      for (const [token, reason] of [
+        [tokens.oncall, 'key confirmed leaked'],
+        [tokens.oncall2, 'confirmed with the owner'],
+      ] as const) {
+        const voted = await fetch(`${intake.url}/v1/incidents/${incidentId}/approvals/delete_key`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ decision: 'approve', reason }),
+        });
+        expect(voted.status).toBe(200);
+      }
+      await expect.poll(async () => (await records()).some((r) => r.kind === 'step.applied' && r.subject === `${incidentId}/delete_key`), { timeout: 30_000, interval: 500 }).toBe(true);
+      const approvals = (await records()).filter((r) => r.kind.startsWith('approval.') && r.subject === `${incidentId}/delete_key`);
+      expect(approvals.map((r) => [r.kind, r.actor])).toEqual([
+        ['approval.requested', `workflow:${workflowId}`],
+        ['approval.vote', 'olga'],
+        ['approval.vote', 'otto'],
+        ['approval.decided', `workflow:${workflowId}`],
+      ]);
+      expect(approvals[1]!.details).toMatchObject({ decision: 'approve', via: 'api', signed: true, reason: 'key confirmed leaked' });
+      expect(approvals[3]!.details).toMatchObject({ outcome: 'approved' });
       // One record per key; the chain is one sequence.
       const now = await records();
       expect(new Set(now.map((r) => r.key)).size).toBe(now.length);
