@@ -111,3 +111,29 @@ function checkHead(records: AuditRecord[], batches: readonly AuditBatchText[], h
   }
   return { ok: true, records, batches: batches.length };
 }
+
+/** What verifying reads: the store's listing and objects (activities/ports/audit-store.ts has them). */
+export interface AuditReader {
+  readonly location: string;
+  list(): Promise<string[]>;
+  get(name: string): Promise<string | undefined>;
+}
+
+const BATCH = /^\d{12}\.jsonl$/;
+
+/** Reads the whole trail from `store` and verifies it; an empty store fails (a trail never reads as empty). */
+export async function verifyStore(store: AuditReader, publicKey: string): Promise<AuditVerification> {
+  // The head first: a batch written meanwhile then extends past it, which is fine; the head never runs ahead of what is read.
+  const head = await store.get(AUDIT_HEAD_FILE);
+  const names = await store.list();
+  const batches = [];
+  for (const name of names.filter((n) => BATCH.test(n))) {
+    const text = await store.get(name);
+    if (text === undefined) throw new Error(`${store.location}/${name} was listed but cannot be read`);
+    batches.push({ name, text });
+  }
+  if (batches.length === 0 && head === undefined) {
+    return { ok: false, records: [], batches: 0, problem: { seq: 1, file: store.location, line: 0, message: 'no audit trail here (no batch and no head): nothing to verify' } };
+  }
+  return verifyAuditTrail(batches, head, publicKey);
+}

@@ -15,6 +15,10 @@ import { identityKey, rateLimited } from './rate-limited.js';
 import type { Route } from './router.js';
 import { auditTokenUse, createServerAudit, NO_SERVER_AUDIT, type ServerAudit } from './audit.js';
 import { alertRoutes } from './routes/alerts.js';
+import { auditRoutes } from './routes/audit.js';
+import { auditPublicKey } from '../contracts/audit.js';
+import type { AuditReader } from '../contracts/audit-verify.js';
+import { loadAuditKey } from '../config/audit-key.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { offboardingRoutes } from './routes/offboardings.js';
 import { createPersonResolver } from './routes/review-access.js';
@@ -39,7 +43,7 @@ export interface ApiSetup {
  * The API routes with everything they need, read once at start: playbooks (every one must
  * validate), each alert sender's credential (generated into the state dir when not set); identities, people and the Slack app come with the config.
  */
-export function setupApi(config: WardenConfig, client: Client, taskQueue: string, log: (msg: string) => void = (msg) => console.error(msg)): ApiSetup {
+export function setupApi(config: WardenConfig, client: Client, taskQueue: string, log: (msg: string) => void = (msg) => console.error(msg), auditStore?: AuditReader): ApiSetup {
   const notices: string[] = [];
   const { playbooks, problems } = loadPlaybooks([config.intake.playbooksDir]);
   if (problems.length > 0) throw new ConfigError(problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.field}: ${p.message}`));
@@ -106,6 +110,8 @@ export function setupApi(config: WardenConfig, client: Client, taskQueue: string
       ...reviewRoutes({ client, auth, directory, identities, taskQueue, evidenceDir: config.providers.evidenceDir }),
     ]),
     ...openapiRoutes(),
+    // GET /v1/audit, when the caller (cli/start) hands over the trail's store.
+    ...(auditStore ? auditRoutes({ auth, store: auditStore, publicKey: auditPublicKey(loadAuditKey(config.audit.keyFile)) }) : []),
   ];
   notices.push(`loaded ${playbooks.length} playbooks from ${config.intake.playbooksDir}`);
   // ── Slack app (server/slack): on when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set ──

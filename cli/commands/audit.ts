@@ -1,13 +1,11 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { auditPublicKey, type AuditRecord } from '../../contracts/audit.js';
-import { AUDIT_HEAD_FILE, verifyAuditTrail, type AuditVerification } from '../../contracts/audit-verify.js';
+import { verifyStore, type AuditVerification } from '../../contracts/audit-verify.js';
 import { toOcsf } from '../../activities/audit/render/ocsf.js';
 import { loadAuditKey } from '../../config/audit-key.js';
 import { loadWardenConfig } from '../../config/load.js';
 import { auditStoreOf } from '../../worker/deps.js';
 import { UsageError } from '../usage.js';
-import type { AuditStore } from '../../activities/ports/audit-store.js';
 
 export interface AuditFlags {
   readonly since?: string;
@@ -16,8 +14,6 @@ export interface AuditFlags {
   readonly 'public-key'?: string;
   readonly json?: boolean;
 }
-
-const BATCH = /^\d{12}\.jsonl$/;
 
 /** `warden audit verify|export`: reads the trail from the configured store ($WARDEN_STATE_DIR/audit). */
 export async function auditCommand(args: (string | undefined)[], flags: AuditFlags): Promise<number> {
@@ -60,24 +56,9 @@ async function readAndVerify(flags: AuditFlags): Promise<AuditVerification> {
   return verifyStore(auditStoreOf(config), flags['public-key'] ?? publicKeyOf(config.audit.keyFile));
 }
 
-/** Reads the whole trail from `store` and verifies it; an empty store fails (a trail never reads as empty). */
-export async function verifyStore(store: AuditStore, publicKey: string): Promise<AuditVerification> {
-  // The head first: a batch written meanwhile then extends past it, which is fine; the head never runs ahead of what is read.
-  const head = await store.get(AUDIT_HEAD_FILE);
-  const names = await store.list();
-  const batches = [];
-  for (const name of names.filter((n) => BATCH.test(n))) {
-    const text = await store.get(name);
-    if (text === undefined) throw new Error(`${join(store.location, name)} was listed but cannot be read`);
-    batches.push({ name, text });
-  }
-  if (batches.length === 0 && head === undefined) {
-    return { ok: false, records: [], batches: 0, problem: { seq: 1, file: store.location, line: 0, message: 'no audit trail here (no batch and no head): nothing to verify' } };
-  }
-  return verifyAuditTrail(batches, head, publicKey);
-}
-
 function publicKeyOf(keyFile: string): string {
   if (!existsSync(keyFile)) throw new UsageError(`no audit key at ${keyFile}: pass --public-key HEX (the audit key's public half)`);
   return auditPublicKey(loadAuditKey(keyFile));
 }
+
+export { verifyStore };

@@ -8,7 +8,7 @@ import { createHealthProbe } from '../../server/health.js';
 import { findTemporalCli } from '../../temporal/cli-binary.js';
 import { connectClient, connectWorkerConnection } from '../../temporal/connection.js';
 import { startDevServer, type DevServer } from '../../temporal/dev-server.js';
-import { buildDeps, describeProviders } from '../../worker/deps.js';
+import { auditStoreOf, buildDeps, describeProviders } from '../../worker/deps.js';
 import { createWardenWorker } from '../../worker/worker.js';
 import { SEARCH_ATTRIBUTES } from '../../contracts/search-attributes.js';
 import { TASK_QUEUE } from '../../contracts/task-queue.js';
@@ -139,7 +139,7 @@ async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promi
     taskQueue: TASK_QUEUE,
     ...(worker ? { localWorkerState: () => worker.getState() } : {}),
   });
-  const api = setupApi(ctx.config, client, TASK_QUEUE, log);
+  const api = setupApi(ctx.config, client, TASK_QUEUE, log, ctx.config.audit.store === 'off' ? undefined : auditStoreOf(ctx.config));
   for (const notice of api.notices) log(notice);
   const server = createHttpApp({
     api: api.routes,

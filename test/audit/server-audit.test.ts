@@ -58,5 +58,16 @@ describe("the server's appends, as warden start builds it", () => {
     expect(playbooks.find((p) => p.id === 'leaked-credential')?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(records.find((r) => r.kind === 'token.use')).toMatchObject({ actor: 'olga', subject: 'POST /v1/incidents/:id/notes', details: { status: 404, params: { id: 'no-such-incident' } } });
     expect(JSON.stringify(records)).not.toContain(TOKEN);
+
+    // GET /v1/audit: the verified records to a viewer or more; a bad query is a 400 naming the field.
+    const get = (query: string, token?: string) => fetch(`${warden.url}/v1/audit${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const listed = (await (await get('?limit=2', TOKEN)).json()) as { verified: boolean; total: number; records: AuditRecord[] };
+    expect(listed).toMatchObject({ verified: true, total: records.length });
+    expect(listed.records.map((r) => r.seq)).toEqual(records.slice(-2).map((r) => r.seq));
+    expect((await get('')).status).toBe(401);
+    const bad = await get('?limit=0&since=yesterday', TOKEN);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { details: { path: string }[] }).details.map((p) => p.path)).toEqual(['since']);
+    expect(((await (await get('?until=2000-01-01T00:00:00Z', TOKEN)).json()) as { records: unknown[] }).records).toEqual([]);
   });
 });
