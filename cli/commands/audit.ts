@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { hecSink, streamOnce, syslogSink, type SiemSink } from './audit-stream.js';
 import { auditPublicKey, type AuditRecord } from '../../contracts/audit.js';
 import { verifyStore, type AuditVerification } from '../../contracts/audit-verify.js';
 import { toOcsf } from '../../activities/audit/render/ocsf.js';
@@ -13,6 +16,8 @@ export interface AuditFlags {
   readonly format?: string;
   readonly 'public-key'?: string;
   readonly json?: boolean;
+  readonly hec?: string;
+  readonly syslog?: string;
 }
 
 /** `warden audit verify|export`: reads the trail from the configured store ($WARDEN_STATE_DIR/audit). */
@@ -40,7 +45,8 @@ export async function auditCommand(args: (string | undefined)[], flags: AuditFla
     }
     return 0;
   }
-  throw new UsageError(`unknown audit subcommand "${sub ?? ''}"; expected verify or export`);
+  if (sub === 'stream') return streamCommand(flags);
+  throw new UsageError(`unknown audit subcommand "${sub ?? ''}"; expected verify, export or stream`);
 }
 
 function timeFlag(name: string, value: string | undefined): number | undefined {
@@ -62,3 +68,31 @@ function publicKeyOf(keyFile: string): string {
 }
 
 export { verifyStore };
+
+/** `warden audit stream --hec URL | --syslog HOST:PORT`: runs until stopped, every 2 s, from the cursor in the state dir. */
+async function streamCommand(flags: AuditFlags): Promise<number> {
+  if (!!flags.hec === !!flags.syslog) throw new UsageError('audit stream takes one of --hec URL or --syslog HOST:PORT');
+  const config = loadWardenConfig();
+  let sink: SiemSink;
+  if (flags.hec) {
+    const token = process.env.WARDEN_SIEM_HEC_TOKEN;
+    if (!token) throw new UsageError('--hec needs the HEC token in WARDEN_SIEM_HEC_TOKEN');
+    sink = hecSink(flags.hec, token);
+  } else {
+    const m = /^(.+):(\d{1,5})$/.exec(flags.syslog!);
+    if (!m) throw new UsageError('--syslog takes HOST:PORT');
+    sink = syslogSink(m[1]!, Number(m[2]));
+  }
+  const store = auditStoreOf(config);
+  const publicKey = flags['public-key'] ?? publicKeyOf(config.audit.keyFile);
+  const cursor = join(config.stateDir, `audit-stream-${createHash('sha256').update(sink.name).digest('hex').slice(0, 12)}.cursor`);
+  process.stdout.write(`streaming the audit trail to ${sink.name} (cursor ${cursor})\n`);
+  for (;;) {
+    try {
+      while ((await streamOnce(store, publicKey, sink, cursor)) > 0);
+    } catch (err) {
+      process.stderr.write(`warden: ${sink.name}: ${(err as Error).message}; retrying\n`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+}

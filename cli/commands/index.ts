@@ -63,6 +63,7 @@ export const USAGE = `usage: warden <command>
   review validate [DIR]                         check the access policy (default: reviews.policy_dir, policy/)
   audit verify [--public-key HEX] [--json]      check the audit trail's chain and seals; names the first bad record
   audit export [--since T] [--until T] [--format jsonl|ocsf]   print the verified records in [since, until)
+  audit stream --hec URL | --syslog HOST:PORT  send the trail to a SIEM from a durable cursor (HEC token: WARDEN_SIEM_HEC_TOKEN)
 
 Configuration comes from the environment; see README.md.`;
 
@@ -99,6 +100,8 @@ const OPTIONS = {
   since: { type: 'string' },
   until: { type: 'string' },
   'public-key': { type: 'string' },
+  hec: { type: 'string' },
+  syslog: { type: 'string' },
 } as const;
 
 type Flag = Exclude<keyof typeof OPTIONS, 'help'>;
@@ -221,7 +224,7 @@ export async function run(argv: string[]): Promise<number> {
     case 'review':
       return reviewCommand([sub, ...rest], values);
     case 'audit':
-      expect('audit verify|export …', ['since', 'until', 'format', 'public-key', 'json'], [sub], 1);
+      expect('audit verify|export|stream …', ['since', 'until', 'format', 'public-key', 'json', 'hec', 'syslog'], [sub], 1);
       return auditCommand([sub, ...rest], values);
     default:
       throw new UsageError(`unknown command "${command}"`);
