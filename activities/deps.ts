@@ -2,6 +2,7 @@ import type { ActionDeps } from '../catalog/types.js';
 import type { Directory } from '../contracts/directory.js';
 import type { ProtectedPrincipals } from '../contracts/protected-principals.js';
 import type { ReviewSettings } from '../contracts/review-types.js';
+import type { AuditSetup } from './audit/index.js';
 import type { ReviewStore } from './ports/review-store.js';
 
 /** Access reviews' settings (the `reviews:` section of warden.yaml) and their store. */
@@ -23,4 +24,6 @@ export interface WardenDeps {
   readonly reviews?: ReviewSetup;
   /** warden.yaml `protected:`; Warden's own identities are protected whatever this says. */
   readonly protectedPrincipals?: Partial<ProtectedPrincipals>;
+  /** The audit trail's store and sealing key; absent: this worker cannot write audit batches. */
+  readonly audit?: AuditSetup;
 }

@@ -1,3 +1,4 @@
+import { createAuditActivities } from './audit/index.js';
 import { createActionActivities } from './run-action.js';
 import { createApprovalChatActivities } from './incident/approval-activities.js';
 import { createDiagnosticsActivities } from './diagnostics.js';
@@ -15,6 +16,7 @@ export function createActivities(deps: WardenDeps) {
     ...createApprovalChatActivities(deps),
     ...createOffboardingActivities(deps),
     ...createReviewActivities(deps),
+    ...createAuditActivities(deps.audit),
   };
 }
 

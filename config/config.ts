@@ -4,6 +4,7 @@ import { evidenceS3From, evidenceStoreEnv, type EvidenceS3Config } from './evide
 import type { SlackAppSettings } from './slack.js';
 import type { FileConfig } from './file-config.js';
 import { ConfigError } from './errors.js';
+import { awsEndpoints, awsEnabled, githubConfigProblems, smtpFrom } from './env-providers.js';
 import type { GivenSecrets } from './state-secrets.js';
 
 /**
@@ -38,6 +39,16 @@ export interface EnvConfig {
   readonly workerMetricsAddress?: string;
   /** WARDEN_LOG_LEVEL: at `info` (the default) libraries' info lines (Temporal's bundler, worker states) are hidden; `debug` shows them. */
   readonly logLevel: 'debug' | 'info' | 'warn';
+  /** The audit trail (WARDEN_AUDIT, default local): JSON-lines batches in `dir`, sealed with the Ed25519 key in `keyFile` (generated 0600). */
+  readonly audit: { readonly store: 'local' | 's3' | 'off'; readonly dir: string; readonly keyFile: string; readonly s3?: AuditS3Config };
+}
+
+/** WARDEN_AUDIT=s3: the bucket (created with Object Lock on), the key prefix, and the COMPLIANCE retention in days. */
+export interface AuditS3Config {
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly retentionDays: number;
+  readonly region: string;
 }
 
 export interface IntakeConfig {
@@ -147,6 +158,10 @@ const schema = z.object({
   WARDEN_ALERT_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
   WARDEN_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
   WARDEN_CODEC_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
+  WARDEN_AUDIT: z.enum(['local', 's3', 'off']).default('local'),
+  WARDEN_AUDIT_S3_BUCKET: nonEmpty.optional(),
+  WARDEN_AUDIT_S3_PREFIX: z.string().default('warden/audit/'),
+  WARDEN_AUDIT_S3_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   WARDEN_DRY_RUN: z.enum(['true', 'false', '1', '0']).default('false'),
   WARDEN_WORKER_METRICS_ADDRESS: z
     .string()
@@ -167,6 +182,7 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  if (e.WARDEN_AUDIT === 's3' && !e.WARDEN_AUDIT_S3_BUCKET) throw new ConfigError(['WARDEN_AUDIT_S3_BUCKET: required when WARDEN_AUDIT=s3 (a bucket created with Object Lock on)']);
   const githubProblems = githubConfigProblems(e);
   if (githubProblems.length > 0) throw new ConfigError(githubProblems);
   const evidenceS3 = evidenceS3From(e, e.AWS_REGION);
@@ -191,6 +207,14 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
     stateDir,
     logLevel: e.WARDEN_LOG_LEVEL,
     decisionSigning: { ...(e.WARDEN_DECISION_SIGNING_KEY ? { key: e.WARDEN_DECISION_SIGNING_KEY } : {}), keyFile: join(stateDir, 'decision-signing-key') },
+    audit: {
+      store: e.WARDEN_AUDIT,
+      dir: join(stateDir, 'audit'),
+      keyFile: join(stateDir, 'audit-signing-key'),
+      ...(e.WARDEN_AUDIT_S3_BUCKET
+        ? { s3: { bucket: e.WARDEN_AUDIT_S3_BUCKET, prefix: e.WARDEN_AUDIT_S3_PREFIX, retentionDays: e.WARDEN_AUDIT_S3_RETENTION_DAYS, region: e.AWS_REGION ?? 'us-east-1' } }
+        : {}),
+    },
     http: { host: e.WARDEN_HTTP_HOST, port: e.WARDEN_HTTP_PORT },
     ...(e.WARDEN_WORKER_METRICS_ADDRESS ? { workerMetricsAddress: e.WARDEN_WORKER_METRICS_ADDRESS } : {}),
     temporal,
@@ -252,40 +276,5 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
       apiRatePerMinute: e.WARDEN_API_RATE_PER_MINUTE,
       dryRunDefault: e.WARDEN_DRY_RUN === 'true' || e.WARDEN_DRY_RUN === '1',
     },
-  };
-}
-
-/** The endpoints the AWS SDK will use (service-specific variable first), for the start log; absent: AWS's own. */
-function awsEndpoints(env: NodeJS.ProcessEnv): { iam?: string; sts?: string } {
-  const iam = env.AWS_ENDPOINT_URL_IAM || env.AWS_ENDPOINT_URL;
-  const sts = env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL;
-  return { ...(iam ? { iam } : {}), ...(sts ? { sts } : {}) };
-}
-
-/** AWS counts as configured when told so, or when the environment carries any AWS credential or endpoint setting. */
-function awsEnabled(mode: 'auto' | 'on' | 'off', env: NodeJS.ProcessEnv): boolean {
-  if (mode !== 'auto') return mode === 'on';
-  const hints = ['AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL'];
-  return hints.some((k) => !!env[k]);
-}
-
-function githubConfigProblems(e: { GITHUB_TOKEN?: string; GITHUB_APP_ID?: string; GITHUB_APP_PRIVATE_KEY?: string; GITHUB_APP_INSTALLATION_ID?: string; WARDEN_GITHUB_ORG?: string }): string[] {
-  const problems: string[] = [];
-  if ((e.GITHUB_TOKEN || e.GITHUB_APP_ID) && !e.WARDEN_GITHUB_ORG) problems.push('WARDEN_GITHUB_ORG: required when GitHub credentials are set (the organization Warden acts on)');
-  if (e.GITHUB_APP_ID && (!e.GITHUB_APP_PRIVATE_KEY || !e.GITHUB_APP_INSTALLATION_ID)) {
-    problems.push('GITHUB_APP_ID: also set GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID for GitHub App credentials');
-  }
-  return problems;
-}
-
-function smtpFrom(url: string, from: string | undefined): NonNullable<ProviderConfig['smtp']> {
-  const u = new URL(url);
-  const secure = u.protocol === 'smtps:';
-  return {
-    host: u.hostname,
-    port: u.port ? Number(u.port) : secure ? 465 : 587,
-    secure,
-    ...(u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : {}),
-    from: from ?? `Warden <warden@${u.hostname}>`,
   };
 }

@@ -1,19 +1,26 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { WardenConfig } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
 import { loadDecisionSigner } from '../config/decision-key.js';
 import { ensureLocalAdmin } from '../config/file-config.js';
 import { ALERT_SENDERS, resolveStateSecrets } from '../config/state-secrets.js';
-import { loadPlaybooks } from '../playbook/load.js';
+import { loadPlaybooks, type LoadedPlaybook } from '../playbook/load.js';
 import { createApiAuth } from './auth/api-auth.js';
 import { watchRevocations } from './auth/revocations.js';
 import { createRateLimiter } from './intake/rate-limit.js';
 import { FALLBACK_PLAYBOOK } from './intake/route-playbook.js';
 import { identityKey, rateLimited } from './rate-limited.js';
 import type { Route } from './router.js';
+import { auditTokenUse, createServerAudit, NO_SERVER_AUDIT, type ServerAudit } from './audit.js';
 import { alertRoutes } from './routes/alerts.js';
 import type { RegistryReader } from './intake/adapters/mlflow.js';
 import { approvalRoutes } from './routes/approvals.js';
+import { auditRoutes } from './routes/audit.js';
+import { auditPublicKey } from '../contracts/audit.js';
+import type { AuditReader } from '../contracts/audit-verify.js';
+import { loadAuditKey } from '../config/audit-key.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { offboardingRoutes } from './routes/offboardings.js';
@@ -36,6 +43,8 @@ export interface ApiSetup {
   readonly notices: string[];
   /** The codec endpoint's token (WARDEN_CODEC_TOKEN, else generated into the state dir): distinct from every alert credential. */
   readonly codecToken: string;
+  /** The server's appends to the audit trail (server/audit.ts). */
+  readonly audit: ServerAudit;
   /** Stops what setup started (the Slack app's Socket Mode connection); call on shutdown. */
   stop(): Promise<void>;
   /** Re-reads warden.yaml (SIGHUP, POST /v1/config/reload) and swaps it in at once, or keeps the one in effect and says why. */
@@ -53,7 +62,7 @@ export function setupApi(
   client: Client,
   taskQueue: string,
   log: (msg: string) => void = (msg) => console.error(msg),
-  readers: { readonly modelRegistry?: RegistryReader; readonly evidence?: EvidenceReader } = {},
+  readers: { readonly modelRegistry?: RegistryReader; readonly evidence?: EvidenceReader; readonly audit?: AuditReader } = {},
   reloadConfig: () => WardenConfig = () => loadWardenConfig(),
 ): ApiSetup {
   const notices: string[] = [];
@@ -78,6 +87,8 @@ export function setupApi(
   const { codec: codecToken, ...credentials } = resolveStateSecrets(config.stateDir, config.intake.secrets, [...ALERT_SENDERS, 'codec'], notices);
   const signer = loadDecisionSigner(config.decisionSigning);
   const apiLimiter = createRateLimiter(config.intake.apiRatePerMinute, Math.max(10, config.intake.apiRatePerMinute));
+  const audit = config.audit.store === 'off' ? NO_SERVER_AUDIT : createServerAudit(client, taskQueue, log);
+  auditLoads(audit, config, playbooks);
   const metrics = createServerMetrics(temporalSnapshot(client, taskQueue));
   const alerts = metrics.countAlerts(
     alertRoutes({
@@ -86,6 +97,7 @@ export function setupApi(
       rateLimiter: createRateLimiter(config.intake.ratePerMinute, Math.max(10, config.intake.ratePerMinute)),
       dryRunDefault: config.intake.dryRunDefault,
       mlflow: { ...(readers.modelRegistry ? { registry: readers.modelRegistry } : {}), watchedAliases: config.file.mlflow.watched_aliases },
+      audit,
     }),
   );
 
@@ -104,7 +116,11 @@ export function setupApi(
     const limitByIdentity = (all: Route[]): Route[] => [
       ...all.filter((r) => r.method === 'GET'),
       ...rateLimited(
-        all.filter((r) => r.method !== 'GET'),
+        auditTokenUse(
+          all.filter((r) => r.method !== 'GET'),
+          auth,
+          audit,
+        ),
         apiLimiter,
         (req) => identityKey(auth, req),
         'API',
@@ -131,6 +147,8 @@ export function setupApi(
         ...configRoutes({ auth, config: c, personOf, reload: () => reload() }),
       ]),
       metricsRoute(metrics, (req) => auth.authorize(req, 'viewer', 'read metrics')),
+      // GET /v1/audit, when the caller (cli/start) hands over the trail's store.
+      ...(readers.audit ? auditRoutes({ auth, store: readers.audit, publicKey: auditPublicKey(loadAuditKey(c.audit.keyFile)) }) : []),
     ];
   };
   let current = build(config, live.identities);
@@ -163,6 +181,7 @@ export function setupApi(
     }
     live = { config: next, identities };
     current = routes;
+    auditConfigLoad(audit, next);
     return { ok: true, ...(next.filePath ? { path: next.filePath, sha256: next.fileSha256 } : {}), identities: identities.length, people: next.file.people.length };
   };
   const routes = [...alerts, ...swappable, ...openapiRoutes()];
@@ -194,9 +213,29 @@ export function setupApi(
     codecToken,
     reload,
     current: () => live.config,
+    audit,
     stop: async () => {
       revocations.stop();
       await slack?.stop();
     },
   };
+}
+
+/** The config and the playbooks the server runs with, by digest (never a secret: the file's hash, not its text). */
+function auditLoads(audit: ServerAudit, config: WardenConfig, playbooks: readonly LoadedPlaybook[]): void {
+  auditConfigLoad(audit, config);
+  const list = playbooks.map((p) => ({ id: p.playbook.id, version: p.playbook.version, sha256: p.sha256 }));
+  const setSha256 = createHash('sha256').update(JSON.stringify(list)).digest('hex');
+  audit.append({ kind: 'playbooks.loaded', actor: 'warden-server', subject: config.intake.playbooksDir, details: { sha256: setSha256, playbooks: list } });
+}
+
+/** A load of warden.yaml (at start, and each reload), by digest. */
+function auditConfigLoad(audit: ServerAudit, config: WardenConfig): void {
+  const fileSha256 = config.filePath && existsSync(config.filePath) ? createHash('sha256').update(readFileSync(config.filePath)).digest('hex') : undefined;
+  audit.append({
+    kind: 'config.loaded',
+    actor: 'warden-server',
+    subject: config.filePath ?? 'environment',
+    details: { ...(fileSha256 ? { sha256: fileSha256 } : {}), identities: config.file.identities.length, people: config.file.people.length },
+  });
 }

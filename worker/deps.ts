@@ -14,6 +14,10 @@ import type { ModelRegistry } from '../activities/ports/model-registry.js';
 import { createMlflowRegistry } from '../activities/providers/mlflow/mlflow-registry.js';
 import { createSlackChat } from '../activities/providers/slack/slack-chat.js';
 import type { WardenDeps } from '../activities/deps.js';
+import type { AuditStore } from '../activities/ports/audit-store.js';
+import { createS3AuditStore } from '../activities/providers/audit-store/s3-audit-store.js';
+import { createLocalAuditStore } from '../activities/providers/audit-store/local-audit-store.js';
+import { loadAuditKey } from '../config/audit-key.js';
 import { createLocalReviewStore } from '../activities/providers/review-store/local-review-store.js';
 import type { ActionDeps } from '../catalog/types.js';
 import type { AwsAccountsConfig } from '../config/aws-accounts.js';
@@ -27,8 +31,15 @@ export function buildDeps(config: WardenConfig): WardenDeps {
     directory: createConfigDirectory(config.file.people),
     reviews: { settings: config.file.reviews, store: createLocalReviewStore(join(config.stateDir, 'reviews')) },
     // The roles Warden assumes in other accounts are its own: protected like the configured ones.
+    ...(config.audit.store !== 'off' ? { audit: { store: auditStoreOf(config), secretKey: loadAuditKey(config.audit.keyFile) } } : {}),
     protectedPrincipals: { ...config.file.protected, aws_roles: [...config.file.protected.aws_roles, ...config.file.aws.accounts.map((a) => a.role_arn.split('/').at(-1) ?? '')] },
   };
+}
+
+/** Where the audit trail is kept (WARDEN_AUDIT): the worker writes it, `warden audit` reads it. */
+export function auditStoreOf(config: WardenConfig): AuditStore {
+  const s3 = config.audit.store === 's3' ? config.audit.s3 : undefined;
+  return s3 ? createS3AuditStore(s3) : createLocalAuditStore(config.audit.dir);
 }
 
 /** The adapters for every configured provider; the rest stay absent (not configured). Other AWS accounts act through their roles. */

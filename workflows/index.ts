@@ -6,3 +6,4 @@ export { offboardingWorkflow } from './offboarding/offboarding.js';
 export { reviewCampaignWorkflow } from './reviews/campaign.js';
 export { reviewShardWorkflow } from './reviews/shard.js';
 export { reviewerWorkflow } from './reviews/reviewer.js';
+export { auditWorkflow } from './audit/audit.js';

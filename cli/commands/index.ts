@@ -6,6 +6,7 @@ import { registerDecide } from './register-decide.js';
 import { registerIncidents } from './register-incidents.js';
 import { registerKpi } from './kpi.js';
 import { registerConfig } from './config.js';
+import { registerAudit } from './register-audit.js';
 import { registerOffboard } from './register-offboard.js';
 import { registerReview } from './register-review.js';
 import { configureProgram, HelpShown, installErrorHandling, takeCode, withHelpPointer } from './program.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerReview(program);
   registerKpi(program);
   registerConfig(program);
+  registerAudit(program);
   registerCompletion(program);
   installErrorHandling(program);
   return program;

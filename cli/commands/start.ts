@@ -1,13 +1,14 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Worker } from '@temporalio/worker';
+import { createServerAudit } from '../../server/audit.js';
 import { setupApi } from '../../server/api.js';
 import { createHttpApp, listen } from '../../server/app.js';
 import { createHealthProbe } from '../../server/health.js';
 import { findTemporalCli } from '../../temporal/cli-binary.js';
 import { connectClient, connectWorkerConnection } from '../../temporal/connection.js';
 import { startDevServer, type DevServer } from '../../temporal/dev-server.js';
-import { buildDeps, buildModelRegistry, evidenceReader } from '../../worker/deps.js';
+import { auditStoreOf, buildDeps, buildModelRegistry, evidenceReader } from '../../worker/deps.js';
 import { providerReport } from '../../worker/provider-report.js';
 import { createWardenWorker } from '../../worker/worker.js';
 import { installWorkerRuntime } from '../../worker/runtime.js';
@@ -95,6 +96,9 @@ export async function runWarden(roles: Roles): Promise<number> {
       log(`worker ready: polling task queue "${TASK_QUEUE}" in namespace "${ctx.target.namespace}" at ${ctx.target.address}`);
       for (const line of await providerReport(config, deps)) log(`provider ${line}`);
       if (config.workerMetricsAddress) log(`worker metrics on http://${config.workerMetricsAddress}/metrics`);
+      log(config.audit.store === 'off' ? 'audit trail: off (WARDEN_AUDIT=off)' : `audit trail: ${config.audit.dir} (warden audit verify)`);
+      // A worker without a server starts the audit workflow itself, so that workflows' appends find it.
+      if (!roles.server && config.audit.store !== 'off') await announceWorker(ctx, config.filePath);
     }
 
     let server: Server | undefined;
@@ -132,6 +136,14 @@ export async function runWarden(roles: Roles): Promise<number> {
   }
 }
 
+async function announceWorker(ctx: CommandContext, filePath: string | undefined): Promise<void> {
+  const client = await connectClient(ctx.target, ctx.dataConverter);
+  const audit = createServerAudit(client, TASK_QUEUE, log);
+  audit.append({ kind: 'config.loaded', actor: 'warden-worker', subject: filePath ?? 'environment', details: { role: 'worker' } });
+  await audit.flush();
+  await client.connection.close();
+}
+
 async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promise<Server> {
   const client = await connectClient(ctx.target, ctx.dataConverter);
   const health = createHealthProbe({
@@ -140,7 +152,11 @@ async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promi
     ...(worker ? { localWorkerState: () => worker.getState() } : {}),
   });
   const modelRegistry = buildModelRegistry(ctx.config);
-  const api = setupApi(ctx.config, client, TASK_QUEUE, log, { evidence: evidenceReader(ctx.config.providers), ...(modelRegistry ? { modelRegistry } : {}) });
+  const api = setupApi(ctx.config, client, TASK_QUEUE, log, {
+    evidence: evidenceReader(ctx.config.providers),
+    ...(modelRegistry ? { modelRegistry } : {}),
+    ...(ctx.config.audit.store === 'off' ? {} : { audit: auditStoreOf(ctx.config) }),
+  });
   for (const notice of api.notices) log(notice);
   const server = createHttpApp({
     api: api.routes,

@@ -16,6 +16,7 @@ import { ingestAlert, joinedNothing, type IngestDeps, type IngestResult, type No
 import type { RateLimiter } from '../intake/rate-limit.js';
 import { redactAlert } from '../intake/redact.js';
 import type { Route } from '../router.js';
+import { NO_SERVER_AUDIT, type ServerAudit } from '../audit.js';
 import { orUnavailable } from '../temporal-errors.js';
 
 export interface AlertRouteDeps {
@@ -29,6 +30,8 @@ export interface AlertRouteDeps {
   readonly deliveries?: DeliveryMemory;
   /** MLflow registry events: the registry to check them against (absent: MLflow not configured) and the watched aliases. */
   readonly mlflow?: { readonly registry?: RegistryReader; readonly watchedAliases: readonly string[] };
+  /** The audit trail: every alert accepted or refused (default: none). */
+  readonly audit?: ServerAudit;
 }
 
 export const ALERT_BODY_LIMIT = 1024 * 1024;
@@ -96,6 +99,7 @@ interface Incoming {
 }
 
 async function accept(d: AlertRouteDeps, sender: AlertSender, req: IncomingMessage, incoming: readonly Incoming[]): Promise<Outcomes> {
+  const delivery = deliveryOf(req);
   const alerts: { alert: Alert; joinOnly: boolean }[] = [];
   const problems: { path: string; message: string }[] = [];
   incoming.forEach(({ body, joinOnly }, i) => {
@@ -114,7 +118,25 @@ async function accept(d: AlertRouteDeps, sender: AlertSender, req: IncomingMessa
     const { alert: clean, redactions } = redactAlert(alert);
     const outcome = await orUnavailable('accepting the alert', () => ingestAlert(d.ingest, clean, { dryRun, joinOnly }));
     if (joinedNothing(outcome)) outcomes.nothing.push(outcome);
-    else outcomes.accepted.push({ ...outcome, redactions });
+    else {
+      outcomes.accepted.push({ ...outcome, redactions });
+      (d.audit ?? NO_SERVER_AUDIT).append({
+        kind: 'alert.accepted',
+        actor: `credential:${STATE_SECRETS[sender].variable}`,
+        subject: outcome.incidentId,
+        details: {
+          sender,
+          ...(delivery ? { delivery } : {}),
+          source: clean.source,
+          type: clean.type,
+          ...(clean.fingerprint ? { fingerprint: clean.fingerprint } : {}),
+          playbook: outcome.playbook,
+          deduplicated: outcome.deduplicated,
+          dryRun,
+          redactions,
+        },
+      });
+    }
   }
   return outcomes;
 }
@@ -130,6 +152,24 @@ function answer(res: ServerResponse, outcomes: Outcomes, skipped: readonly { rea
   sendJson(res, accepted.length > 0 ? 202 : 200, { accepted, skipped: [...skipped, ...nothing.map((n) => ({ reason: `${n.result}: ${n.reason}` }))] });
 }
 
+/** The delivery id a sender gave (GitHub's X-GitHub-Delivery), for the audit record. */
+function deliveryOf(req: IncomingMessage): string | undefined {
+  const v = header(req, 'x-github-delivery');
+  return v && /^[A-Za-z0-9._:-]{1,128}$/.test(v) ? v : undefined;
+}
+
+/** A refused request, once it is refused: who it claimed to be (the route's sender), why, and the status. */
+function auditRefusal(audit: ServerAudit | undefined, path: string, sender: AlertSender, req: IncomingMessage, err: unknown): void {
+  if (!(err instanceof HttpError) || !audit) return;
+  const delivery = deliveryOf(req);
+  audit.append({
+    kind: 'alert.refused',
+    actor: err.status === 401 ? `unauthenticated (route of ${sender})` : `credential:${STATE_SECRETS[sender].variable}`,
+    subject: path,
+    details: { sender, status: err.status, reason: err.message, ...(err.details?.length ? { problems: err.details.slice(0, 20) } : {}), ...(delivery ? { delivery } : {}) },
+  });
+}
+
 type Run = (req: IncomingMessage, res: ServerResponse, raw: Buffer) => Promise<void>;
 
 /**
@@ -137,28 +177,36 @@ type Run = (req: IncomingMessage, res: ServerResponse, raw: Buffer) => Promise<v
  * (a second time: 200 "duplicate delivery, ignored", nothing signalled). A request that fails
  * releases its id, so that the sender's retry is not taken for a replay.
  */
-function intakeRoute(path: string, sender: AlertSender, deliveries: DeliveryMemory, authenticate: Authenticate, run: Run): Route {
+function intakeRoute(path: string, sender: AlertSender, deliveries: DeliveryMemory, authenticate: Authenticate, run: Run, audit?: ServerAudit): Route {
   return {
     method: 'POST',
     path,
     async handle(req, res) {
-      requireJson(req);
-      const raw = await readRawBody(req, ALERT_BODY_LIMIT);
-      const { delivery } = authenticate(req, raw);
-      const key = delivery === undefined ? undefined : `${sender}:${delivery}`;
-      if (key) {
-        const seen = deliveries.claim(key);
-        if (seen === 'duplicate') return sendJson(res, 200, { result: 'duplicate delivery, ignored', delivery });
-        if (seen === 'full') throw new HttpError(429, 'too many deliveries within the replay window; retry later', undefined, { 'retry-after': '60' });
-      }
       try {
-        await run(req, res, raw);
+        await handle(req, res);
       } catch (err) {
-        if (key) deliveries.release(key);
+        auditRefusal(audit, path, sender, req, err);
         throw err;
       }
     },
   };
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    requireJson(req);
+    const raw = await readRawBody(req, ALERT_BODY_LIMIT);
+    const { delivery } = authenticate(req, raw);
+    const key = delivery === undefined ? undefined : `${sender}:${delivery}`;
+    if (key) {
+      const seen = deliveries.claim(key);
+      if (seen === 'duplicate') return sendJson(res, 200, { result: 'duplicate delivery, ignored', delivery });
+      if (seen === 'full') throw new HttpError(429, 'too many deliveries within the replay window; retry later', undefined, { 'retry-after': '60' });
+    }
+    try {
+      await run(req, res, raw);
+    } catch (err) {
+      if (key) deliveries.release(key);
+      throw err;
+    }
+  }
 }
 
 function adapter(d: AlertRouteDeps, sender: AlertSender, path: string, normalize: (req: IncomingMessage, body: unknown) => AdapterResult | Promise<AdapterResult>): Run {
@@ -187,6 +235,7 @@ export function alertRoutes(d: AlertRouteDeps): Route[] {
       async (req, res, raw) => {
         answer(res, await accept(d, 'webhook', req, [{ body: parseJson(raw), joinOnly: false }]), [], true);
       },
+      d.audit,
     ),
     intakeRoute(
       am,
@@ -194,6 +243,7 @@ export function alertRoutes(d: AlertRouteDeps): Route[] {
       deliveries,
       bearer('alertmanager', c.alertmanager),
       adapter(d, 'alertmanager', am, (_req, body) => normalizeAlertmanager(body)),
+      d.audit,
     ),
     intakeRoute(
       gd,
@@ -201,6 +251,7 @@ export function alertRoutes(d: AlertRouteDeps): Route[] {
       deliveries,
       bearer('guardduty', c.guardduty),
       adapter(d, 'guardduty', gd, (_req, body) => normalizeGuardDuty(body)),
+      d.audit,
     ),
     intakeRoute(
       gh,
@@ -208,6 +259,7 @@ export function alertRoutes(d: AlertRouteDeps): Route[] {
       deliveries,
       github(c.github),
       adapter(d, 'github', gh, (req, body) => normalizeSecretScanning(header(req, 'x-github-event'), body)),
+      d.audit,
     ),
     intakeRoute(
       ml,

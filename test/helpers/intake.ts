@@ -9,6 +9,7 @@ import { signedHeaders } from '../../server/auth/webhook-signature.js';
 import { createHealthProbe } from '../../server/health.js';
 import { createRateLimiter } from '../../server/intake/rate-limit.js';
 import { alertRoutes } from '../../server/routes/alerts.js';
+import type { ServerAudit } from '../../server/audit.js';
 import { incidentRoutes } from '../../server/routes/incidents.js';
 import { LOCAL_ADMIN_ID } from '../../contracts/incident.js';
 import { TEST_SIGNER } from './decisions.js';
@@ -50,7 +51,7 @@ export interface IntakeServer {
 }
 
 /** The real HTTP app with the alert and incident routes, on its own task queue. */
-export async function startIntake(client: Client, opts: { perMinute?: number; burst?: number } = {}): Promise<IntakeServer> {
+export async function startIntake(client: Client, opts: { perMinute?: number; burst?: number; audit?: (taskQueue: string) => ServerAudit } = {}): Promise<IntakeServer> {
   const taskQueue = uniqueTaskQueue('intake');
   const { playbooks } = loadPlaybooks(['playbooks']);
   const auth = createApiAuth([
@@ -73,6 +74,7 @@ export async function startIntake(client: Client, opts: { perMinute?: number; bu
         credentials: CREDENTIALS,
         rateLimiter: createRateLimiter(opts.perMinute ?? 100_000, opts.burst ?? opts.perMinute ?? 100_000),
         dryRunDefault: true,
+        ...(opts.audit ? { audit: opts.audit(taskQueue) } : {}),
       }),
       ...incidentRoutes(client, auth, TEST_SIGNER, undefined, playbooks),
     ],

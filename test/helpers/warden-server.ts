@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
+import { createLocalAuditStore } from '../../activities/providers/audit-store/local-audit-store.js';
 import { AesGcmPayloadCodec } from '../../codec/aes-gcm-codec.js';
 import { loadWardenConfig } from '../../config/load.js';
 import { STATE_SECRETS, type SecretName } from '../../config/state-secrets.js';
@@ -31,9 +32,11 @@ export async function startWardenServer(
   opts: { codecRatePerMinute?: number; readers?: Parameters<typeof setupApi>[4] } = {},
 ): Promise<WardenServer> {
   const stateDir = env.WARDEN_STATE_DIR ?? join(mkdtempSync(join(tmpdir(), 'warden-server-')), 'state');
-  const load = () => loadWardenConfig({ TEMPORAL_ADDRESS: '127.0.0.1:7233', ...env, WARDEN_STATE_DIR: stateDir });
+  // No audit trail unless the test asks for one (WARDEN_AUDIT=local and a worker with an audit store).
+  const load = () => loadWardenConfig({ TEMPORAL_ADDRESS: '127.0.0.1:7233', WARDEN_AUDIT: 'off', ...env, WARDEN_STATE_DIR: stateDir });
   const config = load();
-  const api = setupApi(config, client, taskQueue, () => undefined, opts.readers ?? {}, load);
+  const audit = config.audit.store === 'local' ? createLocalAuditStore(config.audit.dir) : undefined;
+  const api = setupApi(config, client, taskQueue, () => undefined, { ...opts.readers, ...(audit ? { audit } : {}) }, load);
   const server: Server = createHttpApp({
     api: api.routes,
     health: createHealthProbe({ client, taskQueue }),

@@ -52,6 +52,8 @@ export async function passApprovalGate(run: IncidentRun, step: ResolvedStep, st:
     st.plan = preview.plan;
     st.approval = openApproval(spec, requester, Date.now(), opening());
   }
+  if (st.status !== 'awaiting-approval')
+    run.audit.append('approval.requested', `${state.incidentId}/${st.id}`, { requester, groups: st.approval.groups, quorum: st.approval.quorum, planDigest: digest, deadline: st.approval.deadline });
   st.status = 'awaiting-approval';
   run.setStatus('awaiting-approval');
   const record = st.approval;
@@ -71,6 +73,7 @@ export async function passApprovalGate(run: IncidentRun, step: ResolvedStep, st:
     return false;
   }
   run.timeline(`step ${step.id} ${record.outcome}`);
+  run.audit.append('approval.decided', `${state.incidentId}/${st.id}`, { outcome: record.outcome, votes: record.votes.map((v) => ({ approver: v.approver, decision: v.decision, via: v.via })) });
   const last = record.votes.at(-1);
   const by = last && (record.outcome === 'approved' || record.outcome === 'rejected') ? ` by ${last.approver} via ${last.via}${last.reason ? `: ${last.reason}` : ''}` : '';
   await showInSlack(run, step.id, { key: 'decision', text: `${record.outcome ?? 'decided'}${by}` });

@@ -49,6 +49,13 @@ function onDecision(run: IncidentRun, decision: ApprovalDecision): ApprovalRecor
   const record = run.state.steps[decision.stepId]!.approval!;
   applyDecision(record, decision, nowIso());
   markHumanAction(run.state, nowIso());
+  // The decider's identity is verified: the validator checked the server's signature over it.
+  run.audit.append(
+    'approval.vote',
+    `${run.state.incidentId}/${decision.stepId}`,
+    { decision: decision.decision, via: decision.via, groups: decision.approver.groups, signed: !!decision.signature, ...(decision.reason ? { reason: decision.reason } : {}) },
+    decision.approver.id,
+  );
   run.timeline(`${decision.decision} step ${decision.stepId} via ${decision.via}${decision.reason ? `: ${decision.reason}` : ''}`, decision.approver.id);
   return record;
 }

@@ -7,6 +7,7 @@ import { SA_PHASE, SA_PLAYBOOK, SA_SEVERITY, SA_STATUS } from '../../contracts/s
 import { nowIso } from '../../contracts/time.js';
 import { appendTimeline } from '../../contracts/timeline.js';
 import { allSteps } from '../../engine/playbook-types.js';
+import { WorkflowAudit } from '../audit/append.js';
 import { rollbackSpecs } from './rollback-spec.js';
 import { DEFAULT_MAX_RECENT_ALERTS, initialState, templateContext } from './state.js';
 import { describeFailure, runActionActivity } from './step-runner.js';
@@ -32,6 +33,8 @@ export class IncidentRun {
    * counted, never reopening a resolved incident nor containing a further target it names.
    */
   readonly followUps: boolean;
+  /** The audit trail (workflows/audit/append.ts); runs recorded before it append nothing. */
+  readonly audit: WorkflowAudit;
 
   constructor(readonly input: IncidentInput) {
     this.playbook = input.playbook;
@@ -40,6 +43,7 @@ export class IncidentRun {
     this.truthful = patched('truthful-lifecycle');
     this.triage = patched('triage-actions');
     this.followUps = patched('follow-up-targets-and-reopen');
+    this.audit = new WorkflowAudit();
     this.approvalSpecs = new Map([...allSteps(this.playbook).flatMap((s) => (s.approval ? [[s.id, s.approval] as const] : [])), ...rollbackSpecs(this.playbook)]);
   }
 
@@ -82,7 +86,11 @@ export class IncidentRun {
   }
 
   setStatus(status: IncidentState['status']): void {
-    if (this.state.status !== status) this.state.status = status;
+    const from = this.state.status;
+    if (from !== status) {
+      this.state.status = status;
+      this.audit.append('incident.state', this.state.incidentId, { from, to: status, phase: this.state.phase });
+    }
     this.publish();
   }
 

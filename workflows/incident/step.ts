@@ -44,6 +44,18 @@ function foundSo(st: StepState): boolean {
   return st.status === 'already_so' && patched('undo-only-what-warden-changed');
 }
 
+/** A step that changed (or found so) the world at the peer, with the before and after it read there. */
+function auditStep(run: IncidentRun, step: ResolvedStep, st: StepState): void {
+  const approvers = approvedBy(st).approvedBy;
+  run.audit.append('step.applied', `${run.state.incidentId}/${st.id}`, {
+    action: step.action,
+    status: st.status,
+    dryRun: run.state.dryRun,
+    ...(st.observed ? { observed: st.observed } : {}),
+    ...(approvers ? { approvedBy: approvers } : {}),
+  });
+}
+
 /** Runs the action once and names its result: applied, already so, planned, not applied (and why), or failed. */
 async function attempt(run: IncidentRun, step: ResolvedStep, params: Record<string, unknown>, st: StepState): Promise<void> {
   const { state } = run;
@@ -58,6 +70,7 @@ async function attempt(run: IncidentRun, step: ResolvedStep, params: Record<stri
       st.status = named.status;
       if (named.notApplied) st.notApplied = named.notApplied;
     } else st.status = st.outcome === 'planned' ? 'planned' : 'succeeded';
+    if (st.status === 'applied' || st.status === 'already_so' || st.status === 'succeeded') auditStep(run, step, st);
     if (step.undo && EFFECTIVE.has(st.status) && st.status !== 'done_by_hand' && !foundSo(st)) state.completed.push(step.id);
   } catch (err) {
     const error = describeFailure(err);

@@ -1,4 +1,5 @@
 import { allHandlersFinished, condition, makeContinueAsNewFunc, patched, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import { WorkflowAudit } from '../audit/append.js';
 import type { AwsAccountUser } from '../../contracts/directory.js';
 import { offboardingWorkflowId, WARDEN_ACCESS_REVOKED_MEMO, type OffboardingInput, type OffboardingItem, type OffboardingState, type WardenAccessRevoked } from '../../contracts/offboarding.js';
 import { registerOffboardingHandlers } from './handlers.js';
@@ -49,6 +50,7 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
     ...(input.policy ? { policy: input.policy } : {}),
     now: nowIso,
     timeline: (event, by) => appendTimeline(state.timeline, event, by),
+    audit: new WorkflowAudit(),
   };
   registerOffboardingHandlers(state, nowIso, input.decisionKey ? { key: input.decisionKey, workflowId: r.workflowId } : undefined);
   const who = `${state.person.name} (${state.personId})`;
@@ -101,6 +103,7 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
     const revoked: WardenAccessRevoked = { person: state.personId, email: state.person.email, at };
     upsertMemo({ [WARDEN_ACCESS_REVOKED_MEMO]: revoked });
     Object.assign(item, { status: 'done', outcome: 'changed', after: revoked });
+    r.audit?.append('offboarding.revoked', state.personId, { item: item.id, action: 'warden.revokeAccess', outcome: 'changed', after: revoked });
     r.timeline(`Warden access revoked: the API refuses ${state.personId}'s tokens`);
   }
 

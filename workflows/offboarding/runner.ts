@@ -1,4 +1,5 @@
 import { condition, proxyActivities } from '@temporalio/workflow';
+import type { WorkflowAudit } from '../audit/append.js';
 import type { OffboardingActivities } from '../../activities/offboarding/index.js';
 import type { IamUserEntitlements } from '../../activities/ports/iam.js';
 import type { OffboardingActivityPolicy, OffboardingItem, OffboardingNotification, OffboardingState } from '../../contracts/offboarding.js';
@@ -19,6 +20,8 @@ export interface Runner {
   readonly policy?: OffboardingActivityPolicy;
   now(): string;
   timeline(event: string, by?: string): void;
+  /** The audit trail; runs recorded before it have none. */
+  readonly audit?: WorkflowAudit;
 }
 
 const idempotencyKey = (r: Runner, itemId: string): string => `offboarding-${r.state.personId}:${itemId}`;
@@ -86,6 +89,7 @@ export async function runItem(r: Runner, item: OffboardingItem): Promise<void> {
       const { before, after, ...rest } = out.output;
       Object.assign(item, { outcome: out.status, plan: out.plan, before, after, output: rest, status: state.dryRun ? 'planned' : 'done', finishedAt: r.now() });
       delete item.error;
+      if (!state.dryRun && kind === 'change') r.audit?.append('offboarding.revoked', state.personId, { item: item.id, action: item.action, outcome: out.status, before, after });
     } catch (err) {
       item.runs += 1;
       if (state.dryRun) {

@@ -2,6 +2,7 @@ import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo
 import type { ReviewNotifyInput } from '../../activities/reviews/notify.js';
 import { reviewDecideUpdate, reviewerStateQuery, reviewerWorkflowId, type ReviewDecideRequest, type ReviewerInput, type ReviewerState, type ReviewerSummary } from '../../contracts/reviews.js';
 import { reviewLoadReviewer, reviewNotifyReviewer, reviewRecordDecisions, reviewRenderMessage } from './activities.js';
+import { WorkflowAudit } from '../audit/append.js';
 import { applyDecisions, applySilence, refusalOf, undecided } from './decisions.js';
 import { historyPastLimit } from '../../contracts/continue-as-new.js';
 import { nowIso } from '../../contracts/time.js';
@@ -38,6 +39,7 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
   // A continued run re-renders once: a render the last run had pending is not lost.
   let dirty = !!input.carried;
   const timeline = (event: string, by?: string) => appendTimeline(state.timeline, event, by);
+  const audit = new WorkflowAudit();
   const remaining = () => undecided(state).length;
 
   setHandler(reviewerStateQuery, () => state);
@@ -46,6 +48,13 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
     (req) => {
       const applied = applyDecisions(state, req, nowIso());
       timeline(`${applied} decision(s) via ${req.via}`, req.by);
+      // The decider is the person the server or the Slack app authenticated.
+      audit.append(
+        'review.decision',
+        `${state.campaignId}/${state.reviewer}`,
+        { via: req.via, applied, keepAllUnflagged: !!req.keepAllUnflagged, decisions: (req.decisions ?? []).slice(0, 200), decisionCount: req.decisions?.length ?? 0 },
+        req.by,
+      );
       dirty = true;
       return { applied, remaining: remaining() };
     },

@@ -1,0 +1,30 @@
+/**
+ * How a workflow appends to the audit trail: a signal to the audit workflow of its task queue,
+ * which Temporal delivers exactly once per workflow event (the signal is a command in this
+ * workflow's history). The key is this run and the append's ordinal in it, the same on replay.
+ * Runs recorded before the audit trail (`patched('audit-trail')`) append nothing.
+ */
+import { getExternalWorkflowHandle, patched, workflowInfo } from '@temporalio/workflow';
+import { auditAppendSignal, auditWorkflowId, type AuditKind } from '../../contracts/audit.js';
+import { nowIso } from '../../contracts/time.js';
+
+export class WorkflowAudit {
+  private appended = 0;
+  private readonly on: boolean;
+
+  constructor() {
+    this.on = patched('audit-trail');
+  }
+
+  /** Appends one record; `actor` defaults to this workflow (what it did by itself). Never throws, never waits. */
+  append(kind: AuditKind, subject: string, details: Record<string, unknown>, actor?: string): void {
+    if (!this.on) return;
+    const info = workflowInfo();
+    this.appended += 1;
+    const entry = { time: nowIso(), kind, actor: actor ?? `workflow:${info.workflowId}`, subject, details, key: `${info.workflowId}/${info.runId}/${this.appended}` };
+    // An audit workflow that does not exist (WARDEN_AUDIT=off) fails the signal, visibly in this history; the incident goes on.
+    getExternalWorkflowHandle(auditWorkflowId(info.taskQueue))
+      .signal(auditAppendSignal, [entry])
+      .catch(() => undefined);
+  }
+}
