@@ -24,6 +24,8 @@ export interface KpiRequest {
   readonly asOf: string;
   readonly playbook?: string;
   readonly targets?: KpiTargets;
+  /** The server's task queue: only its workflows are read (another queue's have no worker here to answer a query). */
+  readonly taskQueue?: string;
 }
 
 /** What could not be read, so that figures never silently leave an incident out. */
@@ -48,9 +50,9 @@ export const KPI_NOTES = [
 ];
 
 /** Workflow ids of a visibility query, one per workflow (a continued-as-new incident has several runs), at most KPI_READ_LIMIT. */
-async function listIds(client: Client, query: string): Promise<{ ids: string[]; truncated: boolean }> {
+async function listIds(client: Client, query: string, taskQueue?: string): Promise<{ ids: string[]; truncated: boolean }> {
   const ids = new Set<string>();
-  for await (const wf of client.workflow.list({ query, pageSize: 200 })) {
+  for await (const wf of client.workflow.list({ query: taskQueue ? `${query} AND TaskQueue = '${taskQueue}'` : query, pageSize: 200 })) {
     if (ids.has(wf.workflowId)) continue;
     if (ids.size >= KPI_READ_LIMIT) return { ids: [...ids], truncated: true };
     ids.add(wf.workflowId);
@@ -78,15 +80,15 @@ export async function readStates<T>(client: Client, ids: readonly string[], quer
  */
 const startedSince = (type: string, since: string): string => `WorkflowType = '${type}' AND StartTime >= '${since}'`;
 
-export async function incidentStates(client: Client, req: Pick<KpiRequest, 'since' | 'playbook'>): Promise<{ states: IncidentState[]; sources: KpiReadReport }> {
+export async function incidentStates(client: Client, req: Pick<KpiRequest, 'since' | 'playbook' | 'taskQueue'>): Promise<{ states: IncidentState[]; sources: KpiReadReport }> {
   const query = startedSince('incidentWorkflow', req.since) + (req.playbook ? ` AND WardenPlaybook = '${req.playbook}'` : '');
-  const { ids, truncated } = await listIds(client, query);
+  const { ids, truncated } = await listIds(client, query, req.taskQueue);
   const { states, unreadable } = await readStates(client, ids, incidentStateQuery);
   return { states, sources: { read: states.length, unreadable, truncated } };
 }
 
 async function reviewKpis(client: Client, req: KpiRequest): Promise<KpiReport['reviews']> {
-  const { ids, truncated } = await listIds(client, startedSince('reviewCampaignWorkflow', req.since));
+  const { ids, truncated } = await listIds(client, startedSince('reviewCampaignWorkflow', req.since), req.taskQueue);
   const { states, unreadable } = await readStates(client, ids, reviewCampaignStateQuery);
   const inWindow = (c: CampaignState): boolean => c.startedAt >= req.since && c.startedAt < req.until;
   const live = states.filter((c) => inWindow(c) && !c.dryRun);
@@ -96,7 +98,7 @@ async function reviewKpis(client: Client, req: KpiRequest): Promise<KpiReport['r
       unreadable.push({ workflowId: c.campaignId, error: 'a campaign id with characters a visibility query cannot hold: its reviewers were not read' });
       continue;
     }
-    const reviewers = await listIds(client, `WorkflowType = 'reviewerWorkflow' AND WorkflowId STARTS_WITH 'review-${c.campaignId}--reviewer-'`);
+    const reviewers = await listIds(client, `WorkflowType = 'reviewerWorkflow' AND WorkflowId STARTS_WITH 'review-${c.campaignId}--reviewer-'`, req.taskQueue);
     const read = await readStates<ReviewerState>(client, reviewers.ids, reviewerStateQuery);
     unreadable.push(...read.unreadable);
     campaigns.push(reviewCampaignKpi(c, read.states));
@@ -105,7 +107,7 @@ async function reviewKpis(client: Client, req: KpiRequest): Promise<KpiReport['r
 }
 
 async function offboardingKpisOf(client: Client, req: KpiRequest): Promise<KpiReport['offboarding']> {
-  const { ids, truncated } = await listIds(client, startedSince('offboardingWorkflow', req.since));
+  const { ids, truncated } = await listIds(client, startedSince('offboardingWorkflow', req.since), req.taskQueue);
   const { states, unreadable } = await readStates<OffboardingState>(client, ids, offboardingStateQuery);
   return { ...offboardingKpis(states, req), sources: { read: states.length, unreadable, truncated } };
 }

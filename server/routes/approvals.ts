@@ -38,6 +38,8 @@ export interface ApprovalsDeps {
   readonly offboardingRoles?: readonly Role[];
   /** At most this many running workflows of each kind are read. */
   readonly limit?: number;
+  /** The server's task queue: only its workflows are read (another queue's have no worker here to answer a query). */
+  readonly taskQueue?: string;
 }
 
 const READERS: readonly Role[] = ['viewer', 'responder', 'admin', 'hr'];
@@ -45,9 +47,10 @@ const RANK: Record<Role, number> = { hr: 0, viewer: 1, responder: 2, admin: 3 };
 const atLeast = (caller: Caller, role: Role): boolean => Math.max(0, ...caller.roles.map((r) => RANK[r])) >= RANK[role];
 
 /** The states of the running workflows of one type (each read by its query; one that cannot answer is left out). */
-async function runningStates<T>(client: Client, type: string, limit: number, read: (id: string) => Promise<T>): Promise<T[]> {
+async function runningStates<T>(client: Client, type: string, limit: number, read: (id: string) => Promise<T>, taskQueue?: string): Promise<T[]> {
   const out: T[] = [];
-  for await (const wf of client.workflow.list({ query: `WorkflowType = '${type}' AND ExecutionStatus = 'Running'`, pageSize: limit })) {
+  const scope = taskQueue ? ` AND TaskQueue = '${taskQueue}'` : '';
+  for await (const wf of client.workflow.list({ query: `WorkflowType = '${type}' AND ExecutionStatus = 'Running'${scope}`, pageSize: limit })) {
     const state = await read(wf.workflowId).catch(() => undefined);
     if (state !== undefined) out.push(state);
     if (out.length >= limit) break;
@@ -128,12 +131,12 @@ export function approvalRoutes(d: ApprovalsDeps): Route[] {
         const nowMs = Date.now();
         const q = d.client.workflow;
         const approvals = await orUnavailable('listing approvals', async () => [
-          ...(await runningStates(d.client, 'incidentWorkflow', limit, (id) => q.getHandle(id).query(incidentStateQuery))).flatMap((s) => incidentApprovals(s, caller, person, nowMs)),
-          ...(await runningStates(d.client, 'offboardingWorkflow', limit, (id) => q.getHandle(id).query(offboardingStateQuery))).flatMap((s) =>
+          ...(await runningStates(d.client, 'incidentWorkflow', limit, (id) => q.getHandle(id).query(incidentStateQuery), d.taskQueue)).flatMap((s) => incidentApprovals(s, caller, person, nowMs)),
+          ...(await runningStates(d.client, 'offboardingWorkflow', limit, (id) => q.getHandle(id).query(offboardingStateQuery), d.taskQueue)).flatMap((s) =>
             offboardingApprovals(s, caller, person, d.offboardingRoles ?? ['hr', 'admin']),
           ),
-          ...(await runningStates(d.client, 'reviewCampaignWorkflow', limit, (id) => q.getHandle(id).query(reviewCampaignStateQuery))).flatMap((s) => campaignApprovals(s, caller)),
-          ...(person ? await runningStates(d.client, 'reviewerWorkflow', limit, (id) => q.getHandle(id).query(reviewerStateQuery)) : []).flatMap((s) => reviewerItems(s, person)),
+          ...(await runningStates(d.client, 'reviewCampaignWorkflow', limit, (id) => q.getHandle(id).query(reviewCampaignStateQuery), d.taskQueue)).flatMap((s) => campaignApprovals(s, caller)),
+          ...(person ? await runningStates(d.client, 'reviewerWorkflow', limit, (id) => q.getHandle(id).query(reviewerStateQuery), d.taskQueue) : []).flatMap((s) => reviewerItems(s, person)),
         ]);
         sendJson(res, 200, { caller: caller.id, approvals });
       },

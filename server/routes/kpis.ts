@@ -41,7 +41,7 @@ export function windowOf(q: KpiQuery, nowMs: number): { since: string; until: st
   return { since: new Date(since).toISOString(), until: new Date(until).toISOString() };
 }
 
-export function kpiRoutes(client: Client, auth: ApiAuth, targets?: KpiTargets): Route[] {
+export function kpiRoutes(client: Client, auth: ApiAuth, targets?: KpiTargets, taskQueue?: string): Route[] {
   return [
     {
       method: 'GET',
@@ -52,7 +52,7 @@ export function kpiRoutes(client: Client, auth: ApiAuth, targets?: KpiTargets): 
         const now = Date.now();
         const window = windowOf(q, now);
         const report = await orUnavailable('computing KPIs', () =>
-          gatherKpis(client, { ...window, asOf: new Date(now).toISOString(), ...(q.playbook ? { playbook: q.playbook } : {}), ...(targets ? { targets } : {}) }),
+          gatherKpis(client, { ...window, asOf: new Date(now).toISOString(), ...(q.playbook ? { playbook: q.playbook } : {}), ...(targets ? { targets } : {}), ...(taskQueue ? { taskQueue } : {}) }),
         );
         sendJson(res, 200, report);
       },

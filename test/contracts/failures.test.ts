@@ -21,9 +21,19 @@ describe('FailureKind', () => {
     expect(FailureKind.ProviderNotConfigured).toBe('ProviderNotConfigured');
   });
 
-  it('declares exactly the provider outages as retryable', () => {
+  it('declares exactly the provider outages (and a send another worker holds) as retryable', () => {
     expect(kinds.filter(isRetryable).sort()).toEqual(
-      ['AwsUnavailable', 'GitHubUnavailable', 'HttpUnavailable', 'RegistryInconsistent', 'RegistryUnavailable', 'SlackUnavailable', 'SmtpUnavailable'].sort(),
+      [
+        'AwsUnavailable',
+        'GitHubUnavailable',
+        'HttpUnavailable',
+        'ObjectStoreUnavailable',
+        'RegistryInconsistent',
+        'RegistryUnavailable',
+        'SendInProgress',
+        'SlackUnavailable',
+        'SmtpUnavailable',
+      ].sort(),
     );
   });
 });

@@ -32,12 +32,14 @@ phases:
 
 let client: Client;
 let url = '';
+/** One task queue for the server and the worker: the server reads only its own queue's workflows. */
+const taskQueue = uniqueTaskQueue('approvals-self');
 let close = (): void => undefined;
 beforeAll(async () => {
   client = await suiteClient();
   const auth = createApiAuth([who('olga', ['responder']), who('otto', ['responder']), who('vera', ['viewer'])]);
   const personOf = async (c: { id: string }): Promise<Person> => ({ id: c.id, name: c.id, email: `${c.id}@example.com`, aws: [] }) as unknown as Person;
-  const router = createRouter(approvalRoutes({ client, auth, personOf }), () => undefined);
+  const router = createRouter(approvalRoutes({ client, auth, personOf, taskQueue }), () => undefined);
   const server = createServer((req, res) => void router(req, res));
   url = `http://127.0.0.1:${await listen(server, '127.0.0.1', 0)}`;
   close = () => server.close();
@@ -55,7 +57,6 @@ const pending = async (id: string): Promise<PendingApproval[]> => {
 
 describe('GET /v1/approvals and the person an incident names', () => {
   it('lists the step for a colleague in the group, never for the named person or a viewer', async () => {
-    const taskQueue = uniqueTaskQueue('approvals-self');
     await withWorker({ providers: {} }, { taskQueue }, async () => {
       const handle = await startIncident(client, taskQueue, gated, alert({ principal: { user: 'olga' } }));
       const incidentId = handle.workflowId.replace(/^incident-/, '');
