@@ -19,7 +19,7 @@ export const EXCEPTIONS = {
     reason: 'one stateful fake of the GitHub REST API: every route Warden calls, each a few lines over the same in-memory organization',
   },
   'test/reviews/evidence-pack.test.ts': {
-    max: 780,
+    max: 800,
     reason: 'half of it is the one hostile campaign state (every column, escaping, 100,000 rows) that all its cases read',
   },
 };

@@ -25,7 +25,7 @@ export function registerReview(program: Command): void {
     [['--dry-run', 'plan only: nothing is revoked'], ['--scope <list>', 'providers, comma-separated (aws,github)'], ['--id <id>', 'the campaign id'], JSON_FLAG],
   );
   sub('status', 'phase, counts, completion rate, deadline, evidence', [ID], [JSON_FLAG]);
-  sub('report', "print the campaign's evidence report", [ID], [['--format <format>', 'json, csv or html']]);
+  sub('report', "print the campaign's evidence report", [ID], [['--format <format>', 'summary (default: counts by decision and reviewer, overdue, revoked on silence), json, csv or html']]);
   sub(
     'decide',
     'decide an item (keep|revoke) as your directory person, or keep every unflagged item not decided yet',

@@ -8,6 +8,7 @@ import { callApi, CliError, clientOptionsFromEnv, type ApiClientOptions } from '
 import { commandContext } from '../context.js';
 import { shortTime, table } from './format.js';
 import { UsageError } from '../usage.js';
+import { renderReviewSummary } from './review-summary.js';
 
 /** The command line's flags, as parseArgs gives them. */
 export type ReviewFlags = Readonly<Record<string, string | boolean | undefined>>;
@@ -26,7 +27,7 @@ const FLAGS: Readonly<Record<Sub, readonly string[]>> = {
 export const REVIEW_USAGES: Readonly<Record<Sub, string>> = {
   run: 'review run [--dry-run] [--scope aws,github] [--id ID] [--json]',
   status: 'review status ID [--json]',
-  report: 'review report ID [--format json|csv|html]',
+  report: 'review report ID [--format summary|json|csv|html]',
   decide: 'review decide ID ITEM keep|revoke [--reason TEXT] [--reviewer P] [--json], or review decide ID --keep-unflagged [--reviewer P]',
   approve: 'review approve ID [--reject] [--reason TEXT] [--json]',
   schedule: 'review schedule [--cron EXPR] [--timezone TZ] [--json]',
@@ -173,10 +174,10 @@ export async function reviewCommand(args: readonly (string | undefined)[], flags
     }
     case 'report': {
       arity(1);
-      const format = text(flags, 'format') ?? 'json';
-      if (!['json', 'csv', 'html'].includes(format)) throw new UsageError(`--format takes json, csv or html; got "${format}"`);
-      const body = await call(o, 'GET', `${base(rest[0]!)}/report?format=${format}`);
-      process.stdout.write(body.endsWith('\n') ? body : `${body}\n`);
+      const format = text(flags, 'format') ?? 'summary';
+      if (!['summary', 'json', 'csv', 'html'].includes(format)) throw new UsageError(`--format takes summary, json, csv or html; got "${format}"`);
+      const body = await call(o, 'GET', `${base(rest[0]!)}/report?format=${format === 'summary' ? 'json' : format}`);
+      process.stdout.write(format === 'summary' ? renderReviewSummary(body) : body.endsWith('\n') ? body : `${body}\n`);
       return 0;
     }
     case 'decide': {

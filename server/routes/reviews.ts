@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { Directory, Person } from '../../contracts/directory.js';
 import { PERSON_ID } from '../../config/directory.js';
 import type { IdentityConfig } from '../../config/file-config.js';
-import { REVIEW_SYSTEMS } from '../../contracts/review-types.js';
+import { REVIEW_SYSTEMS, type ReviewSystem } from '../../contracts/review-types.js';
+import { requireConfigured } from './review-scope.js';
 import {
   reviewApproveUpdate,
   reviewCampaignStateQuery,
@@ -32,6 +33,8 @@ export interface ReviewRouteDeps {
   readonly taskQueue: string;
   /** Where the campaigns store their evidence packs: the workers' evidence store. */
   readonly evidence: EvidenceReader;
+  /** The systems whose providers are configured (the server's environment, as the workers'); absent: not checked here. */
+  readonly configured?: readonly ReviewSystem[];
 }
 
 const BODY_LIMIT = 64 * 1024;
@@ -161,6 +164,7 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
         const caller = authed(req, 'responder', 'start access reviews');
         const body = parseBody(startBody, await readJsonBody(req, BODY_LIMIT), 'review request');
         if (body.synthetic || body.timing) d.auth.require(caller, 'admin', `set ${body.synthetic ? 'synthetic' : 'timing'} (drills and tests)`);
+        requireConfigured(body.scope, d.configured);
         const id = body.id ?? adhocCampaignId(new Date());
         const workflowId = reviewCampaignWorkflowId(id);
         const t = body.timing;

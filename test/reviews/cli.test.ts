@@ -77,7 +77,7 @@ describe('warden review: usage', () => {
     [['decide', 'q1', 'item'], {}, /usage: warden review decide ID ITEM keep\|revoke/],
     [['decide', 'q1', 'item', 'maybe'], {}, /the decision is keep or revoke; got "maybe"/],
     [['decide', 'q1'], {}, /usage: warden review decide/],
-    [['report', 'q1'], { format: 'pdf' }, /--format takes json, csv or html/],
+    [['report', 'q1'], { format: 'pdf' }, /--format takes summary, json, csv or html/],
     [['schedule', 'extra'], {}, /usage: warden review schedule/],
     [['validate', 'a', 'b'], {}, /usage: warden review validate \[DIR\]/],
   ] as const)('refuses %j %j', async (args, flags, message) => {

@@ -13,6 +13,7 @@ import { createLocalEvidenceStore } from '../../activities/providers/evidence/lo
 import { createFileLedger } from '../../activities/providers/idempotency/file-ledger.js';
 import type { ReviewStore } from '../../activities/ports/review-store.js';
 import { CSV_HEADERS } from '../../activities/reviews/render/evidence-csv.js';
+import { renderReviewSummary } from '../../cli/commands/review-summary.js';
 import { createReviewEvidenceActivities, evidenceKey } from '../../activities/reviews/evidence-pack.js';
 import type { ReviewEvidenceInput } from '../../activities/reviews/evidence-pack.js';
 import { createLocalReviewStore } from '../../activities/providers/review-store/local-review-store.js';
@@ -600,6 +601,19 @@ describe('access review evidence pack', () => {
     expect(pack.rows[7]).not.toHaveProperty('decision');
     expect(pack.rows[7]).not.toHaveProperty('enforcement');
     expect(pack.rows[6]).not.toHaveProperty('person');
+  });
+
+  it('warden review report summarizes evidence.json: counts by decision equal to the totals, by reviewer, overdue', () => {
+    const text = stored(first, 'evidence.json').toString('utf8');
+    const summary = renderReviewSummary(text);
+    const pack = JSON.parse(text) as { campaign: { deadline: string }; rows: { reviewer?: string; decision?: { via: string; at: string } }[] };
+    const line = (label: string) => Number(new RegExp(`^  ${label} +(\\d+)$`, 'm').exec(summary)?.[1]);
+    expect([line('kept by a person'), line('revoked by a person'), line('kept on silence'), line('revoked on silence'), line('kept as exceptions'), line('undecided')]).toEqual([1, 2, 1, 2, 1, 2]);
+    const lateByPerson = pack.rows.filter((r) => r.decision && r.decision.via !== 'silence' && Date.parse(r.decision.at) > Date.parse(pack.campaign.deadline)).length;
+    expect(Number(/overdue \(no person's decision by the deadline\) +(\d+)/.exec(summary)?.[1])).toBe(1 + 2 + 2 + lateByPerson);
+    expect(summary).toMatch(/^bob +\d+ +\d+/m);
+    expect(summary).toContain(`campaign ${campaignId}: 9 entitlements, 7 flagged`);
+    expect(summary).toContain('enforcement: ');
   });
 
   it('renders report.html self-contained, with every hostile value escaped', () => {
