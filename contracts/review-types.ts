@@ -59,6 +59,11 @@ export interface Entitlement {
   readonly createdAt?: string;
   /** `direct`, `group:<name>`, `team:<slug>`, `org-role`, `invitation`… */
   readonly grantedVia: string;
+  /**
+   * Warden's own controls on the holder, shown beside this entitlement and never reviewed as
+   * entitlements (revoking WardenQuarantine would lift a quarantine): e.g. "quarantined by Warden".
+   */
+  readonly context?: readonly string[];
 }
 
 export type ReviewerBasis = 'owner' | 'manager' | 'fallback';

@@ -16,7 +16,13 @@ function latest(dates: readonly (string | undefined)[]): string | undefined {
   return best;
 }
 
+/** Warden's own quarantine policy: a control Warden put on the user, not access to review. */
+const QUARANTINE = ':policy/WardenQuarantine';
+const QUARANTINED =
+  "quarantined by Warden: the WardenQuarantine policy (deny all) is attached; it is Warden's control, not an entitlement to review (aws.releaseQuarantine lifts it, after the incident)";
+
 function userEntitlements(account: string, u: IamUserEntitlements): Entitlement[] {
+  const controls = u.attachedPolicies.some((p) => p.arn.endsWith(QUARANTINE)) ? [QUARANTINED] : [];
   // IAM reports use for access keys and the console password. An entitlement without usage of
   // its own (a group, a policy) is as used as the user is: its lastUsed is the latest use of any
   // key or console sign-in, absent when there was none. Its createdAt is the credential's own
@@ -31,12 +37,13 @@ function userEntitlements(account: string, u: IamUserEntitlements): Entitlement[
       ...(extra.lastUsed ? { lastUsed: extra.lastUsed } : {}),
       ...(extra.createdAt ? { createdAt: extra.createdAt } : {}),
       grantedVia: 'direct',
+      ...(controls.length ? { context: controls } : {}),
     };
   };
   const userDates = { lastUsed: userLastUsed, createdAt: u.createDate };
   return [
     ...u.groups.map((g) => make('iam-group', g, 'member', userDates)),
-    ...u.attachedPolicies.map((p) => make('iam-managed-policy', p.arn, 'attached', userDates)),
+    ...u.attachedPolicies.filter((p) => !p.arn.endsWith(QUARANTINE)).map((p) => make('iam-managed-policy', p.arn, 'attached', userDates)),
     ...u.inlinePolicies.map((name) => make('iam-inline-policy', name, 'inline', userDates)),
     ...u.accessKeys.map((k) => make('iam-access-key', k.accessKeyId, k.status, { lastUsed: k.lastUsed?.date, createdAt: k.createDate })),
     ...(u.loginProfile

@@ -91,6 +91,17 @@ describe('normalizing an IAM listing', () => {
     });
   });
 
+  it("never makes Warden's own quarantine policy an item: it is context on the user's other entitlements", () => {
+    const quarantineArn = 'arn:aws:iam::123456789012:policy/WardenQuarantine';
+    const dana = iam.users[0]!;
+    const quarantined = { ...dana, attachedPolicies: [...dana.attachedPolicies, { name: 'WardenQuarantine', arn: quarantineArn }] };
+    const withQuarantine = normalizeAws('123456789012', { users: [quarantined] });
+    expect(withQuarantine.map((e) => e.resource)).not.toContain(quarantineArn);
+    expect(withQuarantine.map((e) => e.id)).toEqual(normalizeAws('123456789012', { users: [dana] }).map((e) => e.id));
+    expect(withQuarantine.every((e) => e.context?.[0]?.startsWith('quarantined by Warden'))).toBe(true);
+    expect(items.some((e) => e.context)).toBe(false);
+  });
+
   it('leaves last use out for a user without any key use', () => {
     const bot = byId.get('aws:123456789012:ci-bot:iam-group:mlops');
     expect(bot).toMatchObject({ permission: 'member', grantedVia: 'direct' });

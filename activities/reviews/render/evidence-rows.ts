@@ -64,6 +64,7 @@ export function jsonRow(r: EvidenceRow): string {
     reviewer: i.reviewer,
     reviewerBasis: i.reviewerBasis,
     exception: i.exception,
+    context: i.context,
     decision: d ? { decision: d.decision, by: d.by, at: d.at, via: d.via, reason: d.reason } : undefined,
     enforcement: e ? { action: e.action, status: e.status, plan: [...e.plan], at: e.at, error: e.error } : undefined,
   });

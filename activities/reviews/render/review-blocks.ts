@@ -51,6 +51,7 @@ function itemText(item: ReviewItem, decision: DecisionValue | undefined, closed:
     `${escapeMrkdwn(d.what)} · ${escapeMrkdwn(d.lastUsed)}`,
     ...findings,
     ...(d.exception ? [`:shield: exception: ${escapeMrkdwn(d.exception)}`] : []),
+    ...(d.context ?? []).map((c) => `:lock: ${escapeMrkdwn(c)}`),
     `${code(item.id)}${decision ? `  ${DECIDED[decision]}` : closed ? '  :grey_question: not decided' : ''}`,
   ];
   return lines.join('\n');

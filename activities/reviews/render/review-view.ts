@@ -86,6 +86,8 @@ export interface ItemDescription {
   /** `exceeds role: grants Admin on …`, one per finding. */
   readonly findings: readonly string[];
   readonly exception?: string;
+  /** Warden's own controls on the holder (a quarantine), shown as context. */
+  readonly context?: readonly string[];
 }
 
 /** One item in words (plain text, unescaped). */
@@ -97,6 +99,7 @@ export function describeItem(item: ReviewItem): ItemDescription {
     lastUsed: item.lastUsed ? `last used ${oneLine(day(item.lastUsed), 40)}` : 'last use unknown',
     findings: item.findings.map((f) => `${FINDING[f.kind] ?? oneLine(f.kind, 40)}: ${oneLine(f.detail)}`),
     ...(item.exception ? { exception: oneLine(item.exception, 200) } : {}),
+    ...(item.context?.length ? { context: item.context.map((c) => oneLine(c, 240)) } : {}),
   };
 }
 
