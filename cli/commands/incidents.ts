@@ -3,6 +3,7 @@ import type { IncidentState } from '../../contracts/incident.js';
 import { ApiClient, type IncidentFilters, type StepAction } from '../api-client.js';
 import { between, formatDuration, shortTime, table } from './format.js';
 import { stepLines } from './incident-steps.js';
+import { followIncident } from './follow.js';
 
 /** The readable view of an incident's state: header, times, steps per phase, notes, timeline. */
 export function renderIncident(s: IncidentState, nowMs = Date.now()): string {
@@ -109,8 +110,13 @@ export async function listIncidentsCommand(filters: IncidentFilters, opts: { jso
 }
 
 /** `warden incidents show ID [--json]` */
-export async function showIncidentCommand(id: string, opts: { json: boolean }): Promise<number> {
-  const state = await ApiClient.fromEnv().getIncident(id);
+export async function showIncidentCommand(id: string, opts: { json: boolean; follow?: boolean }): Promise<number> {
+  const api = ApiClient.fromEnv();
+  if (opts.follow) {
+    await followIncident(() => api.getIncident(id), { json: opts.json });
+    return 0;
+  }
+  const state = await api.getIncident(id);
   process.stdout.write(opts.json ? `${JSON.stringify(state, null, 2)}\n` : renderIncident(state));
   return 0;
 }

@@ -34,8 +34,9 @@ export function registerIncidents(program: Command): void {
     .command('show')
     .description('state, steps, approvals, notes and timeline')
     .argument('<id>', 'the incident id')
+    .option('--follow', 'stream the timeline until the incident waits for a person or ends')
     .option(...JSON_FLAG)
-    .action(act((id: string, o: Json) => showIncidentCommand(id, json(o))));
+    .action(act((id: string, o: Json & { follow?: boolean }) => showIncidentCommand(id, { ...json(o), follow: o.follow ?? false })));
   incidents
     .command('step')
     .description('act on a step that was not applied')
