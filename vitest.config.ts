@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // One Temporal dev server for the whole run (test/global-setup.ts). The replay project runs
 // after the suite, so it replays the histories the suite produced.
-const common = { testTimeout: 60_000, hookTimeout: 120_000, pool: 'forks' as const };
+// expect.poll waits on workflows making progress: its default (1 s) is shorter than a workflow task
+// takes on a loaded 2-core CI machine, so a poll without its own timeout gets 15 s.
+const common = { testTimeout: 60_000, hookTimeout: 120_000, pool: 'forks' as const, expect: { poll: { timeout: 15_000, interval: 100 } } };
 
 export default defineConfig({
   test: {

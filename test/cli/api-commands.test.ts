@@ -19,6 +19,7 @@ import { healthRoutes } from '../../server/routes/health.js';
 import { incidentRoutes } from '../../server/routes/incidents.js';
 import { openapiRoutes } from '../../server/routes/openapi.js';
 import { createServerMetrics, metricsRoute } from '../../server/metrics/registry.js';
+import { auditRoutes } from '../../server/routes/audit.js';
 import { kpiRoutes } from '../../server/routes/kpis.js';
 import type { IncidentState } from '../../contracts/incident.js';
 import { assertBuilt, CLI_PATH, cleanEnv, spawnCli, type CliRun } from '../helpers/cli.js';
@@ -367,6 +368,7 @@ describe('GET /openapi.json', () => {
       ...codecRoutes({ codec: { encode: async (p) => p, decode: async (p) => p }, corsOrigins: [], token: 'c'.repeat(16) }),
       ...openapiRoutes(),
       metricsRoute(createServerMetrics(), () => undefined),
+      ...auditRoutes({ auth: dummy as ApiAuth, store: dummy as never, publicKey: 'unused' }),
     ];
     const router = createRouter(routes, () => undefined);
     const server = createServer((req, res) => void router(req, res));

@@ -11,6 +11,8 @@ import { nowIso } from '../../contracts/time.js';
 export class WorkflowAudit {
   private appended = 0;
   private readonly on: boolean;
+  /** Signals sent and not yet answered (each settles, never rejects). */
+  private pending: Promise<void>[] = [];
 
   constructor() {
     this.on = patched('audit-trail');
@@ -23,8 +25,24 @@ export class WorkflowAudit {
     this.appended += 1;
     const entry = { time: nowIso(), kind, actor: actor ?? `workflow:${info.workflowId}`, subject, details, key: `${info.workflowId}/${info.runId}/${this.appended}` };
     // An audit workflow that does not exist (WARDEN_AUDIT=off) fails the signal, visibly in this history; the incident goes on.
-    getExternalWorkflowHandle(auditWorkflowId(info.taskQueue))
-      .signal(auditAppendSignal, [entry])
-      .catch(() => undefined);
+    this.pending.push(
+      getExternalWorkflowHandle(auditWorkflowId(info.taskQueue))
+        .signal(auditAppendSignal, [entry])
+        .catch(() => undefined),
+    );
+  }
+
+  /**
+   * Resolves once every signal sent has been answered. A workflow awaits it before it completes
+   * or continues as new: the answers are events of its history, and one arriving in the task that
+   * completes the workflow fails that task (UnhandledCommand), and with it any Update the task
+   * was answering.
+   */
+  async settled(): Promise<void> {
+    while (this.pending.length > 0) {
+      const now = this.pending;
+      this.pending = [];
+      await Promise.all(now);
+    }
   }
 }

@@ -206,13 +206,21 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
     state.times.completedAt = nowIso();
   } catch (err) {
     if (!(err instanceof ContinueAsNewNeeded)) throw err;
-    await condition(allHandlersFinished);
+    await endWhenSettled(r);
     r.timeline(`continued as new (${err.message})`);
     // The memo (the Warden access revocation) goes on with the state.
     return makeContinueAsNewFunc<typeof offboardingWorkflow>({ memo: workflowInfo().memo ?? {} })({ ...input, carried: state });
   }
-  await condition(allHandlersFinished);
+  await endWhenSettled(r);
   return withProgress(state);
+}
+
+/** Every handler finished and (since `audit-settle-before-end`) every audit signal answered: see WorkflowAudit.settled. */
+async function endWhenSettled(r: Runner): Promise<void> {
+  const settle = patched('audit-settle-before-end');
+  if (settle) await r.audit?.settled();
+  await condition(allHandlersFinished);
+  if (settle) await r.audit?.settled();
 }
 
 /** One line per item for a plain-text notification. */
