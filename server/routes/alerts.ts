@@ -8,7 +8,7 @@ import { HttpError, parseJson, readRawBody, sendJson } from '../http-json.js';
 import { normalizeAlertmanager } from '../intake/adapters/alertmanager.js';
 import { normalizeSecretScanning, verifyGitHubSignature } from '../intake/adapters/github-secret-scanning.js';
 import { normalizeGuardDuty } from '../intake/adapters/guardduty.js';
-import { judgeMlflowEvent, type RegistryReader } from '../intake/adapters/mlflow.js';
+import { judgeMlflowEvent, RegistryNotConfigured, type RegistryReader } from '../intake/adapters/mlflow.js';
 import { verifyMlflowWebhook } from '../auth/mlflow-signature.js';
 import type { AdapterResult } from '../intake/adapters/types.js';
 import { parseAlert } from '../intake/alert-schema.js';
@@ -276,10 +276,10 @@ export function alertRoutes(d: AlertRouteDeps): Route[] {
  * event is not judged: 503, so MLflow delivers it again, and nothing is waved through unchecked.
  */
 async function checkedAgainstRegistry(m: AlertRouteDeps['mlflow'], body: unknown): Promise<AdapterResult> {
-  if (!m?.registry) throw new HttpError(503, 'MLflow is not configured in Warden (MLFLOW_TRACKING_URI): registry events cannot be checked against the registry', undefined, { 'retry-after': '300' });
   try {
-    return await judgeMlflowEvent(body, m.registry, m.watchedAliases);
+    return await judgeMlflowEvent(body, m?.registry, m?.watchedAliases ?? []);
   } catch (err) {
+    if (err instanceof RegistryNotConfigured) throw new HttpError(503, err.message, undefined, { 'retry-after': '300' });
     throw new HttpError(503, `the model registry could not be read to check this event: ${(err as Error).message}`, undefined, { 'retry-after': '30' });
   }
 }

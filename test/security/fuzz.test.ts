@@ -15,6 +15,7 @@ import { signedHeaders } from '../../server/auth/webhook-signature.js';
 import type { Route } from '../../server/router.js';
 import { suiteClient, uniqueTaskQueue } from '../harness.js';
 import { startWardenServer, workflowsOn, type WardenServer } from '../helpers/warden-server.js';
+import { mlflowHeaders } from '../../server/auth/mlflow-signature.js';
 
 const taskQueue = uniqueTaskQueue('fuzz');
 let client: Client;
@@ -38,7 +39,7 @@ afterAll(async () => {
 });
 
 const CODEC_PATHS = ['/codec/encode', '/codec/decode'];
-const secret = (name: 'webhook' | 'github' | 'alertmanager' | 'guardduty' | 'codec') => warden.secret(name);
+const secret = (name: 'webhook' | 'github' | 'alertmanager' | 'guardduty' | 'mlflow' | 'codec') => warden.secret(name);
 
 /** The right credential for the route, so that the body gets past authentication and is parsed and validated. */
 function authentic(method: string, route: string, pathAndQuery: string, raw: string): Record<string, string> {
@@ -46,6 +47,7 @@ function authentic(method: string, route: string, pathAndQuery: string, raw: str
   if (route === '/v1/alerts/alertmanager') return { authorization: `Bearer ${secret('alertmanager')}` };
   if (route === '/v1/alerts/guardduty') return { authorization: `Bearer ${secret('guardduty')}` };
   if (route === '/v1/alerts/github-secret-scanning') return { 'x-hub-signature-256': `sha256=${createHmac('sha256', secret('github')).update(raw).digest('hex')}`, 'x-github-delivery': randomUUID() };
+  if (route === '/v1/alerts/mlflow') return mlflowHeaders(secret('mlflow'), raw, randomUUID());
   if (route.startsWith('/codec/')) return { authorization: `Bearer ${secret('codec')}` };
   return { authorization: `Bearer ${TOKEN}` };
 }

@@ -21,6 +21,17 @@ import { isoOrUndefined, rawOf } from './types.js';
 /** What the registry check reads: the model's versions and aliases, and whether a run exists. */
 export type RegistryReader = Pick<ModelRegistry, 'listVersions' | 'runExists'>;
 
+/** An event that must be checked against the registry, on a Warden with no registry configured. */
+export class RegistryNotConfigured extends Error {
+  override name = 'RegistryNotConfigured';
+}
+
+/** The reader, for an event that needs one: without it the event cannot be judged, never passed. */
+const needed = (reader: RegistryReader | undefined): RegistryReader => {
+  if (!reader) throw new RegistryNotConfigured('MLflow is not configured in Warden (MLFLOW_TRACKING_URI): registry events cannot be checked against the registry');
+  return reader;
+};
+
 /** The aliases whose moves and whose versions' tags are watched (warden.yaml `mlflow.watched_aliases`). */
 export const DEFAULT_WATCHED_ALIASES: readonly string[] = ['champion', 'production'];
 
@@ -75,11 +86,12 @@ function alert(
 }
 
 /**
- * Judges one MLflow webhook delivery against the registry. Throws what the reader throws (the
- * registry could not be read): the route answers 503 and MLflow delivers again, so an event is
- * never waved through unchecked.
+ * Judges one MLflow webhook delivery against the registry; a malformed one is 400 before anything
+ * is read. Throws RegistryNotConfigured when an event needs a registry Warden does not have, and
+ * what the reader throws when it cannot be read: the route answers 503 and MLflow delivers again,
+ * so an event is never waved through unchecked.
  */
-export async function judgeMlflowEvent(body: unknown, reader: RegistryReader, watched: readonly string[]): Promise<AdapterResult> {
+export async function judgeMlflowEvent(body: unknown, registry: RegistryReader | undefined, watched: readonly string[]): Promise<AdapterResult> {
   const event = Event.safeParse(body);
   if (!event.success) return { ok: false, details: event.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
   const { entity, action, data, timestamp } = event.data;
@@ -92,6 +104,7 @@ export async function judgeMlflowEvent(body: unknown, reader: RegistryReader, wa
     if (!got.success) return invalid(got.error);
     const d = got.data;
     if (!watched.includes(d.alias)) return { ok: true, alerts: [], skipped: [{ reason: `alias ${d.alias} of ${d.name} is not watched (mlflow.watched_aliases: ${watched.join(', ')})` }] };
+    const reader = needed(registry);
     const list = await reader.listVersions({ model: d.name });
     const v = list.versions.find((x) => x.version === d.version);
     const reasons = await offPath(reader, v, d.version);
@@ -107,7 +120,7 @@ export async function judgeMlflowEvent(body: unknown, reader: RegistryReader, wa
     const got = VersionCreated.safeParse(data);
     if (!got.success) return invalid(got.error);
     const d = got.data;
-    const reasons = await runReasons(reader, d.run_id);
+    const reasons = await runReasons(needed(registry), d.run_id);
     if (reasons.length === 0) return { ok: true, alerts: [], skipped: [{ reason: `version ${d.version} of ${d.name} comes from run ${d.run_id}, which the tracking server knows` }] };
     const title = `Version ${d.version} of ${d.name} was registered from an unknown run`;
     return { ok: true, alerts: [alert('model.version_unknown_run', title, d.name, d.version, `mlflow:${d.name}:v${d.version}`, { registry_event: kind }, { reasons, ...raw }, at)], skipped: [] };
@@ -117,7 +130,7 @@ export async function judgeMlflowEvent(body: unknown, reader: RegistryReader, wa
     if (!got.success) return invalid(got.error);
     const d = got.data;
     if (WARDEN_QUARANTINE_TAGS.has(d.key)) return { ok: true, alerts: [], skipped: [{ reason: `tag ${d.key} is Warden's own quarantine mark` }] };
-    const list = await reader.listVersions({ model: d.name });
+    const list = await needed(registry).listVersions({ model: d.name });
     const serving = watched.filter((alias) => list.aliases[alias] === d.version);
     if (serving.length === 0) return { ok: true, alerts: [], skipped: [{ reason: `version ${d.version} of ${d.name} serves no watched alias` }] };
     const title = `Tag ${d.key} changed on ${d.name} version ${d.version}, which serves ${serving.join(', ')}`;
