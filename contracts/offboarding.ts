@@ -93,11 +93,19 @@ export interface OffboardingItem {
   waiver?: { readonly by: string; readonly reason: string; readonly at: string };
 }
 
+/** Counts by item verdict (contracts/offboarding-view.ts); inventory reads are not counted. */
 export interface OffboardingProviderProgress {
   status: 'pending' | 'running' | 'escalated' | 'done' | 'planned';
+  /** The sum of the counts below (not `done`). */
   total: number;
+  revoked: number;
+  nothingToDo: number;
+  /** revoked + nothingToDo. */
   done: number;
+  /** A dry run's would-revoke and would-ask. */
   planned: number;
+  /** A dry run's would-fail. */
+  wouldFail: number;
   waived: number;
   escalated: number;
   open: number;

@@ -1,5 +1,6 @@
 import { DURATION_PATTERN, durationMs } from '../../engine/duration.js';
 import type { OffboardingItem, OffboardingState } from '../../contracts/offboarding.js';
+import { effectiveText, PROGRESS_COLUMNS, progressOf, retentionText, verdictOf, verdictText } from '../../contracts/offboarding-view.js';
 import { callApi, clientOptionsFromEnv } from '../api-client.js';
 import { shortTime, summarize, table } from './format.js';
 import { UsageError } from '../usage.js';
@@ -45,28 +46,31 @@ export function effectiveAtOf(at: string, nowMs = Date.now()): string {
 
 const call = callApi;
 
-function renderStatus(s: OffboardingState): string {
+/** What the AFTER / ERROR column says: never "undefined"; the error when there is one, else what was read or planned. */
+function afterCell(i: OffboardingItem): string {
+  const v = verdictOf(i);
+  if (v === 'escalated' || v === 'would-fail') return i.error?.message ?? '-';
+  if (v === 'waived') return `${i.waiver?.by ?? '?'}: ${i.waiver?.reason ?? ''}`;
+  if (v === 'would-revoke' || v === 'would-ask') return i.plan?.at(-1) ?? '-';
+  return i.after === undefined ? '-' : summarize(i.after, 60);
+}
+
+export function renderStatus(s: OffboardingState): string {
+  const effective = effectiveText(s);
   const out = [
-    `offboarding ${s.personId}: ${s.person.name} <${s.person.email}>${s.dryRun ? '  (DRY RUN)' : ''}`,
-    `  phase      ${s.phase}${s.times.effectiveAt ? ` (effective ${shortTime(s.times.effectiveAt)})` : ''}`,
+    `offboarding ${s.personId}: ${s.person.name} <${s.person.email}>${s.dryRun ? '  (DRY RUN: nothing is changed)' : ''}`,
+    `  phase      ${s.phase}${effective ? ` (${effective})` : ''}`,
     `  reason     ${s.reason} (requested by ${s.requestedBy})`,
     `  legal hold ${s.legalHold.active ? `SET by ${s.legalHold.changes.at(-1)?.by}: ${s.legalHold.changes.at(-1)?.reason}` : 'none'}`,
-    `  retention  ${s.retention.status}${s.retention.dueAt ? `, due ${shortTime(s.retention.dueAt)}` : ''}`,
+    `  retention  ${retentionText(s)}`,
     '',
   ];
-  out.push(
-    table(
-      ['PROVIDER', 'STATUS', 'DONE', 'PLANNED', 'WAIVED', 'ESCALATED', 'OPEN'],
-      Object.entries(s.providers).map(([name, p]) => [name, p.status, ...[p.done, p.planned, p.waived, p.escalated, p.open].map(String)]),
-    ),
-  );
-  const line = (i: OffboardingItem) => [
-    i.id,
-    i.status + (i.outcome && i.outcome !== 'planned' ? ` (${i.outcome})` : ''),
-    shortTime(i.finishedAt),
-    i.error && i.status === 'escalated' ? i.error.message : summarize(i.after, 60),
-  ];
-  out.push('', table(['ITEM', 'STATUS', 'AT', 'AFTER / ERROR'], s.items.map(line)));
+  const rows = Object.entries(s.providers).map(([name, p]) => [name, p.status, ...PROGRESS_COLUMNS.map(([key]) => String(p[key]))]);
+  const all = progressOf(s.items);
+  rows.push(['total', all.status, ...PROGRESS_COLUMNS.map(([key]) => String(all[key]))]);
+  out.push(table(['PROVIDER', 'STATUS', ...PROGRESS_COLUMNS.map(([, title]) => title.toUpperCase())], rows));
+  const line = (i: OffboardingItem) => [i.id, verdictText(i).split(':')[0]!, shortTime(i.finishedAt), afterCell(i)];
+  out.push('', table(['ITEM', 'RESULT', 'AT', 'AFTER / ERROR'], s.items.map(line)));
   return `${out.join('\n')}\n`;
 }
 

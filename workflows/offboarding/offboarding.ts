@@ -5,7 +5,8 @@ import { offboardingWorkflowId, WARDEN_ACCESS_REVOKED_MEMO, type OffboardingInpu
 import { registerOffboardingHandlers } from './handlers.js';
 import { awsInventoryItem, awsRetentionItems, awsRevocationItems, githubItems, mlflowItems, wardenAccessItem } from './plan.js';
 import { inventoryOf, managerSlackUser, notify, runItem, writeOffboardingReport, type Runner } from './runner.js';
-import { addItems, initialOffboardingState, settled, tally, withProgress } from './state.js';
+import { addItems, initialOffboardingState, withProgress } from './state.js';
+import { retentionText, tally, verdictText } from '../../contracts/offboarding-view.js';
 import { describeFailure } from '../incident/step-runner.js';
 import { ContinueAsNewNeeded, historyPastLimit } from '../../contracts/continue-as-new.js';
 import { nowIso } from '../../contracts/time.js';
@@ -19,6 +20,8 @@ const MLFLOW_REVOKE_PATCH = 'offboarding-mlflow-revoke';
 const MANAGER_DM_PATCH = 'offboarding-manager-dm';
 /** Offboardings that waited for their effective time before it could be brought forward wait on one timer. */
 const RESCHEDULE_PATCH = 'offboarding-reschedule';
+/** A dry run never waits for its effective time: it says it would, and goes on. */
+const DRY_RUN_TIMERS_PATCH = 'offboarding-dry-run-timers';
 /** Offboardings that revoked before the leaver's own Warden access was revoked first replay without it. */
 const WARDEN_ACCESS_PATCH = 'offboarding-warden-access';
 
@@ -57,7 +60,10 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
 
   /** Waits for the effective time (if any), then for the second person's approval (if needed). */
   async function waitForEffectiveTime(): Promise<void> {
-    if (state.times.effectiveAt !== undefined && (!state.approval || Date.parse(state.times.effectiveAt) > Date.now())) {
+    if (state.dryRun && state.times.effectiveAt !== undefined && patched(DRY_RUN_TIMERS_PATCH)) {
+      // A dry run is a preview: it says what it would wait for, and goes on now.
+      r.timeline(`would wait until ${state.times.effectiveAt} (dry run: not waiting)`);
+    } else if (state.times.effectiveAt !== undefined && (!state.approval || Date.parse(state.times.effectiveAt) > Date.now())) {
       r.timeline(`waiting until ${state.times.effectiveAt}`);
       if (patched(RESCHEDULE_PATCH)) {
         // A reschedule (offboarding.reschedule) wakes the wait, which then waits for the new time.
@@ -168,8 +174,9 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
       state.retention.status = 'not-applicable';
       return;
     }
+    // A dry run works out the time too, and says it would wait until then.
+    state.retention.dueAt ??= new Date(Date.parse(state.times.notifiedAt ?? nowIso()) + state.retentionDays * DAY_MS).toISOString();
     if (!state.dryRun) {
-      state.retention.dueAt ??= new Date(Date.parse(state.times.notifiedAt ?? nowIso()) + state.retentionDays * DAY_MS).toISOString();
       const due = Date.parse(state.retention.dueAt);
       while (Date.now() < due) {
         state.retention.status = 'waiting';
@@ -185,8 +192,11 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
     await Promise.allSettled(users.map((u) => revokeSequentially(addItems(state, awsRetentionItems(u)))));
     const deletions = state.items.filter((i) => i.action === 'aws.deleteUser');
     state.retention.status = state.dryRun ? 'planned' : deletions.every((i) => i.status === 'done') ? 'deleted' : 'waived';
+    if (state.dryRun) {
+      r.timeline(`retention: ${retentionText(state)}: ${tally(deletions)}`);
+      return;
+    }
     state.retention.finishedAt = nowIso();
-    if (state.dryRun) return;
     const { where } = await storeReport('final');
     await notify(r, 'retention', `[Warden] Offboarding of ${state.person.name}: IAM users ${state.retention.status}`, `${renderItemsText(deletions)}\n\n${where}`);
   }
@@ -225,10 +235,5 @@ async function endWhenSettled(r: Runner): Promise<void> {
 
 /** One line per item for a plain-text notification. */
 function renderItemsText(items: readonly OffboardingItem[]): string {
-  return items
-    .map(
-      (i) =>
-        `- ${i.credential} [${i.action}]: ${i.status}${i.outcome && i.outcome !== 'planned' ? ` (${i.outcome})` : ''}${i.waiver ? ` by ${i.waiver.by}: ${i.waiver.reason}` : ''}${settled(i) ? '' : i.error ? ` ${i.error.message}` : ''}`,
-    )
-    .join('\n');
+  return items.map((i) => `- ${i.credential} [${i.action}]: ${verdictText(i)}`).join('\n');
 }

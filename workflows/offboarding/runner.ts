@@ -87,8 +87,10 @@ export async function runItem(r: Runner, item: OffboardingItem): Promise<void> {
         continue;
       }
       const { before, after, ...rest } = out.output;
-      Object.assign(item, { outcome: out.status, plan: out.plan, before, after, output: rest, status: state.dryRun ? 'planned' : 'done', finishedAt: r.now() });
+      Object.assign(item, { outcome: dryRunOutcome(out) ?? out.status, plan: out.plan, before, after, output: rest, status: state.dryRun ? 'planned' : 'done', finishedAt: r.now() });
       delete item.error;
+      // A dry run against a provider that is not configured read nothing: it would fail live.
+      if (state.dryRun && rest.reason === 'provider-not-configured') item.error = { message: out.plan.at(-1) ?? 'the provider is not configured', type: FailureKind.ProviderNotConfigured };
       if (!state.dryRun && kind === 'change') r.audit?.append('offboarding.revoked', state.personId, { item: item.id, action: item.action, outcome: out.status, before, after });
     } catch (err) {
       item.runs += 1;
@@ -101,6 +103,14 @@ export async function runItem(r: Runner, item: OffboardingItem): Promise<void> {
       await escalate(r, item);
     }
   }
+}
+
+/**
+ * A dry run's outcome is `planned`; when the provider read the peer and found nothing to change
+ * (the after it reports is the state it read, `observed.after`), it is `already`: nothing to do.
+ */
+function dryRunOutcome(out: Awaited<ReturnType<typeof runActionActivity>>): 'already' | undefined {
+  return out.status === 'planned' && out.observed && 'after' in out.observed ? 'already' : undefined;
 }
 
 /** The IAM user's entitlements from a settled inventory item, when it ran. */

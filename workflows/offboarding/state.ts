@@ -1,5 +1,6 @@
 import type { ItemSpec } from './plan.js';
-import { DEFAULT_RETENTION_DAYS, type OffboardingInput, type OffboardingItem, type OffboardingProvider, type OffboardingProviderProgress, type OffboardingState } from '../../contracts/offboarding.js';
+import { DEFAULT_RETENTION_DAYS, type OffboardingInput, type OffboardingItem, type OffboardingProvider, type OffboardingState } from '../../contracts/offboarding.js';
+import { progressOf } from '../../contracts/offboarding-view.js';
 
 const PROVIDERS: readonly OffboardingProvider[] = ['warden', 'aws', 'github', 'mlflow'];
 
@@ -43,15 +44,6 @@ export function addItems(state: OffboardingState, specs: readonly ItemSpec[]): O
 /** Finished for good: done, planned (dry run) or waived by a person. */
 export const settled = (item: OffboardingItem): boolean => item.status === 'done' || item.status === 'planned' || item.status === 'waived';
 
-function progressOf(items: readonly OffboardingItem[]): OffboardingProviderProgress {
-  const count = (s: OffboardingItem['status']) => items.filter((i) => i.status === s).length;
-  const p = { total: items.length, done: count('done'), planned: count('planned'), waived: count('waived'), escalated: count('escalated') };
-  const open = p.total - p.done - p.planned - p.waived;
-  const started = items.some((i) => i.status !== 'pending');
-  const status: OffboardingProviderProgress['status'] = p.escalated > 0 ? 'escalated' : open > 0 ? (started ? 'running' : 'pending') : p.planned > 0 && p.done === 0 ? 'planned' : 'done';
-  return { ...p, open, status };
-}
-
 /** The state with its per-provider progress worked out from the items (what the query, the report and the result show). */
 export function withProgress(state: OffboardingState): OffboardingState {
   const providers: OffboardingState['providers'] = {};
@@ -60,26 +52,4 @@ export function withProgress(state: OffboardingState): OffboardingState {
     if (items.length) providers[provider] = progressOf(items);
   }
   return { ...state, providers };
-}
-
-/** A read that plans revocations rather than one itself. */
-export const isInventory = (item: Pick<OffboardingItem, 'action'>): boolean => item.action === 'aws.listEntitlements';
-
-/** A one-line tally for notifications: "12 revoked, 3 already absent, 1 waived". */
-export function tally(items: readonly OffboardingItem[]): string {
-  const revocations = items.filter((i) => !isInventory(i));
-  const n = (f: (i: OffboardingItem) => boolean) => revocations.filter(f).length;
-  const parts = [
-    [n((i) => i.outcome === 'changed'), 'revoked'],
-    [n((i) => i.outcome === 'already'), 'already absent'],
-    [n((i) => i.status === 'planned'), 'planned (dry run)'],
-    [n((i) => i.status === 'waived'), 'waived'],
-    [n((i) => i.status === 'escalated'), 'waiting for an operator'],
-  ] as const;
-  return (
-    parts
-      .filter(([count]) => count > 0)
-      .map(([count, what]) => `${count} ${what}`)
-      .join(', ') || 'nothing to revoke'
-  );
 }

@@ -3,6 +3,7 @@
  * people. Pure and deterministic (the time comes in), so a retried write produces the same bytes.
  */
 import type { OffboardingItem, OffboardingState } from '../../../contracts/offboarding.js';
+import { effectiveText, isInventory, PROGRESS_COLUMNS, retentionText, verdictText } from '../../../contracts/offboarding-view.js';
 
 export interface OffboardingReportRow {
   readonly item: string;
@@ -38,6 +39,7 @@ export interface OffboardingReport {
   readonly providers: OffboardingState['providers'];
   readonly legalHold: OffboardingState['legalHold'];
   readonly retention: OffboardingState['retention'];
+  readonly retentionDays: number;
   /** Every revocation and deletion, in the order they ran. */
   readonly credentials: readonly OffboardingReportRow[];
   /** The reads that planned them (IAM inventories). */
@@ -46,21 +48,8 @@ export interface OffboardingReport {
   readonly timeline: OffboardingState['timeline'];
 }
 
-/** The result in words: revoked, already absent, planned, waived (by whom, why), escalated (the error). */
-export function resultOf(i: OffboardingItem): string {
-  switch (i.status) {
-    case 'done':
-      return i.action === 'aws.listEntitlements' ? 'read' : i.outcome === 'changed' ? 'revoked' : 'already absent';
-    case 'planned':
-      return i.error ? `planned (dry run), but it fails now: ${i.error.message}` : 'planned (dry run)';
-    case 'waived':
-      return `waived by ${i.waiver?.by ?? '?'}: ${i.waiver?.reason ?? ''}`;
-    case 'escalated':
-      return `escalated, waiting for an operator: ${i.error?.message ?? 'unknown error'}`;
-    default:
-      return i.status;
-  }
-}
+/** The result in words, the same as the CLI and the timeline's tally (contracts/offboarding-view.ts). */
+export const resultOf = (i: OffboardingItem): string => verdictText(i);
 
 function row(i: OffboardingItem): OffboardingReportRow {
   return {
@@ -83,7 +72,6 @@ function row(i: OffboardingItem): OffboardingReportRow {
 }
 
 export function buildOffboardingReport(state: OffboardingState, generatedAt: string, stage: OffboardingReport['stage']): OffboardingReport {
-  const isRead = (i: OffboardingItem) => i.action === 'aws.listEntitlements';
   return {
     kind: 'warden.offboarding-report',
     version: 1,
@@ -99,8 +87,9 @@ export function buildOffboardingReport(state: OffboardingState, generatedAt: str
     providers: state.providers,
     legalHold: state.legalHold,
     retention: state.retention,
-    credentials: state.items.filter((i) => !isRead(i)).map(row),
-    inventories: state.items.filter(isRead).map(row),
+    retentionDays: state.retentionDays,
+    credentials: state.items.filter((i) => !isInventory(i)).map(row),
+    inventories: state.items.filter(isInventory).map(row),
     ...(state.cancel ? { cancel: state.cancel } : {}),
     timeline: state.timeline,
   };
@@ -121,7 +110,7 @@ const table = (header: readonly string[], rows: readonly (readonly unknown[])[])
 
 export function renderOffboardingMarkdown(r: OffboardingReport): string {
   const hold = r.legalHold.active ? `set (${r.legalHold.changes.at(-1)?.by}: ${r.legalHold.changes.at(-1)?.reason})` : r.legalHold.changes.length ? 'lifted' : 'none';
-  const retention = `${r.retention.status}${r.retention.dueAt ? `, due ${r.retention.dueAt}` : ''}${r.retention.finishedAt ? `, finished ${r.retention.finishedAt}` : ''}`;
+  const retention = retentionText(r);
   const out = [
     `# Offboarding of ${cell(r.person.name)} (${r.personId})`,
     '',
@@ -134,7 +123,7 @@ export function renderOffboardingMarkdown(r: OffboardingReport): string {
         ['Email', r.person.email],
         ['Manager', r.person.manager ?? '-'],
         ['Phase', r.phase],
-        ['Effective', r.times.effectiveAt ?? r.times.createdAt],
+        ['Effective', effectiveText(r) ?? r.times.createdAt],
         ['Revocation', `${r.times.revocationStartedAt ?? '-'} → ${r.times.revokedAt ?? '-'}`],
         ['Legal hold', hold],
         ['IAM user retention', retention],
@@ -145,8 +134,8 @@ export function renderOffboardingMarkdown(r: OffboardingReport): string {
     '## Providers',
     '',
     ...table(
-      ['Provider', 'Status', 'Items', 'Done', 'Planned', 'Waived', 'Escalated', 'Open'],
-      Object.entries(r.providers).map(([name, p]) => [name, p.status, p.total, p.done, p.planned, p.waived, p.escalated, p.open]),
+      ['Provider', 'Status', 'Items', ...PROGRESS_COLUMNS.map(([, title]) => title)],
+      Object.entries(r.providers).map(([name, p]) => [name, p.status, p.total, ...PROGRESS_COLUMNS.map(([key]) => p[key])]),
     ),
     '',
     '## Credentials',

@@ -45,7 +45,7 @@ export async function carryOut(steps: readonly PlannedStep[], dryRun: boolean): 
 /**
  * Carries out the steps (unless dry run) and reports them with the state read before and the
  * state `readBack` reads at GitHub afterwards, never the state asked for. A dry run reads nothing
- * more: its `after` is `before`, and is not shown as observed.
+ * more: its `after` is `before`, shown as observed only when there is nothing to change.
  */
 export async function changeReadBack(input: {
   readonly steps: readonly PlannedStep[];
@@ -57,7 +57,7 @@ export async function changeReadBack(input: {
   const changed = await carryOut(input.steps, input.dryRun);
   const plan = input.steps.map((s) => s.line);
   const output = input.output ? { output: input.output } : {};
-  if (input.dryRun) return { changed, plan, before: input.before, after: input.before, afterFrom: 'plan', ...output };
+  if (input.dryRun) return { changed, plan, before: input.before, after: input.before, afterFrom: input.steps.length ? 'plan' : 'peer', ...output };
   return { changed, plan, before: input.before, after: await input.readBack(), afterFrom: 'peer', ...output };
 }
 
