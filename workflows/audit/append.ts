@@ -4,7 +4,7 @@
  * workflow's history). The key is this run and the append's ordinal in it, the same on replay.
  * Runs recorded before the audit trail (`patched('audit-trail')`) append nothing.
  */
-import { getExternalWorkflowHandle, patched, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, patched, workflowInfo } from '@temporalio/workflow';
 import { auditAppendSignal, auditWorkflowId, type AuditKind } from '../../contracts/audit.js';
 import { nowIso } from '../../contracts/time.js';
 
@@ -45,4 +45,15 @@ export class WorkflowAudit {
       await Promise.all(now);
     }
   }
+}
+
+/**
+ * What a workflow awaits before it completes or continues as new: every handler finished and
+ * (since `audit-settle-before-end`) every audit signal answered, so its last task completes cleanly.
+ */
+export async function endWhenSettled(audit: WorkflowAudit | undefined): Promise<void> {
+  const settle = patched('audit-settle-before-end');
+  if (settle) await audit?.settled();
+  await condition(allHandlersFinished);
+  if (settle) await audit?.settled();
 }

@@ -1,4 +1,5 @@
-import { allHandlersFinished, condition, continueAsNew, makeContinueAsNewFunc, patched, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, makeContinueAsNewFunc, workflowInfo } from '@temporalio/workflow';
+import { endWhenSettled } from '../audit/append.js';
 import type { IncidentInput, IncidentState } from '../../contracts/incident.js';
 import { ContinueAsNewNeeded } from '../../contracts/continue-as-new.js';
 import { setClosingHandlers } from './closing.js';
@@ -30,7 +31,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
     await runPhases(run);
   } catch (err) {
     if (!(err instanceof ContinueAsNewNeeded)) throw err;
-    await endWhenSettled(run);
+    await endWhenSettled(run.audit);
     run.timeline(`continued as new (${err.message})`);
     if (run.playbookStart) {
       const memo = { ...workflowInfo().memo, playbook: run.playbookStart.playbook.id };
@@ -38,14 +39,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
     }
     return continueAsNew<typeof incidentWorkflow>({ ...input, carried: run.state });
   }
-  await endWhenSettled(run);
+  await endWhenSettled(run.audit);
   return run.state;
 }
 
-/** Every handler finished and (since `audit-settle-before-end`) every audit signal answered, so the last task completes cleanly. */
-async function endWhenSettled(run: IncidentRun): Promise<void> {
-  const settle = patched('audit-settle-before-end');
-  if (settle) await run.audit.settled();
-  await condition(allHandlersFinished);
-  if (settle) await run.audit.settled();
-}

@@ -1,5 +1,5 @@
-import { allHandlersFinished, condition, makeContinueAsNewFunc, patched, upsertMemo, workflowInfo } from '@temporalio/workflow';
-import { WorkflowAudit } from '../audit/append.js';
+import { condition, makeContinueAsNewFunc, patched, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import { endWhenSettled, WorkflowAudit } from '../audit/append.js';
 import type { AwsAccountUser } from '../../contracts/directory.js';
 import { offboardingWorkflowId, WARDEN_ACCESS_REVOKED_MEMO, type OffboardingInput, type OffboardingItem, type OffboardingState, type WardenAccessRevoked } from '../../contracts/offboarding.js';
 import { registerOffboardingHandlers } from './handlers.js';
@@ -216,22 +216,15 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
     state.times.completedAt = nowIso();
   } catch (err) {
     if (!(err instanceof ContinueAsNewNeeded)) throw err;
-    await endWhenSettled(r);
+    await endWhenSettled(r.audit);
     r.timeline(`continued as new (${err.message})`);
     // The memo (the Warden access revocation) goes on with the state.
     return makeContinueAsNewFunc<typeof offboardingWorkflow>({ memo: workflowInfo().memo ?? {} })({ ...input, carried: state });
   }
-  await endWhenSettled(r);
+  await endWhenSettled(r.audit);
   return withProgress(state);
 }
 
-/** Every handler finished and (since `audit-settle-before-end`) every audit signal answered: see WorkflowAudit.settled. */
-async function endWhenSettled(r: Runner): Promise<void> {
-  const settle = patched('audit-settle-before-end');
-  if (settle) await r.audit?.settled();
-  await condition(allHandlersFinished);
-  if (settle) await r.audit?.settled();
-}
 
 /** One line per item for a plain-text notification. */
 function renderItemsText(items: readonly OffboardingItem[]): string {
