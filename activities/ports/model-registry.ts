@@ -48,6 +48,16 @@ export interface SetAliasInput {
   readonly dryRun: boolean;
 }
 
+/** Takes what an alias serves out of service: removes the alias, or points it at `toVersion` (a quarantine or holding version). */
+export interface DisengageInput {
+  readonly model: string;
+  readonly alias: string;
+  readonly toVersion?: string;
+  readonly reason: string;
+  readonly incidentId?: string;
+  readonly dryRun: boolean;
+}
+
 export interface QuarantineVersionInput {
   readonly model: string;
   readonly version: string;
@@ -95,6 +105,13 @@ export interface ModelRegistry {
   rollback(input: RollbackInput): Promise<ChangeResult>;
   /** Points `alias` at `version`. `before.version` is what it resolved to (absent if unset). */
   setAlias(input: SetAliasInput): Promise<ChangeResult>;
+  /**
+   * Takes the model out of service under `alias` (NIST AI RMF MANAGE 2.4): the alias is removed,
+   * or pointed at `toVersion`. `before.version` is what it served (the undo points it back);
+   * `after` is read back (`version: null` when removed). A rerun for the same incident finishes
+   * or reports the same disengagement.
+   */
+  disengage(input: DisengageInput): Promise<ChangeResult>;
   /** Marks a version unsafe to serve, with the reason and incident. Aliases are not touched. */
   quarantineVersion(input: QuarantineVersionInput): Promise<ChangeResult>;
   /** Reads every version with its tags, aliases, creation time, source and status. */

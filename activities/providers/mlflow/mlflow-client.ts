@@ -36,6 +36,8 @@ export interface MlflowClient {
   /** One version with its tags and aliases (model-versions/get). */
   getVersion(name: string, version: string): Promise<MlflowModelVersion>;
   setAlias(name: string, alias: string, version: string): Promise<void>;
+  /** Removes an alias (DELETE registered-models/alias, with a JSON body); versions are untouched. */
+  deleteAlias(name: string, alias: string): Promise<void>;
   setVersionTag(name: string, version: string, key: string, value: string): Promise<void>;
   setModelTag(name: string, key: string, value: string): Promise<void>;
   /** Whether the tracking server knows run `runId` (runs/get; MLflow's RESOURCE_DOES_NOT_EXIST is false). */
@@ -82,6 +84,9 @@ export function createMlflowClient(conn: MlflowConnection): MlflowClient {
     },
     async setAlias(name, alias, version) {
       await request('POST', 'registered-models/alias', { name, alias, version }, `version ${version} of model ${name}`, Empty);
+    },
+    async deleteAlias(name, alias) {
+      await request('DELETE', 'registered-models/alias', { name, alias }, `alias ${alias} of model ${name}`, Empty);
     },
     async setVersionTag(name, version, key, value) {
       await request('POST', 'model-versions/set-tag', { name, version, key, value }, `version ${version} of model ${name}`, Empty);

@@ -7,6 +7,7 @@ import { aliasVersion, readModelState, readVersionMarks, TAGS, versionOf } from 
 import { verifyRestored } from './verify-restored.js';
 import { decideRollback, recordValue } from './rollback-target.js';
 import { revokeUserPermissions } from './user-permissions.js';
+import { disengage } from './disengage.js';
 import { FailureKind } from '../../../contracts/failures.js';
 
 /** Tags a version quarantined; `warden.quarantined` goes last, so it implies the others were written. */
@@ -134,6 +135,7 @@ export function createMlflowRegistry(opts: MlflowConnection): ModelRegistry {
   return {
     rollback: (input) => rollback(client, input),
     setAlias: (input) => setAlias(client, input),
+    disengage: (input) => disengage(client, input),
     quarantineVersion: (input) => quarantineVersion(client, input),
     listVersions: async ({ model }) => {
       const state = await readModelState(client, model);

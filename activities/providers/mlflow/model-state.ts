@@ -12,6 +12,8 @@ export const TAGS = {
   validated: ['validated', 'warden.validated'],
   /** On the registered model, per alias: the last rollback Warden made of that alias (JSON). */
   rollbackOf: (alias: string) => `warden.rollback.${alias}`,
+  /** On the registered model, per alias: the version Warden took out of service, and for which incident (JSON). */
+  disengagedOf: (alias: string) => `warden.disengaged.${alias}`,
 } as const;
 
 /** Everything Warden needs to know about one registered model, read in two requests. */
