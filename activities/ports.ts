@@ -14,5 +14,6 @@ export type * from './ports/http.js';
 export type * from './ports/change.js';
 export type * from './ports/iam.js';
 export type * from './ports/model-registry.js';
+export type * from './ports/endpoints.js';
 export type * from './ports/code-host.js';
 export type * from '../contracts/directory.js';

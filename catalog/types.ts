@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Chat, CodeHost, EvidenceStore, HttpRequester, Iam, Mailer, ModelRegistry } from '../activities/ports.js';
+import type { Chat, CodeHost, EvidenceStore, HttpRequester, Iam, InferenceEndpoints, Mailer, ModelRegistry } from '../activities/ports.js';
 import type { Directory } from '../contracts/directory.js';
 import type { ObservedState } from '../contracts/incident.js';
 import type { ActionKind } from '../engine/playbook-types.js';
@@ -17,6 +17,8 @@ export interface ActionDeps {
   /** IAM in other accounts (warden.yaml aws.accounts), by the account's id or alias as people's records name it. */
   readonly iamAccounts?: Readonly<Record<string, Iam>>;
   readonly models?: ModelRegistry;
+  /** Model-serving endpoints (SageMaker), in the AWS provider's region. */
+  readonly endpoints?: InferenceEndpoints;
   readonly code?: CodeHost;
 }
 
@@ -82,7 +84,7 @@ export function defineAction<S extends z.ZodType>(def: ActionDefinition<S> & Act
 }
 
 /** The provider each dependency is, as people name it ("aws not configured"). */
-const PROVIDER_OF: Record<keyof ActionDeps, string> = { chat: 'slack', mailer: 'email', evidence: 'evidence', http: 'http', iam: 'aws', iamAccounts: 'aws', models: 'mlflow', code: 'github' };
+const PROVIDER_OF: Record<keyof ActionDeps, string> = { chat: 'slack', mailer: 'email', evidence: 'evidence', http: 'http', iam: 'aws', iamAccounts: 'aws', models: 'mlflow', endpoints: 'aws', code: 'github' };
 
 export class ProviderNotConfigured extends Error {
   override name = FailureKind.ProviderNotConfigured;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { createAwsIam } from '../activities/providers/aws-iam/aws-iam.js';
+import { createSageMakerEndpoints } from '../activities/providers/sagemaker/sagemaker-endpoints.js';
 import { createSmtpMailer } from '../activities/providers/email/smtp-mailer.js';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createLocalEvidenceStore } from '../activities/providers/evidence/local-evidence-store.js';
@@ -69,6 +70,7 @@ function buildProviders(p: ProviderConfig, awsAccounts: AwsAccountsConfig['accou
           ),
         }
       : {}),
+    ...(p.aws ? { endpoints: createSageMakerEndpoints({ region: p.aws.region }) } : {}),
     ...(p.mlflow ? { models: createMlflowRegistry(p.mlflow) } : {}),
     ...(p.github ? { code: createGitHubCodeHost(p.github) } : {}),
   };

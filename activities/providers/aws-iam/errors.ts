@@ -7,6 +7,8 @@ export interface AwsCall {
   readonly operation: string;
   /** What the call was about, e.g. `access key AKIA… of IAM user dana`. */
   readonly subject: string;
+  /** The service prefix of the permission to grant; default iam. */
+  readonly service?: string;
 }
 
 const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestLimitExceeded', 'TooManyRequestsException', 'SlowDown']);
@@ -109,7 +111,7 @@ export function translateAwsError(err: unknown, call: AwsCall): ApplicationFailu
   }
   if (code === 'NoSuchEntity') return failure(FailureKind.AwsNotFound, `${what}: not found${detail}`);
   if (code && DENIED.has(code)) {
-    return failure(FailureKind.AwsAccessDenied, `${what} was denied (${code}): grant iam:${call.operation} to the principal Warden runs as`);
+    return failure(FailureKind.AwsAccessDenied, `${what} was denied (${code}): grant ${call.service ?? 'iam'}:${call.operation} to the principal Warden runs as`);
   }
   if (code && BAD_CREDENTIALS.has(code)) {
     return failure(FailureKind.AwsAccessDenied, `${what}: AWS rejected the credentials (${code}); check the access key, secret and session token Warden is configured with`);

@@ -38,8 +38,16 @@ export async function disengage(client: MlflowClient, input: DisengageInput): Pr
   const output = { model, alias };
   if (current === target) {
     const after = { alias, version: current };
-    if (mine) return { changed: true, plan: [`alias ${alias} of ${model} was taken off version ${mine.from} by this incident`], before: { alias, version: mine.from }, after, afterFrom: 'peer', output };
-    return { changed: false, plan: [target ? `alias ${alias} of ${model} already serves version ${target}` : `alias ${alias} of ${model} is not set: nothing serves under it`], before: after, after, afterFrom: 'peer', output };
+    if (mine)
+      return { changed: true, plan: [`alias ${alias} of ${model} was taken off version ${mine.from} by this incident`], before: { alias, version: mine.from }, after, afterFrom: 'peer', output };
+    return {
+      changed: false,
+      plan: [target ? `alias ${alias} of ${model} already serves version ${target}` : `alias ${alias} of ${model} is not set: nothing serves under it`],
+      before: after,
+      after,
+      afterFrom: 'peer',
+      output,
+    };
   }
   const from = current!;
   const plan = [
@@ -53,7 +61,10 @@ export async function disengage(client: MlflowClient, input: DisengageInput): Pr
   else await client.deleteAlias(model, alias);
   const read = (await client.getVersionByAlias(model, alias))?.version ?? null;
   if (read !== target) {
-    throw failure(FailureKind.RegistryInconsistent, `alias ${alias} of model ${model} should be ${target ? `at version ${target}` : 'removed'} but reads back as ${read ? `version ${read}` : 'unset'}; retrying`);
+    throw failure(
+      FailureKind.RegistryInconsistent,
+      `alias ${alias} of model ${model} should be ${target ? `at version ${target}` : 'removed'} but reads back as ${read ? `version ${read}` : 'unset'}; retrying`,
+    );
   }
   return { changed: true, plan, before, after: { alias, version: read }, afterFrom: 'peer', output };
 }

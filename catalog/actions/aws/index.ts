@@ -7,8 +7,9 @@ import { awsQuarantinePrincipal, awsReleaseQuarantine } from './quarantine.js';
 import { awsRestoreRoleSessions, awsRevokeRoleSessions } from './role-sessions.js';
 import { awsListEntitlements } from './entitlements.js';
 import { awsDeleteUser } from './user.js';
+import { awsDisengageEndpoint, awsRestoreEndpoint } from './endpoint.js';
 
-/** The AWS IAM actions. */
+/** The AWS actions (IAM, and SageMaker endpoints). */
 export const AWS_ACTIONS = [
   awsDisableAccessKey,
   awsEnableAccessKey,
@@ -27,4 +28,6 @@ export const AWS_ACTIONS = [
   awsDeleteSshKeys,
   awsDeleteUser,
   awsListEntitlements,
+  awsDisengageEndpoint,
+  awsRestoreEndpoint,
 ] as const satisfies readonly ActionDefinition[];
