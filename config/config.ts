@@ -1,6 +1,6 @@
 import { resolve, join } from 'node:path';
 import { z } from 'zod';
-import { evidenceS3From, evidenceStoreEnv, type EvidenceS3Config } from './evidence-store.js';
+import { evidenceS3From, evidenceStoreEnv, reviewS3From, type EvidenceS3Config, type ReviewS3Config } from './evidence-store.js';
 import type { SlackAppSettings } from './slack.js';
 import type { FileConfig } from './file-config.js';
 import { ConfigError } from './errors.js';
@@ -70,6 +70,8 @@ export interface ProviderConfig {
   readonly evidenceDir: string;
   /** WARDEN_EVIDENCE_STORE=s3: evidence in this bucket, shared by every worker and the server. */
   readonly evidenceS3?: EvidenceS3Config;
+  /** The review store in the evidence bucket (WARDEN_REVIEW_STORE, following WARDEN_EVIDENCE_STORE); absent: `<state dir>/reviews`. */
+  readonly reviewS3?: ReviewS3Config;
   readonly httpAllowlist?: readonly string[];
   /** AWS through the default credential chain; the SDK itself reads AWS_ENDPOINT_URL_IAM / _STS / AWS_ENDPOINT_URL (kept here to show them). */
   readonly aws?: { readonly region: string; readonly endpoints: { readonly iam?: string; readonly sts?: string } };
@@ -186,7 +188,8 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
   const githubProblems = githubConfigProblems(e);
   if (githubProblems.length > 0) throw new ConfigError(githubProblems);
   const evidenceS3 = evidenceS3From(e, e.AWS_REGION);
-  if (evidenceS3.problems.length > 0) throw new ConfigError(evidenceS3.problems);
+  const reviewS3 = reviewS3From(e, evidenceS3.s3);
+  if (evidenceS3.problems.length + reviewS3.problems.length > 0) throw new ConfigError([...evidenceS3.problems, ...reviewS3.problems]);
   const stateDir = resolve(cwd, e.WARDEN_STATE_DIR);
   const ip = '127.0.0.1';
   const temporal: EmbeddedTemporal | ExternalTemporal =
@@ -232,6 +235,7 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
       ...(e.SMTP_URL ? { smtp: smtpFrom(e.SMTP_URL, e.WARDEN_MAIL_FROM) } : {}),
       evidenceDir: e.WARDEN_EVIDENCE_DIR ? resolve(cwd, e.WARDEN_EVIDENCE_DIR) : join(stateDir, 'evidence'),
       ...(evidenceS3.s3 ? { evidenceS3: evidenceS3.s3 } : {}),
+      ...(reviewS3.s3 ? { reviewS3: reviewS3.s3 } : {}),
       ...(e.WARDEN_HTTP_ALLOWLIST
         ? {
             httpAllowlist: e.WARDEN_HTTP_ALLOWLIST.split(',')

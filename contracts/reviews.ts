@@ -1,5 +1,6 @@
 /** The access-review workflows' contract: campaign, shard and reviewer. Names here are part of recorded histories: never rename one. */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { CompactDecisions } from './review-compact.js';
 // Everything below belongs to the review campaign (workflows/review-campaign.ts), its shards and
 // one reviewer workflow per reviewer (workflows/review-reviewer.ts).
 import type { DecisionValue, DecisionVia, FindingKind, ItemDecision, OnSilence, ReviewSystem } from './review-types.js';
@@ -164,7 +165,9 @@ export interface ReviewerInput {
   readonly onSilence: OnSilence;
   /** Continue-as-new once the history holds this many events (default 4,000). */
   readonly continueAsNewAfterEvents?: number;
+  /** The last run's state; with `carriedDecisions`, without its items and decisions (the next run reloads the items and reads the decisions by position). */
   readonly carried?: ReviewerState;
+  readonly carriedDecisions?: CompactDecisions;
 }
 
 /** One of the reviewer's items, as the reviewer workflow keeps it (the full record stays in the store). */

@@ -6,6 +6,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { createLocalEvidenceStore } from '../activities/providers/evidence/local-evidence-store.js';
 import { createS3EvidenceStore } from '../activities/providers/s3/s3-evidence-store.js';
 import { createS3Ledger } from '../activities/providers/s3/s3-ledger.js';
+import { createS3ReviewStore } from '../activities/providers/s3/s3-review-store.js';
+import type { ReviewStore } from '../activities/ports/review-store.js';
 import type { EvidenceS3Config } from '../config/evidence-store.js';
 import type { EvidenceStore } from '../activities/ports/evidence.js';
 import { createAllowlistedHttp } from '../activities/providers/http/allowlisted-http.js';
@@ -30,7 +32,7 @@ export function buildDeps(config: WardenConfig): WardenDeps {
   return {
     providers: buildProviders(config.providers, config.file.aws.accounts),
     directory: createConfigDirectory(config.file.people),
-    reviews: { settings: config.file.reviews, store: createLocalReviewStore(join(config.stateDir, 'reviews')) },
+    reviews: { settings: config.file.reviews, store: buildReviewStore(config) },
     // The roles Warden assumes in other accounts are its own: protected like the configured ones.
     ...(config.audit.store !== 'off' ? { audit: { store: auditStoreOf(config), secretKey: loadAuditKey(config.audit.keyFile) } } : {}),
     protectedPrincipals: { ...config.file.protected, aws_roles: [...config.file.protected.aws_roles, ...config.file.aws.accounts.map((a) => a.role_arn.split('/').at(-1) ?? '')] },
@@ -76,7 +78,13 @@ function buildProviders(p: ProviderConfig, awsAccounts: AwsAccountsConfig['accou
   };
 }
 
-const s3ClientFor = (s3: EvidenceS3Config) => new S3Client({ region: s3.region, ...(s3.endpoint ? { endpoint: s3.endpoint, forcePathStyle: true } : {}) });
+const s3ClientFor = (s3: Pick<EvidenceS3Config, 'region' | 'endpoint'>) => new S3Client({ region: s3.region, ...(s3.endpoint ? { endpoint: s3.endpoint, forcePathStyle: true } : {}) });
+
+/** The review store: in the evidence bucket when shared (WARDEN_REVIEW_STORE), else `<state dir>/reviews`. */
+export function buildReviewStore(config: Pick<WardenConfig, 'stateDir' | 'providers'>): ReviewStore {
+  const s3 = config.providers.reviewS3;
+  return s3 ? createS3ReviewStore({ client: s3ClientFor(s3), bucket: s3.bucket, prefix: s3.prefix }) : createLocalReviewStore(join(config.stateDir, 'reviews'));
+}
 
 /** The evidence store: the S3 bucket when configured (every worker and the server share it), else the local directory. */
 export function buildEvidenceStore(p: Pick<ProviderConfig, 'evidenceDir' | 'evidenceS3'>): EvidenceStore {

@@ -22,7 +22,10 @@ const origin = (url: string): string => {
  */
 export async function providerReport(config: WardenConfig, deps: WardenDeps): Promise<string[]> {
   const p = config.providers;
-  const lines: string[] = [`evidence: ${p.evidenceDir}`];
+  const lines: string[] = [
+    `evidence: ${p.evidenceS3 ? `s3://${p.evidenceS3.bucket}/${p.evidenceS3.prefix}` : p.evidenceDir}`,
+    `review store: ${p.reviewS3 ? `s3://${p.reviewS3.bucket}/${p.reviewS3.prefix} (shared by every worker)` : `${config.stateDir}/reviews (this host's state dir: one worker, or a shared volume)`}`,
+  ];
   if (p.aws && deps.providers.iam) {
     const ep = p.aws.endpoints;
     const where = `region ${p.aws.region}, iam ${ep.iam ? origin(ep.iam) : "AWS's endpoint"}, sts ${ep.sts ? origin(ep.sts) : "AWS's endpoint"}`;

@@ -1,3 +1,4 @@
+import { expandDecisions, toReviewerItems, type CompactDecisions } from '../../contracts/review-compact.js';
 import type { ActionDeps } from '../../catalog/types.js';
 import type { ReviewItem } from '../../contracts/review-types.js';
 import type { ReviewerPhase } from '../../contracts/reviews.js';
@@ -24,6 +25,8 @@ export interface ReviewNotifyInput {
   /** The manager's person id, for 'escalation'. */
   readonly escalatedTo?: string;
   readonly decisions: Record<string, 'keep' | 'revoke'>;
+  /** The decisions by position (a reviewer workflow since reviewer-paged-items): `decisions` is then empty. */
+  readonly compact?: CompactDecisions;
   /** The reviewer's Slack message, once posted. */
   readonly message?: { readonly channel: string; readonly ts: string };
 }
@@ -45,6 +48,7 @@ export interface ReviewRenderInput {
   readonly workflowId: string;
   readonly message: { readonly channel: string; readonly ts: string };
   readonly decisions: Record<string, 'keep' | 'revoke'>;
+  readonly compact?: CompactDecisions;
   readonly phase: ReviewerPhase;
   readonly deadline: string;
 }
@@ -124,6 +128,7 @@ export function createReviewNotifyActivities(r: { deps: ActionDeps; directory?: 
      */
     async reviewNotifyReviewer(input: ReviewNotifyInput): Promise<ReviewNotifyResult> {
       const [reviewer, items] = await Promise.all([findPerson(input.reviewer), r.store.readReviewerItems(input.campaignId, input.reviewer)]);
+      const decisions = decisionsOf(input, items);
       const key = `${input.workflowId}:${input.kind}:${input.n}`;
       const reviewerName = displayName(reviewer, input.reviewer);
       const digest = (kind: DigestKind, recipient: string, managerName?: string) => () =>
@@ -136,11 +141,11 @@ export function createReviewNotifyActivities(r: { deps: ActionDeps; directory?: 
           ...(managerName ? { managerName } : {}),
           deadline: input.deadline,
           items,
-          decisions: input.decisions,
+          decisions,
           n: input.n,
         });
-      const view = { campaignId: input.campaignId, workflowId: input.workflowId, items, decisions: input.decisions, deadline: input.deadline };
-      const c = countItems(items, input.decisions);
+      const view = { campaignId: input.campaignId, workflowId: input.workflowId, items, decisions, deadline: input.deadline };
+      const c = countItems(items, decisions);
       const paths = `${code(decideCommand(input.campaignId))} or ${code(decideApiPath(input.campaignId))}`;
       const result = (told: Told, message = input.message): ReviewNotifyResult => ({
         ...(message ? { message } : {}),
@@ -190,10 +195,17 @@ export function createReviewNotifyActivities(r: { deps: ActionDeps; directory?: 
     async reviewRenderMessage(input: ReviewRenderInput): Promise<void> {
       if (!chat) return;
       const items: ReviewItem[] = await r.store.readReviewerItems(input.campaignId, input.reviewer);
-      const { text, blocks } = renderReviewMessage({ campaignId: input.campaignId, workflowId: input.workflowId, items, decisions: input.decisions, phase: input.phase, deadline: input.deadline });
+      const decisions = decisionsOf(input, items);
+      const { text, blocks } = renderReviewMessage({ campaignId: input.campaignId, workflowId: input.workflowId, items, decisions, phase: input.phase, deadline: input.deadline });
       await chat.update({ channel: input.message.channel, ts: input.message.ts, text, blocks });
     },
   };
+}
+
+/** The decisions as a map by item id, from the positions when the workflow sent them so. */
+function decisionsOf(input: { decisions: Record<string, 'keep' | 'revoke'>; compact?: CompactDecisions }, items: readonly ReviewItem[]): Record<string, 'keep' | 'revoke'> {
+  if (!input.compact) return input.decisions;
+  return Object.fromEntries(expandDecisions(toReviewerItems(items), input.compact).map((d) => [d.itemId, d.decision]));
 }
 
 const code = (s: string) => `\`${escapeMrkdwn(s)}\``;

@@ -1,6 +1,8 @@
 import type { ItemDecision, OnSilence, ReviewSystem } from '../../contracts/review-types.js';
 import type { ReviewerItem, ReviewTiming } from '../../contracts/reviews.js';
 import type { ReviewContext } from './context.js';
+import { expandDecisions, REVIEWER_ITEMS_PAGE, toReviewerItems, type CompactDecisions } from '../../contracts/review-compact.js';
+import { failure, FailureKind } from '../../contracts/failures.js';
 
 export interface LoadedReviewer {
   readonly items: ReviewerItem[];
@@ -24,6 +26,21 @@ const DAY_MS = 86_400_000;
 
 /** The reviewer-side reads and writes of the review store: all idempotent. */
 export function createReviewerActivities(r: ReviewContext) {
+  const reach = async (reviewer: string) => {
+    const person = await r.directory?.findPerson(reviewer);
+    const reachable = !!person && ((!!r.deps.chat && !!person.slackUserId) || (!!r.deps.mailer && !!person.email));
+    return { reachable, ...(person?.manager ? { manager: person.manager } : {}) };
+  };
+  // The last reviewer's items in the workflow's order: its pages are read one after another, and
+  // a reviewer's items never change once collected (the digest checks it where it matters).
+  let last: { key: string; at: number; items: ReviewerItem[] } | undefined;
+  const itemsOf = async (campaignId: string, reviewer: string): Promise<ReviewerItem[]> => {
+    const key = JSON.stringify([campaignId, reviewer]);
+    if (last?.key === key && Date.now() - last.at < 60_000) return last.items;
+    const items = toReviewerItems(await r.store.readReviewerItems(campaignId, reviewer));
+    last = { key, at: Date.now(), items };
+    return items;
+  };
   return {
     /** The settings a campaign runs with, read once at its start. Also checks the access policy loads. */
     async reviewCampaignSettings(): Promise<CampaignSettings> {
@@ -53,17 +70,30 @@ export function createReviewerActivities(r: ReviewContext) {
 
     /** The reviewer's items as the reviewer workflow keeps them: id, flagged, exception, holder. Flagged first. */
     async reviewLoadReviewer(input: { campaignId: string; reviewer: string }): Promise<LoadedReviewer> {
-      const items = await r.store.readReviewerItems(input.campaignId, input.reviewer);
-      const compact: ReviewerItem[] = items.map((i) => ({
-        id: i.id,
-        flagged: i.findings.length > 0,
-        ...(i.exception ? { exception: i.exception } : {}),
-        ...(i.personId ? { person: i.personId } : {}),
-      }));
-      compact.sort((a, b) => Number(b.flagged) - Number(a.flagged) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      const person = await r.directory?.findPerson(input.reviewer);
-      const reachable = !!person && ((!!r.deps.chat && !!person.slackUserId) || (!!r.deps.mailer && !!person.email));
-      return { items: compact, reachable, ...(person?.manager ? { manager: person.manager } : {}) };
+      const items = toReviewerItems(await r.store.readReviewerItems(input.campaignId, input.reviewer));
+      return { items, ...(await reach(input.reviewer)) };
+    },
+
+    /**
+     * One page of the reviewer's items in the workflow's order (`REVIEWER_ITEMS_PAGE` at most, so
+     * no result nears the payload limit), with their total; who manages and reaches them on the first.
+     */
+    async reviewLoadReviewerPage(input: { campaignId: string; reviewer: string; offset: number; limit: number }): Promise<LoadedReviewer & { total: number }> {
+      const all = await itemsOf(input.campaignId, input.reviewer);
+      const items = all.slice(input.offset, input.offset + Math.min(input.limit, REVIEWER_ITEMS_PAGE));
+      return { items, total: all.length, ...(input.offset === 0 ? await reach(input.reviewer) : { reachable: false }) };
+    },
+
+    /** Records the decisions given by position (`CompactDecisions`), whole, as `reviewRecordDecisions` does. */
+    async reviewRecordCompactDecisions(input: { campaignId: string; reviewer: string; decisions: CompactDecisions }): Promise<void> {
+      const items = toReviewerItems(await r.store.readReviewerItems(input.campaignId, input.reviewer));
+      let decisions: ItemDecision[];
+      try {
+        decisions = expandDecisions(items, input.decisions);
+      } catch (err) {
+        throw failure(FailureKind.InvalidReviewInput, `${input.reviewer}'s decisions in campaign ${input.campaignId}: ${(err as Error).message}`);
+      }
+      await r.store.putDecisions(input.campaignId, input.reviewer, decisions);
     },
 
     async reviewRecordDecisions(input: { campaignId: string; reviewer: string; decisions: ItemDecision[] }): Promise<void> {

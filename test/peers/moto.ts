@@ -17,6 +17,7 @@ import {
   PutUserPolicyCommand,
   UploadSSHPublicKeyCommand,
 } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { wardenCacheDir } from '../../temporal/cli-binary.js';
 import { freePort } from '../helpers/ports.js';
@@ -161,6 +162,10 @@ export async function startMoto(): Promise<MotoPeer> {
 export const MOTO_CREDENTIALS = { accessKeyId: 'AKIAMOTOTESTKEY00000', secretAccessKey: 'moto-test-secret-not-a-real-one' };
 
 /** An IAM client on moto, for seeding and for asserting state at the peer. */
+/** An S3 client on moto (path-style addressing, the test credentials). */
+export const motoS3Client = (endpoint: string, maxAttempts?: number): S3Client =>
+  new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials: MOTO_CREDENTIALS, ...(maxAttempts ? { maxAttempts } : {}) });
+
 export function motoClient(endpoint: string, credentials = MOTO_CREDENTIALS): IAMClient {
   return new IAMClient({ region: 'us-east-1', endpoint, credentials, maxAttempts: 1 });
 }

@@ -224,6 +224,11 @@ describe('an access review campaign over moto and the GitHub fake', () => {
         if (input.reviewer === 'sec-lead') throw ApplicationFailure.nonRetryable('the item list is too large for one workflow', 'TooManyItems');
         return real.reviewLoadReviewer(input);
       },
+      // A reviewer workflow since reviewer-paged-items loads its items a page at a time.
+      reviewLoadReviewerPage: async (input: { campaignId: string; reviewer: string; offset: number; limit: number }) => {
+        if (input.reviewer === 'sec-lead') throw ApplicationFailure.nonRetryable('the item list is too large for one workflow', 'TooManyItems');
+        return real.reviewLoadReviewerPage(input);
+      },
     });
     const state = await withWorker(setup, { taskQueue, activities: failing }, async () =>
       (await startCampaign(client, taskQueue, 'failing-1', { timing: { deadlineMs: 1_500, graceMs: 0, remindersMs: [] } })).result(),

@@ -8,7 +8,7 @@ import type { ReviewStore } from '../../activities/ports/review-store.js';
 import { createLocalReviewStore } from '../../activities/providers/review-store/local-review-store.js';
 import { directorySchema } from '../../config/directory.js';
 import { reviewSettingsSchema, type ReviewSettingsFile } from '../../config/reviews.js';
-import type { ReviewSettings } from '../../contracts/review-types.js';
+import type { ReviewItem, ReviewSettings } from '../../contracts/review-types.js';
 import {
   reviewCampaignStateQuery,
   reviewCampaignWorkflowId,
@@ -67,3 +67,29 @@ export const campaignState = (client: Client, id: string, ok: (s: CampaignState)
 
 export const reviewerState = (client: Client, id: string, reviewer: string, ok: (s: ReviewerState) => boolean = () => true, timeout = 60_000) =>
   pollQuery(() => client.workflow.getHandle(reviewerWorkflowId(id, reviewer)).query(reviewerStateQuery), ok, timeout);
+
+/** An AWS group membership assigned to `reviewer` (store tests). */
+export const storeItem = (id: string, reviewer: string): ReviewItem => ({
+  id,
+  system: 'aws',
+  account: '123456789012',
+  subject: id,
+  kind: 'iam-group',
+  resource: 'admins',
+  permission: 'member',
+  grantedVia: 'direct',
+  grants: {},
+  findings: [],
+  reviewer,
+  reviewerBasis: 'fallback',
+});
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function rejection(p: Promise<unknown>): Promise<{ type?: string; nonRetryable?: boolean; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as { type?: string; nonRetryable?: boolean; message: string };
+  }
+  throw new Error('expected a rejection');
+}

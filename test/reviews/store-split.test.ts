@@ -7,10 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewStore } from '../../activities/ports/review-store.js';
 import { createLocalReviewStore } from '../../activities/providers/review-store/local-review-store.js';
 import { applicationFailureOf } from '../../contracts/failures.js';
-import type { ReviewItem } from '../../contracts/review-types.js';
 import { reviewCampaignStateQuery, reviewCampaignWorkflowId } from '../../contracts/reviews.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../harness.js';
-import { reviewSettings, startCampaign } from './fixture.js';
+import { rejection, reviewSettings, startCampaign, storeItem } from './fixture.js';
 
 /**
  * Two workers on two state dirs, in miniature: a campaign whose data was written to one review
@@ -19,29 +18,7 @@ import { reviewSettings, startCampaign } from './fixture.js';
  */
 const tempDir = () => mkdtempSync(join(tmpdir(), 'warden-split-'));
 
-const item = (id: string, reviewer: string): ReviewItem => ({
-  id,
-  system: 'aws',
-  account: '123456789012',
-  subject: id,
-  kind: 'iam-group',
-  resource: 'admins',
-  permission: 'member',
-  grantedVia: 'direct',
-  grants: {},
-  findings: [],
-  reviewer,
-  reviewerBasis: 'fallback',
-});
-
-async function rejection(p: Promise<unknown>): Promise<{ type?: string; nonRetryable?: boolean; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { type?: string; nonRetryable?: boolean; message: string };
-  }
-  throw new Error('expected a rejection');
-}
+const item = storeItem;
 
 describe('the local review store never reads missing data as empty', () => {
   it('an opened campaign with nothing collected has no batches and no reviewers: legitimately empty', async () => {

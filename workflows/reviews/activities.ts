@@ -9,7 +9,16 @@ export const { reviewCollect } = proxyActivities<ReviewActivities>({
 });
 
 /** Store reads and writes: quick and idempotent. */
-export const { reviewCampaignSettings, reviewOpenCampaign, reviewCountReviewers, reviewListReviewers, reviewLoadReviewer, reviewRecordDecisions } = proxyActivities<ReviewActivities>({
+export const {
+  reviewCampaignSettings,
+  reviewOpenCampaign,
+  reviewCountReviewers,
+  reviewListReviewers,
+  reviewLoadReviewer,
+  reviewLoadReviewerPage,
+  reviewRecordDecisions,
+  reviewRecordCompactDecisions,
+} = proxyActivities<ReviewActivities>({
   startToCloseTimeout: '5m',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' },
 });

@@ -1,14 +1,14 @@
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ReviewNotifyInput } from '../../activities/reviews/notify.js';
 import { reviewDecideUpdate, reviewerStateQuery, reviewerWorkflowId, type ReviewDecideRequest, type ReviewerInput, type ReviewerState, type ReviewerSummary } from '../../contracts/reviews.js';
-import { reviewLoadReviewer, reviewNotifyReviewer, reviewRecordDecisions, reviewRenderMessage } from './activities.js';
+import { reviewLoadReviewer, reviewNotifyReviewer, reviewRecordCompactDecisions, reviewRecordDecisions, reviewRenderMessage } from './activities.js';
+import { compactDecisions, expandDecisions } from '../../contracts/review-compact.js';
+import { loadItemPages } from './reviewer-items.js';
 import { WorkflowAudit } from '../audit/append.js';
 import { applyDecisions, applySilence, refusalOf, undecided } from './decisions.js';
-import { historyPastLimit } from '../../contracts/continue-as-new.js';
+import { DEFAULT_CONTINUE_AS_NEW_AFTER, historyPastLimit } from '../../contracts/continue-as-new.js';
 import { nowIso } from '../../contracts/time.js';
 import { appendTimeline } from '../../contracts/timeline.js';
-
-/** Continue-as-new past this many events, at a safe point (a reviewer may decide item by item). */
 
 /**
  * One reviewer's part of a campaign (`review-<campaign>--reviewer-<person>`): tells them (Slack,
@@ -18,6 +18,9 @@ import { appendTimeline } from '../../contracts/timeline.js';
  * decides what is left by the campaign's on-silence policy. Records every decision in the review
  * store and returns the counts. Notifications that fail are recorded; the review goes on.
  */
+/** Past this many bytes of history after its load, a paged run follows the server's suggestion to continue as new. */
+const SUGGESTED_BYTES_AFTER_LOAD = 4 * 1024 * 1024;
+
 export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSummary> {
   const workflowId = reviewerWorkflowId(input.campaignId, input.reviewer);
   const state: ReviewerState = input.carried ?? {
@@ -38,6 +41,10 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
   };
   // A continued run re-renders once: a render the last run had pending is not lost.
   let dirty = !!input.carried;
+  // Items are loaded page by page, and decisions leave the workflow by position (never every item in one payload).
+  const paged = patched('reviewer-paged-items');
+  // Until a paged run has its items, the decide Update is refused (retry): its validator needs them.
+  let itemsReady = !paged || (!!input.carried && !input.carriedDecisions);
   const timeline = (event: string, by?: string) => appendTimeline(state.timeline, event, by);
   const audit = new WorkflowAudit();
   const remaining = () => undecided(state).length;
@@ -60,6 +67,7 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
     },
     {
       validator: (req: ReviewDecideRequest) => {
+        if (!itemsReady) throw new Error(`the review of ${state.reviewer}'s items in campaign ${state.campaignId} is still loading its items; try again in a moment`);
         const refusal = refusalOf(state, req);
         if (refusal) throw new Error(refusal);
       },
@@ -67,6 +75,7 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
   );
 
   const decisionsMap = () => Object.fromEntries(Object.values(state.decisions).map((d) => [d.itemId, d.decision]));
+  const decided = () => (paged ? { decisions: {}, compact: compactDecisions(state.items, state.decisions) } : { decisions: decisionsMap() });
   async function tell(kind: ReviewNotifyInput['kind'], n: number): Promise<void> {
     try {
       const res = await reviewNotifyReviewer({
@@ -76,7 +85,7 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
         kind,
         n,
         deadline: state.deadline,
-        decisions: decisionsMap(),
+        ...decided(),
         ...(state.escalatedTo ? { escalatedTo: state.escalatedTo } : {}),
         ...(state.message ? { message: state.message } : {}),
       });
@@ -102,7 +111,7 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
           reviewer: state.reviewer,
           workflowId,
           message: state.message,
-          decisions: decisionsMap(),
+          ...decided(),
           phase: state.phase,
           deadline: state.deadline,
         });
@@ -112,13 +121,25 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
     }
   }
 
+  let loadedFirst: Awaited<ReturnType<typeof loadItemPages>> | undefined;
+  if (paged && input.carried && input.carriedDecisions) {
+    state.items = (await loadItemPages(state.campaignId, state.reviewer)).items;
+    for (const d of expandDecisions(state.items, input.carriedDecisions)) state.decisions[d.itemId] = d;
+  } else if (paged && !input.carried) loadedFirst = await loadItemPages(state.campaignId, state.reviewer);
+  itemsReady = true;
+  // The limits count what came after loading (events, and bytes for the server's suggestion: 50,000
+  // items load about 6 MB), so a continued run never continues again for its load alone.
+  const loadedAt = { events: workflowInfo().historyLength, bytes: workflowInfo().historySize };
   const needsContinueAsNew = () => {
-    state.maxHistoryLength = Math.max(state.maxHistoryLength ?? 0, workflowInfo().historyLength);
-    return historyPastLimit(input.continueAsNewAfterEvents);
+    const info = workflowInfo();
+    state.maxHistoryLength = Math.max(state.maxHistoryLength ?? 0, info.historyLength);
+    if (!paged) return historyPastLimit(input.continueAsNewAfterEvents);
+    const events = info.historyLength - loadedAt.events >= (input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER);
+    return events || (info.continueAsNewSuggested && info.historySize - loadedAt.bytes > SUGGESTED_BYTES_AFTER_LOAD);
   };
 
   if (!input.carried) {
-    const loaded = await reviewLoadReviewer({ campaignId: state.campaignId, reviewer: state.reviewer });
+    const loaded = loadedFirst ?? (await reviewLoadReviewer({ campaignId: state.campaignId, reviewer: state.reviewer }));
     state.items = loaded.items;
     if (loaded.manager && loaded.manager !== state.reviewer) state.manager = loaded.manager;
     state.unreachable = !loaded.reachable;
@@ -135,6 +156,7 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
   while (remaining() > 0) {
     if (needsContinueAsNew()) {
       await condition(allHandlersFinished);
+      if (paged) return continueAsNew<typeof reviewerWorkflow>({ ...input, carried: { ...state, items: [], decisions: {} }, carriedDecisions: compactDecisions(state.items, state.decisions) });
       return continueAsNew<typeof reviewerWorkflow>({ ...input, carried: state });
     }
     const now = Date.now();
@@ -177,11 +199,12 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
   if (silent.length) timeline(`${silent.length} item(s) decided by the on-silence policy ${input.onSilence}`);
   state.phase = 'closed';
   const decisions = Object.values(state.decisions);
-  await reviewRecordDecisions({ campaignId: state.campaignId, reviewer: state.reviewer, decisions });
+  if (paged) await reviewRecordCompactDecisions({ campaignId: state.campaignId, reviewer: state.reviewer, decisions: compactDecisions(state.items, state.decisions) });
+  else await reviewRecordDecisions({ campaignId: state.campaignId, reviewer: state.reviewer, decisions });
   await rendering;
   if (state.message) {
     try {
-      await reviewRenderMessage({ campaignId: state.campaignId, reviewer: state.reviewer, workflowId, message: state.message, decisions: decisionsMap(), phase: 'closed', deadline: state.deadline });
+      await reviewRenderMessage({ campaignId: state.campaignId, reviewer: state.reviewer, workflowId, message: state.message, ...decided(), phase: 'closed', deadline: state.deadline });
     } catch (err) {
       timeline(`message update failed: ${(err as Error).message}`);
     }

@@ -45,10 +45,21 @@ const missing = (what: string, path: string) =>
   );
 
 /** `<system>-<n>` with n > 0: the id of the batch before it, which must be in the same store. */
-function previousBatch(batchId: string): string | undefined {
+export function previousBatch(batchId: string): string | undefined {
   const m = /^(.+)-(\d{6})$/.exec(batchId);
   const n = m ? Number(m[2]) : 0;
   return m && n > 0 ? `${m[1]}-${String(n - 1).padStart(6, '0')}` : undefined;
+}
+
+/** A batch's items by reviewer, in the batch's order. */
+export function groupByReviewer(items: readonly ReviewItem[]): Map<string, ReviewItem[]> {
+  const byReviewer = new Map<string, ReviewItem[]>();
+  for (const item of items) {
+    const list = byReviewer.get(item.reviewer) ?? [];
+    list.push(item);
+    byReviewer.set(item.reviewer, list);
+  }
+  return byReviewer;
 }
 
 /**
@@ -112,12 +123,7 @@ export function createLocalReviewStore(rootDir: string): ReviewStore {
       await requireCampaign(campaignId);
       const before = previousBatch(batchId);
       if (before && !(await readJson(batchFile(campaignId, before)))) throw missing(`batch ${before} of campaign ${campaignId}, which batch ${batchId} follows,`, batchFile(campaignId, before));
-      const byReviewer = new Map<string, ReviewItem[]>();
-      for (const item of items) {
-        const list = byReviewer.get(item.reviewer) ?? [];
-        list.push(item);
-        byReviewer.set(item.reviewer, list);
-      }
+      const byReviewer = groupByReviewer(items);
       const batches = join(campaignDir(campaignId), 'batches');
       await mkdir(batches, { recursive: true, mode: 0o700 });
       // A rerun may assign differently (the provider changed in between): the intent names every

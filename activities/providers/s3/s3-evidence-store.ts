@@ -3,6 +3,7 @@ import { GetObjectCommand, PutObjectCommand, type ObjectLockMode, type S3Client 
 import type { EvidenceObject, EvidenceStore } from '../../ports/evidence.js';
 import { failure, FailureKind } from '../../../contracts/failures.js';
 import { checkEvidenceKey, evidenceKeyProblem } from '../../../contracts/evidence-key.js';
+import { s3Failure as s3FailureOf, statusOf, type SdkError } from './s3-errors.js';
 
 export interface S3EvidenceOptions {
   readonly client: S3Client;
@@ -18,22 +19,7 @@ export interface S3EvidenceOptions {
 const DAY_MS = 86_400_000;
 const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-interface SdkError {
-  readonly name?: string;
-  readonly message?: string;
-  readonly $metadata?: { readonly httpStatusCode?: number };
-}
-const statusOf = (err: unknown) => (err as SdkError)?.$metadata?.httpStatusCode;
-
-/** An S3 error as Warden's failure: reachability, throttling and 5xx are retryable; a refusal is final and says what to fix. */
-function s3Failure(err: unknown, what: string): Error {
-  const e = err as SdkError;
-  const status = statusOf(err);
-  if (status === undefined || status >= 500 || status === 429 || e.name === 'SlowDown') {
-    return failure(FailureKind.ObjectStoreUnavailable, `evidence store: ${what} failed: ${e.message ?? String(err)}`, { cause: err as Error });
-  }
-  return failure(FailureKind.ObjectStoreRejected, `evidence store: ${what} was refused (${e.name ?? 'error'}, HTTP ${status}): ${e.message ?? ''}`.trim());
-}
+const s3Failure = (err: unknown, what: string) => s3FailureOf('evidence store', err, what);
 
 /**
  * Evidence in an S3 bucket (any S3-compatible object store), one object per key under `prefix`.
