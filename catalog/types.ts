@@ -84,7 +84,17 @@ export function defineAction<S extends z.ZodType>(def: ActionDefinition<S> & Act
 }
 
 /** The provider each dependency is, as people name it ("aws not configured"). */
-const PROVIDER_OF: Record<keyof ActionDeps, string> = { chat: 'slack', mailer: 'email', evidence: 'evidence', http: 'http', iam: 'aws', iamAccounts: 'aws', models: 'mlflow', endpoints: 'aws', code: 'github' };
+const PROVIDER_OF: Record<keyof ActionDeps, string> = {
+  chat: 'slack',
+  mailer: 'email',
+  evidence: 'evidence',
+  http: 'http',
+  iam: 'aws',
+  iamAccounts: 'aws',
+  models: 'mlflow',
+  endpoints: 'aws',
+  code: 'github',
+};
 
 export class ProviderNotConfigured extends Error {
   override name = FailureKind.ProviderNotConfigured;

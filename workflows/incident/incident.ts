@@ -42,4 +42,3 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
   await endWhenSettled(run.audit);
   return run.state;
 }
-

@@ -225,7 +225,6 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
   return withProgress(state);
 }
 
-
 /** One line per item for a plain-text notification. */
 function renderItemsText(items: readonly OffboardingItem[]): string {
   return items.map((i) => `- ${i.credential} [${i.action}]: ${verdictText(i)}`).join('\n');
