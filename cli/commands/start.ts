@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Worker } from '@temporalio/worker';
 import { createServerAudit } from '../../server/audit.js';
 import { setupApi } from '../../server/api.js';
+import { auditCodecRotation } from '../../server/codec-rotation.js';
 import { createHttpApp, listen } from '../../server/app.js';
 import { createHealthProbe } from '../../server/health.js';
 import { findTemporalCli } from '../../temporal/cli-binary.js';
@@ -158,6 +159,8 @@ async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promi
     ...(ctx.config.audit.store === 'off' ? {} : { audit: auditStoreOf(ctx.config) }),
   });
   for (const notice of api.notices) log(notice);
+  // A key rotated since this state dir last started (warden keys rotate, WARDEN_ENCRYPTION_KEYS) is recorded once.
+  if (ctx.config.audit.store !== 'off') auditCodecRotation(api.audit, ctx.config.stateDir, ctx.keyring, ctx.config.encryption.keysVariable ? 'WARDEN_ENCRYPTION_KEYS' : 'key file');
   const server = createHttpApp({
     api: api.routes,
     health,

@@ -45,6 +45,6 @@ describe('GET /v1/audit: who may read the trail', () => {
     expect(await hr.text()).not.toContain('"records"');
     const viewer = await getAudit(`Bearer ${VIEWER}`);
     expect(viewer.status).toBe(200);
-    expect(await viewer.json()).toMatchObject({ records: expect.any(Array) });
+    expect(Array.isArray(((await viewer.json()) as { records?: unknown }).records)).toBe(true);
   });
 });
