@@ -9,6 +9,7 @@ import { createHealthProbe } from '../../server/health.js';
 import { findTemporalCli } from '../../temporal/cli-binary.js';
 import { connectClient, connectWorkerConnection } from '../../temporal/connection.js';
 import { startDevServer, type DevServer } from '../../temporal/dev-server.js';
+import { startTracing, type Tracing } from '../../temporal/tracing.js';
 import { auditStoreOf, buildDeps, buildModelRegistry, evidenceReader } from '../../worker/deps.js';
 import { providerReport } from '../../worker/provider-report.js';
 import { createWardenWorker } from '../../worker/worker.js';
@@ -42,6 +43,12 @@ export async function runWarden(roles: Roles): Promise<number> {
   if (ctx.keyCreated) log(`generated an encryption key into ${ctx.config.encryption.keyFile} (mode 0600); back it up: histories cannot be read without it`);
 
   const stops: (() => Promise<void>)[] = [];
+  // OTEL_* variables (off unless an OTLP endpoint is set): spans of requests, client calls, workflows and activities.
+  const tracing = startTracing();
+  if (tracing) {
+    log(`traces: OTLP/HTTP to ${new URL(tracing.settings.url).origin} as service "${tracing.settings.serviceName}"`);
+    stops.push(() => tracing.shutdown());
+  }
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.reverse()) await stop().catch((err: Error) => log(`while stopping: ${err.message}`));
   };
@@ -87,7 +94,7 @@ export async function runWarden(roles: Roles): Promise<number> {
       stops.push(() => connection.close());
       log('bundling workflows…');
       const deps = buildDeps(config);
-      const created = await createWardenWorker({ connection, namespace: ctx.target.namespace, dataConverter: ctx.dataConverter, deps });
+      const created = await createWardenWorker({ connection, namespace: ctx.target.namespace, dataConverter: ctx.dataConverter, deps, ...(tracing ? { tracing: tracing.workerOptions() } : {}) });
       worker = created;
       workerRun = created.run();
       stops.push(async () => {
@@ -104,7 +111,7 @@ export async function runWarden(roles: Roles): Promise<number> {
 
     let server: Server | undefined;
     if (roles.server) {
-      server = await startHttp(ctx, worker);
+      server = await startHttp(ctx, worker, tracing);
       const listening = server;
       stops.push(() => new Promise<void>((r) => listening.close(() => r())));
     }
@@ -145,8 +152,8 @@ async function announceWorker(ctx: CommandContext, filePath: string | undefined)
   await client.connection.close();
 }
 
-async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promise<Server> {
-  const client = await connectClient(ctx.target, ctx.dataConverter);
+async function startHttp(ctx: CommandContext, worker: Worker | undefined, tracing: Tracing | undefined): Promise<Server> {
+  const client = await connectClient(ctx.target, ctx.dataConverter, tracing?.clientInterceptors());
   const health = createHealthProbe({
     client,
     taskQueue: TASK_QUEUE,
@@ -169,6 +176,7 @@ async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promi
     codecRatePerMinute: ctx.config.codecEndpoint.ratePerMinute,
     codecToken: api.codecToken,
     log,
+    ...(tracing ? { tracer: tracing.tracer } : {}),
   });
   // SIGHUP re-reads warden.yaml (as `warden config reload` does); the outcome is logged by the API.
   const onHangup = (): void => void api.reload();
