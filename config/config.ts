@@ -39,6 +39,8 @@ export interface EnvConfig {
   readonly workerMetricsAddress?: string;
   /** WARDEN_LOG_LEVEL: at `info` (the default) libraries' info lines (Temporal's bundler, worker states) are hidden; `debug` shows them. */
   readonly logLevel: 'debug' | 'info' | 'warn';
+  /** WARDEN_LOG_FORMAT: `text` (the default, one `warden: …` line each) or `json` (pino: one JSON object a line, and a line per HTTP request with its request id). */
+  readonly logFormat: 'text' | 'json';
   /** The audit trail (WARDEN_AUDIT, default local): JSON-lines batches in `dir`, sealed with the Ed25519 key in `keyFile` (generated 0600). */
   readonly audit: { readonly store: 'local' | 's3' | 'off'; readonly dir: string; readonly keyFile: string; readonly s3?: AuditS3Config };
 }
@@ -169,6 +171,7 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'host:port to serve the worker metrics on, e.g. 127.0.0.1:9464')
     .optional(),
   WARDEN_LOG_LEVEL: z.enum(['debug', 'info', 'warn']).default('info'),
+  WARDEN_LOG_FORMAT: z.enum(['text', 'json']).default('text'),
   TEMPORAL_ADDRESS: nonEmpty.optional(),
   TEMPORAL_PROFILE: nonEmpty.optional(),
 });
@@ -206,6 +209,7 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
   return {
     stateDir,
     logLevel: e.WARDEN_LOG_LEVEL,
+    logFormat: e.WARDEN_LOG_FORMAT,
     decisionSigning: { ...(e.WARDEN_DECISION_SIGNING_KEY ? { key: e.WARDEN_DECISION_SIGNING_KEY } : {}), keyFile: join(stateDir, 'decision-signing-key') },
     audit: {
       store: e.WARDEN_AUDIT,

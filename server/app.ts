@@ -9,6 +9,8 @@ import { createRouter, type Route } from './router.js';
 import { codecRoutes } from './routes/codec.js';
 import { healthRoutes } from './routes/health.js';
 import { tracedHandler } from './http-tracing.js';
+import { withRequestId } from './http-log.js';
+import type { Logger } from 'pino';
 
 export interface HttpAppDeps {
   readonly health: HealthProbe;
@@ -23,6 +25,8 @@ export interface HttpAppDeps {
   readonly log: (msg: string) => void;
   /** With tracing on (temporal/tracing.ts): a span per request. */
   readonly tracer?: Tracer;
+  /** With JSON logs (WARDEN_LOG_FORMAT=json): one line per request, with its request id (server/http-log.ts). */
+  readonly logger?: Logger;
 }
 
 /** The Warden HTTP server: health, the remote codec endpoint, the alert intake and incident API. */
@@ -30,7 +34,7 @@ export function createHttpApp(d: HttpAppDeps): Server {
   const codec = codecRoutes({ codec: d.codec, corsOrigins: d.codecCorsOrigins, token: d.codecToken, encryptedEncoding: ENCODING });
   const codecRate = d.codecRatePerMinute ?? 6000;
   const router = createRouter([...healthRoutes(d.health), ...rateLimited(codec, createRateLimiter(codecRate, codecRate), (req) => presentedKey('codec', req), 'codec'), ...(d.api ?? [])], d.log);
-  const handle = tracedHandler(d.tracer, router);
+  const handle = withRequestId(d.logger, tracedHandler(d.tracer, router));
   return createServer((req, res) => void handle(req, res));
 }
 

@@ -16,7 +16,9 @@ import { createWardenWorker } from '../../worker/worker.js';
 import { installWorkerRuntime } from '../../worker/runtime.js';
 import { SEARCH_ATTRIBUTES } from '../../contracts/search-attributes.js';
 import { TASK_QUEUE } from '../../contracts/task-queue.js';
-import { commandContext, log, type CommandContext } from '../context.js';
+import { commandContext, log, useJsonLogs, type CommandContext } from '../context.js';
+import { createJsonLogger } from '../../server/http-log.js';
+import type { Logger } from 'pino';
 
 export interface Roles {
   readonly worker: boolean;
@@ -33,6 +35,8 @@ export async function runWarden(roles: Roles): Promise<number> {
   // evidence, ledgers) is readable by its own user only: files 0600, directories 0700.
   process.umask(0o077);
   const ctx = commandContext({ createKeyIfMissing: roles.worker && roles.server });
+  const jsonLogger = ctx.config.logFormat === 'json' ? createJsonLogger() : undefined;
+  if (jsonLogger) useJsonLogs(jsonLogger);
   mkdirSync(ctx.config.stateDir, { recursive: true, mode: 0o700 });
   chmodSync(ctx.config.stateDir, 0o700);
   log(
@@ -111,7 +115,7 @@ export async function runWarden(roles: Roles): Promise<number> {
 
     let server: Server | undefined;
     if (roles.server) {
-      server = await startHttp(ctx, worker, tracing);
+      server = await startHttp(ctx, worker, tracing, jsonLogger);
       const listening = server;
       stops.push(() => new Promise<void>((r) => listening.close(() => r())));
     }
@@ -152,7 +156,7 @@ async function announceWorker(ctx: CommandContext, filePath: string | undefined)
   await client.connection.close();
 }
 
-async function startHttp(ctx: CommandContext, worker: Worker | undefined, tracing: Tracing | undefined): Promise<Server> {
+async function startHttp(ctx: CommandContext, worker: Worker | undefined, tracing: Tracing | undefined, logger: Logger | undefined): Promise<Server> {
   const client = await connectClient(ctx.target, ctx.dataConverter, tracing?.clientInterceptors());
   const health = createHealthProbe({
     client,
@@ -177,6 +181,7 @@ async function startHttp(ctx: CommandContext, worker: Worker | undefined, tracin
     codecToken: api.codecToken,
     log,
     ...(tracing ? { tracer: tracing.tracer } : {}),
+    ...(logger ? { logger } : {}),
   });
   // SIGHUP re-reads warden.yaml (as `warden config reload` does); the outcome is logged by the API.
   const onHangup = (): void => void api.reload();
