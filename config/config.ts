@@ -51,6 +51,8 @@ export interface AuditS3Config {
   readonly prefix: string;
   readonly retentionDays: number;
   readonly region: string;
+  /** WARDEN_AUDIT_S3_ENDPOINT: an S3-compatible endpoint (MinIO, moto), path-style addressing. Absent: AWS (or AWS_ENDPOINT_URL_S3). */
+  readonly endpoint?: string;
 }
 
 export interface IntakeConfig {
@@ -164,6 +166,7 @@ const schema = z.object({
   WARDEN_AUDIT_S3_BUCKET: nonEmpty.optional(),
   WARDEN_AUDIT_S3_PREFIX: z.string().default('warden/audit/'),
   WARDEN_AUDIT_S3_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
+  WARDEN_AUDIT_S3_ENDPOINT: z.url().optional(),
   WARDEN_DRY_RUN: z.enum(['true', 'false', '1', '0']).default('false'),
   WARDEN_WORKER_METRICS_ADDRESS: z
     .string()
@@ -216,7 +219,15 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
       dir: join(stateDir, 'audit'),
       keyFile: join(stateDir, 'audit-signing-key'),
       ...(e.WARDEN_AUDIT_S3_BUCKET
-        ? { s3: { bucket: e.WARDEN_AUDIT_S3_BUCKET, prefix: e.WARDEN_AUDIT_S3_PREFIX, retentionDays: e.WARDEN_AUDIT_S3_RETENTION_DAYS, region: e.AWS_REGION ?? 'us-east-1' } }
+        ? {
+            s3: {
+              bucket: e.WARDEN_AUDIT_S3_BUCKET,
+              prefix: e.WARDEN_AUDIT_S3_PREFIX,
+              retentionDays: e.WARDEN_AUDIT_S3_RETENTION_DAYS,
+              region: e.AWS_REGION ?? 'us-east-1',
+              ...(e.WARDEN_AUDIT_S3_ENDPOINT ? { endpoint: e.WARDEN_AUDIT_S3_ENDPOINT } : {}),
+            },
+          }
         : {}),
     },
     http: { host: e.WARDEN_HTTP_HOST, port: e.WARDEN_HTTP_PORT },
