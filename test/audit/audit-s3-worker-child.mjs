@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access -- the built dist/ is imported by URL, without types */
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return -- the built dist/ is imported by URL, without types */
 // A Warden worker in its own process with its own state dir, for the two-worker test
 // (test/audit/audit-two-workers.test.ts): the built worker (dist/) with the audit store and key
 // its configuration names (WARDEN_AUDIT=s3), which, once polling, appends APPENDS entries of its
