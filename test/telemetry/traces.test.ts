@@ -87,6 +87,10 @@ describe('OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     expect(scheduled.length).toBeGreaterThanOrEqual(1);
     expect(ran.length).toBeGreaterThanOrEqual(1);
     for (const r of ran) expect(scheduled.map((s) => s.spanId)).toContain(r.parentSpanId);
+    // Inside an activity, the action's calls to its peer are a CLIENT span of their own.
+    const peer = trace.filter((s) => s.name.startsWith('peer '));
+    expect(peer.length).toBeGreaterThanOrEqual(1);
+    for (const p of peer) expect({ kind: p.kind, parentIsActivity: ran.some((r) => r.spanId === p.parentSpanId) }).toEqual({ kind: 3, parentIsActivity: true });
     expect(new Set(trace.map((s) => s.service))).toEqual(new Set(['warden-trace-test']));
   });
 });
