@@ -5,7 +5,7 @@
  * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces.
  */
 import { createRequire } from 'node:module';
-import type { Tracer } from '@opentelemetry/api';
+import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -67,6 +67,7 @@ export interface Tracing {
   workerOptions(): Pick<WorkerOptions, 'interceptors' | 'sinks'>;
   /** Exports what is buffered. */
   flush(): Promise<void>;
+  /** Exports what is buffered and unregisters the global tracer provider, context manager and propagator. */
   shutdown(): Promise<void>;
 }
 
@@ -101,6 +102,12 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): Tracing | un
       sinks: { exporter: makeWorkflowExporter(spanProcessor, resource) },
     }),
     flush: () => provider.forceFlush(),
-    shutdown: () => provider.shutdown(),
+    // Exports what is left, then unregisters the globals register() set: the process traces nothing after.
+    shutdown: async () => {
+      await provider.shutdown();
+      trace.disable();
+      context.disable();
+      propagation.disable();
+    },
   };
 }
