@@ -83,16 +83,14 @@ describe('two worker processes on one Temporal server, one audit chain', () => {
             { timeout: 60_000, interval: 500 },
           )
           .toBe(`${seq} records, 0 unwritten`);
-      const ranOn = async () => {
-        const history = await handle.fetchHistory();
-        return [...new Set((history.events ?? []).flatMap((e) => [e.workflowTaskStartedEventAttributes?.identity, e.activityTaskStartedEventAttributes?.identity]).filter(Boolean))].sort();
-      };
+      const history = async () => (await handle.fetchHistory()).events ?? [];
+      const ranOn = async () => [...new Set((await history()).flatMap((e) => [e.workflowTaskStartedEventAttributes?.identity, e.activityTaskStartedEventAttributes?.identity]).filter(Boolean))].sort();
       await headIs(2 * APPENDS);
       // Temporal keeps a workflow on the worker that has it cached (and hands it its activities):
-      // stop that one, and the other takes the chain over from the history, mid-chain.
-      const first = await ranOn();
-      expect(first).toHaveLength(1);
-      const active = children[first[0] === 'worker-a' ? 0 : 1]!;
+      // stop the one that ran its last task, and the other takes the chain over from the history, mid-chain.
+      const last = (await history()).flatMap((e) => e.workflowTaskStartedEventAttributes?.identity ?? []).at(-1);
+      expect(['worker-a', 'worker-b']).toContain(last);
+      const active = children[last === 'worker-a' ? 0 : 1]!;
       active.kill('SIGTERM');
       await new Promise((r) => (active.exitCode !== null ? r(null) : active.once('exit', r)));
       await client.workflow.signalWithStart(AUDIT_WORKFLOW_TYPE, {
