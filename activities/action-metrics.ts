@@ -1,3 +1,4 @@
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { Context } from '@temporalio/activity';
 import type { MetricMeter } from '@temporalio/common';
 
@@ -30,5 +31,21 @@ export function actionMetrics(): ActionMetrics {
       outcomes.add(1, tags);
       latency.record(seconds, tags);
     },
+  };
+}
+
+/**
+ * A CLIENT span `peer <action>` around an action's calls to its peer, a child of the activity's
+ * span when tracing is on (temporal/tracing.ts); a no-op otherwise. Returns its end.
+ */
+export function peerSpan(action: string, dryRun: boolean): (outcome: ActionMetricOutcome, err?: Error) => void {
+  const span = trace.getTracer('warden').startSpan(`peer ${action}`, {
+    kind: SpanKind.CLIENT,
+    attributes: { 'warden.action': action, 'warden.provider': action.split('.')[0] ?? action, 'warden.dry_run': dryRun },
+  });
+  return (outcome, err) => {
+    span.setAttribute('warden.outcome', outcome);
+    if (outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR, ...(err ? { message: err.name } : {}) });
+    span.end();
   };
 }

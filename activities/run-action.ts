@@ -4,7 +4,7 @@ import { ProviderNotConfigured, type ActionOutcome } from '../catalog/types.js';
 import { failure, FailureKind } from '../contracts/failures.js';
 import { protectedTarget, withBuiltIns } from '../contracts/protected-principals.js';
 import type { WardenDeps } from './deps.js';
-import { actionMetrics } from './action-metrics.js';
+import { actionMetrics, peerSpan } from './action-metrics.js';
 
 export interface RunActionInput {
   readonly action: string;
@@ -53,12 +53,16 @@ export function createActionActivities({ providers, protectedPrincipals, directo
       const ctx = { incidentId: input.incidentId, stepId: input.stepId, idempotencyKey: input.idempotencyKey, deps: providers, incident: input.incident, ...(directory ? { directory } : {}) };
       const started = performance.now();
       const took = (): number => (performance.now() - started) / 1000;
+      const endSpan = peerSpan(input.action, input.dryRun);
       try {
         const outcome = await def.run(parsed.data, ctx, input.dryRun);
         metrics.record(input.action, outcome.status, took());
+        endSpan(outcome.status);
         return outcome;
       } catch (err) {
-        metrics.record(input.action, err instanceof ProviderNotConfigured ? 'not_configured' : 'error', took());
+        const kind = err instanceof ProviderNotConfigured ? 'not_configured' : 'error';
+        metrics.record(input.action, kind, took());
+        endSpan(kind, err as Error);
         // A provider that is not configured changes nothing: the step reports its plan and says
         // plainly which provider is missing; the workflow decides what a live incident does.
         if (err instanceof ProviderNotConfigured) {

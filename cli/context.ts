@@ -1,4 +1,5 @@
 import type { DataConverter } from '@temporalio/common';
+import type { Logger } from 'pino';
 import { AesGcmPayloadCodec } from '../codec/aes-gcm-codec.js';
 import { wardenDataConverter } from '../codec/data-converter.js';
 import type { Keyring } from '../codec/keyring.js';
@@ -37,6 +38,14 @@ export function workflowUiLink(ctx: CommandContext, workflowId: string, runId: s
   return `${base.replace(/\/$/, '')}/namespaces/${encodeURIComponent(ctx.target.namespace)}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
 }
 
+let jsonLogger: Logger | undefined;
+
+/** WARDEN_LOG_FORMAT=json: from now on `log` writes pino JSON lines (server/http-log.ts) instead of `warden: …` text. */
+export function useJsonLogs(logger: Logger): void {
+  jsonLogger = logger;
+}
+
 export const log = (msg: string): void => {
-  process.stderr.write(`warden: ${msg}\n`);
+  if (jsonLogger) jsonLogger.info(msg);
+  else process.stderr.write(`warden: ${msg}\n`);
 };

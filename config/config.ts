@@ -39,6 +39,8 @@ export interface EnvConfig {
   readonly workerMetricsAddress?: string;
   /** WARDEN_LOG_LEVEL: at `info` (the default) libraries' info lines (Temporal's bundler, worker states) are hidden; `debug` shows them. */
   readonly logLevel: 'debug' | 'info' | 'warn';
+  /** WARDEN_LOG_FORMAT: `text` (the default, one `warden: …` line each) or `json` (pino: one JSON object a line, and a line per HTTP request with its request id). */
+  readonly logFormat: 'text' | 'json';
   /** The audit trail (WARDEN_AUDIT, default local): JSON-lines batches in `dir`, sealed with the Ed25519 key in `keyFile` (generated 0600). */
   readonly audit: { readonly store: 'local' | 's3' | 'off'; readonly dir: string; readonly keyFile: string; readonly s3?: AuditS3Config };
 }
@@ -49,6 +51,8 @@ export interface AuditS3Config {
   readonly prefix: string;
   readonly retentionDays: number;
   readonly region: string;
+  /** WARDEN_AUDIT_S3_ENDPOINT: an S3-compatible endpoint (MinIO, moto), path-style addressing. Absent: AWS (or AWS_ENDPOINT_URL_S3). */
+  readonly endpoint?: string;
 }
 
 export interface IntakeConfig {
@@ -164,6 +168,7 @@ const schema = z.object({
   WARDEN_AUDIT_S3_BUCKET: nonEmpty.optional(),
   WARDEN_AUDIT_S3_PREFIX: z.string().default('warden/audit/'),
   WARDEN_AUDIT_S3_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
+  WARDEN_AUDIT_S3_ENDPOINT: z.url().optional(),
   WARDEN_DRY_RUN: z.enum(['true', 'false', '1', '0']).default('false'),
   WARDEN_WORKER_METRICS_ADDRESS: z
     .string()
@@ -171,6 +176,7 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'host:port to serve the worker metrics on, e.g. 127.0.0.1:9464')
     .optional(),
   WARDEN_LOG_LEVEL: z.enum(['debug', 'info', 'warn']).default('info'),
+  WARDEN_LOG_FORMAT: z.enum(['text', 'json']).default('text'),
   TEMPORAL_ADDRESS: nonEmpty.optional(),
   TEMPORAL_PROFILE: nonEmpty.optional(),
 });
@@ -209,13 +215,22 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
   return {
     stateDir,
     logLevel: e.WARDEN_LOG_LEVEL,
+    logFormat: e.WARDEN_LOG_FORMAT,
     decisionSigning: { ...(e.WARDEN_DECISION_SIGNING_KEY ? { key: e.WARDEN_DECISION_SIGNING_KEY } : {}), keyFile: join(stateDir, 'decision-signing-key') },
     audit: {
       store: e.WARDEN_AUDIT,
       dir: join(stateDir, 'audit'),
       keyFile: join(stateDir, 'audit-signing-key'),
       ...(e.WARDEN_AUDIT_S3_BUCKET
-        ? { s3: { bucket: e.WARDEN_AUDIT_S3_BUCKET, prefix: e.WARDEN_AUDIT_S3_PREFIX, retentionDays: e.WARDEN_AUDIT_S3_RETENTION_DAYS, region: e.AWS_REGION ?? 'us-east-1' } }
+        ? {
+            s3: {
+              bucket: e.WARDEN_AUDIT_S3_BUCKET,
+              prefix: e.WARDEN_AUDIT_S3_PREFIX,
+              retentionDays: e.WARDEN_AUDIT_S3_RETENTION_DAYS,
+              region: e.AWS_REGION ?? 'us-east-1',
+              ...(e.WARDEN_AUDIT_S3_ENDPOINT ? { endpoint: e.WARDEN_AUDIT_S3_ENDPOINT } : {}),
+            },
+          }
         : {}),
     },
     http: { host: e.WARDEN_HTTP_HOST, port: e.WARDEN_HTTP_PORT },

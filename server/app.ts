@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { Tracer } from '@opentelemetry/api';
 import type { PayloadCodec } from '@temporalio/common';
 import { ENCODING } from '../codec/aes-gcm-codec.js';
 import type { HealthProbe } from './health.js';
@@ -7,6 +8,9 @@ import { presentedKey, rateLimited } from './rate-limited.js';
 import { createRouter, type Route } from './router.js';
 import { codecRoutes } from './routes/codec.js';
 import { healthRoutes } from './routes/health.js';
+import { tracedHandler } from './http-tracing.js';
+import { withRequestId } from './http-log.js';
+import type { Logger } from 'pino';
 
 export interface HttpAppDeps {
   readonly health: HealthProbe;
@@ -19,6 +23,10 @@ export interface HttpAppDeps {
   /** The API: alert intake and incidents (absent in tests that only need health and codec). */
   readonly api?: readonly Route[];
   readonly log: (msg: string) => void;
+  /** With tracing on (temporal/tracing.ts): a span per request. */
+  readonly tracer?: Tracer;
+  /** With JSON logs (WARDEN_LOG_FORMAT=json): one line per request, with its request id (server/http-log.ts). */
+  readonly logger?: Logger;
 }
 
 /** The Warden HTTP server: health, the remote codec endpoint, the alert intake and incident API. */
@@ -26,7 +34,8 @@ export function createHttpApp(d: HttpAppDeps): Server {
   const codec = codecRoutes({ codec: d.codec, corsOrigins: d.codecCorsOrigins, token: d.codecToken, encryptedEncoding: ENCODING });
   const codecRate = d.codecRatePerMinute ?? 6000;
   const router = createRouter([...healthRoutes(d.health), ...rateLimited(codec, createRateLimiter(codecRate, codecRate), (req) => presentedKey('codec', req), 'codec'), ...(d.api ?? [])], d.log);
-  return createServer((req, res) => void router(req, res));
+  const handle = withRequestId(d.logger, tracedHandler(d.tracer, router));
+  return createServer((req, res) => void handle(req, res));
 }
 
 /** Listens and resolves with the bound port (0 picks a free one). */

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { clientOf, type ApiAuth } from './auth/api-auth.js';
 import { HttpError } from './http-json.js';
+import { currentRequestId } from './http-log.js';
 import type { Route } from './router.js';
 import { AUDIT_WORKFLOW_TYPE, auditAppendSignal, auditWorkflowId, type AuditEntry } from '../contracts/audit.js';
 
@@ -25,7 +26,10 @@ export function createServerAudit(client: Client, taskQueue: string, log: (msg: 
   const workflowId = auditWorkflowId(taskQueue);
   return {
     append(e) {
-      const entry: AuditEntry = { time: new Date().toISOString(), kind: e.kind, actor: e.actor, subject: e.subject, details: e.details, key: e.key ?? `server:${randomUUID()}` };
+      // Appended while answering a request: the record names the request (its X-Request-Id, in its log line too).
+      const requestId = currentRequestId();
+      const details = requestId ? { ...e.details, requestId } : e.details;
+      const entry: AuditEntry = { time: new Date().toISOString(), kind: e.kind, actor: e.actor, subject: e.subject, details, key: e.key ?? `server:${randomUUID()}` };
       const sent = client.workflow
         .signalWithStart(AUDIT_WORKFLOW_TYPE, { workflowId, taskQueue, args: [{}], signal: auditAppendSignal, signalArgs: [[entry]] })
         .then(

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, sendJson } from './http-json.js';
+import { routeMatched } from './http-tracing.js';
 
 export type Params = Readonly<Record<string, string>>;
 
@@ -48,6 +49,7 @@ export function createRouter(routes: readonly Route[], log: (msg: string) => voi
         if (forPath.length === 0) throw new HttpError(404, `no route ${path}`);
         throw new HttpError(405, `${req.method} is not allowed on ${path}`, undefined, { allow: [...new Set(forPath.map((r) => r.route.method))].join(', ') });
       }
+      routeMatched(found.route.method, found.route.path);
       await found.route.handle(req, res, found.params);
     } catch (err) {
       if (res.headersSent) {

@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ClientInterceptors } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
@@ -24,9 +24,9 @@ export function temporalTarget(config: WardenConfig, env: NodeJS.ProcessEnv = pr
   return { address, namespace: loaded.namespace ?? 'default', connect: loaded.connectionOptions };
 }
 
-export async function connectClient(target: Target, dataConverter: DataConverter): Promise<Client> {
+export async function connectClient(target: Target, dataConverter: DataConverter, interceptors?: ClientInterceptors): Promise<Client> {
   const connection = await Connection.connect(target.connect);
-  return new Client({ connection, namespace: target.namespace, dataConverter });
+  return new Client({ connection, namespace: target.namespace, dataConverter, ...(interceptors ? { interceptors } : {}) });
 }
 
 export function connectWorkerConnection(target: Target): Promise<NativeConnection> {

@@ -11,7 +11,7 @@ import { wardenDataConverter } from '../codec/data-converter.js';
 import { parseKeysVariable, type Keyring } from '../codec/keyring.js';
 import { SEARCH_ATTRIBUTES } from '../contracts/search-attributes.js';
 import { wardenCacheDir } from '../temporal/cli-binary.js';
-import { wardenWorkerOptions } from '../worker/worker.js';
+import { wardenWorkerOptions, type WardenWorkerOptions } from '../worker/worker.js';
 import { suiteValue } from './helpers/suite-env.js';
 
 /**
@@ -89,6 +89,10 @@ export interface StartWorkerOptions {
   readonly keyring?: Keyring;
   /** Stand-ins for some of the real activities, given the real ones (a failing activity, say). */
   readonly activities?: (real: WardenActivities) => object;
+  /** Another workflow bundle than the suite's (one built with tracing's workflow interceptors). */
+  readonly workflowBundlePath?: string;
+  /** Tracing's worker interceptors and sink (temporal/tracing.ts). */
+  readonly tracing?: WardenWorkerOptions['tracing'];
 }
 
 export interface TestWorker {
@@ -122,7 +126,8 @@ export async function startWorker(deps: WardenDeps = NO_PROVIDERS, opts: StartWo
   };
   let worker: Worker;
   try {
-    const options = wardenWorkerOptions({ connection, namespace, taskQueue, dataConverter, workflowBundle: { codePath: suiteValue('bundle') }, deps });
+    const workflowBundle = { codePath: opts.workflowBundlePath ?? suiteValue('bundle') };
+    const options = wardenWorkerOptions({ connection, namespace, taskQueue, dataConverter, workflowBundle, deps, ...(opts.tracing ? { tracing: opts.tracing } : {}) });
     const real = options.activities as WardenActivities;
     worker = await Worker.create(opts.activities ? { ...options, activities: { ...real, ...opts.activities(real) } } : options);
   } catch (err) {

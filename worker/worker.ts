@@ -24,6 +24,8 @@ export interface WardenWorkerOptions {
   readonly identity?: string;
   /** What every activity is built from: the providers, the directory, reviews' settings and store. */
   readonly deps: WardenDeps;
+  /** Tracing's interceptors and sink (temporal/tracing.ts `workerOptions()`), when OTEL_* turns it on. */
+  readonly tracing?: Pick<WorkerOptions, 'interceptors' | 'sinks'>;
 }
 
 /** The options of the Warden worker: every workflow and activity, on the `warden` task queue by default. */
@@ -36,6 +38,7 @@ export function wardenWorkerOptions(o: WardenWorkerOptions): WorkerOptions {
     activities: createActivities(o.deps),
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: workflowsPath() }),
     ...(o.identity ? { identity: o.identity } : {}),
+    ...o.tracing,
   };
 }
 

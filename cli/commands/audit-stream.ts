@@ -1,12 +1,13 @@
 /**
  * Streams the verified audit trail to a SIEM from a durable cursor (a file holding the last seq
- * the receiver acknowledged): Splunk HEC (HTTP, JSON lines) or syslog (RFC 5424 over TCP,
+ * the receiver acknowledged): Splunk HEC (HTTP, JSON lines) or syslog (RFC 5424 over TCP or TLS,
  * octet-counted). A receiver that is down is retried; nothing is skipped, and a record may be
  * sent again after a crash between the receiver's answer and the cursor write (its `hash` is a
  * unique id for the receiver to drop repeats).
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { hostname } from 'node:os';
 import type { AuditRecord } from '../../contracts/audit.js';
 import { verifyStore, type AuditReader } from '../../contracts/audit-verify.js';
@@ -34,15 +35,22 @@ export function syslogMessage(r: AuditRecord, host = hostname()): string {
   return `<38>1 ${r.time} ${host} warden - ${r.kind} [warden@32473 seq="${r.seq}" hash="${r.hash}"] ${JSON.stringify(r)}`;
 }
 
-/** Syslog over TCP with octet counting (RFC 6587); done when the receiver has the bytes and the connection closed cleanly. */
-export function syslogSink(host: string, port: number): SiemSink {
+/** Syslog over TLS (RFC 5425): the receiver's certificate must chain to `ca` (PEM; default the system's CAs) and name `serverName` (default the host). */
+export interface SyslogTls {
+  readonly ca?: string;
+  readonly serverName?: string;
+}
+
+/** Syslog over TCP, or TLS when `tls` is given, with octet counting (RFC 6587); done when the receiver has the bytes and the connection closed cleanly. */
+export function syslogSink(host: string, port: number, tls?: SyslogTls): SiemSink {
   return {
-    name: `syslog ${host}:${port}`,
+    name: `syslog${tls ? '+tls' : ''} ${host}:${port}`,
     send(records) {
       return new Promise((resolve, reject) => {
-        const socket = connect(port, host);
+        const open = (): Socket => (tls ? connectTls({ host, port, servername: tls.serverName ?? host, rejectUnauthorized: true, ...(tls.ca ? { ca: tls.ca } : {}) }) : connect(port, host));
+        const socket = open();
         socket.once('error', reject);
-        socket.once('connect', () => {
+        socket.once(tls ? 'secureConnect' : 'connect', () => {
           const frames = records.map((r) => {
             const msg = Buffer.from(syslogMessage(r), 'utf8');
             return `${msg.length} ${msg.toString('utf8')}`;
@@ -65,4 +73,31 @@ export async function streamOnce(store: AuditReader, publicKey: string, sink: Si
   writeFileSync(`${cursorFile}.tmp`, `${pending.at(-1)!.seq}\n`, { mode: 0o600 });
   renameSync(`${cursorFile}.tmp`, cursorFile);
   return pending.length;
+}
+
+/**
+ * Streams until `signal` aborts: after each round (everything pending sent, or a failure) waits
+ * `intervalMs`; a failure keeps the cursor where it was, so the next round starts from it again.
+ */
+export async function streamUntil(o: {
+  store: AuditReader;
+  publicKey: string;
+  sink: SiemSink;
+  cursorFile: string;
+  intervalMs: number;
+  signal?: AbortSignal;
+  onError?: (err: Error) => void;
+}): Promise<void> {
+  while (!o.signal?.aborted) {
+    try {
+      while ((await streamOnce(o.store, o.publicKey, o.sink, o.cursorFile)) > 0);
+    } catch (err) {
+      o.onError?.(err as Error);
+    }
+    await new Promise<void>((resolve) => {
+      const onAbort = (): void => (clearTimeout(t), resolve());
+      const t = setTimeout(() => (o.signal?.removeEventListener('abort', onAbort), resolve()), o.intervalMs);
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hecSink, streamOnce, syslogSink, type SiemSink } from './audit-stream.js';
+import { hecSink, streamUntil, syslogSink, type SiemSink } from './audit-stream.js';
 import { auditPublicKey, type AuditRecord } from '../../contracts/audit.js';
 import { verifyStore, type AuditVerification } from '../../contracts/audit-verify.js';
 import { toOcsf } from '../../activities/audit/render/ocsf.js';
@@ -18,6 +18,10 @@ export interface AuditFlags {
   readonly json?: boolean;
   readonly hec?: string;
   readonly syslog?: string;
+  readonly 'syslog-tls'?: boolean;
+  readonly 'syslog-ca'?: string;
+  readonly 'syslog-server-name'?: string;
+  readonly interval?: string;
 }
 
 /** `warden audit verify|export`: reads the trail from the configured store ($WARDEN_STATE_DIR/audit). */
@@ -69,9 +73,13 @@ function publicKeyOf(keyFile: string): string {
 
 export { verifyStore };
 
-/** `warden audit stream --hec URL | --syslog HOST:PORT`: runs until stopped, every 2 s, from the cursor in the state dir. */
+/** `warden audit stream --hec URL | --syslog HOST:PORT [--syslog-tls]`: runs until stopped, every --interval ms (2000), from the cursor in the state dir. */
 async function streamCommand(flags: AuditFlags): Promise<number> {
   if (!!flags.hec === !!flags.syslog) throw new UsageError('audit stream takes one of --hec URL or --syslog HOST:PORT');
+  const tlsAsked = !!flags['syslog-tls'] || !!flags['syslog-ca'] || !!flags['syslog-server-name'];
+  if (tlsAsked && !flags.syslog) throw new UsageError('--syslog-tls, --syslog-ca and --syslog-server-name go with --syslog HOST:PORT');
+  const intervalMs = Number(flags.interval ?? '2000');
+  if (!/^\d+$/.test(flags.interval ?? '2000') || intervalMs < 100 || intervalMs > 3_600_000) throw new UsageError('--interval takes milliseconds from 100 to 3600000');
   const config = loadWardenConfig();
   let sink: SiemSink;
   if (flags.hec) {
@@ -81,18 +89,19 @@ async function streamCommand(flags: AuditFlags): Promise<number> {
   } else {
     const m = /^(.+):(\d{1,5})$/.exec(flags.syslog!);
     if (!m) throw new UsageError('--syslog takes HOST:PORT');
-    sink = syslogSink(m[1]!, Number(m[2]));
+    const caFile = flags['syslog-ca'];
+    if (caFile && !existsSync(caFile)) throw new UsageError(`--syslog-ca: no file ${caFile} (a PEM file of the CA certificates the receiver's certificate must chain to)`);
+    const tls = tlsAsked ? { ...(caFile ? { ca: readFileSync(caFile, 'utf8') } : {}), ...(flags['syslog-server-name'] ? { serverName: flags['syslog-server-name'] } : {}) } : undefined;
+    sink = syslogSink(m[1]!, Number(m[2]), tls);
   }
   const store = auditStoreOf(config);
   const publicKey = flags['public-key'] ?? publicKeyOf(config.audit.keyFile);
   const cursor = join(config.stateDir, `audit-stream-${createHash('sha256').update(sink.name).digest('hex').slice(0, 12)}.cursor`);
   process.stdout.write(`streaming the audit trail to ${sink.name} (cursor ${cursor})\n`);
-  for (;;) {
-    try {
-      while ((await streamOnce(store, publicKey, sink, cursor)) > 0);
-    } catch (err) {
-      process.stderr.write(`warden: ${sink.name}: ${(err as Error).message}; retrying\n`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-  }
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  await streamUntil({ store, publicKey, sink, cursorFile: cursor, intervalMs, signal: stop.signal, onError: (err) => process.stderr.write(`warden: ${sink.name}: ${err.message}; retrying\n`) });
+  return 0;
 }

@@ -9,12 +9,25 @@ interface AuditOpts {
   readonly json?: boolean;
   readonly hec?: string;
   readonly syslog?: string;
+  readonly syslogTls?: boolean;
+  readonly syslogCa?: string;
+  readonly syslogServerName?: string;
+  readonly interval?: string;
 }
 
 /** `warden audit verify|export|stream`: one register call in the command tree. */
 export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('the audit trail: verify its chain and seals, export it, stream it to a SIEM');
-  const run = (sub: string) => act((opts: AuditOpts) => auditCommand([sub], { ...opts, ...(opts.publicKey ? { 'public-key': opts.publicKey } : {}) }));
+  const run = (sub: string) =>
+    act((opts: AuditOpts) =>
+      auditCommand([sub], {
+        ...opts,
+        ...(opts.publicKey ? { 'public-key': opts.publicKey } : {}),
+        ...(opts.syslogTls ? { 'syslog-tls': true } : {}),
+        ...(opts.syslogCa ? { 'syslog-ca': opts.syslogCa } : {}),
+        ...(opts.syslogServerName ? { 'syslog-server-name': opts.syslogServerName } : {}),
+      }),
+    );
   audit
     .command('verify')
     .description("check the audit trail's chain and seals; names the first bad record")
@@ -33,7 +46,11 @@ export function registerAudit(program: Command): void {
     .command('stream')
     .description('send the trail to a SIEM from a durable cursor (HEC token: WARDEN_SIEM_HEC_TOKEN)')
     .option('--hec <url>', 'a Splunk HEC-compatible endpoint')
-    .option('--syslog <host:port>', 'an RFC 5424 syslog receiver over TCP')
+    .option('--syslog <host:port>', 'an RFC 5424 syslog receiver over TCP (or TLS with --syslog-tls)')
+    .option('--syslog-tls', 'syslog over TLS (RFC 5425), the certificate verified')
+    .option('--syslog-ca <file>', "PEM CA certificates the receiver's certificate must chain to (implies --syslog-tls; default the system CAs)")
+    .option('--syslog-server-name <name>', 'the name the certificate must carry (implies --syslog-tls; default the host)')
+    .option('--interval <ms>', 'wait between rounds and after a failure', '2000')
     .option('--public-key <hex>', 'the Ed25519 public key the seals must verify with')
     .action(run('stream'));
 }

@@ -3,18 +3,22 @@ import type { Server } from 'node:http';
 import type { Worker } from '@temporalio/worker';
 import { createServerAudit } from '../../server/audit.js';
 import { setupApi } from '../../server/api.js';
+import { auditCodecRotation } from '../../server/codec-rotation.js';
 import { createHttpApp, listen } from '../../server/app.js';
 import { createHealthProbe } from '../../server/health.js';
 import { findTemporalCli } from '../../temporal/cli-binary.js';
 import { connectClient, connectWorkerConnection } from '../../temporal/connection.js';
 import { startDevServer, type DevServer } from '../../temporal/dev-server.js';
+import { startTracing, type Tracing } from '../../temporal/tracing.js';
 import { auditStoreOf, buildDeps, buildModelRegistry, evidenceReader } from '../../worker/deps.js';
 import { providerReport } from '../../worker/provider-report.js';
 import { createWardenWorker } from '../../worker/worker.js';
 import { installWorkerRuntime } from '../../worker/runtime.js';
 import { SEARCH_ATTRIBUTES } from '../../contracts/search-attributes.js';
 import { TASK_QUEUE } from '../../contracts/task-queue.js';
-import { commandContext, log, type CommandContext } from '../context.js';
+import { commandContext, log, useJsonLogs, type CommandContext } from '../context.js';
+import { createJsonLogger } from '../../server/http-log.js';
+import type { Logger } from 'pino';
 
 export interface Roles {
   readonly worker: boolean;
@@ -31,6 +35,8 @@ export async function runWarden(roles: Roles): Promise<number> {
   // evidence, ledgers) is readable by its own user only: files 0600, directories 0700.
   process.umask(0o077);
   const ctx = commandContext({ createKeyIfMissing: roles.worker && roles.server });
+  const jsonLogger = ctx.config.logFormat === 'json' ? createJsonLogger() : undefined;
+  if (jsonLogger) useJsonLogs(jsonLogger);
   mkdirSync(ctx.config.stateDir, { recursive: true, mode: 0o700 });
   chmodSync(ctx.config.stateDir, 0o700);
   log(
@@ -41,6 +47,12 @@ export async function runWarden(roles: Roles): Promise<number> {
   if (ctx.keyCreated) log(`generated an encryption key into ${ctx.config.encryption.keyFile} (mode 0600); back it up: histories cannot be read without it`);
 
   const stops: (() => Promise<void>)[] = [];
+  // OTEL_* variables (off unless an OTLP endpoint is set): spans of requests, client calls, workflows and activities.
+  const tracing = startTracing();
+  if (tracing) {
+    log(`traces: OTLP/HTTP to ${new URL(tracing.settings.url).origin} as service "${tracing.settings.serviceName}"`);
+    stops.push(() => tracing.shutdown());
+  }
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.reverse()) await stop().catch((err: Error) => log(`while stopping: ${err.message}`));
   };
@@ -86,7 +98,7 @@ export async function runWarden(roles: Roles): Promise<number> {
       stops.push(() => connection.close());
       log('bundling workflows…');
       const deps = buildDeps(config);
-      const created = await createWardenWorker({ connection, namespace: ctx.target.namespace, dataConverter: ctx.dataConverter, deps });
+      const created = await createWardenWorker({ connection, namespace: ctx.target.namespace, dataConverter: ctx.dataConverter, deps, ...(tracing ? { tracing: tracing.workerOptions() } : {}) });
       worker = created;
       workerRun = created.run();
       stops.push(async () => {
@@ -103,7 +115,7 @@ export async function runWarden(roles: Roles): Promise<number> {
 
     let server: Server | undefined;
     if (roles.server) {
-      server = await startHttp(ctx, worker);
+      server = await startHttp(ctx, worker, tracing, jsonLogger);
       const listening = server;
       stops.push(() => new Promise<void>((r) => listening.close(() => r())));
     }
@@ -144,8 +156,8 @@ async function announceWorker(ctx: CommandContext, filePath: string | undefined)
   await client.connection.close();
 }
 
-async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promise<Server> {
-  const client = await connectClient(ctx.target, ctx.dataConverter);
+async function startHttp(ctx: CommandContext, worker: Worker | undefined, tracing: Tracing | undefined, logger: Logger | undefined): Promise<Server> {
+  const client = await connectClient(ctx.target, ctx.dataConverter, tracing?.clientInterceptors());
   const health = createHealthProbe({
     client,
     taskQueue: TASK_QUEUE,
@@ -158,6 +170,8 @@ async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promi
     ...(ctx.config.audit.store === 'off' ? {} : { audit: auditStoreOf(ctx.config) }),
   });
   for (const notice of api.notices) log(notice);
+  // A key rotated since this state dir last started (warden keys rotate, WARDEN_ENCRYPTION_KEYS) is recorded once.
+  if (ctx.config.audit.store !== 'off') auditCodecRotation(api.audit, ctx.config.stateDir, ctx.keyring, ctx.config.encryption.keysVariable ? 'WARDEN_ENCRYPTION_KEYS' : 'key file');
   const server = createHttpApp({
     api: api.routes,
     health,
@@ -166,6 +180,8 @@ async function startHttp(ctx: CommandContext, worker: Worker | undefined): Promi
     codecRatePerMinute: ctx.config.codecEndpoint.ratePerMinute,
     codecToken: api.codecToken,
     log,
+    ...(tracing ? { tracer: tracing.tracer } : {}),
+    ...(logger ? { logger } : {}),
   });
   // SIGHUP re-reads warden.yaml (as `warden config reload` does); the outcome is logged by the API.
   const onHangup = (): void => void api.reload();

@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { Tracer } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import { AesGcmPayloadCodec } from '../../codec/aes-gcm-codec.js';
 import { loadPlaybooks } from '../../playbook/load.js';
@@ -51,7 +52,7 @@ export interface IntakeServer {
 }
 
 /** The real HTTP app with the alert and incident routes, on its own task queue. */
-export async function startIntake(client: Client, opts: { perMinute?: number; burst?: number; audit?: (taskQueue: string) => ServerAudit } = {}): Promise<IntakeServer> {
+export async function startIntake(client: Client, opts: { perMinute?: number; burst?: number; audit?: (taskQueue: string) => ServerAudit; tracer?: Tracer } = {}): Promise<IntakeServer> {
   const taskQueue = uniqueTaskQueue('intake');
   const { playbooks } = loadPlaybooks(['playbooks']);
   const auth = createApiAuth([
@@ -79,6 +80,7 @@ export async function startIntake(client: Client, opts: { perMinute?: number; bu
       ...incidentRoutes(client, auth, TEST_SIGNER, undefined, playbooks),
     ],
     log: () => undefined,
+    ...(opts.tracer ? { tracer: opts.tracer } : {}),
   });
   const port = await listen(server, '127.0.0.1', 0);
   return { url: `http://127.0.0.1:${port}`, taskQueue, close: () => server.close() };

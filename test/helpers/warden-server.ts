@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
 import { createLocalAuditStore } from '../../activities/providers/audit-store/local-audit-store.js';
 import { AesGcmPayloadCodec } from '../../codec/aes-gcm-codec.js';
 import { loadWardenConfig } from '../../config/load.js';
@@ -29,7 +30,7 @@ export async function startWardenServer(
   client: Client,
   taskQueue: string,
   env: Record<string, string> = {},
-  opts: { codecRatePerMinute?: number; readers?: Parameters<typeof setupApi>[4] } = {},
+  opts: { codecRatePerMinute?: number; readers?: Parameters<typeof setupApi>[4]; logger?: Logger } = {},
 ): Promise<WardenServer> {
   const stateDir = env.WARDEN_STATE_DIR ?? join(mkdtempSync(join(tmpdir(), 'warden-server-')), 'state');
   // No audit trail unless the test asks for one (WARDEN_AUDIT=local and a worker with an audit store).
@@ -45,6 +46,7 @@ export async function startWardenServer(
     codecToken: api.codecToken,
     ...(opts.codecRatePerMinute ? { codecRatePerMinute: opts.codecRatePerMinute } : {}),
     log: () => undefined,
+    ...(opts.logger ? { logger: opts.logger } : {}),
   });
   const url = `http://127.0.0.1:${await listen(server, '127.0.0.1', 0)}`;
   return { url, api, stateDir, secret: (name) => readFileSync(join(stateDir, STATE_SECRETS[name].file), 'utf8').trim(), close: () => server.close() };
