@@ -6,6 +6,7 @@ import { createRateLimiter } from './intake/rate-limit.js';
 import { presentedKey, rateLimited } from './rate-limited.js';
 import { createRouter, type Route } from './router.js';
 import { codecRoutes } from './routes/codec.js';
+import { consoleStaticRoutes } from './console/static.js';
 import { healthRoutes } from './routes/health.js';
 
 export interface HttpAppDeps {
@@ -19,13 +20,18 @@ export interface HttpAppDeps {
   /** The API: alert intake and incidents (absent in tests that only need health and codec). */
   readonly api?: readonly Route[];
   readonly log: (msg: string) => void;
+  /** The built console to serve at /console (default dist/console of this package). */
+  readonly consoleDir?: string;
 }
 
-/** The Warden HTTP server: health, the remote codec endpoint, the alert intake and incident API. */
+/** The Warden HTTP server: health, the remote codec endpoint, the alert intake and incident API, the console's page. */
 export function createHttpApp(d: HttpAppDeps): Server {
   const codec = codecRoutes({ codec: d.codec, corsOrigins: d.codecCorsOrigins, token: d.codecToken, encryptedEncoding: ENCODING });
   const codecRate = d.codecRatePerMinute ?? 6000;
-  const router = createRouter([...healthRoutes(d.health), ...rateLimited(codec, createRateLimiter(codecRate, codecRate), (req) => presentedKey('codec', req), 'codec'), ...(d.api ?? [])], d.log);
+  const router = createRouter(
+    [...healthRoutes(d.health), ...rateLimited(codec, createRateLimiter(codecRate, codecRate), (req) => presentedKey('codec', req), 'codec'), ...(d.api ?? []), ...consoleStaticRoutes(d.consoleDir)],
+    d.log,
+  );
   return createServer((req, res) => void router(req, res));
 }
 
