@@ -48,7 +48,7 @@ export function consoleSessionRoutes(d: ConsoleSessionDeps): Route[] {
       method: 'POST',
       path: '/console/session',
       async handle(req, res) {
-        const { token } = parseBody(tokenBody, await readJsonBody(req, 4096), 'login');
+        const { token } = parseBody(tokenBody, await readJsonBody(req, 64 * 1024), 'login');
         const caller = d.auth.identify(token);
         const { sid, session } = d.sessions.open(caller.id);
         sendJson(res, 200, await describe(caller, session.csrf), { 'set-cookie': sessionCookie(req, sid, SESSION_S), 'cache-control': 'no-store' });
