@@ -271,9 +271,15 @@ describe('the web console in Chromium, against the real stack', () => {
     await handle.terminate('test done');
   }, 120_000);
 
-  it('the KPI charts and the audit log (verified) are readable and accessible', async () => {
+  it('the login page, offboardings, the KPI charts and the audit log (verified) are readable and accessible', async () => {
     const olga = await newPage();
+    await olga.goto(`${warden.url}/console/`);
+    await olga.getByLabel('API token').waitFor();
+    await expectAccessible(olga, 'login');
     await loginWithToken(olga, TOKENS.olga);
+    await olga.getByRole('link', { name: 'Offboardings' }).click();
+    await olga.getByRole('heading', { name: 'Offboardings' }).waitFor();
+    await expectAccessible(olga, 'offboardings');
     await olga.getByRole('link', { name: 'KPIs' }).click();
     await olga.getByRole('heading', { name: 'KPIs' }).waitFor();
     // The incidents of this test are counted: the first was contained (MTTC) and approved by people (MTTA).
