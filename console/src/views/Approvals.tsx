@@ -2,7 +2,7 @@ import { api, mayChange, type Approval, type Session } from '../api';
 import { need, usePoll } from '../poll';
 import { Decide } from './Decide';
 
-/** What waits on me (GET /v1/approvals), decided through the same routes as the CLI and Slack. */
+/** What waits on me (GET /v1/approvals), decided through the same routes as the CLI and Slack (the hr role approves offboardings only). */
 export function Approvals({ session }: { session: Session }) {
   const { data, error, reload } = usePoll(async () => need(await api.GET('/v1/approvals')).approvals, []);
   return (
@@ -12,7 +12,7 @@ export function Approvals({ session }: { session: Session }) {
       {data && data.length === 0 && <p>Nothing waits on you.</p>}
       {(data ?? []).map((a, i) => (
         <div className="card" key={`${a.kind}-${a.incidentId ?? a.personId ?? a.campaignId}-${a.stepId ?? a.reviewer ?? i}`}>
-          <Item a={a} allowed={mayChange(session)} onDone={reload} />
+          <Item a={a} allowed={mayChange(session) || (a.kind === 'offboarding' && session.roles.includes('hr'))} onDone={reload} />
           <p className="muted">
             CLI: <code>{a.command}</code>
           </p>
