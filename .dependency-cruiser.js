@@ -5,11 +5,11 @@
  * proves on fixture trees that an upward import and a cycle fail with these rule names.
  *
  * Bottom to top: engine → contracts → catalog, config, codec → playbook, temporal → workflows,
- * activities → worker, server, slack → cli. Type-only imports count (tsPreCompilationDeps), except
+ * activities → worker, server, slack → cli; console/ (the browser app) beside them, on contracts' types only. Type-only imports count (tsPreCompilationDeps), except
  * where a rule says types may cross.
  */
 
-const OURS = '^(contracts|engine|catalog|playbook|config|codec|temporal|workflows|activities|worker|server|slack|cli)/';
+const OURS = '^(contracts|engine|catalog|playbook|config|codec|temporal|workflows|activities|worker|server|slack|cli|console)/';
 const FEATURES = '(incident|offboarding|reviews)';
 const PORTS = '^activities/ports(/|[.]ts$)';
 const RENDER = '^activities/[^/]+/render/';
@@ -120,6 +120,19 @@ export default {
       severity: 'error',
       from: { path: '^(server|slack)/' },
       to: { path: '^(worker|cli)/' },
+    },
+    only(
+      'console-is-a-browser-view',
+      '^console/',
+      ['^console/', '^contracts/'],
+      'console/ (the web console, a browser app) calls the API through its generated client and sees contracts/ as types only.',
+    ),
+    {
+      name: 'console-imports-contract-types-only',
+      comment: 'The console runs in the browser: contracts/ as types only (`import type`); everything it does goes through the API.',
+      severity: 'error',
+      from: { path: '^console/' },
+      to: { path: '^contracts/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'slack-stays-below-the-server',

@@ -30,7 +30,7 @@ export const workflowRestrictedImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.warden/', 'codec/failure-converter.cjs'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.warden/', 'codec/failure-converter.cjs', 'console/src/generated/schema.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -45,6 +45,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/require-await': 'off',
     },
+  },
+  {
+    // The console runs in the browser (console/tsconfig.json: DOM, JSX).
+    files: ['console/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
   },
   {
     // engine/ is pure code the workflows import: the same fence applies.

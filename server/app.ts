@@ -7,6 +7,7 @@ import { createRateLimiter } from './intake/rate-limit.js';
 import { presentedKey, rateLimited } from './rate-limited.js';
 import { createRouter, type Route } from './router.js';
 import { codecRoutes } from './routes/codec.js';
+import { consoleStaticRoutes } from './console/static.js';
 import { healthRoutes } from './routes/health.js';
 import { tracedHandler } from './http-tracing.js';
 import { withRequestId } from './http-log.js';
@@ -27,13 +28,18 @@ export interface HttpAppDeps {
   readonly tracer?: Tracer;
   /** With JSON logs (WARDEN_LOG_FORMAT=json): one line per request, with its request id (server/http-log.ts). */
   readonly logger?: Logger;
+  /** The built console to serve at /console (default dist/console of this package). */
+  readonly consoleDir?: string;
 }
 
-/** The Warden HTTP server: health, the remote codec endpoint, the alert intake and incident API. */
+/** The Warden HTTP server: health, the remote codec endpoint, the alert intake and incident API, the console's page. */
 export function createHttpApp(d: HttpAppDeps): Server {
   const codec = codecRoutes({ codec: d.codec, corsOrigins: d.codecCorsOrigins, token: d.codecToken, encryptedEncoding: ENCODING });
   const codecRate = d.codecRatePerMinute ?? 6000;
-  const router = createRouter([...healthRoutes(d.health), ...rateLimited(codec, createRateLimiter(codecRate, codecRate), (req) => presentedKey('codec', req), 'codec'), ...(d.api ?? [])], d.log);
+  const router = createRouter(
+    [...healthRoutes(d.health), ...rateLimited(codec, createRateLimiter(codecRate, codecRate), (req) => presentedKey('codec', req), 'codec'), ...(d.api ?? []), ...consoleStaticRoutes(d.consoleDir)],
+    d.log,
+  );
   const handle = withRequestId(d.logger, tracedHandler(d.tracer, router));
   return createServer((req, res) => void handle(req, res));
 }

@@ -192,6 +192,12 @@ async function startHttp(ctx: CommandContext, worker: Worker | undefined, tracin
   });
   const port = await listen(server, ctx.config.http.host, ctx.config.http.port);
   log(`server listening on http://${ctx.config.http.host}:${port} (POST /v1/alerts, /v1/incidents, GET /healthz, /openapi.json, POST /codec/decode)`);
+  // One use, 15 minutes: the link exchanges the local admin's standing for a console session (HttpOnly cookie).
+  const code = api.consoleLoginCode();
+  if (code)
+    log(
+      `console: http://${ctx.config.http.host}:${port}/console/login?code=${code} (one-time login link, valid 15 minutes; later, log in at /console/ with the token in ${ctx.config.stateDir}/admin-token)`,
+    );
   return server;
 }
 

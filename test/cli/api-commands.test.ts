@@ -29,6 +29,7 @@ import { offboardingRoutes } from '../../server/routes/offboardings.js';
 import { reviewRoutes } from '../../server/routes/reviews.js';
 import { localEvidenceReader } from '../../server/routes/review-access.js';
 import { configRoutes } from '../../server/routes/config.js';
+import { consoleSessionRoutes } from '../../server/console/routes.js';
 import type { WardenConfig } from '../../config/config.js';
 import type { Directory } from '../../contracts/directory.js';
 
@@ -369,6 +370,7 @@ describe('GET /openapi.json', () => {
       ...openapiRoutes(),
       metricsRoute(createServerMetrics(), () => undefined),
       ...auditRoutes({ auth: dummy as ApiAuth, store: dummy as never, publicKey: 'unused' }),
+      ...consoleSessionRoutes({ auth: dummy as ApiAuth, sessions: dummy as never }),
     ];
     const router = createRouter(routes, () => undefined);
     const server = createServer((req, res) => void router(req, res));

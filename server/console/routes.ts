@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { ApiAuth, Caller } from '../auth/api-auth.js';
+import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
+import type { Route } from '../router.js';
+import { SESSION_COOKIE, cookieOf, sessionCookie, type ConsoleSessions } from './sessions.js';
+
+const SESSION_S = 8 * 3600;
+const tokenBody = z.object({ token: z.string().min(1).max(512) }).strict();
+
+export interface ConsoleSessionDeps {
+  readonly auth: ApiAuth;
+  readonly sessions: ConsoleSessions;
+  /** Who an identity id is (its display name), for the session answer. */
+  readonly nameOf?: (identityId: string) => string | undefined;
+  /** The person of warden.yaml an identity is (a reviewer decides their own queue), if any. */
+  readonly personOf?: (caller: Caller) => Promise<{ readonly id: string } | undefined>;
+}
+
+/**
+ * The console's log in and out. A one-time login link (`warden start` prints it on the embedded
+ * default) or an API token becomes a session cookie; the session acts with the identity's roles
+ * through the same API routes, and GET /console/session hands the page its CSRF token.
+ *   GET    /console/login?code=…   one-time code → cookie, then 303 to /console/
+ *   POST   /console/session        { token } → cookie, { id, name?, person?, roles, groups, csrf }
+ *   GET    /console/session        the session, as above, or 401
+ *   DELETE /console/session        log out (a change: it needs the CSRF token)
+ */
+export function consoleSessionRoutes(d: ConsoleSessionDeps): Route[] {
+  const describe = async (caller: Caller, csrf: string) => {
+    const name = d.nameOf?.(caller.id);
+    const person = await d.personOf?.(caller);
+    return { id: caller.id, ...(name ? { name } : {}), ...(person ? { person: person.id } : {}), roles: caller.roles, groups: caller.groups, csrf };
+  };
+  return [
+    {
+      method: 'GET',
+      path: '/console/login',
+      async handle(req, res) {
+        const code = new URL(req.url ?? '/', 'http://localhost').searchParams.get('code') ?? '';
+        const identityId = code ? d.sessions.redeemLoginCode(code) : undefined;
+        if (!identityId) throw new HttpError(401, 'this login link was used already, has expired or is wrong: restart `warden start` for a new one, or log in with an API token at /console/');
+        const { sid } = d.sessions.open(identityId);
+        res.writeHead(303, { location: '/console/', 'set-cookie': sessionCookie(req, sid, SESSION_S), 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+        res.end();
+      },
+    },
+    {
+      method: 'POST',
+      path: '/console/session',
+      async handle(req, res) {
+        const { token } = parseBody(tokenBody, await readJsonBody(req, 64 * 1024), 'login');
+        const caller = d.auth.identify(token);
+        const { sid, session } = d.sessions.open(caller.id);
+        sendJson(res, 200, await describe(caller, session.csrf), { 'set-cookie': sessionCookie(req, sid, SESSION_S), 'cache-control': 'no-store' });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/console/session',
+      async handle(req, res) {
+        const sid = cookieOf(req, SESSION_COOKIE);
+        const session = sid ? d.sessions.find(sid) : undefined;
+        if (!session) throw new HttpError(401, 'not logged in');
+        sendJson(res, 200, await describe(d.auth.authenticate(req), session.csrf), { 'cache-control': 'no-store' });
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/console/session',
+      async handle(req, res) {
+        const sid = cookieOf(req, SESSION_COOKIE);
+        if (!sid || !d.sessions.find(sid)) throw new HttpError(401, 'not logged in');
+        d.auth.authenticate(req); // the CSRF check: a cross-site page cannot log a person out
+        d.sessions.close(sid);
+        sendJson(res, 200, { loggedOut: true }, { 'set-cookie': sessionCookie(req, '', 0) });
+      },
+    },
+  ];
+}
