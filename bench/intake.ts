@@ -14,13 +14,19 @@ import { TASK_QUEUE, type World } from './world.js';
 export interface Intake {
   /** POSTs the alert to /v1/alerts (live), signed as a webhook sender signs it; the status and body. */
   post(alert: unknown): Promise<{ status: number; body: { incidentId?: string } }>;
+  /** Once every audit append so far is sent: how many failed (logged by server/audit.ts, never thrown at the request). */
+  auditAppendsFailed(): Promise<number>;
   close(): Promise<void>;
 }
 
 export async function startIntake(world: World): Promise<Intake> {
   const secret = randomBytes(24).toString('hex');
   const other = () => randomBytes(24).toString('hex');
-  const log = (m: string) => process.stderr.write(`intake: ${m}\n`);
+  let failedAppends = 0;
+  const log = (m: string) => {
+    if (m.startsWith('audit: could not append')) failedAppends++;
+    if (failedAppends <= 3) process.stderr.write(`intake: ${m}\n`);
+  };
   const { playbooks } = loadPlaybooks(['playbooks']);
   const audit = createServerAudit(world.client, TASK_QUEUE, log);
   const server: Server = createHttpApp({
@@ -41,6 +47,10 @@ export async function startIntake(world: World): Promise<Intake> {
   const port = await listen(server, '127.0.0.1', 0);
   const path = '/v1/alerts?dry_run=false';
   return {
+    async auditAppendsFailed() {
+      await audit.flush();
+      return failedAppends;
+    },
     async post(alert) {
       const body = JSON.stringify(alert);
       const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...signedHeaders(secret, { method: 'POST', path, body }) }, body });

@@ -63,6 +63,7 @@ export async function measureP3(world: World, intake: Intake, sizes: { alerts: n
   const fp = (i: number) => `bench-storm-${run}-${i % sizes.fingerprints}`;
   const refused: number[] = [];
   const opened = new Set<string>();
+  const failedBefore = await intake.auditAppendsFailed();
   const since = new Date().toISOString();
   const t = performance.now();
   await pool(sizes.alerts, sizes.inFlight, async (i) => {
@@ -72,6 +73,7 @@ export async function measureP3(world: World, intake: Intake, sizes: { alerts: n
     else if (res.body.incidentId) opened.add(res.body.incidentId);
   });
   const intakeSeconds = (performance.now() - t) / 1000;
+  const auditAppendsFailed = (await intake.auditAppendsFailed()) - failedBefore;
 
   const b = performance.now();
   await pool(sizes.alerts, sizes.inFlight, async (i) => {
@@ -107,6 +109,7 @@ export async function measureP3(world: World, intake: Intake, sizes: { alerts: n
     alertsKept,
     alertsKeptBy: 'sum of alerts.count in each incident state query',
     refused: refused.length,
+    auditAppendsFailed,
     intake: { seconds: round(intakeSeconds), perSecond: round(intakeRate) },
     baseline: { seconds: round(bareSeconds), perSecond: round(bareRate) },
   };

@@ -20,17 +20,19 @@ interface Seeded {
   readonly person: Person;
   /** Every id of the round that a twin's differs in. */
   readonly ids: string[];
+  /** How many credentials were seeded, counted from what moto and the fake answered. */
+  readonly credentials: number;
 }
 
-/** At AWS: 2 keys, a login profile, MFA, 3 groups, 2 attached and 2 inline policies, 3 SSH keys; at GitHub: membership, a team, 3 token grants, 2 SSO authorizations, an invitation. */
+/** 20 credentials. At AWS (12): 2 keys, a login profile, MFA, 2 groups, 2 attached and 2 inline policies, 2 SSH keys; at GitHub (8): membership, a team, 3 token grants, 2 SSO authorizations, an invitation. */
 async function seedPerson(world: World): Promise<Seeded> {
   const tag = `p5${randomUUID().replace(/-/g, '').slice(0, 10)}`;
   const user = await seedUser(world.admin, tag, {
     accessKeys: 2,
-    groups: [`${tag}-eng`, `${tag}-data`, `${tag}-ops`],
+    groups: [`${tag}-eng`, `${tag}-data`],
     managedPolicies: [`${tag}-read`, `${tag}-write`],
     inlinePolicies: [`${tag}-a`, `${tag}-b`],
-    sshKeys: 3,
+    sshKeys: 2,
   });
   const gh = world.github.state;
   const n = Array.from({ length: 6 }, () => nextId++);
@@ -41,7 +43,14 @@ async function seedPerson(world: World): Promise<Seeded> {
   const email = `${tag}@example.com`;
   gh.invitations.push({ id: n[5]!, login: null, email, role: 'direct_member' });
   const person: Person = { id: tag, name: `Bench ${tag}`, email, githubLogin: tag, aws: [{ account: '123456789012', userName: tag }], groups: [], roles: [] };
-  return { tag, person, ids: [tag, ...user.accessKeys.map((k) => k.accessKeyId), ...user.sshKeyIds, ...n.map(String)] };
+  const aws = user.accessKeys.length + 1 + user.mfaSerials.length + user.groups.length + user.policyArns.length + user.inlinePolicies.length + user.sshKeyIds.length;
+  const github =
+    1 +
+    gh.teams.filter((t) => t.members.includes(tag)).length +
+    gh.patGrants.filter((g) => g.owner === tag).length +
+    gh.credentialAuthorizations.filter((c) => c.login === tag).length +
+    gh.invitations.filter((i) => i.email === email).length;
+  return { tag, person, ids: [tag, ...user.accessKeys.map((k) => k.accessKeyId), ...user.sshKeyIds, ...n.map(String)], credentials: aws + github };
 }
 
 async function offboard(world: World, s: Seeded): Promise<{ ms: number; items: number; calls: RecordedCall[][] }> {
@@ -83,11 +92,13 @@ export async function measureP5(world: World, rounds: number) {
   const serial: number[] = [];
   let items = 0;
   let calls = 0;
+  let credentials = 0;
   for (let i = 0; i < rounds; i++) {
     const subject = await seedPerson(world);
     const run = await offboard(world, subject);
     parallel.push(run.ms);
     items = run.items;
+    credentials = subject.credentials;
     calls = run.calls.flat().length;
     const twin = await seedPerson(world);
     const map = Object.fromEntries(subject.ids.map((id, k) => [id, twin.ids[k]!]));
@@ -102,7 +113,8 @@ export async function measureP5(world: World, rounds: number) {
     goal: '≤ 0.5',
     pass: ratio <= 0.5,
     rounds,
-    credentials: items,
+    credentials,
+    offboardingItems: items,
     activityCalls: calls,
     timedBy: "the server's clock: the workflow's start event to its revokedAt (the offboarding) or its completion (the sequential replay)",
     offboarding: { medianMs: round(median(parallel)), samples: parallel.map((x) => round(x)) },
