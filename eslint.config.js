@@ -53,7 +53,7 @@ export default tseslint.config(
   },
   {
     // engine/ is pure code the workflows import: the same fence applies.
-    files: ['workflows/**/*.ts', 'engine/**/*.ts', 'contracts/**/*.ts', 'catalog/workflow-actions.ts'],
+    files: ['workflows/**/*.ts', 'engine/**/*.ts', 'contracts/**/*.ts', 'catalog/workflow-actions.ts', 'bench/baseline-workflows.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', workflowRestrictedImports],
       'no-restricted-globals': [

@@ -1,132 +1,74 @@
 /**
- * npm run bench: what Warden's machinery costs on top of bare Temporal, measured in one run on
- * one local dev server. The baseline is the smoke workflow (one activity round trip, encrypted
- * payloads like everything else); the subject is a dry-run incident of the triage playbook
- * (three steps: two evidence plans and a notification plan, templating, query handlers).
- * Reports medians of per-workflow latency, and throughput with N in flight, and their ratios.
+ * npm run bench: what Warden costs on top of bare Temporal, P1 to P5 of issue #18, measured in one
+ * run on one dev server (bench/world.ts), each against a baseline taken in the same run. Writes
+ * bench/results.json and bench/results.md (or into BENCH_OUT). BENCH_QUICK=1: small sizes, to
+ * keep the bench working in CI; its figures are not measurements.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { wardenDataConverter } from '../codec/data-converter.js';
-import { keyringOf } from '../codec/keyring.js';
-import { loadPlaybooks } from '../playbook/load.js';
-import { findTemporalCli } from '../temporal/cli-binary.js';
-import { startDevServer } from '../temporal/dev-server.js';
-import { createLocalEvidenceStore } from '../activities/providers/evidence/local-evidence-store.js';
-import { createLocalReviewStore } from '../activities/providers/review-store/local-review-store.js';
-import { reviewSettingsSchema } from '../config/reviews.js';
-import { createWardenWorker } from '../worker/worker.js';
-import { SEARCH_ATTRIBUTES } from '../contracts/search-attributes.js';
-import { type CampaignState } from '../contracts/reviews.js';
-import type { reviewCampaignWorkflow } from '../workflows/reviews/campaign.js';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { measureP1 } from './p1-overhead.js';
+import { measureP2, measureP3 } from './p2-p3-intake.js';
+import { measureP4 } from './p4-review.js';
+import { measureP5 } from './p5-offboarding.js';
+import { startIntake } from './intake.js';
+import { writeResults } from './report.js';
+import { machine } from './stats.js';
+import { startWorld } from './world.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
-const REVIEW_ENTITLEMENTS = Number(process.env.BENCH_REVIEW_ENTITLEMENTS ?? 20_000);
-const REVIEW_REVIEWERS = Number(process.env.BENCH_REVIEW_REVIEWERS ?? 40);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
+const env = (name: string, full: number, quick: number): number => Number(process.env[name] ?? (process.env.BENCH_QUICK === '1' ? quick : full));
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
-async function main(): Promise<void> {
-  const cli = findTemporalCli();
-  if (!cli) throw new Error('no Temporal CLI: run bash scripts/provision.sh temporal');
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const dir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
-  const port = 7400 + Math.floor(Math.random() * 500);
-  const server = await startDevServer({ binary: cli.path, ip: '127.0.0.1', port, uiPort: port + 1000, dbFile: join(dir, 'temporal.db'), namespace: 'default', searchAttributes: SEARCH_ATTRIBUTES });
-  const dataConverter = wardenDataConverter(keyringOf([{ id: 'bench', key: randomBytes(32) }]));
-  const client = new Client({ connection: await Connection.connect({ address: `127.0.0.1:${port}` }), dataConverter });
-  const connection = await NativeConnection.connect({ address: `127.0.0.1:${port}` });
-  const taskQueue = 'bench';
-  const worker = await createWardenWorker({
-    connection,
-    namespace: 'default',
-    taskQueue,
-    dataConverter,
-    deps: {
-      providers: { evidence: createLocalEvidenceStore(join(dir, 'evidence')) },
-      reviews: { settings: reviewSettingsSchema.parse({ fallback_reviewers: ['auditor'], on_silence: 'revoke-flagged' }), store: createLocalReviewStore(join(dir, 'reviews')) },
-    },
-  });
-  const triage = loadPlaybooks(['playbooks']).playbooks.find((p) => p.playbook.id === 'triage')!;
-  const kinds = {
-    'bare (smoke workflow)': () => client.workflow.execute('smokeWorkflow', { taskQueue, workflowId: `bench-smoke-${randomUUID()}`, args: [{ message: 'bench' }] }),
-    'incident (triage, dry run)': () => {
-      const incidentId = `bench-${randomUUID().slice(0, 12)}`;
-      return client.workflow.execute('incidentWorkflow', {
-        taskQueue,
-        workflowId: `incident-${incidentId}`,
-        args: [{ incidentId, playbook: triage.playbook, playbookSha256: triage.sha256, alert: { type: 'bench', severity: 'low', title: 'bench', source: 'bench' }, dryRun: true, openedBy: 'bench' }],
-      });
-    },
-  };
-  const results: Record<string, { latencyMs: number; perSecond: number }> = {};
-  let review: { campaignMs: number; bareMs: number; workflows: number } | undefined;
-  await worker.runUntil(async () => {
-    for (const [name, run] of Object.entries(kinds)) {
-      for (let i = 0; i < 3; i++) await run(); // warm-up
-      const latencies: number[] = [];
-      for (let i = 0; i < ROUNDS; i++) {
-        const t = performance.now();
-        await run();
-        latencies.push(performance.now() - t);
+export async function runBench(outDir: string): Promise<Record<string, Record<string, unknown>>> {
+  const quick = process.env.BENCH_QUICK === '1';
+  const m = machine();
+  const world = await startWorld();
+  const results: Record<string, Record<string, unknown> & { goal: string; pass: boolean }> = {};
+  try {
+    await world.worker.runUntil(async () => {
+      const intake = await startIntake(world);
+      try {
+        const only = process.env.BENCH_ONLY?.split(',');
+        const step = async (id: string, f: () => Promise<Record<string, unknown> & { goal: string; pass: boolean }>) => {
+          if (only && !only.includes(id)) return;
+          const t = performance.now();
+          results[id] = await f();
+          console.log(`${id} done in ${((performance.now() - t) / 1000).toFixed(1)} s: ${JSON.stringify(results[id])}`);
+        };
+        await step('P1', () =>
+          measureP1(world, { rounds: env('BENCH_ROUNDS', 30, 2), inFlight: env('BENCH_CONCURRENCY', 20, 2), bursts: env('BENCH_BURSTS', 3, 1), warmups: env('BENCH_WARMUPS', 2, 1) }),
+        );
+        await step('P2', () => measureP2(world, intake, env('BENCH_P2_ROUNDS', 30, 2)));
+        await step('P3', () =>
+          measureP3(world, intake, { alerts: env('BENCH_STORM_ALERTS', 10_000, 40), fingerprints: env('BENCH_STORM_FINGERPRINTS', 100, 4), inFlight: env('BENCH_STORM_IN_FLIGHT', 32, 8) }),
+        );
+        await step('P5', () => measureP5(world, env('BENCH_P5_ROUNDS', 3, 1)));
+        await step('P4', () =>
+          measureP4(world, {
+            entitlements: env('BENCH_REVIEW_ENTITLEMENTS', 1_000_000, 500),
+            reviewers: env('BENCH_REVIEW_REVIEWERS', 10_000, 5),
+            timeoutMinutes: env('BENCH_REVIEW_TIMEOUT_MIN', 25, 2),
+          }),
+        );
+      } finally {
+        await intake.close();
       }
-      const rates: number[] = [];
-      for (let r = 0; r < 3; r++) {
-        const t = performance.now();
-        await Promise.all(Array.from({ length: CONCURRENCY }, () => run()));
-        rates.push(CONCURRENCY / ((performance.now() - t) / 1000));
-      }
-      results[name] = { latencyMs: median(latencies), perSecond: median(rates) };
-    }
-    // An access-review campaign over the synthetic organization, against as many bare workflows
-    // (the smoke workflow) run at once: what a campaign costs per workflow it runs.
-    const campaignStart = performance.now();
-    const campaign: CampaignState = await client.workflow.execute<typeof reviewCampaignWorkflow>('reviewCampaignWorkflow', {
-      taskQueue,
-      workflowId: `review-bench-${randomUUID().slice(0, 8)}`,
-      args: [
-        {
-          dryRun: false,
-          requestedBy: 'bench',
-          scope: ['synthetic'],
-          synthetic: { entitlements: REVIEW_ENTITLEMENTS, reviewers: REVIEW_REVIEWERS, seed: 1 },
-          timing: { deadlineMs: 1_000, graceMs: 0, remindersMs: [] },
-        },
-      ],
     });
-    const campaignMs = performance.now() - campaignStart;
-    const workflows = campaign.counts.reviewers + campaign.shards.total + 1;
-    const bareStart = performance.now();
-    await Promise.all(Array.from({ length: workflows }, () => kinds['bare (smoke workflow)']()));
-    review = { campaignMs, bareMs: performance.now() - bareStart, workflows };
-  });
-  await connection.close();
-  await client.connection.close();
-  await server.stop();
-  const [bare, incident] = Object.values(results) as [{ latencyMs: number; perSecond: number }, { latencyMs: number; perSecond: number }];
-  for (const [name, r] of Object.entries(results))
-    console.log(`${name.padEnd(28)} median latency ${r.latencyMs.toFixed(1)} ms   median throughput ${r.perSecond.toFixed(1)}/s (${CONCURRENCY} in flight)`);
-  if (review) {
-    console.log(
-      `review campaign: ${REVIEW_ENTITLEMENTS} synthetic entitlements, ${review.workflows} workflows, ${(review.campaignMs / 1000).toFixed(1)} s (${Math.round(REVIEW_ENTITLEMENTS / (review.campaignMs / 1000))} entitlements/s, 1 s review deadline included); ` +
-        `${review.workflows} bare workflows at once: ${(review.bareMs / 1000).toFixed(1)} s; ratio ×${(review.campaignMs / review.bareMs).toFixed(1)}`,
-    );
+  } finally {
+    await world.close();
   }
-  console.log(
-    `ratio incident/bare: latency ×${(incident.latencyMs / bare.latencyMs).toFixed(2)}, throughput ×${(incident.perSecond / bare.perSecond).toFixed(2)}   (${ROUNDS} sequential rounds, 3 concurrent bursts; medians)`,
-  );
+  const ordered = Object.fromEntries(['P1', 'P2', 'P3', 'P4', 'P5'].filter((id) => results[id]).map((id) => [id, results[id]!]));
+  writeResults(outDir, ordered, m, quick);
+  return ordered;
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const out = process.env.BENCH_OUT ?? fileURLToPath(new URL('../../bench', import.meta.url));
+  runBench(out).then(
+    () => console.log(`results: ${out}/results.md, ${out}/results.json`),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
