@@ -43,10 +43,16 @@ async function recordRotation(config: WardenConfig, before: ReturnType<typeof lo
   const attempt = (async () => {
     const client = await connectClient(temporalTarget(config), wardenDataConverter(before));
     try {
-      const audit = createServerAudit(client, taskQueue, (msg) => {
-        failed = true;
-        process.stderr.write(`warden: ${msg}\n`);
-      });
+      // One attempt: when Temporal does not take it, the server's next start records the rotation.
+      const audit = createServerAudit(
+        client,
+        taskQueue,
+        (msg) => {
+          failed = true;
+          process.stderr.write(`warden: ${msg}\n`);
+        },
+        { maxAttempts: 1 },
+      );
       audit.append(entry);
       await audit.flush();
       return !failed;
