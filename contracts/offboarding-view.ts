@@ -109,9 +109,9 @@ export function retentionText(s: Pick<OffboardingState, 'dryRun' | 'retention' |
   return `${status}${dueAt ? `, due ${dueAt}` : ''}${finishedAt ? `, finished ${finishedAt}` : ''}`;
 }
 
-/** The effective time in words: a dry run never waits for it. */
+/** The effective time in words: a dry run scheduled for later is parked until then (a live request may join or supersede it). */
 export function effectiveText(s: Pick<OffboardingState, 'dryRun' | 'times'>): string | undefined {
   const at = s.times.effectiveAt;
   if (!at) return undefined;
-  return s.dryRun ? `would wait until ${at}` : `effective ${at}`;
+  return s.dryRun ? `dry run at ${at}` : `effective ${at}`;
 }

@@ -26,8 +26,9 @@ export function suiteKeyring(): Keyring {
 }
 
 /** A client on the suite's dev server, with the Warden data converter unless told otherwise. */
-export async function suiteClient(opts: { keyring?: Keyring; raw?: boolean } = {}): Promise<Client> {
-  const connection = await Connection.connect({ address: suiteValue('address') });
+export async function suiteClient(opts: { keyring?: Keyring; raw?: boolean; maxReceiveBytes?: number } = {}): Promise<Client> {
+  const channelArgs = opts.maxReceiveBytes ? { 'grpc.max_receive_message_length': opts.maxReceiveBytes } : undefined;
+  const connection = await Connection.connect({ address: suiteValue('address'), ...(channelArgs ? { channelArgs } : {}) });
   return new Client({
     connection,
     namespace: suiteValue('namespace'),

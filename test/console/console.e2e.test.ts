@@ -21,7 +21,6 @@ import { createAwsIam } from '../../activities/providers/aws-iam/aws-iam.js';
 import { loadAuditKey } from '../../config/audit-key.js';
 import type { Directory, Person } from '../../contracts/directory.js';
 import { incidentStateQuery } from '../../contracts/incident.js';
-import type { ItemDecision } from '../../contracts/review-types.js';
 import { reviewCampaignWorkflowId, reviewerStateQuery, reviewerWorkflowId, type ReviewerInput, type ReviewerItem } from '../../contracts/reviews.js';
 import { signedHeaders } from '../../server/auth/webhook-signature.js';
 import { startWorker, suiteClient, uniqueTaskQueue, type TestWorker } from '../harness.js';
@@ -29,6 +28,7 @@ import { axeViolations, launchChromium, screenshot } from '../helpers/browser.js
 import { startPeers, type Peers } from '../helpers/incident.js';
 import { startWardenServer, type WardenServer } from '../helpers/warden-server.js';
 import { MOTO_CREDENTIALS, motoClient, seedUser, startMoto, type MotoPeer } from '../peers/moto.js';
+import { stubReviewerItems } from '../helpers/reviewer-stub.js';
 
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 const TOKENS = { olga: 'tok-console-olga-0123456789', otto: 'tok-console-otto-0123456789', vera: 'tok-console-vera-0123456789', rita: 'tok-console-rita-0123456789' };
@@ -79,10 +79,9 @@ beforeAll(async () => {
       // The review's collection is a stand-in (Rita's two items); the decisions go through the real reviewer workflow and its Update.
       activities: () => ({
         reviewCampaignSettings: () => Context.current().cancelled,
-        reviewLoadReviewer: async () => ({ items: ITEMS, manager: 'manny' }),
+        ...stubReviewerItems(ITEMS, 'manny'),
         reviewNotifyReviewer: async () => ({ slack: false, emailed: [] as string[] }),
         reviewRenderMessage: async () => undefined,
-        reviewRecordDecisions: async (_: { reviewer: string; decisions: ItemDecision[] }) => undefined,
       }),
     },
   );

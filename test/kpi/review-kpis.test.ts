@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ItemDecision } from '../../contracts/review-types.js';
 import { reviewCampaignWorkflowId, reviewDecideUpdate, reviewerStateQuery, reviewerWorkflowId, type ReviewerInput, type ReviewerItem } from '../../contracts/reviews.js';
 import { startWorker, suiteClient, uniqueTaskQueue, type TestWorker } from '../harness.js';
 import { startWardenServer, type WardenServer } from '../helpers/warden-server.js';
 import { readKpis, viewerEnv } from './viewer.js';
+import { stubReviewerItems } from '../helpers/reviewer-stub.js';
 
 const { env, token: VIEWER } = viewerEnv('reviews');
 const taskQueue = uniqueTaskQueue('kpi-reviews');
@@ -36,10 +36,9 @@ beforeAll(async () => {
       activities: () => ({
         // The campaign waits in collecting: its settings never come (until the worker stops).
         reviewCampaignSettings: () => Context.current().cancelled,
-        reviewLoadReviewer: async () => ({ items: ITEMS, manager: 'manny' }),
+        ...stubReviewerItems(ITEMS, 'manny'),
         reviewNotifyReviewer: async () => ({ slack: false, emailed: [] as string[] }),
         reviewRenderMessage: async () => undefined,
-        reviewRecordDecisions: async (_: { reviewer: string; decisions: ItemDecision[] }) => undefined,
       }),
     },
   );

@@ -11,7 +11,8 @@ import { suiteClient, suiteKeyring } from '../harness.js';
  */
 describe('replay of the suite histories', () => {
   it('replays every closed workflow with no nondeterminism error', async () => {
-    const client = await suiteClient();
+    // A reviewer of 50,000 items leaves a history of about 6.5 MB: more than gRPC's default 4 MB answer.
+    const client = await suiteClient({ maxReceiveBytes: 64 * 1024 * 1024 });
     const executions = client.workflow.list({ query: 'ExecutionStatus != "Running"' });
     const histories = [];
     for await (const execution of executions) {

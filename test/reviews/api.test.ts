@@ -33,6 +33,7 @@ import {
 } from '../../contracts/reviews.js';
 import { reviewSettings, tempStore } from './fixture.js';
 import { startWorker, suiteClient, suiteKeyring, uniqueTaskQueue, withWorker, type TestWorker } from '../harness.js';
+import { stubReviewerItems } from '../helpers/reviewer-stub.js';
 
 const tokens = { rita: 'tok-rev-rita', eve: 'tok-rev-eve', vera: 'tok-rev-vera', olga: 'tok-rev-olga', adam: 'tok-rev-adam' };
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
@@ -77,10 +78,9 @@ const recorded: { reviewer: string; decisions: ItemDecision[] }[] = [];
  */
 const reviewerActivities = {
   reviewCampaignSettings: () => Context.current().cancelled,
-  reviewLoadReviewer: async () => ({ items: ITEMS, manager: 'manny' }),
+  ...stubReviewerItems(ITEMS, 'manny', (input) => void recorded.push(input)),
   reviewNotifyReviewer: async () => ({ slack: false, emailed: [] as string[] }),
   reviewRenderMessage: async () => undefined,
-  reviewRecordDecisions: async (input: { reviewer: string; decisions: ItemDecision[] }) => void recorded.push(input),
 };
 
 beforeAll(async () => {

@@ -20,8 +20,6 @@ const MLFLOW_REVOKE_PATCH = 'offboarding-mlflow-revoke';
 const MANAGER_DM_PATCH = 'offboarding-manager-dm';
 /** Offboardings that waited for their effective time before it could be brought forward wait on one timer. */
 const RESCHEDULE_PATCH = 'offboarding-reschedule';
-/** A dry run never waits for its effective time: it says it would, and goes on. */
-const DRY_RUN_TIMERS_PATCH = 'offboarding-dry-run-timers';
 /** Offboardings that revoked before the leaver's own Warden access was revoked first replay without it. */
 const WARDEN_ACCESS_PATCH = 'offboarding-warden-access';
 
@@ -60,10 +58,7 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
 
   /** Waits for the effective time (if any), then for the second person's approval (if needed). */
   async function waitForEffectiveTime(): Promise<void> {
-    if (state.dryRun && state.times.effectiveAt !== undefined && patched(DRY_RUN_TIMERS_PATCH)) {
-      // A dry run is a preview: it says what it would wait for, and goes on now.
-      r.timeline(`would wait until ${state.times.effectiveAt} (dry run: not waiting)`);
-    } else if (state.times.effectiveAt !== undefined && (!state.approval || Date.parse(state.times.effectiveAt) > Date.now())) {
+    if (state.times.effectiveAt !== undefined && (!state.approval || Date.parse(state.times.effectiveAt) > Date.now())) {
       r.timeline(`waiting until ${state.times.effectiveAt}`);
       if (patched(RESCHEDULE_PATCH)) {
         // A reschedule (offboarding.reschedule) wakes the wait, which then waits for the new time.
