@@ -184,7 +184,8 @@ describe('the web console in Chromium, against the real stack', () => {
     await expectAccessible(otto, 'my approvals');
     await otto.getByLabel('Reason for step delete_key').fill('confirmed with the owner');
     await otto.getByRole('button', { name: 'Approve step delete_key' }).click();
-    await expect.poll(() => otto.getByRole('status').filter({ hasText: 'recorded: approve' }).count()).toBe(1);
+    // Said where it stays: the item leaves the list once decided, and its form with it.
+    await expect.poll(() => otto.getByTestId('approvals-last').textContent()).toBe('recorded: approve (step delete_key)');
 
     // The incident's timeline: the step becomes applied, read back at moto, with both votes and why.
     await otto.goto(`${warden.url}/console/#/incidents/${incidentId}`);

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { api, mayChange, type Approval, type Session } from '../api';
 import { need, usePoll } from '../poll';
 import { Decide } from './Decide';
@@ -5,14 +6,25 @@ import { Decide } from './Decide';
 /** What waits on me (GET /v1/approvals), decided through the same routes as the CLI and Slack (the hr role approves offboardings only). */
 export function Approvals({ session }: { session: Session }) {
   const { data, error, reload } = usePoll(async () => need(await api.GET('/v1/approvals')).approvals, []);
+  // A decided item leaves the list on reload, and its form with it: what was recorded stays said here.
+  const [last, setLast] = useState('');
+  const done = (message: string) => {
+    setLast(message);
+    reload();
+  };
   return (
     <section aria-labelledby="approvals-h">
       <h1 id="approvals-h">My approvals</h1>
       {error && <p role="alert">{error}</p>}
+      {last && (
+        <p role="status" className="ok" data-testid="approvals-last">
+          {last}
+        </p>
+      )}
       {data && data.length === 0 && <p>Nothing waits on you.</p>}
       {(data ?? []).map((a, i) => (
         <div className="card" key={`${a.kind}-${a.incidentId ?? a.personId ?? a.campaignId}-${a.stepId ?? a.reviewer ?? i}`}>
-          <Item a={a} allowed={mayChange(session) || (a.kind === 'offboarding' && session.roles.includes('hr'))} onDone={reload} />
+          <Item a={a} allowed={mayChange(session) || (a.kind === 'offboarding' && session.roles.includes('hr'))} onDone={done} />
           <p className="muted">
             CLI: <code>{a.command}</code>
           </p>
@@ -22,7 +34,7 @@ export function Approvals({ session }: { session: Session }) {
   );
 }
 
-function Item({ a, allowed, onDone }: { a: Approval; allowed: boolean; onDone: () => void }) {
+function Item({ a, allowed, onDone }: { a: Approval; allowed: boolean; onDone: (message: string) => void }) {
   if (a.kind === 'incident-step') return <StepApproval a={a} allowed={allowed} onDone={onDone} />;
   if (a.kind === 'offboarding')
     return (
@@ -77,7 +89,7 @@ function Item({ a, allowed, onDone }: { a: Approval; allowed: boolean; onDone: (
 }
 
 /** An incident step: the exact plan (read from the incident) and its digest, then approve or deny. */
-function StepApproval({ a, allowed, onDone }: { a: Approval; allowed: boolean; onDone: () => void }) {
+function StepApproval({ a, allowed, onDone }: { a: Approval; allowed: boolean; onDone: (message: string) => void }) {
   const id = a.incidentId ?? '';
   const { data: inc } = usePoll(async () => need(await api.GET('/v1/incidents/{id}', { params: { path: { id } } })), [id], 0);
   const step = inc?.steps[a.stepId ?? ''];

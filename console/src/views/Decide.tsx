@@ -9,7 +9,8 @@ export interface DecideProps {
   readonly choices: readonly { readonly value: string; readonly label: string }[];
   /** Sends the decision through the API; returns its error, if any. */
   readonly send: (choice: string, reason: string) => Promise<{ ok: boolean; error?: unknown; status?: number }>;
-  readonly onDone: () => void;
+  /** Called after a decision is recorded, with the words said (a list that drops the item shows them on). */
+  readonly onDone: (message: string) => void;
 }
 
 /** A decision with a reason: approve or deny a step, an offboarding, a campaign's revocations, keep or revoke an item. */
@@ -23,8 +24,9 @@ export function Decide({ what, allowed, choices, send, onDone }: DecideProps) {
     setBusy(true);
     const r = await send(choice, reason);
     setBusy(false);
-    setMessage(r.ok ? `recorded: ${choice}` : errorText(r.error, r.status));
-    if (r.ok) onDone();
+    const said = r.ok ? `recorded: ${choice}` : errorText(r.error, r.status);
+    setMessage(said);
+    if (r.ok) onDone(`${said} (${what})`);
   };
   return (
     <form className="decide" aria-label={`Decide ${what}`} onSubmit={(e) => e.preventDefault()}>
