@@ -12,7 +12,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListAccessKeysCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +27,7 @@ import { axeViolations, launchChromium, screenshot } from '../helpers/browser.js
 import { startPeers, type Peers } from '../helpers/incident.js';
 import { startWardenServer, type WardenServer } from '../helpers/warden-server.js';
 import { MOTO_CREDENTIALS, motoClient, seedUser, startMoto, type MotoPeer } from '../peers/moto.js';
-import { stubReviewerItems } from '../helpers/reviewer-stub.js';
+import { reviewerOnlyActivities } from '../helpers/reviewer-stub.js';
 
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 const TOKENS = { olga: 'tok-console-olga-0123456789', otto: 'tok-console-otto-0123456789', vera: 'tok-console-vera-0123456789', rita: 'tok-console-rita-0123456789' };
@@ -77,12 +76,7 @@ beforeAll(async () => {
     {
       taskQueue,
       // The review's collection is a stand-in (Rita's two items); the decisions go through the real reviewer workflow and its Update.
-      activities: () => ({
-        reviewCampaignSettings: () => Context.current().cancelled,
-        ...stubReviewerItems(ITEMS, 'manny'),
-        reviewNotifyReviewer: async () => ({ slack: false, emailed: [] as string[] }),
-        reviewRenderMessage: async () => undefined,
-      }),
+      activities: () => reviewerOnlyActivities(ITEMS, 'manny'),
     },
   );
 }, 180_000);

@@ -5,14 +5,13 @@
  * stand-ins that hand them three items each; decisions go through the real Update.
  */
 import { randomUUID } from 'node:crypto';
-import { Context } from '@temporalio/activity';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reviewCampaignWorkflowId, reviewDecideUpdate, reviewerStateQuery, reviewerWorkflowId, type ReviewerInput, type ReviewerItem } from '../../contracts/reviews.js';
 import { startWorker, suiteClient, uniqueTaskQueue, type TestWorker } from '../harness.js';
 import { startWardenServer, type WardenServer } from '../helpers/warden-server.js';
 import { readKpis, viewerEnv } from './viewer.js';
-import { stubReviewerItems } from '../helpers/reviewer-stub.js';
+import { reviewerOnlyActivities } from '../helpers/reviewer-stub.js';
 
 const { env, token: VIEWER } = viewerEnv('reviews');
 const taskQueue = uniqueTaskQueue('kpi-reviews');
@@ -33,13 +32,8 @@ beforeAll(async () => {
     { providers: {} },
     {
       taskQueue,
-      activities: () => ({
-        // The campaign waits in collecting: its settings never come (until the worker stops).
-        reviewCampaignSettings: () => Context.current().cancelled,
-        ...stubReviewerItems(ITEMS, 'manny'),
-        reviewNotifyReviewer: async () => ({ slack: false, emailed: [] as string[] }),
-        reviewRenderMessage: async () => undefined,
-      }),
+      // The campaign waits in collecting: its settings never come (until the worker stops).
+      activities: () => reviewerOnlyActivities(ITEMS, 'manny'),
     },
   );
 }, 60_000);

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { Context } from '@temporalio/activity';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createConfigDirectory } from '../../config/config-directory.js';
@@ -33,7 +32,7 @@ import {
 } from '../../contracts/reviews.js';
 import { reviewSettings, tempStore } from './fixture.js';
 import { startWorker, suiteClient, suiteKeyring, uniqueTaskQueue, withWorker, type TestWorker } from '../harness.js';
-import { stubReviewerItems } from '../helpers/reviewer-stub.js';
+import { reviewerOnlyActivities } from '../helpers/reviewer-stub.js';
 
 const tokens = { rita: 'tok-rev-rita', eve: 'tok-rev-eve', vera: 'tok-rev-vera', olga: 'tok-rev-olga', adam: 'tok-rev-adam' };
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
@@ -76,12 +75,7 @@ const recorded: { reviewer: string; decisions: ItemDecision[] }[] = [];
  * hand it Rita's items and tell nobody. A campaign started through the API waits in `collecting`
  * (its settings activity never answers until the worker stops), which is all these tests read.
  */
-const reviewerActivities = {
-  reviewCampaignSettings: () => Context.current().cancelled,
-  ...stubReviewerItems(ITEMS, 'manny', (input) => void recorded.push(input)),
-  reviewNotifyReviewer: async () => ({ slack: false, emailed: [] as string[] }),
-  reviewRenderMessage: async () => undefined,
-};
+const reviewerActivities = reviewerOnlyActivities(ITEMS, 'manny', (input) => void recorded.push(input));
 
 beforeAll(async () => {
   try {
