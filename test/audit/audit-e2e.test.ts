@@ -112,6 +112,10 @@ describe('the audit trail of a live incident, end to end', () => {
       const now = await records();
       expect(new Set(now.map((r) => r.key)).size).toBe(now.length);
       expect(now.map((r) => r.seq)).toEqual(now.map((_, i) => i + 1));
+      // The incident's records are in the order it appended them (its key ends with that ordinal).
+      const ordinals = now.filter((r) => r.key.startsWith(`${workflowId}/`)).map((r) => Number(r.key.split('/').pop()));
+      expect(ordinals.length).toBeGreaterThan(5);
+      expect(ordinals).toEqual([...ordinals].sort((a, b) => a - b));
       await client.workflow.getHandle(workflowId).terminate('test over');
     });
 

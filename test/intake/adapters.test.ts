@@ -287,6 +287,9 @@ describe('GitHub secret scanning webhook', () => {
     const resolved = normalizeSecretScanning('secret_scanning_alert', fixture('github-secret-scanning-resolved.json'));
     expect(resolved).toMatchObject({ ok: true, alerts: [], skipped: [], followUps: [{ status: 'resolved', resolved_at: matching(/^20/), resolved_by: matching(/./) }] });
     expect(normalizeSecretScanning('ping', { zen: 'Keep it logically awesome.', hook_id: 1 })).toEqual({ ok: true, alerts: [], skipped: [{ reason: containing('ping') }] });
+    // A "ping" that is not GitHub's (no hook_id) is refused, naming the field: it cannot pass as a delivery.
+    expect(detailsOf(normalizeSecretScanning('ping', []))).toEqual([expect.objectContaining({ path: expect.any(String) as string })]);
+    expect(detailsOf(normalizeSecretScanning('ping', { zen: 'x' }))).toEqual([expect.objectContaining({ path: 'hook_id' })]);
   });
 
   it('rejects other events, a missing event header and malformed payloads, naming each field', () => {

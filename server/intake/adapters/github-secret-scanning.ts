@@ -37,6 +37,9 @@ const userSchema = z.object({ login: z.string().min(1) });
  * type, the repository); the rest may be absent or null (a GHES `reopened` alert has no
  * html_url or created_at). Unknown fields are kept in `details.raw`.
  */
+/** GitHub's ping names the hook it tests; anything else under `ping` is not GitHub's ping. */
+const pingSchema = z.object({ hook_id: z.number().int(), zen: z.string().optional() });
+
 const payloadSchema = z.object({
   action: z.string().min(1),
   alert: z.object({
@@ -130,11 +133,14 @@ function toGenericAlert(event: string, payload: Payload, body: unknown): Record<
  * `secret_scanning_alert` created, reopened or publicly_leaked becomes an alert that opens an
  * incident (or joins the open one of `repository#number`); resolved and revoked become a
  * resolution of the open incident; every other action (validated, assigned…) and a new
- * `secret_scanning_alert_location` join the open incident only. `ping` is skipped. Other events
+ * `secret_scanning_alert_location` join the open incident only. `ping` (with its `hook_id`) is skipped. Other events
  * and payloads without the required fields are errors naming each field at fault.
  */
 export function normalizeSecretScanning(event: string | undefined, body: unknown): AdapterResult {
-  if (event === 'ping') return { ok: true, alerts: [], skipped: [{ reason: 'ping: the webhook is reachable' }] };
+  if (event === 'ping') {
+    const ping = checkShape(pingSchema, body);
+    return ping.ok ? { ok: true, alerts: [], skipped: [{ reason: 'ping: the webhook is reachable' }] } : ping;
+  }
   if (event !== 'secret_scanning_alert' && event !== 'secret_scanning_alert_location') {
     const message = event
       ? `event "${fitText(event, 64)}" is not read here; subscribe this webhook to "Secret scanning alerts" (and, if you like, "Secret scanning alert locations") only`
