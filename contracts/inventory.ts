@@ -83,3 +83,39 @@ export interface InventorySnapshot {
  * "latest" object: the latest scan is the newest completed scan workflow, whose result names its key).
  */
 export const inventoryScanKey = (scannedAt: string): string => `inventory/scans/${scannedAt.replace(/[:.]/g, '-')}.json`;
+
+/** The scan workflow's type name; the Schedule's and `warden inventory scan`'s runs are this type. */
+export const INVENTORY_SCAN_WORKFLOW = 'inventoryScanWorkflow';
+/** The daily Schedule's id. */
+export const INVENTORY_SCHEDULE_ID = 'warden-inventory-scan';
+
+export interface InventoryScanInput {
+  /** Who asked: `schedule:<id>` or the verified identity of the person. */
+  readonly requestedBy: string;
+}
+
+/** What a completed scan returns: where its snapshot is, and its headline counts. */
+export interface InventoryScanResult {
+  readonly scannedAt: string;
+  /** The evidence-store key of the snapshot (`inventoryScanKey(scannedAt)`). */
+  readonly snapshotKey: string;
+  /** The previous completed scan's snapshot key, when there was one (what "new" findings are new against). */
+  readonly previousKey?: string;
+  readonly sources: readonly SourceOutcome[];
+  readonly assets: number;
+  readonly byRisk: Readonly<Record<RiskLevel, number>>;
+  /** What the scan fed onwards (`linkInventory`): alerts raised, review items flagged. */
+  readonly links?: InventoryLinksResult;
+}
+
+/** The input of the `linkInventory` activity, which the scan workflow calls last. */
+export interface InventoryLinksInput {
+  readonly snapshotKey: string;
+  readonly previousKey?: string;
+}
+
+/** What `linkInventory` did: each alert sent to the intake (and what it answered), each principal flagged. */
+export interface InventoryLinksResult {
+  readonly alerts: readonly { readonly assetId: string; readonly fingerprint: string; readonly playbook?: string; readonly outcome: string }[];
+  readonly flagged: readonly { readonly assetId: string; readonly principal: string; readonly reason: string }[];
+}
