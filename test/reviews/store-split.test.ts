@@ -33,17 +33,19 @@ describe('the local review store never reads missing data as empty', () => {
     const dir = tempDir();
     const store = createLocalReviewStore(dir);
     const manifest = join(dir, 'c2', 'campaign.json');
-    for (const p of [
-      store.countReviewers('c2'),
-      store.listReviewers('c2'),
-      store.listBatches('c2'),
-      store.readBatch('c2', 'aws-000000'),
-      store.readReviewerItems('c2', 'rita'),
-      store.readDecisions('c2', 'rita'),
-      store.readEnforcement('c2', 'rita'),
-      store.putBatch('c2', 'aws-000000', [item('i1', 'rita')]),
-    ]) {
-      const err = await rejection(p);
+    // One call at a time: a promise made before the loop reaches it would reject unobserved.
+    const calls = [
+      () => store.countReviewers('c2'),
+      () => store.listReviewers('c2'),
+      () => store.listBatches('c2'),
+      () => store.readBatch('c2', 'aws-000000'),
+      () => store.readReviewerItems('c2', 'rita'),
+      () => store.readDecisions('c2', 'rita'),
+      () => store.readEnforcement('c2', 'rita'),
+      () => store.putBatch('c2', 'aws-000000', [item('i1', 'rita')]),
+    ];
+    for (const call of calls) {
+      const err = await rejection(call());
       expect(err).toMatchObject({ type: 'ReviewDataMissing', nonRetryable: true });
       expect(err.message).toContain(manifest);
     }
