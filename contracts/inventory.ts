@@ -106,6 +106,8 @@ export interface InventoryScanResult {
   readonly byRisk: Readonly<Record<RiskLevel, number>>;
   /** What the scan fed onwards (`linkInventory`): alerts raised, review items flagged. */
   readonly links?: InventoryLinksResult;
+  /** Why `linkInventory` did not complete (the snapshot is stored all the same). */
+  readonly linksError?: string;
 }
 
 /** The input of the `linkInventory` activity, which the scan workflow calls last. */
