@@ -27,7 +27,7 @@ import { createConfigDirectory } from '../../config/config-directory.js';
 import { INVENTORY_SCAN_WORKFLOW, type InventoryLinksInput, type InventoryScanResult, type InventorySnapshot } from '../../contracts/inventory.js';
 import { startWorker, type TestWorker } from '../harness.js';
 import { createUser, grant } from '../peers/mlflow-auth.js';
-import { mlflowRest, startMlflow, type MlflowPeer } from '../peers/mlflow.js';
+import { mlflowRest, seedModel, startMlflow, type MlflowPeer } from '../peers/mlflow.js';
 import { startFakeGitHub, type FakeGitHub } from '../peers/fake-github.js';
 import { MOTO_CREDENTIALS, motoClient, motoS3Client, startMoto, type MotoPeer } from '../peers/moto.js';
 
@@ -270,7 +270,7 @@ describe('inventoryScanWorkflow on the real peers', () => {
       expect(again.previousKey).toBe(first.snapshotKey);
       const github = again.sources.find((s) => s.source === 'github')!;
       expect(github).toMatchObject({ status: 'failed', assets: 0 });
-      expect(github.detail).toMatch(/acme/);
+      expect(github.detail).toMatch(/listing the repositories of acme/);
       expect(github.detail).not.toContain(TOKEN);
       expect(again.sources.filter((s) => s.status === 'scanned')).toHaveLength(5);
       expect(first.snapshotKey).not.toBe(again.snapshotKey);
@@ -287,5 +287,28 @@ describe('inventoryScanWorkflow on the real peers', () => {
     expect(none.sources.map((s) => s.status)).toEqual(Array(6).fill('not configured'));
     expect(none.sources.find((s) => s.source === 'github')!.detail).toMatch(/GitHub organization/);
     expect(none.assets).toBe(0);
+  }, 120_000);
+  it('an MLflow server answering without credentials is a finding: its models are exposed "public", rated critical with the evidence', async () => {
+    const open = await startMlflow();
+    try {
+      await seedModel(open.trackingUri, 'churn', { versions: 1, champion: 1 });
+      const readers = { prober: createEndpointProber({ timeoutMs: 2_000 }), models: createMlflowInventoryRead({ trackingUri: open.trackingUri }) };
+      const w = await startWorker(
+        { ...deps, inventory: { ...deps.inventory!, readers } },
+        { name: 'inventory-open', activities: () => ({ linkInventory: async () => ({ alerts: [], flagged: [] }) }) },
+      );
+      const result = (await w.run(() =>
+        w.client.workflow.execute(INVENTORY_SCAN_WORKFLOW, { taskQueue: w.taskQueue, workflowId: `inventory-scan-${randomUUID()}`, args: [{ requestedBy: 'test' }] }),
+      )) as InventoryScanResult;
+      const snap = await snapshotOf(result.snapshotKey);
+      const model = snap.assets.find((a) => a.id === 'model:mlflow:churn')!;
+      expect(model.facts.auth).toBe('no auth app');
+      expect(model.exposure?.level).toBe('public');
+      const rating = snap.ratings.find((r) => r.assetId === model.id)!;
+      expect(rating.risk).toBe('critical');
+      expect(rating.reasons[0]!.reason).toBe(`exposure public: GET ${open.trackingUri}/api/2.0/mlflow/registered-models/search answered 200 without credentials`);
+    } finally {
+      await open.close();
+    }
   }, 120_000);
 });
