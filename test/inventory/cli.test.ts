@@ -34,11 +34,14 @@ afterAll(async () => {
 });
 beforeEach(() => {
   writeFileSync(join(dir, 'warden.yaml'), '{}\n');
-  vi.stubEnv('WARDEN_CONFIG', join(dir, 'warden.yaml'));
-  vi.stubEnv('WARDEN_STATE_DIR', join(dir, 'state'));
-  vi.stubEnv('TEMPORAL_ADDRESS', suiteValue('address'));
-  vi.stubEnv('TEMPORAL_NAMESPACE', suiteValue('namespace'));
-  vi.stubEnv('WARDEN_ENCRYPTION_KEYS', suiteValue('keys'));
+  const env = {
+    WARDEN_CONFIG: join(dir, 'warden.yaml'),
+    WARDEN_STATE_DIR: join(dir, 'state'),
+    TEMPORAL_ADDRESS: suiteValue('address'),
+    TEMPORAL_NAMESPACE: suiteValue('namespace'),
+    WARDEN_ENCRYPTION_KEYS: suiteValue('keys'),
+  };
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   return () => vi.unstubAllEnvs();
 });
 

@@ -1,16 +1,11 @@
-import { ListTagsCommand, paginateListEndpoints, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { ListTagsCommand, paginateListEndpoints } from '@aws-sdk/client-sagemaker';
 import type { EndpointCatalogRead, ServingEndpointRead } from '../../ports/inventory.js';
 import { awsCall } from '../aws-iam/errors.js';
-import type { SageMakerOptions } from './sagemaker-endpoints.js';
+import { sageMakerClient, type SageMakerOptions } from './sagemaker-endpoints.js';
 
 /** The inventory's SageMaker read: every endpoint of the region (ListEndpoints) with its tags (ListTags). Read-only. */
 export function createSageMakerInventoryRead(opts: SageMakerOptions): EndpointCatalogRead {
-  const client = new SageMakerClient({
-    region: opts.region,
-    maxAttempts: 1,
-    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-    ...(opts.credentials ? { credentials: { ...opts.credentials } } : {}),
-  });
+  const client = sageMakerClient(opts);
   return {
     async listEndpoints() {
       const found = await awsCall({ service: 'sagemaker', operation: 'ListEndpoints', subject: 'the SageMaker endpoints' }, async () => {
