@@ -44,7 +44,7 @@ export interface ResourceGrant {
   readonly actions: readonly string[];
   /** Where the grant comes from: `policy AdminData`, `inline ml-read`, `group data-team: policy X`. */
   readonly via: string;
-  /** The user's most recent use of credentials (password or key), when IAM says. */
+  /** A user's most recent use of any of its access keys (GetAccessKeyLastUsed; console sign-ins are not read), a role's RoleLastUsed, when IAM says. */
   readonly lastUsed?: string;
 }
 
