@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand, TagUserCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutBucketTaggingCommand } from '@aws-sdk/client-s3';
 import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InventorySetup, WardenDeps } from '../../activities/deps.js';
 import { createAwsIamInventory } from '../../activities/providers/aws-iam/aws-iam.js';
@@ -311,4 +312,23 @@ describe('inventoryScanWorkflow on the real peers', () => {
       await open.close();
     }
   }, 120_000);
+  it('a scan on an invalid rules file fails, naming the field, and never reaches linkInventory', async () => {
+    const broken = join(dir, 'broken-rules.yaml');
+    writeFileSync(broken, readFileSync('policy/inventory-rules.yaml', 'utf8').replace('max_changers: 3', 'max_changers: many'));
+    const w = await startWorker(
+      { ...deps, inventory: { readers: {}, rulesFile: broken, matrixFile: 'policy/access-matrix.yaml' } },
+      { name: 'inventory-broken', activities: () => ({ linkInventory: async () => ({ alerts: [], flagged: [] }) }) },
+    );
+    const before = linked.length;
+    const failed = await w.run(() =>
+      w.client.workflow.execute(INVENTORY_SCAN_WORKFLOW, { taskQueue: w.taskQueue, workflowId: `inventory-scan-${randomUUID()}`, args: [{ requestedBy: 'test' }] }).then(
+        () => undefined,
+        (err: unknown) => err as WorkflowFailedError,
+      ),
+    );
+    expect(failed).toBeInstanceOf(WorkflowFailedError);
+    expect(failed!.cause).toMatchObject({ type: 'InventoryRulesInvalid' });
+    expect(failed!.cause!.message).toMatch(/broken-rules\.yaml: risk\.breadth\.max_changers: /);
+    expect(linked.length).toBe(before);
+  }, 60_000);
 });
