@@ -4,6 +4,7 @@ import type { ProtectedPrincipals } from '../contracts/protected-principals.js';
 import type { ReviewSettings } from '../contracts/review-types.js';
 import type { AuditSetup } from './audit/index.js';
 import type { ReviewStore } from './ports/review-store.js';
+import type { InventoryReaders } from './ports/inventory.js';
 
 /** Access reviews' settings (the `reviews:` section of warden.yaml) and their store. */
 export interface ReviewSetup {
@@ -26,4 +27,15 @@ export interface WardenDeps {
   readonly protectedPrincipals?: Partial<ProtectedPrincipals>;
   /** The audit trail's store and sealing key; absent: this worker cannot write audit batches. */
   readonly audit?: AuditSetup;
+  /** The AI inventory's readers and rules; absent: every source is not configured, rules from policy/. */
+  readonly inventory?: InventorySetup;
+}
+
+/** The AI inventory's setup: the discovery readers (an absent one is a source not configured) and where its rules are. */
+export interface InventorySetup {
+  readonly readers: InventoryReaders;
+  /** policy/inventory-rules.yaml (reviews.policy_dir). */
+  readonly rulesFile: string;
+  /** policy/access-matrix.yaml, for the drift rule. */
+  readonly matrixFile: string;
 }

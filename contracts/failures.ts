@@ -122,6 +122,8 @@ const KINDS = {
   InvalidReviewInput: 'final',
   /** The access-review settings are invalid; final: fix warden.yaml. */
   ReviewConfiguration: 'final',
+  /** The AI inventory's rules file (policy/inventory-rules.yaml) is missing or invalid; final: fix the field named. */
+  InventoryRulesInvalid: 'final',
   /** The review state given belongs to another campaign; final: pass that campaign's state. */
   CampaignMismatch: 'final',
   /** A campaign, batch or reviewer the review store should hold is not there (written to another worker's store?); final: give every worker one shared store. */

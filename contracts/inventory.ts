@@ -15,7 +15,8 @@ export type InventorySource = (typeof INVENTORY_SOURCES)[number];
 /** public: answers without credentials; authenticated: asks for them; internal: not reachable from outside. */
 export type Exposure = 'public' | 'authenticated' | 'internal';
 
-export type RiskLevel = 'low' | 'medium' | 'high' | 'critical';
+export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
 
 /** One principal's access to one asset, as the peer says it. */
 export interface AssetAccess {
@@ -106,6 +107,8 @@ export interface InventoryScanResult {
   readonly byRisk: Readonly<Record<RiskLevel, number>>;
   /** What the scan fed onwards (`linkInventory`): alerts raised, review items flagged. */
   readonly links?: InventoryLinksResult;
+  /** Why `linkInventory` did not complete (the snapshot is stored all the same). */
+  readonly linksError?: string;
 }
 
 /** The input of the `linkInventory` activity, which the scan workflow calls last. */

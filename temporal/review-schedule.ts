@@ -98,8 +98,16 @@ function scheduleParts(opts: ReviewScheduleOptions): Pick<ScheduleOptions, 'spec
  */
 export async function ensureReviewSchedule(client: Client, opts: ReviewScheduleOptions): Promise<'created' | 'updated'> {
   checkTimezone(opts.timezone);
-  const scheduleId = opts.scheduleId ?? REVIEW_SCHEDULE_ID;
-  const parts = scheduleParts(opts);
+  return ensureSchedule(client, opts.scheduleId ?? REVIEW_SCHEDULE_ID, scheduleParts(opts), opts.beforeUpdate);
+}
+
+/** ensureReviewSchedule's create-or-update for any Schedule (the inventory's too): keeps a pause, retries an overtaken update. */
+export async function ensureSchedule(
+  client: Client,
+  scheduleId: string,
+  parts: Pick<ScheduleOptions, 'spec' | 'action' | 'policies'>,
+  beforeUpdate?: () => Promise<void>,
+): Promise<'created' | 'updated'> {
   try {
     await client.schedule.create({ scheduleId, ...parts });
     return 'created';
@@ -107,7 +115,7 @@ export async function ensureReviewSchedule(client: Client, opts: ReviewScheduleO
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
   }
   const checked = new TokenCheckedScheduleClient({ connection: client.connection, namespace: client.options.namespace, dataConverter: client.options.dataConverter });
-  checked.beforeUpdate = opts.beforeUpdate;
+  checked.beforeUpdate = beforeUpdate;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     let read: ScheduleDescription | undefined;
     await checked.getHandle(scheduleId).update((previous) => {

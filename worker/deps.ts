@@ -26,6 +26,7 @@ import type { ActionDeps } from '../catalog/types.js';
 import type { AwsAccountsConfig } from '../config/aws-accounts.js';
 import { createConfigDirectory } from '../config/config-directory.js';
 import type { ProviderConfig, WardenConfig } from '../config/config.js';
+import { buildInventory } from './inventory-deps.js';
 
 /** Every activity's dependencies, from the loaded config: the providers, the directory of warden.yaml, reviews' settings and their store in the state dir. */
 export function buildDeps(config: WardenConfig): WardenDeps {
@@ -33,6 +34,7 @@ export function buildDeps(config: WardenConfig): WardenDeps {
     providers: buildProviders(config.providers, config.file.aws.accounts),
     directory: createConfigDirectory(config.file.people),
     reviews: { settings: config.file.reviews, store: buildReviewStore(config) },
+    inventory: buildInventory(config),
     // The roles Warden assumes in other accounts are its own: protected like the configured ones.
     ...(config.audit.store !== 'off' ? { audit: { store: auditStoreOf(config), secretKey: loadAuditKey(config.audit.keyFile) } } : {}),
     protectedPrincipals: { ...config.file.protected, aws_roles: [...config.file.protected.aws_roles, ...config.file.aws.accounts.map((a) => a.role_arn.split('/').at(-1) ?? '')] },

@@ -7,3 +7,4 @@ export { reviewCampaignWorkflow } from './reviews/campaign.js';
 export { reviewShardWorkflow } from './reviews/shard.js';
 export { reviewerWorkflow } from './reviews/reviewer.js';
 export { auditWorkflow } from './audit/audit.js';
+export { inventoryScanWorkflow } from './inventory/scan.js';

@@ -12,7 +12,7 @@ export interface FakeGitHubState {
   members: Record<string, 'admin' | 'member'>;
   teams: { slug: string; name: string; members: string[] }[];
   /** Outside collaborators are not stored: as on GitHub, they are the non-members with repository access. */
-  repos: Record<string, { collaborators: Record<string, Role>; deployKeys: DeployKey[] }>;
+  repos: Record<string, { collaborators: Record<string, Role>; deployKeys: DeployKey[]; topics?: string[] }>;
   invitations: { id: number; login: string | null; email: string | null; role: 'direct_member' | 'admin' | 'billing_manager' }[];
   patGrants: { id: number; owner: string; tokenName: string }[];
   credentialAuthorizations: { credentialId: number; login: string; type: CredentialType }[];
@@ -333,7 +333,12 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       team.members = team.members.filter((m) => !same(m, c.p.username));
       return NO_CONTENT;
     },
-    'GET /orgs/{org}/repos': (c) => page(Object.keys(state.repos).map(shape.repository), c),
+    // GitHub's minimal-repository lists carry `topics` (an empty list when none).
+    'GET /orgs/{org}/repos': (c) =>
+      page(
+        Object.entries(state.repos).map(([name, r]) => ({ ...shape.repository(name), topics: r.topics ?? [] })),
+        c,
+      ),
     'GET /repos/{owner}/{repo}/collaborators': (c) => {
       const r = repoOf(c);
       return r

@@ -2,6 +2,8 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { Iam } from '../../ports/iam.js';
+import type { IamAuthorizationRead } from '../../ports/inventory.js';
+import { createIamInventoryRead } from './inventory-read.js';
 import { deactivateMfaDevices, deleteAccessKey, deleteLoginProfile, deleteSshKeys, setAccessKeyStatus } from './credentials.js';
 import { deleteUser } from './delete-user.js';
 import { awsCall } from './errors.js';
@@ -42,8 +44,8 @@ function assumedRole(opts: AwsIamOptions, role: NonNullable<AwsIamOptions['assum
  * Side effects: only the IAM calls each method names in its plan. Idempotency: every change
  * reads current state first and acts only where it differs; dry runs read and change nothing.
  */
-export function createAwsIam(opts: AwsIamOptions = {}): Iam {
-  const client = new IAMClient({
+function iamClient(opts: AwsIamOptions): IAMClient {
+  return new IAMClient({
     region: opts.region ?? 'us-east-1',
     maxAttempts: 1,
     // A hung call fails fast as a retryable timeout instead of using up the activity's timeout.
@@ -51,6 +53,15 @@ export function createAwsIam(opts: AwsIamOptions = {}): Iam {
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
     ...(opts.assumeRole ? { credentials: assumedRole(opts, opts.assumeRole) } : opts.credentials ? { credentials: { ...opts.credentials } } : {}),
   });
+}
+
+/** The AI inventory's IAM reads (inventory-read.ts) on a client built like createAwsIam's. */
+export function createAwsIamInventory(opts: AwsIamOptions = {}): IamAuthorizationRead {
+  return createIamInventoryRead({ client: iamClient(opts), pageSize: opts.pageSize ?? 100 });
+}
+
+export function createAwsIam(opts: AwsIamOptions = {}): Iam {
+  const client = iamClient(opts);
   const ctx: IamContext = { client, pageSize: opts.pageSize ?? 100 };
   let names: Promise<string[]> | undefined;
   const accountNames = (): Promise<string[]> => {

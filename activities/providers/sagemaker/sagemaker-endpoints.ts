@@ -16,18 +16,23 @@ type Desired = { readonly name: string; readonly weight?: number; readonly insta
 
 const sameVariants = (a: readonly EndpointVariant[], b: readonly EndpointVariant[]) => JSON.stringify(a) === JSON.stringify(b);
 
+/** The SageMaker client of these options; it never retries (Temporal does). */
+export function sageMakerClient(opts: SageMakerOptions): SageMakerClient {
+  return new SageMakerClient({
+    region: opts.region,
+    maxAttempts: 1,
+    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+    ...(opts.credentials ? { credentials: { ...opts.credentials } } : {}),
+  });
+}
+
 /**
  * InferenceEndpoints on SageMaker (DescribeEndpoint, UpdateEndpointWeightsAndCapacities). The
  * client never retries (Temporal does); failures are typed as for IAM (permission sagemaker:<op>).
  * An unknown endpoint or variant is a non-retryable AwsNotFound.
  */
 export function createSageMakerEndpoints(opts: SageMakerOptions): InferenceEndpoints {
-  const client = new SageMakerClient({
-    region: opts.region,
-    maxAttempts: 1,
-    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-    ...(opts.credentials ? { credentials: { ...opts.credentials } } : {}),
-  });
+  const client = sageMakerClient(opts);
 
   async function read(endpoint: string): Promise<EndpointVariant[]> {
     try {

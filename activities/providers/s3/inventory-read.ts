@@ -1,0 +1,32 @@
+import { GetBucketTaggingCommand, ListBucketsCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { BucketRead, ObjectStoreRead } from '../../ports/inventory.js';
+import { awsCall, awsErrorCode, translateAwsError } from '../aws-iam/errors.js';
+
+/** The inventory's S3 read: every bucket (ListBuckets, all pages) with its tags (GetBucketTagging; no tag set is none). Read-only. */
+export function createS3InventoryRead(client: S3Client): ObjectStoreRead {
+  return {
+    async listBuckets() {
+      const names: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await awsCall({ service: 's3', operation: 'ListBuckets', subject: 'the buckets of the account' }, () =>
+          client.send(new ListBucketsCommand({ ...(token ? { ContinuationToken: token } : {}) })),
+        );
+        names.push(...(page.Buckets ?? []).map((b) => b.Name ?? '').filter(Boolean));
+        token = page.ContinuationToken;
+      } while (token);
+      const out: BucketRead[] = [];
+      for (const name of names) {
+        let tags: Record<string, string> = {};
+        try {
+          const t = await client.send(new GetBucketTaggingCommand({ Bucket: name }));
+          tags = Object.fromEntries((t.TagSet ?? []).map((x) => [x.Key ?? '', x.Value ?? '']));
+        } catch (err) {
+          if (awsErrorCode(err) !== 'NoSuchTagSet') throw translateAwsError(err, { service: 's3', operation: 'GetBucketTagging', subject: `bucket ${name}` });
+        }
+        out.push({ name, arn: `arn:aws:s3:::${name}`, tags });
+      }
+      return out;
+    },
+  };
+}
