@@ -11,7 +11,6 @@ import {
   reviewCampaignStateQuery,
   reviewCampaignWorkflowId,
   reviewDecideUpdate,
-  reviewerStateQuery,
   reviewerWorkflowId,
   type CampaignState,
   type ReviewCampaignInput,
@@ -21,6 +20,7 @@ import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';
 import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
 import { adhocCampaignId, createPersonResolver, readCampaignReport, REPORT_FORMATS, type EvidenceReader } from './review-access.js';
+import { readReviewerState } from '../reviewer-state.js';
 
 export interface ReviewRouteDeps {
   readonly client: Client;
@@ -242,7 +242,7 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
         const reviewer = reviewerOf(params);
         const person = isResponder(caller) ? undefined : await requirePerson(caller, `read the review of ${reviewer}`);
         const handle = d.client.workflow.getHandle(reviewerWorkflowId(campaignId, reviewer));
-        const state = await steer(handle, 'reading the review', reviewerRefusals(campaignId, reviewer), (h) => h.query(reviewerStateQuery));
+        const state = await steer(handle, 'reading the review', reviewerRefusals(campaignId, reviewer), (h) => readReviewerState(h));
         if (person && person.id !== state.reviewer && person.id !== state.escalatedTo) {
           throw new HttpError(403, `${caller.id} may not read the review of ${reviewer}: only the reviewer, the manager it was escalated to, or a responder may`);
         }
