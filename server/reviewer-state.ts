@@ -1,5 +1,6 @@
 import { QueryNotRegisteredError, type WorkflowHandle } from '@temporalio/client';
-import { REVIEWER_STATE_PAGE_MAX, reviewerStatePageQuery, type ReviewerStatePage } from '../contracts/reviewer-page.js';
+import { z } from 'zod';
+import { REVIEWER_STATE_PAGE_MAX, reviewerStatePage, reviewerStatePageQuery, type ReviewerStatePage } from '../contracts/reviewer-page.js';
 import { reviewerStateQuery, type ReviewerState } from '../contracts/reviews.js';
 
 /** One page of a reviewer's state; undefined when the workflow's code predates the paged query. */
@@ -31,4 +32,17 @@ export async function readReviewerState(handle: WorkflowHandle): Promise<Reviewe
     Object.assign(decisions, next.decisions);
   }
   return { ...rest, items, decisions };
+}
+
+/** `?offset=&limit=` of GET /v1/reviews/:id/reviewers/:reviewer: either asks for a page; neither, the whole state. */
+export const reviewerPageParams = z.strictObject({
+  offset: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(REVIEWER_STATE_PAGE_MAX).optional(),
+});
+
+/** The page asked for (from the whole-state query, sliced, when the worker's code predates pages), or the whole state. */
+export async function readReviewerView(handle: WorkflowHandle, q: z.infer<typeof reviewerPageParams>): Promise<ReviewerState | ReviewerStatePage> {
+  if (q.offset === undefined && q.limit === undefined) return readReviewerState(handle);
+  const req = { offset: q.offset ?? 0, limit: q.limit ?? REVIEWER_STATE_PAGE_MAX };
+  return (await readReviewerPage(handle, req.offset, req.limit)) ?? reviewerStatePage(await handle.query(reviewerStateQuery), req);
 }

@@ -1,9 +1,14 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REVIEWER_STATE_PAGE_MAX } from '../../contracts/reviewer-page.js';
-import { reviewDecideUpdate, reviewerWorkflowId, type ReviewerInput, type ReviewerItem } from '../../contracts/reviews.js';
+import { REVIEWER_STATE_PAGE_MAX, type ReviewerStatePage } from '../../contracts/reviewer-page.js';
+import { reviewDecideUpdate, reviewerWorkflowId, type ReviewerInput, type ReviewerItem, type ReviewerState } from '../../contracts/reviews.js';
 import { readReviewerPage, readReviewerState } from '../../server/reviewer-state.js';
 import { reviewerOnlyActivities } from '../helpers/reviewer-stub.js';
+import { startWardenServer, type WardenServer } from '../helpers/warden-server.js';
 import { startWorker, suiteClient, uniqueTaskQueue, type TestWorker } from '../harness.js';
 
 /**
@@ -23,10 +28,17 @@ let client: Client;
 let limited: Client;
 let worker: TestWorker;
 let handle: WorkflowHandle;
+let warden: WardenServer;
+const TOKEN = 'tok-pages-rita-0123456789';
 beforeAll(async () => {
   [client, limited] = await Promise.all([suiteClient(), suiteClient({ maxReceiveBytes: GRPC_LIMIT })]);
   const taskQueue = uniqueTaskQueue('reviewer-pages');
   worker = await startWorker({ providers: {} }, { taskQueue, activities: () => reviewerOnlyActivities(ITEMS, 'manny') });
+  // The server, where rita (a viewer, and the reviewer) reads her own review.
+  const dir = mkdtempSync(join(tmpdir(), 'warden-pages-'));
+  const sha = createHash('sha256').update(TOKEN).digest('hex');
+  writeFileSync(join(dir, 'warden.yaml'), `identities:\n  - { id: rita, roles: [viewer], tokens: [{ sha256: ${sha} }] }\npeople:\n  - { id: rita, name: Rita, email: rita@example.com }\n`);
+  warden = await startWardenServer(client, taskQueue, { WARDEN_STATE_DIR: join(dir, 'state'), WARDEN_CONFIG: join(dir, 'warden.yaml') });
   const campaignId = `pages-${Date.now()}`;
   const input: ReviewerInput = { campaignId, reviewer: 'rita', dryRun: false, deadline: new Date(Date.now() + 10 * 60_000).toISOString(), graceMs: 0, remindersMs: [], onSilence: 'keep' };
   handle = await client.workflow.start('reviewerWorkflow', { taskQueue, workflowId: reviewerWorkflowId(campaignId, 'rita'), args: [input] });
@@ -42,6 +54,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await handle?.terminate('test done').catch(() => undefined);
+  warden?.close();
   await worker?.shutdown();
   await Promise.all([client?.connection.close(), limited?.connection.close()]);
 });
@@ -85,5 +98,34 @@ describe('the reviewer state of 50,000 items, page by page', () => {
     expect(page!.items).toHaveLength(REVIEWER_STATE_PAGE_MAX);
     const past = await readReviewerPage(handle, N + 10);
     expect(past!.items).toEqual([]);
+  });
+
+  it('GET /v1/reviews/:id/reviewers/:reviewer: ?offset=&limit= answers a page; without them the whole state; a bad page is a 400 naming the field', async () => {
+    const path = `/v1/reviews/${handle.workflowId.replace(/^review-(.*)--reviewer-rita$/, '$1')}/reviewers/rita`;
+    const get = (query: string) => fetch(`${warden.url}${path}${query}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const res = await get('?offset=49990&limit=50');
+    expect(res.status).toBe(200);
+    const page = (await res.json()) as ReviewerStatePage;
+    expect(page.page).toEqual({ offset: 49_990, limit: 50, total: N, decided: (N / 10) * 9 + 100 });
+    expect(page.items.map((i) => i.id)).toEqual(ITEMS.slice(49_990).map((i) => i.id));
+    expect(Object.keys(page.decisions).sort()).toEqual(
+      ITEMS.slice(49_990)
+        .filter((i) => !i.flagged)
+        .map((i) => i.id)
+        .sort(),
+    );
+    const whole = (await (await get('')).json()) as ReviewerState;
+    expect(whole.items).toHaveLength(N);
+    expect(whole).not.toHaveProperty('page');
+    for (const [query, field] of [
+      ['?limit=2001', 'limit'],
+      ['?offset=-1', 'offset'],
+      ['?offset=ten', 'offset'],
+      ['?page=2', ''],
+    ] as const) {
+      const bad = await get(query);
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(await bad.json())).toContain(field ? `"path":"${field}"` : 'page');
+    }
   });
 });
