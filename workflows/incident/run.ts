@@ -1,5 +1,5 @@
 /** One incident run: its state (the one object every part changes) and the helpers they share. */
-import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ApprovalSpec, ResolvedPlaybook, ResolvedStep } from '../../engine/playbook-types.js';
 import { ROLLBACK_STEP_PREFIX, rollbackStepId, type IncidentInput, type IncidentState } from '../../contracts/incident.js';
 import { historyPastLimit } from '../../contracts/continue-as-new.js';
@@ -33,8 +33,6 @@ export class IncidentRun {
    * counted, never reopening a resolved incident nor containing a further target it names.
    */
   readonly followUps: boolean;
-  /** Runs recorded before it re-send every search attribute at each publish (see publish()). */
-  readonly publishChangedOnly: boolean;
   /** The audit trail (workflows/audit/append.ts); runs recorded before it append nothing. */
   readonly audit: WorkflowAudit;
 
@@ -45,7 +43,6 @@ export class IncidentRun {
     this.truthful = patched('truthful-lifecycle');
     this.triage = patched('triage-actions');
     this.followUps = patched('follow-up-targets-and-reopen');
-    this.publishChangedOnly = patched('publish-changed-only');
     this.audit = new WorkflowAudit();
     this.approvalSpecs = new Map([...allSteps(this.playbook).flatMap((s) => (s.approval ? [[s.id, s.approval] as const] : [])), ...rollbackSpecs(this.playbook)]);
   }
@@ -71,23 +68,14 @@ export class IncidentRun {
     appendTimeline(this.state.timeline, event, by);
   }
 
-  /**
-   * Writes status, severity, playbook and phase to the search attributes. Behind
-   * `publish-changed-only`, only those that differ from what the run holds (its start's, a
-   * continued run's, or the last upsert's), and no upsert at all when none does: every phase used
-   * to re-send all four, 9 extra history events a run (#18, P1).
-   */
+  /** Writes status, severity, playbook and phase to the search attributes. */
   publish(): void {
-    const attributes = [
+    upsertSearchAttributes([
       { key: SA_STATUS, value: this.state.status },
       { key: SA_SEVERITY, value: this.state.severity },
       { key: SA_PLAYBOOK, value: this.playbook.id },
       { key: SA_PHASE, value: this.state.phase },
-    ];
-    if (!this.publishChangedOnly) return upsertSearchAttributes(attributes);
-    const held = workflowInfo().typedSearchAttributes;
-    const changed = attributes.filter((a) => held.get(a.key) !== a.value);
-    if (changed.length) upsertSearchAttributes(changed);
+    ]);
   }
 
   /** Ends the incident in `status` (its end time is `closedAt`). */
