@@ -4,13 +4,14 @@
  * through Temporal's visibility store and paged through; the figures themselves are computed by
  * the pure functions in contracts/kpi.ts and contracts/kpi-access.ts.
  */
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { QueryDefinition } from '@temporalio/common';
 import { incidentStateQuery, type IncidentState } from '../contracts/incident.js';
 import { DEFAULT_KPI_TARGETS, incidentKpis, type IncidentKpis, type KpiTargets } from '../contracts/kpi.js';
 import { offboardingKpis, reviewCampaignKpi, type OffboardingKpis, type ReviewCampaignKpi } from '../contracts/kpi-access.js';
 import { offboardingStateQuery, type OffboardingState } from '../contracts/offboarding.js';
-import { reviewCampaignStateQuery, reviewerStateQuery, type CampaignState, type ReviewerState } from '../contracts/reviews.js';
+import { reviewCampaignStateQuery, type CampaignState, type ReviewerState } from '../contracts/reviews.js';
+import { readReviewerState } from './reviewer-state.js';
 
 /** At most this many workflows of one kind are read per request; more are reported as truncated. */
 export const KPI_READ_LIMIT = 2000;
@@ -61,8 +62,16 @@ async function listIds(client: Client, query: string, taskQueue?: string): Promi
 }
 
 /** Queries each workflow's latest run, a few at a time; a workflow that cannot be read in time is reported, never dropped silently. */
-export async function readStates<T>(client: Client, ids: readonly string[], query: QueryDefinition<T, []>): Promise<{ states: T[]; unreadable: KpiReadReport['unreadable'] }> {
-  const read = (id: string): Promise<T> => client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => client.workflow.getHandle(id).query(query));
+export async function readStates<T>(
+  client: Client,
+  ids: readonly string[],
+  query: QueryDefinition<T, []> | ((handle: WorkflowHandle) => Promise<T>),
+): Promise<{ states: T[]; unreadable: KpiReadReport['unreadable'] }> {
+  const read = (id: string): Promise<T> =>
+    client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => {
+      const handle = client.workflow.getHandle(id);
+      return typeof query === 'function' ? query(handle) : handle.query(query);
+    });
   const states: T[] = [];
   const unreadable: KpiReadReport['unreadable'] = [];
   for (let i = 0; i < ids.length; i += PARALLEL_QUERIES) {
@@ -99,7 +108,7 @@ async function reviewKpis(client: Client, req: KpiRequest): Promise<KpiReport['r
       continue;
     }
     const reviewers = await listIds(client, `WorkflowType = 'reviewerWorkflow' AND WorkflowId STARTS_WITH 'review-${c.campaignId}--reviewer-'`, req.taskQueue);
-    const read = await readStates<ReviewerState>(client, reviewers.ids, reviewerStateQuery);
+    const read = await readStates<ReviewerState>(client, reviewers.ids, readReviewerState);
     unreadable.push(...read.unreadable);
     campaigns.push(reviewCampaignKpi(c, read.states));
   }

@@ -4,7 +4,8 @@ import type { Person } from '../../contracts/directory.js';
 import { incidentStateQuery, type IncidentState } from '../../contracts/incident.js';
 import { offboardingStateQuery, type OffboardingState } from '../../contracts/offboarding.js';
 import { namesPerson } from '../../contracts/principal.js';
-import { reviewCampaignStateQuery, reviewerStateQuery, type CampaignState, type ReviewerState } from '../../contracts/reviews.js';
+import { reviewCampaignStateQuery, type CampaignState, type ReviewerState } from '../../contracts/reviews.js';
+import { readReviewerState } from '../reviewer-state.js';
 import type { Role } from '../../config/roles.js';
 import type { ApiAuth, Caller } from '../auth/api-auth.js';
 import { sendJson } from '../http-json.js';
@@ -136,7 +137,7 @@ export function approvalRoutes(d: ApprovalsDeps): Route[] {
             offboardingApprovals(s, caller, person, d.offboardingRoles ?? ['hr', 'admin']),
           ),
           ...(await runningStates(d.client, 'reviewCampaignWorkflow', limit, (id) => q.getHandle(id).query(reviewCampaignStateQuery), d.taskQueue)).flatMap((s) => campaignApprovals(s, caller)),
-          ...(person ? await runningStates(d.client, 'reviewerWorkflow', limit, (id) => q.getHandle(id).query(reviewerStateQuery), d.taskQueue) : []).flatMap((s) => reviewerItems(s, person)),
+          ...(person ? await runningStates(d.client, 'reviewerWorkflow', limit, (id) => readReviewerState(q.getHandle(id)), d.taskQueue) : []).flatMap((s) => reviewerItems(s, person)),
         ]);
         sendJson(res, 200, { caller: caller.id, approvals });
       },

@@ -11,7 +11,6 @@ import {
   reviewCampaignStateQuery,
   reviewCampaignWorkflowId,
   reviewDecideUpdate,
-  reviewerStateQuery,
   reviewerWorkflowId,
   type CampaignState,
   type ReviewCampaignInput,
@@ -21,6 +20,7 @@ import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Params, Route } from '../router.js';
 import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
 import { adhocCampaignId, createPersonResolver, readCampaignReport, REPORT_FORMATS, type EvidenceReader } from './review-access.js';
+import { readReviewerView, reviewerPageParams } from '../reviewer-state.js';
 
 export interface ReviewRouteDeps {
   readonly client: Client;
@@ -241,8 +241,10 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
         const campaignId = campaignOf(params);
         const reviewer = reviewerOf(params);
         const person = isResponder(caller) ? undefined : await requirePerson(caller, `read the review of ${reviewer}`);
+        const q = parseBody(reviewerPageParams, Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams), 'query');
         const handle = d.client.workflow.getHandle(reviewerWorkflowId(campaignId, reviewer));
-        const state = await steer(handle, 'reading the review', reviewerRefusals(campaignId, reviewer), (h) => h.query(reviewerStateQuery));
+        // A page when ?offset= or ?limit= asks for one (50,000 items are many MB), else the whole state, read page by page.
+        const state = await steer(handle, 'reading the review', reviewerRefusals(campaignId, reviewer), (h) => readReviewerView(h, q));
         if (person && person.id !== state.reviewer && person.id !== state.escalatedTo) {
           throw new HttpError(403, `${caller.id} may not read the review of ${reviewer}: only the reviewer, the manager it was escalated to, or a responder may`);
         }

@@ -4,6 +4,7 @@ import { reviewDecideUpdate, reviewerStateQuery, reviewerWorkflowId, type Review
 import { reviewLoadReviewer, reviewNotifyReviewer, reviewRecordCompactDecisions, reviewRecordDecisions, reviewRenderMessage } from './activities.js';
 import { compactDecisions, expandDecisions } from '../../contracts/review-compact.js';
 import { loadItemPages } from './reviewer-items.js';
+import { reviewerStatePage, reviewerStatePageQuery } from '../../contracts/reviewer-page.js';
 import { WorkflowAudit } from '../audit/append.js';
 import { applyDecisions, applySilence, refusalOf, undecided } from './decisions.js';
 import { DEFAULT_CONTINUE_AS_NEW_AFTER, historyPastLimit } from '../../contracts/continue-as-new.js';
@@ -50,6 +51,8 @@ export async function reviewerWorkflow(input: ReviewerInput): Promise<ReviewerSu
   const remaining = () => undecided(state).length;
 
   setHandler(reviewerStateQuery, () => state);
+  // A page of it: the whole state of a large review is over gRPC's 4 MB message (a query adds no history event: no patch needed).
+  setHandler(reviewerStatePageQuery, (req) => reviewerStatePage(state, req));
   setHandler(
     reviewDecideUpdate,
     (req) => {

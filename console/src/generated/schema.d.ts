@@ -2249,11 +2249,16 @@ export interface paths {
         };
         /**
          * Read one reviewer's review
-         * @description Their items (flagged first), decisions, phase, reminders and escalation. Allowed for the reviewer, the manager it was escalated to (the caller's identity maps to a directory person by id, else by email), and responders.
+         * @description Their items (flagged first), decisions, phase, reminders and escalation. Allowed for the reviewer, the manager it was escalated to (the caller's identity maps to a directory person by id, else by email), and responders. A reviewer with many items (50,000 are about 20 MB) is best read a page at a time: `offset` and/or `limit` return that page of items, the decisions of those items only, and `page` (offset, limit, total, decided).
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description The first item of the page (from 0). With `limit`, or alone (then up to 2,000 items). */
+                    offset?: number;
+                    /** @description How many items the page holds, at most 2,000. */
+                    limit?: number;
+                };
                 header?: never;
                 path: {
                     /** @description The campaign id: given at start, `adhoc-<UTC time>` by default, or `quarterly-<scheduled time>` for the Schedule's campaigns. */
@@ -3745,6 +3750,15 @@ export interface components {
             };
             remindersSent: number;
             timeline: Record<string, never>[];
+            /** @description Present when `offset` or `limit` asked for a page: `items` and `decisions` are that page's. */
+            page?: {
+                offset: number;
+                limit: number;
+                /** @description Items in all. */
+                total: number;
+                /** @description Items decided, over every page. */
+                decided: number;
+            };
         };
         /** @description A resolved notification or follow-up for which no incident is open: nothing was started or changed. */
         NothingToResolve: {

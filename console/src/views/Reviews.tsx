@@ -53,9 +53,17 @@ function Campaign({ id }: { id: string }) {
   );
 }
 
+/** Items shown per page of a queue. */
+const QUEUE_PAGE = 200;
+
 /** A reviewer's items: keep or revoke one by one with a reason, or the selected ones at once (the reviewer, or a responder, decides; the API checks). */
 function Queue({ campaign, reviewer, allowed }: { campaign: string; reviewer: string; allowed: boolean }) {
-  const { data, error, reload } = usePoll(async () => need(await api.GET('/v1/reviews/{id}/reviewers/{reviewer}', { params: { path: { id: campaign, reviewer } } })), [campaign, reviewer]);
+  // A page of items at a time: a reviewer may hold 50,000.
+  const [offset, setOffset] = useState(0);
+  const { data, error, reload } = usePoll(
+    async () => need(await api.GET('/v1/reviews/{id}/reviewers/{reviewer}', { params: { path: { id: campaign, reviewer }, query: { offset, limit: QUEUE_PAGE } } })),
+    [campaign, reviewer, offset],
+  );
   const [selected, setSelected] = useState<string[]>([]);
   const [bulkMessage, setBulkMessage] = useState('');
   const send = async (decisions: { item: string; decision: 'keep' | 'revoke'; reason?: string }[]) => {
@@ -64,7 +72,12 @@ function Queue({ campaign, reviewer, allowed }: { campaign: string; reviewer: st
   };
   if (error) return <p role="alert">{error}</p>;
   if (!data) return <p role="status">Loading queue…</p>;
-  const open = data.items.filter((i) => !data.decisions[i.id]);
+  const total = data.page?.total ?? data.items.length;
+  const open = total - (data.page?.decided ?? Object.keys(data.decisions).length);
+  const turn = (to: number) => {
+    setSelected([]);
+    setOffset(to);
+  };
   const bulk = async (decision: 'keep' | 'revoke') => {
     const r = await send(selected.map((item) => ({ item, decision })));
     setBulkMessage(r.ok ? `recorded: ${decision} × ${selected.length}` : errorText(r.error, r.status));
@@ -74,8 +87,19 @@ function Queue({ campaign, reviewer, allowed }: { campaign: string; reviewer: st
   return (
     <>
       <h2>
-        Queue of {reviewer} ({open.length} open of {data.items.length}, phase {data.phase})
+        Queue of {reviewer} ({open} open of {total}, phase {data.phase})
       </h2>
+      {total > QUEUE_PAGE && (
+        <nav aria-label="Queue pages">
+          items {offset + 1}–{offset + data.items.length} of {total}{' '}
+          <button type="button" disabled={offset === 0} onClick={() => turn(Math.max(0, offset - QUEUE_PAGE))}>
+            Previous
+          </button>{' '}
+          <button type="button" disabled={offset + QUEUE_PAGE >= total} onClick={() => turn(offset + QUEUE_PAGE)}>
+            Next
+          </button>
+        </nav>
+      )}
       <fieldset disabled={!allowed || selected.length === 0}>
         <legend>Selected items ({selected.length})</legend>
         <button type="button" onClick={() => void bulk('keep')}>
