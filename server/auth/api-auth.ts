@@ -56,7 +56,7 @@ export function createApiAuth(identities: readonly IdentityConfig[], revocations
   };
   const fromSession = (req: IncomingMessage, sid: string): Caller => {
     const session = sessions?.find(sid);
-    const caller = session && byId.get(session.identityId);
+    const caller = session?.oidc ? { id: session.identityId, roles: session.oidc.roles, groups: session.oidc.groups } : session && byId.get(session.identityId);
     if (!session || !caller) throw new HttpError(401, 'console session expired or unknown: log in again', undefined, { 'www-authenticate': 'Bearer' });
     if (!SAFE.has(req.method ?? 'GET') && !csrfMatches(session, req.headers[CSRF_HEADER])) {
       throw new HttpError(403, `a change from a console session needs its CSRF token in ${CSRF_HEADER}`);
