@@ -111,7 +111,6 @@ export interface ExternalTemporal {
 }
 
 export { ConfigError };
-
 const port = z.coerce.number().int().min(1).max(65535);
 const nonEmpty = z.string().trim().min(1);
 

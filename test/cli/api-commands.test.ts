@@ -18,6 +18,7 @@ import { approvalRoutes } from '../../server/routes/approvals.js';
 import { healthRoutes } from '../../server/routes/health.js';
 import { incidentRoutes } from '../../server/routes/incidents.js';
 import { openapiRoutes } from '../../server/routes/openapi.js';
+import { oidcRoutes } from '../../server/console/oidc-routes.js';
 import { createServerMetrics, metricsRoute } from '../../server/metrics/registry.js';
 import { auditRoutes } from '../../server/routes/audit.js';
 import { kpiRoutes } from '../../server/routes/kpis.js';
@@ -371,6 +372,7 @@ describe('GET /openapi.json', () => {
       metricsRoute(createServerMetrics(), () => undefined),
       ...auditRoutes({ auth: dummy as ApiAuth, store: dummy as never, publicKey: 'unused' }),
       ...consoleSessionRoutes({ auth: dummy as ApiAuth, sessions: dummy as never }),
+      ...oidcRoutes({ settings: () => undefined, client: dummy as never, sessions: dummy as never, personWithEmail: dummy as never }),
     ];
     const router = createRouter(routes, () => undefined);
     const server = createServer((req, res) => void router(req, res));

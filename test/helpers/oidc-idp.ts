@@ -116,3 +116,14 @@ export class Browser {
     throw new Error(`too many redirects before ${stopAt}`);
   }
 }
+
+/** A browser logged in to the Warden at `wardenUrl` as `who` of `idp`, through the whole flow (its session cookie kept). */
+export async function loginThroughIdp(wardenUrl: string, idp: TestIdp, who: string): Promise<Browser> {
+  const b = new Browser();
+  const start = await b.get(`${wardenUrl}/console/oidc/login`);
+  idp.loginAs = who;
+  const callback = await new Browser().followUntil(start.headers.get('location') ?? '', `${wardenUrl}/console/oidc/callback`);
+  const done = await b.get(callback);
+  if (done.status !== 303 || !b.cookie(wardenUrl, 'warden_session')) throw new Error(`login as ${who} failed: ${done.status} ${await done.text()}`);
+  return b;
+}
