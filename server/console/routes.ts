@@ -47,6 +47,7 @@ export function consoleSessionRoutes(d: ConsoleSessionDeps): Route[] {
     {
       method: 'POST',
       path: '/console/session',
+      body: tokenBody,
       async handle(req, res) {
         const { token } = parseBody(tokenBody, await readJsonBody(req, 64 * 1024), 'login');
         const caller = d.auth.identify(token);

@@ -160,6 +160,7 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
     {
       method: 'POST',
       path: '/v1/reviews',
+      body: startBody,
       async handle(req, res) {
         const caller = authed(req, 'responder', 'start access reviews');
         const body = parseBody(startBody, await readJsonBody(req, BODY_LIMIT), 'review request');
@@ -252,6 +253,7 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
     {
       method: 'POST',
       path: '/v1/reviews/:id/decisions',
+      body: decisionsBody,
       async handle(req, res, params) {
         const caller = authed(req, 'viewer', 'decide access reviews');
         const campaignId = campaignOf(params);
@@ -277,6 +279,7 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
     {
       method: 'POST',
       path: '/v1/reviews/:id/approval',
+      body: approvalBody,
       async handle(req, res, params) {
         const caller = authed(req, 'responder', 'approve access-review revocations');
         const body = parseBody(approvalBody, await readJsonBody(req, BODY_LIMIT), 'approval');

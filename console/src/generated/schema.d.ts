@@ -1404,11 +1404,12 @@ export interface paths {
                 content: {
                     "application/json": {
                         person: string;
+                        reason: string;
                         /** Format: date-time */
                         effective_at?: string;
-                        reason: string;
                         /** @default false */
                         dry_run?: boolean;
+                        requested_by?: unknown;
                     };
                 };
             };
@@ -2047,7 +2048,7 @@ export interface paths {
                         /** @description Default `adhoc-<UTC time>`, e.g. adhoc-20261126T091500Z. */
                         id?: string;
                         /** @description Systems to collect; default every configured one. */
-                        scope?: components["schemas"]["ReviewSystem"][];
+                        scope?: ("aws" | "github" | "synthetic")[];
                         /**
                          * @description Collect, evaluate and write the evidence of what a review would ask; nobody is asked, nothing is revoked.
                          * @default false
