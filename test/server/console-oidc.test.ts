@@ -6,10 +6,15 @@
  * session opened: a wrong state, a replayed code, a wrong nonce, a code of another client, a code
  * of another issuer, an unknown subject, an expired session, a session reused after logout.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleFileSchema, loadOidcSettings, type OidcSettings } from '../../config/oidc.js';
 import { createConfigDirectory } from '../../config/config-directory.js';
+import { loadWardenConfig } from '../../config/load.js';
 import { personWithEmail } from '../../config/person-of.js';
 import type { Person } from '../../contracts/directory.js';
 import { listen } from '../../server/app.js';
@@ -245,15 +250,26 @@ describe('console login by OIDC', () => {
 
 describe('console.oidc settings', () => {
   const oidcFile = { issuer: 'https://idp.example.com', client_id: 'warden', redirect_uri: 'https://warden.example.com/console/oidc/callback', role_map: { admins: ['admin' as const] } };
-  const parse = (oidc: unknown) => consoleFileSchema.parse({ oidc });
+  const parseOidc = (oidc: unknown) => consoleFileSchema.parse({ oidc });
   it('reads the issuer, client and role map from warden.yaml, the secret from the environment only', () => {
-    const s = loadOidcSettings(parse(oidcFile), { WARDEN_OIDC_CLIENT_SECRET: 's3cret-value' });
+    const s = loadOidcSettings(parseOidc(oidcFile), { WARDEN_OIDC_CLIENT_SECRET: 's3cret-value' });
     expect(s).toMatchObject({ issuer: 'https://idp.example.com', clientId: 'warden', clientSecret: 's3cret-value', scopes: ['openid', 'email', 'profile'], rolesClaim: 'groups', emailClaim: 'email' });
     expect(loadOidcSettings(consoleFileSchema.parse({}), {})).toBeUndefined();
   });
+  it('is loaded with the rest of warden.yaml, and the example in warden.example.yaml is valid', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-oidc-config-'));
+    writeFileSync(join(dir, 'warden.yaml'), stringify({ console: { oidc: oidcFile } }));
+    expect(loadWardenConfig({ WARDEN_CONFIG: join(dir, 'warden.yaml'), WARDEN_OIDC_CLIENT_SECRET: 's3cret-value' }).oidc).toMatchObject({ clientId: 'warden', roleMap: { admins: ['admin'] } });
+    expect(loadWardenConfig({ WARDEN_CONFIG: 'warden.example.yaml' }).oidc).toBeUndefined();
+    const example = readFileSync('warden.example.yaml', 'utf8').split('\n');
+    const block = example.slice(example.indexOf('# console:')).map((l) => l.replace(/^# ?/, ''));
+    const parsed = consoleFileSchema.parse((parse(block.join('\n')) as { console: unknown }).console);
+    expect(loadOidcSettings(parsed, { WARDEN_OIDC_CLIENT_SECRET: 'x' })?.roleMap).toMatchObject({ 'security-oncall': ['responder'] });
+  });
+
   it('names each missing or unsafe piece', () => {
-    expect(() => loadOidcSettings(parse(oidcFile), {})).toThrow(/WARDEN_OIDC_CLIENT_SECRET: required/);
-    expect(() => loadOidcSettings(parse(oidcFile), { WARDEN_OIDC_CLIENT_SECRET: 'x', WARDEN_OIDC_ISSUER: 'http://idp.example.com' })).toThrow(/WARDEN_OIDC_ISSUER: .*must be https/);
+    expect(() => loadOidcSettings(parseOidc(oidcFile), {})).toThrow(/WARDEN_OIDC_CLIENT_SECRET: required/);
+    expect(() => loadOidcSettings(parseOidc(oidcFile), { WARDEN_OIDC_CLIENT_SECRET: 'x', WARDEN_OIDC_ISSUER: 'http://idp.example.com' })).toThrow(/WARDEN_OIDC_ISSUER: .*must be https/);
     expect(consoleFileSchema.safeParse({ oidc: { ...oidcFile, issuer: 'http://idp.example.com' } }).error?.issues[0]).toMatchObject({ path: ['oidc', 'issuer'] });
     expect(consoleFileSchema.safeParse({ oidc: { ...oidcFile, redirect_uri: 'https://warden.example.com/elsewhere' } }).error?.issues[0]).toMatchObject({ path: ['oidc', 'redirect_uri'] });
     expect(consoleFileSchema.safeParse({ oidc: { ...oidcFile, role_map: { admins: ['root'] } } }).success).toBe(false);
