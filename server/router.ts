@@ -11,6 +11,8 @@ export interface Route {
   readonly path: string;
   /** The JSON body's schema, when the route reads one: server/openapi.json's requestBody is generated from it (`npm run openapi`). */
   readonly body?: ZodType;
+  /** The query's schema, when the route reads one: the operation's query parameters are generated from it. */
+  readonly query?: ZodType;
   handle(req: IncomingMessage, res: ServerResponse, params: Params): Promise<void>;
 }
 

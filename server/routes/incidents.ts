@@ -92,6 +92,7 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
     {
       method: 'GET',
       path: '/v1/incidents',
+      query: listQuery,
       async handle(req, res) {
         authed(req, 'viewer', 'list incidents');
         const q = parseBody(listQuery, Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams), 'query');

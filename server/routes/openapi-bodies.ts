@@ -21,6 +21,18 @@ function keepDescriptions(old: unknown, next: unknown): unknown {
   return out;
 }
 
+/** The operation's parameters with its query ones made from the query's schema (one per property, in its order), the others kept. */
+function queryParameters(old: readonly Json[], schema: Json): Json[] {
+  const required = new Set((schema.required ?? []) as string[]);
+  const query = Object.entries((schema.properties ?? {}) as Record<string, Json>).map(([name, s]) => {
+    const was = old.find((p) => p.in === 'query' && p.name === name);
+    const { description, ...shape } = s;
+    const said = typeof was?.description === 'string' ? was.description : description;
+    return { name, in: 'query', required: required.has(name), ...(said ? { description: said } : {}), schema: keepDescriptions(was?.schema, shape) };
+  });
+  return [...old.filter((p) => p.in !== 'query'), ...query];
+}
+
 /** `METHOD /path/{param}` of a route, as the OpenAPI document names its operation. */
 export const operationOf = (r: Pick<Route, 'method' | 'path'>): string => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`;
 
@@ -34,10 +46,12 @@ export function withGeneratedBodies(doc: Json, routes: readonly Route[]): Json {
   const out = structuredClone(doc);
   const paths = out.paths as Record<string, Record<string, Json>>;
   for (const r of routes) {
-    if (!r.body) continue;
+    if (!r.body && !r.query) continue;
     const [method = '', path = ''] = operationOf(r).split(' ');
     const op = paths[path]?.[method.toLowerCase()];
-    if (!op) throw new Error(`${operationOf(r)} validates a body but has no operation in the OpenAPI document`);
+    if (!op) throw new Error(`${operationOf(r)} validates a body or query but has no operation in the OpenAPI document`);
+    if (r.query) op.parameters = queryParameters((op.parameters ?? []) as Json[], bodySchema(r.query));
+    if (!r.body) continue;
     const requestBody = (op.requestBody ?? { required: true, content: {} }) as Json & { content: Record<string, Json> };
     const json = requestBody.content['application/json'] ?? {};
     requestBody.content['application/json'] = { ...json, schema: keepDescriptions(json.schema, bodySchema(r.body)) };

@@ -218,6 +218,7 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
     {
       method: 'GET',
       path: '/v1/reviews/:id/report',
+      query: reportQuery,
       async handle(req, res, params) {
         // Every entitlement of the organization, unused admin access and stale keys included.
         authed(req, 'responder', 'read access review evidence');

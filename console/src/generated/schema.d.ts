@@ -300,8 +300,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    status?: components["schemas"]["IncidentStatus"];
-                    severity?: components["schemas"]["Severity"];
+                    status?: "open" | "awaiting-approval" | "waiting" | "contained" | "recovered" | "resolved" | "closed" | "planned" | "failed" | "cancelled" | "false_positive" | "merged";
+                    severity?: "info" | "low" | "medium" | "high" | "critical";
                     /** @description A playbook id. */
                     playbook?: string;
                     limit?: number;
