@@ -7,7 +7,7 @@
  * of another issuer, an unknown subject, an expired session, a session reused after logout.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -127,7 +127,7 @@ describe('console login by OIDC', () => {
     expect(r.session).toMatch(/^warden_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=28800$/);
     expect(b.cookie(url, 'warden_oidc')).toBeUndefined(); // the handle is cleared
     const who = (await (await me(b)).json()) as { id: string; roles: string[]; groups: string[]; csrf: string };
-    expect(who).toMatchObject({ id: 'ada', roles: ['responder'], groups: ['warden-responders', 'security-oncall'] });
+    expect(who).toMatchObject({ id: 'ada', name: 'Ada L.', roles: ['responder'], groups: ['warden-responders', 'security-oncall'] });
     const res = await b.get(`${url}/v1/notes`, { method: 'POST', headers: { [CSRF_HEADER]: who.csrf } });
     expect(await res.json()).toEqual({ by: 'ada' });
     expect(done).toContain('ada');
@@ -217,6 +217,14 @@ describe('console login by OIDC', () => {
       expect(r.error).toMatch(said);
       expect(r.session).toBeUndefined();
     }
+  });
+
+  it('refuses the session of a person an offboarding has revoked', async () => {
+    const b = await login('sub-ada');
+    const req = { method: 'GET', headers: { cookie: `warden_session=${b.cookie(url, 'warden_session')!}` } } as unknown as IncomingMessage;
+    expect(auth.authenticate(req).id).toBe('ada');
+    const offboarded = createApiAuth([], { revokedBy: (id) => (id === 'ada' ? 'ada' : undefined) }, sessions);
+    expect(() => offboarded.authenticate(req)).toThrow(/the Warden access of ada was revoked by offboarding-ada/);
   });
 
   it('ends a session at its expiry and at logout: the cookie is refused afterwards', async () => {
