@@ -2,6 +2,7 @@ import { resolve, join } from 'node:path';
 import { z } from 'zod';
 import { evidenceS3From, evidenceStoreEnv, reviewS3From, type EvidenceS3Config, type ReviewS3Config } from './evidence-store.js';
 import type { SlackAppSettings } from './slack.js';
+import type { OidcSettings } from './oidc.js';
 import type { FileConfig } from './file-config.js';
 import { ConfigError } from './errors.js';
 import { awsEndpoints, awsEnabled, githubConfigProblems, smtpFrom } from './env-providers.js';
@@ -20,6 +21,7 @@ export interface WardenConfig extends EnvConfig {
   readonly fileSha256?: string;
   /** The Slack app (SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_APP_TOKEN); absent when it is off. */
   readonly slackApp?: SlackAppSettings;
+  readonly oidc?: OidcSettings; // the console's OIDC login (config/oidc.ts); absent: login link and API tokens only
 }
 
 /** What the environment says. */
@@ -109,7 +111,6 @@ export interface ExternalTemporal {
 }
 
 export { ConfigError };
-
 const port = z.coerce.number().int().min(1).max(65535);
 const nonEmpty = z.string().trim().min(1);
 

@@ -11,6 +11,7 @@ import { protectedSchema } from './protected.js';
 import { DEFAULT_REVIEW_SETTINGS, reviewPersonRefs, reviewSettingsSchema } from './reviews.js';
 
 import { ROLES } from './roles.js';
+import { consoleFileSchema } from './oidc.js';
 
 export { ROLES, type Role } from './roles.js';
 
@@ -62,6 +63,8 @@ const fileFields = z.strictObject({
       targets: z.strictObject({ mttd_hours: z.number().positive().max(8760).default(4), mttr_hours: z.number().positive().max(8760).default(24) }).default({ mttd_hours: 4, mttr_hours: 24 }),
     })
     .default({ targets: { mttd_hours: 4, mttr_hours: 24 } }),
+  /** The web console: its OIDC single sign-on (config/oidc.ts). */
+  console: consoleFileSchema.default({}),
 });
 
 /** Across sections: reviewers and owners must be listed people (checked once people are listed). */

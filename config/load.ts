@@ -1,6 +1,7 @@
 import { loadSlackAppSettings } from './slack.js';
 import { parseEnvConfig, type EnvConfig, type WardenConfig } from './config.js';
 import { parseFileConfig } from './file-config.js';
+import { loadOidcSettings } from './oidc.js';
 
 /**
  * The one way to load Warden's configuration: the environment, then warden.yaml, then the Slack
@@ -11,7 +12,8 @@ export function loadWardenConfig(env: NodeJS.ProcessEnv = process.env, cwd = pro
   const fromEnv = parseEnvConfig(env, cwd);
   const file = parseFileConfig(env, cwd);
   const slackApp = loadSlackAppSettings(env);
-  return { ...fromEnv, file: file.config, ...(file.path ? { filePath: file.path, fileSha256: file.sha256 } : {}), ...(slackApp ? { slackApp } : {}) };
+  const oidc = loadOidcSettings(file.config.console, env);
+  return { ...fromEnv, file: file.config, ...(file.path ? { filePath: file.path, fileSha256: file.sha256 } : {}), ...(slackApp ? { slackApp } : {}), ...(oidc ? { oidc } : {}) };
 }
 
 /**

@@ -12,8 +12,13 @@ export function createPersonOfIdentity(directory: Directory, identities: readonl
     const byId = await directory.findPerson(identityId);
     if (byId) return byId;
     const email = emailOf.get(identityId);
-    if (!email) return undefined;
-    const matches = (await directory.listPeople()).filter((p) => p.email.toLowerCase() === email);
-    return matches.length === 1 ? matches[0] : undefined;
+    return email ? personWithEmail(directory, email) : undefined;
   };
+}
+
+/** The one person whose email is `email` (case-insensitive), or undefined when none or several are. */
+export async function personWithEmail(directory: Directory, email: string): Promise<Person | undefined> {
+  const wanted = email.toLowerCase();
+  const matches = (await directory.listPeople()).filter((p) => p.email.toLowerCase() === wanted);
+  return matches.length === 1 ? matches[0] : undefined;
 }

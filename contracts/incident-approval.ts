@@ -5,7 +5,7 @@
  */
 import type { ObservedState } from './observed.js';
 
-export type ApprovalPath = 'slack' | 'api' | 'cli';
+export type ApprovalPath = 'slack' | 'api' | 'cli' | 'console';
 
 export interface Approver {
   /** The identity (from the directory), never a display name. */

@@ -83,7 +83,7 @@ export interface ReviewItem extends Entitlement {
 }
 
 export type DecisionValue = 'keep' | 'revoke';
-export type DecisionVia = 'slack' | 'api' | 'cli' | 'silence';
+export type DecisionVia = 'slack' | 'api' | 'cli' | 'console' | 'silence';
 
 export interface ItemDecision {
   readonly itemId: string;

@@ -38,6 +38,9 @@ import { configRoutes, type ReloadOutcome } from './routes/config.js';
 import type { Revocations } from './auth/revocations.js';
 import { consoleSessionRoutes } from './console/routes.js';
 import { createConsoleSessions } from './console/sessions.js';
+import { createOidcClient } from './console/oidc.js';
+import { oidcRoutes } from './console/oidc-routes.js';
+import { personWithEmail } from '../config/person-of.js';
 import { LOCAL_ADMIN_ID } from '../contracts/incident.js';
 
 export interface ApiSetup {
@@ -115,6 +118,8 @@ export function setupApi(
   const revocations: Revocations = watchRevocations(client, () => live.identities, 5_000, log);
   /** Console sessions outlive a reload: each names an identity, whose roles are read from the identities in effect. */
   const sessions = createConsoleSessions();
+  /** The console's OIDC logins in progress (server/console/oidc.ts); each configuration's settings are its own (a reload applies at the next login). */
+  const oidcClient = createOidcClient();
   const build = (c: WardenConfig, identities: IdentityConfig[]): Route[] => {
     const file = c.file;
     const auth = createApiAuth(identities, revocations, sessions);
@@ -164,6 +169,7 @@ export function setupApi(
         ...approvalRoutes({ client, auth, personOf, taskQueue, ...(startRoles ? { offboardingRoles: startRoles } : {}) }),
         ...configRoutes({ auth, config: c, personOf, reload: () => reload() }),
         ...consoleSessionRoutes({ auth, sessions, personOf, nameOf: (id) => identities.find((i) => i.id === id)?.name }),
+        ...oidcRoutes({ settings: () => c.oidc, client: oidcClient, sessions, personWithEmail: (email) => personWithEmail(directory, email) }),
       ]),
       metricsRoute(metrics, (req) => auth.authorize(req, 'viewer', 'read metrics')),
       // GET /v1/audit, when the caller (cli/start) hands over the trail's store.

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, sendJson } from './http-json.js';
 import { routeMatched } from './http-tracing.js';
+import type { ZodType } from 'zod';
 
 export type Params = Readonly<Record<string, string>>;
 
@@ -8,6 +9,10 @@ export interface Route {
   readonly method: 'GET' | 'POST' | 'OPTIONS' | 'DELETE' | 'PUT';
   /** Exact path, or with `:name` segments, e.g. /v1/incidents/:id */
   readonly path: string;
+  /** The JSON body's schema, when the route reads one: server/openapi.json's requestBody is generated from it (`npm run openapi`). */
+  readonly body?: ZodType;
+  /** The query's schema, when the route reads one: the operation's query parameters are generated from it. */
+  readonly query?: ZodType;
   handle(req: IncomingMessage, res: ServerResponse, params: Params): Promise<void>;
 }
 

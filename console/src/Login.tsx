@@ -1,10 +1,14 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, errorText, type Session } from './api';
 
-/** Log in with an API token (the one-time link of `warden start` logs in without this page). */
+/** Log in with single sign-on when the server offers it, or with an API token (the one-time link of `warden start` logs in without this page). */
 export function Login({ onLogin }: { onLogin: (s: Session) => void }) {
   const [token, setToken] = useState('');
   const [error, setError] = useState('');
+  const [sso, setSso] = useState<string | null>(null);
+  useEffect(() => {
+    void api.GET('/console/login-methods').then((r) => setSso(r.data?.oidc?.issuer ?? null));
+  }, []);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const r = await api.POST('/console/session', { body: { token } });
@@ -14,6 +18,11 @@ export function Login({ onLogin }: { onLogin: (s: Session) => void }) {
   return (
     <main>
       <h1>Warden console</h1>
+      {sso && (
+        <p>
+          <a href="/console/oidc/login">Log in with single sign-on ({sso})</a>
+        </p>
+      )}
       <p>
         Open the one-time login link that <code>warden start</code> printed, or log in with your API token.
       </p>

@@ -27,8 +27,12 @@ export interface ApiAuth {
   authorize(req: IncomingMessage, role: Role | readonly Role[], doing: string): Caller;
 }
 
-/** Which client sent a request: the CLI says so in X-Warden-Client; anything else is the API. */
-export const clientOf = (req: IncomingMessage): 'api' | 'cli' => (req.headers['x-warden-client'] === 'cli' ? 'cli' : 'api');
+/**
+ * Which client sent a request: the console when it is authenticated by a console session (a cookie
+ * and no bearer token, as authenticate() reads it), the CLI when it says so in X-Warden-Client, else the API.
+ */
+export const clientOf = (req: IncomingMessage): 'api' | 'cli' | 'console' =>
+  !req.headers.authorization && cookieOf(req, SESSION_COOKIE) !== undefined ? 'console' : req.headers['x-warden-client'] === 'cli' ? 'cli' : 'api';
 
 /** Methods that change nothing: the only ones a console session may use without its CSRF token. */
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -56,7 +60,7 @@ export function createApiAuth(identities: readonly IdentityConfig[], revocations
   };
   const fromSession = (req: IncomingMessage, sid: string): Caller => {
     const session = sessions?.find(sid);
-    const caller = session && byId.get(session.identityId);
+    const caller = session?.oidc ? { id: session.identityId, roles: session.oidc.roles, groups: session.oidc.groups } : session && byId.get(session.identityId);
     if (!session || !caller) throw new HttpError(401, 'console session expired or unknown: log in again', undefined, { 'www-authenticate': 'Bearer' });
     if (!SAFE.has(req.method ?? 'GET') && !csrfMatches(session, req.headers[CSRF_HEADER])) {
       throw new HttpError(403, `a change from a console session needs its CSRF token in ${CSRF_HEADER}`);

@@ -37,7 +37,8 @@ export function watchRevocations(
   };
   const revokedBy = (id: string): string | undefined => {
     const i = current().find((x) => x.id === id);
-    if (!i) return undefined;
+    // A console OIDC session acts as a directory person (server/console/oidc-routes.ts), in no identity list.
+    if (!i) return memos.find((m) => m.person === id)?.person;
     return memos.find((m) => i.id === m.person || (!!i.email && i.email.toLowerCase() === m.email?.toLowerCase()))?.person;
   };
   const tick = () => refresh().catch((err: unknown) => log(`revocations: could not read the offboardings from Temporal: ${(err as Error).message}`));

@@ -26,8 +26,8 @@ export interface ConsoleSessionDeps {
  *   DELETE /console/session        log out (a change: it needs the CSRF token)
  */
 export function consoleSessionRoutes(d: ConsoleSessionDeps): Route[] {
-  const describe = async (caller: Caller, csrf: string) => {
-    const name = d.nameOf?.(caller.id);
+  const describe = async (caller: Caller, csrf: string, oidcName?: string) => {
+    const name = d.nameOf?.(caller.id) ?? oidcName;
     const person = await d.personOf?.(caller);
     return { id: caller.id, ...(name ? { name } : {}), ...(person ? { person: person.id } : {}), roles: caller.roles, groups: caller.groups, csrf };
   };
@@ -47,6 +47,7 @@ export function consoleSessionRoutes(d: ConsoleSessionDeps): Route[] {
     {
       method: 'POST',
       path: '/console/session',
+      body: tokenBody,
       async handle(req, res) {
         const { token } = parseBody(tokenBody, await readJsonBody(req, 64 * 1024), 'login');
         const caller = d.auth.identify(token);
@@ -61,7 +62,7 @@ export function consoleSessionRoutes(d: ConsoleSessionDeps): Route[] {
         const sid = cookieOf(req, SESSION_COOKIE);
         const session = sid ? d.sessions.find(sid) : undefined;
         if (!session) throw new HttpError(401, 'not logged in');
-        sendJson(res, 200, await describe(d.auth.authenticate(req), session.csrf), { 'cache-control': 'no-store' });
+        sendJson(res, 200, await describe(d.auth.authenticate(req), session.csrf, session.oidc?.name), { 'cache-control': 'no-store' });
       },
     },
     {

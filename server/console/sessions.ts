@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import type { Role } from '../../config/roles.js';
 
 /** The console's session cookie: HttpOnly, SameSite=Strict, Path=/, Secure when the request came over TLS. */
 export const SESSION_COOKIE = 'warden_session';
@@ -10,6 +11,8 @@ export const CSRF_HEADER = 'x-csrf-token';
 export interface ConsoleSession {
   /** The API identity (warden.yaml `identities`, or the embedded local admin) the session acts as; its roles are read at each request. */
   readonly identityId: string;
+  /** An OIDC login's standing, fixed at login from the ID token (its identity is in no warden.yaml list); absent: read from the identities in effect. */
+  readonly oidc?: { readonly roles: readonly Role[]; readonly groups: readonly string[]; readonly name?: string };
   readonly csrf: string;
   readonly expiresAt: number;
 }
@@ -20,7 +23,7 @@ export interface ConsoleSession {
  */
 export interface ConsoleSessions {
   /** A new session for `identityId`: the cookie value (shown once) and its CSRF token. */
-  open(identityId: string): { readonly sid: string; readonly session: ConsoleSession };
+  open(identityId: string, oidc?: ConsoleSession['oidc']): { readonly sid: string; readonly session: ConsoleSession };
   /** The live session a cookie value names, or undefined (unknown, expired or closed). */
   find(sid: string): ConsoleSession | undefined;
   close(sid: string): void;
@@ -44,10 +47,10 @@ export function createConsoleSessions(opts: { ttlMs?: number; now?: () => number
     for (const [k, c] of codes) if (c.expiresAt <= t) codes.delete(k);
   };
   return {
-    open(identityId) {
+    open(identityId, oidc) {
       sweep();
       const sid = token();
-      const session = { identityId, csrf: token(), expiresAt: now() + ttl };
+      const session = { identityId, ...(oidc ? { oidc } : {}), csrf: token(), expiresAt: now() + ttl };
       sessions.set(digest(sid), session);
       return { sid, session };
     },

@@ -10,6 +10,8 @@ import type { Route } from '../router.js';
 export type ReloadOutcome =
   { readonly ok: true; readonly path?: string; readonly sha256?: string; readonly identities: number; readonly people: number } | { readonly ok: false; readonly errors: readonly string[] };
 
+const RELOAD_BODY = z.strictObject({});
+
 export interface ConfigRouteDeps {
   readonly auth: ApiAuth;
   readonly config: WardenConfig;
@@ -37,10 +39,11 @@ export function configRoutes(d: ConfigRouteDeps): Route[] {
     {
       method: 'POST',
       path: '/v1/config/reload',
+      body: RELOAD_BODY,
       async handle(req, res) {
         d.auth.authorize(req, 'admin', 'reload the configuration');
         // The request names nothing: the server re-reads its own file. Anything in the body is a mistake, refused before reloading.
-        parseBody(z.strictObject({}), await readJsonBody(req, 64 * 1024), 'reload request (send {})');
+        parseBody(RELOAD_BODY, await readJsonBody(req, 64 * 1024), 'reload request (send {})');
         const outcome = d.reload();
         if (!outcome.ok) {
           throw new HttpError(

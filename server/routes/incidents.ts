@@ -80,6 +80,7 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
   const act = <B>(a: Action<B>): Route => ({
     method: 'POST',
     path: `/v1/incidents/:id/${a.path}`,
+    body: a.body,
     async handle(req, res, params) {
       const caller = authed(req, 'responder', a.doing);
       if (a.aboutSelf) await notThePrincipal(caller, params, a.aboutSelf);
@@ -91,6 +92,7 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
     {
       method: 'GET',
       path: '/v1/incidents',
+      query: listQuery,
       async handle(req, res) {
         authed(req, 'viewer', 'list incidents');
         const q = parseBody(listQuery, Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams), 'query');

@@ -46,6 +46,7 @@ export function kpiRoutes(client: Client, auth: ApiAuth, targets?: KpiTargets, t
     {
       method: 'GET',
       path: '/v1/kpis',
+      query: kpiQuery,
       async handle(req, res) {
         auth.authorize(req, 'viewer', 'read KPIs');
         const q = parseBody(kpiQuery, Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams), 'query');

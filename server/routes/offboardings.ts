@@ -64,6 +64,8 @@ const retryBody = z.strictObject({ item: z.string().min(1).max(512).optional() }
 const waiveBody = z.strictObject({ item: z.string().min(1).max(512), reason });
 const cancelBody = z.strictObject({ reason });
 const approveBody = z.strictObject({ reason: reason.optional() });
+/** The body of each `update()` route, by its path. */
+const UPDATE_BODIES: Readonly<Record<string, z.ZodType>> = { 'legal-hold': holdBody, retry: retryBody, waive: waiveBody, cancel: cancelBody };
 
 function personOf(params: Params): string {
   const id = params.person ?? '';
@@ -90,6 +92,7 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
   const update = (path: string, doing: string, run: (handle: WorkflowHandle, body: unknown, by: string) => Promise<unknown>, status = 200): Route => ({
     method: 'POST',
     path: `/v1/offboardings/:person/${path}`,
+    body: UPDATE_BODIES[path],
     async handle(req, res, params) {
       const caller = authed(req, 'responder', doing);
       const subject = personOf(params);
@@ -104,6 +107,7 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
     {
       method: 'POST',
       path: '/v1/offboardings',
+      body: startBody,
       async handle(req, res) {
         const caller = authed(req, startRoles, 'start offboardings');
         const body = parseBody(startBody, await readJsonBody(req, BODY_LIMIT), 'offboarding request');
@@ -169,6 +173,7 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
     {
       method: 'POST',
       path: '/v1/offboardings/:person/approve',
+      body: approveBody,
       async handle(req, res, params) {
         const caller = authed(req, startRoles, 'approve offboardings');
         const body = parseBody(approveBody, await readJsonBody(req, BODY_LIMIT), 'approval');

@@ -160,6 +160,7 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
     {
       method: 'POST',
       path: '/v1/reviews',
+      body: startBody,
       async handle(req, res) {
         const caller = authed(req, 'responder', 'start access reviews');
         const body = parseBody(startBody, await readJsonBody(req, BODY_LIMIT), 'review request');
@@ -217,6 +218,7 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
     {
       method: 'GET',
       path: '/v1/reviews/:id/report',
+      query: reportQuery,
       async handle(req, res, params) {
         // Every entitlement of the organization, unused admin access and stale keys included.
         authed(req, 'responder', 'read access review evidence');
@@ -254,6 +256,7 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
     {
       method: 'POST',
       path: '/v1/reviews/:id/decisions',
+      body: decisionsBody,
       async handle(req, res, params) {
         const caller = authed(req, 'viewer', 'decide access reviews');
         const campaignId = campaignOf(params);
@@ -279,6 +282,7 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
     {
       method: 'POST',
       path: '/v1/reviews/:id/approval',
+      body: approvalBody,
       async handle(req, res, params) {
         const caller = authed(req, 'responder', 'approve access-review revocations');
         const body = parseBody(approvalBody, await readJsonBody(req, BODY_LIMIT), 'approval');

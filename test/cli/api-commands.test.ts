@@ -4,34 +4,14 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../../server/app.js';
-import type { ApiAuth } from '../../server/auth/api-auth.js';
-import { TEST_SIGNER } from '../helpers/decisions.js';
-import type { IngestDeps } from '../../server/intake/ingest.js';
-import { createRateLimiter } from '../../server/intake/rate-limit.js';
-import { createRouter, type Route } from '../../server/router.js';
-import { alertRoutes } from '../../server/routes/alerts.js';
-import { codecRoutes } from '../../server/routes/codec.js';
-import { approvalRoutes } from '../../server/routes/approvals.js';
-import { healthRoutes } from '../../server/routes/health.js';
-import { incidentRoutes } from '../../server/routes/incidents.js';
-import { openapiRoutes } from '../../server/routes/openapi.js';
-import { createServerMetrics, metricsRoute } from '../../server/metrics/registry.js';
-import { auditRoutes } from '../../server/routes/audit.js';
-import { kpiRoutes } from '../../server/routes/kpis.js';
+import { createRouter } from '../../server/router.js';
 import type { IncidentState } from '../../contracts/incident.js';
 import { assertBuilt, CLI_PATH, cleanEnv, spawnCli, type CliRun } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
+import { allApiRoutes } from '../helpers/api-routes.js';
 import { SUITE_ENV } from '../helpers/suite-env.js';
-import { offboardingRoutes } from '../../server/routes/offboardings.js';
-import { reviewRoutes } from '../../server/routes/reviews.js';
-import { localEvidenceReader } from '../../server/routes/review-access.js';
-import { configRoutes } from '../../server/routes/config.js';
-import { consoleSessionRoutes } from '../../server/console/routes.js';
-import type { WardenConfig } from '../../config/config.js';
-import type { Directory } from '../../contracts/directory.js';
 
 const temporalCli = process.env[SUITE_ENV.temporalCli];
 const TRIAGE = fileURLToPath(new URL('../../playbooks/triage.yaml', import.meta.url));
@@ -351,27 +331,7 @@ describe('warden CLI without a server', () => {
 
 describe('GET /openapi.json', () => {
   it('serves the OpenAPI 3.1 document, which describes every API route', async () => {
-    const dummy = undefined as unknown;
-    const routes: Route[] = [
-      ...alertRoutes({
-        ingest: dummy as IngestDeps,
-        credentials: { webhook: 'w'.repeat(16), github: 'g'.repeat(16), alertmanager: 'a'.repeat(16), guardduty: 'd'.repeat(16), mlflow: 'm'.repeat(16) },
-        rateLimiter: createRateLimiter(1),
-        dryRunDefault: false,
-      }),
-      ...incidentRoutes(dummy as Client, dummy as ApiAuth, TEST_SIGNER),
-      ...offboardingRoutes({ client: dummy as Client, directory: dummy as Directory, taskQueue: 'x', auth: dummy as ApiAuth, signer: TEST_SIGNER }),
-      ...reviewRoutes({ client: dummy as Client, auth: dummy as ApiAuth, directory: dummy as Directory, identities: [], taskQueue: 'x', evidence: localEvidenceReader('x') }),
-      ...kpiRoutes(dummy as Client, dummy as ApiAuth),
-      ...approvalRoutes({ client: dummy as Client, auth: dummy as ApiAuth }),
-      ...configRoutes({ auth: dummy as ApiAuth, config: dummy as WardenConfig, personOf: dummy as never, reload: dummy as never }),
-      ...healthRoutes({ check: () => Promise.reject(new Error('unused')) }),
-      ...codecRoutes({ codec: { encode: async (p) => p, decode: async (p) => p }, corsOrigins: [], token: 'c'.repeat(16) }),
-      ...openapiRoutes(),
-      metricsRoute(createServerMetrics(), () => undefined),
-      ...auditRoutes({ auth: dummy as ApiAuth, store: dummy as never, publicKey: 'unused' }),
-      ...consoleSessionRoutes({ auth: dummy as ApiAuth, sessions: dummy as never }),
-    ];
+    const routes = allApiRoutes();
     const router = createRouter(routes, () => undefined);
     const server = createServer((req, res) => void router(req, res));
     const port = await listen(server, '127.0.0.1', 0);

@@ -187,7 +187,7 @@ describe('the web console in Chromium, against the real stack', () => {
     expect(await keysOf('dana-ml')).toEqual([]);
     const step = otto.locator('[data-step="delete_key"]');
     expect(await step.textContent()).toContain('olga approve via api');
-    expect(await step.textContent()).toContain('otto approve via api');
+    expect(await step.textContent()).toContain('otto approve via console');
     expect(await step.textContent()).toContain('“confirmed with the owner”');
     expect(await otto.locator('[data-step="disable_key"] table.observed').textContent()).toMatch(/statusActiveInactive/);
     await screenshot(otto, 'console-incident');
@@ -210,8 +210,8 @@ describe('the web console in Chromium, against the real stack', () => {
     const item = ITEMS[0]!.id;
     await rita.getByLabel(`Reason for ${item}`).fill('still on the ML on-call rota');
     await rita.getByRole('button', { name: `Keep ${item}` }).click();
-    await expect.poll(() => rita.getByTestId(`decided-${item}`).textContent()).toBe('keep by rita via api: “still on the ML on-call rota”');
-    expect((await reviewer.query(reviewerStateQuery)).decisions[item]).toMatchObject({ decision: 'keep', by: 'rita', via: 'api', reason: 'still on the ML on-call rota' });
+    await expect.poll(() => rita.getByTestId(`decided-${item}`).textContent()).toBe('keep by rita via console: “still on the ML on-call rota”');
+    expect((await reviewer.query(reviewerStateQuery)).decisions[item]).toMatchObject({ decision: 'keep', by: 'rita', via: 'console', reason: 'still on the ML on-call rota' });
     await screenshot(rita, 'console-review');
     await expectAccessible(rita, 'review queue');
   }, 120_000);

@@ -300,8 +300,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    status?: components["schemas"]["IncidentStatus"];
-                    severity?: components["schemas"]["Severity"];
+                    status?: "open" | "awaiting-approval" | "waiting" | "contained" | "recovered" | "resolved" | "closed" | "planned" | "failed" | "cancelled" | "false_positive" | "merged";
+                    severity?: "info" | "low" | "medium" | "high" | "critical";
                     /** @description A playbook id. */
                     playbook?: string;
                     limit?: number;
@@ -403,7 +403,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description `cli` when the request comes from the warden CLI: approvals are then recorded as made via "cli" (otherwise "api"). */
+                    /** @description `cli` when the request comes from the warden CLI: approvals are then recorded as made via "cli" (a console session's as made via "console", otherwise "api"). */
                     "X-Warden-Client"?: "cli";
                 };
                 path: {
@@ -1404,11 +1404,12 @@ export interface paths {
                 content: {
                     "application/json": {
                         person: string;
+                        reason: string;
                         /** Format: date-time */
                         effective_at?: string;
-                        reason: string;
                         /** @default false */
                         dry_run?: boolean;
+                        requested_by?: unknown;
                     };
                 };
             };
@@ -2047,7 +2048,7 @@ export interface paths {
                         /** @description Default `adhoc-<UTC time>`, e.g. adhoc-20261126T091500Z. */
                         id?: string;
                         /** @description Systems to collect; default every configured one. */
-                        scope?: components["schemas"]["ReviewSystem"][];
+                        scope?: ("aws" | "github" | "synthetic")[];
                         /**
                          * @description Collect, evaluate and write the evidence of what a review would ask; nobody is asked, nothing is revoked.
                          * @default false
@@ -2314,7 +2315,7 @@ export interface paths {
         put?: never;
         /**
          * Decide review items
-         * @description Sends the `review.decide` Update to the reviewer's workflow as the directory person the caller's identity maps to (by id, else by email); the decider is never a field of the body. The workflow's validator lets a reviewer decide only their own items (and, once escalated, their manager), never an entitlement they hold. `via` is `cli` when the client sends `X-Warden-Client: cli`, else `api`. Any role.
+         * @description Sends the `review.decide` Update to the reviewer's workflow as the directory person the caller's identity maps to (by id, else by email); the decider is never a field of the body. The workflow's validator lets a reviewer decide only their own items (and, once escalated, their manager), never an entitlement they hold. `via` is `console` for a console session, `cli` when the client sends `X-Warden-Client: cli`, else `api`. Any role.
          */
         post: {
             parameters: {
@@ -3130,6 +3131,184 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/console/login-methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which ways to log in this server offers
+         * @description Public: the login page asks. `oidc` is the single sign-on provider's host when console.oidc is configured in warden.yaml, else null.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The login methods */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            oidc: {
+                                /** @description The provider's host. */
+                                issuer: string;
+                            } | null;
+                            loginLink: boolean;
+                            token: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/oidc/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start a single sign-on login (OIDC, authorization code with PKCE)
+         * @description Redirects to the provider's authorization endpoint with a fresh state, nonce and S256 code challenge, and sets this browser's one-use handle on the login (an HttpOnly, SameSite=Lax cookie on /console/oidc, 10 minutes).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description To the provider. */
+                303: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Single sign-on is not configured on this server */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The provider could not be discovered */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The provider's answer: a console session
+         * @description Redeems the code with this browser's PKCE verifier and checks the state, the issuer (iss), the ID token's signature, audience and nonce. The verified email must be a person of the directory (people: in warden.yaml); the ID token's roles claim maps to Warden roles (console.oidc.role_map). Success sets the session cookie (HttpOnly, SameSite=Strict, Secure under TLS) and redirects to /console/.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    code?: string;
+                    state?: string;
+                    iss?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Logged in: the session cookie is set. */
+                303: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No login in progress in this browser (no handle, expired, or used) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Refused: wrong state, nonce, issuer or client, a spent code, or an invalid ID token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Refused: the email is no person of the directory, is unverified, or the roles claim maps to no role */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Single sign-on is not configured on this server */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3350,7 +3529,7 @@ export interface components {
             /** @enum {string} */
             decision: "approve" | "reject";
             /** @enum {string} */
-            via: "slack" | "api" | "cli";
+            via: "slack" | "api" | "cli" | "console";
             /** Format: date-time */
             at: string;
             reason?: string;
@@ -3744,7 +3923,7 @@ export interface components {
                     /** Format: date-time */
                     at: string;
                     /** @enum {string} */
-                    via: "slack" | "api" | "cli" | "silence";
+                    via: "slack" | "api" | "cli" | "console" | "silence";
                     reason?: string;
                 };
             };

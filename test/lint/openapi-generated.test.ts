@@ -1,0 +1,55 @@
+/**
+ * server/openapi.json's request bodies (and the query parameters of the routes with a query schema) are generated from the zod schemas the routes validate with
+ * (Route.body, server/routes/openapi-bodies.ts): `npm run openapi` writes them, and this test fails
+ * when the committed document differs from what the routes' schemas make of it. It also fails when
+ * a documented JSON body that a route reads has no schema on the route (the alert payloads and the
+ * codec's are documented by hand, as components, and named below).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { operationOf, withGeneratedBodies } from '../../server/routes/openapi-bodies.js';
+import { allApiRoutes } from '../helpers/api-routes.js';
+
+const FILE = 'server/openapi.json';
+/** Bodies documented by hand: the senders' payloads (components) and MLflow's webhook. */
+const BY_HAND = new Set([
+  'POST /v1/alerts',
+  'POST /v1/alerts/alertmanager',
+  'POST /v1/alerts/guardduty',
+  'POST /v1/alerts/github-secret-scanning',
+  'POST /v1/alerts/mlflow',
+  'POST /codec/encode',
+  'POST /codec/decode',
+]);
+
+describe('the OpenAPI document', () => {
+  const read = () => JSON.parse(readFileSync(FILE, 'utf8')) as Record<string, unknown>;
+  const routes = allApiRoutes();
+  const generated = withGeneratedBodies(read(), routes);
+  if (process.env.WARDEN_WRITE_OPENAPI === '1')
+    writeFileSync(FILE, `${JSON.stringify(generated, null, 2).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`); // ASCII, as the file was kept
+  const committed = read();
+
+  it('has the request bodies the route schemas make (npm run openapi writes them)', () => {
+    expect(committed, `${FILE} differs from the route schemas: run npm run openapi`).toEqual(generated);
+  });
+
+  it('generates every documented JSON request body from a route schema, except the ones documented by hand', () => {
+    const paths = committed.paths as Record<string, Record<string, { requestBody?: { content?: Record<string, unknown> } }>>;
+    const documented = Object.entries(paths).flatMap(([path, ops]) => Object.entries(ops).flatMap(([m, op]) => (op.requestBody?.content?.['application/json'] ? [`${m.toUpperCase()} ${path}`] : [])));
+    const withSchema = new Set(routes.filter((r) => r.body).map(operationOf));
+    expect(documented.filter((op) => !withSchema.has(op) && !BY_HAND.has(op))).toEqual([]);
+    expect(withSchema.size).toBeGreaterThan(20);
+  });
+
+  it('generates the query parameters of every route that validates its query with a schema; the others are named here', () => {
+    const paths = committed.paths as Record<string, Record<string, { parameters?: { in: string }[] }>>;
+    const documented = Object.entries(paths).flatMap(([path, ops]) => Object.entries(ops).flatMap(([m, op]) => (op.parameters?.some((p) => p.in === 'query') ? [`${m.toUpperCase()} ${path}`] : [])));
+    const withSchema = new Set(routes.filter((r) => r.query).map(operationOf));
+    expect([...withSchema].sort()).toEqual(['GET /v1/incidents', 'GET /v1/kpis', 'GET /v1/reviews/{id}/report']);
+    // dry_run on the alert routes, the audit window (checked by hand in server/routes/audit.ts), and the console's login links.
+    expect(documented.filter((op) => !withSchema.has(op)).sort()).toEqual(
+      [...[...BY_HAND].filter((op) => op.startsWith('POST /v1/alerts')), 'GET /v1/audit', 'GET /console/login', 'GET /console/oidc/callback'].sort(),
+    );
+  });
+});
