@@ -22,7 +22,6 @@ interface Pending {
 }
 
 const PENDING_MS = 10 * 60_000;
-const MAX_PENDING = 10_000;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const digest = (v: string): string => createHash('sha256').update(v).digest('hex');
@@ -39,7 +38,12 @@ export interface OidcClient {
   finish(settings: OidcSettings, handle: string | undefined, callbackQuery: string): Promise<OidcLogin>;
 }
 
-export function createOidcClient(now: () => number = Date.now): OidcClient {
+/**
+ * `maxPending` bounds the logins in progress. At the bound the oldest is dropped, never the new one
+ * refused: a flood of unauthenticated /login requests can then only make a slow login start again,
+ * not lock every person out.
+ */
+export function createOidcClient(now: () => number = Date.now, maxPending = 10_000): OidcClient {
   const pending = new Map<string, Pending>();
   /** One discovered configuration per settings object (a reload brings new settings and a fresh discovery). */
   const discovered = new WeakMap<OidcSettings, Promise<oidc.Configuration>>();
@@ -63,7 +67,10 @@ export function createOidcClient(now: () => number = Date.now): OidcClient {
     async start(settings) {
       const config = await configOf(settings);
       sweep();
-      if (pending.size >= MAX_PENDING) throw new HttpError(503, 'too many console logins in progress: try again in a few minutes');
+      for (const oldest of pending.keys()) {
+        if (pending.size < maxPending) break;
+        pending.delete(oldest); // a Map iterates in insertion order: the oldest first
+      }
       const p: Pending = { settings, state: oidc.randomState(), nonce: oidc.randomNonce(), verifier: oidc.randomPKCECodeVerifier(), expiresAt: now() + PENDING_MS };
       const handle = randomBytes(32).toString('base64url');
       pending.set(digest(handle), p);

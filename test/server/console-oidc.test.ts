@@ -171,6 +171,16 @@ describe('console login by OIDC', () => {
     expect(r.session).toBeUndefined();
   });
 
+  it('under a flood of logins started, drops the oldest in progress, never refuses the newest', async () => {
+    const client = createOidcClient(() => now, 3);
+    const first = await client.start(settings!);
+    for (let i = 0; i < 3; i++) await client.start(settings!); // the flood
+    const latest = await client.start(settings!);
+    await expect(client.finish(settings!, first.handle, '')).rejects.toMatchObject({ status: 400 });
+    const cb = await authorize(new URL(latest.url), 'sub-ada');
+    await expect(client.finish(settings!, latest.handle, cb.search)).resolves.toMatchObject({ email: 'Ada@example.com', roles: ['responder'] });
+  });
+
   it('refuses an ID token whose nonce is not the one this login sent', async () => {
     const b = new Browser();
     const at = await start(b);
