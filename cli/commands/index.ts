@@ -9,6 +9,7 @@ import { registerConfig } from './config.js';
 import { registerAudit } from './register-audit.js';
 import { registerOffboard } from './register-offboard.js';
 import { registerReview } from './register-review.js';
+import { registerInventory } from './register-inventory.js';
 import { configureProgram, HelpShown, installErrorHandling, takeCode, withHelpPointer } from './program.js';
 import { UsageError } from '../usage.js';
 
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerDecide(program);
   registerOffboard(program);
   registerReview(program);
+  registerInventory(program);
   registerKpi(program);
   registerConfig(program);
   registerAudit(program);

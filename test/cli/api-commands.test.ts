@@ -18,6 +18,7 @@ import { approvalRoutes } from '../../server/routes/approvals.js';
 import { healthRoutes } from '../../server/routes/health.js';
 import { incidentRoutes } from '../../server/routes/incidents.js';
 import { openapiRoutes } from '../../server/routes/openapi.js';
+import { inventoryRoutes } from '../../server/routes/inventory.js';
 import { createServerMetrics, metricsRoute } from '../../server/metrics/registry.js';
 import { auditRoutes } from '../../server/routes/audit.js';
 import { kpiRoutes } from '../../server/routes/kpis.js';
@@ -363,6 +364,7 @@ describe('GET /openapi.json', () => {
       ...offboardingRoutes({ client: dummy as Client, directory: dummy as Directory, taskQueue: 'x', auth: dummy as ApiAuth, signer: TEST_SIGNER }),
       ...reviewRoutes({ client: dummy as Client, auth: dummy as ApiAuth, directory: dummy as Directory, identities: [], taskQueue: 'x', evidence: localEvidenceReader('x') }),
       ...kpiRoutes(dummy as Client, dummy as ApiAuth),
+      ...inventoryRoutes({ client: dummy as Client, auth: dummy as ApiAuth, taskQueue: 'x', evidence: localEvidenceReader('x') }),
       ...approvalRoutes({ client: dummy as Client, auth: dummy as ApiAuth }),
       ...configRoutes({ auth: dummy as ApiAuth, config: dummy as WardenConfig, personOf: dummy as never, reload: dummy as never }),
       ...healthRoutes({ check: () => Promise.reject(new Error('unused')) }),
