@@ -4,6 +4,7 @@ import { createApprovalChatActivities } from './incident/approval-activities.js'
 import { createDiagnosticsActivities } from './diagnostics.js';
 import { createOffboardingActivities } from './offboarding/index.js';
 import { createReviewActivities } from './reviews/index.js';
+import { createInventoryLinkActivities } from './inventory/link.js';
 import type { WardenDeps } from './deps.js';
 
 export type { ReviewSetup, WardenDeps } from './deps.js';
@@ -16,6 +17,7 @@ export function createActivities(deps: WardenDeps) {
     ...createApprovalChatActivities(deps),
     ...createOffboardingActivities(deps),
     ...createReviewActivities(deps),
+    ...createInventoryLinkActivities(deps),
     ...createAuditActivities(deps.audit),
   };
 }

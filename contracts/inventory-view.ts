@@ -85,3 +85,29 @@ export function inventoryRows(snapshot: InventorySnapshot): InventoryRow[] {
 export function filterRows(rows: readonly InventoryRow[], f: InventoryFilter): InventoryRow[] {
   return rows.filter((r) => (!f.kind || r.kind === f.kind) && (!f.source || r.source === f.source) && (!f.risk || (r.risk !== 'unrated' && riskRank(r.risk) >= riskRank(f.risk))));
 }
+
+/** The rating rule for drift from the access matrix (policy/inventory-rules.yaml `drift`): its reasons name the principal. */
+export const DRIFT_RULE = 'drift';
+
+/** A principal whose access breaks the access matrix: to be reviewed and flagged for revoke. */
+export interface DriftFlag {
+  readonly assetId: string;
+  readonly principal: string;
+  readonly reason: string;
+}
+
+/** Every principal the drift rule named, per asset, once each, in snapshot order. */
+export function driftFlags(snapshot: InventorySnapshot): DriftFlag[] {
+  const seen = new Set<string>();
+  const out: DriftFlag[] = [];
+  for (const rating of snapshot.ratings) {
+    for (const r of rating.reasons) {
+      if (r.rule !== DRIFT_RULE || !r.principal) continue;
+      const key = `${rating.assetId}\u0000${r.principal}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ assetId: rating.assetId, principal: r.principal, reason: r.reason });
+    }
+  }
+  return out;
+}

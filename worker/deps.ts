@@ -26,11 +26,12 @@ import type { ActionDeps } from '../catalog/types.js';
 import type { AwsAccountsConfig } from '../config/aws-accounts.js';
 import { createConfigDirectory } from '../config/config-directory.js';
 import type { ProviderConfig, WardenConfig } from '../config/config.js';
+import { buildIntake } from './intake-deps.js';
 
 /** Every activity's dependencies, from the loaded config: the providers, the directory of warden.yaml, reviews' settings and their store in the state dir. */
 export function buildDeps(config: WardenConfig): WardenDeps {
   return {
-    providers: buildProviders(config.providers, config.file.aws.accounts),
+    providers: { ...buildProviders(config.providers, config.file.aws.accounts), ...buildIntake(config) },
     directory: createConfigDirectory(config.file.people),
     reviews: { settings: config.file.reviews, store: buildReviewStore(config) },
     // The roles Warden assumes in other accounts are its own: protected like the configured ones.

@@ -1,0 +1,98 @@
+/**
+ * linkInventory on the real intake (HTTP app with the alert routes, on the suite's dev server):
+ * each asset newly high or critical opens one incident, an exposed endpoint with the
+ * exposed-ml-endpoint playbook; calling it again (a worker that died after sending, retried) opens
+ * no second incident; drift principals are returned in `flagged`.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalEvidenceStore } from '../../activities/providers/evidence/local-evidence-store.js';
+import { createWardenIntake } from '../../activities/providers/warden-intake/warden-intake.js';
+import { createInventoryLinkActivities, EXPOSED_ENDPOINT_TYPE, findingAlert, inventoryFingerprint } from '../../activities/inventory/link.js';
+import { createActivities } from '../../activities/index.js';
+import { inventoryScanKey } from '../../contracts/inventory.js';
+import { suiteClient } from '../harness.js';
+import { fixtureSnapshot, withRisk } from '../helpers/inventory.js';
+import { SECRET, startIntake, type IntakeServer } from '../helpers/intake.js';
+import { workflowsOn } from '../helpers/warden-server.js';
+
+let client: Client;
+let intake: IntakeServer;
+const evidence = createLocalEvidenceStore(mkdtempSync(join(tmpdir(), 'warden-inventory-link-')));
+
+beforeAll(async () => {
+  client = await suiteClient();
+  intake = await startIntake(client);
+});
+afterAll(async () => {
+  for (const id of await workflowsOn(client, intake.taskQueue))
+    await client.workflow
+      .getHandle(id)
+      .terminate('test done')
+      .catch(() => undefined);
+  intake.close();
+  await client.connection.close();
+});
+
+async function store(snapshot: ReturnType<typeof fixtureSnapshot>): Promise<string> {
+  const key = inventoryScanKey(snapshot.scannedAt);
+  await evidence.put(key, JSON.stringify(snapshot), 'application/json');
+  return key;
+}
+
+describe('linkInventory', () => {
+  it('opens one incident per newly high-risk asset, the exposed endpoint with its playbook; a second call opens none', async () => {
+    // Before: the endpoint was already critical, the model medium. Now: the model is critical too.
+    const previous = fixtureSnapshot('2026-12-01T06:00:00.000Z');
+    const current = withRisk(fixtureSnapshot('2026-12-02T06:00:00.000Z'), 'model:mlflow:fraud-detector', 'critical', 'registry answers without credentials');
+    const first = withRisk(fixtureSnapshot('2026-11-30T06:00:00.000Z'), 'endpoint:sagemaker:fraud-live', 'low');
+    const [firstKey, previousKey, snapshotKey] = [await store(first), await store(previous), await store(current)];
+    const link = createInventoryLinkActivities({ providers: { evidence, intake: createWardenIntake({ baseUrl: intake.url, secret: () => SECRET }) } });
+
+    // A scan against one where the endpoint was low: the endpoint is new; the dataset, high in both, is not.
+    const one = await link.linkInventory({ snapshotKey: previousKey, previousKey: firstKey });
+    expect(one.alerts.map((a) => [a.assetId, a.playbook])).toEqual([['endpoint:sagemaker:fraud-live', 'exposed-ml-endpoint']]);
+    expect(one.alerts[0]?.outcome).toMatch(/^opened dry-/);
+    expect(one.flagged).toEqual([{ assetId: 'dataset:s3:training-cards', principal: 'sam', reason: "role 'analyst' may not write training-data" }]);
+
+    // The next scan: only the model rose (to critical); the endpoint and the dataset are as before.
+    const two = await link.linkInventory({ snapshotKey, previousKey });
+    expect(two.alerts.map((a) => a.assetId)).toEqual(['model:mlflow:fraud-detector']);
+    expect(two.alerts[0]).toMatchObject({ fingerprint: inventoryFingerprint('model:mlflow:fraud-detector', 'critical'), playbook: 'triage' });
+    expect(two.alerts[0]?.outcome).toMatch(/^opened dry-/);
+
+    // Retried (the worker died after sending): the same deliveries, no new incident.
+    const again = await link.linkInventory({ snapshotKey, previousKey });
+    expect(again.alerts.map((a) => [a.assetId, a.outcome])).toEqual([['model:mlflow:fraud-detector', 'duplicate delivery, ignored']]);
+    const againFirst = await link.linkInventory({ snapshotKey: previousKey, previousKey: firstKey });
+    expect(againFirst.alerts.map((a) => a.outcome)).toEqual(['duplicate delivery, ignored']);
+    await expect.poll(async () => (await workflowsOn(client, intake.taskQueue)).length).toBe(2);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await workflowsOn(client, intake.taskQueue)).length).toBe(2);
+  });
+
+  it('on a first scan (no previous) every high or critical asset is new; without an intake it says not sent', async () => {
+    const snapshot = fixtureSnapshot('2026-12-03T06:00:00.000Z');
+    const snapshotKey = await store(snapshot);
+    const link = createInventoryLinkActivities({ providers: { evidence } });
+    const result = await link.linkInventory({ snapshotKey });
+    expect(result.alerts.map((a) => [a.assetId, a.outcome])).toEqual([
+      ['dataset:s3:training-cards', 'not sent: no alert intake is configured for this worker'],
+      ['endpoint:sagemaker:fraud-live', 'not sent: no alert intake is configured for this worker'],
+    ]);
+    const endpoint = snapshot.assets.find((a) => a.id === 'endpoint:sagemaker:fraud-live')!;
+    const alert = findingAlert(
+      endpoint,
+      snapshot.ratings.find((r) => r.assetId === endpoint.id)!,
+      snapshot,
+      snapshotKey,
+    );
+    expect(alert).toMatchObject({ type: EXPOSED_ENDPOINT_TYPE, severity: 'critical', resource: { kind: 'endpoint', name: 'fraud-live' } });
+    await expect(link.linkInventory({ snapshotKey: 'inventory/scans/missing.json' })).rejects.toThrow(/not in the evidence store/);
+    // The worker registers it under the name the scan workflow calls.
+    expect(typeof createActivities({ providers: {} }).linkInventory).toBe('function');
+  });
+});
