@@ -5,6 +5,7 @@
  * no second incident; drift principals are returned in `flagged`.
  */
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -18,6 +19,8 @@ import { suiteClient } from '../harness.js';
 import { fixtureSnapshot, withRisk } from '../helpers/inventory.js';
 import { SECRET, startIntake, type IntakeServer } from '../helpers/intake.js';
 import { workflowsOn } from '../helpers/warden-server.js';
+import { listen } from '../../server/app.js';
+import { buildIntake } from '../../worker/intake-deps.js';
 
 let client: Client;
 let intake: IntakeServer;
@@ -94,5 +97,35 @@ describe('linkInventory', () => {
     await expect(link.linkInventory({ snapshotKey: 'inventory/scans/missing.json' })).rejects.toThrow(/not in the evidence store/);
     // The worker registers it under the name the scan workflow calls.
     expect(typeof createActivities({ providers: {} }).linkInventory).toBe('function');
+  });
+});
+
+describe('the worker reaches its own intake', () => {
+  it('at WARDEN_URL, else its HTTP host and port (a wildcard bind reached on loopback), with the webhook secret read at each send', async () => {
+    const spare = createServer();
+    const free = await listen(spare, '127.0.0.1', 0);
+    await new Promise((r) => spare.close(r));
+    const config = { http: { host: '0.0.0.0', port: free }, stateDir: mkdtempSync(join(tmpdir(), 'warden-intake-deps-')), intake: { secrets: {} } } as unknown as Parameters<typeof buildIntake>[0];
+    const sent: string[] = [];
+    const server = createServer((req, res) => {
+      sent.push(`${req.method} ${req.url} ${String(req.headers['x-warden-delivery'])}`);
+      res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ incidentId: 'inc-1', playbook: 'triage', deduplicated: false }));
+    });
+    const port = await listen(server, '127.0.0.1', 0);
+    try {
+      const alert = { type: 'inventory.high_risk', severity: 'high' as const, title: 't', source: 'warden-inventory' };
+      // No secret yet (the server generates it on its first start): not sent, and said why.
+      await expect(buildIntake(config, { WARDEN_URL: `http://127.0.0.1:${port}` }).intake.send(alert, 'k')).rejects.toThrow(/WARDEN_WEBHOOK_SECRET is not set/);
+      const withSecret = { ...config, intake: { secrets: { webhook: SECRET } } } as typeof config;
+      const answer = await buildIntake(withSecret, { WARDEN_URL: `http://127.0.0.1:${port}` }).intake.send(alert, 'k');
+      expect(answer).toEqual({ status: 202, outcome: 'opened inc-1', incidentId: 'inc-1', playbook: 'triage' });
+      await buildIntake(withSecret, { WARDEN_URL: `http://127.0.0.1:${port}` }).intake.send(alert, 'k');
+      expect(new Set(sent).size).toBe(1); // the same key, the same delivery id
+      expect(sent[0]).toMatch(/^POST \/v1\/alerts warden-[0-9a-f]{40}$/);
+      // Without WARDEN_URL: the configured port, on loopback for a wildcard bind.
+      await expect(buildIntake(withSecret, {}).intake.send(alert, 'k')).rejects.toThrow(`the alert intake at http://127.0.0.1:${free} is not reachable`);
+    } finally {
+      server.close();
+    }
   });
 });
