@@ -31,7 +31,9 @@ function fit(s: string, max: number): string {
     clean += c < 0x20 || c === 0x7f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ? ' ' : ch;
   }
   clean = clean.replace(/</g, '‹').replace(/\{\{/g, '{ {').replace(/\}\}/g, '} }');
-  return clean.length <= max ? clean : `${clean.slice(0, max - 1)}…`;
+  if (clean.length <= max) return clean;
+  const end = /[\ud800-\udbff]/.test(clean.charAt(max - 2)) ? max - 2 : max - 1; // never half a surrogate pair
+  return `${clean.slice(0, end)}…`;
 }
 
 async function readSnapshot(evidence: EvidenceStore, key: string): Promise<InventorySnapshot> {

@@ -100,6 +100,28 @@ describe('linkInventory', () => {
   });
 });
 
+describe('an alert from peer text', () => {
+  it('is fitted for the intake (no markup, template markers or control characters, within the limits) and accepted', async () => {
+    const base = fixtureSnapshot('2026-12-04T07:00:00.000Z');
+    const name = `<script>{{ secret }}</script>\u0007${'🤖'.repeat(200)}`;
+    const snapshot = { ...base, assets: base.assets.map((a) => (a.id === 'endpoint:sagemaker:fraud-live' ? { ...a, name } : a)) };
+    const endpoint = snapshot.assets.find((a) => a.id === 'endpoint:sagemaker:fraud-live')!;
+    const alert = findingAlert(
+      endpoint,
+      snapshot.ratings.find((r) => r.assetId === endpoint.id)!,
+      snapshot,
+      'k',
+    );
+    expect(alert.resource!.name.length).toBeLessThanOrEqual(256);
+    expect(alert.resource!.name.includes('\u0007') || alert.resource!.name.includes('<') || alert.resource!.name.includes('{{')).toBe(false);
+    expect(alert.resource!.name).not.toMatch(/[\ud800-\udbff]…$/);
+    const link = createInventoryLinkActivities({ providers: { evidence, intake: createWardenIntake({ baseUrl: intake.url, secret: () => SECRET }) } });
+    const result = await link.linkInventory({ snapshotKey: await store(snapshot) });
+    // Accepted, not refused as invalid (after the first test it joins that test's endpoint incident: same asset and risk).
+    expect(result.alerts.find((a) => a.assetId === endpoint.id)?.outcome).toMatch(/^(opened|joined) dry-/);
+  });
+});
+
 describe('the worker reaches its own intake', () => {
   it('at WARDEN_URL, else its HTTP host and port (a wildcard bind reached on loopback), with the webhook secret read at each send', async () => {
     const spare = createServer();
