@@ -1,10 +1,10 @@
+import { createInventoryLinkActivities } from './inventory/link.js';
 import { createAuditActivities } from './audit/index.js';
 import { createActionActivities } from './run-action.js';
 import { createApprovalChatActivities } from './incident/approval-activities.js';
 import { createDiagnosticsActivities } from './diagnostics.js';
 import { createOffboardingActivities } from './offboarding/index.js';
 import { createReviewActivities } from './reviews/index.js';
-import { createInventoryLinkActivities } from './inventory/link.js';
 import type { WardenDeps } from './deps.js';
 
 export type { ReviewSetup, WardenDeps } from './deps.js';
@@ -13,11 +13,11 @@ export type { ReviewSetup, WardenDeps } from './deps.js';
 export function createActivities(deps: WardenDeps) {
   return {
     ...createDiagnosticsActivities(),
+    ...createInventoryLinkActivities(deps),
     ...createActionActivities(deps),
     ...createApprovalChatActivities(deps),
     ...createOffboardingActivities(deps),
     ...createReviewActivities(deps),
-    ...createInventoryLinkActivities(deps),
     ...createAuditActivities(deps.audit),
   };
 }

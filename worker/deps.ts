@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { buildIntake } from './intake-deps.js';
 import { createAwsIam } from '../activities/providers/aws-iam/aws-iam.js';
 import { createSageMakerEndpoints } from '../activities/providers/sagemaker/sagemaker-endpoints.js';
 import { createSmtpMailer } from '../activities/providers/email/smtp-mailer.js';
@@ -26,7 +27,6 @@ import type { ActionDeps } from '../catalog/types.js';
 import type { AwsAccountsConfig } from '../config/aws-accounts.js';
 import { createConfigDirectory } from '../config/config-directory.js';
 import type { ProviderConfig, WardenConfig } from '../config/config.js';
-import { buildIntake } from './intake-deps.js';
 
 /** Every activity's dependencies, from the loaded config: the providers, the directory of warden.yaml, reviews' settings and their store in the state dir. */
 export function buildDeps(config: WardenConfig): WardenDeps {
