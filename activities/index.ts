@@ -1,3 +1,4 @@
+import { createInventoryLinkActivities } from './inventory/link.js';
 import { createAuditActivities } from './audit/index.js';
 import { createActionActivities } from './run-action.js';
 import { createApprovalChatActivities } from './incident/approval-activities.js';
@@ -13,6 +14,7 @@ export type { InventorySetup, ReviewSetup, WardenDeps } from './deps.js';
 export function createActivities(deps: WardenDeps) {
   return {
     ...createDiagnosticsActivities(),
+    ...createInventoryLinkActivities(deps),
     ...createActionActivities(deps),
     ...createApprovalChatActivities(deps),
     ...createOffboardingActivities(deps),

@@ -1,3 +1,4 @@
+import type { AlertIntake } from '../activities/ports/alert-intake.js';
 import type { z } from 'zod';
 import type { Chat, CodeHost, EvidenceStore, HttpRequester, Iam, InferenceEndpoints, Mailer, ModelRegistry } from '../activities/ports.js';
 import type { Directory } from '../contracts/directory.js';
@@ -20,6 +21,8 @@ export interface ActionDeps {
   /** Model-serving endpoints (SageMaker), in the AWS provider's region. */
   readonly endpoints?: InferenceEndpoints;
   readonly code?: CodeHost;
+  /** Warden's own alert intake, for alerts Warden raises (the inventory's new findings). */
+  readonly intake?: AlertIntake;
 }
 
 export interface ActionContext {
@@ -94,6 +97,7 @@ const PROVIDER_OF: Record<keyof ActionDeps, string> = {
   models: 'mlflow',
   endpoints: 'aws',
   code: 'github',
+  intake: 'intake',
 };
 
 export class ProviderNotConfigured extends Error {

@@ -37,7 +37,9 @@ export type EntitlementKind =
   | 'github-repo'
   | 'github-outside-collaborator'
   | 'github-pat-grant'
-  | 'synthetic-grant';
+  | 'synthetic-grant'
+  /** An asset-level grant the AI inventory discovered (resource = the inventory asset id). */
+  | 'inventory-access';
 
 /** One entitlement, normalized: who (subject) holds what (resource, permission) where (system, account). */
 export interface Entitlement {

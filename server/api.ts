@@ -22,6 +22,7 @@ import { auditPublicKey } from '../contracts/audit.js';
 import type { AuditReader } from '../contracts/audit-verify.js';
 import { loadAuditKey } from '../config/audit-key.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { inventoryRoutes } from './routes/inventory.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { offboardingRoutes } from './routes/offboardings.js';
 import { createPersonResolver } from './routes/review-access.js';
@@ -165,6 +166,7 @@ export function setupApi(
           evidence: readers.evidence ?? localEvidenceReader(c.providers.evidenceDir),
           configured: [...(c.providers.aws ? ['aws' as const] : []), ...(c.providers.github ? ['github' as const] : [])],
         }),
+        ...inventoryRoutes({ client, auth, taskQueue, evidence: readers.evidence ?? localEvidenceReader(c.providers.evidenceDir) }),
         ...kpiRoutes(client, auth, { mttdMinutes: Math.round(file.kpi.targets.mttd_hours * 60), mttrMinutes: Math.round(file.kpi.targets.mttr_hours * 60) }, taskQueue),
         ...approvalRoutes({ client, auth, personOf, taskQueue, ...(startRoles ? { offboardingRoles: startRoles } : {}) }),
         ...configRoutes({ auth, config: c, personOf, reload: () => reload() }),

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { buildIntake } from './intake-deps.js';
 import { createAwsIam } from '../activities/providers/aws-iam/aws-iam.js';
 import { createSageMakerEndpoints } from '../activities/providers/sagemaker/sagemaker-endpoints.js';
 import { createSmtpMailer } from '../activities/providers/email/smtp-mailer.js';
@@ -31,7 +32,7 @@ import { buildInventory } from './inventory-deps.js';
 /** Every activity's dependencies, from the loaded config: the providers, the directory of warden.yaml, reviews' settings and their store in the state dir. */
 export function buildDeps(config: WardenConfig): WardenDeps {
   return {
-    providers: buildProviders(config.providers, config.file.aws.accounts),
+    providers: { ...buildProviders(config.providers, config.file.aws.accounts), ...buildIntake(config) },
     directory: createConfigDirectory(config.file.people),
     reviews: { settings: config.file.reviews, store: buildReviewStore(config) },
     inventory: buildInventory(config),

@@ -32,6 +32,7 @@ export function revocationOf(item: ReviewItem, viaRole = false): { action: strin
     case 'github-pat-grant':
       return { action: 'github.revokePatGrants', params: { login, grantIds: [Number(item.resource)] } };
     case 'synthetic-grant':
+    case 'inventory-access': // an asset-level grant: revoked by hand (or through the policy it comes from)
       return undefined;
   }
 }

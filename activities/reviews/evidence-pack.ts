@@ -11,6 +11,10 @@ import type { StoredFile } from './evidence-notify.js';
 import { addToTally, campaignSummary, completionOf, emptyTally, enforcementFailed, isFlagged, isRevoked, isRevokedOnSilence, joinReviewer, jsonRow } from './render/evidence-rows.js';
 import { safeSegment } from '../../contracts/reviews.js';
 import { failure, FailureKind } from '../../contracts/failures.js';
+import { loadLatestInventory, type ScanLister } from '../../contracts/inventory-latest.js';
+import { inventoryRows, NO_SCAN_DETAIL } from '../../contracts/inventory-view.js';
+import type { EvidenceStore } from '../ports/evidence.js';
+import { INVENTORY_REPORT_FILES, renderInventoryCsv, renderInventoryHtml, renderInventoryJson, type InventoryReport } from '../inventory/render/inventory-report.js';
 
 export const EVIDENCE_FILES = {
   csv: { name: 'evidence.csv', contentType: 'text/csv; charset=utf-8' },
@@ -117,6 +121,34 @@ async function buildPack(store: ReviewStore, campaignId: string, state: Campaign
   return { csv: csv.toBuffer(), json: json.toBuffer(head, '\n]}\n'), html: renderReportHtml(report), report };
 }
 
+/**
+ * The AI inventory as of the campaign's close (so a rerun finds the same scan and writes the same
+ * bytes): the newest scan completed by then on this worker's task queue, or "no inventory scan".
+ * Undefined only where nothing can be looked up: a direct call with no activity context or no
+ * client (unit tests); a worker always has both.
+ */
+async function inventoryAsOf(evidence: EvidenceStore, asOf: string): Promise<InventoryReport | undefined> {
+  const ctx = activityContext();
+  let client: ScanLister | undefined;
+  try {
+    client = ctx?.client;
+  } catch {
+    return undefined; // a MockActivityEnvironment built without a client
+  }
+  if (!ctx || !client) return undefined;
+  const latest = await loadLatestInventory(client, ctx.info.taskQueue, evidence, asOf);
+  return latest ? { scan: latest.scan, rows: inventoryRows(latest.snapshot) } : { noScan: NO_SCAN_DETAIL };
+}
+
+const inventoryBodies = (report: InventoryReport | undefined) =>
+  report
+    ? [
+        { ...INVENTORY_REPORT_FILES.csv, body: Buffer.from(renderInventoryCsv(report), 'utf8') },
+        { ...INVENTORY_REPORT_FILES.json, body: Buffer.from(renderInventoryJson(report), 'utf8') },
+        { ...INVENTORY_REPORT_FILES.html, body: Buffer.from(renderInventoryHtml(report), 'utf8') },
+      ]
+    : [];
+
 export interface ReviewEvidenceInput {
   readonly campaignId: string;
   /** The campaign's state when it closed: every time in the pack comes from here, never the clock. */
@@ -129,7 +161,8 @@ export function createReviewEvidenceActivities(r: { deps: ActionDeps; store: Rev
     /**
      * Writes the campaign's evidence pack: `evidence.csv` and `evidence.json` (every entitlement
      * with its findings, reviewer, decision and enforcement) and `report.html` (summary, revoked
-     * on silence, failures, flagged items), under `reviews/<campaign>/` in the evidence store.
+     * on silence, failures, flagged items), under `reviews/<campaign>/` in the evidence store,
+     * with the AI inventory as of the close (`inventory.csv|json|html`, or "no inventory scan").
      * Then emails it to the compliance recipients (attached while under 10 MiB, else the URIs)
      * and posts a one-line summary to the compliance Slack channel; unconfigured ones are
      * skipped and logged.
@@ -151,6 +184,7 @@ export function createReviewEvidenceActivities(r: { deps: ActionDeps; store: Rev
         { ...EVIDENCE_FILES.csv, body: pack.csv },
         { ...EVIDENCE_FILES.json, body: pack.json },
         { ...EVIDENCE_FILES.html, body: Buffer.from(pack.html, 'utf8') },
+        ...inventoryBodies(await inventoryAsOf(evidence, input.state.closedAt ?? input.state.startedAt)),
       ];
       const files: StoredFile[] = [];
       for (const f of bodies) {

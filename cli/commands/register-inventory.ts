@@ -1,17 +1,19 @@
+import { registerInventoryViews } from './inventory.js';
 import { inventoryScanCommand, inventoryScheduleCommand } from './inventory-scan.js';
 import { act, JSON_FLAG, type Command, type Opts } from './program.js';
 
 /**
- * The `warden inventory` group, created once: each inventory command file adds its subcommands
- * to it (scan and schedule here; list and show from the inventory surfaces).
+ * `warden inventory`: the AI inventory's command group, created once; list and show come from
+ * inventory.ts, scan and schedule (discovery) from here.
  */
 export function inventoryGroup(program: Command): Command {
   return program.commands.find((c) => c.name() === 'inventory') ?? program.command('inventory').description('the AI inventory: models, training data, endpoints, repositories, keys');
 }
 
-/** `warden inventory scan|schedule`. */
+/** `warden inventory [list] | show | scan | schedule`. */
 export function registerInventory(program: Command): void {
   const group = inventoryGroup(program);
+  registerInventoryViews(group);
   group
     .command('scan')
     .description('scan every inventory source now (a workflow on Temporal) and wait for the result')

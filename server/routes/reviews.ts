@@ -238,6 +238,7 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
     {
       method: 'GET',
       path: '/v1/reviews/:id/reviewers/:reviewer',
+      query: reviewerPageParams,
       async handle(req, res, params) {
         const caller = authed(req, 'viewer', 'read access reviews');
         const campaignId = campaignOf(params);

@@ -20,6 +20,7 @@ import { codecRoutes } from '../../server/routes/codec.js';
 import { configRoutes } from '../../server/routes/config.js';
 import { healthRoutes } from '../../server/routes/health.js';
 import { incidentRoutes } from '../../server/routes/incidents.js';
+import { inventoryRoutes } from '../../server/routes/inventory.js';
 import { kpiRoutes } from '../../server/routes/kpis.js';
 import { offboardingRoutes } from '../../server/routes/offboardings.js';
 import { openapiRoutes } from '../../server/routes/openapi.js';
@@ -40,6 +41,7 @@ export function allApiRoutes(): Route[] {
     ...offboardingRoutes({ client: dummy as Client, directory: dummy as Directory, taskQueue: 'x', auth: dummy as ApiAuth, signer: TEST_SIGNER }),
     ...reviewRoutes({ client: dummy as Client, auth: dummy as ApiAuth, directory: dummy as Directory, identities: [], taskQueue: 'x', evidence: localEvidenceReader('x') }),
     ...kpiRoutes(dummy as Client, dummy as ApiAuth),
+    ...inventoryRoutes({ client: dummy as Client, auth: dummy as ApiAuth, taskQueue: 'x', evidence: localEvidenceReader('x') }),
     ...approvalRoutes({ client: dummy as Client, auth: dummy as ApiAuth }),
     ...configRoutes({ auth: dummy as ApiAuth, config: dummy as WardenConfig, personOf: dummy as never, reload: dummy as never }),
     ...healthRoutes({ check: () => Promise.reject(new Error('unused')) }),

@@ -95,7 +95,7 @@ describe('an access review campaign over moto and the GitHub fake', () => {
     expect(state.counts.findings.exceeds_role).toBeGreaterThanOrEqual(1);
     expect(state.counts.findings.external_collaborator).toBeGreaterThanOrEqual(1);
     expect(state.counts.decided + state.counts.enforced).toBe(0);
-    expect(state.evidence.map((e) => e.name).sort()).toEqual(['evidence.csv', 'evidence.json', 'report.html']);
+    expect(state.evidence.map((e) => e.name).sort()).toEqual(['evidence.csv', 'evidence.json', 'inventory.csv', 'inventory.html', 'inventory.json', 'report.html']);
     await expect(client.workflow.getHandle(reviewerWorkflowId('dry-1', 'mona')).describe()).rejects.toThrow();
     expect(await groupsOf('dana')).toEqual(['admins', 'data-scientists']);
     expect(peers.slack.messages ?? []).toHaveLength(0);
@@ -204,7 +204,7 @@ describe('an access review campaign over moto and the GitHub fake', () => {
     expect(final!.timeline.map((t) => t.event)).toContain('revocations approved');
     // The pack went to compliance too, with its three files attached.
     const pack = peers.smtp.messages.find((m) => m.subject?.includes(id) && (m.attachments?.length ?? 0) > 0);
-    expect(pack?.attachments?.map((a) => a.filename).sort()).toEqual(['evidence.csv', 'evidence.json', 'report.html']);
+    expect(pack?.attachments?.map((a) => a.filename).sort()).toEqual(['evidence.csv', 'evidence.json', 'inventory.csv', 'inventory.html', 'inventory.json', 'report.html']);
   }, 120_000);
 
   it('without an evidence store the campaign still finishes, saying why it has no pack', async () => {

@@ -135,7 +135,7 @@ describe('a broken access policy is refused with every problem at its file, line
       name: 'a kind of another system',
       map: MAP.replace('kind: iam-group', 'kind: github-team'),
       issues: [
-        'entitlement-map.yaml:3:11: rules[0].kind: "github-team" is not an entitlement kind of aws; use one of iam-group, iam-managed-policy, iam-inline-policy, iam-access-key, iam-login-profile',
+        'entitlement-map.yaml:3:11: rules[0].kind: "github-team" is not an entitlement kind of aws; use one of iam-group, iam-managed-policy, iam-inline-policy, iam-access-key, iam-login-profile, inventory-access',
       ],
     },
     {

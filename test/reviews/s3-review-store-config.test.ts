@@ -80,7 +80,9 @@ describe('the review store, configured', () => {
     expect(state.counts.revokedOnSilence + state.counts.keptOnSilence + state.counts.exceptionsKept).toBe(10_001);
     expect(state.counts.revokedOnSilence).toBe(state.counts.flagged);
     expect(state.failedReviewers).toBeUndefined();
-    expect(state.evidence.map((e) => e.uri).sort()).toEqual(['evidence.csv', 'evidence.json', 'report.html'].map((n) => `s3://${bucket}/warden/reviews/${id}/${n}`));
+    expect(state.evidence.map((e) => e.uri).sort()).toEqual(
+      ['evidence.csv', 'evidence.json', 'inventory.csv', 'inventory.html', 'inventory.json', 'report.html'].map((n) => `s3://${bucket}/warden/reviews/${id}/${n}`),
+    );
     // The records are in the bucket, under the review store's prefix: one manifest, three batches.
     const listed = await admin.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `warden/review-store/${id}/batches/` }));
     expect(listed.Contents?.map((o) => o.Key)).toEqual([0, 1, 2].map((n) => `warden/review-store/${id}/batches/synthetic-00000${n}.json`));

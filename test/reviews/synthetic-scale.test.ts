@@ -51,7 +51,7 @@ describe('a synthetic campaign at scale', () => {
     // Nobody reviewed: the policy decided every item, flagged ones revoked.
     expect(state.counts.revokedOnSilence + state.counts.keptOnSilence + state.counts.exceptionsKept).toBe(100_000);
     expect(state.counts.revokedOnSilence).toBe(state.counts.flagged);
-    expect(state.evidence.map((e) => e.name).sort()).toEqual(['evidence.csv', 'evidence.json', 'report.html']);
+    expect(state.evidence.map((e) => e.name).sort()).toEqual(['evidence.csv', 'evidence.json', 'inventory.csv', 'inventory.html', 'inventory.json', 'report.html']);
 
     // Every workflow of the campaign, as the server reports it.
     const lengths: number[] = [];

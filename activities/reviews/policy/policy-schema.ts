@@ -3,7 +3,7 @@ import { ACCESS_LEVELS, ASSET_IDS, REVIEW_SYSTEMS, type AssetId, type Entitlemen
 
 /** Every EntitlementKind, by the system that produces it (the compile-time check below keeps it complete). */
 export const KINDS_BY_SYSTEM = {
-  aws: ['iam-group', 'iam-managed-policy', 'iam-inline-policy', 'iam-access-key', 'iam-login-profile'],
+  aws: ['iam-group', 'iam-managed-policy', 'iam-inline-policy', 'iam-access-key', 'iam-login-profile', 'inventory-access'],
   github: ['github-org-membership', 'github-team', 'github-repo', 'github-outside-collaborator', 'github-pat-grant'],
   synthetic: ['synthetic-grant'],
 } as const satisfies Record<ReviewSystem, readonly EntitlementKind[]>;

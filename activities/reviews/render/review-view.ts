@@ -58,6 +58,7 @@ const KIND: Record<EntitlementKind, string> = {
   'github-outside-collaborator': 'outside collaborator on',
   'github-pat-grant': 'fine-grained token grant',
   'synthetic-grant': 'grant',
+  'inventory-access': 'inventory grant on',
 };
 
 export const FINDING: Record<FindingKind, string> = {

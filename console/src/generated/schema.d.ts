@@ -3309,6 +3309,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The AI inventory of the latest completed scan
+         * @description The assets of the newest completed `inventoryScanWorkflow` on this server's task queue (its snapshot read from the evidence store), riskiest first, each with its owner, principals, rating and the reasons for it. Requires role viewer. A bad filter, or one given twice, or an unknown parameter, is a 400 naming the field. Before any scan has completed the answer is a 404 with `state: "no scan yet"`, never an empty inventory.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only assets of this kind. */
+                    kind?: "model" | "dataset" | "endpoint" | "repository" | "key";
+                    /** @description Only assets rated at this level or above (unrated assets are left out). */
+                    risk?: "low" | "medium" | "high" | "critical";
+                    /** @description Only assets found by this source. */
+                    source?: "mlflow" | "s3" | "sagemaker" | "http" | "github" | "aws-iam";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The scan (`workflowId`, `closedAt`, `scannedAt`, `snapshotKey`, `rulesDigest`, each source's outcome), the filters, `total` assets in the scan, `count` shown, and the assets. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            state: "scanned";
+                            scan: Record<string, never>;
+                            filters: Record<string, never>;
+                            total: number;
+                            count: number;
+                            assets: components["schemas"]["InventoryAsset"][];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                /** @description No inventory scan has completed yet. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            /** @enum {string} */
+                            state: "no scan yet";
+                        };
+                    };
+                };
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3955,6 +4026,45 @@ export interface components {
             csrf: string;
             /** @description The person of warden.yaml `people` this identity is, if any (a reviewer decides their own queue). */
             person?: string;
+        };
+        InventoryAsset: {
+            /** @description `<kind>:<source>:<name>`, stable across scans. */
+            id: string;
+            kind: string;
+            source: string;
+            name: string;
+            /** @description ARN, URL or owner/repo; never a secret. */
+            location: string;
+            owner?: string;
+            assetClass?: string;
+            exposure?: {
+                /** @enum {string} */
+                level: "public" | "authenticated" | "internal";
+                evidence: string;
+            };
+            /** @description Distinct principals that can touch the asset. */
+            principals: number;
+            access: {
+                principal: string;
+                principalKind: string;
+                level: string;
+                grant: string;
+                lastUsed?: string;
+                personId?: string;
+            }[];
+            /** @enum {string} */
+            risk: "low" | "medium" | "high" | "critical" | "unrated";
+            reasons: {
+                rule: string;
+                risk: string;
+                reason: string;
+                principal?: string;
+            }[];
+            topReason?: string;
+            tags: {
+                [key: string]: string;
+            };
+            facts: Record<string, never>;
         };
     };
     responses: {
