@@ -1,10 +1,9 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { DELIVERY_HEADER, SIGNATURE_HEADER, signedPrefix, TIMESTAMP_HEADER } from '../../contracts/webhook-signature.js';
 import { HttpError } from '../http-json.js';
 
-export const SIGNATURE_HEADER = 'x-warden-signature';
-export const TIMESTAMP_HEADER = 'x-warden-timestamp';
-export const DELIVERY_HEADER = 'x-warden-delivery';
+export { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER };
 /** How far a timestamp may be from the server's clock, either way. */
 export const MAX_SKEW_S = 300;
 const DELIVERY = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -22,7 +21,7 @@ export interface SignedRequest {
 /** `sha256=` + hex HMAC-SHA256 over `v1\n<timestamp>\n<delivery>\n<METHOD>\n<path+query>\n<body>`. */
 export function signRequest(secret: string, r: SignedRequest): string {
   const mac = createHmac('sha256', secret);
-  mac.update(`v1\n${r.timestamp}\n${r.delivery}\n${r.method.toUpperCase()}\n${r.path}\n`);
+  mac.update(signedPrefix(r));
   mac.update(r.body);
   return `sha256=${mac.digest('hex')}`;
 }

@@ -6,6 +6,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { Alert } from '../../../contracts/incident.js';
+import { DELIVERY_HEADER, SIGNATURE_HEADER, signedPrefix, TIMESTAMP_HEADER } from '../../../contracts/webhook-signature.js';
 import type { AlertIntake, IntakeAnswer } from '../../ports/alert-intake.js';
 
 export interface WardenIntakeOptions {
@@ -21,9 +22,12 @@ export class IntakeUnavailable extends Error {
   override name = 'IntakeUnavailable';
 }
 
-/** Warden's v1 signature: `sha256=` + hex HMAC-SHA256 over `v1\n<ts>\n<delivery>\nPOST\n<path>\n<body>` (server/auth/webhook-signature.ts verifies it). */
+/** Warden's v1 signature (contracts/webhook-signature.ts): `sha256=` + hex HMAC-SHA256 over the signed prefix, then the body. */
 function sign(secret: string, timestamp: number, delivery: string, path: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`v1\n${timestamp}\n${delivery}\nPOST\n${path}\n`).update(body).digest('hex')}`;
+  return `sha256=${createHmac('sha256', secret)
+    .update(signedPrefix({ timestamp, delivery, method: 'POST', path }))
+    .update(body)
+    .digest('hex')}`;
 }
 
 const errorOf = (json: Record<string, unknown>, text: string): string => (typeof json.error === 'string' ? json.error : text);
@@ -44,9 +48,9 @@ export function createWardenIntake(o: WardenIntakeOptions): AlertIntake {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
-            'x-warden-signature': sign(secret, timestamp, delivery, url.pathname, body),
-            'x-warden-timestamp': String(timestamp),
-            'x-warden-delivery': delivery,
+            [SIGNATURE_HEADER]: sign(secret, timestamp, delivery, url.pathname, body),
+            [TIMESTAMP_HEADER]: String(timestamp),
+            [DELIVERY_HEADER]: delivery,
           },
           body,
           signal: AbortSignal.timeout(o.timeoutMs ?? 30_000),
