@@ -14,7 +14,7 @@ let client: Client;
 let handle: WorkflowHandle | undefined;
 const tag = uniqueTaskQueue('revoked').replace(/[^A-Za-z0-9-]/g, '-');
 const leaver = `leaver-${tag}`;
-const identity = (id: string, email?: string): IdentityConfig => ({ id, roles: ['responder'], groups: [], ...(email ? { email } : {}) });
+const identity = (id: string, email?: string): IdentityConfig => ({ id, roles: ['responder'], groups: [], tokens: [], ...(email ? { email } : {}) });
 
 beforeAll(async () => {
   client = await suiteClient();
