@@ -1,6 +1,6 @@
 import type { AssetAccess, InventoryAsset, InventorySource } from '../../contracts/inventory.js';
 import type { AccessLevel } from '../../contracts/review-types.js';
-import type { InventoryReaders, ProbeResult, ResourceGrant } from '../ports/inventory.js';
+import type { BucketRead, InventoryReaders, ProbeResult, ResourceGrant } from '../ports/inventory.js';
 import type { InventoryRules } from './rules.js';
 
 /** One source's read: its assets, or undefined when the source is not configured (with why). */
@@ -54,7 +54,8 @@ async function mlflow(readers: InventoryReaders, rules: InventoryRules): Promise
   };
 }
 
-const S3_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:PutBucketPolicy'];
+const S3_OBJECT_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'];
+const S3_ACTIONS = [...S3_OBJECT_ACTIONS, 's3:PutBucketPolicy'];
 const SAGEMAKER_ACTIONS = ['sagemaker:InvokeEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DeleteEndpoint'];
 
 function levelOfActions(actions: readonly string[]): AccessLevel {
@@ -75,22 +76,37 @@ const accessOfGrants = (grants: readonly ResourceGrant[] | undefined): AssetAcce
 
 async function s3(readers: InventoryReaders, rules: InventoryRules): Promise<SourceRead> {
   if (!readers.buckets) return { notConfigured: 'no AWS region configured (AWS_REGION)' };
-  const { tags, bucket_patterns } = rules.discovery.training_data;
-  const picked = (await readers.buckets.listBuckets()).filter((b) => hasTag(b.tags, tags) || bucket_patterns.some((p) => glob(p, b.name)));
-  const grants = readers.iam && picked.length ? await readers.iam.grantsOn(picked.map((b) => ({ arn: b.arn, actions: S3_ACTIONS }))) : {};
+  const { tags, bucket_patterns, prefixes } = rules.discovery.training_data;
+  const buckets = await readers.buckets.listBuckets();
+  const picked = buckets.filter((b) => hasTag(b.tags, tags) || bucket_patterns.some((p) => glob(p, b.name)));
+  // A configured prefix in each bucket its pattern names, when an object is under it: its own dataset.
+  const parts: { bucket: BucketRead; prefix: string; arn: string }[] = [];
+  for (const entry of prefixes) {
+    const [pattern, prefix] = [entry.slice(0, entry.indexOf('/')), entry.slice(entry.indexOf('/') + 1)];
+    for (const b of buckets.filter((x) => glob(pattern, x.name))) {
+      if (await readers.buckets.holdsObjects(b.name, prefix)) parts.push({ bucket: b, prefix, arn: `${b.arn}/${prefix.replace(/\/+$/, '')}` });
+    }
+  }
+  const targets = [...picked.map((b) => ({ arn: b.arn, actions: S3_ACTIONS })), ...parts.map((p) => ({ arn: p.arn, actions: S3_OBJECT_ACTIONS }))];
+  const grants = readers.iam && targets.length ? await readers.iam.grantsOn(targets) : {};
+  const accessFrom = readers.iam ? 'IAM identity policies' : 'IAM not read';
+  const dataset = (b: BucketRead, name: string, arn: string, facts: Record<string, string>): InventoryAsset => ({
+    id: `dataset:s3:${name}`,
+    kind: 'dataset',
+    source: 's3',
+    name,
+    location: arn,
+    ...ownerOf(b.tags),
+    ...classOf(rules, 'dataset'),
+    tags: b.tags,
+    access: accessOfGrants(grants[arn]),
+    facts: { ...facts, accessFrom },
+  });
   return {
-    assets: picked.map((b) => ({
-      id: `dataset:s3:${b.name}`,
-      kind: 'dataset' as const,
-      source: 's3' as const,
-      name: b.name,
-      location: b.arn,
-      ...ownerOf(b.tags),
-      ...classOf(rules, 'dataset'),
-      tags: b.tags,
-      access: accessOfGrants(grants[b.arn]),
-      facts: { trainingData: hasTag(b.tags, tags) ? 'by tag' : 'by name pattern', accessFrom: readers.iam ? 'IAM identity policies' : 'IAM not read' },
-    })),
+    assets: [
+      ...picked.map((b) => dataset(b, b.name, b.arn, { trainingData: hasTag(b.tags, tags) ? 'by tag' : 'by name pattern' })),
+      ...parts.map((p) => dataset(p.bucket, `${p.bucket.name}/${p.prefix}`, p.arn, { trainingData: 'by configured prefix', prefix: p.prefix })),
+    ],
   };
 }
 

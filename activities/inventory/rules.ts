@@ -16,7 +16,12 @@ const Days = z.number().int().positive();
 
 const rulesSchema = z.strictObject({
   discovery: z.strictObject({
-    training_data: z.strictObject({ tags: Tags, bucket_patterns: Strings }),
+    training_data: z.strictObject({
+      tags: Tags,
+      bucket_patterns: Strings,
+      /** `<bucket pattern>/<prefix>`: the prefix holds training data in each bucket the pattern names. */
+      prefixes: z.array(z.string().regex(/^[^/\s]+\/\S+$/, 'a bucket pattern, a slash, then the key prefix (datalake-*/training/)')).default([]),
+    }),
     http_endpoints: z.array(z.strictObject({ name: z.string().min(1), url: z.url() })),
     probe_mlflow: z.boolean(),
     github: z.strictObject({ topics: Strings, repos: Strings }),

@@ -34,6 +34,8 @@ export interface BucketRead {
 export interface ObjectStoreRead {
   /** Every bucket with its tags (GetBucketTagging; none is an empty record). */
   listBuckets(): Promise<readonly BucketRead[]>;
+  /** Whether at least one object's key starts with `prefix` in `bucket` (ListObjectsV2, one key). */
+  holdsObjects(bucket: string, prefix: string): Promise<boolean>;
 }
 
 /** One identity-policy statement that lets a principal do something on a resource. */

@@ -31,6 +31,10 @@ describe('inventory rules file', () => {
     expect(() => parseInventoryRules('rules.yaml', text)).toThrow(/rules\.yaml: .*risk\.breadth\.max_changers: .*number.*risk\.drift\.risk: /);
     expect(() => parseInventoryRules('rules.yaml', 'discovery: [')).toThrow(/rules\.yaml: not valid YAML/);
     expect(() => parseInventoryRules('rules.yaml', text.replace('probe_mlflow: true', 'probe_mlflow: true\n  surprise: 1'))).toThrow(/discovery: .*surprise/);
+    const shipped = readFileSync('policy/inventory-rules.yaml', 'utf8');
+    expect(() => parseInventoryRules('rules.yaml', shipped.replace('prefixes: []', "prefixes: ['datalake']"))).toThrow(
+      /discovery\.training_data\.prefixes\[0\]: a bucket pattern, a slash, then the key prefix/,
+    );
   });
 });
 

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand, TagUserCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, PutBucketTaggingCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketTaggingCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +61,8 @@ async function seedAws(): Promise<void> {
     ['dana', 's3:*', 'arn:aws:s3:::train-*'],
     ['appdev', 's3:PutObject', 'arn:aws:s3:::train-fraud/*'],
     ['ops', 'sagemaker:*', '*'],
+    ['labeler', 's3:PutObject', 'arn:aws:s3:::datalake/training/*'],
+    ['webdev', 's3:*', 'arn:aws:s3:::datalake/web/*'],
   ] as const) {
     await iam.send(new CreateUserCommand({ UserName: user }));
     await iam.send(new PutUserPolicyCommand({ UserName: user, PolicyName: `${user}-access`, PolicyDocument: policy(action, resource) }));
@@ -82,6 +84,9 @@ async function seedAws(): Promise<void> {
     }),
   );
   await s3.send(new CreateBucketCommand({ Bucket: 'web-assets' }));
+  // An untagged data lake: training data under one prefix only (a configured prefix with no object is no dataset).
+  await s3.send(new CreateBucketCommand({ Bucket: 'datalake' }));
+  for (const key of ['training/cards/2026-11.csv', 'web/index.html']) await s3.send(new PutObjectCommand({ Bucket: 'datalake', Key: key, Body: 'x' }));
   const sm = new SageMakerClient({ region: REGION, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
   await sm.send(
     new CreateModelCommand({ ModelName: 'fraud', ExecutionRoleArn: 'arn:aws:iam::123456789012:role/sm', PrimaryContainer: { Image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/fraud:1' } }),
@@ -102,10 +107,9 @@ async function seedMlflow(): Promise<void> {
 }
 
 function setup(publicUrl: string, closedUrl: string): InventorySetup {
-  const rules = readFileSync('policy/inventory-rules.yaml', 'utf8').replace(
-    'http_endpoints: []',
-    `http_endpoints:\n    - { name: scoring-api, url: '${publicUrl}' }\n    - { name: batch-api, url: '${closedUrl}' }`,
-  );
+  const rules = readFileSync('policy/inventory-rules.yaml', 'utf8')
+    .replace('http_endpoints: []', `http_endpoints:\n    - { name: scoring-api, url: '${publicUrl}' }\n    - { name: batch-api, url: '${closedUrl}' }`)
+    .replace('prefixes: []', "prefixes: ['datalake/training/', 'datalake/empty/', 'nosuch-*/training/']");
   writeFileSync(join(dir, 'inventory-rules.yaml'), rules);
   const aws = { region: REGION, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS };
   return {
@@ -196,6 +200,7 @@ describe('inventoryScanWorkflow on the real peers', () => {
       return { ...a!, rating: snap.ratings.find((r) => r.assetId === id)! };
     };
     expect(snap.assets.map((a) => a.id.replace(/^key:aws-iam:AKIA\w+$/, 'key:aws-iam:<key id>')).sort()).toEqual([
+      'dataset:s3:datalake/training/',
       'dataset:s3:train-fraud',
       'endpoint:http:batch-api',
       'endpoint:http:scoring-api',
@@ -233,6 +238,12 @@ describe('inventoryScanWorkflow on the real peers', () => {
         .map((r) => r.principal)
         .sort(),
     ).toEqual(['appdev', 'dana', 'svc-ml-trainer']);
+
+    // A configured prefix holding objects is its own dataset; who can touch it is read for its objects only.
+    const lake = asset('dataset:s3:datalake/training/');
+    expect(lake).toMatchObject({ location: 'arn:aws:s3:::datalake/training', facts: { trainingData: 'by configured prefix', prefix: 'training/' } });
+    expect(lake.access.map((a) => [a.principal, a.level])).toEqual([['labeler', 'Read/Write']]);
+    expect(lake.rating.reasons.find((r) => r.rule === 'drift' && r.principal === 'labeler')?.reason).toContain('no directory person');
 
     const sagemaker = asset('endpoint:sagemaker:fraud-live');
     expect(sagemaker.owner).toBe('mlops');

@@ -1,8 +1,8 @@
-import { GetBucketTaggingCommand, ListBucketsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetBucketTaggingCommand, ListBucketsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { BucketRead, ObjectStoreRead } from '../../ports/inventory.js';
 import { awsCall, awsErrorCode, translateAwsError } from '../aws-iam/errors.js';
 
-/** The inventory's S3 read: every bucket (ListBuckets, all pages) with its tags (GetBucketTagging; no tag set is none). Read-only. */
+/** The inventory's S3 read: every bucket (ListBuckets, all pages) with its tags (GetBucketTagging; no tag set is none), and whether a prefix holds objects. Read-only. */
 export function createS3InventoryRead(client: S3Client): ObjectStoreRead {
   return {
     async listBuckets() {
@@ -27,6 +27,12 @@ export function createS3InventoryRead(client: S3Client): ObjectStoreRead {
         out.push({ name, arn: `arn:aws:s3:::${name}`, tags });
       }
       return out;
+    },
+    async holdsObjects(bucket, prefix) {
+      const page = await awsCall({ service: 's3', operation: 'ListObjectsV2', subject: `s3://${bucket}/${prefix}` }, () =>
+        client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 })),
+      );
+      return (page.KeyCount ?? page.Contents?.length ?? 0) > 0;
     },
   };
 }
