@@ -138,21 +138,12 @@ function evaluate(r: ReviewContext, entitlements: Entitlement[], people: Person[
 /**
  * With a system's last batch, the latest inventory scan's entitlements of that system (as of the
  * campaign's start, so a retry adds the same ones) not already collected in this or an earlier
- * batch of the system. No scan, or a synthetic campaign: nothing added.
+ * batch of the system.
  */
-async function withInventory(
-  r: ReviewContext,
-  input: CollectInput,
-  batchId: string,
-  entitlements: Entitlement[],
-): Promise<{ entitlements: Entitlement[]; inventory?: { snapshot: InventorySnapshot; ids: Set<string> } }> {
-  if (input.system === 'synthetic') return { entitlements };
-  const snapshot = await inventoryForReview(r.deps.evidence, input.asOf);
-  if (!snapshot) return { entitlements };
+async function withInventory(r: ReviewContext, input: CollectInput, batchId: string, entitlements: Entitlement[], snapshot: InventorySnapshot): Promise<Entitlement[]> {
   const earlier: Entitlement[] = [];
   for (const id of (await r.store.listBatches(input.campaignId)).filter((b) => b.startsWith(`${input.system}-`) && b < batchId)) earlier.push(...(await r.store.readBatch(input.campaignId, id)));
-  const extra = inventoryEntitlements(snapshot, input.system, [...earlier, ...entitlements]);
-  return { entitlements: [...entitlements, ...extra], inventory: { snapshot, ids: new Set(extra.map((e) => e.id)) } };
+  return [...entitlements, ...inventoryEntitlements(snapshot, input.system, [...earlier, ...entitlements])];
 }
 
 /**
@@ -160,7 +151,9 @@ async function withInventory(
  * access policy, assigns each to its reviewer and writes them to the review store. Returns only
  * counts: the items never enter a workflow history. Idempotent: the batch id comes from the
  * input, and the store replaces a batch written by an earlier attempt. A system's last batch also
- * carries the inventory's entitlements of that system (`withInventory`).
+ * carries the inventory's entitlements of that system (`withInventory`); in every batch, an item
+ * whose principal breaks the access matrix by the inventory's drift rule is flagged, whether it
+ * was collected from the configured source or discovered. No scan, or a synthetic campaign: as before.
  */
 export function createCollectActivities(r: ReviewContext) {
   return {
@@ -168,10 +161,11 @@ export function createCollectActivities(r: ReviewContext) {
       const { entitlements: read, nextCursor, people: extra, aliases, orgMembers } = await readBatch(r, input);
       heartbeat({ read: read.length });
       const batchId = `${input.system}-${String(input.batch).padStart(6, '0')}`;
-      const { entitlements, inventory } = nextCursor === undefined ? await withInventory(r, input, batchId, read) : { entitlements: read };
+      const snapshot = input.system === 'synthetic' ? undefined : await inventoryForReview(r.deps.evidence, input.asOf);
+      const entitlements = snapshot && nextCursor === undefined ? await withInventory(r, input, batchId, read, snapshot) : read;
       const people = [...((await r.directory?.listPeople()) ?? []), ...(extra ?? [])];
       const evaluated = evaluate(r, entitlements, people, input.asOf, { ...(aliases ? { awsAccountAliases: aliases } : {}), ...(orgMembers ? { orgMembers } : {}) });
-      const items = inventory ? flagDrift(evaluated, inventory.ids, inventory.snapshot) : evaluated;
+      const items = snapshot ? flagDrift(evaluated, snapshot) : evaluated;
       await r.store.putBatch(input.campaignId, batchId, items);
       const findings = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
       let flagged = 0;

@@ -69,12 +69,11 @@ export function inventoryEntitlements(snapshot: InventorySnapshot, system: Revie
   return out;
 }
 
-/** Items from the inventory, each principal the drift rule names flagged exceeds_role with the rule's reason. */
-export function flagDrift(items: readonly ReviewItem[], fromInventory: ReadonlySet<string>, snapshot: InventorySnapshot): ReviewItem[] {
+/** Each item whose principal the drift rule names on its asset, configured or discovered, flagged exceeds_role with the rule's reason. */
+export function flagDrift(items: readonly ReviewItem[], snapshot: InventorySnapshot): ReviewItem[] {
   const flags = driftFlags(snapshot);
   const repoOf = new Map(snapshot.assets.map((a) => [a.id, a.location]));
   return items.map((item) => {
-    if (!fromInventory.has(item.id)) return item;
     const flag = flags.find((f) => f.principal === item.subject && (f.assetId === item.resource || repoOf.get(f.assetId) === item.resource));
     if (!flag) return item;
     const detail = `breaks the access matrix (inventory drift on ${flag.assetId}): ${flag.reason}`;

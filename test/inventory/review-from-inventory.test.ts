@@ -77,7 +77,7 @@ function estate(): InventorySnapshot {
   return {
     ...base,
     assets: [...assets, { ...serving, access: [{ principal: 'ext-bob', principalKind: 'github-user' as const, level: 'Read/Write' as const, grant: 'write' }] }],
-    ratings,
+    ratings: [...ratings, { assetId: serving.id, risk: 'high' as const, reasons: [{ rule: 'drift', risk: 'high' as const, reason: 'ext-bob has no directory person', principal: 'ext-bob' }] }],
   };
 }
 
@@ -108,6 +108,10 @@ describe('review campaigns from the inventory', () => {
     const ids = items.map((i) => i.id);
     // The configured collection already holds ext-bob on model-serving: reviewed once.
     expect(ids.filter((id) => id === 'github:acme-corp:ext-bob:github-repo:acme-corp/model-serving')).toHaveLength(1);
+    // ...and flagged by the inventory's drift rule, though it came from the configured source.
+    const bob = items.find((i) => i.id === 'github:acme-corp:ext-bob:github-repo:acme-corp/model-serving');
+    expect(bob?.grantedVia).not.toBe('inventory');
+    expect(bob?.findings.find((f) => f.kind === 'exceeds_role')?.detail).toContain('inventory drift on repository:github:acme-corp/model-serving): ext-bob has no directory person');
     // Discovered only: dana-gh's push on fraud-model, and dana's write on the training data.
     const repo = items.find((i) => i.id === 'github:acme-corp:dana-gh:github-repo:acme-corp/fraud-model');
     expect(repo).toMatchObject({ personId: 'dana', grantedVia: 'inventory', permission: 'push' });
