@@ -24,6 +24,7 @@ import { loadAuditKey } from '../config/audit-key.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { kpiRoutes } from './routes/kpis.js';
+import { offboardingListRoutes } from './routes/offboarding-list.js';
 import { offboardingRoutes } from './routes/offboardings.js';
 import { createPersonResolver } from './routes/review-access.js';
 import { openapiRoutes } from './routes/openapi.js';
@@ -145,6 +146,7 @@ export function setupApi(
     return [
       ...limitByIdentity([
         ...incidentRoutes(client, auth, signer, personOf, playbooks),
+        ...offboardingListRoutes({ client, auth }),
         ...offboardingRoutes({
           client,
           directory,

@@ -272,7 +272,12 @@ describe('the web console in Chromium, against the real stack', () => {
     await expectAccessible(olga, 'login');
     await loginWithToken(olga, TOKENS.olga);
     await olga.getByRole('link', { name: 'Offboardings' }).click();
-    await olga.getByRole('heading', { name: 'Offboardings' }).waitFor();
+    await olga.getByRole('heading', { name: 'Offboardings', exact: true }).waitFor();
+    // The list from GET /v1/offboardings has loaded: none yet, or each with its status and start.
+    await olga
+      .getByText(/^No offboarding yet\.$|, started \d{4}-/)
+      .first()
+      .waitFor();
     await expectAccessible(olga, 'offboardings');
     await olga.getByRole('link', { name: 'KPIs' }).click();
     await olga.getByRole('heading', { name: 'KPIs' }).waitFor();

@@ -22,6 +22,7 @@ import { healthRoutes } from '../../server/routes/health.js';
 import { incidentRoutes } from '../../server/routes/incidents.js';
 import { inventoryRoutes } from '../../server/routes/inventory.js';
 import { kpiRoutes } from '../../server/routes/kpis.js';
+import { offboardingListRoutes } from '../../server/routes/offboarding-list.js';
 import { offboardingRoutes } from '../../server/routes/offboardings.js';
 import { openapiRoutes } from '../../server/routes/openapi.js';
 import { localEvidenceReader } from '../../server/routes/review-access.js';
@@ -38,6 +39,7 @@ export function allApiRoutes(): Route[] {
       dryRunDefault: false,
     }),
     ...incidentRoutes(dummy as Client, dummy as ApiAuth, TEST_SIGNER),
+    ...offboardingListRoutes({ client: dummy as Client, auth: dummy as ApiAuth }),
     ...offboardingRoutes({ client: dummy as Client, directory: dummy as Directory, taskQueue: 'x', auth: dummy as ApiAuth, signer: TEST_SIGNER }),
     ...reviewRoutes({ client: dummy as Client, auth: dummy as ApiAuth, directory: dummy as Directory, identities: [], taskQueue: 'x', evidence: localEvidenceReader('x') }),
     ...kpiRoutes(dummy as Client, dummy as ApiAuth),

@@ -7,6 +7,7 @@ import { offboardCommand } from '../../cli/commands/offboard.js';
 import { listen } from '../../server/app.js';
 import { createApiAuth } from '../../server/auth/api-auth.js';
 import { createRouter } from '../../server/router.js';
+import { offboardingListRoutes } from '../../server/routes/offboarding-list.js';
 import { offboardingRoutes } from '../../server/routes/offboardings.js';
 import { offboardingWorkflowId, type OffboardingState } from '../../contracts/offboarding.js';
 import { startWorker, suiteClient, type TestWorker } from '../harness.js';
@@ -34,16 +35,19 @@ beforeAll(async () => {
     { id: 'olga', roles: ['responder'], groups: ['security-oncall'], tokens: [{ sha256: sha(tokens.responder) }] },
     { id: 'hana', roles: ['hr'], groups: [], tokens: [{ sha256: sha(tokens.hr) }] },
   ]);
-  const routes = offboardingRoutes({
-    client,
-    directory: createConfigDirectory([MANAGER, dana.person, mo.person]),
-    taskQueue: worker.taskQueue,
-    auth,
-    signer: TEST_SIGNER,
-    soleApproverRoles: ['hr'],
-    notify: { email: [SECURITY] },
-    retentionDays: 30,
-  });
+  const routes = [
+    ...offboardingListRoutes({ client, auth }),
+    ...offboardingRoutes({
+      client,
+      directory: createConfigDirectory([MANAGER, dana.person, mo.person]),
+      taskQueue: worker.taskQueue,
+      auth,
+      signer: TEST_SIGNER,
+      soleApproverRoles: ['hr'],
+      notify: { email: [SECURITY] },
+      retentionDays: 30,
+    }),
+  ];
   const router = createRouter(routes, () => undefined);
   server = createServer((req, res) => void router(req, res));
   url = `http://127.0.0.1:${await listen(server, '127.0.0.1', 0)}`;
@@ -141,5 +145,34 @@ describe('steering an offboarding through the API and the CLI', () => {
     expect(out[0]).toMatch(/phase +retention/);
     expect(out[0]).toMatch(new RegExp(`${item} +waived`));
     expect(out[1]).toContain('| Credential | Action | Before | After | At | Result |');
+  });
+});
+
+describe('GET /v1/offboardings', () => {
+  type Listed = { person: string; workflowId: string; status: string; dryRun?: boolean; startTime: string; closeTime?: string };
+  const list = async (query = '', token = tokens.viewer): Promise<Listed[]> => {
+    const res = await as(token, 'GET', `/v1/offboardings${query}`);
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { offboardings: Listed[] }).offboardings;
+  };
+
+  it('lists the offboardings, running before closed, by state, to the read roles; a bad query is a 400 naming the field', async () => {
+    // By now dana's offboarding was cancelled (closed) and mo's waits in retention (running).
+    await expect.poll(async () => (await list('?state=closed')).some((o) => o.person === dana.person.id), { timeout: 15_000 }).toBe(true);
+    const closed = (await list('?state=closed')).find((o) => o.person === dana.person.id)!;
+    expect(closed).toMatchObject({ workflowId: offboardingWorkflowId(dana.person.id), status: 'COMPLETED', dryRun: false, closeTime: expect.any(String) as unknown });
+    const running = await list('?state=running');
+    expect(running.find((o) => o.person === mo.person.id)).toMatchObject({ status: 'RUNNING', dryRun: false });
+    expect(running.some((o) => o.person === dana.person.id)).toBe(false);
+    const all = await list('?limit=500', tokens.hr);
+    expect(all.map((o) => o.person)).toEqual(expect.arrayContaining([dana.person.id, mo.person.id]));
+    const firstClosed = all.findIndex((o) => o.status !== 'RUNNING');
+    if (firstClosed >= 0) expect(all.slice(firstClosed).every((o) => o.status !== 'RUNNING')).toBe(true);
+    expect(await list('?limit=1')).toHaveLength(1);
+
+    const bad = await as(tokens.viewer, 'GET', '/v1/offboardings?state=done&limit=0');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { details: { path: string }[] }).details.map((x) => x.path).sort()).toEqual(['limit', 'state']);
+    expect((await as('wrong', 'GET', '/v1/offboardings')).status).toBe(401);
   });
 });

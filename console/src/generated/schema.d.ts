@@ -1387,7 +1387,53 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List offboardings
+         * @description The offboardings Temporal's visibility lists, in its order: the running ones first, then the closed ones, most recently closed first. Requires role viewer, responder, admin or hr. What each did is read from the offboarding itself (GET /v1/offboardings/{person}). A bad `state` or `limit` is a 400 naming the field.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description running: still revoking, waiting for its effective time or in retention; closed: finished, cancelled, failed or terminated. Both when absent. */
+                    state?: "running" | "closed";
+                    /** @description At most this many offboardings (1 to 500). */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The offboardings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            offboardings: {
+                                /** @description The person's id (people: in warden.yaml). */
+                                person: string;
+                                workflowId: string;
+                                /** @description The workflow's status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT or CONTINUED_AS_NEW. */
+                                status: string;
+                                /** @description From the memo set at start; absent for offboardings started before it was recorded. */
+                                dryRun?: boolean;
+                                /** Format: date-time */
+                                startTime: string;
+                                /** Format: date-time */
+                                closeTime?: string;
+                            }[];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
         put?: never;
         /**
          * Start (or join) the offboarding of a person from the directory

@@ -3,10 +3,11 @@ import type { OffboardingState } from '../../../contracts/offboarding';
 import { api, type Session } from '../api';
 import { need, usePoll } from '../poll';
 
-/** Offboardings: those waiting on me, and one person's: each credential's before and after, the retention timer, the legal hold. */
+/** Offboardings: those waiting on me, the recent ones, and one person's: each credential's before and after, the retention timer, the legal hold. */
 export function Offboardings({ person }: { session: Session; person?: string }) {
   const [lookup, setLookup] = useState(person ?? '');
   const { data: waiting } = usePoll(async () => need(await api.GET('/v1/approvals')).approvals.filter((a) => a.kind === 'offboarding'), []);
+  const { data: all } = usePoll(async () => need(await api.GET('/v1/offboardings', { params: { query: { limit: 50 } } })).offboardings, [], 5000);
   return (
     <section aria-labelledby="off-h">
       <h1 id="off-h">Offboardings</h1>
@@ -16,6 +17,16 @@ export function Offboardings({ person }: { session: Session; person?: string }) 
         {(waiting ?? []).map((a) => (
           <li key={a.personId}>
             <a href={`#/offboardings/${encodeURIComponent(a.personId ?? '')}`}>{a.personId}</a>: requested by {a.requestedBy} ({a.reason}); approve in My approvals
+          </li>
+        ))}
+      </ul>
+      <h2>Recent offboardings</h2>
+      {all && all.length === 0 && <p>No offboarding yet.</p>}
+      <ul>
+        {(all ?? []).map((o) => (
+          <li key={o.workflowId}>
+            <a href={`#/offboardings/${encodeURIComponent(o.person)}`}>{o.person}</a>: {o.status.toLowerCase()}
+            {o.dryRun ? ' (dry run)' : ''}, started {o.startTime}
           </li>
         ))}
       </ul>
