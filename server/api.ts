@@ -25,6 +25,7 @@ import { incidentRoutes } from './routes/incidents.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { offboardingListRoutes } from './routes/offboarding-list.js';
+import { reviewProgressRoutes } from './routes/review-progress.js';
 import { offboardingRoutes } from './routes/offboardings.js';
 import { createPersonResolver } from './routes/review-access.js';
 import { openapiRoutes } from './routes/openapi.js';
@@ -147,6 +148,7 @@ export function setupApi(
       ...limitByIdentity([
         ...incidentRoutes(client, auth, signer, personOf, playbooks),
         ...offboardingListRoutes({ client, auth }),
+        ...reviewProgressRoutes({ client, auth }),
         ...offboardingRoutes({
           client,
           directory,

@@ -105,7 +105,7 @@ const decisionsBody = z
 const approvalBody = z.strictObject({ approve: z.boolean(), reason: z.string().trim().min(1).max(2000).optional() });
 const reportQuery = z.strictObject({ format: z.enum(REPORT_FORMATS).default('json') });
 
-function campaignOf(params: Params): string {
+export function campaignOf(params: Params): string {
   const id = params.id ?? '';
   if (!CAMPAIGN_ID.test(id)) throw new HttpError(400, 'invalid campaign id', [{ path: 'id', message: 'letters, digits and . _ : - (at most 128)' }]);
   return id;

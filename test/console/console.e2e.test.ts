@@ -212,6 +212,9 @@ describe('the web console in Chromium, against the real stack', () => {
     await rita.getByRole('button', { name: `Keep ${item}` }).click();
     await expect.poll(() => rita.getByTestId(`decided-${item}`).textContent()).toBe('keep by rita via console: “still on the ML on-call rota”');
     expect((await reviewer.query(reviewerStateQuery)).decisions[item]).toMatchObject({ decision: 'keep', by: 'rita', via: 'console', reason: 'still on the ML on-call rota' });
+    // Progress by reviewer (GET /v1/reviews/{id}/reviewers) counts her decision.
+    const progress = rita.getByRole('table', { name: 'Progress by reviewer' }).getByRole('row', { name: /^rita / });
+    await expect.poll(() => progress.textContent(), { timeout: 20_000 }).toContain('1 of 2');
     await screenshot(rita, 'console-review');
     await expectAccessible(rita, 'review queue');
   }, 120_000);

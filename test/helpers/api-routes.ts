@@ -26,6 +26,7 @@ import { offboardingListRoutes } from '../../server/routes/offboarding-list.js';
 import { offboardingRoutes } from '../../server/routes/offboardings.js';
 import { openapiRoutes } from '../../server/routes/openapi.js';
 import { localEvidenceReader } from '../../server/routes/review-access.js';
+import { reviewProgressRoutes } from '../../server/routes/review-progress.js';
 import { reviewRoutes } from '../../server/routes/reviews.js';
 import { TEST_SIGNER } from './decisions.js';
 
@@ -40,6 +41,7 @@ export function allApiRoutes(): Route[] {
     }),
     ...incidentRoutes(dummy as Client, dummy as ApiAuth, TEST_SIGNER),
     ...offboardingListRoutes({ client: dummy as Client, auth: dummy as ApiAuth }),
+    ...reviewProgressRoutes({ client: dummy as Client, auth: dummy as ApiAuth }),
     ...offboardingRoutes({ client: dummy as Client, directory: dummy as Directory, taskQueue: 'x', auth: dummy as ApiAuth, signer: TEST_SIGNER }),
     ...reviewRoutes({ client: dummy as Client, auth: dummy as ApiAuth, directory: dummy as Directory, identities: [], taskQueue: 'x', evidence: localEvidenceReader('x') }),
     ...kpiRoutes(dummy as Client, dummy as ApiAuth),

@@ -52,6 +52,7 @@ describe('the OpenAPI document', () => {
       'GET /v1/kpis',
       'GET /v1/offboardings',
       'GET /v1/reviews/{id}/report',
+      'GET /v1/reviews/{id}/reviewers',
       'GET /v1/reviews/{id}/reviewers/{reviewer}',
     ]);
     // dry_run on the alert routes, the audit window (checked by hand in server/routes/audit.ts), and the console's login links.

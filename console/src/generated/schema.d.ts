@@ -2287,6 +2287,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reviews/{id}/reviewers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Progress by reviewer
+         * @description Each reviewer of the campaign with how many items they hold and have decided, a page at a time, in the order Temporal's visibility lists the reviewer workflows (running first). Counts only: a reviewer's items are read with GET /v1/reviews/{id}/reviewers/{reviewer}. A reviewer whose workflow cannot be read is listed with `error`, never left out. Requires role viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The first reviewer of the page (from 0). */
+                    offset?: number;
+                    /** @description How many reviewers the page holds (1 to 200). */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description The campaign id: given at start, `adhoc-<UTC time>` by default, or `quarterly-<scheduled time>` for the Schedule's campaigns. */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The page of reviewers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaignId: string;
+                            offset: number;
+                            limit: number;
+                            reviewers: {
+                                /** @description The reviewer's person id. */
+                                reviewer: string;
+                                /** @description The reviewer workflow's status (RUNNING, COMPLETED, …), or unknown when it could not be read. */
+                                status: string;
+                                phase?: string;
+                                /** @description Items the reviewer holds. */
+                                items?: number;
+                                /** @description Items decided so far. */
+                                decided?: number;
+                                /** Format: date-time */
+                                deadline?: string;
+                                /** @description The manager the review was escalated to. */
+                                escalatedTo?: string;
+                                /** @description Why the reviewer's workflow could not be read. */
+                                error?: string;
+                            }[];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reviews/{id}/reviewers/{reviewer}": {
         parameters: {
             query?: never;

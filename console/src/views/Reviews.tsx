@@ -49,7 +49,38 @@ function Campaign({ id }: { id: string }) {
           </div>
         ))}
       </dl>
+      <Progress id={id} />
     </>
+  );
+}
+
+/** Progress by reviewer: how many items each holds and has decided (counts only). */
+function Progress({ id }: { id: string }) {
+  const { data, error } = usePoll(async () => need(await api.GET('/v1/reviews/{id}/reviewers', { params: { path: { id }, query: { limit: 200 } } })).reviewers, [id], 5000);
+  if (error) return <p role="alert">{error}</p>;
+  if (!data) return <p role="status">Loading the reviewers…</p>;
+  return (
+    <table>
+      <caption>Progress by reviewer</caption>
+      <thead>
+        <tr>
+          <th scope="col">Reviewer</th>
+          <th scope="col">Decided</th>
+          <th scope="col">Phase</th>
+          <th scope="col">Escalated to</th>
+        </tr>
+      </thead>
+      <tbody>
+        {data.map((r) => (
+          <tr key={r.reviewer}>
+            <th scope="row">{r.reviewer}</th>
+            <td>{r.error ?? `${r.decided ?? 0} of ${r.items ?? 0}`}</td>
+            <td>{r.phase ?? r.status.toLowerCase()}</td>
+            <td>{r.escalatedTo ?? '—'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
