@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
 import { failure, FailureKind } from '../../contracts/failures.js';
 import {
   INVENTORY_SCAN_WORKFLOW,
@@ -87,10 +86,13 @@ export function createInventoryActivities(deps: WardenDeps) {
       return { snapshotKey, rulesDigest: digest, assets: assets.length, byRisk };
     },
 
-    /** The snapshot key of the newest completed scan other than this one (Temporal visibility), if any. */
+    /**
+     * The snapshot key of the newest completed scan other than this one on this task queue (Temporal
+     * visibility), if any: another queue is another deployment, with its own estate and evidence store.
+     */
     async inventoryPreviousScan(input: { workflowId: string }): Promise<string | undefined> {
-      const client: Client = Context.current().client;
-      const query = `WorkflowType = '${INVENTORY_SCAN_WORKFLOW}' AND ExecutionStatus = 'Completed' AND WorkflowId != '${input.workflowId}'`;
+      const { client, info } = Context.current();
+      const query = `WorkflowType = '${INVENTORY_SCAN_WORKFLOW}' AND ExecutionStatus = 'Completed' AND TaskQueue = '${info.taskQueue}' AND WorkflowId != '${input.workflowId}'`;
       let newest: { start: number; id: string; runId: string } | undefined;
       for await (const w of client.workflow.list({ query })) {
         if (!newest || w.startTime.getTime() > newest.start) newest = { start: w.startTime.getTime(), id: w.workflowId, runId: w.runId };

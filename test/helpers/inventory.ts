@@ -120,7 +120,8 @@ export async function completeScan(client: Client, taskQueue: string, evidence: 
   const connection = await NativeConnection.connect({ address: suiteValue('address') });
   try {
     const worker = await Worker.create({ connection, namespace: suiteValue('namespace'), taskQueue, workflowsPath: standIn, dataConverter: wardenDataConverter(suiteKeyring()) });
-    const workflowId = `inventory-scan-${snapshot.scannedAt.replace(/[:.]/g, '-')}-${taskQueue}`;
+    // `stand-in-`: its history is the stand-in's, not the real scan's; the replay test leaves it out.
+    const workflowId = `stand-in-inventory-scan-${snapshot.scannedAt.replace(/[:.]/g, '-')}-${taskQueue}`;
     await worker.runUntil(client.workflow.execute(INVENTORY_SCAN_WORKFLOW, { workflowId, taskQueue, args: [result] }));
   } finally {
     await connection.close();

@@ -17,8 +17,9 @@ import { createEndpointProber } from '../../activities/providers/http/probe.js';
 import { createWardenIntake } from '../../activities/providers/warden-intake/warden-intake.js';
 import { INVENTORY_SCAN_WORKFLOW, type InventoryScanResult } from '../../contracts/inventory.js';
 import { listen } from '../../server/app.js';
-import { startWorker, suiteClient, type TestWorker } from '../harness.js';
+import { startWorker, suiteClient, uniqueTaskQueue, type TestWorker } from '../harness.js';
 import { SECRET, startIntake, type IntakeServer } from '../helpers/intake.js';
+import { completeScan, fixtureSnapshot } from '../helpers/inventory.js';
 import { workflowsOn } from '../helpers/warden-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'warden-scan-incident-'));
@@ -33,6 +34,8 @@ beforeAll(async () => {
   const endpointUrl = `http://127.0.0.1:${await listen(model, '127.0.0.1', 0)}/invocations`;
   const rulesFile = join(dir, 'inventory-rules.yaml');
   writeFileSync(rulesFile, readFileSync('policy/inventory-rules.yaml', 'utf8').replace('http_endpoints: []', `http_endpoints:\n    - { name: scoring-api, url: '${endpointUrl}' }`));
+  // A scan of another deployment (another task queue, another evidence store) completes first: never this one's previous.
+  await completeScan(client, uniqueTaskQueue('other-estate'), createLocalEvidenceStore(join(dir, 'other-evidence')), fixtureSnapshot(new Date().toISOString()));
   worker = await startWorker({
     providers: { evidence: createLocalEvidenceStore(join(dir, 'evidence')), intake: createWardenIntake({ baseUrl: intake.url, secret: () => SECRET }) },
     inventory: { rulesFile, matrixFile: 'policy/access-matrix.yaml', readers: { prober: createEndpointProber({ timeoutMs: 2_000 }) } },
@@ -61,6 +64,7 @@ const scan = async (): Promise<InventoryScanResult> => {
 describe('an exposed endpoint found by a scan', () => {
   it('opens one incident with the exposed-ml-endpoint playbook; the next scan opens none', async () => {
     const first = await scan();
+    expect(first.previousKey).toBeUndefined();
     expect(first.sources.find((s) => s.source === 'http')).toMatchObject({ status: 'scanned', assets: 1 });
     expect(first.byRisk.critical).toBe(1);
     expect(first.links?.alerts).toEqual([

@@ -18,6 +18,8 @@ describe('replay of the suite histories', () => {
     for await (const execution of executions) {
       // Workflows written under the rotation test's private keys are replayed there, not here.
       if (execution.workflowId.startsWith('rot-')) continue;
+      // Stand-ins that borrow a real workflow type to play its part (test/helpers/inventory.ts) run other code.
+      if (execution.workflowId.startsWith('stand-in-')) continue;
       histories.push({ workflowId: execution.workflowId, history: await client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory() });
     }
     expect(histories.length).toBeGreaterThanOrEqual(3);

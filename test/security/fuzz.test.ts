@@ -107,7 +107,9 @@ describe('fuzzing every route', () => {
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         // An admin's reload of the unchanged warden.yaml (body {}) changes nothing: it may succeed like a read.
         const rereads = method === 'POST' && r.route.path === '/v1/config/reload' && r.authentic;
-        const readOnly = (method === 'GET' && (r.route.path === '/openapi.json' || r.authentic)) || rereads;
+        // Public reads: the API's description, and which ways to log in there are (the login page asks before any session).
+        const publicRead = method === 'GET' && (r.route.path === '/openapi.json' || r.route.path === '/console/login-methods');
+        const readOnly = publicRead || (method === 'GET' && r.authentic) || rereads;
         expect(res.status, `${method} ${path}`).toBeLessThan(500);
         if (!readOnly) expect(res.status, `${method} ${path} was not refused`).toBeGreaterThanOrEqual(400);
       }),
