@@ -26,6 +26,7 @@ import { inventoryRoutes } from './routes/inventory.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { offboardingListRoutes } from './routes/offboarding-list.js';
 import { reviewProgressRoutes } from './routes/review-progress.js';
+import { incidentEvidenceRoutes } from './routes/incident-evidence.js';
 import { offboardingRoutes } from './routes/offboardings.js';
 import { createPersonResolver } from './routes/review-access.js';
 import { openapiRoutes } from './routes/openapi.js';
@@ -147,6 +148,7 @@ export function setupApi(
     return [
       ...limitByIdentity([
         ...incidentRoutes(client, auth, signer, personOf, playbooks),
+        ...incidentEvidenceRoutes({ client, auth, evidence: readers.evidence ?? localEvidenceReader(c.providers.evidenceDir) }),
         ...offboardingListRoutes({ client, auth }),
         ...reviewProgressRoutes({ client, auth }),
         ...offboardingRoutes({

@@ -73,13 +73,21 @@ export async function readCampaignReport(evidence: EvidenceReader, state: Campai
     if (state.phase !== 'done') throw new HttpError(409, `the report is not ready: campaign ${state.campaignId} is ${state.phase}`);
     throw new HttpError(404, `campaign ${state.campaignId} has no ${format} report (evidence: ${state.evidence.map((e) => e.name).join(', ') || 'none'})`);
   }
+  return { name: entry.name, contentType: CONTENT_TYPES[format], body: await readRecordedEvidence(evidence, entry, 'the campaign') };
+}
+
+/**
+ * The bytes of an evidence file a workflow recorded (its uri and sha256), read from the store and
+ * checked against that sha256: 404 when it is not in this store or gone, 500 when it changed.
+ */
+export async function readRecordedEvidence(evidence: EvidenceReader, entry: { readonly name: string; readonly uri: string; readonly sha256: string }, recordedBy: string): Promise<Uint8Array> {
   const key = evidence.keyOf(entry.uri);
   if (!key) throw new HttpError(404, `${entry.name} is stored at ${entry.uri}, which is not in ${evidence.describe}`);
   const body = await evidence.get(key);
   if (!body) throw new HttpError(404, `${entry.name} (${key}) is missing from ${evidence.describe}`);
   const sha256 = createHash('sha256').update(body).digest('hex');
-  if (sha256 !== entry.sha256) throw new HttpError(500, `${entry.name} no longer matches the sha256 the campaign recorded: the stored evidence was changed`);
-  return { name: entry.name, contentType: CONTENT_TYPES[format], body };
+  if (sha256 !== entry.sha256) throw new HttpError(500, `${entry.name} no longer matches the sha256 ${recordedBy} recorded: the stored evidence was changed`);
+  return body;
 }
 
 /** `adhoc-20261126T091500Z`: the id of a campaign started without one. */

@@ -26,6 +26,7 @@ import { startWorker, suiteClient, uniqueTaskQueue, type TestWorker } from '../h
 import { axeViolations, launchChromium, screenshot } from '../helpers/browser.js';
 import { startPeers, type Peers } from '../helpers/incident.js';
 import { startWardenServer, type WardenServer } from '../helpers/warden-server.js';
+import { localEvidenceReader } from '../../server/routes/review-access.js';
 import { MOTO_CREDENTIALS, motoClient, seedUser, startMoto, type MotoPeer } from '../peers/moto.js';
 import { reviewerOnlyActivities } from '../helpers/reviewer-stub.js';
 
@@ -67,7 +68,8 @@ beforeAll(async () => {
   client = await suiteClient();
   [peers, moto, chrome] = await Promise.all([startPeers(), startMoto(), launchChromium()]);
   iam = motoClient(moto.endpoint);
-  warden = await startWardenServer(client, taskQueue, env);
+  // The server reads the evidence the worker writes: one store, as WARDEN_EVIDENCE_DIR (or S3) makes it in a deployment.
+  warden = await startWardenServer(client, taskQueue, env, { readers: { evidence: localEvidenceReader(peers.evidenceDir) } });
   const dana: Person = { id: 'dana', name: 'Dana', email: 'dana@example.com', aws: [{ account: '123456789012', userName: 'dana-ml' }], groups: [], roles: [] };
   const directory: Directory = { findPerson: (id) => Promise.resolve(id === 'dana' ? dana : undefined), listPeople: () => Promise.resolve([dana]) };
   const audit = { store: createLocalAuditStore(join(env.WARDEN_STATE_DIR, 'audit')), secretKey: loadAuditKey(join(env.WARDEN_STATE_DIR, 'audit-signing-key')) };
@@ -190,6 +192,11 @@ describe('the web console in Chromium, against the real stack', () => {
     expect(await step.textContent()).toContain('otto approve via console');
     expect(await step.textContent()).toContain('“confirmed with the owner”');
     expect(await otto.locator('[data-step="disable_key"] table.observed').textContent()).toMatch(/statusActiveInactive/);
+    // Evidence downloads: the detection snapshot as its step stored it, with the session's cookie.
+    const download = otto.getByRole('link', { name: 'Download the evidence snapshot_detection stored' });
+    const evidence = await otto.request.get(`${warden.url}${await download.getAttribute('href')}`);
+    expect(evidence.status(), await evidence.text()).toBe(200);
+    expect(((await evidence.json()) as { incidentId: string }).incidentId).toBe(incidentId);
     await screenshot(otto, 'console-incident');
     await expectAccessible(otto, 'incident');
   }, 180_000);

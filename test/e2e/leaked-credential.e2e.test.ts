@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListAccessKeysCommand, type IAMClient } from '@aws-sdk/client-iam';
@@ -23,7 +23,7 @@ beforeAll(async () => {
   peers = await startPeers();
   moto = await startMoto();
   iam = motoClient(moto.endpoint);
-  intake = await startIntake(client);
+  intake = await startIntake(client, { evidenceDir: peers.evidenceDir });
 }, 120_000);
 afterAll(async () => {
   intake.close();
@@ -137,6 +137,21 @@ describe('leaked-credential, end to end through the API against moto', () => {
       expect(JSON.stringify(steps.disable_key!.output)).toContain('Inactive');
       expect(steps.delete_key).toMatchObject({ status: 'applied' });
       expect(steps.delete_key!.approval!.votes[0]).toMatchObject({ approver: 'olga', decision: 'approve', via: 'api' });
+
+      // Evidence downloads: the bundle as the step recorded it (sha256 checked), to a viewer.
+      const evidence = (step: string, token = tokens.viewer) => fetch(`${intake.url}/v1/incidents/${incidentId}/evidence/${step}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      const download = await evidence('snapshot_closure');
+      expect(download.status, await download.clone().text()).toBe(200);
+      expect(download.headers.get('content-disposition')).toBe(`attachment; filename="${incidentId}-${closure}"`);
+      expect(Buffer.from(await download.arrayBuffer()).equals(readFileSync(join(dir, closure!)))).toBe(true);
+      expect((await evidence('disable_key')).status).toBe(404); // a step that stored no evidence
+      expect((await evidence('no_such_step')).status).toBe(404);
+      expect((await evidence('..%2Fetc')).status).toBe(400);
+      expect((await evidence('snapshot_closure', '')).status).toBe(401);
+      writeFileSync(join(dir, closure!), '{"edited":true}'); // the stored file changed after the step recorded it
+      const tampered = await evidence('snapshot_closure');
+      expect(tampered.status).toBe(500);
+      expect(((await tampered.json()) as { error: string }).error).toContain('no longer matches the sha256 step snapshot_closure recorded');
 
       // The owner was told, with the incident id.
       await expect.poll(() => peers.smtp.messages.some((m) => m.to && JSON.stringify(m.to).includes('dana@example.com') && (m.text ?? '').includes(incidentId))).toBe(true);

@@ -19,6 +19,7 @@ import { auditRoutes } from '../../server/routes/audit.js';
 import { codecRoutes } from '../../server/routes/codec.js';
 import { configRoutes } from '../../server/routes/config.js';
 import { healthRoutes } from '../../server/routes/health.js';
+import { incidentEvidenceRoutes } from '../../server/routes/incident-evidence.js';
 import { incidentRoutes } from '../../server/routes/incidents.js';
 import { inventoryRoutes } from '../../server/routes/inventory.js';
 import { kpiRoutes } from '../../server/routes/kpis.js';
@@ -40,6 +41,7 @@ export function allApiRoutes(): Route[] {
       dryRunDefault: false,
     }),
     ...incidentRoutes(dummy as Client, dummy as ApiAuth, TEST_SIGNER),
+    ...incidentEvidenceRoutes({ client: dummy as Client, auth: dummy as ApiAuth, evidence: localEvidenceReader('x') }),
     ...offboardingListRoutes({ client: dummy as Client, auth: dummy as ApiAuth }),
     ...reviewProgressRoutes({ client: dummy as Client, auth: dummy as ApiAuth }),
     ...offboardingRoutes({ client: dummy as Client, directory: dummy as Directory, taskQueue: 'x', auth: dummy as ApiAuth, signer: TEST_SIGNER }),

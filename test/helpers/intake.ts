@@ -11,7 +11,9 @@ import { createHealthProbe } from '../../server/health.js';
 import { createRateLimiter } from '../../server/intake/rate-limit.js';
 import { alertRoutes } from '../../server/routes/alerts.js';
 import type { ServerAudit } from '../../server/audit.js';
+import { incidentEvidenceRoutes } from '../../server/routes/incident-evidence.js';
 import { incidentRoutes } from '../../server/routes/incidents.js';
+import { localEvidenceReader } from '../../server/routes/review-access.js';
 import { LOCAL_ADMIN_ID } from '../../contracts/incident.js';
 import { TEST_SIGNER } from './decisions.js';
 import { suiteKeyring, uniqueTaskQueue } from '../harness.js';
@@ -52,7 +54,10 @@ export interface IntakeServer {
 }
 
 /** The real HTTP app with the alert and incident routes, on its own task queue. */
-export async function startIntake(client: Client, opts: { perMinute?: number; burst?: number; audit?: (taskQueue: string) => ServerAudit; tracer?: Tracer } = {}): Promise<IntakeServer> {
+export async function startIntake(
+  client: Client,
+  opts: { perMinute?: number; burst?: number; audit?: (taskQueue: string) => ServerAudit; tracer?: Tracer; evidenceDir?: string } = {},
+): Promise<IntakeServer> {
   const taskQueue = uniqueTaskQueue('intake');
   const { playbooks } = loadPlaybooks(['playbooks']);
   const auth = createApiAuth([
@@ -78,6 +83,7 @@ export async function startIntake(client: Client, opts: { perMinute?: number; bu
         ...(opts.audit ? { audit: opts.audit(taskQueue) } : {}),
       }),
       ...incidentRoutes(client, auth, TEST_SIGNER, undefined, playbooks),
+      ...(opts.evidenceDir ? incidentEvidenceRoutes({ client, auth, evidence: localEvidenceReader(opts.evidenceDir) }) : []),
     ],
     log: () => undefined,
     ...(opts.tracer ? { tracer: opts.tracer } : {}),

@@ -386,6 +386,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/incidents/{id}/evidence/{stepId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the evidence a step stored
+         * @description The evidence file a step of the incident stored (`evidence.snapshot`: the incident's alerts, state and outputs as JSON), as the step recorded it: read from the evidence store and checked against the sha256 the step recorded. Requires role viewer. 404 when the step stored none (a dry run plans it and stores nothing) or the file is not in this server's evidence store; 500 when the stored file no longer matches its sha256.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The incident id (e.g. inc-0123456789abcdef, or inc-…-2 for a later incident with the same fingerprint). */
+                    id: string;
+                    /** @description The step's id in the playbook, e.g. `snapshot_closure`. */
+                    stepId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The stored file, as an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/incidents/{id}/approvals/{stepId}": {
         parameters: {
             query?: never;

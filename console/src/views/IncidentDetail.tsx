@@ -65,6 +65,12 @@ export function IncidentDetail({ id, session }: { id: string; session: Session }
   );
 }
 
+/** Whether the step stored an evidence file (its output names the key, uri and sha256), for the download link. */
+const storedEvidence = (step: StepState): boolean => {
+  const o = step.output as { key?: unknown; uri?: unknown; sha256?: unknown } | undefined;
+  return ['applied', 'already_so', 'succeeded'].includes(step.status) && typeof o?.key === 'string' && typeof o.uri === 'string' && typeof o.sha256 === 'string';
+};
+
 function Step({ incidentId, step, allowed, onDone }: { incidentId: string; step: StepState; allowed: boolean; onDone: () => void }) {
   const approval = step.approval;
   const observed = step.observed as { before?: Record<string, unknown>; after?: Record<string, unknown> } | undefined;
@@ -78,6 +84,13 @@ function Step({ incidentId, step, allowed, onDone }: { incidentId: string; step:
         </span>
       </h3>
       <p>{step.title}</p>
+      {storedEvidence(step) && (
+        <p>
+          <a href={`/v1/incidents/${encodeURIComponent(incidentId)}/evidence/${encodeURIComponent(step.id)}`} download>
+            Download the evidence {step.id} stored
+          </a>
+        </p>
+      )}
       {step.plan && (
         <div>
           Plan:
