@@ -6,7 +6,7 @@ import type { OidcSettings } from './oidc.js';
 import type { FileConfig } from './file-config.js';
 import { ConfigError } from './errors.js';
 import { awsEndpoints, awsEnabled, githubConfigProblems, smtpFrom } from './env-providers.js';
-import type { GivenSecrets } from './state-secrets.js';
+import { STATE_SECRETS, type GivenSecrets } from './state-secrets.js';
 
 /**
  * Everything Warden is configured with: the environment and warden.yaml, loaded and validated
@@ -127,6 +127,7 @@ const schema = z.object({
     .refine((v) => v.split(',').every((o) => /^https?:\/\/[^/*\s]+$/.test(o.trim())), 'comma-separated origins like http://127.0.0.1:8233 (no path, no wildcard)')
     .optional(),
   WARDEN_CODEC_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  WARDEN_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   WARDEN_DECISION_SIGNING_KEY: z
     .string()
     .trim()
@@ -283,14 +284,8 @@ export function parseEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
         : {}),
     },
     intake: {
-      secrets: {
-        ...(e.WARDEN_WEBHOOK_SECRET ? { webhook: e.WARDEN_WEBHOOK_SECRET } : {}),
-        ...(e.GITHUB_WEBHOOK_SECRET ? { github: e.GITHUB_WEBHOOK_SECRET } : {}),
-        ...(e.WARDEN_ALERTMANAGER_TOKEN ? { alertmanager: e.WARDEN_ALERTMANAGER_TOKEN } : {}),
-        ...(e.WARDEN_GUARDDUTY_TOKEN ? { guardduty: e.WARDEN_GUARDDUTY_TOKEN } : {}),
-        ...(e.MLFLOW_WEBHOOK_SECRET ? { mlflow: e.MLFLOW_WEBHOOK_SECRET } : {}),
-        ...(e.WARDEN_CODEC_TOKEN ? { codec: e.WARDEN_CODEC_TOKEN } : {}),
-      },
+      // Each state secret's variable, when set (config/state-secrets.ts names them).
+      secrets: Object.fromEntries(Object.entries(STATE_SECRETS).flatMap(([name, { variable }]) => (e[variable] ? [[name, e[variable]]] : []))),
       playbooksDir: resolve(cwd, e.WARDEN_PLAYBOOKS_DIR),
       ratePerMinute: e.WARDEN_ALERT_RATE_PER_MINUTE,
       apiRatePerMinute: e.WARDEN_API_RATE_PER_MINUTE,

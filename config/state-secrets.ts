@@ -15,6 +15,7 @@ export const STATE_SECRETS = {
   guardduty: { variable: 'WARDEN_GUARDDUTY_TOKEN', file: 'guardduty-token', minLength: 16, job: 'bearer of POST /v1/alerts/guardduty' },
   mlflow: { variable: 'MLFLOW_WEBHOOK_SECRET', file: 'mlflow-webhook-secret', minLength: 16, job: 'signs POST /v1/alerts/mlflow (the MLflow webhook secret, X-MLflow-Signature)' },
   codec: { variable: 'WARDEN_CODEC_TOKEN', file: 'codec-token', minLength: 16, job: 'bearer of /codec/encode and /codec/decode (temporal --codec-auth)' },
+  session: { variable: 'WARDEN_SESSION_SECRET', file: 'session-secret', minLength: 32, job: 'seals console sessions and logins in progress (give every server behind one address the same)' },
 } as const;
 
 export type SecretName = keyof typeof STATE_SECRETS;

@@ -42,6 +42,7 @@ import { configRoutes, type ReloadOutcome } from './routes/config.js';
 import type { Revocations } from './auth/revocations.js';
 import { consoleSessionRoutes } from './console/routes.js';
 import { createConsoleSessions } from './console/sessions.js';
+import { temporalLogouts } from './console/logouts.js';
 import { createOidcClient } from './console/oidc.js';
 import { oidcRoutes } from './console/oidc-routes.js';
 import { personWithEmail } from '../config/person-of.js';
@@ -99,7 +100,7 @@ export function setupApi(
     notices.push(`no identities in ${config.filePath ?? 'warden.yaml'}: every incident endpoint will answer 401 (see warden.example.yaml)`);
   }
   // Built once, for the life of the server: playbooks, credentials, the signing key, rate limits, the alert routes.
-  const { codec: codecToken, ...credentials } = resolveStateSecrets(config.stateDir, config.intake.secrets, [...ALERT_SENDERS, 'codec'], notices);
+  const { codec: codecToken, session: sessionSecret, ...credentials } = resolveStateSecrets(config.stateDir, config.intake.secrets, [...ALERT_SENDERS, 'codec', 'session'], notices);
   const signer = loadDecisionSigner(config.decisionSigning);
   const apiLimiter = createRateLimiter(config.intake.apiRatePerMinute, Math.max(10, config.intake.apiRatePerMinute));
   const audit = config.audit.store === 'off' ? NO_SERVER_AUDIT : createServerAudit(client, taskQueue, log);
@@ -120,10 +121,12 @@ export function setupApi(
   let live = { config, identities: identitiesOf(config) };
   /** Identities cut off by an offboarding (its memo in Temporal), re-read every few seconds, matched against the identities in effect. */
   const revocations: Revocations = watchRevocations(client, () => live.identities, 5_000, log);
-  /** Console sessions outlive a reload: each names an identity, whose roles are read from the identities in effect. */
-  const sessions = createConsoleSessions();
-  /** The console's OIDC logins in progress (server/console/oidc.ts); each configuration's settings are its own (a reload applies at the next login). */
-  const oidcClient = createOidcClient();
+  /** Console logouts, in Temporal: every server refuses a closed session, not only the one that closed it. */
+  const logouts = temporalLogouts(client, taskQueue, 5_000, log);
+  /** Console sessions are sealed cookies, so they outlive a reload and a restart, and work on every server with this secret; each names an identity, whose roles are read from the identities in effect. */
+  const sessions = createConsoleSessions({ secret: sessionSecret, logouts });
+  /** The console's OIDC logins: each in progress is sealed into its browser's cookie (server/console/oidc.ts); a reload's settings apply at the next login. */
+  const oidcClient = createOidcClient({ secret: sessionSecret });
   const build = (c: WardenConfig, identities: IdentityConfig[]): Route[] => {
     const file = c.file;
     const auth = createApiAuth(identities, revocations, sessions);
@@ -253,6 +256,7 @@ export function setupApi(
     audit,
     stop: async () => {
       revocations.stop();
+      logouts.stop();
       await slack?.stop();
     },
   };

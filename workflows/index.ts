@@ -8,3 +8,4 @@ export { reviewShardWorkflow } from './reviews/shard.js';
 export { reviewerWorkflow } from './reviews/reviewer.js';
 export { auditWorkflow } from './audit/audit.js';
 export { inventoryScanWorkflow } from './inventory/scan.js';
+export { consoleLogoutWorkflow } from './console/logout.js';

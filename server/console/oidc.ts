@@ -1,8 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import * as oidc from 'openid-client';
 import type { OidcSettings } from '../../config/oidc.js';
 import type { Role } from '../../config/roles.js';
 import { HttpError } from '../http-json.js';
+import { createSealer } from './sealed.js';
 
 /** Who an OIDC login is, from its verified ID token: the email naming the directory person, and the standing its claims give. */
 export interface OidcLogin {
@@ -12,23 +14,28 @@ export interface OidcLogin {
   readonly groups: readonly string[];
 }
 
-/** A login in progress in one browser: its state, nonce and PKCE verifier, kept here (never in the browser). */
-interface Pending {
-  readonly settings: OidcSettings;
-  readonly state: string;
-  readonly nonce: string;
-  readonly verifier: string;
-  readonly expiresAt: number;
-}
+/** A login in progress in one browser: sealed into the browser's handle cookie (it can neither read nor change it), so any server can finish it. */
+const pendingSchema = z
+  .object({
+    id: z.string().min(16),
+    issuer: z.string(),
+    clientId: z.string(),
+    redirectUri: z.string(),
+    state: z.string(),
+    nonce: z.string(),
+    verifier: z.string(),
+    expiresAt: z.number().int(),
+  })
+  .strict();
+type Pending = z.infer<typeof pendingSchema>;
 
 const PENDING_MS = 10 * 60_000;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-const digest = (v: string): string => createHash('sha256').update(v).digest('hex');
 
 /**
  * The console's OIDC login: authorization code with PKCE through openid-client. start() makes the
- * authorization URL and a one-use handle for the browser's cookie; finish() redeems the code with
+ * authorization URL and a one-use handle (the sealed login) for the browser's cookie; finish() redeems the code with
  * that handle's verifier and checks the state, the nonce, the issuer and the ID token's signature
  * (openid-client), then maps the token's claim to Warden roles. Neither logs anything: no token,
  * no code and no secret leaves here except inside the request to the provider.
@@ -38,13 +45,28 @@ export interface OidcClient {
   finish(settings: OidcSettings, handle: string | undefined, callbackQuery: string): Promise<OidcLogin>;
 }
 
+export interface OidcClientOptions {
+  /** WARDEN_SESSION_SECRET: the key (derived for this purpose) that seals a login in progress into its cookie. */
+  readonly secret: string;
+  readonly now?: () => number;
+  /** How many finished logins this server remembers, to refuse their handle a second time; at the bound the oldest is forgotten. */
+  readonly maxSpent?: number;
+}
+
 /**
- * `maxPending` bounds the logins in progress. At the bound the oldest is dropped, never the new one
- * refused: a flood of unauthenticated /login requests can then only make a slow login start again,
- * not lock every person out.
+ * Nothing of a login in progress is kept on the server: its state, nonce and PKCE verifier are
+ * sealed into the browser's handle cookie, so a flood of unauthenticated /login requests costs no
+ * memory, and the provider's redirect may come back to any server with the same secret. A handle
+ * is one use: the browser's cookie is cleared by the callback, this server remembers the handles
+ * it finished, and the authorization code itself is one use at the provider, bound to the
+ * verifier by PKCE.
  */
-export function createOidcClient(now: () => number = Date.now, maxPending = 10_000): OidcClient {
-  const pending = new Map<string, Pending>();
+export function createOidcClient(opts: OidcClientOptions): OidcClient {
+  const now = opts.now ?? Date.now;
+  const maxSpent = opts.maxSpent ?? 10_000;
+  const sealer = createSealer(opts.secret);
+  /** Handles finished here, until they expire anyway (insertion order: the oldest first). */
+  const spent = new Map<string, number>();
   /** One discovered configuration per settings object (a reload brings new settings and a fresh discovery). */
   const discovered = new WeakMap<OidcSettings, Promise<oidc.Configuration>>();
   const configOf = (s: OidcSettings): Promise<oidc.Configuration> => {
@@ -59,21 +81,29 @@ export function createOidcClient(now: () => number = Date.now, maxPending = 10_0
       throw new HttpError(502, `the OIDC provider ${s.issuer} could not be discovered: ${(err as Error).message}`);
     });
   };
-  const sweep = () => {
+  const spend = (id: string, expiresAt: number): boolean => {
     const t = now();
-    for (const [k, p] of pending) if (p.expiresAt <= t) pending.delete(k);
+    for (const [k, until] of spent) {
+      if (until > t && spent.size < maxSpent) break;
+      spent.delete(k);
+    }
+    if (spent.has(id)) return false;
+    spent.set(id, expiresAt);
+    return true;
   };
   return {
     async start(settings) {
       const config = await configOf(settings);
-      sweep();
-      for (const oldest of pending.keys()) {
-        if (pending.size < maxPending) break;
-        pending.delete(oldest); // a Map iterates in insertion order: the oldest first
-      }
-      const p: Pending = { settings, state: oidc.randomState(), nonce: oidc.randomNonce(), verifier: oidc.randomPKCECodeVerifier(), expiresAt: now() + PENDING_MS };
-      const handle = randomBytes(32).toString('base64url');
-      pending.set(digest(handle), p);
+      const p: Pending = {
+        id: randomBytes(16).toString('base64url'),
+        issuer: settings.issuer,
+        clientId: settings.clientId,
+        redirectUri: settings.redirectUri,
+        state: oidc.randomState(),
+        nonce: oidc.randomNonce(),
+        verifier: oidc.randomPKCECodeVerifier(),
+        expiresAt: now() + PENDING_MS,
+      };
       const url = oidc.buildAuthorizationUrl(config, {
         redirect_uri: settings.redirectUri,
         scope: settings.scopes.join(' '),
@@ -82,21 +112,22 @@ export function createOidcClient(now: () => number = Date.now, maxPending = 10_0
         code_challenge: await oidc.calculatePKCECodeChallenge(p.verifier),
         code_challenge_method: 'S256',
       });
-      return { url: url.href, handle };
+      return { url: url.href, handle: sealer.seal('oidc-login', p) };
     },
     async finish(settings, handle, callbackQuery) {
-      const key = handle ? digest(handle) : '';
-      const p = pending.get(key);
-      pending.delete(key); // one use, whatever comes of it
-      if (!p || p.expiresAt <= now() || p.settings !== settings) {
+      const parsed = handle ? pendingSchema.safeParse(sealer.open('oidc-login', handle)) : undefined;
+      const p = parsed?.success ? parsed.data : undefined;
+      const current = p && p.expiresAt > now() && p.issuer === settings.issuer && p.clientId === settings.clientId && p.redirectUri === settings.redirectUri;
+      // One use, whatever comes of it.
+      if (!p || !current || !spend(p.id, p.expiresAt)) {
         throw new HttpError(400, 'no console login in progress in this browser (or it expired, or was used): start again at /console/');
       }
       const config = await configOf(settings);
-      const current = new URL(settings.redirectUri);
-      current.search = callbackQuery;
+      const back = new URL(settings.redirectUri);
+      back.search = callbackQuery;
       let claims: oidc.IDToken | undefined;
       try {
-        const tokens = await oidc.authorizationCodeGrant(config, current, { pkceCodeVerifier: p.verifier, expectedState: p.state, expectedNonce: p.nonce, idTokenExpected: true });
+        const tokens = await oidc.authorizationCodeGrant(config, back, { pkceCodeVerifier: p.verifier, expectedState: p.state, expectedNonce: p.nonce, idTokenExpected: true });
         claims = tokens.claims();
       } catch (err) {
         // openid-client's message, and its cause's (oauth4webapi's fixed text naming the check: state, nonce, iss, signature…);

@@ -72,8 +72,14 @@ export function consoleSessionRoutes(d: ConsoleSessionDeps): Route[] {
         const sid = cookieOf(req, SESSION_COOKIE);
         if (!sid || !d.sessions.find(sid)) throw new HttpError(401, 'not logged in');
         d.auth.authenticate(req); // the CSRF check: a cross-site page cannot log a person out
-        d.sessions.close(sid);
-        sendJson(res, 200, { loggedOut: true }, { 'set-cookie': sessionCookie(req, '', 0) });
+        const clear = { 'set-cookie': sessionCookie(req, '', 0) };
+        try {
+          await d.sessions.close(sid);
+        } catch (err) {
+          // This browser forgets the cookie and this server refuses it; other servers would not know: say so, never "logged out".
+          throw new HttpError(503, `the logout could not be recorded in Temporal, so other servers still accept this session until it expires: ${(err as Error).message}`, undefined, clear);
+        }
+        sendJson(res, 200, { loggedOut: true }, clear);
       },
     },
   ];

@@ -1,7 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { Role } from '../../config/roles.js';
+import { z } from 'zod';
+import { ROLES, type Role } from '../../config/roles.js';
+import { HttpError } from '../http-json.js';
+import { memoryLogouts, type SessionLogouts } from './logouts.js';
+import { createSealer } from './sealed.js';
 
 /** The console's session cookie: HttpOnly, SameSite=Strict, Path=/, Secure when the request came over TLS. */
 export const SESSION_COOKIE = 'warden_session';
@@ -9,6 +13,8 @@ export const SESSION_COOKIE = 'warden_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
 export interface ConsoleSession {
+  /** A random id naming the session, to close it (a logout) on every server. */
+  readonly id: string;
   /** The API identity (warden.yaml `identities`, or the embedded local admin) the session acts as; its roles are read at each request. */
   readonly identityId: string;
   /** An OIDC login's standing, fixed at login from the ID token (its identity is in no warden.yaml list); absent: read from the identities in effect. */
@@ -18,58 +24,91 @@ export interface ConsoleSession {
 }
 
 /**
- * Console sessions and one-time login codes, in the server's memory (a restart logs everyone out).
- * Only digests of session ids and codes are kept as keys, so a heap dump does not hand out sessions.
+ * Console sessions, and the one-time login codes `warden start` prints.
+ *
+ * A session is the cookie itself: sealed (server/console/sealed.ts) under WARDEN_SESSION_SECRET, so
+ * every server given that secret honours it, and no server keeps sessions in its memory or on its
+ * disk. A logout is recorded through `logouts` (in Temporal on a real server), so the session is
+ * refused everywhere, not only where it was closed. Login codes stay in this process: they are
+ * issued by the server `warden start` runs, for that server.
  */
 export interface ConsoleSessions {
-  /** A new session for `identityId`: the cookie value (shown once) and its CSRF token. */
+  /** A new session for `identityId`: the cookie value (shown once) and the session it seals. */
   open(identityId: string, oidc?: ConsoleSession['oidc']): { readonly sid: string; readonly session: ConsoleSession };
-  /** The live session a cookie value names, or undefined (unknown, expired or closed). */
+  /** The live session a cookie value seals, or undefined (not sealed by this secret, changed, expired or closed). */
   find(sid: string): ConsoleSession | undefined;
-  close(sid: string): void;
+  /** Closes the session a cookie value seals, durably; resolves when every server will refuse it. */
+  close(sid: string): Promise<void>;
   /** A one-time login code for `identityId`, valid for `ttlMs` (default 15 min). */
   issueLoginCode(identityId: string, ttlMs?: number): string;
   /** The identity of a login code, once: a second use, or a use after it expired, is undefined. */
   redeemLoginCode(code: string): string | undefined;
 }
 
+/** A browser keeps about 4 KiB per cookie: a session sealed larger than this is refused at login, never silently cut. */
+export const MAX_SESSION_COOKIE = 3800;
+
 const digest = (value: string): string => createHash('sha256').update(value).digest('hex');
 const token = (): string => randomBytes(32).toString('base64url');
 
-export function createConsoleSessions(opts: { ttlMs?: number; now?: () => number } = {}): ConsoleSessions {
+const sealedSession = z
+  .object({
+    id: z.string().min(16),
+    identityId: z.string().min(1),
+    oidc: z
+      .object({ roles: z.array(z.enum(ROLES)), groups: z.array(z.string()), name: z.string().optional() })
+      .strict()
+      .optional(),
+    csrf: z.string().min(16),
+    expiresAt: z.number().int(),
+  })
+  .strict();
+
+export interface ConsoleSessionOptions {
+  /** WARDEN_SESSION_SECRET: every server behind one address needs the same. */
+  readonly secret: string;
+  /** Where logouts are recorded (server/console/logouts.ts); default: this process's memory. */
+  readonly logouts?: SessionLogouts;
+  readonly ttlMs?: number;
+  readonly now?: () => number;
+}
+
+export function createConsoleSessions(opts: ConsoleSessionOptions): ConsoleSessions {
   const ttl = opts.ttlMs ?? 8 * 3600_000;
   const now = opts.now ?? Date.now;
-  const sessions = new Map<string, ConsoleSession>();
+  const sealer = createSealer(opts.secret);
+  const logouts = opts.logouts ?? memoryLogouts(now);
   const codes = new Map<string, { identityId: string; expiresAt: number }>();
-  const sweep = (): void => {
-    const t = now();
-    for (const [k, s] of sessions) if (s.expiresAt <= t) sessions.delete(k);
-    for (const [k, c] of codes) if (c.expiresAt <= t) codes.delete(k);
+  const find = (sid: string): ConsoleSession | undefined => {
+    const parsed = sealedSession.safeParse(sealer.open('console-session', sid));
+    if (!parsed.success) return undefined;
+    const { oidc, ...rest } = parsed.data;
+    const session: ConsoleSession = { ...rest, ...(oidc ? { oidc: { roles: oidc.roles, groups: oidc.groups, ...(oidc.name ? { name: oidc.name } : {}) } } : {}) };
+    if (session.expiresAt <= now() || logouts.isClosed(session.id)) return undefined;
+    return session;
   };
   return {
     open(identityId, oidc) {
-      sweep();
-      const sid = token();
-      const session = { identityId, ...(oidc ? { oidc } : {}), csrf: token(), expiresAt: now() + ttl };
-      sessions.set(digest(sid), session);
+      const session: ConsoleSession = { id: token(), identityId, ...(oidc ? { oidc } : {}), csrf: token(), expiresAt: now() + ttl };
+      const sid = sealer.seal('console-session', session);
+      if (sid.length > MAX_SESSION_COOKIE) {
+        throw new HttpError(
+          403,
+          `login refused: the session of ${identityId} would be a ${sid.length}-byte cookie, over the ${MAX_SESSION_COOKIE} a browser keeps (${oidc?.groups.length ?? 0} groups); have the provider send fewer groups in the claim console.oidc.roles_claim names`,
+        );
+      }
       return { sid, session };
     },
-    find(sid) {
-      const s = sessions.get(digest(sid));
-      if (!s) return undefined;
-      if (s.expiresAt <= now()) {
-        sessions.delete(digest(sid));
-        return undefined;
-      }
-      return s;
-    },
-    close(sid) {
-      sessions.delete(digest(sid));
+    find,
+    async close(sid) {
+      const session = find(sid);
+      if (session) await logouts.record(session.id, session.expiresAt);
     },
     issueLoginCode(identityId, ttlMs = 15 * 60_000) {
-      sweep();
+      const t = now();
+      for (const [k, c] of codes) if (c.expiresAt <= t) codes.delete(k);
       const code = token();
-      codes.set(digest(code), { identityId, expiresAt: now() + ttlMs });
+      codes.set(digest(code), { identityId, expiresAt: t + ttlMs });
       return code;
     },
     redeemLoginCode(code) {

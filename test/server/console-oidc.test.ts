@@ -36,7 +36,8 @@ const ACCOUNTS = {
   'sub-unverified': { email: 'ada@example.com', email_verified: false, groups: ['warden-responders'] },
 };
 let now = Date.now();
-const sessions = createConsoleSessions({ now: () => now });
+const SECRET = 'console-oidc-test-session-secret-0123456789';
+const sessions = createConsoleSessions({ secret: SECRET, now: () => now });
 const auth = createApiAuth([], undefined, sessions);
 const done: string[] = [];
 const change: Route = {
@@ -58,7 +59,7 @@ beforeAll(async () => {
   const routes = [
     change,
     ...consoleSessionRoutes({ auth, sessions }),
-    ...oidcRoutes({ settings: () => settings, client: createOidcClient(() => now), sessions, personWithEmail: (e) => personWithEmail(directory, e) }),
+    ...oidcRoutes({ settings: () => settings, client: createOidcClient({ secret: SECRET, now: () => now }), sessions, personWithEmail: (e) => personWithEmail(directory, e) }),
   ];
   const router = createRouter(routes, () => undefined);
   warden = createServer((req, res) => void router(req, res));
@@ -91,7 +92,7 @@ afterAll(async () => {
 async function start(b: Browser): Promise<URL> {
   const res = await b.get(`${url}/console/oidc/login`);
   expect(res.status).toBe(303);
-  expect(res.headers.get('set-cookie')).toMatch(/^warden_oidc=[A-Za-z0-9_-]{43}; Path=\/console\/oidc; HttpOnly; SameSite=Lax; Max-Age=600$/);
+  expect(res.headers.get('set-cookie')).toMatch(/^warden_oidc=[A-Za-z0-9_-]{200,}; Path=\/console\/oidc; HttpOnly; SameSite=Lax; Max-Age=600$/);
   const at = new URL(res.headers.get('location')!);
   expect(at.origin).toBe(idp.issuer);
   expect(at.searchParams.get('code_challenge_method')).toBe('S256');
@@ -124,7 +125,7 @@ describe('console login by OIDC', () => {
     const cb = await authorize(await start(b), 'sub-ada');
     expect(cb.searchParams.get('iss')).toBe(idp.issuer);
     const r = await callback(b, cb);
-    expect(r.session).toMatch(/^warden_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=28800$/);
+    expect(r.session).toMatch(/^warden_session=[A-Za-z0-9_-]{200,}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=28800$/);
     expect(b.cookie(url, 'warden_oidc')).toBeUndefined(); // the handle is cleared
     const who = (await (await me(b)).json()) as { id: string; roles: string[]; groups: string[]; csrf: string };
     expect(who).toMatchObject({ id: 'ada', name: 'Ada L.', roles: ['responder'], groups: ['warden-responders', 'security-oncall'] });
@@ -171,14 +172,22 @@ describe('console login by OIDC', () => {
     expect(r.session).toBeUndefined();
   });
 
-  it('under a flood of logins started, drops the oldest in progress, never refuses the newest', async () => {
-    const client = createOidcClient(() => now, 3);
+  it('keeps no login in progress on the server: after a flood of starts the first still finishes, once; a changed handle or another secret’s is refused', async () => {
+    const client = createOidcClient({ secret: SECRET, now: () => now, maxSpent: 3 });
     const first = await client.start(settings!);
-    for (let i = 0; i < 3; i++) await client.start(settings!); // the flood
-    const latest = await client.start(settings!);
-    await expect(client.finish(settings!, first.handle, '')).rejects.toMatchObject({ status: 400 });
-    const cb = await authorize(new URL(latest.url), 'sub-ada');
-    await expect(client.finish(settings!, latest.handle, cb.search)).resolves.toMatchObject({ email: 'Ada@example.com', roles: ['responder'] });
+    for (let i = 0; i < 1000; i++) await client.start(settings!); // the flood: nothing of it is held
+    const cb = await authorize(new URL(first.url), 'sub-ada');
+    const at = 60;
+    const changed = `${first.handle.slice(0, at)}${first.handle[at] === 'A' ? 'B' : 'A'}${first.handle.slice(at + 1)}`;
+    await expect(client.finish(settings!, changed, cb.search)).rejects.toMatchObject({ status: 400 });
+    const elsewhere = createOidcClient({ secret: 'another-deployment-session-secret-0123456789', now: () => now });
+    await expect(elsewhere.finish(settings!, first.handle, cb.search)).rejects.toMatchObject({ status: 400 });
+    await expect(client.finish(settings!, first.handle, cb.search)).resolves.toMatchObject({ email: 'Ada@example.com', roles: ['responder'] });
+    await expect(client.finish(settings!, first.handle, cb.search)).rejects.toMatchObject({ status: 400 }); // spent here
+    // A session cookie is no login handle, and a handle no session (each is sealed for its purpose).
+    const { sid } = sessions.open('ada');
+    await expect(client.finish(settings!, sid, cb.search)).rejects.toMatchObject({ status: 400 });
+    expect(sessions.find(first.handle)).toBeUndefined();
   });
 
   it('refuses an ID token whose nonce is not the one this login sent', async () => {

@@ -53,7 +53,7 @@ beforeAll(async () => {
     /* installed by another helper */
   }
   client = await suiteClient();
-  const sessions = createConsoleSessions();
+  const sessions = createConsoleSessions({ secret: 'console-votes-test-secret-0123456789abcd' });
   const auth = createApiAuth(identities, undefined, sessions);
   server = createServer();
   url = `http://127.0.0.1:${await listen(server, '127.0.0.1', 0)}`;
@@ -73,7 +73,7 @@ beforeAll(async () => {
     [
       ...reviewRoutes({ client, auth, directory, identities, taskQueue, evidence: localEvidenceReader(mkdtempSync(join(tmpdir(), 'warden-votes-'))) }),
       ...consoleSessionRoutes({ auth, sessions }),
-      ...oidcRoutes({ settings: () => settings, client: createOidcClient(), sessions, personWithEmail: (e) => personWithEmail(directory, e) }),
+      ...oidcRoutes({ settings: () => settings, client: createOidcClient({ secret: 'console-votes-test-secret-0123456789abcd' }), sessions, personWithEmail: (e) => personWithEmail(directory, e) }),
     ],
     () => undefined,
   );

@@ -3215,7 +3215,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Logged out. */
+                /** @description Logged out: this browser forgets the cookie, and every server refuses the session (the logout is recorded in Temporal). */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3237,6 +3237,15 @@ export interface paths {
                 };
                 /** @description No CSRF token */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The logout could not be recorded in Temporal: the cookie is cleared and this server refuses the session, but other servers accept it until it expires. */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
