@@ -1,9 +1,10 @@
 /**
  * The web console (issue #17) in a real browser: Playwright (playwright-core) driving headless
  * Chromium against the real stack — the server as `warden start` builds it, a worker on the
- * suite's dev server, moto for AWS IAM. People log in (a one-time link, or an API token), see an
- * incident appear from a posted alert, approve its destructive step as the second person and
- * watch it become applied at moto, decide a review item, and a viewer is refused every change.
+ * suite's dev server, moto for AWS IAM. People log in (a one-time link, an API token, or single
+ * sign-on through a real OpenID provider in the test process), see an incident appear from a
+ * posted alert, approve its destructive step as the second person and watch it become applied at
+ * moto, decide a review item, and a viewer is refused every change.
  * axe-core finds no serious or critical violation on each main view; the screenshots are the
  * README's (docs/img/).
  */
@@ -25,6 +26,7 @@ import { signedHeaders } from '../../server/auth/webhook-signature.js';
 import { startWorker, suiteClient, uniqueTaskQueue, type TestWorker } from '../harness.js';
 import { axeViolations, launchChromium, screenshot } from '../helpers/browser.js';
 import { startPeers, type Peers } from '../helpers/incident.js';
+import { startTestIdp, type TestIdp } from '../helpers/oidc-idp.js';
 import { startWardenServer, type WardenServer } from '../helpers/warden-server.js';
 import { localEvidenceReader } from '../../server/routes/review-access.js';
 import { MOTO_CREDENTIALS, motoClient, seedUser, startMoto, type MotoPeer } from '../peers/moto.js';
@@ -38,21 +40,25 @@ const ITEMS: ReviewerItem[] = [
 ];
 const taskQueue = uniqueTaskQueue('console');
 const dir = mkdtempSync(join(tmpdir(), 'warden-console-'));
-const env = { WARDEN_STATE_DIR: join(dir, 'state'), WARDEN_CONFIG: join(dir, 'warden.yaml'), WARDEN_AUDIT: 'local', WARDEN_API_RATE_PER_MINUTE: '100000' };
-writeFileSync(
-  env.WARDEN_CONFIG,
-  [
-    'identities:',
-    `  - { id: olga, name: Olga, roles: [responder], groups: [security-oncall], tokens: [{ sha256: ${sha(TOKENS.olga)} }] }`,
-    `  - { id: otto, name: Otto, roles: [responder], groups: [security-oncall], tokens: [{ sha256: ${sha(TOKENS.otto)} }] }`,
-    `  - { id: vera, name: Vera, roles: [viewer], groups: [security-oncall], tokens: [{ sha256: ${sha(TOKENS.vera)} }] }`,
-    `  - { id: rita, name: Rita, roles: [viewer], tokens: [{ sha256: ${sha(TOKENS.rita)} }] }`,
-    'people:',
-    '  - { id: rita, name: Rita, email: rita@example.com, manager: manny }',
-    '  - { id: manny, name: Manny, email: manny@example.com }',
-    '  - { id: sam, name: Sam, email: sam@example.com }',
-  ].join('\n'),
-);
+const env = {
+  WARDEN_STATE_DIR: join(dir, 'state'),
+  WARDEN_CONFIG: join(dir, 'warden.yaml'),
+  WARDEN_AUDIT: 'local',
+  WARDEN_API_RATE_PER_MINUTE: '100000',
+  WARDEN_OIDC_CLIENT_SECRET: 'console-e2e-oidc-secret-0123456789',
+};
+const CONFIG = [
+  'identities:',
+  `  - { id: olga, name: Olga, roles: [responder], groups: [security-oncall], tokens: [{ sha256: ${sha(TOKENS.olga)} }] }`,
+  `  - { id: otto, name: Otto, roles: [responder], groups: [security-oncall], tokens: [{ sha256: ${sha(TOKENS.otto)} }] }`,
+  `  - { id: vera, name: Vera, roles: [viewer], groups: [security-oncall], tokens: [{ sha256: ${sha(TOKENS.vera)} }] }`,
+  `  - { id: rita, name: Rita, roles: [viewer], tokens: [{ sha256: ${sha(TOKENS.rita)} }] }`,
+  'people:',
+  '  - { id: rita, name: Rita, email: rita@example.com, manager: manny }',
+  '  - { id: manny, name: Manny, email: manny@example.com }',
+  '  - { id: sam, name: Sam, email: sam@example.com }',
+].join('\n');
+writeFileSync(env.WARDEN_CONFIG, CONFIG);
 
 let client: Client;
 let peers: Peers;
@@ -61,6 +67,7 @@ let iam: IAMClient;
 let warden: WardenServer;
 let worker: TestWorker;
 let chrome: Awaited<ReturnType<typeof launchChromium>>;
+let idp: TestIdp | undefined;
 const contexts: BrowserContext[] = [];
 const started: string[] = [];
 
@@ -90,6 +97,7 @@ afterAll(async () => {
       .catch(() => undefined);
   for (const c of contexts) await c.close().catch(() => undefined);
   await chrome?.close();
+  await idp?.close();
   await worker?.shutdown();
   warden?.close();
   await moto?.stop();
@@ -274,6 +282,33 @@ describe('the web console in Chromium, against the real stack', () => {
     expect(await keysOf('dana-ml-2')).toHaveLength(1);
     await handle.terminate('test done');
   }, 120_000);
+
+  it('Manny logs in through single sign-on (a real OpenID provider), as the directory person, with the role his groups map to', async () => {
+    // The provider needs Warden's callback, and Warden the provider's issuer: the single sign-on is turned on by a config reload.
+    const redirectUri = `${warden.url}/console/oidc/callback`;
+    idp = await startTestIdp({ 'sub-manny': { email: 'manny@example.com', email_verified: true, name: 'Manny M.', groups: ['warden-viewers'] } }, [
+      { clientId: 'warden-console', clientSecret: env.WARDEN_OIDC_CLIENT_SECRET, redirectUri },
+    ]);
+    idp.loginAs = 'sub-manny';
+    const oidc = [
+      'console:',
+      '  oidc:',
+      `    issuer: ${idp.issuer}`,
+      '    client_id: warden-console',
+      `    redirect_uri: ${redirectUri}`,
+      '    scopes: [openid, email, profile, groups]',
+      '    role_map: { warden-viewers: [viewer] }',
+    ];
+    writeFileSync(env.WARDEN_CONFIG, [CONFIG, ...oidc].join('\n'));
+    expect(warden.api.reload()).toMatchObject({ ok: true });
+    const manny = await newPage();
+    await manny.goto(`${warden.url}/console/`);
+    await manny.getByRole('link', { name: /^Log in with single sign-on/ }).click();
+    await expect.poll(async () => manny.getByTestId('whoami').textContent(), { timeout: 20_000 }).toBe('Manny M. (viewer)');
+    expect((await manny.context().cookies()).find((c) => c.name === 'warden_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    const session = await manny.evaluate(async () => (await fetch('/console/session')).json());
+    expect(session).toMatchObject({ id: 'manny', roles: ['viewer'], groups: ['warden-viewers'] });
+  }, 60_000);
 
   it('the login page, offboardings, the KPI charts and the audit log (verified) are readable and accessible', async () => {
     const olga = await newPage();
