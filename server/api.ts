@@ -129,7 +129,7 @@ export function setupApi(
   const oidcClient = createOidcClient({ secret: sessionSecret });
   const build = (c: WardenConfig, identities: IdentityConfig[]): Route[] => {
     const file = c.file;
-    const auth = createApiAuth(identities, revocations, sessions);
+    const auth = createApiAuth(identities, revocations, sessions, new Set(file.people.map((p) => p.id)));
     const { notify, retention_days: retentionDays, start_roles: startRoles, sole_approver_roles: soleApproverRoles } = file.offboarding;
     /** The people of warden.yaml: offboardings, reviewers, and who a Slack click or an API caller is. */
     const directory = createConfigDirectory(file.people);

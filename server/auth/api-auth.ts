@@ -44,7 +44,13 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
  * names an identity whose roles are read from `identities` now (a reload or an offboarding applies
  * at once), and every change must carry the session's CSRF token in X-CSRF-Token (403 otherwise).
  */
-export function createApiAuth(identities: readonly IdentityConfig[], revocations?: Pick<Revocations, 'revokedBy'>, sessions?: ConsoleSessions): ApiAuth {
+export function createApiAuth(
+  identities: readonly IdentityConfig[],
+  revocations?: Pick<Revocations, 'revokedBy'>,
+  sessions?: ConsoleSessions,
+  /** The directory's person ids: a single-sign-on session acts as one of them, and ends when the person is no longer in it (a reload applies at once). */
+  people?: ReadonlySet<string>,
+): ApiAuth {
   const byHash = new Map<string, Caller>();
   const byId = new Map<string, Caller>();
   for (const identity of identities) {
@@ -62,6 +68,9 @@ export function createApiAuth(identities: readonly IdentityConfig[], revocations
     const session = sessions?.find(sid);
     const caller = session?.oidc ? { id: session.identityId, roles: session.oidc.roles, groups: session.oidc.groups } : session && byId.get(session.identityId);
     if (!session || !caller) throw new HttpError(401, 'console session expired or unknown: log in again', undefined, { 'www-authenticate': 'Bearer' });
+    if (session.oidc && people && !people.has(session.identityId)) {
+      throw new HttpError(401, `console session ended: ${session.identityId} is no longer a person of the directory`, undefined, { 'www-authenticate': 'Bearer' });
+    }
     if (!SAFE.has(req.method ?? 'GET') && !csrfMatches(session, req.headers[CSRF_HEADER])) {
       throw new HttpError(403, `a change from a console session needs its CSRF token in ${CSRF_HEADER}`);
     }

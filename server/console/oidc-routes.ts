@@ -66,16 +66,16 @@ export function oidcRoutes(d: OidcRouteDeps): Route[] {
         const settings = configured();
         const query = new URL(req.url ?? '/', 'http://localhost').search;
         const clear = pendingCookie(req, '', 0);
-        let login, person;
+        let sid;
         try {
-          login = await d.client.finish(settings, cookieOf(req, PENDING_COOKIE), query);
-          person = await d.personWithEmail(login.email);
+          const login = await d.client.finish(settings, cookieOf(req, PENDING_COOKIE), query);
+          const person = await d.personWithEmail(login.email);
           if (!person) throw new HttpError(403, `login refused: ${login.email} is no person of the directory (people: in warden.yaml)`);
+          ({ sid } = d.sessions.open(person.id, { roles: login.roles, groups: login.groups, name: login.name ?? person.name }));
         } catch (err) {
           if (err instanceof HttpError) throw new HttpError(err.status, err.message, err.details, { ...err.headers, 'set-cookie': clear });
           throw err;
         }
-        const { sid } = d.sessions.open(person.id, { roles: login.roles, groups: login.groups, name: login.name ?? person.name });
         res.writeHead(303, { location: '/console/', 'set-cookie': [sessionCookie(req, sid, SESSION_S), clear], 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
         res.end();
       },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ApiAuth, Caller } from '../auth/api-auth.js';
 import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
 import type { Route } from '../router.js';
-import { SESSION_COOKIE, cookieOf, sessionCookie, type ConsoleSessions } from './sessions.js';
+import { CSRF_HEADER, SESSION_COOKIE, cookieOf, csrfMatches, sessionCookie, type ConsoleSessions } from './sessions.js';
 
 const SESSION_S = 8 * 3600;
 const tokenBody = z.object({ token: z.string().min(1).max(512) }).strict();
@@ -70,8 +70,10 @@ export function consoleSessionRoutes(d: ConsoleSessionDeps): Route[] {
       path: '/console/session',
       async handle(req, res) {
         const sid = cookieOf(req, SESSION_COOKIE);
-        if (!sid || !d.sessions.find(sid)) throw new HttpError(401, 'not logged in');
-        d.auth.authenticate(req); // the CSRF check: a cross-site page cannot log a person out
+        // Logging out needs no check of earlier logouts (it may be one again): the seal, the expiry and the CSRF token.
+        const session = sid ? d.sessions.peek(sid) : undefined;
+        if (!sid || !session) throw new HttpError(401, 'not logged in');
+        if (!csrfMatches(session, req.headers[CSRF_HEADER])) throw new HttpError(403, `logging out from the console needs the session's CSRF token in ${CSRF_HEADER}`);
         const clear = { 'set-cookie': sessionCookie(req, '', 0) };
         try {
           await d.sessions.close(sid);

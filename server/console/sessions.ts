@@ -35,8 +35,10 @@ export interface ConsoleSession {
 export interface ConsoleSessions {
   /** A new session for `identityId`: the cookie value (shown once) and the session it seals. */
   open(identityId: string, oidc?: ConsoleSession['oidc']): { readonly sid: string; readonly session: ConsoleSession };
-  /** The live session a cookie value seals, or undefined (not sealed by this secret, changed, expired or closed). */
+  /** The live session a cookie value seals, or undefined (not sealed by this secret, changed, expired or closed); a 503 when logouts cannot be checked. */
   find(sid: string): ConsoleSession | undefined;
+  /** The session a cookie value seals, if sealed here and unexpired, whether or not it was logged out (to log it out). */
+  peek(sid: string): ConsoleSession | undefined;
   /** Closes the session a cookie value seals, durably; resolves when every server will refuse it. */
   close(sid: string): Promise<void>;
   /** A one-time login code for `identityId`, valid for `ttlMs` (default 15 min). */
@@ -79,13 +81,16 @@ export function createConsoleSessions(opts: ConsoleSessionOptions): ConsoleSessi
   const sealer = createSealer(opts.secret);
   const logouts = opts.logouts ?? memoryLogouts(now);
   const codes = new Map<string, { identityId: string; expiresAt: number }>();
-  const find = (sid: string): ConsoleSession | undefined => {
+  const peek = (sid: string): ConsoleSession | undefined => {
     const parsed = sealedSession.safeParse(sealer.open('console-session', sid));
     if (!parsed.success) return undefined;
     const { oidc, ...rest } = parsed.data;
     const session: ConsoleSession = { ...rest, ...(oidc ? { oidc: { roles: oidc.roles, groups: oidc.groups, ...(oidc.name ? { name: oidc.name } : {}) } } : {}) };
-    if (session.expiresAt <= now() || logouts.isClosed(session.id)) return undefined;
-    return session;
+    return session.expiresAt > now() ? session : undefined;
+  };
+  const find = (sid: string): ConsoleSession | undefined => {
+    const session = peek(sid);
+    return session && !logouts.isClosed(session.id) ? session : undefined;
   };
   return {
     open(identityId, oidc) {
@@ -100,8 +105,9 @@ export function createConsoleSessions(opts: ConsoleSessionOptions): ConsoleSessi
       return { sid, session };
     },
     find,
+    peek,
     async close(sid) {
-      const session = find(sid);
+      const session = peek(sid);
       if (session) await logouts.record(session.id, session.expiresAt);
     },
     issueLoginCode(identityId, ttlMs = 15 * 60_000) {

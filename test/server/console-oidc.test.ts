@@ -246,6 +246,15 @@ describe('console login by OIDC', () => {
     expect(() => offboarded.authenticate(req)).toThrow(/the Warden access of ada was revoked by offboarding-ada/);
   });
 
+  it('ends the session of a person no longer in the directory, and refuses a session too large for a browser’s cookie', async () => {
+    const b = await login('sub-ada');
+    const req = { method: 'GET', headers: { cookie: `warden_session=${b.cookie(url, 'warden_session')!}` } } as unknown as IncomingMessage;
+    expect(createApiAuth([], undefined, sessions, new Set(['ada', 'gus'])).authenticate(req).id).toBe('ada');
+    expect(() => createApiAuth([], undefined, sessions, new Set(['gus'])).authenticate(req)).toThrow(/ada is no longer a person of the directory/);
+    const groups = Array.from({ length: 200 }, (_, i) => `entra-group-${String(i).padStart(3, '0')}-of-the-organization`);
+    expect(() => sessions.open('ada', { roles: ['responder'], groups })).toThrow(/would be a \d+-byte cookie, over the 3800 a browser keeps \(200 groups\)/);
+  });
+
   it('ends a session at its expiry and at logout: the cookie is refused afterwards', async () => {
     const b = await login('sub-ada');
     const { csrf } = (await (await me(b)).json()) as { csrf: string };
