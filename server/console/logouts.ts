@@ -75,7 +75,8 @@ export function temporalLogouts(client: Client, taskQueue: string, intervalMs = 
   };
   /** One read at a time: an older read finishing after a newer one would bring back a state without the newer logouts. */
   const refresh = (): Promise<void> =>
-    (reading ??= read().finally(() => {
+    // A deadline: a read that hangs fails and the next tick tries again, rather than keep every session waiting on it.
+    (reading ??= client.withDeadline(Date.now() + 2 * intervalMs, read).finally(() => {
       reading = undefined;
     }));
   const tick = () => refresh().catch((err: unknown) => log(`console logouts: could not read them from Temporal: ${(err as Error).message}`));
