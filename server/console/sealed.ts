@@ -20,19 +20,12 @@ export interface Sealer {
 }
 
 export function createSealer(secret: string): Sealer {
-  const keys = new Map<SealPurpose, Buffer>();
-  const keyOf = (purpose: SealPurpose): Buffer => {
-    let key = keys.get(purpose);
-    if (!key) {
-      key = Buffer.from(hkdfSync('sha256', secret, 'warden-console/v1', purpose, 32));
-      keys.set(purpose, key);
-    }
-    return key;
-  };
+  const derive = (purpose: SealPurpose): Buffer => Buffer.from(hkdfSync('sha256', secret, 'warden-console/v1', purpose, 32));
+  const keys: Record<SealPurpose, Buffer> = { 'console-session': derive('console-session'), 'oidc-login': derive('oidc-login') };
   return {
     seal(purpose, value) {
       const iv = randomBytes(IV);
-      const cipher = createCipheriv('aes-256-gcm', keyOf(purpose), iv);
+      const cipher = createCipheriv('aes-256-gcm', keys[purpose], iv);
       cipher.setAAD(Buffer.from(purpose));
       const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
       return Buffer.concat([Buffer.of(VERSION), iv, cipher.getAuthTag(), body]).toString('base64url');
@@ -42,7 +35,7 @@ export function createSealer(secret: string): Sealer {
       const raw = Buffer.from(sealed, 'base64url');
       if (raw.length <= 1 + IV + TAG || raw[0] !== VERSION) return undefined;
       try {
-        const decipher = createDecipheriv('aes-256-gcm', keyOf(purpose), raw.subarray(1, 1 + IV));
+        const decipher = createDecipheriv('aes-256-gcm', keys[purpose], raw.subarray(1, 1 + IV));
         decipher.setAAD(Buffer.from(purpose));
         decipher.setAuthTag(raw.subarray(1 + IV, 1 + IV + TAG));
         const plain = Buffer.concat([decipher.update(raw.subarray(1 + IV + TAG)), decipher.final()]);

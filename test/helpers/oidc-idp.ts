@@ -7,6 +7,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import Provider from 'oidc-provider';
+import type { OidcSettings } from '../../config/oidc.js';
 import { listen } from '../../server/app.js';
 
 export interface IdpAccount {
@@ -27,6 +28,11 @@ export interface IdpClient {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly redirectUri: string;
+}
+
+/** The console's OIDC settings for `client` of a test provider: its groups claim mapped by `roleMap`, the email claim naming the person. */
+export function testOidcSettings(idp: TestIdp, client: IdpClient, roleMap: OidcSettings['roleMap'], scopes = ['openid', 'email', 'profile', 'groups']): OidcSettings {
+  return { issuer: idp.issuer, clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: client.redirectUri, scopes, rolesClaim: 'groups', roleMap, emailClaim: 'email' };
 }
 
 export async function startTestIdp(accounts: Readonly<Record<string, IdpAccount>>, clients: readonly IdpClient[]): Promise<TestIdp> {

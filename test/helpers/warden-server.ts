@@ -58,3 +58,13 @@ export async function workflowsOn(client: Client, taskQueue: string): Promise<st
   for await (const wf of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) ids.push(wf.workflowId);
   return ids;
 }
+
+/** Terminates every workflow still running on a task queue (a test's afterAll). */
+export async function terminateAllOn(client: Client, taskQueue: string): Promise<void> {
+  for await (const wf of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
+    await client.workflow
+      .getHandle(wf.workflowId)
+      .terminate('test done')
+      .catch(() => undefined);
+  }
+}

@@ -18,7 +18,7 @@ import { inventoryScanKey } from '../../contracts/inventory.js';
 import { suiteClient } from '../harness.js';
 import { fixtureSnapshot, withRisk } from '../helpers/inventory.js';
 import { SECRET, startIntake, type IntakeServer } from '../helpers/intake.js';
-import { workflowsOn } from '../helpers/warden-server.js';
+import { terminateAllOn, workflowsOn } from '../helpers/warden-server.js';
 import { listen } from '../../server/app.js';
 import { buildIntake } from '../../worker/intake-deps.js';
 
@@ -31,11 +31,7 @@ beforeAll(async () => {
   intake = await startIntake(client);
 });
 afterAll(async () => {
-  for (const id of await workflowsOn(client, intake.taskQueue))
-    await client.workflow
-      .getHandle(id)
-      .terminate('test done')
-      .catch(() => undefined);
+  await terminateAllOn(client, intake.taskQueue);
   intake.close();
   await client.connection.close();
 });

@@ -20,7 +20,7 @@ import { listen } from '../../server/app.js';
 import { startWorker, suiteClient, uniqueTaskQueue, type TestWorker } from '../harness.js';
 import { SECRET, startIntake, type IntakeServer } from '../helpers/intake.js';
 import { completeScan, fixtureSnapshot } from '../helpers/inventory.js';
-import { workflowsOn } from '../helpers/warden-server.js';
+import { terminateAllOn, workflowsOn } from '../helpers/warden-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'warden-scan-incident-'));
 const model = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"predictions":[]}'));
@@ -42,11 +42,7 @@ beforeAll(async () => {
   });
 }, 60_000);
 afterAll(async () => {
-  for (const id of await workflowsOn(client, intake.taskQueue))
-    await client.workflow
-      .getHandle(id)
-      .terminate('test done')
-      .catch(() => undefined);
+  await terminateAllOn(client, intake.taskQueue);
   await worker?.shutdown();
   intake?.close();
   model.close();

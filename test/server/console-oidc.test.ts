@@ -25,7 +25,7 @@ import { consoleSessionRoutes } from '../../server/console/routes.js';
 import { CSRF_HEADER, createConsoleSessions } from '../../server/console/sessions.js';
 import { sendJson } from '../../server/http-json.js';
 import { createRouter, type Route } from '../../server/router.js';
-import { Browser, startTestIdp, type TestIdp } from '../helpers/oidc-idp.js';
+import { Browser, startTestIdp, testOidcSettings, type TestIdp } from '../helpers/oidc-idp.js';
 
 const person = (id: string, email: string): Person => ({ id, name: id, email, aws: [], groups: [], roles: [] });
 const directory = createConfigDirectory([person('ada', 'ada@example.com'), person('gus', 'gus@example.com')]);
@@ -71,16 +71,7 @@ beforeAll(async () => {
   ];
   idp = await startTestIdp(ACCOUNTS, clients);
   otherIdp = await startTestIdp(ACCOUNTS, clients);
-  settings = {
-    issuer: idp.issuer,
-    clientId: 'warden',
-    clientSecret: clients[0]!.clientSecret,
-    redirectUri,
-    scopes: ['openid', 'email', 'profile', 'groups'],
-    rolesClaim: 'groups',
-    roleMap: { 'warden-responders': ['responder'] },
-    emailClaim: 'email',
-  };
+  settings = testOidcSettings(idp, clients[0]!, { 'warden-responders': ['responder'] });
 });
 afterAll(async () => {
   warden?.close();

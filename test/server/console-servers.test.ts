@@ -24,7 +24,8 @@ import { CSRF_HEADER, createConsoleSessions, type ConsoleSessions } from '../../
 import { sendJson } from '../../server/http-json.js';
 import { createRouter } from '../../server/router.js';
 import { startWorker, type TestWorker } from '../harness.js';
-import { Browser, startTestIdp, type TestIdp } from '../helpers/oidc-idp.js';
+import { terminateAllOn } from '../helpers/warden-server.js';
+import { Browser, startTestIdp, testOidcSettings, type TestIdp } from '../helpers/oidc-idp.js';
 
 const SECRET = 'two-servers-one-session-secret-0123456789';
 const TOKEN = 'tok-console-servers-olga-0123456789';
@@ -83,19 +84,9 @@ beforeAll(async () => {
   await Promise.all([a, b, elsewhere].map((w) => w.logouts.refresh()));
   // The provider sends every login back to B's address, wherever it started (a load balancer would pick either).
   const redirectUri = `${b.url}/console/oidc/callback`;
-  idp = await startTestIdp({ 'sub-ada': { email: 'ada@example.com', email_verified: true, groups: ['warden-responders'] } }, [
-    { clientId: 'warden', clientSecret: 'warden-secret-0123456789abcdef', redirectUri },
-  ]);
-  settings = {
-    issuer: idp.issuer,
-    clientId: 'warden',
-    clientSecret: 'warden-secret-0123456789abcdef',
-    redirectUri,
-    scopes: ['openid', 'email', 'profile', 'groups'],
-    rolesClaim: 'groups',
-    roleMap: { 'warden-responders': ['responder'] },
-    emailClaim: 'email',
-  };
+  const client = { clientId: 'warden', clientSecret: 'warden-secret-0123456789abcdef', redirectUri };
+  idp = await startTestIdp({ 'sub-ada': { email: 'ada@example.com', email_verified: true, groups: ['warden-responders'] } }, [client]);
+  settings = testOidcSettings(idp, client, { 'warden-responders': ['responder'] });
 });
 afterAll(async () => {
   for (const s of servers) {
@@ -104,9 +95,7 @@ afterAll(async () => {
   }
   await idp?.close();
   if (worker) {
-    for await (const wf of worker.client.workflow.list({ query: `TaskQueue = '${worker.taskQueue}' AND ExecutionStatus = 'Running'` })) {
-      await worker.client.workflow.getHandle(wf.workflowId).terminate('test done');
-    }
+    await terminateAllOn(worker.client, worker.taskQueue);
     await worker.shutdown();
   }
 });

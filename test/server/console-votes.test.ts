@@ -27,7 +27,7 @@ import { localEvidenceReader } from '../../server/routes/review-access.js';
 import { reviewRoutes } from '../../server/routes/reviews.js';
 import { startWorker, suiteClient, uniqueTaskQueue, type TestWorker } from '../harness.js';
 import { reviewerOnlyActivities } from '../helpers/reviewer-stub.js';
-import { loginThroughIdp, startTestIdp, type TestIdp } from '../helpers/oidc-idp.js';
+import { loginThroughIdp, startTestIdp, testOidcSettings, type TestIdp } from '../helpers/oidc-idp.js';
 
 const TOKEN = 'tok-votes-rita-0123456789';
 const person = (id: string): Person => ({ id, name: id, email: `${id}@example.com`, aws: [], groups: [], roles: [] });
@@ -58,17 +58,9 @@ beforeAll(async () => {
   server = createServer();
   url = `http://127.0.0.1:${await listen(server, '127.0.0.1', 0)}`;
   const redirectUri = `${url}/console/oidc/callback`;
-  idp = await startTestIdp({ 'sub-rita': { email: 'rita@example.com', email_verified: true, groups: ['reviewers'] } }, [{ clientId: 'warden', clientSecret: 'votes-secret-0123456789', redirectUri }]);
-  const settings = {
-    issuer: idp.issuer,
-    clientId: 'warden',
-    clientSecret: 'votes-secret-0123456789',
-    redirectUri,
-    scopes: ['openid', 'email', 'groups'],
-    rolesClaim: 'groups',
-    roleMap: { reviewers: ['viewer' as const] },
-    emailClaim: 'email',
-  };
+  const oidcClient = { clientId: 'warden', clientSecret: 'votes-secret-0123456789', redirectUri };
+  idp = await startTestIdp({ 'sub-rita': { email: 'rita@example.com', email_verified: true, groups: ['reviewers'] } }, [oidcClient]);
+  const settings = testOidcSettings(idp, oidcClient, { reviewers: ['viewer'] }, ['openid', 'email', 'groups']);
   const router = createRouter(
     [
       ...reviewRoutes({ client, auth, directory, identities, taskQueue, evidence: localEvidenceReader(mkdtempSync(join(tmpdir(), 'warden-votes-'))) }),
