@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { LoadedPlaybook } from '../../playbook/load.js';
 import { alertSignal, incidentWorkflowId, type Alert, type IncidentInput } from '../../contracts/incident.js';
 import type { incidentWorkflow } from '../../workflows/incident/incident.js';
+import { hintKey, type OpenIncidentHints } from './open-incidents.js';
 import { routeAlert } from './route-playbook.js';
 
 export interface IngestDeps {
@@ -12,6 +13,8 @@ export interface IngestDeps {
   readonly taskQueue: string;
   /** The public key of the server's decision signer: every incident started here checks decisions against it. */
   readonly decisionKey: string;
+  /** The incidents recently seen open, so a repeated alert takes one call (server/intake/open-incidents.ts); absent: every alert looks its incident up. */
+  readonly openIncidents?: OpenIncidentHints;
 }
 
 export interface IngestResult {
@@ -131,43 +134,49 @@ export async function ingestAlert(deps: IngestDeps, received: Alert, opts: { dry
   const alert = { ...stamped, correlation: fingerprint, routing: { playbook: route.loaded.playbook.id, reason: route.reason } };
   if (opts.joinOnly || alert.status === 'resolved') return joinOpen(deps, alert, route.reason, opts.dryRun);
   const loaded = route.loaded;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const slot = await findSlot(deps.client, fingerprint, opts.dryRun);
-    const workflowId = incidentWorkflowId(slot.incidentId);
+  const start = (incidentId: string, linkedIncidentId?: string) => {
     const input: IncidentInput = {
-      incidentId: slot.incidentId,
+      incidentId,
       playbook: loaded.playbook,
       playbookSha256: loaded.sha256,
       alert,
       dryRun: opts.dryRun,
       openedBy: `alert:${alert.source}`,
       decisionKey: deps.decisionKey,
-      ...(slot.linkedIncidentId ? { linkedIncidentId: slot.linkedIncidentId } : {}),
+      ...(linkedIncidentId ? { linkedIncidentId } : {}),
     };
+    return deps.client.workflow.signalWithStart<typeof incidentWorkflow, [Alert]>('incidentWorkflow', {
+      workflowId: incidentWorkflowId(incidentId),
+      taskQueue: deps.taskQueue,
+      args: [input],
+      signal: alertSignal,
+      signalArgs: [alert],
+      // The title and the dry-run mark are for `incidents list` (the memo is encoded like the history).
+      memo: { firstAlertId: alert.alert_id, fingerprint, playbook: loaded.playbook.id, routing: route.reason, title: alert.title, dryRun: opts.dryRun },
+      // Never reopen a closed incident: a new one (the next generation) is opened instead.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+  };
+  const base = { correlation: fingerprint, routing: route.reason };
+  const key = hintKey(fingerprint, opts.dryRun);
+  const hint = deps.openIncidents?.get(key);
+  if (hint) {
     try {
-      const handle = await deps.client.workflow.signalWithStart<typeof incidentWorkflow, [Alert]>('incidentWorkflow', {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        args: [input],
-        signal: alertSignal,
-        signalArgs: [alert],
-        // The title and the dry-run mark are for `incidents list` (the memo is encoded like the history).
-        memo: { firstAlertId: alert.alert_id, fingerprint, playbook: loaded.playbook.id, routing: route.reason, title: alert.title, dryRun: opts.dryRun },
-        // Never reopen a closed incident: a new one (the next generation) is opened instead.
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      });
-      const desc = await handle.describe();
-      const started = desc.memo?.firstAlertId === alert.alert_id;
-      const playbook = typeof desc.memo?.playbook === 'string' ? desc.memo.playbook : loaded.playbook.id;
-      return {
-        incidentId: slot.incidentId,
-        workflowId,
-        playbook,
-        deduplicated: !started,
-        correlation: fingerprint,
-        routing: route.reason,
-        ...(started && slot.linkedIncidentId ? { linkedIncidentId: slot.linkedIncidentId } : {}),
-      };
+      const handle = await start(hint.incidentId);
+      // The run the hint names took the alert: it was open, so the alert joined it.
+      if (handle.signaledRunId === hint.runId) return { incidentId: hint.incidentId, workflowId: handle.workflowId, playbook: hint.playbook, deduplicated: true, ...base };
+      return await readBack(deps, key, hint.incidentId, handle, alert.alert_id!, loaded.playbook.id, base);
+    } catch (err) {
+      // Closed since: the full path finds the next generation.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      deps.openIncidents?.forget(key);
+    }
+  }
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const slot = await findSlot(deps.client, fingerprint, opts.dryRun);
+    try {
+      const handle = await start(slot.incidentId, slot.linkedIncidentId);
+      return await readBack(deps, key, slot.incidentId, handle, alert.alert_id!, loaded.playbook.id, base, slot.linkedIncidentId);
     } catch (err) {
       // Closed between our look and the start: look again, and open the next generation.
       if (err instanceof WorkflowExecutionAlreadyStartedError) continue;
@@ -175,4 +184,22 @@ export async function ingestAlert(deps: IngestDeps, received: Alert, opts: { dry
     }
   }
   throw new Error('the incident for this fingerprint kept closing while the alert was being added; retry');
+}
+
+/** What the alert's signalWithStart reached, read back from Temporal (did it start the incident, with which playbook), kept as the key's hint. */
+async function readBack(
+  deps: IngestDeps,
+  key: string,
+  incidentId: string,
+  handle: WorkflowHandle,
+  alertId: string,
+  routed: string,
+  base: { correlation: string; routing: string },
+  linkedIncidentId?: string,
+): Promise<IngestResult> {
+  const desc = await handle.describe();
+  const started = desc.memo?.firstAlertId === alertId;
+  const playbook = typeof desc.memo?.playbook === 'string' ? desc.memo.playbook : routed;
+  deps.openIncidents?.set(key, { incidentId, runId: desc.runId, playbook });
+  return { incidentId, workflowId: handle.workflowId, playbook, deduplicated: !started, ...base, ...(started && linkedIncidentId ? { linkedIncidentId } : {}) };
 }

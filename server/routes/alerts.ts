@@ -12,6 +12,7 @@ import { judgeMlflowEvent, RegistryNotConfigured, type RegistryReader } from '..
 import { verifyMlflowWebhook } from '../auth/mlflow-signature.js';
 import type { AdapterResult } from '../intake/adapters/types.js';
 import { parseAlert } from '../intake/alert-schema.js';
+import { createOpenIncidentHints, type OpenIncidentHints } from '../intake/open-incidents.js';
 import { ingestAlert, joinedNothing, type IngestDeps, type IngestResult, type NothingToJoin } from '../intake/ingest.js';
 import type { RateLimiter } from '../intake/rate-limit.js';
 import { redactAlert } from '../intake/redact.js';
@@ -28,6 +29,8 @@ export interface AlertRouteDeps {
   readonly dryRunDefault: boolean;
   /** The delivery ids seen (per server process); a fresh memory when absent. */
   readonly deliveries?: DeliveryMemory;
+  /** The incidents recently seen open (per server process), so a repeated alert takes one call; a fresh memory when absent. */
+  readonly openIncidents?: OpenIncidentHints;
   /** MLflow registry events: the registry to check them against (absent: MLflow not configured) and the watched aliases. */
   readonly mlflow?: { readonly registry?: RegistryReader; readonly watchedAliases: readonly string[] };
   /** The audit trail: every alert accepted or refused (default: none). */
@@ -116,7 +119,7 @@ async function accept(d: AlertRouteDeps, sender: AlertSender, req: IncomingMessa
   const outcomes: Outcomes = { accepted: [], nothing: [] };
   for (const { alert, joinOnly } of alerts) {
     const { alert: clean, redactions } = redactAlert(alert);
-    const outcome = await orUnavailable('accepting the alert', () => ingestAlert(d.ingest, clean, { dryRun, joinOnly }));
+    const outcome = await orUnavailable('accepting the alert', () => ingestAlert({ ...d.ingest, ...(d.openIncidents ? { openIncidents: d.openIncidents } : {}) }, clean, { dryRun, joinOnly }));
     if (joinedNothing(outcome)) outcomes.nothing.push(outcome);
     else {
       outcomes.accepted.push({ ...outcome, redactions });
@@ -219,7 +222,8 @@ function adapter(d: AlertRouteDeps, sender: AlertSender, path: string, normalize
 }
 
 /** POST /v1/alerts and the adapters that normalize other formats into the generic alert, each with its own credential. */
-export function alertRoutes(d: AlertRouteDeps): Route[] {
+export function alertRoutes(deps: AlertRouteDeps): Route[] {
+  const d: AlertRouteDeps = { ...deps, openIncidents: deps.openIncidents ?? createOpenIncidentHints() };
   const deliveries = d.deliveries ?? createDeliveryMemory();
   const c = d.credentials;
   const am = '/v1/alerts/alertmanager';
