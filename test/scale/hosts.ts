@@ -32,8 +32,6 @@ export type Host = ReturnType<typeof spawnNode>;
 export interface TwoHosts {
   readonly counters: Record<HostName, IamCounter>;
   readonly hosts: Partial<Record<HostName, Host>>;
-  /** The shared bucket's environment, as both hosts have it. */
-  readonly s3Env: Record<string, string>;
   /** Called with the host whose proxy received a change and its number n, counted across both proxies. */
   onChange?: (host: HostName, n: number, call: IamCall) => void;
   /** Starts a host polling `taskQueue` with `config` as its warden.yaml; resolves once it polls. */
@@ -41,7 +39,7 @@ export interface TwoHosts {
   /** SIGKILLs `name`; resolves with the other host once the killed process is gone. */
   kill(name: HostName): Promise<HostName>;
   /** How many changes of `action` reached IAM through both proxies (for one value of `param` when named). */
-  count(action: string, param?: readonly [string, string]): number;
+  readonly count: (action: string, param?: readonly [string, string]) => number;
   /** The shared bucket's evidence, read as the server reads it (its own client, the hosts' settings). */
   evidence(): EvidenceStore & EvidenceReader;
   /** The shared bucket's review store, as the hosts read it. */
@@ -75,7 +73,6 @@ export async function startTwoHosts(motoEndpoint: string, holdMs: (call: IamCall
   const world: TwoHosts = {
     counters,
     hosts,
-    s3Env,
     async start(name, taskQueue, config, env = {}) {
       const stateDir = join(root, name);
       mkdirSync(stateDir, { recursive: true });

@@ -69,7 +69,7 @@ describe('two hosts on one Temporal server, one killed with SIGKILL mid-offboard
     expect(await iamHoldings(w.admin, d.person.id)).toEqual({ exists: false });
 
     // Each IAM change reached moto once, counted at both hosts' proxies.
-    const count = (action: string, param?: readonly [string, string]) => two.count(action, param);
+    const count = two.count;
     const key = (i: number) => ['AccessKeyId', d.iam.accessKeys[i]!.accessKeyId] as const;
     expect([0, 1].map((i) => [count('UpdateAccessKey', key(i)), count('DeleteAccessKey', key(i))])).toEqual([
       [1, 1],
