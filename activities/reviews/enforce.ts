@@ -1,4 +1,4 @@
-import { heartbeat } from '@temporalio/activity';
+import { Context, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { EnforcementRecord, ReviewItem } from '../../contracts/review-types.js';
 import { createActionActivities } from '../run-action.js';
@@ -70,6 +70,8 @@ export interface EnforceResult {
 }
 
 const RETRYABLE_ATTEMPTS = 3;
+/** How often a running enforcement heartbeats between its own progress reports (its heartbeat timeout is 30 s). */
+const KEEP_ALIVE_MS = 5_000;
 /** Enforcement records are saved after this many items (and at the end of each reviewer). */
 const RECORD_EVERY = 20;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -120,51 +122,68 @@ export function createEnforceActivities(r: ReviewContext) {
 
   return {
     async reviewEnforce(input: EnforceInput): Promise<EnforceResult> {
-      const reviewers = await r.store.listReviewers(input.campaignId, { offset: input.offset, limit: input.limit });
-      const counts = { enforced: 0, already: 0, failed: 0, planned: 0 };
-      const orphans = new Map<string, Person>();
-      const tally = (records: readonly EnforcementRecord[]) => {
-        for (const rec of records) {
-          if (rec.status === 'changed') counts.enforced++;
-          else if (rec.status === 'already') counts.already++;
-          else if (rec.status === 'failed') counts.failed++;
-          else if (rec.status === 'planned' || rec.status === 'not-configured') counts.planned++;
-        }
+      // A slow peer never lets the heartbeat lapse while this worker lives; a dead worker's does.
+      let progress: unknown = { offset: input.offset };
+      const beat = (details: unknown) => {
+        progress = details;
+        heartbeat(details);
       };
-      for (const reviewer of reviewers) {
-        heartbeat({ reviewer });
-        // What an earlier attempt recorded is final: records are written every few items, so a
-        // retried attempt carries on after the last written one (an item revoked after that write
-        // reports "already" on the rerun: at most RECORD_EVERY of them).
-        const records = [...((await r.store.readEnforcement(input.campaignId, reviewer)) ?? [])];
-        const recorded = new Set(records.map((rec) => rec.itemId));
-        const items = new Map((await r.store.readReviewerItems(input.campaignId, reviewer)).map((i) => [i.id, i]));
-        const revoked = ((await r.store.readDecisions(input.campaignId, reviewer)) ?? []).filter((d) => d.decision === 'revoke');
-        const orphanOf = (item: ReviewItem | undefined) => (input.offboardOrphans && item && !item.personId && item.system !== 'synthetic' ? orphanPerson(item) : undefined);
-        for (const d of revoked) {
-          const item = items.get(d.itemId);
-          if (!item) continue;
-          const orphan = orphanOf(item);
-          if (orphan) orphans.set(orphan.id, orphan);
-          if (recorded.has(item.id)) continue;
-          heartbeat({ reviewer, item: item.id });
-          records.push(
-            orphan
-              ? {
-                  itemId: item.id,
-                  action: 'offboarding',
-                  status: 'offboarding',
-                  plan: [`route orphaned ${item.system} account ${item.subject} to offboarding-${orphan.id}`],
-                  at: new Date().toISOString(),
-                }
-              : await revoke(input.campaignId, item, input.dryRun, () => new Date().toISOString()),
-          );
-          if (records.length % RECORD_EVERY === 0) await r.store.putEnforcement(input.campaignId, reviewer, records);
-        }
-        await r.store.putEnforcement(input.campaignId, reviewer, records);
-        tally(records);
+      const keepAlive = setInterval(() => heartbeat(progress), KEEP_ALIVE_MS);
+      try {
+        return await enforcePage(input, beat);
+      } finally {
+        clearInterval(keepAlive);
       }
-      return { reviewers: reviewers.length, ...counts, orphans: [...orphans.values()] };
     },
   };
+
+  async function enforcePage(input: EnforceInput, beat: (details: unknown) => void): Promise<EnforceResult> {
+    const reviewers = await r.store.listReviewers(input.campaignId, { offset: input.offset, limit: input.limit });
+    const counts = { enforced: 0, already: 0, failed: 0, planned: 0 };
+    const orphans = new Map<string, Person>();
+    const tally = (records: readonly EnforcementRecord[]) => {
+      for (const rec of records) {
+        if (rec.status === 'changed') counts.enforced++;
+        else if (rec.status === 'already') counts.already++;
+        else if (rec.status === 'failed') counts.failed++;
+        else if (rec.status === 'planned' || rec.status === 'not-configured') counts.planned++;
+      }
+    };
+    for (const reviewer of reviewers) {
+      beat({ reviewer });
+      // What an earlier attempt recorded is final: records are written every few items, so a
+      // retried attempt carries on after the last written one (an item revoked after that write
+      // reports "already" on the rerun: at most RECORD_EVERY of them).
+      const records = [...((await r.store.readEnforcement(input.campaignId, reviewer)) ?? [])];
+      const recorded = new Set(records.map((rec) => rec.itemId));
+      const items = new Map((await r.store.readReviewerItems(input.campaignId, reviewer)).map((i) => [i.id, i]));
+      const revoked = ((await r.store.readDecisions(input.campaignId, reviewer)) ?? []).filter((d) => d.decision === 'revoke');
+      const orphanOf = (item: ReviewItem | undefined) => (input.offboardOrphans && item && !item.personId && item.system !== 'synthetic' ? orphanPerson(item) : undefined);
+      for (const d of revoked) {
+        const item = items.get(d.itemId);
+        if (!item) continue;
+        const orphan = orphanOf(item);
+        if (orphan) orphans.set(orphan.id, orphan);
+        if (recorded.has(item.id)) continue;
+        // An attempt the server gave up on (its heartbeat timed out) stops: another attempt carries on.
+        Context.current().cancellationSignal.throwIfAborted();
+        beat({ reviewer, item: item.id });
+        records.push(
+          orphan
+            ? {
+                itemId: item.id,
+                action: 'offboarding',
+                status: 'offboarding',
+                plan: [`route orphaned ${item.system} account ${item.subject} to offboarding-${orphan.id}`],
+                at: new Date().toISOString(),
+              }
+            : await revoke(input.campaignId, item, input.dryRun, () => new Date().toISOString()),
+        );
+        if (records.length % RECORD_EVERY === 0) await r.store.putEnforcement(input.campaignId, reviewer, records);
+      }
+      await r.store.putEnforcement(input.campaignId, reviewer, records);
+      tally(records);
+    }
+    return { reviewers: reviewers.length, ...counts, orphans: [...orphans.values()] };
+  }
 }

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_WORKFLOW_TYPE, auditAppendSignal, auditHeadQuery, auditWorkflowId, type AuditEntry } from '../../contracts/audit.js';
 import { verifyStore } from '../../cli/commands/audit.js';
-import { assertBuilt } from '../helpers/cli.js';
+import { assertBuilt, spawnNode } from '../helpers/cli.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../harness.js';
 import { auditDir, entry } from './fixture.js';
 
@@ -24,20 +23,15 @@ describe('a worker SIGKILLed mid-append', () => {
     assertBuilt();
     const a = auditDir();
     const taskQueue = uniqueTaskQueue('audit-kill');
-    const child = spawn(process.execPath, [CHILD], {
-      env: { ...process.env, AUDIT_DIR: a.dir, AUDIT_TASK_QUEUE: taskQueue, AUDIT_SECRET_KEY: a.setup.secretKey, AUDIT_HOLD_MS: '60000' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    const child = spawnNode(CHILD, { ...process.env, AUDIT_DIR: a.dir, AUDIT_TASK_QUEUE: taskQueue, AUDIT_SECRET_KEY: a.setup.secretKey, AUDIT_HOLD_MS: '60000' });
+    const { output: out, exited } = child;
     try {
-      await expect.poll(() => out, { timeout: 60_000, interval: 200 }).toContain('polling');
+      await expect.poll(out, { timeout: 60_000, interval: 200 }).toContain('polling');
       const append = (entries: AuditEntry[]) =>
         client.workflow.signalWithStart(AUDIT_WORKFLOW_TYPE, { workflowId: auditWorkflowId(taskQueue), taskQueue, args: [{}], signal: auditAppendSignal, signalArgs: [entries] });
       await append([1, 2, 3, 4, 5].map((n) => entry(n)));
       // The batch is on disk, the activity has not completed, the head has not moved: kill it now.
-      await expect.poll(() => out, { timeout: 30_000, interval: 100 }).toContain('wrote 000000000001.jsonl');
+      await expect.poll(out, { timeout: 30_000, interval: 100 }).toContain('wrote 000000000001.jsonl');
       expect(readdirSync(a.dir)).not.toContain('head.json');
       child.kill('SIGKILL');
       expect(await exited).toBe('SIGKILL');

@@ -26,6 +26,15 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv, opts: { cwd?: s
   return Object.assign(child, { output: () => ({ code: child.exitCode, stdout, stderr }), done });
 }
 
+/** A Node script in a process of its own (a worker child of a kill test): its stdout so far, and the signal it died of. */
+export function spawnNode(script: string, env: NodeJS.ProcessEnv): ChildProcess & { output: () => string; exited: Promise<NodeJS.Signals | null> } {
+  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  return Object.assign(child, { output: () => out, exited });
+}
+
 /** The environment minus anything that would point Warden at another Temporal or key. */
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('WARDEN_')));

@@ -18,11 +18,13 @@ export interface IamCounter {
 
 /**
  * A loopback proxy in front of moto that records every IAM change (every action but the List,
- * Get and Generate reads) and holds each for `delayMs` before passing it on, so a test can act
- * while a change is in flight. A held change is passed on even when its caller has gone away,
- * as AWS would carry out a request it had received.
+ * Get and Generate reads) and holds each for `delayMs` (a number, or one per change: the n-th
+ * change received by this proxy) before passing it on, so a test can act while a change is in
+ * flight. A held change is passed on even when its caller has gone away, as AWS would carry out
+ * a request it had received.
  */
-export async function startIamCounter(motoEndpoint: string, opts: { delayMs: number; onChange?: (call: IamCall, n: number) => void }): Promise<IamCounter> {
+export async function startIamCounter(motoEndpoint: string, opts: { delayMs: number | ((call: IamCall, n: number) => number); onChange?: (call: IamCall, n: number) => void }): Promise<IamCounter> {
+  const holdOf = (call: IamCall, n: number) => (typeof opts.delayMs === 'number' ? opts.delayMs : opts.delayMs(call, n));
   const changes: IamCall[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -32,9 +34,10 @@ export async function startIamCounter(motoEndpoint: string, opts: { delayMs: num
       const params = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
       const action = params.Action ?? '';
       const change = action !== '' && !/^(List|Get|Generate)/.test(action);
+      const call = { action, params };
       if (change) {
-        changes.push({ action, params });
-        opts.onChange?.({ action, params }, changes.length);
+        changes.push(call);
+        opts.onChange?.(call, changes.length);
       }
       const headers = Object.fromEntries(
         Object.entries(req.headers)
@@ -50,7 +53,7 @@ export async function startIamCounter(motoEndpoint: string, opts: { delayMs: num
             res.end(text);
           })
           .catch(() => res.destroy());
-      if (change) setTimeout(() => void forward(), opts.delayMs);
+      if (change) setTimeout(() => void forward(), holdOf(call, changes.length));
       else void forward();
     });
   });

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { expect } from 'vitest';
 import { createConfigDirectory } from '../../config/config-directory.js';
 import type { ReviewStore } from '../../activities/ports/review-store.js';
@@ -12,10 +12,12 @@ import type { ReviewItem, ReviewSettings } from '../../contracts/review-types.js
 import {
   reviewCampaignStateQuery,
   reviewCampaignWorkflowId,
+  reviewDecideUpdate,
   reviewerStateQuery,
   reviewerWorkflowId,
   type CampaignState,
   type ReviewCampaignInput,
+  type ReviewDecideRequest,
   type ReviewerState,
 } from '../../contracts/reviews.js';
 import type { reviewCampaignWorkflow } from '../../workflows/reviews/campaign.js';
@@ -67,6 +69,23 @@ export const campaignState = (client: Client, id: string, ok: (s: CampaignState)
 
 export const reviewerState = (client: Client, id: string, reviewer: string, ok: (s: ReviewerState) => boolean = () => true, timeout = 60_000) =>
   pollQuery(() => client.workflow.getHandle(reviewerWorkflowId(id, reviewer)).query(reviewerStateQuery), ok, timeout);
+
+/**
+ * Sends the decide Update, again while the reviewer workflow is not there yet, loads its items or
+ * continues as new (never after another refusal).
+ */
+export async function decide(client: Client, workflowId: string, req: ReviewDecideRequest): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await client.workflow.getHandle(workflowId).executeUpdate(reviewDecideUpdate, { args: [req] });
+      return;
+    } catch (err) {
+      const loading = err instanceof WorkflowUpdateFailedError && /still loading its items/.test(err.cause?.message ?? '');
+      if ((err instanceof WorkflowUpdateFailedError && !loading) || attempt >= 400) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
 
 /** An AWS group membership assigned to `reviewer` (store tests). */
 export const storeItem = (id: string, reviewer: string): ReviewItem => ({

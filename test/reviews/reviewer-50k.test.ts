@@ -1,10 +1,9 @@
 import type { Client } from '@temporalio/client';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticReviewerId } from '../../activities/reviews/synthetic.js';
-import { reviewDecideUpdate, reviewerWorkflowId, type ReviewDecideRequest } from '../../contracts/reviews.js';
+import { reviewerWorkflowId } from '../../contracts/reviews.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../harness.js';
-import { reviewSettings, startCampaign, tempStore } from './fixture.js';
+import { decide, reviewSettings, startCampaign, tempStore } from './fixture.js';
 
 /**
  * One reviewer holding 50,000 items (#18.2): the items reach the reviewer workflow page by page,
@@ -27,20 +26,6 @@ function payloadBytes(node: unknown): number {
   const rec = node as Record<string, unknown>;
   if (rec.data instanceof Uint8Array && 'metadata' in rec) return rec.data.byteLength;
   return Object.values(rec).reduce<number>((sum, v) => sum + payloadBytes(v), 0);
-}
-
-/** Sends the Update, again while the run loads its items or continues as new (never after another refusal). */
-async function decide(workflowId: string, req: ReviewDecideRequest): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await client.workflow.getHandle(workflowId).executeUpdate(reviewDecideUpdate, { args: [req] });
-      return;
-    } catch (err) {
-      const loading = err instanceof WorkflowUpdateFailedError && /still loading its items/.test(err.cause?.message ?? '');
-      if ((err instanceof WorkflowUpdateFailedError && !loading) || attempt >= 400) throw err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
 }
 
 describe('a reviewer with 50,000 items', () => {
@@ -78,9 +63,9 @@ describe('a reviewer with 50,000 items', () => {
         const all = await store.readReviewerItems(id, who);
         const flaggedOf = all.filter((i) => i.findings.length > 0).map((i) => i.id);
         for (let i = 0; i < flaggedOf.length; i += 2_500) {
-          await decide(rid, { by: who, via: 'api', decisions: flaggedOf.slice(i, i + 2_500).map((item) => ({ item, decision: 'revoke', reason: 'not needed' })) });
+          await decide(client, rid, { by: who, via: 'api', decisions: flaggedOf.slice(i, i + 2_500).map((item) => ({ item, decision: 'revoke', reason: 'not needed' })) });
         }
-        if (flaggedOf.length < all.length) await decide(rid, { by: who, via: 'api', keepAllUnflagged: true });
+        if (flaggedOf.length < all.length) await decide(client, rid, { by: who, via: 'api', keepAllUnflagged: true });
       }
       const items = await store.readReviewerItems(id, reviewer);
       const flagged = items.filter((i) => i.findings.length > 0).map((i) => i.id);

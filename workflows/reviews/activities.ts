@@ -29,9 +29,20 @@ export const { reviewAnnounce, reviewNotifyReviewer, reviewRenderMessage } = pro
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 5 },
 });
 
-/** Revocations and the evidence pack: long, heartbeating, retried until done. */
-export const { reviewEnforce, reviewEvidencePack } = proxyActivities<ReviewActivities>({
+/** The evidence pack: long, heartbeating once per page of reviewers, retried until done. */
+export const { reviewEvidencePack } = proxyActivities<ReviewActivities>({
   startToCloseTimeout: '1h',
   heartbeatTimeout: '5m',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m' },
+});
+
+/**
+ * Revocations: long, retried until done. The activity heartbeats every few seconds while its
+ * worker lives, so a worker that dies mid-enforcement is noticed in 30 s and another carries on
+ * (the timeouts are not part of the replayed commands).
+ */
+export const { reviewEnforce } = proxyActivities<ReviewActivities>({
+  startToCloseTimeout: '1h',
+  heartbeatTimeout: '30s',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m' },
 });
