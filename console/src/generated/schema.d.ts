@@ -3083,6 +3083,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                403: components["responses"]["Forbidden"];
             };
         };
         put?: never;
