@@ -14,6 +14,7 @@ import type { CampaignState, ReviewDecideResult, ReviewerState } from '../contra
 import type { ReviewerStatePage } from '../contracts/reviewer-page.js';
 import type { OffboardingReport } from '../activities/offboarding/render/report.js';
 import type { HealthReport } from './health.js';
+import type { IngestResult, NothingToJoin } from './intake/ingest.js';
 import type { ErrorBody } from './http-json.js';
 import type { KpiReport } from './kpis.js';
 
@@ -86,6 +87,25 @@ export interface ConfigView {
   readonly [key: string]: unknown;
 }
 
+/** An alert recorded on an incident, with how many secrets were redacted from it. */
+export type AlertAccepted = IngestResult & { readonly redactions: number };
+/** A sender's batch: the alerts recorded, and why each other one was not. */
+export interface AdapterAccepted {
+  readonly accepted: readonly AlertAccepted[];
+  readonly skipped: readonly { readonly reason: string }[];
+}
+/** A delivery id seen before: nothing was signalled. */
+export interface DuplicateDelivery {
+  readonly result: 'duplicate delivery, ignored';
+  readonly delivery: string;
+}
+
+/** A payload in the remote-codec protocol's JSON: metadata and data, base64. */
+export interface CodecPayload {
+  readonly metadata: Record<string, string>;
+  readonly data: string;
+}
+
 /** A console session: who is logged in, and the CSRF token its changes must carry. */
 export interface ConsoleSession {
   readonly id: string;
@@ -99,6 +119,13 @@ export interface ConsoleSession {
 
 export interface ApiResponses {
   Error: ErrorBody;
+  AlertAccepted: AlertAccepted;
+  /** Nothing started or changed: a follow-up or resolution with no open incident, or a delivery seen before. */
+  AlertNotRecorded: NothingToJoin | DuplicateDelivery | AdapterAccepted;
+  AdapterAccepted: AdapterAccepted;
+  /** No alert of the batch was recorded (each skipped, with why), or the delivery was seen before. */
+  AdapterNotRecorded: AdapterAccepted | DuplicateDelivery;
+  CodecPayloads: { readonly payloads: readonly CodecPayload[] };
   Health: HealthReport & { readonly status: 'ok' | 'unavailable' };
   IncidentList: { readonly incidents: readonly IncidentSummary[] };
   IncidentState: IncidentState;

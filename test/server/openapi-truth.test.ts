@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidentStateQuery } from '../../contracts/incident.js';
 import { checkDocumented, checked, documentedFetch } from '../helpers/documented-fetch.js';
 import { alert, HEADER, playbook, startIncident } from '../helpers/incident.js';
+import { SECRET, senderHeaders } from '../helpers/intake.js';
 import { startWardenServer, terminateAllOn, type WardenServer } from '../helpers/warden-server.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../harness.js';
 
@@ -48,7 +49,7 @@ beforeAll(async () => {
       '  - { id: olga, name: Olga, email: olga@example.com }',
     ].join('\n'),
   );
-  warden = await startWardenServer(client, taskQueue, { WARDEN_STATE_DIR: join(dir, 'state'), WARDEN_CONFIG: join(dir, 'warden.yaml') });
+  warden = await startWardenServer(client, taskQueue, { WARDEN_STATE_DIR: join(dir, 'state'), WARDEN_CONFIG: join(dir, 'warden.yaml'), WARDEN_WEBHOOK_SECRET: SECRET });
 }, 60_000);
 afterAll(async () => {
   await terminateAllOn(client, taskQueue);
@@ -81,6 +82,10 @@ describe('the OpenAPI document against the running server', () => {
       expect((await as(tokens.olga, 'POST', `/v1/incidents/${id}/cancel`, { reason: 'a test' })).status).toBe(202);
       expect((await as(tokens.vera, 'GET', `/v1/incidents/${id}`)).status).toBe(200);
       await expect.poll(async () => (await as(undefined, 'GET', '/healthz')).status, { timeout: 20_000 }).toBe(200);
+      const alertBody = JSON.stringify({ type: 'openapi.truth', severity: 'low', title: 'truth', source: 'vitest', fingerprint: `truth-${id}` });
+      const post = (headers: Record<string, string>) => documentedFetch(`${warden.url}/v1/alerts`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: alertBody });
+      expect((await post(senderHeaders('/v1/alerts', alertBody))).status).toBe(202);
+      expect((await post({})).status).toBe(401);
 
       // Errors: each is the Error schema, and each status is one the operation documents.
       expect((await as(undefined, 'GET', '/v1/incidents')).status).toBe(401);
@@ -102,6 +107,8 @@ describe('the OpenAPI document against the running server', () => {
         'GET /v1/incidents/{id} 404',
         'GET /v1/incidents 400',
         'GET /v1/incidents 401',
+        'POST /v1/alerts 202',
+        'POST /v1/alerts 401',
       ]),
     );
   });

@@ -49,11 +49,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["NothingToResolve"] | {
-                            /** @constant */
-                            result: "duplicate delivery, ignored";
-                            delivery: string;
-                        };
+                        "application/json": components["schemas"]["AlertNotRecorded"];
                     };
                 };
                 /** @description Accepted: the alert is durably recorded in an incident (new or open). */
@@ -118,7 +114,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["AdapterAccepted"];
+                        "application/json": components["schemas"]["AdapterNotRecorded"];
                     };
                 };
                 /** @description At least one alert was accepted: each is durably recorded in an incident. */
@@ -185,7 +181,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["AdapterAccepted"];
+                        "application/json": components["schemas"]["AdapterNotRecorded"];
                     };
                 };
                 /** @description At least one alert was accepted: each is durably recorded in an incident. */
@@ -259,7 +255,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["AdapterAccepted"];
+                        "application/json": components["schemas"]["AdapterNotRecorded"];
                     };
                 };
                 /** @description At least one alert was accepted: each is durably recorded in an incident. */
@@ -2771,7 +2767,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["AdapterAccepted"];
+                        "application/json": components["schemas"]["AdapterNotRecorded"];
                     };
                 };
                 /** @description At least one alert was accepted: each is durably recorded in an incident. */
@@ -3530,12 +3526,15 @@ export interface components {
             };
             mttaMs: number | null;
         };
+        /** @description A sender's batch: the alerts recorded, and why each other one was not. */
         AdapterAccepted: {
             accepted: components["schemas"]["AlertAccepted"][];
             skipped: {
                 reason: string;
             }[];
         };
+        /** @description No alert of the batch was recorded (each skipped, with why), or the delivery was seen before. */
+        AdapterNotRecorded: components["schemas"]["AdapterAccepted"] | components["schemas"]["DuplicateDelivery"];
         /** @description The generic alert every intake path normalizes into. */
         Alert: {
             type: string;
@@ -3586,25 +3585,21 @@ export interface components {
                 reason: string;
             };
         };
+        /** @description An alert recorded on an incident, with how many secrets were redacted from it. */
         AlertAccepted: {
+            redactions: number;
             incidentId: string;
-            /** @description `incident-<incidentId>` */
             workflowId: string;
-            /** @description The incident's playbook id. */
             playbook: string;
             /** @description True when the alert joined an incident that was already open. */
             deduplicated: boolean;
-            /** @description A new incident whose fingerprint had a closed incident: that one. */
             linkedIncidentId?: string;
-            /** @description Secrets redacted from the alert. */
-            redactions: number;
-            /** @description The key that ties follow-ups to this incident (the fingerprint, or one derived). */
+            /** @description The key that ties follow-ups to this incident. */
             correlation: string;
-            /** @description Why this playbook: the trigger that matched, the documented family rule, or why triage. */
+            /** @description Why the alert's playbook was chosen (for a joined alert: what it alone would have been routed to). */
             routing: string;
-            /** @description For a resolved notification: when (as the sender says, else when received) and by whom. */
+            /** @description Set for a resolved notification: when the sender says it resolved (else when Warden received it), and by whom. */
             resolved?: {
-                /** Format: date-time */
                 at: string;
                 by?: string;
             };
@@ -3643,6 +3638,8 @@ export interface components {
                 fingerprint?: string;
             }[];
         };
+        /** @description Nothing started or changed: a follow-up or resolution with no open incident, or a delivery seen before. */
+        AlertNotRecorded: components["schemas"]["NothingToJoin"] | components["schemas"]["DuplicateDelivery"] | components["schemas"]["AdapterAccepted"];
         /**
          * @description The generic alert. Unknown fields are errors; `received_at` and `alert_id` are set by Warden and not accepted. Text fields: No control characters (U+0000–U+001F except tab, newline and carriage return; U+007F). Values under sensitive keys (password, token, secret, …) and credential shapes in text are redacted before they are stored.
          * @example {
@@ -3915,13 +3912,15 @@ export interface components {
             status: components["schemas"]["IncidentStatus"];
             rollback: boolean;
         };
+        /** @description A payload in the remote-codec protocol's JSON: metadata and data, base64. */
+        CodecPayload: {
+            metadata: {
+                [key: string]: string;
+            };
+            data: string;
+        };
         CodecPayloads: {
-            payloads: {
-                metadata?: {
-                    [key: string]: string;
-                };
-                data?: string;
-            }[];
+            payloads: components["schemas"]["CodecPayload"][];
         };
         ConfigReloaded: {
             /** @constant */
@@ -3949,6 +3948,12 @@ export interface components {
         DecisionValue: "keep" | "revoke";
         /** @enum {string} */
         DecisionVia: "slack" | "api" | "cli" | "console" | "silence";
+        /** @description A delivery id seen before: nothing was signalled. */
+        DuplicateDelivery: {
+            /** @constant */
+            result: "duplicate delivery, ignored";
+            delivery: string;
+        };
         Error: components["schemas"]["ErrorBody"];
         /** @description Every error's body: the message, and for validation the fields at fault. */
         ErrorBody: {
@@ -4387,8 +4392,8 @@ export interface components {
             /** @constant */
             afterClose?: true;
         };
-        /** @description A resolved notification or follow-up for which no incident is open: nothing was started or changed. */
-        NothingToResolve: {
+        /** @description A follow-up or resolution for which no incident is open: nothing was started or changed. */
+        NothingToJoin: {
             /** @enum {string} */
             result: "nothing to resolve" | "nothing to join";
             correlation: string;
