@@ -24,7 +24,7 @@ const BY_HAND = new Set([
   'POST /codec/encode',
   'POST /codec/decode',
 ]);
-/** Routes that declare no JSON response: what they send is not JSON, or is documented by hand. */
+/** Routes that declare no JSON response: what they send is a file, text or a redirect (their errors are still the Error schema). */
 const NO_DECLARED_RESPONSE = new Set([
   'GET /metrics', // Prometheus text
   'GET /openapi.json', // this document
