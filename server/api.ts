@@ -189,7 +189,7 @@ export function setupApi(
   };
   let current = build(config, live.identities);
   /** Every request goes to the route set in effect when it arrives: a reload swaps the whole set in one assignment. */
-  const swappable: Route[] = current.map((r, i) => ({ method: r.method, path: r.path, handle: (req, res, params) => current[i]!.handle(req, res, params) }));
+  const swappable: Route[] = current.map((r, i) => ({ method: r.method, path: r.path, handle: (req, res, params, send) => current[i]!.handle(req, res, params, send) }));
   const reload = (): ReloadOutcome => {
     const outcome = swapIn();
     const where = config.filePath ?? 'warden.yaml';

@@ -102,10 +102,10 @@ export const NO_SERVER_AUDIT: ServerAudit = { append: () => undefined, flush: ()
 export function auditTokenUse(routes: readonly Route[], auth: ApiAuth, audit: ServerAudit): Route[] {
   return routes.map((route) => ({
     ...route,
-    async handle(req, res, params) {
+    async handle(req, res, params, send) {
       let status: number | undefined;
       try {
-        await route.handle(req, res, params);
+        await route.handle(req, res, params, send);
         status = res.statusCode;
       } catch (err) {
         status = err instanceof HttpError ? err.status : 500;

@@ -20,6 +20,6 @@ const maskLeaf = (v: unknown): unknown => (v && typeof v === 'object' ? mask(v, 
  * content, the file and its digest), every secret masked: tokens, passwords, private and signing
  * keys, the alert senders' credentials given in the environment, and identities' token hashes.
  */
-export function maskedConfig(config: WardenConfig): unknown {
-  return mask(config, false);
+export function maskedConfig(config: WardenConfig): { readonly [key: string]: unknown } {
+  return mask(config, false) as { readonly [key: string]: unknown };
 }

@@ -14,6 +14,12 @@ export class HttpError extends Error {
   }
 }
 
+/** Every error's body: the message, and for validation the fields at fault. */
+export interface ErrorBody {
+  readonly error: string;
+  readonly details?: readonly { readonly path: string; readonly message: string }[];
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });

@@ -14,10 +14,10 @@ import type { Route } from './router.js';
 export function rateLimited(routes: readonly Route[], limiter: RateLimiter, keyOf: (req: IncomingMessage) => string, what: string): Route[] {
   return routes.map((route) => ({
     ...route,
-    async handle(req, res, params) {
+    async handle(req, res, params, send) {
       const taken = limiter.take(keyOf(req));
       if (!taken.ok) throw new HttpError(429, `too many ${what} requests with this credential; retry in ${taken.retryAfterS} s`, undefined, { 'retry-after': String(taken.retryAfterS) });
-      await route.handle(req, res, params);
+      await route.handle(req, res, params, send);
     },
   }));
 }

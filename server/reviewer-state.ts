@@ -2,6 +2,8 @@ import { QueryNotRegisteredError, type WorkflowHandle } from '@temporalio/client
 import { z } from 'zod';
 import { REVIEWER_STATE_PAGE_MAX, reviewerStatePage, reviewerStatePageQuery, type ReviewerStatePage } from '../contracts/reviewer-page.js';
 import { reviewerStateQuery, type ReviewerState } from '../contracts/reviews.js';
+import { PERSON_ID } from '../config/directory.js';
+import { HttpError } from './http-json.js';
 
 /** One page of a reviewer's state; undefined when the workflow's code predates the paged query. */
 export async function readReviewerPage(handle: WorkflowHandle, offset: number, limit = REVIEWER_STATE_PAGE_MAX): Promise<ReviewerStatePage | undefined> {
@@ -45,4 +47,11 @@ export async function readReviewerView(handle: WorkflowHandle, q: z.infer<typeof
   if (q.offset === undefined && q.limit === undefined) return readReviewerState(handle);
   const req = { offset: q.offset ?? 0, limit: q.limit ?? REVIEWER_STATE_PAGE_MAX };
   return (await readReviewerPage(handle, req.offset, req.limit)) ?? reviewerStatePage(await handle.query(reviewerStateQuery), req);
+}
+
+/** The reviewer of the path (a person id), or 400. */
+export function reviewerOf(params: { readonly reviewer?: string }): string {
+  const id = params.reviewer ?? '';
+  if (!PERSON_ID.test(id)) throw new HttpError(400, 'invalid reviewer', [{ path: 'reviewer', message: 'a person id: 1-64 letters, digits and . _ -' }]);
+  return id;
 }

@@ -1,11 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError, sendJson } from './http-json.js';
+import { HttpError, sendJson, type ErrorBody } from './http-json.js';
 import { routeMatched } from './http-tracing.js';
 import type { ZodType } from 'zod';
+import type { ApiResponses } from './api-responses.js';
 
 export type Params = Readonly<Record<string, string>>;
 
-export interface Route {
+/** The name of a response body's type in ApiResponses (server/api-responses.ts): its schema in server/openapi.json. */
+export type ResponseName = keyof ApiResponses;
+/** What a route answers with JSON: status → the body's type, by name. */
+export type Responses = Readonly<Record<number, ResponseName>>;
+/** Sends a JSON answer whose body the compiler checks against the type the route declares for that status. */
+export type Send<R extends Responses> = <S extends keyof R & number>(status: S, body: ApiResponses[R[S] & ResponseName], headers?: Record<string, string>) => void;
+
+export interface Route<R extends Responses = Responses> {
   readonly method: 'GET' | 'POST' | 'OPTIONS' | 'DELETE' | 'PUT';
   /** Exact path, or with `:name` segments, e.g. /v1/incidents/:id */
   readonly path: string;
@@ -13,8 +21,13 @@ export interface Route {
   readonly body?: ZodType;
   /** The query's schema, when the route reads one: the operation's query parameters are generated from it. */
   readonly query?: ZodType;
-  handle(req: IncomingMessage, res: ServerResponse, params: Params): Promise<void>;
+  /** Its JSON answers, status → body type: the operation's responses in server/openapi.json are generated from them. */
+  readonly responses?: R;
+  handle(req: IncomingMessage, res: ServerResponse, params: Params, send: Send<R>): Promise<void>;
 }
+
+/** A route whose `send` is typed by its `responses`: what the handler sends is what the document says. */
+export const route = <const R extends Responses>(r: Route<R>): Route => r as unknown as Route;
 
 function match(pattern: string, path: string): Params | undefined {
   const want = pattern.split('/');
@@ -55,18 +68,19 @@ export function createRouter(routes: readonly Route[], log: (msg: string) => voi
         throw new HttpError(405, `${req.method} is not allowed on ${path}`, undefined, { allow: [...new Set(forPath.map((r) => r.route.method))].join(', ') });
       }
       routeMatched(found.route.method, found.route.path);
-      await found.route.handle(req, res, found.params);
+      await found.route.handle(req, res, found.params, (status, body, headers) => sendJson(res, status, body, headers));
     } catch (err) {
       if (res.headersSent) {
         res.destroy();
         return;
       }
       if (err instanceof HttpError) {
-        sendJson(res, err.status, { error: err.message, ...(err.details ? { details: err.details } : {}) }, { ...err.headers });
+        const body: ErrorBody = { error: err.message, ...(err.details ? { details: err.details } : {}) };
+        sendJson(res, err.status, body, { ...err.headers });
         return;
       }
       log(`${req.method} ${path} failed: ${(err as Error).name}: ${(err as Error).message}`);
-      sendJson(res, 500, { error: 'internal error; see the server log' });
+      sendJson(res, 500, { error: 'internal error; see the server log' } satisfies ErrorBody);
     }
   };
 }

@@ -1,5 +1,5 @@
 import type { IncidentState } from '../../contracts/incident.js';
-import type { PendingApproval } from '../../server/routes/approvals.js';
+import type { PendingApproval } from '../../server/api-responses.js';
 import { ApiClient, callApi, clientOptionsFromEnv } from '../api-client.js';
 import { UsageError } from '../usage.js';
 import { decideCommand } from './decide.js';

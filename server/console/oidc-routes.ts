@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { OidcSettings } from '../../config/oidc.js';
-import { HttpError, sendJson } from '../http-json.js';
-import type { Route } from '../router.js';
+import { HttpError } from '../http-json.js';
+import { route, type Route } from '../router.js';
 import type { Person } from '../../contracts/directory.js';
 import type { OidcClient } from './oidc.js';
 import { cookieOf, overTls, sessionCookie, type ConsoleSessions } from './sessions.js';
@@ -42,14 +42,15 @@ export function oidcRoutes(d: OidcRouteDeps): Route[] {
     return s;
   };
   return [
-    {
+    route({
       method: 'GET',
       path: '/console/login-methods',
-      async handle(_req, res) {
+      responses: { 200: 'LoginMethods' },
+      async handle(_req, res, _params, send) {
         const s = d.settings();
-        sendJson(res, 200, { oidc: s ? { issuer: new URL(s.issuer).host } : null, loginLink: true, token: true }, { 'cache-control': 'no-store' });
+        send(200, { oidc: s ? { issuer: new URL(s.issuer).host } : null, loginLink: true, token: true }, { 'cache-control': 'no-store' });
       },
-    },
+    }),
     {
       method: 'GET',
       path: '/console/oidc/login',

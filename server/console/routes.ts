@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ApiAuth, Caller } from '../auth/api-auth.js';
-import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
-import type { Route } from '../router.js';
+import { HttpError, parseBody, readJsonBody } from '../http-json.js';
+import { route, type Route } from '../router.js';
 import { CSRF_HEADER, SESSION_COOKIE, cookieOf, csrfMatches, sessionCookie, type ConsoleSessions } from './sessions.js';
 
 const SESSION_S = 8 * 3600;
@@ -44,31 +44,34 @@ export function consoleSessionRoutes(d: ConsoleSessionDeps): Route[] {
         res.end();
       },
     },
-    {
+    route({
       method: 'POST',
       path: '/console/session',
+      responses: { 200: 'ConsoleSession' },
       body: tokenBody,
-      async handle(req, res) {
+      async handle(req, res, _params, send) {
         const { token } = parseBody(tokenBody, await readJsonBody(req, 64 * 1024), 'login');
         const caller = d.auth.identify(token);
         const { sid, session } = d.sessions.open(caller.id);
-        sendJson(res, 200, await describe(caller, session.csrf), { 'set-cookie': sessionCookie(req, sid, SESSION_S), 'cache-control': 'no-store' });
+        send(200, await describe(caller, session.csrf), { 'set-cookie': sessionCookie(req, sid, SESSION_S), 'cache-control': 'no-store' });
       },
-    },
-    {
+    }),
+    route({
       method: 'GET',
       path: '/console/session',
-      async handle(req, res) {
+      responses: { 200: 'ConsoleSession' },
+      async handle(req, res, _params, send) {
         const sid = cookieOf(req, SESSION_COOKIE);
         const session = sid ? d.sessions.find(sid) : undefined;
         if (!session) throw new HttpError(401, 'not logged in');
-        sendJson(res, 200, await describe(d.auth.authenticate(req), session.csrf, session.oidc?.name), { 'cache-control': 'no-store' });
+        send(200, await describe(d.auth.authenticate(req), session.csrf, session.oidc?.name), { 'cache-control': 'no-store' });
       },
-    },
-    {
+    }),
+    route({
       method: 'DELETE',
       path: '/console/session',
-      async handle(req, res) {
+      responses: { 200: 'LoggedOut' },
+      async handle(req, res, _params, send) {
         const sid = cookieOf(req, SESSION_COOKIE);
         // Logging out needs no check of earlier logouts (it may be one again): the seal, the expiry and the CSRF token.
         const session = sid ? d.sessions.peek(sid) : undefined;
@@ -81,8 +84,8 @@ export function consoleSessionRoutes(d: ConsoleSessionDeps): Route[] {
           // This browser forgets the cookie and this server refuses it; other servers would not know: say so, never "logged out".
           throw new HttpError(503, `the logout could not be recorded in Temporal, so other servers still accept this session until it expires: ${(err as Error).message}`, undefined, clear);
         }
-        sendJson(res, 200, { loggedOut: true }, clear);
+        send(200, { loggedOut: true }, clear);
       },
-    },
+    }),
   ];
 }

@@ -50,9 +50,9 @@ export function consoleStaticRoutes(dir: string = CONSOLE_DIST): Route[] {
     {
       method: 'GET',
       path: '/console/assets/:file',
-      handle: (req, res, params) => {
+      handle: (req, res, params, reply) => {
         if (!/^[A-Za-z0-9._-]+$/.test(params.file ?? '') || params.file!.startsWith('.')) throw new HttpError(404, 'no such console file');
-        return send(join('assets', params.file!), 'public, max-age=31536000, immutable')(req, res, params);
+        return send(join('assets', params.file!), 'public, max-age=31536000, immutable')(req, res, params, reply);
       },
     },
   ];

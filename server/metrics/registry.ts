@@ -40,10 +40,10 @@ export function createServerMetrics(snapshot?: () => Promise<WardenSnapshot>): S
     countAlerts(routes) {
       return routes.map((route) => ({
         ...route,
-        async handle(req, res, params) {
+        async handle(req, res, params, send) {
           const source = sourceOf(route.path);
           try {
-            await route.handle(req, res, params);
+            await route.handle(req, res, params, send);
             deliveries.inc({ source, ...deliveryResult(res.statusCode) });
           } catch (err) {
             deliveries.inc({ source, ...deliveryResult(err instanceof HttpError ? err.status : 500) });

@@ -13,10 +13,12 @@ import { verifyMlflowWebhook } from '../auth/mlflow-signature.js';
 import type { AdapterResult } from '../intake/adapters/types.js';
 import { parseAlert } from '../intake/alert-schema.js';
 import { createOpenIncidentHints, type OpenIncidentHints } from '../intake/open-incidents.js';
-import { ingestAlert, joinedNothing, type IngestDeps, type IngestResult, type NothingToJoin } from '../intake/ingest.js';
+import { ingestAlert, joinedNothing, type IngestDeps } from '../intake/ingest.js';
 import type { RateLimiter } from '../intake/rate-limit.js';
 import { redactAlert } from '../intake/redact.js';
-import type { Route } from '../router.js';
+import { route, type Responses, type Route, type Send } from '../router.js';
+import type { DuplicateDelivery } from '../api-responses.js';
+import { answerBatch, answerOne, BATCH, ONE_ALERT, type Batch, type OneAlert, type Outcomes } from './alert-answers.js';
 import { NO_SERVER_AUDIT, type ServerAudit } from '../audit.js';
 import { orUnavailable } from '../temporal-errors.js';
 
@@ -88,13 +90,6 @@ function github(secret: string): Authenticate {
   };
 }
 
-type Accepted = IngestResult & { redactions: number };
-interface Outcomes {
-  readonly accepted: Accepted[];
-  /** Follow-ups and resolutions that found no open incident: nothing was started. */
-  readonly nothing: NothingToJoin[];
-}
-
 /** A body to ingest: `joinOnly` ones (follow-ups) only join an open incident. */
 interface Incoming {
   readonly body: unknown;
@@ -144,17 +139,6 @@ async function accept(d: AlertRouteDeps, sender: AlertSender, req: IncomingMessa
   return outcomes;
 }
 
-/**
- * 202 when at least one alert was recorded on an incident; 200 when nothing was (all skipped,
- * or follow-ups and resolutions with no open incident: "nothing to resolve").
- */
-function answer(res: ServerResponse, outcomes: Outcomes, skipped: readonly { reason: string }[], single: boolean): void {
-  const { accepted, nothing } = outcomes;
-  if (single && accepted.length === 1) return sendJson(res, 202, accepted[0]);
-  if (single && nothing.length === 1) return sendJson(res, 200, nothing[0]);
-  sendJson(res, accepted.length > 0 ? 202 : 200, { accepted, skipped: [...skipped, ...nothing.map((n) => ({ reason: `${n.result}: ${n.reason}` }))] });
-}
-
 /** The delivery id a sender gave (GitHub's X-GitHub-Delivery), for the audit record. */
 function deliveryOf(req: IncomingMessage): string | undefined {
   const v = header(req, 'x-github-delivery');
@@ -173,38 +157,47 @@ function auditRefusal(audit: ServerAudit | undefined, path: string, sender: Aler
   });
 }
 
-type Run = (req: IncomingMessage, res: ServerResponse, raw: Buffer) => Promise<void>;
+type Run<R extends Responses> = (req: IncomingMessage, raw: Buffer, send: Send<R>) => Promise<void>;
 
 /**
  * One intake route: JSON, at most 1 MiB, its sender's credential, then each delivery id once
  * (a second time: 200 "duplicate delivery, ignored", nothing signalled). A request that fails
  * releases its id, so that the sender's retry is not taken for a replay.
  */
-function intakeRoute(path: string, sender: AlertSender, deliveries: DeliveryMemory, authenticate: Authenticate, run: Run, audit?: ServerAudit): Route {
-  return {
+function intakeRoute<const R extends OneAlert | Batch>(
+  path: string,
+  sender: AlertSender,
+  deliveries: DeliveryMemory,
+  authenticate: Authenticate,
+  responses: R,
+  run: Run<R>,
+  audit?: ServerAudit,
+): Route {
+  return route({
     method: 'POST',
     path,
-    async handle(req, res) {
+    responses,
+    async handle(req, res, _params, send) {
       try {
-        await handle(req, res);
+        await handle(req, res, send);
       } catch (err) {
         auditRefusal(audit, path, sender, req, err);
         throw err;
       }
     },
-  };
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  });
+  async function handle(req: IncomingMessage, res: ServerResponse, send: Send<R>): Promise<void> {
     requireJson(req);
     const raw = await readRawBody(req, ALERT_BODY_LIMIT);
     const { delivery } = authenticate(req, raw);
     const key = delivery === undefined ? undefined : `${sender}:${delivery}`;
     if (key) {
       const seen = deliveries.claim(key);
-      if (seen === 'duplicate') return sendJson(res, 200, { result: 'duplicate delivery, ignored', delivery });
+      if (seen === 'duplicate') return sendJson(res, 200, { result: 'duplicate delivery, ignored', delivery: delivery! } satisfies DuplicateDelivery);
       if (seen === 'full') throw new HttpError(429, 'too many deliveries within the replay window; retry later', undefined, { 'retry-after': '60' });
     }
     try {
-      await run(req, res, raw);
+      await run(req, raw, send);
     } catch (err) {
       if (key) deliveries.release(key);
       throw err;
@@ -212,12 +205,12 @@ function intakeRoute(path: string, sender: AlertSender, deliveries: DeliveryMemo
   }
 }
 
-function adapter(d: AlertRouteDeps, sender: AlertSender, path: string, normalize: (req: IncomingMessage, body: unknown) => AdapterResult | Promise<AdapterResult>): Run {
-  return async (req, res, raw) => {
+function adapter(d: AlertRouteDeps, sender: AlertSender, path: string, normalize: (req: IncomingMessage, body: unknown) => AdapterResult | Promise<AdapterResult>): Run<Batch> {
+  return async (req, raw, send) => {
     const normalized = await normalize(req, parseJson(raw));
     if (!normalized.ok) throw new HttpError(400, `not a valid ${path.split('/').pop()} payload`, normalized.details);
     const incoming = [...normalized.alerts.map((body) => ({ body, joinOnly: false })), ...(normalized.followUps ?? []).map((body) => ({ body, joinOnly: true }))];
-    answer(res, await accept(d, sender, req, incoming), normalized.skipped, false);
+    answerBatch(send, await accept(d, sender, req, incoming), normalized.skipped);
   };
 }
 
@@ -236,9 +229,8 @@ export function alertRoutes(deps: AlertRouteDeps): Route[] {
       'webhook',
       deliveries,
       (req, raw) => verifyWebhook(req, raw, c.webhook),
-      async (req, res, raw) => {
-        answer(res, await accept(d, 'webhook', req, [{ body: parseJson(raw), joinOnly: false }]), [], true);
-      },
+      ONE_ALERT,
+      async (req, raw, send) => answerOne(send, await accept(d, 'webhook', req, [{ body: parseJson(raw), joinOnly: false }])),
       d.audit,
     ),
     intakeRoute(
@@ -246,6 +238,7 @@ export function alertRoutes(deps: AlertRouteDeps): Route[] {
       'alertmanager',
       deliveries,
       bearer('alertmanager', c.alertmanager),
+      BATCH,
       adapter(d, 'alertmanager', am, (_req, body) => normalizeAlertmanager(body)),
       d.audit,
     ),
@@ -254,6 +247,7 @@ export function alertRoutes(deps: AlertRouteDeps): Route[] {
       'guardduty',
       deliveries,
       bearer('guardduty', c.guardduty),
+      BATCH,
       adapter(d, 'guardduty', gd, (_req, body) => normalizeGuardDuty(body)),
       d.audit,
     ),
@@ -262,6 +256,7 @@ export function alertRoutes(deps: AlertRouteDeps): Route[] {
       'github',
       deliveries,
       github(c.github),
+      BATCH,
       adapter(d, 'github', gh, (req, body) => normalizeSecretScanning(header(req, 'x-github-event'), body)),
       d.audit,
     ),
@@ -270,6 +265,7 @@ export function alertRoutes(deps: AlertRouteDeps): Route[] {
       'mlflow',
       deliveries,
       (req, raw) => verifyMlflowWebhook(req, raw, c.mlflow),
+      BATCH,
       adapter(d, 'mlflow', ml, (_req, body) => checkedAgainstRegistry(d.mlflow, body)),
     ),
   ];

@@ -6,29 +6,12 @@ import { offboardingStateQuery, type OffboardingState } from '../../contracts/of
 import { namesPerson } from '../../contracts/principal.js';
 import { reviewCampaignStateQuery, type CampaignState, type ReviewerState } from '../../contracts/reviews.js';
 import { readReviewerState } from '../reviewer-state.js';
+import type { PendingApproval } from '../api-responses.js';
 import type { Role } from '../../config/roles.js';
 import type { ApiAuth, Caller } from '../auth/api-auth.js';
-import { sendJson } from '../http-json.js';
-import type { Route } from '../router.js';
+import { route, type Route } from '../router.js';
 import { orUnavailable } from '../temporal-errors.js';
 import type { PersonOfCaller } from './self-action.js';
-
-/** One thing waiting for the caller's decision. */
-export type PendingApproval =
-  | {
-      readonly kind: 'incident-step';
-      readonly incidentId: string;
-      readonly title: string;
-      readonly stepId: string;
-      readonly action: string;
-      readonly deadline: string;
-      readonly planDigest?: string;
-      readonly may: readonly ('approve' | 'reject')[];
-      readonly command: string;
-    }
-  | { readonly kind: 'offboarding'; readonly personId: string; readonly requestedBy: string; readonly reason: string; readonly effectiveAt?: string; readonly command: string }
-  | { readonly kind: 'review-approval'; readonly campaignId: string; readonly group: string; readonly command: string }
-  | { readonly kind: 'review-items'; readonly campaignId: string; readonly reviewer: string; readonly open: number; readonly deadline: string; readonly command: string };
 
 export interface ApprovalsDeps {
   readonly client: Client;
@@ -123,10 +106,11 @@ export function reviewerItems(state: ReviewerState, person: Person | undefined):
 export function approvalRoutes(d: ApprovalsDeps): Route[] {
   const limit = d.limit ?? 200;
   return [
-    {
+    route({
       method: 'GET',
       path: '/v1/approvals',
-      async handle(req, res) {
+      responses: { 200: 'Approvals' },
+      async handle(req, res, _params, send) {
         const caller = d.auth.authorize(req, READERS, 'list approvals');
         const person = await d.personOf?.(caller);
         const nowMs = Date.now();
@@ -139,8 +123,8 @@ export function approvalRoutes(d: ApprovalsDeps): Route[] {
           ...(await runningStates(d.client, 'reviewCampaignWorkflow', limit, (id) => q.getHandle(id).query(reviewCampaignStateQuery), d.taskQueue)).flatMap((s) => campaignApprovals(s, caller)),
           ...(person ? await runningStates(d.client, 'reviewerWorkflow', limit, (id) => readReviewerState(q.getHandle(id)), d.taskQueue) : []).flatMap((s) => reviewerItems(s, person)),
         ]);
-        sendJson(res, 200, { caller: caller.id, approvals });
+        send(200, { caller: caller.id, approvals });
       },
-    },
+    }),
   ];
 }

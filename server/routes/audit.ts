@@ -1,8 +1,8 @@
 import type { AuditRecord } from '../../contracts/audit.js';
 import { verifyStore, type AuditReader } from '../../contracts/audit-verify.js';
 import type { ApiAuth } from '../auth/api-auth.js';
-import { HttpError, sendJson } from '../http-json.js';
-import type { Route } from '../router.js';
+import { HttpError } from '../http-json.js';
+import { route, type Route } from '../router.js';
 
 export interface AuditRouteDeps {
   readonly auth: ApiAuth;
@@ -28,10 +28,11 @@ function timeParam(url: URL, name: string): number | undefined {
  */
 export function auditRoutes(d: AuditRouteDeps): Route[] {
   return [
-    {
+    route({
       method: 'GET',
       path: '/v1/audit',
-      async handle(req, res) {
+      responses: { 200: 'Audit' },
+      async handle(req, res, _params, send) {
         d.auth.authorize(req, 'viewer', 'read the audit trail');
         const url = new URL(req.url ?? '/', 'http://x');
         const since = timeParam(url, 'since');
@@ -42,8 +43,8 @@ export function auditRoutes(d: AuditRouteDeps): Route[] {
         const v = await verifyStore(d.store, d.publicKey);
         const inWindow = (r: AuditRecord) => (since === undefined || Date.parse(r.time) >= since) && (until === undefined || Date.parse(r.time) < until);
         const records = v.records.filter(inWindow).slice(-limit);
-        sendJson(res, 200, { verified: v.ok, ...(v.problem ? { problem: v.problem } : {}), total: v.records.length, records });
+        send(200, { verified: v.ok, ...(v.problem ? { problem: v.problem } : {}), total: v.records.length, records });
       },
-    },
+    }),
   ];
 }

@@ -2,8 +2,9 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
-import { HttpError, readJsonBody, sendJson } from '../http-json.js';
-import type { Route } from '../router.js';
+import { HttpError, readJsonBody } from '../http-json.js';
+import { route, type Params, type Route, type Send } from '../router.js';
+import type { CodecPayload } from '../api-responses.js';
 
 export interface CodecEndpointOptions {
   readonly codec: PayloadCodec;
@@ -26,10 +27,13 @@ const toPayload = (p: z.infer<typeof body>['payloads'][number]): Payload => ({
   data: Buffer.from(p.data ?? '', 'base64'),
 });
 /** A payload in the remote-codec protocol's JSON (base64 values). */
-export const fromPayload = (p: Payload) => ({
+export const fromPayload = (p: Payload): CodecPayload => ({
   metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])),
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
+
+type CodecAnswers = { readonly 200: 'CodecPayloads' };
+const CODEC_ANSWERS: CodecAnswers = { 200: 'CodecPayloads' };
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
@@ -74,7 +78,7 @@ export function codecRoutes(o: CodecEndpointOptions): Route[] {
     }
   };
 
-  const handler = (op: 'encode' | 'decode') => async (req: IncomingMessage, res: ServerResponse) => {
+  const handler = (op: 'encode' | 'decode') => async (req: IncomingMessage, _res: ServerResponse, _params: Params, send: Send<CodecAnswers>) => {
     const headers = cors(req);
     if (req.headers.origin && !headers['access-control-allow-origin']) {
       throw new HttpError(403, `origin ${req.headers.origin} is not allowed; add it to WARDEN_CODEC_CORS_ORIGINS`);
@@ -96,7 +100,7 @@ export function codecRoutes(o: CodecEndpointOptions): Route[] {
       } catch (err) {
         throw new HttpError(422, `cannot ${op}: ${(err as Error).message}`);
       }
-      sendJson(res, 200, { payloads: out.map(fromPayload) }, headers);
+      send(200, { payloads: out.map(fromPayload) }, headers);
     } catch (err) {
       // Browsers only show an error body to the UI when CORS headers come with it.
       if (err instanceof HttpError) throw new HttpError(err.status, err.message, err.details, { ...err.headers, ...headers });
@@ -114,8 +118,8 @@ export function codecRoutes(o: CodecEndpointOptions): Route[] {
   };
 
   return [
-    { method: 'POST', path: '/codec/encode', handle: handler('encode') },
-    { method: 'POST', path: '/codec/decode', handle: handler('decode') },
+    route({ method: 'POST', path: '/codec/encode', responses: CODEC_ANSWERS, handle: handler('encode') }),
+    route({ method: 'POST', path: '/codec/decode', responses: CODEC_ANSWERS, handle: handler('decode') }),
     { method: 'OPTIONS', path: '/codec/encode', handle: preflight },
     { method: 'OPTIONS', path: '/codec/decode', handle: preflight },
   ];

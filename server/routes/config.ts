@@ -3,8 +3,8 @@ import type { Person } from '../../contracts/directory.js';
 import type { ApiAuth, Caller } from '../auth/api-auth.js';
 import { maskedConfig } from '../config-view.js';
 import { z } from 'zod';
-import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
-import type { Route } from '../router.js';
+import { HttpError, parseBody, readJsonBody } from '../http-json.js';
+import { route, type Route } from '../router.js';
 
 /** What a reload did: the file now in effect, or why the previous configuration stays. */
 export type ReloadOutcome =
@@ -28,19 +28,21 @@ export interface ConfigRouteDeps {
  */
 export function configRoutes(d: ConfigRouteDeps): Route[] {
   return [
-    {
+    route({
       method: 'GET',
       path: '/v1/config',
-      async handle(req, res) {
+      responses: { 200: 'ConfigView' },
+      async handle(req, res, _params, send) {
         d.auth.authorize(req, 'admin', 'read the configuration');
-        sendJson(res, 200, maskedConfig(d.config));
+        send(200, maskedConfig(d.config));
       },
-    },
-    {
+    }),
+    route({
       method: 'POST',
       path: '/v1/config/reload',
+      responses: { 200: 'ConfigReloaded' },
       body: RELOAD_BODY,
-      async handle(req, res) {
+      async handle(req, res, _params, send) {
         d.auth.authorize(req, 'admin', 'reload the configuration');
         // The request names nothing: the server re-reads its own file. Anything in the body is a mistake, refused before reloading.
         parseBody(RELOAD_BODY, await readJsonBody(req, 64 * 1024), 'reload request (send {})');
@@ -52,17 +54,18 @@ export function configRoutes(d: ConfigRouteDeps): Route[] {
             outcome.errors.map((message) => ({ path: '', message })),
           );
         }
-        sendJson(res, 200, { reloaded: true, path: outcome.path ?? null, sha256: outcome.sha256 ?? null, identities: outcome.identities, people: outcome.people });
+        send(200, { reloaded: true, path: outcome.path ?? null, sha256: outcome.sha256 ?? null, identities: outcome.identities, people: outcome.people });
       },
-    },
-    {
+    }),
+    route({
       method: 'GET',
       path: '/v1/whoami',
-      async handle(req, res) {
+      responses: { 200: 'WhoAmI' },
+      async handle(req, res, _params, send) {
         const caller = d.auth.authenticate(req);
         const identity = d.config.file.identities.find((i) => i.id === caller.id);
         const person = await d.personOf(caller);
-        sendJson(res, 200, {
+        send(200, {
           id: caller.id,
           ...(identity?.name ? { name: identity.name } : {}),
           roles: caller.roles,
@@ -70,6 +73,6 @@ export function configRoutes(d: ConfigRouteDeps): Route[] {
           person: person ? { id: person.id, name: person.name, email: person.email } : null,
         });
       },
-    },
+    }),
   ];
 }

@@ -1,17 +1,17 @@
-import type { Route } from '../router.js';
-import { sendJson } from '../http-json.js';
+import { route, type Route } from '../router.js';
 import type { HealthProbe } from '../health.js';
 
 /** GET /healthz: 200 when Temporal is reachable and a worker runs, else 503 with the reason. */
 export function healthRoutes(probe: HealthProbe): Route[] {
   return [
-    {
+    route({
       method: 'GET',
       path: '/healthz',
-      async handle(_req, res) {
+      responses: { 200: 'Health', 503: 'Health' },
+      async handle(_req, res, _params, send) {
         const report = await probe.check();
-        sendJson(res, report.ok ? 200 : 503, { status: report.ok ? 'ok' : 'unavailable', ...report });
+        send(report.ok ? 200 : 503, { status: report.ok ? 'ok' : 'unavailable', ...report });
       },
-    },
+    }),
   ];
 }

@@ -5,7 +5,8 @@ import type { z } from 'zod';
 import { incidentWorkflowId } from '../../contracts/incident.js';
 import type { Caller } from '../auth/api-auth.js';
 import { HttpError } from '../http-json.js';
-import type { Params } from '../router.js';
+import type { ApiResponses } from '../api-responses.js';
+import type { Params, ResponseName } from '../router.js';
 import type { RefusalWords } from '../temporal-errors.js';
 
 const ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -26,7 +27,7 @@ export function incidentIdOf(id: string | undefined, field = 'id'): string {
 export const incidentHandle = (client: Client, id: string): WorkflowHandle => client.workflow.getHandle(incidentWorkflowId(id));
 
 /** One of the POST routes about an incident. */
-export interface Action<B> {
+export interface Action<B, N extends ResponseName = ResponseName> {
   /** After `/v1/incidents/:id/`. */
   readonly path: string;
   /** For the refusal of a caller without the responder role. */
@@ -38,7 +39,9 @@ export interface Action<B> {
   readonly what: string;
   /** The words of a Temporal outage or refusal. */
   readonly steering: string;
-  readonly status?: number;
+  readonly status?: 200 | 201 | 202;
+  /** The answer's type, by its name in ApiResponses. */
+  readonly answer: N;
   /** Sends the Update; returns the answer's body. */
-  run(handle: WorkflowHandle, body: B, caller: Caller, req: IncomingMessage, params: Params): Promise<unknown>;
+  run(handle: WorkflowHandle, body: B, caller: Caller, req: IncomingMessage, params: Params): Promise<ApiResponses[N]>;
 }

@@ -9,7 +9,7 @@ import { incidentStateQuery } from '../../contracts/incident.js';
 import { acknowledgeUpdate, mergeInUpdate, mttaMs, triageUpdate } from '../../contracts/incident-triage.js';
 import type { LoadedPlaybook } from '../../playbook/load.js';
 import { HttpError } from '../http-json.js';
-import type { Route } from '../router.js';
+import type { ResponseName, Route } from '../router.js';
 import { steer } from '../temporal-errors.js';
 import { incidentHandle, incidentIdOf, REFUSALS, type Action } from './incident-action.js';
 
@@ -20,10 +20,11 @@ const mergeBody = z.strictObject({ into: z.string().regex(/^[A-Za-z0-9._-]{1,128
 const playbookBody = z.strictObject({ playbook: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'a playbook id'), reason: reason.optional() });
 
 /** The triage routes, each for `act()`; `playbooks` is the loaded catalog a started playbook is resolved in. */
-export function triageActions(client: Client, playbooks: readonly LoadedPlaybook[], act: <B>(a: Action<B>) => Route): Route[] {
+export function triageActions(client: Client, playbooks: readonly LoadedPlaybook[], act: <B, N extends ResponseName>(a: Action<B, N>) => Route): Route[] {
   return [
     act({
       path: 'acknowledge',
+      answer: 'Acknowledged',
       doing: 'acknowledge incidents',
       aboutSelf: 'acknowledge this incident',
       body: ackBody,
@@ -37,6 +38,7 @@ export function triageActions(client: Client, playbooks: readonly LoadedPlaybook
     }),
     act({
       path: 'false-positive',
+      answer: 'IncidentStatusAnswer',
       doing: 'triage incidents',
       aboutSelf: 'mark this incident a false positive',
       body: falsePositiveBody,
@@ -46,6 +48,7 @@ export function triageActions(client: Client, playbooks: readonly LoadedPlaybook
     }),
     act({
       path: 'merge',
+      answer: 'Merged',
       doing: 'triage incidents',
       aboutSelf: 'merge this incident',
       body: mergeBody,
@@ -69,6 +72,7 @@ export function triageActions(client: Client, playbooks: readonly LoadedPlaybook
     }),
     act({
       path: 'playbook',
+      answer: 'PlaybookStarted',
       doing: 'triage incidents',
       aboutSelf: 'start a playbook in this incident',
       body: playbookBody,

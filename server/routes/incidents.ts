@@ -6,9 +6,9 @@ import { cancelUpdate, incidentStateQuery, lessonsUpdate, noteUpdate, resolveUpd
 import type { DecisionSigner } from '../../contracts/approval-proof.js';
 import { sendSignedDecision } from '../../temporal/signed-decision.js';
 import { clientOf, type ApiAuth, type Caller } from '../auth/api-auth.js';
-import { parseBody, readJsonBody, sendJson } from '../http-json.js';
+import { parseBody, readJsonBody } from '../http-json.js';
 import type { LoadedPlaybook } from '../../playbook/load.js';
-import type { Params, Route } from '../router.js';
+import { route, type Params, type ResponseName, type Route } from '../router.js';
 import { orUnavailable, steer } from '../temporal-errors.js';
 import { incidentHandle, incidentIdOf, REFUSALS, type Action } from './incident-action.js';
 import { triageActions } from './incident-triage.js';
@@ -77,23 +77,26 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
   };
   const authed = (req: IncomingMessage, role: 'viewer' | 'responder', doing: string): Caller => auth.authorize(req, role, doing);
   /** A responder's POST about one incident: the caller, never its principal when `aboutSelf` says so, the body checked, then the call to the workflow. */
-  const act = <B>(a: Action<B>): Route => ({
-    method: 'POST',
-    path: `/v1/incidents/:id/${a.path}`,
-    body: a.body,
-    async handle(req, res, params) {
-      const caller = authed(req, 'responder', a.doing);
-      if (a.aboutSelf) await notThePrincipal(caller, params, a.aboutSelf);
-      const body = parseBody(a.body, await readJsonBody(req, BODY_LIMIT), a.what);
-      sendJson(res, a.status ?? 200, await steer(handleFor(params), a.steering, REFUSALS, (h) => a.run(h, body, caller, req, params)));
-    },
-  });
+  const act = <B, N extends ResponseName>(a: Action<B, N>): Route =>
+    route({
+      method: 'POST',
+      path: `/v1/incidents/:id/${a.path}`,
+      body: a.body,
+      responses: { [a.status ?? 200]: a.answer },
+      async handle(req, _res, params, send) {
+        const caller = authed(req, 'responder', a.doing);
+        if (a.aboutSelf) await notThePrincipal(caller, params, a.aboutSelf);
+        const body = parseBody(a.body, await readJsonBody(req, BODY_LIMIT), a.what);
+        send(a.status ?? 200, await steer(handleFor(params), a.steering, REFUSALS, (h) => a.run(h, body, caller, req, params)));
+      },
+    });
   return [
-    {
+    route({
       method: 'GET',
       path: '/v1/incidents',
+      responses: { 200: 'IncidentList' },
       query: listQuery,
-      async handle(req, res) {
+      async handle(req, res, _params, send) {
         authed(req, 'viewer', 'list incidents');
         const q = parseBody(listQuery, Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams), 'query');
         const clauses = [`WorkflowType = 'incidentWorkflow'`];
@@ -123,20 +126,22 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
           }
           return out;
         });
-        sendJson(res, 200, { incidents });
+        send(200, { incidents });
       },
-    },
-    {
+    }),
+    route({
       method: 'GET',
       path: '/v1/incidents/:id',
-      async handle(req, res, params) {
+      responses: { 200: 'IncidentState' },
+      async handle(req, res, params, send) {
         authed(req, 'viewer', 'read incidents');
         const state = await steer(handleFor(params), 'reading the incident', REFUSALS, (h) => h.query(incidentStateQuery));
-        sendJson(res, 200, await orUnavailable('reading the post-incident notes', () => withPostIncidentNotes(client, state)));
+        send(200, await orUnavailable('reading the post-incident notes', () => withPostIncidentNotes(client, state)));
       },
-    },
+    }),
     act({
       path: 'approvals/:stepId',
+      answer: 'ApprovalAnswer',
       doing: 'decide approvals',
       aboutSelf: 'decide approvals on this incident',
       body: approvalBody,
@@ -150,11 +155,12 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
           via: clientOf(req),
           ...(body.reason ? { reason: body.reason } : {}),
         };
-        return { stepId: params.stepId, approval: await sendSignedDecision(h, signer, decision, body.plan_digest) };
+        return { stepId: decision.stepId, approval: await sendSignedDecision(h, signer, decision, body.plan_digest) };
       },
     }),
     act({
       path: 'cancel',
+      answer: 'CancelAnswer',
       doing: 'cancel incidents',
       aboutSelf: 'cancel this incident',
       body: cancelBody,
@@ -165,6 +171,7 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
     }),
     act({
       path: 'steps/:stepId',
+      answer: 'StepActionAnswer',
       doing: 'act on incident steps',
       aboutSelf: 'act on the steps of this incident',
       body: stepActionBody,
@@ -179,6 +186,7 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
     }),
     act({
       path: 'resolve',
+      answer: 'IncidentStatusAnswer',
       doing: 'resolve incidents',
       aboutSelf: 'resolve this incident',
       body: resolveBody,
@@ -188,6 +196,7 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
     }),
     act({
       path: 'lessons',
+      answer: 'IncidentStatusAnswer',
       doing: 'record lessons',
       aboutSelf: 'record the lessons of this incident',
       body: lessonsBody,
@@ -197,6 +206,7 @@ export function incidentRoutes(client: Client, auth: ApiAuth, signer: DecisionSi
     }),
     act({
       path: 'notes',
+      answer: 'NoteAnswer',
       doing: 'add notes',
       body: noteBody,
       what: 'note',

@@ -10,8 +10,8 @@ import { INVENTORY_KINDS, INVENTORY_SOURCES } from '../../contracts/inventory.js
 import { loadLatestInventory, type SnapshotReader } from '../../contracts/inventory-latest.js';
 import { filterRows, inventoryRows, NO_SCAN_DETAIL, RISK_ORDER, type InventoryFilter, type InventoryView } from '../../contracts/inventory-view.js';
 import type { ApiAuth } from '../auth/api-auth.js';
-import { HttpError, parseBody, sendJson } from '../http-json.js';
-import type { Route } from '../router.js';
+import { HttpError, parseBody } from '../http-json.js';
+import { route, type Route } from '../router.js';
 import { orUnavailable } from '../temporal-errors.js';
 
 const oneOf = (values: readonly string[]) => ({ message: `must be one of ${values.join(', ')}` });
@@ -40,11 +40,12 @@ export async function inventoryView(d: Omit<InventoryRouteDeps, 'auth'>, filters
 
 export function inventoryRoutes(d: InventoryRouteDeps): Route[] {
   return [
-    {
+    route({
       method: 'GET',
       path: '/v1/inventory',
+      responses: { 200: 'InventoryView', 404: 'InventoryNotScanned' },
       query: inventoryQuery,
-      async handle(req, res) {
+      async handle(req, res, _params, send) {
         d.auth.authorize(req, 'viewer', 'read the AI inventory');
         const searchParams = new URL(req.url ?? '/', 'http://x').searchParams;
         for (const key of new Set(searchParams.keys())) {
@@ -52,9 +53,9 @@ export function inventoryRoutes(d: InventoryRouteDeps): Route[] {
         }
         const filters = parseBody(inventoryQuery, Object.fromEntries(searchParams), 'query') as InventoryFilter;
         const view = await orUnavailable('finding the latest inventory scan', () => inventoryView(d, filters));
-        if (view.state === 'no scan yet') return sendJson(res, 404, { error: view.detail, state: view.state });
-        sendJson(res, 200, view);
+        if (view.state === 'no scan yet') return send(404, { error: view.detail, state: view.state });
+        send(200, view);
       },
-    },
+    }),
   ];
 }

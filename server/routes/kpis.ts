@@ -7,9 +7,9 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { KpiTargets } from '../../contracts/kpi.js';
 import type { ApiAuth } from '../auth/api-auth.js';
-import { HttpError, parseBody, sendJson } from '../http-json.js';
+import { HttpError, parseBody } from '../http-json.js';
 import { gatherKpis } from '../kpis.js';
-import type { Route } from '../router.js';
+import { route, type Route } from '../router.js';
 import { orUnavailable } from '../temporal-errors.js';
 
 const DAY_MS = 86_400_000;
@@ -43,11 +43,12 @@ export function windowOf(q: KpiQuery, nowMs: number): { since: string; until: st
 
 export function kpiRoutes(client: Client, auth: ApiAuth, targets?: KpiTargets, taskQueue?: string): Route[] {
   return [
-    {
+    route({
       method: 'GET',
       path: '/v1/kpis',
+      responses: { 200: 'KpiReport' },
       query: kpiQuery,
-      async handle(req, res) {
+      async handle(req, res, _params, send) {
         auth.authorize(req, 'viewer', 'read KPIs');
         const q = parseBody(kpiQuery, Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams), 'query');
         const now = Date.now();
@@ -55,8 +56,8 @@ export function kpiRoutes(client: Client, auth: ApiAuth, targets?: KpiTargets, t
         const report = await orUnavailable('computing KPIs', () =>
           gatherKpis(client, { ...window, asOf: new Date(now).toISOString(), ...(q.playbook ? { playbook: q.playbook } : {}), ...(targets ? { targets } : {}), ...(taskQueue ? { taskQueue } : {}) }),
         );
-        sendJson(res, 200, report);
+        send(200, report);
       },
-    },
+    }),
   ];
 }

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { Role } from '../../config/file-config.js';
 import { OFFBOARDING_WORKFLOW_PREFIX } from '../../contracts/offboarding.js';
 import type { ApiAuth } from '../auth/api-auth.js';
-import { parseBody, sendJson } from '../http-json.js';
-import type { Route } from '../router.js';
+import { parseBody } from '../http-json.js';
+import { route, type Route } from '../router.js';
+import type { OffboardingListEntry } from '../api-responses.js';
 import { orUnavailable } from '../temporal-errors.js';
 
 const READ_ROLES: readonly Role[] = ['viewer', 'responder', 'admin', 'hr'];
@@ -15,16 +16,6 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-/** One offboarding as visibility lists it: who, its workflow's status and times, and whether it was a dry run (from the memo set at start). */
-export interface OffboardingListEntry {
-  readonly person: string;
-  readonly workflowId: string;
-  readonly status: string;
-  readonly dryRun?: boolean;
-  readonly startTime: string;
-  readonly closeTime?: string;
-}
-
 /**
  * GET /v1/offboardings: the offboardings Temporal's visibility lists, in its order (the running
  * ones first, then the closed ones, most recently closed first), so the console
@@ -33,11 +24,12 @@ export interface OffboardingListEntry {
  */
 export function offboardingListRoutes(d: { client: Client; auth: ApiAuth }): Route[] {
   return [
-    {
+    route({
       method: 'GET',
       path: '/v1/offboardings',
+      responses: { 200: 'OffboardingList' },
       query: listQuery,
-      async handle(req, res) {
+      async handle(req, res, _params, send) {
         d.auth.authorize(req, READ_ROLES, 'list offboardings');
         const q = parseBody(listQuery, Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams), 'query');
         const clauses = [`WorkflowType = 'offboardingWorkflow'`];
@@ -60,8 +52,8 @@ export function offboardingListRoutes(d: { client: Client; auth: ApiAuth }): Rou
           }
           return out;
         });
-        sendJson(res, 200, { offboardings });
+        send(200, { offboardings });
       },
-    },
+    }),
   ];
 }

@@ -24,8 +24,9 @@ import type { IdentityConfig, Role } from '../../config/file-config.js';
 import { createPersonResolver } from './review-access.js';
 import { joinRunning, type JoinOutcome } from './offboarding-join.js';
 import { refuseSelf } from './self-action.js';
-import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
-import type { Params, Route } from '../router.js';
+import { HttpError, parseBody, readJsonBody } from '../http-json.js';
+import { route, type Params, type ResponseName, type Route } from '../router.js';
+import type { ApiResponses } from '../api-responses.js';
 import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
 
 export interface OffboardingRouteDeps {
@@ -89,26 +90,35 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
   const readState = (params: Params): Promise<OffboardingState> => {
     return steer(handleFor(params), 'reading the offboarding', REFUSALS, (h) => h.query(offboardingStateQuery));
   };
-  const update = (path: string, doing: string, run: (handle: WorkflowHandle, body: unknown, by: string) => Promise<unknown>, status = 200): Route => ({
-    method: 'POST',
-    path: `/v1/offboardings/:person/${path}`,
-    body: UPDATE_BODIES[path],
-    async handle(req, res, params) {
-      const caller = authed(req, 'responder', doing);
-      const subject = personOf(params);
-      await refuseSelf(personOfCaller, caller, `${doing} on this offboarding`, (w) => w.id === subject || w.person?.id === subject);
-      const body = await readJsonBody(req, BODY_LIMIT);
-      const result = await steer(handleFor(params), doing, REFUSALS, (h) => run(h, body, caller.id));
-      sendJson(res, status, result);
-    },
-  });
+  const update = <N extends ResponseName>(
+    path: string,
+    doing: string,
+    answer: N,
+    run: (handle: WorkflowHandle, body: unknown, by: string) => Promise<ApiResponses[N]>,
+    status: 200 | 202 = 200,
+  ): Route =>
+    route({
+      method: 'POST',
+      path: `/v1/offboardings/:person/${path}`,
+      body: UPDATE_BODIES[path],
+      responses: { [status]: answer },
+      async handle(req, _res, params, send) {
+        const caller = authed(req, 'responder', doing);
+        const subject = personOf(params);
+        await refuseSelf(personOfCaller, caller, `${doing} on this offboarding`, (w) => w.id === subject || w.person?.id === subject);
+        const body = await readJsonBody(req, BODY_LIMIT);
+        const result = await steer(handleFor(params), doing, REFUSALS, (h) => run(h, body, caller.id));
+        send(status, result);
+      },
+    });
 
   return [
-    {
+    route({
       method: 'POST',
       path: '/v1/offboardings',
+      responses: { 202: 'OffboardingStarted' },
       body: startBody,
-      async handle(req, res) {
+      async handle(req, res, _params, send) {
         const caller = authed(req, startRoles, 'start offboardings');
         const body = parseBody(startBody, await readJsonBody(req, BODY_LIMIT), 'offboarding request');
         const requestedBy = caller.id;
@@ -146,35 +156,38 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
         if (outcome && 'superseded' in outcome) throw new HttpError(409, `the offboarding of ${body.person} changed while this request was handled: send it again`);
         const joined = outcome !== undefined;
         const rescheduled = outcome && 'rescheduledTo' in outcome ? { rescheduledTo: outcome.rescheduledTo } : {};
-        sendJson(res, 202, { workflowId, person: body.person, joined, dryRun: body.dry_run, approvalRequired: input.requiresApproval === true, ...rescheduled });
+        send(202, { workflowId, person: body.person, joined, dryRun: body.dry_run, approvalRequired: input.requiresApproval === true, ...rescheduled });
       },
-    },
-    {
+    }),
+    route({
       method: 'GET',
       path: '/v1/offboardings/:person',
-      async handle(req, res, params) {
+      responses: { 200: 'OffboardingState' },
+      async handle(req, res, params, send) {
         authed(req, READ_ROLES, 'read offboardings');
-        sendJson(res, 200, await readState(params));
+        send(200, await readState(params));
       },
-    },
-    {
+    }),
+    route({
       method: 'GET',
       path: '/v1/offboardings/:person/report',
-      async handle(req, res, params) {
+      responses: { 200: 'OffboardingReport' },
+      async handle(req, res, params, send) {
         authed(req, READ_ROLES, 'read offboardings');
         const state = await readState(params);
         const report = buildOffboardingReport(state, state.reports.at(-1)?.generatedAt ?? state.times.completedAt ?? state.times.createdAt, 'current');
-        if (!/\btext\/markdown\b/.test(req.headers.accept ?? '')) return sendJson(res, 200, report);
+        if (!/\btext\/markdown\b/.test(req.headers.accept ?? '')) return send(200, report);
         const text = renderOffboardingMarkdown(report);
         res.writeHead(200, { 'content-type': 'text/markdown; charset=utf-8', 'content-length': Buffer.byteLength(text) });
         res.end(text);
       },
-    },
-    {
+    }),
+    route({
       method: 'POST',
       path: '/v1/offboardings/:person/approve',
+      responses: { 200: 'OffboardingApprovalAnswer' },
       body: approveBody,
-      async handle(req, res, params) {
+      async handle(req, res, params, send) {
         const caller = authed(req, startRoles, 'approve offboardings');
         const body = parseBody(approveBody, await readJsonBody(req, BODY_LIMIT), 'approval');
         const person = (await personOfCaller(caller))?.id;
@@ -182,24 +195,25 @@ export function offboardingRoutes(d: OffboardingRouteDeps): Route[] {
         const approval = await steer(handleFor(params), 'approving the offboarding', REFUSALS, (h) =>
           h.executeUpdate(offboardingApproveUpdate, { args: [d.signer.signOffboardingApproval(h.workflowId, request)] }),
         );
-        sendJson(res, 200, { approval });
+        send(200, { approval });
       },
-    },
-    update('legal-hold', 'set legal holds', async (handle, raw, by) => {
+    }),
+    update('legal-hold', 'set legal holds', 'OffboardingLegalHoldAnswer', async (handle, raw, by) => {
       const body = parseBody(holdBody, raw, 'legal hold');
       return { legalHold: await handle.executeUpdate(offboardingLegalHoldUpdate, { args: [{ hold: body.hold, reason: body.reason, by }] }) };
     }),
-    update('retry', 'retry offboarding items', async (handle, raw, by) => {
+    update('retry', 'retry offboarding items', 'OffboardingRetryAnswer', async (handle, raw, by) => {
       const body = parseBody(retryBody, raw, 'retry request');
       return { retrying: await handle.executeUpdate(offboardingRetryUpdate, { args: [{ by, ...(body.item ? { item: body.item } : {}) }] }) };
     }),
-    update('waive', 'waive offboarding items', async (handle, raw, by) => {
+    update('waive', 'waive offboarding items', 'OffboardingWaiveAnswer', async (handle, raw, by) => {
       const body = parseBody(waiveBody, raw, 'waiver');
       return { item: await handle.executeUpdate(offboardingWaiveUpdate, { args: [{ by, item: body.item, reason: body.reason }] }) };
     }),
     update(
       'cancel',
       'cancel offboardings',
+      'OffboardingCancelAnswer',
       async (handle, raw, by) => {
         const body = parseBody(cancelBody, raw, 'cancel request');
         return { phase: await handle.executeUpdate(offboardingCancelUpdate, { args: [{ by, reason: body.reason }] }) };

@@ -2,9 +2,10 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { REVIEW_WORKFLOW_PREFIX, reviewerWorkflowId } from '../../contracts/reviews.js';
 import type { ApiAuth } from '../auth/api-auth.js';
-import { parseBody, sendJson } from '../http-json.js';
+import { parseBody } from '../http-json.js';
 import { readReviewerPage } from '../reviewer-state.js';
-import type { Route } from '../router.js';
+import { route, type Route } from '../router.js';
+import type { ReviewerProgress } from '../api-responses.js';
 import { orUnavailable } from '../temporal-errors.js';
 import { campaignOf } from './reviews.js';
 
@@ -12,19 +13,6 @@ const progressQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-
-/** One reviewer's progress: counts only, never the items (GET /v1/reviews/{id}/reviewers/{reviewer} has those). */
-export interface ReviewerProgress {
-  readonly reviewer: string;
-  readonly status: string;
-  readonly phase?: string;
-  readonly items?: number;
-  readonly decided?: number;
-  readonly deadline?: string;
-  readonly escalatedTo?: string;
-  /** The reviewer's workflow could not be read (said why), never left out. */
-  readonly error?: string;
-}
 
 /**
  * GET /v1/reviews/:id/reviewers: each reviewer of a campaign with how many items they hold and
@@ -34,11 +22,12 @@ export interface ReviewerProgress {
  */
 export function reviewProgressRoutes(d: { client: Client; auth: ApiAuth }): Route[] {
   return [
-    {
+    route({
       method: 'GET',
       path: '/v1/reviews/:id/reviewers',
+      responses: { 200: 'ReviewerList' },
       query: progressQuery,
-      async handle(req, res, params) {
+      async handle(req, res, params, send) {
         d.auth.authorize(req, 'viewer', 'read access reviews');
         const campaignId = campaignOf(params);
         const q = parseBody(progressQuery, Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams), 'query');
@@ -56,9 +45,9 @@ export function reviewProgressRoutes(d: { client: Client; auth: ApiAuth }): Rout
           return out;
         });
         const reviewers = await Promise.all(ids.map((id) => progressOf(d.client, id, id.slice(prefix.length))));
-        sendJson(res, 200, { campaignId, offset: q.offset, limit: q.limit, reviewers });
+        send(200, { campaignId, offset: q.offset, limit: q.limit, reviewers });
       },
-    },
+    }),
   ];
 }
 

@@ -16,11 +16,11 @@ import {
   type ReviewCampaignInput,
 } from '../../contracts/reviews.js';
 import { clientOf, type ApiAuth, type Caller } from '../auth/api-auth.js';
-import { HttpError, parseBody, readJsonBody, sendJson } from '../http-json.js';
-import type { Params, Route } from '../router.js';
+import { HttpError, parseBody, readJsonBody } from '../http-json.js';
+import { route, type Params, type Route } from '../router.js';
 import { orUnavailable, steer, type RefusalWords } from '../temporal-errors.js';
 import { adhocCampaignId, createPersonResolver, readCampaignReport, REPORT_FORMATS, type EvidenceReader } from './review-access.js';
-import { readReviewerView, reviewerPageParams } from '../reviewer-state.js';
+import { readReviewerView, reviewerOf, reviewerPageParams } from '../reviewer-state.js';
 
 export interface ReviewRouteDeps {
   readonly client: Client;
@@ -111,12 +111,6 @@ export function campaignOf(params: Params): string {
   return id;
 }
 
-function reviewerOf(params: Params): string {
-  const id = params.reviewer ?? '';
-  if (!PERSON_ID.test(id)) throw new HttpError(400, 'invalid reviewer', [{ path: 'reviewer', message: 'a person id: 1-64 letters, digits and . _ -' }]);
-  return id;
-}
-
 const isResponder = (caller: Caller) => caller.roles.some((r) => r === 'responder' || r === 'admin');
 
 const CAMPAIGN_REFUSALS: RefusalWords = {
@@ -157,11 +151,12 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
   };
 
   return [
-    {
+    route({
       method: 'POST',
       path: '/v1/reviews',
+      responses: { 202: 'CampaignStarted' },
       body: startBody,
-      async handle(req, res) {
+      async handle(req, res, _params, send) {
         const caller = authed(req, 'responder', 'start access reviews');
         const body = parseBody(startBody, await readJsonBody(req, BODY_LIMIT), 'review request');
         if (body.synthetic || body.timing) d.auth.require(caller, 'admin', `set ${body.synthetic ? 'synthetic' : 'timing'} (drills and tests)`);
@@ -204,17 +199,18 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
             );
           }
         });
-        sendJson(res, 202, { id, workflow_id: workflowId });
+        send(202, { id, workflow_id: workflowId });
       },
-    },
-    {
+    }),
+    route({
       method: 'GET',
       path: '/v1/reviews/:id',
-      async handle(req, res, params) {
+      responses: { 200: 'CampaignState' },
+      async handle(req, res, params, send) {
         authed(req, 'viewer', 'read access reviews');
-        sendJson(res, 200, await readCampaign(params));
+        send(200, await readCampaign(params));
       },
-    },
+    }),
     {
       method: 'GET',
       path: '/v1/reviews/:id/report',
@@ -235,11 +231,12 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
         res.end(file.body);
       },
     },
-    {
+    route({
       method: 'GET',
       path: '/v1/reviews/:id/reviewers/:reviewer',
+      responses: { 200: 'ReviewerView' },
       query: reviewerPageParams,
-      async handle(req, res, params) {
+      async handle(req, res, params, send) {
         const caller = authed(req, 'viewer', 'read access reviews');
         const campaignId = campaignOf(params);
         const reviewer = reviewerOf(params);
@@ -251,14 +248,15 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
         if (person && person.id !== state.reviewer && person.id !== state.escalatedTo) {
           throw new HttpError(403, `${caller.id} may not read the review of ${reviewer}: only the reviewer, the manager it was escalated to, or a responder may`);
         }
-        sendJson(res, 200, state);
+        send(200, state);
       },
-    },
-    {
+    }),
+    route({
       method: 'POST',
       path: '/v1/reviews/:id/decisions',
+      responses: { 200: 'ReviewDecisionsAnswer' },
       body: decisionsBody,
-      async handle(req, res, params) {
+      async handle(req, res, params, send) {
         const caller = authed(req, 'viewer', 'decide access reviews');
         const campaignId = campaignOf(params);
         const body = parseBody(decisionsBody, await readJsonBody(req, DECISIONS_LIMIT), 'decisions');
@@ -277,21 +275,22 @@ export function reviewRoutes(d: ReviewRouteDeps): Route[] {
             ],
           }),
         ).catch(itemNotFound);
-        sendJson(res, 200, { reviewer, by: person.id, ...result });
+        send(200, { reviewer, by: person.id, ...result });
       },
-    },
-    {
+    }),
+    route({
       method: 'POST',
       path: '/v1/reviews/:id/approval',
+      responses: { 200: 'ReviewApprovalAnswer' },
       body: approvalBody,
-      async handle(req, res, params) {
+      async handle(req, res, params, send) {
         const caller = authed(req, 'responder', 'approve access-review revocations');
         const body = parseBody(approvalBody, await readJsonBody(req, BODY_LIMIT), 'approval');
         const approval = await steer(campaignHandle(params), 'approving', CAMPAIGN_REFUSALS, (h) =>
           h.executeUpdate(reviewApproveUpdate, { args: [{ by: caller.id, groups: caller.groups, approve: body.approve, ...(body.reason ? { reason: body.reason } : {}) }] }),
         );
-        sendJson(res, 200, { approval });
+        send(200, { approval });
       },
-    },
+    }),
   ];
 }

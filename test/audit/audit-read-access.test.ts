@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWardenServer, type WardenServer } from '../helpers/warden-server.js';
 import { suiteClient, uniqueTaskQueue } from '../harness.js';
+import { documentedFetch } from '../helpers/documented-fetch.js';
 
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 const VIEWER = 'tok-vera-viewer-0123456789';
@@ -28,7 +29,7 @@ afterAll(async () => {
   await client.connection.close();
 });
 
-const getAudit = (authorization?: string) => fetch(`${warden.url}/v1/audit`, { headers: authorization ? { authorization } : {} });
+const getAudit = (authorization?: string) => documentedFetch(`${warden.url}/v1/audit`, { headers: authorization ? { authorization } : {} });
 
 describe('GET /v1/audit: who may read the trail', () => {
   it('refuses no token, an intake-only credential, the codec token and a role outside the viewer ranks (hr); a viewer reads it', async () => {

@@ -17,6 +17,7 @@ import { localEvidenceReader } from '../../server/routes/review-access.js';
 import { LOCAL_ADMIN_ID } from '../../contracts/incident.js';
 import { TEST_SIGNER } from './decisions.js';
 import { suiteKeyring, uniqueTaskQueue } from '../harness.js';
+import { documentedFetch } from './documented-fetch.js';
 
 export const SECRET = 'intake-secret-0123456789';
 /** Each alert sender's own credential, as setupApi resolves them: all different. */
@@ -94,5 +95,5 @@ export async function startIntake(
 
 export function postAlert(url: string, alert: unknown, headers: Record<string, string> = {}, query = ''): Promise<Response> {
   const body = JSON.stringify(alert);
-  return fetch(`${url}/v1/alerts${query}`, { method: 'POST', headers: { 'content-type': 'application/json', ...senderHeaders(`/v1/alerts${query}`, body), ...headers }, body });
+  return documentedFetch(`${url}/v1/alerts${query}`, { method: 'POST', headers: { 'content-type': 'application/json', ...senderHeaders(`/v1/alerts${query}`, body), ...headers }, body });
 }

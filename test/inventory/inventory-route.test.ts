@@ -15,6 +15,7 @@ import { suiteClient, uniqueTaskQueue } from '../harness.js';
 import { assertBuilt, cleanEnv, spawnCli } from '../helpers/cli.js';
 import { completeScan, fixtureSnapshot } from '../helpers/inventory.js';
 import { startWardenServer, type WardenServer } from '../helpers/warden-server.js';
+import { documentedFetch } from '../helpers/documented-fetch.js';
 
 type Scanned = Extract<InventoryView, { state: 'scanned' }>;
 const token = 'tok-inventory-viewer-0123456789';
@@ -23,7 +24,7 @@ let client: Client;
 let warden: WardenServer;
 let evidenceDir: string;
 
-const get = (query = '', auth: string | null = token): Promise<Response> => fetch(`${warden.url}/v1/inventory${query}`, { headers: auth ? { authorization: `Bearer ${auth}` } : {} });
+const get = (query = '', auth: string | null = token): Promise<Response> => documentedFetch(`${warden.url}/v1/inventory${query}`, { headers: auth ? { authorization: `Bearer ${auth}` } : {} });
 const cli = (args: string[]) => spawnCli(['inventory', ...args], cleanEnv({ WARDEN_URL: warden.url, WARDEN_TOKEN: token })).done;
 
 beforeAll(async () => {

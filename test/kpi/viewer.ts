@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { KpiReport } from '../../server/kpis.js';
+import { documentedFetch } from '../helpers/documented-fetch.js';
 
 /** A fresh state dir and a warden.yaml naming the viewer vera (her token returned), plus `extra` lines; the env startWardenServer takes. */
 export function viewerEnv(name: string, extra: readonly string[] = []): { env: { WARDEN_STATE_DIR: string; WARDEN_CONFIG: string }; token: string } {
@@ -16,7 +17,7 @@ export function viewerEnv(name: string, extra: readonly string[] = []): { env: {
   return { env, token };
 }
 
-export const getKpis = (url: string, query: string, token?: string): Promise<Response> => fetch(`${url}/v1/kpis${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+export const getKpis = (url: string, query: string, token?: string): Promise<Response> => documentedFetch(`${url}/v1/kpis${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 /** GET /v1/kpis as the viewer: a 200 and its report. */
 export async function readKpis(url: string, query: string, token: string): Promise<KpiReport> {

@@ -1,13 +1,16 @@
 /**
- * server/openapi.json's request bodies (and the query parameters of the routes with a query schema) are generated from the zod schemas the routes validate with
- * (Route.body, server/routes/openapi-bodies.ts): `npm run openapi` writes them, and this test fails
- * when the committed document differs from what the routes' schemas make of it. It also fails when
- * a documented JSON body that a route reads has no schema on the route (the alert payloads and the
- * codec's are documented by hand, as components, and named below).
+ * server/openapi.json is generated from the routes: its request bodies (and the query parameters of
+ * the routes with a query schema) from the zod schemas the routes validate with (Route.body,
+ * server/routes/openapi-bodies.ts), its responses and component schemas from the TypeScript types the
+ * routes declare they send (Route.responses, server/api-responses.ts, server/routes/openapi-responses.ts).
+ * `npm run openapi` writes them, and this test fails when the committed document differs from what
+ * the routes make of it. It also fails when a documented JSON body that a route reads has no schema
+ * on the route, or a route that answers JSON declares no response (the exceptions are named below).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { operationOf, withGeneratedBodies } from '../../server/routes/openapi-bodies.js';
+import { responseSchemas, withGeneratedResponses } from '../../server/routes/openapi-responses.js';
 import { allApiRoutes } from '../helpers/api-routes.js';
 
 const FILE = 'server/openapi.json';
@@ -21,16 +24,26 @@ const BY_HAND = new Set([
   'POST /codec/encode',
   'POST /codec/decode',
 ]);
+/** Routes that declare no JSON response: what they send is a file, text or a redirect (their errors are still the Error schema). */
+const NO_DECLARED_RESPONSE = new Set([
+  'GET /metrics', // Prometheus text
+  'GET /openapi.json', // this document
+  'GET /v1/incidents/{id}/evidence/{stepId}', // a raw evidence file
+  'GET /v1/reviews/{id}/report', // the evidence report: JSON, CSV or HTML, as stored
+  'GET /console/login', // redirects
+  'GET /console/oidc/login',
+  'GET /console/oidc/callback',
+]);
 
-describe('the OpenAPI document', () => {
+describe('the OpenAPI document', { timeout: 60_000 }, () => {
   const read = () => JSON.parse(readFileSync(FILE, 'utf8')) as Record<string, unknown>;
   const routes = allApiRoutes();
-  const generated = withGeneratedBodies(read(), routes);
+  const generated = withGeneratedResponses(withGeneratedBodies(read(), routes), routes, responseSchemas());
   if (process.env.WARDEN_WRITE_OPENAPI === '1')
     writeFileSync(FILE, `${JSON.stringify(generated, null, 2).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`); // ASCII, as the file was kept
   const committed = read();
 
-  it('has the request bodies the route schemas make (npm run openapi writes them)', () => {
+  it('has the request bodies, responses and schemas the routes make (npm run openapi writes them)', () => {
     expect(committed, `${FILE} differs from the route schemas: run npm run openapi`).toEqual(generated);
   });
 
@@ -40,6 +53,28 @@ describe('the OpenAPI document', () => {
     const withSchema = new Set(routes.filter((r) => r.body).map(operationOf));
     expect(documented.filter((op) => !withSchema.has(op) && !BY_HAND.has(op))).toEqual([]);
     expect(withSchema.size).toBeGreaterThan(20);
+  });
+
+  it('generates the responses of every route that answers JSON, except the ones named here', () => {
+    const undeclared = routes.filter((r) => r.method !== 'OPTIONS' && !r.responses).map(operationOf);
+    expect(undeclared.filter((op) => !NO_DECLARED_RESPONSE.has(op)).sort()).toEqual([]);
+    expect([...NO_DECLARED_RESPONSE].filter((op) => !undeclared.includes(op))).toEqual([]);
+  });
+
+  it('answers every error with the Error schema', () => {
+    const paths = committed.paths as Record<string, Record<string, { responses?: Record<string, { $ref?: string; content?: Record<string, { schema?: { $ref?: string } }> }> }>>;
+    const components = (committed.components as { responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }).responses;
+    const declared = new Map(routes.map((r) => [operationOf(r), r.responses ?? {}]));
+    const wrong = Object.entries(paths).flatMap(([path, ops]) =>
+      Object.entries(ops).flatMap(([m, op]) =>
+        Object.entries(op.responses ?? {}).flatMap(([status, res]) => {
+          if (!/^[45]/.test(status) || status in (declared.get(`${m.toUpperCase()} ${path}`) ?? {})) return [];
+          const json = (res.$ref ? components[res.$ref.replace('#/components/responses/', '')] : res)?.content?.['application/json'];
+          return json?.schema?.$ref === '#/components/schemas/Error' ? [] : [`${m.toUpperCase()} ${path} ${status}`];
+        }),
+      ),
+    );
+    expect(wrong).toEqual([]);
   });
 
   it('generates the query parameters of every route that validates its query with a schema; the others are named here', () => {

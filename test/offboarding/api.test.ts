@@ -12,6 +12,7 @@ import { offboardingRoutes } from '../../server/routes/offboardings.js';
 import { offboardingWorkflowId, type OffboardingState } from '../../contracts/offboarding.js';
 import { startWorker, suiteClient, type TestWorker } from '../harness.js';
 import { TEST_SIGNER } from '../helpers/decisions.js';
+import { documentedFetch } from '../helpers/documented-fetch.js';
 import { MANAGER, offboardingDeps, SECURITY, seedDeparting, startWorld, waitForState, type Departing, type OffboardingWorld } from './fixture.js';
 
 const tokens = { viewer: 'tok-off-viewer', responder: 'tok-off-responder', hr: 'tok-off-hr' };
@@ -66,7 +67,11 @@ afterAll(async () => {
 });
 
 const as = (token: string, method: 'GET' | 'POST', path: string, body?: unknown, accept = 'application/json') =>
-  fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, accept, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  documentedFetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, accept, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
 const stateOf = async (person: string): Promise<OffboardingState> => (await (await as(tokens.viewer, 'GET', `/v1/offboardings/${person}`)).json()) as OffboardingState;
 const handleOf = (d: Departing) => client.workflow.getHandle(offboardingWorkflowId(d.person.id));
 

@@ -33,6 +33,7 @@ import {
 import { reviewSettings, tempStore } from './fixture.js';
 import { startWorker, suiteClient, suiteKeyring, uniqueTaskQueue, withWorker, type TestWorker } from '../harness.js';
 import { reviewerOnlyActivities } from '../helpers/reviewer-stub.js';
+import { documentedFetch } from '../helpers/documented-fetch.js';
 
 const tokens = { rita: 'tok-rev-rita', eve: 'tok-rev-eve', vera: 'tok-rev-vera', olga: 'tok-rev-olga', adam: 'tok-rev-adam' };
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
@@ -105,7 +106,7 @@ afterAll(async () => {
 });
 
 const as = (token: string | undefined, method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${url}${path}`, {
+  documentedFetch(`${url}${path}`, {
     method,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),

@@ -11,7 +11,8 @@ import { reviewDecideUpdate, reviewerWorkflowId, type ReviewerInput, type Review
 import { listen } from '../../server/app.js';
 import { createApiAuth } from '../../server/auth/api-auth.js';
 import { createRouter } from '../../server/router.js';
-import { reviewProgressRoutes, type ReviewerProgress } from '../../server/routes/review-progress.js';
+import type { ReviewerProgress } from '../../server/api-responses.js';
+import { reviewProgressRoutes } from '../../server/routes/review-progress.js';
 import { startWorker, suiteClient, uniqueTaskQueue, type TestWorker } from '../harness.js';
 import { reviewerOnlyActivities } from '../helpers/reviewer-stub.js';
 

@@ -12,7 +12,8 @@ import { incidentStateQuery } from '../../contracts/incident.js';
 import { listen } from '../../server/app.js';
 import { createApiAuth } from '../../server/auth/api-auth.js';
 import { createRouter } from '../../server/router.js';
-import { approvalRoutes, type PendingApproval } from '../../server/routes/approvals.js';
+import type { PendingApproval } from '../../server/api-responses.js';
+import { approvalRoutes } from '../../server/routes/approvals.js';
 import { alert, HEADER, playbook, startIncident } from '../helpers/incident.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../harness.js';
 

@@ -39,7 +39,7 @@ export interface paths {
             /** @description One generic alert as `application/json`, at most 1 MiB. */
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["Alert"];
+                    "application/json": components["schemas"]["AlertPayload"];
                 };
             };
             responses: {
@@ -49,11 +49,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["NothingToResolve"] | {
-                            /** @constant */
-                            result: "duplicate delivery, ignored";
-                            delivery: string;
-                        };
+                        "application/json": components["schemas"]["AlertNotRecorded"];
                     };
                 };
                 /** @description Accepted: the alert is durably recorded in an incident (new or open). */
@@ -118,7 +114,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["AdapterAccepted"];
+                        "application/json": components["schemas"]["AdapterNotRecorded"];
                     };
                 };
                 /** @description At least one alert was accepted: each is durably recorded in an incident. */
@@ -185,7 +181,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["AdapterAccepted"];
+                        "application/json": components["schemas"]["AdapterNotRecorded"];
                     };
                 };
                 /** @description At least one alert was accepted: each is durably recorded in an incident. */
@@ -259,7 +255,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["AdapterAccepted"];
+                        "application/json": components["schemas"]["AdapterNotRecorded"];
                     };
                 };
                 /** @description At least one alert was accepted: each is durably recorded in an incident. */
@@ -318,9 +314,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            incidents: components["schemas"]["IncidentSummary"][];
-                        };
+                        "application/json": components["schemas"]["IncidentList"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -483,10 +477,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            stepId: string;
-                            approval: components["schemas"]["ApprovalRecord"];
-                        };
+                        "application/json": components["schemas"]["ApprovalAnswer"];
                     };
                 };
                 /** @description Invalid: body not JSON or a field at fault (each in `details`), or a decision without its mandatory reason: a rejection always needs a `reason`, and so does the approval of a destructive step (`details: [{path: 'reason', message: 'reason required: a rejection must say why'}]`, or `… approving a destructive step must say why`). Nothing is recorded. */
@@ -581,11 +572,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description The status when the cancel was recorded; it becomes `cancelled` once the workflow stops. */
-                            status: components["schemas"]["IncidentStatus"];
-                            rollback: boolean;
-                        };
+                        "application/json": components["schemas"]["CancelAnswer"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -659,12 +646,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description The number of notes the incident now has. */
-                            notes: number;
-                            /** @description Set when the incident was over: a post-incident note, marked so in the incident's notes and timeline. */
-                            afterClose?: boolean;
-                        };
+                        "application/json": components["schemas"]["NoteAnswer"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -730,9 +712,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            status: components["schemas"]["IncidentStatus"];
-                        };
+                        "application/json": components["schemas"]["IncidentStatusAnswer"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -799,9 +779,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            status: components["schemas"]["IncidentStatus"];
-                        };
+                        "application/json": components["schemas"]["IncidentStatusAnswer"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -864,15 +842,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            acknowledged: {
-                                by: string;
-                                /** Format: date-time */
-                                at: string;
-                            };
-                            /** @description acknowledgedAt − detectedAt in milliseconds. */
-                            mttaMs: number | null;
-                        };
+                        "application/json": components["schemas"]["Acknowledged"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -937,9 +907,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            status: components["schemas"]["IncidentStatus"];
-                        };
+                        "application/json": components["schemas"]["IncidentStatusAnswer"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -1005,13 +973,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @constant */
-                            status: "merged";
-                            mergedInto: string;
-                            /** @description The target's alert count after the merge. */
-                            targetAlerts: number;
-                        };
+                        "application/json": components["schemas"]["Merged"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -1077,11 +1039,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            status: components["schemas"]["IncidentStatus"];
-                            playbook: string;
-                            version: number;
-                        };
+                        "application/json": components["schemas"]["PlaybookStarted"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -1157,12 +1115,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            stepId: string;
-                            /** @enum {string} */
-                            action: "retry" | "done_by_hand" | "skip";
-                            status: components["schemas"]["StepStatus"];
-                        };
+                        "application/json": components["schemas"]["StepActionAnswer"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -1461,21 +1414,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            offboardings: {
-                                /** @description The person's id (people: in warden.yaml). */
-                                person: string;
-                                workflowId: string;
-                                /** @description The workflow's status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT or CONTINUED_AS_NEW. */
-                                status: string;
-                                /** @description From the memo set at start; absent for offboardings started before it was recorded. */
-                                dryRun?: boolean;
-                                /** Format: date-time */
-                                startTime: string;
-                                /** Format: date-time */
-                                closeTime?: string;
-                            }[];
-                        };
+                        "application/json": components["schemas"]["OffboardingList"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -1515,35 +1454,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["OffboardingStarted"];
+                    };
                 };
                 /** @description Invalid body: `{ error, details: [{ path, message }] }` */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description Missing, unknown or revoked token */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description The token's role may not start offboardings */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description An offboarding of this person is running and the request is not the same one (a dry run against a live one, a later time, a dry run under way) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 429: components["responses"]["RateLimited"];
                 /** @description Temporal cannot take the request; retry */
@@ -1551,7 +1500,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
             };
         };
@@ -1585,35 +1536,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["OffboardingState"];
+                    };
                 };
                 /** @description Missing or bad signature or token */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description The caller's role does not allow it */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description No offboarding for this person */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description Temporal cannot take the request; retry */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
             };
         };
@@ -1649,35 +1610,45 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["OffboardingReport"];
+                    };
                 };
                 /** @description Missing or bad signature or token */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description The caller's role does not allow it */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description No offboarding for this person */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description Temporal cannot take the request; retry */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
             };
         };
@@ -1724,49 +1695,63 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["OffboardingApprovalAnswer"];
+                    };
                 };
                 /** @description Invalid body: `{ error, details: [{ path, message }] }` */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description Missing, unknown or revoked token */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description The caller's role may not approve, or the caller is the requester or the subject */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description No offboarding for this person */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description Needs no approval, already approved, cancelled or finished */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description Temporal cannot take the request; retry */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
             };
         };
@@ -1809,42 +1794,54 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["OffboardingLegalHoldAnswer"];
+                    };
                 };
                 /** @description Invalid body: `{ error, details: [{ path, message }] }` */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description Missing or bad signature or token */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description The caller's role does not allow it, or the caller is the offboarding's subject (matched through the directory) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description No offboarding for this person */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description Refused by the workflow (e.g. not escalated, not waiting) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 429: components["responses"]["RateLimited"];
                 /** @description Temporal cannot take the request; retry */
@@ -1852,7 +1849,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
             };
         };
@@ -1894,42 +1893,54 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["OffboardingRetryAnswer"];
+                    };
                 };
                 /** @description Invalid body: `{ error, details: [{ path, message }] }` */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description Missing or bad signature or token */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description The caller's role does not allow it, or the caller is the offboarding's subject (matched through the directory) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description No offboarding for this person */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description Refused by the workflow (e.g. not escalated, not waiting) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 429: components["responses"]["RateLimited"];
                 /** @description Temporal cannot take the request; retry */
@@ -1937,7 +1948,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
             };
         };
@@ -1980,42 +1993,54 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["OffboardingWaiveAnswer"];
+                    };
                 };
                 /** @description Invalid body: `{ error, details: [{ path, message }] }` */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description Missing or bad signature or token */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description The caller's role does not allow it, or the caller is the offboarding's subject (matched through the directory) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description No offboarding for this person */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description Refused by the workflow (e.g. not escalated, not waiting) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 429: components["responses"]["RateLimited"];
                 /** @description Temporal cannot take the request; retry */
@@ -2023,7 +2048,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
             };
         };
@@ -2060,47 +2087,59 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description The updated record */
-                200: {
+                /** @description OffboardingCancelAnswer */
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["OffboardingCancelAnswer"];
+                    };
                 };
                 /** @description Invalid body: `{ error, details: [{ path, message }] }` */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description Missing or bad signature or token */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description The caller's role does not allow it, or the caller is the offboarding's subject (matched through the directory) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description No offboarding for this person */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description Refused by the workflow (e.g. not escalated, not waiting) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 429: components["responses"]["RateLimited"];
                 /** @description Temporal cannot take the request; retry */
@@ -2108,7 +2147,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
             };
         };
@@ -2173,10 +2214,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            id: string;
-                            workflow_id: string;
-                        };
+                        "application/json": components["schemas"]["CampaignStarted"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -2371,28 +2409,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            campaignId: string;
-                            offset: number;
-                            limit: number;
-                            reviewers: {
-                                /** @description The reviewer's person id. */
-                                reviewer: string;
-                                /** @description The reviewer workflow's status (RUNNING, COMPLETED, …), or unknown when it could not be read. */
-                                status: string;
-                                phase?: string;
-                                /** @description Items the reviewer holds. */
-                                items?: number;
-                                /** @description Items decided so far. */
-                                decided?: number;
-                                /** Format: date-time */
-                                deadline?: string;
-                                /** @description The manager the review was escalated to. */
-                                escalatedTo?: string;
-                                /** @description Why the reviewer's workflow could not be read. */
-                                error?: string;
-                            }[];
-                        };
+                        "application/json": components["schemas"]["ReviewerList"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -2445,7 +2462,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ReviewerState"];
+                        "application/json": components["schemas"]["ReviewerView"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -2518,12 +2535,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            reviewer: string;
-                            by: string;
-                            applied: number;
-                            remaining: number;
-                        };
+                        "application/json": components["schemas"]["ReviewDecisionsAnswer"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -2606,9 +2618,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            approval?: Record<string, never>;
-                        };
+                        "application/json": components["schemas"]["ReviewApprovalAnswer"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -2687,14 +2697,18 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description The token's identity holds no role that reads metrics. */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
             };
         };
@@ -2753,7 +2767,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["AdapterAccepted"];
+                        "application/json": components["schemas"]["AdapterNotRecorded"];
                     };
                 };
                 /** @description At least one alert was accepted: each is durably recorded in an incident. */
@@ -2815,12 +2829,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            incidents: Record<string, never>;
-                            reviews: Record<string, never>;
-                            offboarding: Record<string, never>;
-                            notes: string[];
-                        };
+                        "application/json": components["schemas"]["KpiReport"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -2863,34 +2872,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @description The caller's identity. */
-                            caller: string;
-                            approvals: {
-                                /** @enum {string} */
-                                kind: "incident-step" | "offboarding" | "review-approval" | "review-items";
-                                incidentId?: string;
-                                title?: string;
-                                stepId?: string;
-                                action?: string;
-                                /** Format: date-time */
-                                deadline?: string;
-                                planDigest?: string;
-                                /** @description What the caller's vote may be (the local admin may only reject where several people must approve). */
-                                may?: ("approve" | "reject")[];
-                                personId?: string;
-                                requestedBy?: string;
-                                reason?: string;
-                                /** Format: date-time */
-                                effectiveAt?: string;
-                                campaignId?: string;
-                                group?: string;
-                                reviewer?: string;
-                                open?: number;
-                                /** @description The warden command that decides it. */
-                                command: string;
-                            }[];
-                        };
+                        "application/json": components["schemas"]["Approvals"];
                     };
                 };
                 401: components["responses"]["Unauthorized"];
@@ -2933,7 +2915,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": components["schemas"]["ConfigView"];
                     };
                 };
                 401: components["responses"]["Unauthorized"];
@@ -2980,13 +2962,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            reloaded: boolean;
-                            path?: string | null;
-                            sha256?: string | null;
-                            identities: number;
-                            people: number;
-                        };
+                        "application/json": components["schemas"]["ConfigReloaded"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -2998,7 +2974,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3035,13 +3011,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            id: string;
-                            name?: string;
-                            roles: string[];
-                            groups: string[];
-                            person: Record<string, never> | null;
-                        };
+                        "application/json": components["schemas"]["WhoAmI"];
                     };
                 };
                 401: components["responses"]["Unauthorized"];
@@ -3087,22 +3057,29 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Audit"];
+                    };
                 };
                 /** @description a bad query parameter, named in `details` */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description no valid token */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
+                403: components["responses"]["Forbidden"];
             };
         };
         put?: never;
@@ -3221,9 +3198,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            loggedOut?: boolean;
-                        };
+                        "application/json": components["schemas"]["LoggedOut"];
                     };
                 };
                 /** @description Not logged in */
@@ -3334,14 +3309,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            oidc: {
-                                /** @description The provider's host. */
-                                issuer: string;
-                            } | null;
-                            loginLink: boolean;
-                            token: boolean;
-                        };
+                        "application/json": components["schemas"]["LoginMethods"];
                     };
                 };
             };
@@ -3519,15 +3487,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            state: "scanned";
-                            scan: Record<string, never>;
-                            filters: Record<string, never>;
-                            total: number;
-                            count: number;
-                            assets: components["schemas"]["InventoryAsset"][];
-                        };
+                        "application/json": components["schemas"]["InventoryView"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -3539,11 +3499,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: string;
-                            /** @enum {string} */
-                            state: "no scan yet";
-                        };
+                        "application/json": components["schemas"]["InventoryNotScanned"];
                     };
                 };
                 503: components["responses"]["Unavailable"];
@@ -3561,30 +3517,129 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        Error: {
-            /** @description What is wrong, for a person. */
-            error: string;
-            details?: components["schemas"]["IssueDetail"][];
-        };
-        IssueDetail: {
-            /** @description Dotted path of the field at fault (`principal.email`, `labels.team`, `alerts[1].title` for adapters); "" for the body itself. */
-            path: string;
-            message: string;
-        };
         /** @enum {string} */
-        Severity: "info" | "low" | "medium" | "high" | "critical";
-        /**
-         * @description waiting: a step was not applied and a person must act on it; contained/recovered: those phases completed with a step applied at the peer; resolved: a person resolved it (or an info playbook's autoResolve); closed: its lessons are recorded; planned: a dry run ended. false_positive: a person marked it a false positive (why is recorded); merged: a person merged it into another incident (mergedInto). Neither moves a KPI time nor runs the lessons phase.
-         * @enum {string}
-         */
-        IncidentStatus: "open" | "awaiting-approval" | "contained" | "recovered" | "closed" | "failed" | "cancelled" | "waiting" | "resolved" | "planned" | "false_positive" | "merged";
-        /**
-         * @description applied: changed at the peer and read back; already_so; planned: dry run only; not_applied: see notApplied; denied: its approval was refused; skipped: its condition, or a person (see resolution); done_by_hand: a person (see resolution). succeeded and rejected appear only in incidents recorded before the truthful lifecycle.
-         * @enum {string}
-         */
-        StepStatus: "pending" | "awaiting-approval" | "running" | "applied" | "already_so" | "planned" | "not_applied" | "denied" | "failed" | "skipped" | "done_by_hand" | "cancelled" | "succeeded" | "rejected";
-        /** @enum {string} */
-        Phase: "detect" | "contain" | "eradicate" | "recover" | "lessons";
+        AccessLevel: "None" | "Read" | "Execute" | "Read/Write" | "Admin";
+        Acknowledged: {
+            acknowledged?: {
+                by: string;
+                at: string;
+            };
+            mttaMs: number | null;
+        };
+        /** @description A sender's batch: the alerts recorded, and why each other one was not. */
+        AdapterAccepted: {
+            accepted: components["schemas"]["AlertAccepted"][];
+            skipped: {
+                reason: string;
+            }[];
+        };
+        /** @description No alert of the batch was recorded (each skipped, with why), or the delivery was seen before. */
+        AdapterNotRecorded: components["schemas"]["AdapterAccepted"] | components["schemas"]["DuplicateDelivery"];
+        /** @description The generic alert every intake path normalizes into. */
+        Alert: {
+            type: string;
+            severity: components["schemas"]["Severity"];
+            title: string;
+            source: string;
+            observed_at?: string;
+            fingerprint?: string;
+            resource?: {
+                kind: string;
+                name: string;
+                version?: string;
+                uri?: string;
+            };
+            principal?: {
+                user?: string;
+                email?: string;
+                aws_user?: string;
+                aws_access_key_id?: string;
+                /** @description An IAM role the alert names (e.g. an assumed role whose temporary credentials were used). */
+                aws_role?: string;
+                github_login?: string;
+                ip?: string;
+            };
+            labels?: {
+                [key: string]: string;
+            };
+            details?: {
+                [key: string]: unknown;
+            };
+            /** @description Set by Warden when the alert is received. */
+            received_at?: string;
+            /** @description Set by Warden per received alert; the signal that accompanies a start carries the same id. */
+            alert_id?: string;
+            /**
+             * @description What the sender says of the condition: `resolved` is a resolution notification (Alertmanager `resolved`, GitHub `resolved`/`revoked`). Absent means firing. A resolved alert never opens an incident: Warden only delivers it to the open incident of its correlation key.
+             * @enum {string}
+             */
+            status?: "firing" | "resolved";
+            /** @description When the sender says the condition ended, and who resolved it where the sender says. */
+            resolved_at?: string;
+            resolved_by?: string;
+            /** @description Set by Warden: the key that ties follow-ups to one incident (the fingerprint, or one derived). */
+            correlation?: string;
+            /** @description Set by Warden: the playbook the intake chose for this alert, and the documented rule why. */
+            routing?: {
+                playbook: string;
+                reason: string;
+            };
+        };
+        /** @description An alert recorded on an incident, with how many secrets were redacted from it. */
+        AlertAccepted: {
+            redactions: number;
+            incidentId: string;
+            workflowId: string;
+            playbook: string;
+            /** @description True when the alert joined an incident that was already open. */
+            deduplicated: boolean;
+            linkedIncidentId?: string;
+            /** @description The key that ties follow-ups to this incident. */
+            correlation: string;
+            /** @description Why the alert's playbook was chosen (for a joined alert: what it alone would have been routed to). */
+            routing: string;
+            /** @description Set for a resolved notification: when the sender says it resolved (else when Warden received it), and by whom. */
+            resolved?: {
+                at: string;
+                by?: string;
+            };
+        };
+        AlertmanagerWebhook: {
+            /** @constant */
+            version: "4";
+            groupKey?: string;
+            truncatedAlerts?: number;
+            /** @enum {string} */
+            status?: "firing" | "resolved";
+            receiver?: string;
+            groupLabels?: {
+                [key: string]: string;
+            };
+            commonLabels?: {
+                [key: string]: string;
+            };
+            commonAnnotations?: {
+                [key: string]: string;
+            };
+            externalURL?: string;
+            alerts: {
+                /** @enum {string} */
+                status: "firing" | "resolved";
+                /** @description alertname, severity (critical|page, error|high, warning|warn|medium, low, info|none), warden_type, model, model_version, instance, job, user, aws_user, ip are read. */
+                labels: {
+                    [key: string]: string;
+                };
+                annotations?: {
+                    [key: string]: string;
+                };
+                startsAt?: string;
+                endsAt?: string;
+                generatorURL?: string;
+                fingerprint?: string;
+            }[];
+        };
+        /** @description Nothing started or changed: a follow-up or resolution with no open incident, or a delivery seen before. */
+        AlertNotRecorded: components["schemas"]["NothingToJoin"] | components["schemas"]["DuplicateDelivery"] | components["schemas"]["AdapterAccepted"];
         /**
          * @description The generic alert. Unknown fields are errors; `received_at` and `alert_id` are set by Warden and not accepted. Text fields: No control characters (U+0000–U+001F except tab, newline and carriage return; U+007F). Values under sensitive keys (password, token, secret, …) and credential shapes in text are redacted before they are stored.
          * @example {
@@ -3603,7 +3658,7 @@ export interface components {
          *       }
          *     }
          */
-        Alert: {
+        AlertPayload: {
             /**
              * @description What happened, dotted: matched by playbook triggers (`credential.leaked`, or a `prefix.*` pattern).
              * @example credential.leaked
@@ -3655,68 +3710,292 @@ export interface components {
             resolved_at?: string;
             resolved_by?: string;
         };
-        AlertAccepted: {
-            incidentId: string;
-            /** @description `incident-<incidentId>` */
-            workflowId: string;
-            /** @description The incident's playbook id. */
-            playbook: string;
-            /** @description True when the alert joined an incident that was already open. */
-            deduplicated: boolean;
-            /** @description A new incident whose fingerprint had a closed incident: that one. */
-            linkedIncidentId?: string;
-            /** @description Secrets redacted from the alert. */
-            redactions: number;
-            /** @description The key that ties follow-ups to this incident (the fingerprint, or one derived). */
-            correlation: string;
-            /** @description Why this playbook: the trigger that matched, the documented family rule, or why triage. */
-            routing: string;
-            /** @description For a resolved notification: when (as the sender says, else when received) and by whom. */
-            resolved?: {
-                /** Format: date-time */
-                at: string;
-                by?: string;
-            };
+        ApprovalAnswer: {
+            stepId: string;
+            approval: components["schemas"]["ApprovalRecord"];
         };
-        AdapterAccepted: {
-            accepted: components["schemas"]["AlertAccepted"][];
-            skipped: {
-                reason: string;
-            }[];
-        };
-        AlertmanagerWebhook: {
-            /** @constant */
-            version: "4";
-            groupKey?: string;
-            truncatedAlerts?: number;
+        /** @enum {string} */
+        ApprovalPath: "slack" | "api" | "cli" | "console";
+        ApprovalRecord: {
+            groups: string[];
+            /** @description The escalation chain; the first `escalationLevel` of these may approve too. */
+            escalation: string[];
+            quorum: number;
+            fourEyes: boolean;
+            requester: string;
+            requestedAt: string;
+            /** @description sha256 of the plan (action, resolved params, playbook version): votes count for this plan only. */
+            planDigest?: string;
+            /** @description Distinct named people who must approve (2 under four-eyes when an alert, not a person, requested it). */
+            minPeople?: number;
+            /** @description Groups that must each approve, each through a different person (AND across groups). */
+            allOf?: string[];
+            /** @description The step's action is destructive: approving it needs a reason. */
+            destructive?: boolean;
+            deadline: string;
+            escalationLevel: number;
+            announced: boolean;
+            remindersSent: string[];
+            votes: components["schemas"]["ApprovalVote"][];
             /** @enum {string} */
-            status?: "firing" | "resolved";
-            receiver?: string;
-            groupLabels?: {
-                [key: string]: string;
+            outcome?: "approved" | "rejected" | "timeout-rejected" | "timeout-approved" | "not-needed-dry-run" | "cancelled";
+            decidedAt?: string;
+            /** @description The Slack message that shows this approval, re-rendered in place as it changes. */
+            slack?: {
+                channel: string;
+                ts: string;
             };
-            commonLabels?: {
-                [key: string]: string;
+        };
+        Approvals: {
+            caller: string;
+            approvals: components["schemas"]["PendingApproval"][];
+        };
+        ApprovalVote: {
+            approver: string;
+            /** @description The approver's groups when they voted (an `allOf` approval needs a distinct person per group). */
+            groups?: string[];
+            /** @enum {string} */
+            decision: "approve" | "reject";
+            via: components["schemas"]["ApprovalPath"];
+            at: string;
+            reason?: string;
+        };
+        /** @description One principal's access to one asset, as the peer says it. */
+        AssetAccess: {
+            /** @description IAM user or role name, GitHub login, MLflow user name. */
+            principal: string;
+            /** @enum {string} */
+            principalKind: "iam-user" | "iam-role" | "github-user" | "mlflow-user";
+            /** @description The level in the access matrix's terms. */
+            level: components["schemas"]["AccessLevel"];
+            /** @description What the peer calls it: `s3:PutObject (policy AdminData)`, `push`, `MANAGE`… */
+            grant: string;
+            /** @description ISO time of last use, when the peer says. */
+            lastUsed?: string;
+            /** @description The directory person holding the principal, when known. */
+            personId?: string;
+        };
+        Audit: {
+            verified: boolean;
+            problem?: components["schemas"]["AuditProblem"];
+            total: number;
+            records: components["schemas"]["AuditRecord"][];
+        };
+        /** @enum {string} */
+        AuditKind: "alert.accepted" | "alert.refused" | "incident.state" | "step.applied" | "approval.requested" | "approval.vote" | "approval.decided" | "offboarding.started" | "offboarding.approved" | "offboarding.revoked" | "offboarding.finished" | "review.decision" | "review.enforced" | "token.use" | "config.loaded" | "playbooks.loaded" | "codec.rotated";
+        AuditProblem: {
+            /** @description The seq of the first bad record (or the one expected where a record is missing). */
+            seq: number;
+            file: string;
+            line: number;
+            message: string;
+        };
+        /** @description One record of the chain. `hash` is the SHA-256 of the canonical JSON of every other field. */
+        AuditRecord: {
+            /** @description When it happened, at the source (ISO 8601). */
+            time: string;
+            kind: components["schemas"]["AuditKind"];
+            /** @description Who: a verified identity, a credential's name, or `workflow:<id>` for what a workflow did by itself. Never a secret. */
+            actor: string;
+            /** @description What it is about: an incident id, a person, a step (`<incident>/<step>`), a route. */
+            subject: string;
+            details: {
+                [key: string]: unknown;
             };
-            commonAnnotations?: {
-                [key: string]: string;
+            /** @description The idempotency key: the source workflow and its event, or a request's own id. The same key is recorded once. */
+            key: string;
+            seq: number;
+            prevHash: string;
+            hash: string;
+        };
+        /** @description One IAM user a person holds in one AWS account. */
+        AwsAccountUser: {
+            /** @description The account id (12 digits) or its alias, as the directory names it. */
+            account: string;
+            userName: string;
+        };
+        CampaignCounts: {
+            entitlements: number;
+            flagged: number;
+            findings: {
+                exceeds_role: number;
+                unused: number;
+                stale_key: number;
+                orphaned: number;
+                external_collaborator: number;
             };
-            externalURL?: string;
-            alerts: {
-                /** @enum {string} */
-                status: "firing" | "resolved";
-                /** @description alertname, severity (critical|page, error|high, warning|warn|medium, low, info|none), warden_type, model, model_version, instance, job, user, aws_user, ip are read. */
-                labels: {
-                    [key: string]: string;
+            reviewers: number;
+            decided: number;
+            kept: number;
+            revoked: number;
+            keptOnSilence: number;
+            revokedOnSilence: number;
+            /** @description Items left unreviewed and kept because they are listed as exceptions. */
+            exceptionsKept: number;
+            enforced: number;
+            alreadyRevoked: number;
+            enforcementFailed: number;
+            offboardingsStarted: number;
+        };
+        CampaignEvidence: {
+            name: string;
+            uri: string;
+            sha256: string;
+        };
+        /** @enum {string} */
+        CampaignPhase: "collecting" | "reviewing" | "awaiting-approval" | "enforcing" | "reporting" | "done";
+        CampaignSourceProgress: {
+            cursor?: string;
+            done: boolean;
+            batches: number;
+        };
+        CampaignStarted: {
+            id: string;
+            workflow_id: string;
+        };
+        CampaignState: {
+            campaignId: string;
+            /** @description The first run's id (stable across continue-as-new). */
+            firstRunId: string;
+            phase: components["schemas"]["CampaignPhase"];
+            dryRun: boolean;
+            requestedBy: string;
+            scope: components["schemas"]["ReviewSystem"][];
+            startedAt: string;
+            deadline?: string;
+            closedAt?: string;
+            timing?: components["schemas"]["ReviewTiming"];
+            onSilence?: components["schemas"]["OnSilence"];
+            counts: components["schemas"]["CampaignCounts"];
+            sources: {
+                aws?: components["schemas"]["CampaignSourceProgress"];
+                github?: components["schemas"]["CampaignSourceProgress"];
+                synthetic?: components["schemas"]["CampaignSourceProgress"];
+            };
+            shards: {
+                total: number;
+                done: number;
+            };
+            /** @description Reviewers whose revocations are carried out, in the store's order. */
+            enforcedReviewers: number;
+            approval?: {
+                group: string;
+                decision?: {
+                    approved: boolean;
+                    by: string;
+                    at: string;
+                    reason?: string;
                 };
-                annotations?: {
-                    [key: string]: string;
-                };
-                startsAt?: string;
-                endsAt?: string;
-                generatorURL?: string;
-                fingerprint?: string;
+            };
+            /** @description Reviewer workflows that failed: their items have no decision and nothing of theirs is enforced. */
+            failedReviewers?: {
+                count: number;
+                examples: {
+                    reviewer: string;
+                    error: string;
+                }[];
+            };
+            /** @description Fraction of items decided by a person (0-1), once reviewing is over. */
+            completionRate?: number;
+            evidence: components["schemas"]["CampaignEvidence"][];
+            /** @description Why the evidence pack could not be written, when it could not (the items, decisions and enforcement stay in the review store). */
+            evidenceError?: string;
+            /** @description The largest history length seen in this campaign's own runs. */
+            maxHistoryLength: number;
+            timeline: {
+                at: string;
+                event: string;
+                by?: string;
             }[];
+        };
+        CancelAnswer: {
+            status: components["schemas"]["IncidentStatus"];
+            rollback: boolean;
+        };
+        /** @description A payload in the remote-codec protocol's JSON: metadata and data, base64. */
+        CodecPayload: {
+            metadata: {
+                [key: string]: string;
+            };
+            data: string;
+        };
+        CodecPayloads: {
+            payloads: components["schemas"]["CodecPayload"][];
+        };
+        ConfigReloaded: {
+            /** @constant */
+            reloaded: true;
+            path: string | null;
+            sha256: string | null;
+            identities: number;
+            people: number;
+        };
+        /** @description The effective configuration with every secret masked (server/config-view.ts). */
+        ConfigView: {
+            [key: string]: unknown;
+        };
+        /** @description A console session: who is logged in, and the CSRF token its changes must carry. */
+        ConsoleSession: {
+            id: string;
+            name?: string;
+            /** @description The directory's person of the identity, when it has one. */
+            person?: string;
+            roles: string[];
+            groups: string[];
+            csrf: string;
+        };
+        /** @enum {string} */
+        DecisionValue: "keep" | "revoke";
+        /** @enum {string} */
+        DecisionVia: "slack" | "api" | "cli" | "console" | "silence";
+        /** @description A delivery id seen before: nothing was signalled. */
+        DuplicateDelivery: {
+            /** @constant */
+            result: "duplicate delivery, ignored";
+            delivery: string;
+        };
+        Error: components["schemas"]["ErrorBody"];
+        /** @description Every error's body: the message, and for validation the fields at fault. */
+        ErrorBody: {
+            error: string;
+            details?: {
+                path: string;
+                message: string;
+            }[];
+        };
+        EvidenceRef: {
+            key: string;
+            uri: string;
+            sha256: string;
+        };
+        /**
+         * @description public: answers without credentials; authenticated: asks for them; internal: not reachable from outside.
+         * @enum {string}
+         */
+        Exposure: "public" | "authenticated" | "internal";
+        /** @description A further target that a joined follow-up alert named (another access key of the same user, another principal) and the containment steps had not acted on: each of those steps runs again for it as `<step>@<n>`, rendered against this alert, with the same approvals as the first. */
+        FollowUpTarget_Alert: {
+            /** @description 2 for the first further target (the opening alert's is 1), then 3… */
+            n: number;
+            at: string;
+            alertId?: string;
+            /** @description What the alert names, as said to people: `aws_access_key_id AKIA…, aws_user dana-ml`. */
+            names: string;
+            /** @description The step instances run for it. */
+            steps: string[];
+            /** @description The alert whose principal and resource the instances are rendered against. */
+            alert: components["schemas"]["Alert"];
+            /** @description The containment time cleared when it arrived (containment is complete again only with this target contained). */
+            containedAtBefore?: string;
+        };
+        /** @description The `secret_scanning_alert` webhook payload; for opening actions `alert` (number, secret_type, html_url, created_at) and `repository` (full_name, private) are required. */
+        GitHubSecretScanningEvent: {
+            /** @description created, reopened and publicly_leaked open an incident; others are skipped. */
+            action: string;
+            alert?: Record<string, never>;
+            repository?: Record<string, never>;
+            organization?: Record<string, never> | null;
+            sender?: Record<string, never> | null;
         };
         GuardDutyEvent: {
             version?: string;
@@ -3745,317 +4024,6 @@ export interface components {
                 service?: Record<string, never>;
             };
         };
-        /** @description The `secret_scanning_alert` webhook payload; for opening actions `alert` (number, secret_type, html_url, created_at) and `repository` (full_name, private) are required. */
-        GitHubSecretScanningEvent: {
-            /** @description created, reopened and publicly_leaked open an incident; others are skipped. */
-            action: string;
-            alert?: Record<string, never>;
-            repository?: Record<string, never>;
-            organization?: Record<string, never> | null;
-            sender?: Record<string, never> | null;
-        };
-        IncidentSummary: {
-            incidentId: string;
-            workflowId: string;
-            status?: components["schemas"]["IncidentStatus"];
-            severity?: components["schemas"]["Severity"];
-            playbook?: string;
-            /** @enum {string} */
-            phase?: "detect" | "contain" | "eradicate" | "recover" | "lessons" | "done";
-            /** Format: date-time */
-            startTime: string;
-            /** Format: date-time */
-            closeTime?: string;
-            /** @description The opening alert's title (absent for incidents opened before intake recorded it). */
-            title?: string;
-            /** @description A dry run: its id is in the dry-run sequence (dry-...), apart from live incidents. */
-            dryRun?: boolean;
-        };
-        ApprovalVote: {
-            /** @description The identity id. */
-            approver: string;
-            /** @enum {string} */
-            decision: "approve" | "reject";
-            /** @enum {string} */
-            via: "slack" | "api" | "cli" | "console";
-            /** Format: date-time */
-            at: string;
-            reason?: string;
-        };
-        ApprovalRecord: {
-            groups: string[];
-            quorum: number;
-            fourEyes: boolean;
-            requester: string;
-            /** Format: date-time */
-            requestedAt: string;
-            /** @description sha256 of the plan (action, resolved parameters, playbook version) this approval is for; votes count for this plan only. */
-            planDigest?: string;
-            /** Format: date-time */
-            deadline: string;
-            escalationLevel: number;
-            announced: boolean;
-            remindersSent: string[];
-            votes: components["schemas"]["ApprovalVote"][];
-            /** @enum {string} */
-            outcome?: "approved" | "rejected" | "timeout-rejected" | "timeout-approved" | "not-needed-dry-run" | "cancelled";
-            /** Format: date-time */
-            decidedAt?: string;
-        };
-        UndoRecord: {
-            action: string;
-            /**
-             * @description denied: the rollback's approval (undo_<step>) was refused or timed out, so the undo did not run and the step stays as it was applied.
-             * @enum {string}
-             */
-            status: "succeeded" | "planned" | "failed" | "denied";
-            /** Format: date-time */
-            at: string;
-            output?: unknown;
-            /** @description What the undo read at its peer: the state before it and the state read back after it. */
-            observed?: {
-                before: unknown;
-                after?: unknown;
-            };
-            error?: string;
-        };
-        StepState: {
-            id: string;
-            phase: components["schemas"]["Phase"];
-            action: string;
-            title: string;
-            status: components["schemas"]["StepStatus"];
-            /**
-             * Format: date-time
-             * @description When the action started (its latest attempt, after a retry).
-             */
-            startedAt?: string;
-            /**
-             * Format: date-time
-             * @description When the step ended: applied, already so, not applied, failed, denied or skipped.
-             */
-            finishedAt?: string;
-            /** @enum {string} */
-            outcome?: "changed" | "already" | "planned";
-            plan?: string[];
-            /** @description What the action returned (any JSON). */
-            output?: unknown;
-            /** @description What the step's action read at its peer (actions that change a peer: AWS IAM, GitHub, MLflow). `before` is the state read before the change; `after` the state read back at the peer after it, never the state asked for (e.g. an access key `{status: Active}` → `{status: Inactive}`, an alias `{alias: champion, version: '3'}` → `{..., version: '2'}`). When nothing needed to change (already so), `after` is the same read as `before`. A dry run changes nothing and has no `after`. Absent for steps that change no peer, and for steps that did not run (not applied because the provider is not configured, denied, skipped). */
-            observed?: {
-                /** @description The peer's state before the change (any JSON; the shape depends on the action). */
-                before: unknown;
-                /** @description The peer's state read back after the change, in the shape of `before`. */
-                after?: unknown;
-            };
-            error?: {
-                message: string;
-                type?: string;
-            };
-            approval?: components["schemas"]["ApprovalRecord"];
-            undo?: components["schemas"]["UndoRecord"];
-            /** @description Why a step of a live incident changed nothing at its peer. */
-            notApplied?: {
-                /** @enum {string} */
-                reason: "provider-not-configured" | "target-missing" | "refused-by-policy";
-                /** @description e.g. aws not configured */
-                message: string;
-            };
-            /** @description Every retry a person asked for: who and when. */
-            retries?: {
-                by: string;
-                /** Format: date-time */
-                at: string;
-            }[];
-            /** @description A retry a person asked for that has not run yet. */
-            retryRequested?: {
-                by: string;
-                /** Format: date-time */
-                at: string;
-            };
-            /** @description Who skipped the step or did it by hand, when, and their reason or note. */
-            resolution?: {
-                /** @enum {string} */
-                action: "done_by_hand" | "skip";
-                by: string;
-                text: string;
-                /** Format: date-time */
-                at: string;
-            };
-            /** @description Set on a step run again for a further target a follow-up alert named (id `<step>@<n>`): the playbook step it repeats and the target's number. */
-            target?: {
-                of: string;
-                n: number;
-            };
-        };
-        IncidentState: {
-            incidentId: string;
-            playbook: {
-                id: string;
-                version: number;
-                /** @description Of the playbook file the incident runs, as it was when it opened. */
-                sha256: string;
-                title: string;
-            };
-            title: string;
-            dryRun: boolean;
-            openedBy: string;
-            linkedIncidentId?: string;
-            status: components["schemas"]["IncidentStatus"];
-            /** @enum {string} */
-            phase: "detect" | "contain" | "eradicate" | "recover" | "lessons" | "done";
-            severity: components["schemas"]["Severity"];
-            /** @description By step id, in playbook order. */
-            steps: {
-                [key: string]: components["schemas"]["StepState"];
-            };
-            /** @description Step ids in order of completion. */
-            completed: string[];
-            alerts: {
-                count: number;
-                recent: Record<string, never>[];
-                /** Format: date-time */
-                lastAt: string;
-            };
-            /** @description Each distinct principal the incident's alerts named, the first 100 kept and never dropped (unlike alerts.recent); the person behind any of them may not decide, cancel or resolve the incident. */
-            principals?: Record<string, never>[];
-            notes: {
-                by: string;
-                text: string;
-                /** Format: date-time */
-                at: string;
-            }[];
-            timeline: {
-                /** Format: date-time */
-                at: string;
-                event: string;
-                by?: string;
-            }[];
-            times: {
-                /** Format: date-time */
-                detectedAt: string;
-                /** Format: date-time */
-                createdAt: string;
-                /** Format: date-time */
-                firstHumanActionAt?: string;
-                /** Format: date-time */
-                containedAt?: string;
-                /** Format: date-time */
-                eradicatedAt?: string;
-                /** Format: date-time */
-                recoveredAt?: string;
-                /** Format: date-time */
-                closedAt?: string;
-                /** Format: date-time */
-                resolvedAt?: string;
-                /**
-                 * Format: date-time
-                 * @description The first acknowledgement; MTTA = acknowledgedAt − detectedAt. A later acknowledgement does not move it.
-                 */
-                acknowledgedAt?: string;
-            };
-            cancel?: {
-                by: string;
-                reason: string;
-                rollback: boolean;
-                /** Format: date-time */
-                at: string;
-            };
-            failure?: {
-                stepId: string;
-                message: string;
-            };
-            /** @description Workflow runs so far (continue-as-new). */
-            runs: number;
-            /**
-             * @description What the incident waits for from a person.
-             * @enum {string}
-             */
-            awaiting?: "resolution" | "lessons";
-            resolution?: {
-                by: string;
-                /** Format: date-time */
-                at: string;
-                summary: string;
-                auto?: boolean;
-            };
-            lessons?: {
-                by: string;
-                /** Format: date-time */
-                at: string;
-                cause: string;
-                impact: string;
-                followUps: string[];
-            };
-            /** @description Who acknowledged the incident first, and when. */
-            acknowledged?: {
-                by: string;
-                /** Format: date-time */
-                at: string;
-            };
-            falsePositive?: {
-                by: string;
-                /** Format: date-time */
-                at: string;
-                reason: string;
-            };
-            mergedInto?: {
-                incidentId: string;
-                by: string;
-                /** Format: date-time */
-                at: string;
-                reason?: string;
-            };
-            mergedFrom?: {
-                incidentId: string;
-                by: string;
-                /** Format: date-time */
-                at: string;
-                /** @description How many alerts the merged incident brought. */
-                alerts: number;
-            }[];
-            /** @description Playbooks a person started in this incident after its triage, in order. */
-            playbookStarts?: {
-                playbook: string;
-                version: number;
-                /** @description The playbook it replaced (triage). */
-                from: string;
-                by: string;
-                /** Format: date-time */
-                at: string;
-                reason?: string;
-            }[];
-            /** @description Further targets follow-up alerts named (another access key of the user, another principal); their containment steps are `<step>@<n>` in `steps`. */
-            targets?: {
-                n: number;
-                /** Format: date-time */
-                at: string;
-                alertId?: string;
-                /** @description What the alert names, e.g. `aws_access_key_id AKIA…, aws_user dana-ml`. */
-                names: string;
-                steps: string[];
-                /** @description The follow-up alert the instances are rendered against. */
-                alert: Record<string, never>;
-                /**
-                 * Format: date-time
-                 * @description The containment time cleared when the target arrived.
-                 */
-                containedAtBefore?: string;
-            }[];
-            /** @description Each time a firing follow-up reopened the resolved (not closed) incident, with the resolution set aside. */
-            reopenings?: {
-                /** Format: date-time */
-                at: string;
-                alertId?: string;
-                title: string;
-                previousResolution: {
-                    by: string;
-                    /** Format: date-time */
-                    at: string;
-                    summary: string;
-                    auto?: boolean;
-                };
-            }[];
-        };
         Health: {
             /** @enum {string} */
             status: "ok" | "unavailable";
@@ -4069,179 +4037,968 @@ export interface components {
                 detail: string;
             };
         };
-        CodecPayloads: {
-            payloads: {
-                metadata?: {
-                    [key: string]: string;
-                };
-                data?: string;
+        IncidentGroupKpi: {
+            playbook: string;
+            severity: components["schemas"]["Severity"];
+            incidents: number;
+            figures: {
+                mttd: components["schemas"]["MetricFigures"];
+                mtta: components["schemas"]["MetricFigures"];
+                mttc: components["schemas"]["MetricFigures"];
+                mttr: components["schemas"]["MetricFigures"];
+            };
+        };
+        IncidentList: {
+            incidents: components["schemas"]["IncidentSummary"][];
+        };
+        IncidentNote: {
+            by: string;
+            text: string;
+            at: string;
+            /** @description Added once the incident was over (closed, cancelled, failed, triaged or a finished dry run): a post-incident note. */
+            afterClose?: boolean;
+        };
+        IncidentState: {
+            incidentId: string;
+            playbook: {
+                id: string;
+                version: number;
+                sha256: string;
+                title: string;
+            };
+            title: string;
+            dryRun: boolean;
+            openedBy: string;
+            linkedIncidentId?: string;
+            status: components["schemas"]["IncidentStatus"];
+            phase: components["schemas"]["Phase"] | "done";
+            severity: components["schemas"]["Severity"];
+            steps: {
+                [key: string]: components["schemas"]["StepState"];
+            };
+            /** @description Step ids in order of completion: compensation runs their undo in reverse. */
+            completed: string[];
+            alerts: {
+                count: number;
+                recent: components["schemas"]["Alert"][];
+                lastAt: string;
+            };
+            /** @description Each distinct principal the incident's alerts named, the first MAX_PRINCIPALS kept and never dropped (unlike `alerts.recent`): no one decides on an incident about themselves, however many alerts came after the one that named them. */
+            principals?: ({
+                user?: string;
+                email?: string;
+                aws_user?: string;
+                aws_access_key_id?: string;
+                /** @description An IAM role the alert names (e.g. an assumed role whose temporary credentials were used). */
+                aws_role?: string;
+                github_login?: string;
+                ip?: string;
+            } | unknown)[];
+            notes: components["schemas"]["IncidentNote"][];
+            timeline: components["schemas"]["TimelineEntry"][];
+            times: {
+                detectedAt: string;
+                createdAt: string;
+                firstHumanActionAt?: string;
+                acknowledgedAt?: string;
+                containedAt?: string;
+                eradicatedAt?: string;
+                recoveredAt?: string;
+                resolvedAt?: string;
+                closedAt?: string;
+            };
+            /**
+             * @description What the incident waits for once its phases up to recover have run: a person's resolution, then its lessons.
+             * @enum {string}
+             */
+            awaiting?: "resolution" | "lessons";
+            resolution?: {
+                by: string;
+                at: string;
+                summary: string;
+                auto?: boolean;
+            };
+            lessons?: components["schemas"]["LessonsRecord"];
+            cancel?: {
+                by: string;
+                reason: string;
+                rollback: boolean;
+                at: string;
+            };
+            /** @description Who acknowledged it first (a later one does not move it), and a person's triage (contracts/incident-triage.ts). */
+            acknowledged?: {
+                by: string;
+                at: string;
+            };
+            falsePositive?: {
+                by: string;
+                at: string;
+                reason: string;
+            };
+            mergedInto?: {
+                incidentId: string;
+                by: string;
+                at: string;
+                reason?: string;
+            };
+            mergedFrom?: {
+                incidentId: string;
+                by: string;
+                at: string;
+                alerts: number;
             }[];
+            playbookStarts?: {
+                playbook: string;
+                version: number;
+                from: string;
+                by: string;
+                at: string;
+                reason?: string;
+            }[];
+            /** @description Further targets follow-up alerts named; their containment steps are `<step>@<n>` in `steps`. */
+            targets?: components["schemas"]["FollowUpTarget_Alert"][];
+            /** @description Each time a firing follow-up reopened the resolved incident, with the resolution set aside. */
+            reopenings?: components["schemas"]["Reopening"][];
+            failure?: {
+                stepId: string;
+                message: string;
+            };
+            runs: number;
+        };
+        /**
+         * @description `waiting`: a step was not applied and the incident waits in its phase for a person (retry, done by hand, skip). `contained`/`recovered`: those phases completed with a step applied at the peer. `resolved`: a person resolved it (or an info playbook's autoResolve). `closed`: its lessons are recorded. `planned`: a dry run ended (it moved no KPI time). `false_positive`, `merged`: triaged so by a person; no KPI time, no lessons.
+         * @enum {string}
+         */
+        IncidentStatus: "open" | "awaiting-approval" | "waiting" | "contained" | "recovered" | "resolved" | "closed" | "planned" | "failed" | "cancelled" | "false_positive" | "merged";
+        IncidentStatusAnswer: {
+            status: components["schemas"]["IncidentStatus"];
+        };
+        /** @description One incident as visibility lists it: its search attributes, and its title and dry-run flag from the memo set at intake. */
+        IncidentSummary: {
+            incidentId: string;
+            /** @description Incidents opened before the memo carried a title show none. */
+            title?: string;
+            dryRun: boolean;
+            workflowId: string;
+            status?: string;
+            severity?: string;
+            playbook?: string;
+            phase?: string;
+            startTime: string;
+            closeTime?: string;
+        };
+        /** @description Filters: `risk` keeps assets rated at that level or above. */
+        InventoryFilter: {
+            kind?: components["schemas"]["InventoryKind"];
+            source?: components["schemas"]["InventorySource"];
+            risk?: components["schemas"]["RiskLevel"];
         };
         /** @enum {string} */
-        ReviewSystem: "aws" | "github" | "synthetic";
-        CampaignEvidence: {
-            /** @description e.g. evidence.json, evidence.csv, report.html */
+        InventoryKind: "model" | "dataset" | "endpoint" | "repository" | "key";
+        InventoryNotScanned: {
+            error: string;
+            /** @constant */
+            state: "no scan yet";
+        };
+        /** @description One asset with its rating. `risk` is `unrated` when the snapshot holds no rating for it (said, never guessed). */
+        InventoryRow: {
+            id: string;
+            kind: components["schemas"]["InventoryKind"];
+            source: components["schemas"]["InventorySource"];
             name: string;
-            uri: string;
-            sha256: string;
-        };
-        /** @description The campaign workflow's `review.state` query. */
-        CampaignState: {
-            campaignId: string;
-            firstRunId: string;
-            /** @enum {string} */
-            phase: "collecting" | "reviewing" | "awaiting-approval" | "enforcing" | "reporting" | "done";
-            dryRun: boolean;
-            /** @description The identity that started it, or `schedule`. */
-            requestedBy: string;
-            scope: components["schemas"]["ReviewSystem"][];
-            /** Format: date-time */
-            startedAt: string;
-            /** Format: date-time */
-            deadline?: string;
-            /** Format: date-time */
-            closedAt?: string;
-            timing?: {
-                deadlineMs?: number;
-                graceMs?: number;
-                remindersMs?: number[];
+            location: string;
+            owner?: string;
+            assetClass?: string;
+            exposure?: {
+                level: components["schemas"]["Exposure"];
+                evidence: string;
             };
-            /** @enum {string} */
-            onSilence?: "keep" | "revoke" | "revoke-flagged";
-            /** @description entitlements, flagged, findings per kind, reviewers, decided, kept, revoked, keptOnSilence, revokedOnSilence, exceptionsKept, enforced, alreadyRevoked, enforcementFailed, offboardingsStarted. */
-            counts: {
-                [key: string]: unknown;
-            };
-            sources: {
-                [key: string]: {
-                    cursor?: string;
-                    done?: boolean;
-                    batches?: number;
-                };
-            };
-            shards: {
-                total?: number;
-                done?: number;
-            };
-            approval?: {
-                group: string;
-                decision?: {
-                    approved?: boolean;
-                    by?: string;
-                    /** Format: date-time */
-                    at?: string;
-                    reason?: string;
-                };
-            };
-            /** @description Fraction of items decided by a person, once reviewing is over. */
-            completionRate?: number;
-            evidence: components["schemas"]["CampaignEvidence"][];
-            maxHistoryLength: number;
-            timeline: {
-                /** Format: date-time */
-                at: string;
-                event: string;
-                by?: string;
+            /** @description Distinct principals that can touch the asset. */
+            principals: number;
+            access: components["schemas"]["AssetAccess"][];
+            risk: components["schemas"]["RiskLevel"] | "unrated";
+            reasons: {
+                rule: string;
+                risk: components["schemas"]["RiskLevel"];
+                reason: string;
+                principal?: string;
             }[];
+            /** @description The riskiest reason, as one line (`rule: reason`); absent when there is none. */
+            topReason?: string;
+            tags: {
+                [key: string]: string;
+            };
+            facts: {
+                [key: string]: string | number | boolean;
+            };
         };
-        /** @description The reviewer workflow's `review.reviewer.state` query. */
-        ReviewerState: {
-            campaignId: string;
-            reviewer: string;
+        /** @description Which scan a view or report is of. */
+        InventoryScanRef: {
+            workflowId: string;
+            closedAt: string;
+            scannedAt: string;
+            snapshotKey: string;
+            rulesDigest: string;
+            sources: components["schemas"]["SourceOutcome"][];
+        };
+        /** @enum {string} */
+        InventorySource: "mlflow" | "s3" | "sagemaker" | "http" | "github" | "aws-iam";
+        InventoryView: {
+            /** @constant */
+            state: "scanned";
+            scan: components["schemas"]["InventoryScanRef"];
+            filters: components["schemas"]["InventoryFilter"];
+            total: number;
+            count: number;
+            assets: components["schemas"]["InventoryRow"][];
+        };
+        ItemDecision: {
+            itemId: string;
+            decision: components["schemas"]["DecisionValue"];
+            /** @description The person who decided, or `policy:<on-silence>` when the deadline decided. */
+            by: string;
+            at: string;
+            via: components["schemas"]["DecisionVia"];
+            reason?: string;
+        };
+        KpiBreach: {
+            incidentId: string;
+            playbook: string;
+            severity: components["schemas"]["Severity"];
             /** @enum {string} */
-            phase: "open" | "escalated" | "grace" | "closed";
-            /** Format: date-time */
-            deadline: string;
-            manager?: string;
-            /** @description The manager the review was escalated to at the deadline: they may decide too. */
-            escalatedTo?: string;
-            items: {
-                id: string;
-                flagged: boolean;
-                exception?: string;
-                person?: string;
+            metric: "mttd" | "mttr";
+            targetMinutes: number;
+            /** @description The measured time; for a breach in progress, the time elapsed up to `asOf`. */
+            measuredMinutes: number;
+            overByMinutes: number;
+            inProgress: boolean;
+        };
+        /** @description What could not be read, so that figures never silently leave an incident out. */
+        KpiReadReport: {
+            read: number;
+            unreadable: {
+                workflowId: string;
+                error: string;
             }[];
-            /** @description By item id. */
-            decisions: {
-                [key: string]: {
-                    itemId: string;
-                    /** @enum {string} */
-                    decision: "keep" | "revoke";
-                    by: string;
-                    /** Format: date-time */
-                    at: string;
-                    /** @enum {string} */
-                    via: "slack" | "api" | "cli" | "console" | "silence";
-                    reason?: string;
+            truncated: boolean;
+        };
+        KpiReport: {
+            incidents: {
+                sources: components["schemas"]["KpiReadReport"];
+                /** @constant */
+                unit: "minutes";
+                window: {
+                    since: string;
+                    until: string;
+                };
+                asOf: string;
+                targets: components["schemas"]["KpiTargets"];
+                incidents: number;
+                overall: {
+                    mttd: components["schemas"]["MetricFigures"];
+                    mtta: components["schemas"]["MetricFigures"];
+                    mttc: components["schemas"]["MetricFigures"];
+                    mttr: components["schemas"]["MetricFigures"];
+                };
+                groups: components["schemas"]["IncidentGroupKpi"][];
+                breaches: components["schemas"]["KpiBreach"][];
+                excluded: {
+                    dryRun: number;
+                    falsePositive: number;
+                    merged: number;
+                    cancelled: number;
                 };
             };
-            remindersSent: number;
-            timeline: Record<string, never>[];
-            /** @description Present when `offset` or `limit` asked for a page: `items` and `decisions` are that page's. */
-            page?: {
-                offset: number;
-                limit: number;
-                /** @description Items in all. */
-                total: number;
-                /** @description Items decided, over every page. */
-                decided: number;
+            reviews: {
+                campaigns: components["schemas"]["ReviewCampaignKpi"][];
+                excludedDryRuns: number;
+                sources: components["schemas"]["KpiReadReport"];
             };
+            offboarding: {
+                sources: components["schemas"]["KpiReadReport"];
+                offboardings: components["schemas"]["OffboardingTime"][];
+                /** @description Over the finished ones; `open` still wait for a revocation. */
+                figures: {
+                    open: number;
+                    count: number;
+                    p50Minutes: number | null;
+                    p90Minutes: number | null;
+                    maxMinutes: number | null;
+                };
+                excluded: {
+                    dryRun: number;
+                    cancelled: number;
+                    nothingToRevoke: number;
+                };
+            };
+            notes: string[];
         };
-        /** @description A resolved notification or follow-up for which no incident is open: nothing was started or changed. */
-        NothingToResolve: {
+        /** @description The targets of the seed article: MTTD < 4 h, MTTR < 24 h (warden.yaml `kpi.targets` may change them). */
+        KpiTargets: {
+            mttdMinutes: number;
+            mttrMinutes: number;
+        };
+        LegalHoldChange: {
+            hold: boolean;
+            by: string;
+            reason: string;
+            at: string;
+        };
+        LessonsRecord: {
+            at: string;
+            by: string;
+            cause: string;
+            impact: string;
+            followUps: string[];
+        };
+        LoggedOut: {
+            /** @constant */
+            loggedOut: true;
+        };
+        /** @description How one may log in to the console: single sign-on (its issuer's host), a login link, an API token. */
+        LoginMethods: {
+            oidc: {
+                issuer: string;
+            } | null;
+            /** @constant */
+            loginLink: true;
+            /** @constant */
+            token: true;
+        };
+        Merged: {
+            /** @constant */
+            status: "merged";
+            mergedInto: string;
+            targetAlerts: number;
+        };
+        /** @description A figure over the incidents that reached its time, and how many had not reached it yet. */
+        MetricFigures: {
+            open: number;
+            count: number;
+            p50Minutes: number | null;
+            p90Minutes: number | null;
+            maxMinutes: number | null;
+        };
+        /** @description Why a step in a live incident changed nothing at its peer. */
+        NotApplied: {
+            /** @enum {string} */
+            reason: "provider-not-configured" | "target-missing" | "refused-by-policy";
+            /** @description Said to people as it is: "aws not configured", "target missing: …", "refused by policy: …". */
+            message: string;
+        };
+        /** @description How many notes the incident has; `afterClose` when it went to the post-incident notes of an incident that is over. */
+        NoteAnswer: {
+            notes: number;
+            /** @constant */
+            afterClose?: true;
+        };
+        /** @description A follow-up or resolution for which no incident is open: nothing was started or changed. */
+        NothingToJoin: {
             /** @enum {string} */
             result: "nothing to resolve" | "nothing to join";
             correlation: string;
             reason: string;
         };
-        ConsoleSession: {
+        /** @description What a step's action read at its peer: the state before the change, and the state read back after it, never the state asked for. When nothing needed to change, `after` is the same read as `before`. A dry run changes nothing and has no `after`. */
+        ObservedState: {
+            before: unknown;
+            after?: unknown;
+        };
+        OffboardingApproval: {
+            /** @constant */
+            required: true;
+            approved?: {
+                by: string;
+                reason?: string;
+                at: string;
+            };
+        };
+        OffboardingApprovalAnswer: {
+            approval: components["schemas"]["OffboardingApproval"];
+        };
+        OffboardingCancelAnswer: {
+            phase: components["schemas"]["OffboardingPhase"];
+        };
+        /** @description One credential (or one set of them) and what was done about it. */
+        OffboardingItem: {
+            /** @description Stable within the offboarding, e.g. aws/123456789012/alice/access-key/AKIA…/delete. */
             id: string;
-            name?: string;
-            roles: ("viewer" | "responder" | "admin" | "hr")[];
+            provider: components["schemas"]["OffboardingProvider"];
+            /** @enum {string} */
+            stage: "revoke" | "retention";
+            /** @description The credential, in words. */
+            credential: string;
+            /** @description The catalog action, or `manual` for what Warden cannot do itself. */
+            action: string;
+            params: {
+                [key: string]: unknown;
+            };
+            status: components["schemas"]["OffboardingItemStatus"];
+            /** @enum {string} */
+            outcome?: "changed" | "already" | "planned";
+            plan?: string[];
+            before?: unknown;
+            after?: unknown;
+            output?: unknown;
+            startedAt?: string;
+            finishedAt?: string;
+            /** @description How many times the action ran to its end (1, plus one per operator retry). */
+            runs: number;
+            error?: {
+                message: string;
+                type?: string;
+            };
+            escalatedAt?: string;
+            retries: {
+                by: string;
+                at: string;
+            }[];
+            waiver?: {
+                by: string;
+                reason: string;
+                at: string;
+            };
+        };
+        /**
+         * @description retrying: an operator asked for another run; escalated: waiting for an operator to retry or waive.
+         * @enum {string}
+         */
+        OffboardingItemStatus: "pending" | "running" | "done" | "planned" | "escalated" | "retrying" | "waived";
+        OffboardingLegalHoldAnswer: {
+            legalHold: {
+                active: boolean;
+                changes: components["schemas"]["LegalHoldChange"][];
+            };
+        };
+        OffboardingList: {
+            offboardings: components["schemas"]["OffboardingListEntry"][];
+        };
+        /** @description One offboarding as visibility lists it: who, its workflow's status and times, and whether it was a dry run (from the memo set at start). */
+        OffboardingListEntry: {
+            person: string;
+            workflowId: string;
+            status: string;
+            dryRun?: boolean;
+            startTime: string;
+            closeTime?: string;
+        };
+        OffboardingNotification: {
+            purpose: string;
+            /** @enum {string} */
+            channel: "email" | "slack";
+            /** @enum {string} */
+            status: "sent" | "already" | "planned" | "failed";
+            at: string;
+            detail?: string;
+        };
+        /** @description Who gets the report and the escalations: security (and the manager, added by the trigger). */
+        OffboardingNotify: {
+            email?: string[];
+            slackChannel?: string;
+        };
+        /** @enum {string} */
+        OffboardingPhase: "scheduled" | "revoking" | "notifying" | "retention" | "done" | "cancelled";
+        /**
+         * @description `warden`: the leaver's own Warden access (API tokens), revoked first.
+         * @enum {string}
+         */
+        OffboardingProvider: "warden" | "aws" | "github" | "mlflow";
+        /** @description Counts by item verdict (contracts/offboarding-view.ts); inventory reads are not counted. */
+        OffboardingProviderProgress: {
+            /** @enum {string} */
+            status: "pending" | "running" | "escalated" | "done" | "planned";
+            /** @description The sum of the counts below (not `done`). */
+            total: number;
+            revoked: number;
+            nothingToDo: number;
+            /** @description revoked + nothingToDo. */
+            done: number;
+            /** @description A dry run's would-revoke and would-ask. */
+            planned: number;
+            /** @description A dry run's would-fail. */
+            wouldFail: number;
+            waived: number;
+            escalated: number;
+            open: number;
+        };
+        OffboardingReport: {
+            /** @constant */
+            kind: "warden.offboarding-report";
+            /** @constant */
+            version: 1;
+            /** @enum {string} */
+            stage: "revocation" | "final" | "current";
+            generatedAt: string;
+            personId: string;
+            person: {
+                name: string;
+                email: string;
+                manager?: string;
+            };
+            reason: string;
+            requestedBy: string;
+            dryRun: boolean;
+            phase: components["schemas"]["OffboardingPhase"];
+            times: {
+                createdAt: string;
+                effectiveAt?: string;
+                revocationStartedAt?: string;
+                revokedAt?: string;
+                notifiedAt?: string;
+                completedAt?: string;
+            };
+            /** @description Progress per provider, recomputed from the items on every read. */
+            providers: {
+                warden?: components["schemas"]["OffboardingProviderProgress"];
+                aws?: components["schemas"]["OffboardingProviderProgress"];
+                github?: components["schemas"]["OffboardingProviderProgress"];
+                mlflow?: components["schemas"]["OffboardingProviderProgress"];
+            };
+            legalHold: {
+                active: boolean;
+                changes: components["schemas"]["LegalHoldChange"][];
+            };
+            retention: {
+                status: components["schemas"]["RetentionStatus"];
+                dueAt?: string;
+                finishedAt?: string;
+            };
+            retentionDays: number;
+            /** @description Every revocation and deletion, in the order they ran. */
+            credentials: components["schemas"]["OffboardingReportRow"][];
+            /** @description The reads that planned them (IAM inventories). */
+            inventories: components["schemas"]["OffboardingReportRow"][];
+            cancel?: {
+                by: string;
+                reason: string;
+                at: string;
+            };
+            timeline: components["schemas"]["TimelineEntry"][];
+        };
+        OffboardingReportRecord: {
+            /** @enum {string} */
+            stage: "revocation" | "final";
+            generatedAt: string;
+            json: components["schemas"]["EvidenceRef"];
+            markdown: components["schemas"]["EvidenceRef"];
+        };
+        OffboardingReportRow: {
+            item: string;
+            provider: components["schemas"]["OffboardingProvider"];
+            /** @enum {string} */
+            stage: "revoke" | "retention";
+            credential: string;
+            action: string;
+            result: string;
+            status: components["schemas"]["OffboardingItemStatus"];
+            /** @enum {string} */
+            outcome?: "changed" | "already" | "planned";
+            before?: unknown;
+            after?: unknown;
+            /** @description When the action finished (or was escalated). */
+            at?: string;
+            plan?: string[];
+            error?: {
+                message: string;
+                type?: string;
+            };
+            waiver?: {
+                by: string;
+                reason: string;
+                at: string;
+            };
+            retries?: {
+                by: string;
+                at: string;
+            }[];
+        };
+        OffboardingRetryAnswer: {
+            retrying: string[];
+        };
+        OffboardingStarted: {
+            workflowId: string;
+            person: string;
+            joined: boolean;
+            dryRun: boolean;
+            approvalRequired: boolean;
+            rescheduledTo?: string;
+        };
+        OffboardingState: {
+            personId: string;
+            person: components["schemas"]["Person"];
+            reason: string;
+            requestedBy: string;
+            dryRun: boolean;
+            retentionDays: number;
+            notify: components["schemas"]["OffboardingNotify"];
+            /** @description The first run's id: tells apart two offboardings of the same person in evidence keys. */
+            runTag: string;
+            phase: components["schemas"]["OffboardingPhase"];
+            times: {
+                createdAt: string;
+                effectiveAt?: string;
+                revocationStartedAt?: string;
+                revokedAt?: string;
+                notifiedAt?: string;
+                completedAt?: string;
+            };
+            /** @description Progress per provider, recomputed from the items on every read. */
+            providers: {
+                warden?: components["schemas"]["OffboardingProviderProgress"];
+                aws?: components["schemas"]["OffboardingProviderProgress"];
+                github?: components["schemas"]["OffboardingProviderProgress"];
+                mlflow?: components["schemas"]["OffboardingProviderProgress"];
+            };
+            items: components["schemas"]["OffboardingItem"][];
+            legalHold: {
+                active: boolean;
+                changes: components["schemas"]["LegalHoldChange"][];
+            };
+            retention: {
+                status: components["schemas"]["RetentionStatus"];
+                dueAt?: string;
+                finishedAt?: string;
+            };
+            reports: components["schemas"]["OffboardingReportRecord"][];
+            notifications: components["schemas"]["OffboardingNotification"][];
+            cancel?: {
+                by: string;
+                reason: string;
+                at: string;
+            };
+            /** @description Present when a second person must approve: nothing is revoked until `approved` is set. */
+            approval?: components["schemas"]["OffboardingApproval"];
+            timeline: components["schemas"]["TimelineEntry"][];
+            runs: number;
+        };
+        OffboardingTime: {
+            personId: string;
+            /** @description The request, or its effective time when it was scheduled for later. */
+            from: string;
+            /** @description When the last revocation was read back at its peer; absent while one is still open. */
+            lastRevocationAt?: string;
+            minutes?: number;
+        };
+        OffboardingWaiveAnswer: {
+            item: components["schemas"]["OffboardingItem"];
+        };
+        /** @enum {string} */
+        OnSilence: "keep" | "revoke" | "revoke-flagged";
+        /** @description One thing waiting for the caller's decision. */
+        PendingApproval: {
+            /** @constant */
+            kind: "incident-step";
+            incidentId: string;
+            title: string;
+            stepId: string;
+            action: string;
+            deadline: string;
+            planDigest?: string;
+            may: ("approve" | "reject")[];
+            command: string;
+        } | {
+            /** @constant */
+            kind: "offboarding";
+            personId: string;
+            requestedBy: string;
+            reason: string;
+            effectiveAt?: string;
+            command: string;
+        } | {
+            /** @constant */
+            kind: "review-approval";
+            campaignId: string;
+            group: string;
+            command: string;
+        } | {
+            /** @constant */
+            kind: "review-items";
+            campaignId: string;
+            reviewer: string;
+            open: number;
+            deadline: string;
+            command: string;
+        };
+        /** @description A person as the directory knows them: who they are, who they report to, and the accounts they hold at each provider. Plain data: it crosses into workflow inputs and histories. */
+        Person: {
+            /** @description The directory's stable id (also the offboarding's business id). */
+            id: string;
+            name: string;
+            email: string;
+            /** @description The manager's person id. */
+            manager?: string;
+            slackUserId?: string;
+            githubLogin?: string;
+            aws: components["schemas"]["AwsAccountUser"][];
+            mlflowUser?: string;
             groups: string[];
-            /** @description The session's CSRF token: every change made with the session cookie sends it in X-CSRF-Token (403 otherwise). */
-            csrf: string;
-            /** @description The person of warden.yaml `people` this identity is, if any (a reviewer decides their own queue). */
+            roles: string[];
+        };
+        /** @enum {string} */
+        Phase: "detect" | "contain" | "eradicate" | "recover" | "lessons";
+        PlaybookStarted: {
+            status: components["schemas"]["IncidentStatus"];
+            playbook: string;
+            version: number;
+        };
+        /** @description A firing follow-up alert reopened the resolved (not yet closed) incident: the resolution it set aside. */
+        Reopening: {
+            at: string;
+            alertId?: string;
+            title: string;
+            previousResolution: {
+                by: string;
+                at: string;
+                summary: string;
+                auto?: boolean;
+            };
+        };
+        /** @enum {string} */
+        RetentionStatus: "pending" | "waiting" | "held" | "deleting" | "deleted" | "waived" | "planned" | "not-applicable" | "cancelled";
+        ReviewApprovalAnswer: {
+            approval?: {
+                group: string;
+                decision?: {
+                    approved: boolean;
+                    by: string;
+                    at: string;
+                    reason?: string;
+                };
+            };
+        };
+        ReviewCampaignKpi: {
+            campaignId: string;
+            startedAt: string;
+            deadline: string | null;
+            /** @description Items in the reviewers' records that were read. */
+            items: number;
+            /** @description Items a person decided (Slack, API, CLI) at or before their review's deadline. */
+            decidedByPersonByDeadline: number;
+            /** @description decidedByPersonByDeadline / items (0 to 1), null with no items. */
+            completionByDeadline: number | null;
+            revokedOnSilence: number;
+            revokedOnSilenceShare: number | null;
+            /** @description False while a review is still open (its figures can still grow). */
+            over: boolean;
+        };
+        ReviewDecisionsAnswer: {
+            reviewer: string;
+            by: string;
+            applied: number;
+            remaining: number;
+        };
+        /** @description One of the reviewer's items, as the reviewer workflow keeps it (the full record stays in the store). */
+        ReviewerItem: {
+            id: string;
+            flagged: boolean;
+            /** @description The exception's reason when the item is listed as an exception. */
+            exception?: string;
+            /** @description The person holding the entitlement: they may never decide it, even as the escalation manager. */
             person?: string;
         };
-        InventoryAsset: {
-            /** @description `<kind>:<source>:<name>`, stable across scans. */
-            id: string;
-            kind: string;
-            source: string;
-            name: string;
-            /** @description ARN, URL or owner/repo; never a secret. */
-            location: string;
-            owner?: string;
-            assetClass?: string;
-            exposure?: {
-                /** @enum {string} */
-                level: "public" | "authenticated" | "internal";
-                evidence: string;
+        ReviewerList: {
+            campaignId: string;
+            offset: number;
+            limit: number;
+            reviewers: components["schemas"]["ReviewerProgress"][];
+        };
+        /** @enum {string} */
+        ReviewerPhase: "open" | "escalated" | "grace" | "closed";
+        /** @description One reviewer's progress: counts only, never the items (GET /v1/reviews/{id}/reviewers/{reviewer} has those). */
+        ReviewerProgress: {
+            reviewer: string;
+            status: string;
+            phase?: string;
+            items?: number;
+            decided?: number;
+            deadline?: string;
+            escalatedTo?: string;
+            /** @description The reviewer's workflow could not be read (said why), never left out. */
+            error?: string;
+        };
+        ReviewerState: {
+            campaignId: string;
+            reviewer: string;
+            phase: components["schemas"]["ReviewerPhase"];
+            openedAt: string;
+            deadline: string;
+            /** @description When reminders go out: those of the configured offsets still ahead when the review opened. */
+            reminderTimes: string[];
+            /** @description The reviewer's manager, for the escalation at the deadline. */
+            manager?: string;
+            /** @description The manager the review was escalated to: they may decide too. */
+            escalatedTo?: string;
+            items: components["schemas"]["ReviewerItem"][];
+            decisions: {
+                [key: string]: components["schemas"]["ItemDecision"];
             };
-            /** @description Distinct principals that can touch the asset. */
-            principals: number;
-            access: {
-                principal: string;
-                principalKind: string;
-                level: string;
-                grant: string;
-                lastUsed?: string;
-                personId?: string;
+            remindersSent: number;
+            /** @description The largest history length of this review's runs so far (it may continue-as-new). */
+            maxHistoryLength?: number;
+            /** @description No Slack id or email reaches the reviewer: no message, reminder or close note is attempted. */
+            unreachable?: boolean;
+            /** @description The Slack message listing the items, once posted. */
+            message?: {
+                channel: string;
+                ts: string;
+            };
+            timeline: {
+                at: string;
+                event: string;
+                by?: string;
             }[];
+        };
+        ReviewerStatePage: {
+            campaignId: string;
+            reviewer: string;
+            phase: components["schemas"]["ReviewerPhase"];
+            openedAt: string;
+            deadline: string;
+            /** @description When reminders go out: those of the configured offsets still ahead when the review opened. */
+            reminderTimes: string[];
+            /** @description The reviewer's manager, for the escalation at the deadline. */
+            manager?: string;
+            /** @description The manager the review was escalated to: they may decide too. */
+            escalatedTo?: string;
+            remindersSent: number;
+            /** @description The largest history length of this review's runs so far (it may continue-as-new). */
+            maxHistoryLength?: number;
+            /** @description No Slack id or email reaches the reviewer: no message, reminder or close note is attempted. */
+            unreachable?: boolean;
+            /** @description The Slack message listing the items, once posted. */
+            message?: {
+                channel: string;
+                ts: string;
+            };
+            timeline: {
+                at: string;
+                event: string;
+                by?: string;
+            }[];
+            /** @description The items from `page.offset`, in the state's order. */
+            items: components["schemas"]["ReviewerItem"][];
+            /** @description The decisions of this page's items (an undecided item has none). */
+            decisions: {
+                [key: string]: components["schemas"]["ItemDecision"];
+            };
+            /** @description Where the page is: `total` items in all, `decided` of them decided (over every page). */
+            page: {
+                offset: number;
+                limit: number;
+                total: number;
+                decided: number;
+            };
+        };
+        /** @description The whole state, or a page of its items when ?offset= or ?limit= asks for one. */
+        ReviewerView: components["schemas"]["ReviewerState"] | components["schemas"]["ReviewerStatePage"];
+        /** @enum {string} */
+        ReviewSystem: "aws" | "github" | "synthetic";
+        /** @description Durations of one campaign; from the settings (days) unless a test or an operator overrides them. */
+        ReviewTiming: {
+            deadlineMs: number;
+            graceMs: number;
+            /** @description Before the deadline, one reminder each, e.g. 7, 3 and 1 days. */
+            remindersMs: number[];
+        };
+        /** @enum {string} */
+        RiskLevel: "low" | "medium" | "high" | "critical";
+        /** @enum {string} */
+        Severity: "info" | "low" | "medium" | "high" | "critical";
+        /** @description What each source did in a scan: it read the peer, it is not configured, or it failed (why). */
+        SourceOutcome: {
+            source: components["schemas"]["InventorySource"];
             /** @enum {string} */
-            risk: "low" | "medium" | "high" | "critical" | "unrated";
-            reasons: {
-                rule: string;
-                risk: string;
-                reason: string;
-                principal?: string;
-            }[];
-            topReason?: string;
-            tags: {
-                [key: string]: string;
+            status: "scanned" | "not configured" | "failed";
+            assets: number;
+            detail?: string;
+        };
+        StepActionAnswer: {
+            stepId: string;
+            /** @enum {string} */
+            action: "retry" | "done_by_hand" | "skip";
+            status: components["schemas"]["StepStatus"];
+        };
+        StepState: {
+            id: string;
+            phase: components["schemas"]["Phase"];
+            action: string;
+            title: string;
+            status: components["schemas"]["StepStatus"];
+            startedAt?: string;
+            finishedAt?: string;
+            /** @enum {string} */
+            outcome?: "changed" | "already" | "planned";
+            plan?: string[];
+            output?: unknown;
+            /** @description The peer's state before and after, as the action read it (actions that change a peer). */
+            observed?: components["schemas"]["ObservedState"];
+            error?: {
+                message: string;
+                type?: string;
             };
-            facts: Record<string, never>;
+            approval?: components["schemas"]["ApprovalRecord"];
+            undo?: components["schemas"]["UndoRecord"];
+            /** @description Set when the step is not_applied: why nothing changed at the peer. */
+            notApplied?: components["schemas"]["NotApplied"];
+            /** @description A person's retry, waiting to be run. */
+            retryRequested?: {
+                by: string;
+                at: string;
+            };
+            /** @description Every retry a person asked for. */
+            retries?: {
+                by: string;
+                at: string;
+            }[];
+            /** @description Who skipped the step or did it by hand, when, and their reason or note. */
+            resolution?: {
+                /** @enum {string} */
+                action: "done_by_hand" | "skip";
+                by: string;
+                text: string;
+                at: string;
+            };
+            /** @description Set on a step run again for a further target (`<step>@<n>`): the playbook step it repeats and the target's number. */
+            target?: {
+                of: string;
+                n: number;
+            };
+        };
+        /**
+         * @description How a step ended, each name one case: applied (changed at the peer and read back), already_so, planned (dry run only), not_applied (see `notApplied`), denied (its approval was refused), failed, skipped (its `when`, or a person: see `resolution`), done_by_hand (a person: see `resolution`), cancelled. `succeeded` and `rejected` are what runs before the truthful lifecycle recorded; a carried-over state may still hold them.
+         * @enum {string}
+         */
+        StepStatus: "pending" | "awaiting-approval" | "running" | "applied" | "already_so" | "planned" | "not_applied" | "denied" | "failed" | "skipped" | "done_by_hand" | "cancelled" | "succeeded" | "rejected";
+        /** @description One line of a workflow's timeline: what happened, when, and who did it where a person did. */
+        TimelineEntry: {
+            at: string;
+            event: string;
+            by?: string;
+        };
+        UndoRecord: {
+            action: string;
+            /**
+             * @description `denied`: the rollback's approval was refused or timed out, so the step stays as it was applied.
+             * @enum {string}
+             */
+            status: "succeeded" | "planned" | "failed" | "denied";
+            at: string;
+            output?: unknown;
+            /** @description What the undo's peer held before it and read back after (absent for actions that change no peer). */
+            observed?: components["schemas"]["ObservedState"];
+            error?: string;
+        };
+        /** @description Who a token or session is: its identity, roles and groups, and its person in the directory. */
+        WhoAmI: {
+            id: string;
+            name?: string;
+            roles: string[];
+            groups: string[];
+            person: {
+                id: string;
+                name: string;
+                email: string;
+            } | null;
         };
     };
     responses: {

@@ -23,7 +23,7 @@ export function Approvals({ session }: { session: Session }) {
       )}
       {data && data.length === 0 && <p>Nothing waits on you.</p>}
       {(data ?? []).map((a, i) => (
-        <div className="card" key={`${a.kind}-${a.incidentId ?? a.personId ?? a.campaignId}-${a.stepId ?? a.reviewer ?? i}`}>
+        <div className="card" key={`${a.kind}-${keyOf(a)}-${i}`}>
           <Item a={a} allowed={mayChange(session) || (a.kind === 'offboarding' && session.roles.includes('hr'))} onDone={done} />
           <p className="muted">
             CLI: <code>{a.command}</code>
@@ -34,6 +34,13 @@ export function Approvals({ session }: { session: Session }) {
   );
 }
 
+/** What one approval is about: the step, the person, or the campaign (and reviewer). */
+function keyOf(a: Approval): string {
+  if (a.kind === 'incident-step') return `${a.incidentId}-${a.stepId}`;
+  if (a.kind === 'offboarding') return a.personId;
+  return a.kind === 'review-items' ? `${a.campaignId}-${a.reviewer}` : a.campaignId;
+}
+
 function Item({ a, allowed, onDone }: { a: Approval; allowed: boolean; onDone: (message: string) => void }) {
   if (a.kind === 'incident-step') return <StepApproval a={a} allowed={allowed} onDone={onDone} />;
   if (a.kind === 'offboarding')
@@ -42,7 +49,7 @@ function Item({ a, allowed, onDone }: { a: Approval; allowed: boolean; onDone: (
         <h2>Offboarding of {a.personId}</h2>
         <p>
           Requested by {a.requestedBy}: {a.reason}
-          {a.effectiveAt ? ` (effective ${a.effectiveAt})` : ''} · <a href={`#/offboardings/${encodeURIComponent(a.personId ?? '')}`}>details</a>
+          {a.effectiveAt ? ` (effective ${a.effectiveAt})` : ''} · <a href={`#/offboardings/${encodeURIComponent(a.personId)}`}>details</a>
         </p>
         <Decide
           what={`offboarding of ${a.personId}`}
@@ -50,7 +57,7 @@ function Item({ a, allowed, onDone }: { a: Approval; allowed: boolean; onDone: (
           choices={[{ value: 'approve', label: 'Approve' }]}
           onDone={onDone}
           send={async (_c, reason) => {
-            const r = await api.POST('/v1/offboardings/{person}/approve', { params: { path: { person: a.personId ?? '' } }, body: reason ? { reason } : {} });
+            const r = await api.POST('/v1/offboardings/{person}/approve', { params: { path: { person: a.personId } }, body: reason ? { reason } : {} });
             return { ok: r.response.ok, error: r.error, status: r.response.status };
           }}
         />
@@ -70,7 +77,7 @@ function Item({ a, allowed, onDone }: { a: Approval; allowed: boolean; onDone: (
           ]}
           onDone={onDone}
           send={async (choice, reason) => {
-            const r = await api.POST('/v1/reviews/{id}/approval', { params: { path: { id: a.campaignId ?? '' } }, body: { approve: choice === 'approve', ...(reason ? { reason } : {}) } });
+            const r = await api.POST('/v1/reviews/{id}/approval', { params: { path: { id: a.campaignId } }, body: { approve: choice === 'approve', ...(reason ? { reason } : {}) } });
             return { ok: r.response.ok, error: r.error, status: r.response.status };
           }}
         />
@@ -82,18 +89,18 @@ function Item({ a, allowed, onDone }: { a: Approval; allowed: boolean; onDone: (
         Review {a.campaignId}: {a.open} items to decide
       </h2>
       <p>
-        Deadline {a.deadline} · <a href={`#/reviews/${encodeURIComponent(a.campaignId ?? '')}/${encodeURIComponent(a.reviewer ?? '')}`}>open my queue</a>
+        Deadline {a.deadline} · <a href={`#/reviews/${encodeURIComponent(a.campaignId)}/${encodeURIComponent(a.reviewer)}`}>open my queue</a>
       </p>
     </>
   );
 }
 
 /** An incident step: the exact plan (read from the incident) and its digest, then approve or deny. */
-function StepApproval({ a, allowed, onDone }: { a: Approval; allowed: boolean; onDone: (message: string) => void }) {
-  const id = a.incidentId ?? '';
+function StepApproval({ a, allowed, onDone }: { a: Extract<Approval, { kind: 'incident-step' }>; allowed: boolean; onDone: (message: string) => void }) {
+  const id = a.incidentId;
   const { data: inc } = usePoll(async () => need(await api.GET('/v1/incidents/{id}', { params: { path: { id } } })), [id], 0);
-  const step = inc?.steps[a.stepId ?? ''];
-  const may: readonly string[] = a.may ?? ['approve', 'reject'];
+  const step = inc?.steps[a.stepId];
+  const may: readonly string[] = a.may;
   return (
     <>
       <h2>
@@ -122,7 +129,7 @@ function StepApproval({ a, allowed, onDone }: { a: Approval; allowed: boolean; o
         onDone={onDone}
         send={async (decision, reason) => {
           const r = await api.POST('/v1/incidents/{id}/approvals/{stepId}', {
-            params: { path: { id, stepId: a.stepId ?? '' } },
+            params: { path: { id, stepId: a.stepId } },
             body: { decision: decision as 'approve' | 'reject', ...(reason ? { reason } : {}), ...(a.planDigest ? { plan_digest: a.planDigest } : {}) },
           });
           return { ok: r.response.ok, error: r.error, status: r.response.status };

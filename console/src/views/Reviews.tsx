@@ -103,8 +103,9 @@ function Queue({ campaign, reviewer, allowed }: { campaign: string; reviewer: st
   };
   if (error) return <p role="alert">{error}</p>;
   if (!data) return <p role="status">Loading queue…</p>;
-  const total = data.page?.total ?? data.items.length;
-  const open = total - (data.page?.decided ?? Object.keys(data.decisions).length);
+  const page = 'page' in data ? data.page : undefined;
+  const total = page?.total ?? data.items.length;
+  const open = total - (page?.decided ?? Object.keys(data.decisions).length);
   const turn = (to: number) => {
     setSelected([]);
     setOffset(to);
