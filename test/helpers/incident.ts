@@ -119,3 +119,16 @@ notify:
   slack: "#sec-incidents"
   email: [owners@example.com]
 `;
+
+/** One containment step that waits for an approval by security-oncall (a harmless evidence snapshot): for tests of the approval routes. */
+export const gatedPlaybook = (): LoadedPlaybook =>
+  playbook(`${HEADER}
+phases:
+  contain:
+    - id: hold_the_line
+      action: evidence.snapshot
+      with: { label: contained }
+      approval:
+        groups: [security-oncall]
+        timeout: 30m
+`);

@@ -14,22 +14,13 @@ import { createApiAuth } from '../../server/auth/api-auth.js';
 import { createRouter } from '../../server/router.js';
 import type { PendingApproval } from '../../server/api-responses.js';
 import { approvalRoutes } from '../../server/routes/approvals.js';
-import { alert, HEADER, playbook, startIncident } from '../helpers/incident.js';
+import { alert, gatedPlaybook, startIncident } from '../helpers/incident.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../harness.js';
 
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 const token = (id: string) => `approvals-self-${id}-0123456789`;
 const who = (id: string, roles: ('viewer' | 'responder')[]) => ({ id, roles, groups: ['security-oncall'], tokens: [{ sha256: sha(token(id)) }] });
-const gated = playbook(`${HEADER}
-phases:
-  contain:
-    - id: hold_the_line
-      action: evidence.snapshot
-      with: { label: contained }
-      approval:
-        groups: [security-oncall]
-        timeout: 30m
-`);
+const gated = gatedPlaybook();
 
 let client: Client;
 let url = '';

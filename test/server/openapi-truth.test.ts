@@ -13,23 +13,14 @@ import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidentStateQuery } from '../../contracts/incident.js';
 import { checkDocumented, checked, documentedFetch } from '../helpers/documented-fetch.js';
-import { alert, HEADER, playbook, startIncident } from '../helpers/incident.js';
+import { alert, gatedPlaybook, startIncident } from '../helpers/incident.js';
 import { SECRET, senderHeaders } from '../helpers/intake.js';
 import { startWardenServer, terminateAllOn, type WardenServer } from '../helpers/warden-server.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../harness.js';
 
 const tokens = { olga: 'tok-truth-olga-0123456789', vera: 'tok-truth-vera-0123456789', adam: 'tok-truth-adam-0123456789' };
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
-const gated = playbook(`${HEADER}
-phases:
-  contain:
-    - id: hold_the_line
-      action: evidence.snapshot
-      with: { label: contained }
-      approval:
-        groups: [security-oncall]
-        timeout: 30m
-`);
+const gated = gatedPlaybook();
 
 let client: Client;
 let warden: WardenServer;
