@@ -105,7 +105,8 @@ describe('recipients and channels chosen by the alert', () => {
       with: { toPerson: "{{ alert.principal.aws_user }}", subject: "rotate", text: "Rotate your key." }
 `;
     const mailsBefore = peers.smtp.messages.length;
-    // A live incident never passes off the unsent mail as done: the step is not applied (no recipient) until a person acts.
+    // A live incident never passes off the unsent mail as done: the step stays not applied (no recipient) until a person
+    // settles it; being a message, it holds the next step back no longer.
     const st = await withWorker({ providers: peers.deps, directory }, { name: 'escaping' }, async (w) => {
       const handle = await startIncident(w.client, w.taskQueue, playbook(yaml), alert({ principal: { email: 'attacker@evil.example', aws_user: 'dana-ml' } }));
       await expect.poll(async () => (await handle.query(incidentStateQuery)).steps.owner?.status, { timeout: 20_000 }).toBe('not_applied');

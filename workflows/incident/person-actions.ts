@@ -47,20 +47,24 @@ function onStepAction(run: IncidentRun, req: StepActionRequest): StepStatus {
 }
 
 /**
- * A step not applied in a live incident: tell the owners, and wait in the phase (status `waiting`)
- * until a person retries it (`attempt` runs it again), marks it done by hand, or skips it.
+ * A step not applied in a live incident: tell the owners, and wait until a person retries it
+ * (`attempt` runs it again), marks it done by hand, or skips it. A step that `holds` the phase sets
+ * the incident `waiting` and the phase waits with it. A notification not sent (no Slack, no
+ * recipient) does not hold: the caller does not await it, the incident goes on at once, and the
+ * same choices stay open to a person until the incident ends.
  */
-export async function waitForPerson(run: IncidentRun, step: ResolvedStep, st: StepState, attempt: () => Promise<void>): Promise<void> {
+export async function waitForPerson(run: IncidentRun, step: ResolvedStep, st: StepState, attempt: () => Promise<void>, holds = true): Promise<void> {
   const { state } = run;
   while (st.status === 'not_applied' && !state.cancel) {
     const why = st.notApplied?.message ?? 'not applied';
-    run.timeline(`step ${step.id} not applied: ${why}; waiting for a person`);
+    const what = holds ? `The incident waits in phase ${state.phase}` : 'The incident goes on without it (a message not sent holds no step back)';
+    run.timeline(`step ${step.id} not applied: ${why}; ${holds ? 'waiting for a person' : 'the incident goes on'}`);
     await run.notifyOwners(
       `not-applied-${step.id}-${st.retries?.length ?? 0}`,
-      `Incident ${state.incidentId}: step "${step.title}" (${step.id}) was NOT applied: ${why}. The incident waits in phase ${state.phase}: ` +
+      `Incident ${state.incidentId}: step "${step.title}" (${step.id}) was NOT applied: ${why}. ${what}: ` +
         `retry it once fixed, mark it done by hand with a note, or skip it with a reason (warden incidents step ${state.incidentId} ${step.id} --retry|--done-by-hand NOTE|--skip REASON).`,
     );
-    run.setStatus('waiting');
+    if (holds) run.setStatus('waiting');
     await condition(() => st.status !== 'not_applied' || !!st.retryRequested || !!state.cancel);
     if (st.retryRequested && st.status === 'not_applied') {
       st.retryRequested = undefined;
@@ -68,5 +72,5 @@ export async function waitForPerson(run: IncidentRun, step: ResolvedStep, st: St
       await attempt();
     }
   }
-  if (state.status === 'waiting') run.setStatus('open');
+  if (holds && state.status === 'waiting') run.setStatus('open');
 }

@@ -31,8 +31,21 @@ export async function runStep(run: IncidentRun, step: ResolvedStep, inParallel: 
   if (state.cancel) return;
   if (state.status === 'awaiting-approval') run.setStatus('open');
   await attempt(run, step, params, st);
-  if (run.truthful && st.status === 'not_applied') await waitForPerson(run, step, st, () => attempt(run, step, params, st));
+  if (run.truthful && st.status === 'not_applied') {
+    const holds = !goesOnUnsent(step);
+    const waiting = waitForPerson(run, step, st, () => attempt(run, step, params, st), holds);
+    if (holds) await waiting;
+  }
   if (st.approval?.slack) await showInSlack(run, step.id, { key: 'result', text: `Step ${step.id} ${st.status}${st.error ? `: ${st.error.message}` : ''}` });
+}
+
+/**
+ * A notification that could not be sent (no Slack, no recipient) stays `not_applied`, with why, and
+ * the incident goes on: waiting for a person there would hold containment back for a message, in
+ * the very case where nobody was told. Histories recorded before this rule wait as they did.
+ */
+function goesOnUnsent(step: ResolvedStep): boolean {
+  return step.kind === 'notify' && patched('unsent-notification-goes-on');
 }
 
 /**

@@ -118,6 +118,41 @@ describe('truthful step states', () => {
     expect(keys.map((k) => k.Status)).toEqual(['Inactive']);
   });
 
+  it('an announcement Slack could not send is not_applied, and holds no containment back: the key is disabled at once, the owners are told by email, and a person may still settle it', async () => {
+    const user = await seedUser(iam, 'truth-unsent', { accessKeys: 1, groups: [], managedPolicies: [], inlinePolicies: [], sshKeys: 0, mfa: false, loginProfile: false });
+    const keyId = user.accessKeys[0]!.accessKeyId;
+    const deps = { ...peers.deps, chat: undefined, iam: createAwsIam({ region: 'us-east-1', endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }) };
+    const announceThenDisable = playbook(`${HEADER}
+phases:
+  detect:
+    - id: announce
+      action: notify.slack
+      with: { channel: "#sec-incidents", text: "leaked key" }
+  contain:
+    - id: disable_key
+      action: aws.disableAccessKey
+      with: { userName: truth-unsent, accessKeyId: "${keyId}" }
+`);
+    const taskQueue = uniqueTaskQueue('unsent');
+    await withWorker({ providers: deps }, { taskQueue }, async () => {
+      const handle = await startIncident(client, taskQueue, announceThenDisable, alert());
+      await expect.poll(async () => (await state(handle)).steps.disable_key!.status, { timeout: 20_000 }).toBe('applied');
+      const s = await state(handle);
+      expect(s.steps.announce).toMatchObject({ status: 'not_applied', notApplied: { reason: 'provider-not-configured', message: 'slack not configured' } });
+      expect(s.times.containedAt).toBeDefined();
+      expect(s.timeline.some((t) => t.event.includes('step announce not applied: slack not configured; the incident goes on'))).toBe(true);
+      expect(s.timeline.some((t) => t.event.includes('waiting for a person'))).toBe(false);
+      // Slack is what is missing, so the owners hear of it by email.
+      await expect.poll(() => peers.smtp.messages.some((m) => (m.text ?? '').includes(s.incidentId) && (m.text ?? '').includes('NOT applied: slack not configured. The incident goes on'))).toBe(true);
+      // The same choices as for any step not applied stay open while the incident runs.
+      expect(await act(handle, { stepId: 'announce', action: 'skip', by: 'olga', text: 'no Slack in this workspace' })).toBe('skipped');
+      await resolveAndClose(handle);
+      expect((await handle.result()).steps.announce).toMatchObject({ status: 'skipped', notApplied: { reason: 'provider-not-configured' }, resolution: { by: 'olga' } });
+    });
+    const keys = (await iam.send(new ListAccessKeysCommand({ UserName: 'truth-unsent' }))).AccessKeyMetadata ?? [];
+    expect(keys.map((k) => k.Status)).toEqual(['Inactive']);
+  });
+
   it('a key the user does not have is not_applied as "target missing", not failed', async () => {
     await seedUser(iam, 'truth-missing', { accessKeys: 0, groups: [], managedPolicies: [], inlinePolicies: [], sshKeys: 0, mfa: false, loginProfile: false });
     const deps = { ...peers.deps, iam: createAwsIam({ region: 'us-east-1', endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }) };
