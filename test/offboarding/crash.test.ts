@@ -11,7 +11,7 @@ import { suiteValue } from '../helpers/suite-env.js';
 import { suiteClient } from '../harness.js';
 import { MOTO_CREDENTIALS } from '../peers/moto.js';
 import { iamHoldings, inputFor, ORG, seedDeparting, startOffboarding, startWorld, type OffboardingWorld } from './fixture.js';
-import { startIamCounter, type IamCounter } from './iam-counter.js';
+import { startIamCounter, type IamCall, type IamCounter } from './iam-counter.js';
 
 // The built worker registers what activities/index.ts registers: this test needs the offboarding's activities there.
 const registered = 'writeOffboardingReport' in createActivities({ providers: {} });
@@ -22,12 +22,12 @@ describe.skipIf(!registered)('the built worker SIGKILLed mid-revocation', () => 
   let counter: IamCounter;
   let dir: string;
   let worker: ReturnType<typeof spawnCli> | undefined;
-  let killAt: ((n: number) => void) | undefined;
+  let killAt: ((call: IamCall) => void) | undefined;
 
   beforeAll(async () => {
     assertBuilt();
     [w, client] = await Promise.all([startWorld(), suiteClient()]);
-    counter = await startIamCounter(w.moto.endpoint, { delayMs: 300, onChange: (_call, n) => killAt?.(n) });
+    counter = await startIamCounter(w.moto.endpoint, { delayMs: 300, onChange: (call) => killAt?.(call) });
     dir = mkdtempSync(join(tmpdir(), 'warden-offboard-crash-'));
   }, 120_000);
   afterAll(async () => {
@@ -68,9 +68,9 @@ describe.skipIf(!registered)('the built worker SIGKILLed mid-revocation', () => 
     worker = await startWorker();
     const first = worker;
     const killed = new Promise<void>((resolve) => {
-      // The fifth change (the console password's deletion) is held at the proxy: the worker dies with it in flight.
-      killAt = (n) => {
-        if (n !== 5) return;
+      // The console password's deletion is held at the proxy: the worker dies with it in flight.
+      killAt = (call) => {
+        if (call.action !== 'DeleteLoginProfile') return;
         first.kill('SIGKILL');
         resolve();
       };

@@ -80,6 +80,21 @@ describe('offboarding a departing person on moto, the GitHub fake and MLflow wit
     expect(revocations(state).map((i) => i.id)).toEqual(revocations(dryRun).map((i) => i.id));
     expect(revocations(state).every((i) => i.status === 'done')).toBe(true);
     expect(state.providers).toMatchObject({ aws: { status: 'done', escalated: 0 }, github: { status: 'done', escalated: 0 }, mlflow: { status: 'done', escalated: 0 } });
+    // Each provider revokes in two waves, each at once: the first wave starts in one workflow task;
+    // the second (key deletions, the quarantine; GitHub's membership, outside access, invitations)
+    // starts once the whole first wave is done.
+    const later = new Set(['aws.deleteAccessKey', 'aws.quarantinePrincipal', 'github.removeOrgMember', 'github.removeOutsideCollaborator', 'github.cancelInvitations']);
+    for (const provider of ['aws', 'github'] as const) {
+      const items = revocations(state).filter((i) => i.provider === provider && i.action !== 'aws.listEntitlements');
+      const [first, second] = [items.filter((i) => !later.has(i.action)), items.filter((i) => later.has(i.action))];
+      expect(first.length, provider).toBeGreaterThan(1);
+      expect(new Set(first.map((i) => i.startedAt)).size, provider).toBe(1);
+      const firstDone = first
+        .map((i) => i.finishedAt!)
+        .sort()
+        .at(-1)!;
+      for (const i of second) expect(i.startedAt! >= firstDone, `${i.id} started ${i.startedAt}, before the first wave ended ${firstDone}`).toBe(true);
+    }
 
     expect(await iamHoldings(w.admin, d.person.id)).toEqual({ exists: true, keys: [], loginProfile: false, mfa: [], groups: [], policies: ['WardenQuarantine'], inline: [], ssh: [] });
     expect(githubHoldings(w.gh, d)).toEqual({ member: false, teams: [], grants: [], sso: [], invitations: [] });
@@ -140,17 +155,30 @@ describe('one provider down', () => {
     try {
       await withWorker(offboardingDeps(w.deps), { taskQueue }, async () => {
         const handle = await startOffboarding(client, taskQueue, inputFor(d, { policy: { maxAttempts: 2, initialInterval: '100ms' } }));
-        const stuck = await waitForState(handle, (s) => s.providers.aws?.status === 'done' && s.providers.github?.status === 'escalated');
+        // GitHub's first wave (token grants, SSO authorizations) is escalated; its second wave waits for it.
+        const githubEscalated = (s: OffboardingState) => s.items.filter((i) => i.provider === 'github' && i.status === 'escalated');
+        const stuck = await waitForState(handle, (s) => s.providers.aws?.status === 'done' && githubEscalated(s).length === 2);
         expect(await iamHoldings(w.admin, d.person.id)).toMatchObject({ keys: [], groups: [], policies: ['WardenQuarantine'] });
-        const escalated = stuck.items.find((i) => i.status === 'escalated')!;
-        expect(escalated).toMatchObject({ id: `github/${d.person.githubLogin}/pat-grants`, error: { type: 'GitHubUnavailable' } });
+        const login = d.person.githubLogin;
+        expect(
+          githubEscalated(stuck)
+            .map((i) => i.id)
+            .sort(),
+        ).toEqual([`github/${login}/pat-grants`, `github/${login}/sso-authorizations`]);
+        expect(stuck.items.filter((i) => i.provider === 'github' && i.status === 'pending').map((i) => i.id.split('/').at(-1))).toEqual(['org-membership', 'outside-collaborator', 'invitations']);
+        const escalated = stuck.items.find((i) => i.id === `github/${login}/pat-grants`)!;
+        expect(escalated).toMatchObject({ error: { type: 'GitHubUnavailable' } });
         expect(escalated.error?.message).toMatch(/GitHub could not be reached/);
         // Security was told, with the exact error; the workflow waits rather than dropping the item.
         await expect.poll(() => w.peers.smtp.messages.find((m) => m.subject?.includes(`${escalated.id} needs an operator`))?.text ?? '').toContain(escalated.error!.message);
         expect(stuck.phase).toBe('revoking');
 
         await w.gh.start();
-        expect(await handle.executeUpdate(offboardingRetryUpdate, { args: [{ by: 'olga' }] })).toEqual([escalated.id]);
+        expect((await handle.executeUpdate(offboardingRetryUpdate, { args: [{ by: 'olga' }] })).sort()).toEqual(
+          githubEscalated(stuck)
+            .map((i) => i.id)
+            .sort(),
+        );
         const done = await waitForState(handle, inRetention);
         expect(done.items.find((i) => i.id === escalated.id)).toMatchObject({ status: 'done', runs: 2, retries: [expect.objectContaining({ by: 'olga' })] });
         await handle.terminate('test done');

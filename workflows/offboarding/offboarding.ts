@@ -22,11 +22,21 @@ const MANAGER_DM_PATCH = 'offboarding-manager-dm';
 const RESCHEDULE_PATCH = 'offboarding-reschedule';
 /** Offboardings that revoked before the leaver's own Warden access was revoked first replay without it. */
 const WARDEN_ACCESS_PATCH = 'offboarding-warden-access';
+/** Offboardings that revoked one item after another within a provider replay that way. */
+const WAVES_PATCH = 'offboarding-revoke-in-waves';
+
+/**
+ * What waits for the first wave of a provider's revocations: deleting an access key (after the key
+ * is disabled), the deny-all quarantine (detaching the managed policies reads back the user's
+ * policies, which the quarantine would change under it), and GitHub's membership, outside
+ * access and invitations (after the person's token grants and SSO authorizations are gone).
+ */
+const SECOND_WAVE: ReadonlySet<string> = new Set(['aws.deleteAccessKey', 'aws.quarantinePrincipal', 'github.removeOrgMember', 'github.removeOutsideCollaborator', 'github.cancelInvitations']);
 
 /**
  * Offboards one person (`offboarding-<person>`): waits for the effective time on a durable timer
- * (cancellable), revokes every credential at every provider in parallel (AWS IAM in the order that
- * closes access fastest, GitHub, MLflow), sends the report to the manager and security, and after
+ * (cancellable), revokes every credential at every provider in parallel (AWS IAM, GitHub, MLflow;
+ * within each, in two waves of revocations run at once), sends the report to the manager and security, and after
  * the retention period deletes the IAM users unless a legal hold is set.
  *
  * Side effects happen only in activities: each revocation is a catalog action, idempotent under
@@ -80,15 +90,26 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
     state.phase = 'revoking';
   }
 
-  /** One AWS IAM user: the inventory (for the access keys), then every revocation in order. */
+  /** One AWS IAM user: the inventory (for the access keys), then the revocations. */
   async function revokeAwsUser(u: AwsAccountUser): Promise<void> {
     const [inventory] = addItems(state, [awsInventoryItem(u)]);
     await runItem(r, inventory!);
-    for (const item of addItems(state, awsRevocationItems(u, inventoryOf(inventory!)))) await runItem(r, item);
+    await revoke(addItems(state, awsRevocationItems(u, inventoryOf(inventory!))));
   }
 
   async function revokeSequentially(items: OffboardingItem[]): Promise<void> {
     for (const item of items) await runItem(r, item);
+  }
+
+  /**
+   * One provider's revocations: in two waves, each all at once (the second is SECOND_WAVE), so a
+   * person's dozen credentials cost two round trips, not a dozen. Histories from before run them
+   * one after another, in the plan's order.
+   */
+  async function revoke(items: OffboardingItem[]): Promise<void> {
+    if (!patched(WAVES_PATCH)) return revokeSequentially(items);
+    await Promise.all(items.filter((i) => !SECOND_WAVE.has(i.action)).map((i) => runItem(r, i)));
+    await Promise.all(items.filter((i) => SECOND_WAVE.has(i.action)).map((i) => runItem(r, i)));
   }
 
   /** First of all: the leaver's Warden access, through the memo the API's auth reads (not in a dry run). */
@@ -114,8 +135,8 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
     if (patched(WARDEN_ACCESS_PATCH)) revokeWardenAccess();
     const branches = [
       ...state.person.aws.map((u) => () => revokeAwsUser(u)),
-      () => revokeSequentially(addItems(state, githubItems(state.person))),
-      () => revokeSequentially(addItems(state, mlflowItems(state.person, patched(MLFLOW_REVOKE_PATCH)))),
+      () => revoke(addItems(state, githubItems(state.person))),
+      () => revoke(addItems(state, mlflowItems(state.person, patched(MLFLOW_REVOKE_PATCH)))),
     ];
     const results = await Promise.allSettled(branches.map((b) => b()));
     for (const res of results) if (res.status === 'rejected') r.timeline(`a revocation branch stopped: ${describeFailure(res.reason).message}`);
