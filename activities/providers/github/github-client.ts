@@ -55,6 +55,11 @@ const writes = new Bottleneck({
   reservoirIncreaseInterval: 1000,
   reservoirIncreaseMaximum: WRITE_BURST,
 });
+/** Whether the write bucket is full: no write of this process waits on it, or has in the last WRITE_BURST seconds. */
+export async function writeBucketFull(): Promise<boolean> {
+  return (await writes.currentReservoir()) === WRITE_BURST;
+}
+
 /** Octokit's own spacing of writes is replaced by the bucket above: this group holds nothing back. */
 const unpacedWrites = new Bottleneck.Group({ id: 'warden-github-write-unpaced' });
 
