@@ -3,7 +3,7 @@ import { endWhenSettled, WorkflowAudit } from '../audit/append.js';
 import type { AwsAccountUser } from '../../contracts/directory.js';
 import { offboardingWorkflowId, WARDEN_ACCESS_REVOKED_MEMO, type OffboardingInput, type OffboardingItem, type OffboardingState, type WardenAccessRevoked } from '../../contracts/offboarding.js';
 import { registerOffboardingHandlers } from './handlers.js';
-import { awsInventoryItem, awsRetentionItems, awsRevocationItems, githubItems, mlflowItems, wardenAccessItem } from './plan.js';
+import { awsInventoryItem, awsRetentionItems, awsRevocationItems, githubItems, inSecondWave, mlflowItems, wardenAccessItem } from './plan.js';
 import { inventoryOf, managerSlackUser, notify, runItem, writeOffboardingReport, type Runner } from './runner.js';
 import { addItems, initialOffboardingState, withProgress } from './state.js';
 import { retentionText, tally, verdictText } from '../../contracts/offboarding-view.js';
@@ -24,14 +24,6 @@ const RESCHEDULE_PATCH = 'offboarding-reschedule';
 const WARDEN_ACCESS_PATCH = 'offboarding-warden-access';
 /** Offboardings that revoked one item after another within a provider replay that way. */
 const WAVES_PATCH = 'offboarding-revoke-in-waves';
-
-/**
- * What waits for the first wave of a provider's revocations: deleting an access key (after the key
- * is disabled), the deny-all quarantine (detaching the managed policies reads back the user's
- * policies, which the quarantine would change under it), and GitHub's membership, outside
- * access and invitations (after the person's token grants and SSO authorizations are gone).
- */
-const SECOND_WAVE: ReadonlySet<string> = new Set(['aws.deleteAccessKey', 'aws.quarantinePrincipal', 'github.removeOrgMember', 'github.removeOutsideCollaborator', 'github.cancelInvitations']);
 
 /**
  * Offboards one person (`offboarding-<person>`): waits for the effective time on a durable timer
@@ -102,14 +94,14 @@ export async function offboardingWorkflow(input: OffboardingInput): Promise<Offb
   }
 
   /**
-   * One provider's revocations: in two waves, each all at once (the second is SECOND_WAVE), so a
+   * One provider's revocations: in two waves, each all at once (the second: `inSecondWave`), so a
    * person's dozen credentials cost two round trips, not a dozen. Histories from before run them
    * one after another, in the plan's order.
    */
   async function revoke(items: OffboardingItem[]): Promise<void> {
     if (!patched(WAVES_PATCH)) return revokeSequentially(items);
-    await Promise.all(items.filter((i) => !SECOND_WAVE.has(i.action)).map((i) => runItem(r, i)));
-    await Promise.all(items.filter((i) => SECOND_WAVE.has(i.action)).map((i) => runItem(r, i)));
+    await Promise.all(items.filter((i) => !inSecondWave(i)).map((i) => runItem(r, i)));
+    await Promise.all(items.filter(inSecondWave).map((i) => runItem(r, i)));
   }
 
   /** First of all: the leaver's Warden access, through the memo the API's auth reads (not in a dry run). */

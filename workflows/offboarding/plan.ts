@@ -88,6 +88,19 @@ export function githubItems(person: Person): ItemSpec[] {
 }
 
 /**
+ * What waits for the first wave of a provider's revocations (the offboarding runs each wave all
+ * at once): deleting an access key (after the key is disabled), the deny-all quarantine (detaching
+ * the managed policies reads back the user's policies, which the quarantine would change under
+ * it), and GitHub's membership, outside access and invitations (after the person's token grants
+ * and SSO authorizations are gone).
+ */
+const SECOND_WAVE: ReadonlySet<string> = new Set(['aws.deleteAccessKey', 'aws.quarantinePrincipal', 'github.removeOrgMember', 'github.removeOutsideCollaborator', 'github.cancelInvitations']);
+
+export function inSecondWave(item: Pick<OffboardingItem, 'action'>): boolean {
+  return SECOND_WAVE.has(item.action);
+}
+
+/**
  * MLflow: the user's admin flag, role memberships and own grants in the auth app, removed by
  * `model.revokeUserPermissions`. Histories from before that action existed (`automated` false)
  * keep the manual item they had: a person removes the permissions and waives it.
