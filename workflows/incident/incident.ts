@@ -1,4 +1,4 @@
-import { continueAsNew, makeContinueAsNewFunc, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, makeContinueAsNewFunc, patched, workflowInfo } from '@temporalio/workflow';
 import { endWhenSettled } from '../audit/append.js';
 import type { IncidentInput, IncidentState } from '../../contracts/incident.js';
 import { ContinueAsNewNeeded } from '../../contracts/continue-as-new.js';
@@ -7,6 +7,7 @@ import { containFollowUps } from './follow-ups.js';
 import { setIncidentHandlers } from './handlers.js';
 import { setStepActionHandler } from './person-actions.js';
 import { runPhases } from './phases.js';
+import { resumeUnsentNotifications } from './step.js';
 import { IncidentRun } from './run.js';
 import { inputWithStartedPlaybook, setTriageHandlers } from './triage.js';
 
@@ -27,10 +28,13 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
   if (run.triage) setTriageHandlers(run);
   run.publish();
   if (run.followUps) void containFollowUps(run);
+  if (input.carried) resumeUnsentNotifications(run);
   try {
     await runPhases(run);
   } catch (err) {
     if (!(err instanceof ContinueAsNewNeeded)) throw err;
+    // A message to the owners in flight (about a notification not sent, which the incident does not wait for) is sent first.
+    if (patched('owners-told-before-continue-as-new')) await run.ownersTold();
     await endWhenSettled(run.audit);
     run.timeline(`continued as new (${err.message})`);
     if (run.playbookStart) {

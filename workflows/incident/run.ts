@@ -35,6 +35,8 @@ export class IncidentRun {
   readonly followUps: boolean;
   /** The audit trail (workflows/audit/append.ts); runs recorded before it append nothing. */
   readonly audit: WorkflowAudit;
+  /** The steps not applied that a wait in this run would attempt again on a person's retry (person-actions.ts). */
+  readonly waitingForPerson = new Set<string>();
 
   constructor(readonly input: IncidentInput) {
     this.playbook = input.playbook;
@@ -119,8 +121,22 @@ export class IncidentRun {
     return this.approvalSpecs.get(undoing ? rollbackStepId(of) : of);
   }
 
+  /** The owners' messages still being sent: continue-as-new waits for them rather than cut them off. */
+  private readonly sending = new Set<Promise<void>>();
+
   /** Announces to the playbook's owners; a failing notification is recorded, never fatal. */
-  async notifyOwners(purpose: string, text: string, via: { slack: boolean } = { slack: true }): Promise<void> {
+  notifyOwners(purpose: string, text: string, via: { slack: boolean } = { slack: true }): Promise<void> {
+    const sent = this.sendToOwners(purpose, text, via);
+    this.sending.add(sent);
+    return sent.finally(() => this.sending.delete(sent));
+  }
+
+  /** Resolves once every owners' message started so far has been sent (or has failed, which is recorded). */
+  async ownersTold(): Promise<void> {
+    while (this.sending.size) await Promise.all([...this.sending]);
+  }
+
+  private async sendToOwners(purpose: string, text: string, via: { slack: boolean }): Promise<void> {
     const { state, playbook } = this;
     const key = this.key(`owners:${purpose}`);
     const sends: Promise<unknown>[] = [];

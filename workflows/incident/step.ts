@@ -2,7 +2,7 @@
 import { patched } from '@temporalio/workflow';
 import { evaluateExpression, truthy } from '../../engine/expression.js';
 import { renderParsed } from '../../engine/parsed-value.js';
-import type { ResolvedStep } from '../../engine/playbook-types.js';
+import { allSteps, type ResolvedStep } from '../../engine/playbook-types.js';
 import type { StepState } from '../../contracts/incident.js';
 import { nowIso } from '../../contracts/time.js';
 import { runnerOf } from '../../catalog/workflow-actions.js';
@@ -37,6 +37,27 @@ export async function runStep(run: IncidentRun, step: ResolvedStep, inParallel: 
     if (holds) await waiting;
   }
   if (st.approval?.slack) await showInSlack(run, step.id, { key: 'result', text: `Step ${step.id} ${st.status}${st.error ? `: ${st.error.message}` : ''}` });
+}
+
+/**
+ * After continue-as-new: a notification the carried state says was not sent gets its wait back, so
+ * a person's retry is still run, and the owners' message about it (which the continue-as-new may
+ * have cut off) is sent under the same key, so at most once. Runs recorded before this rule have no
+ * wait there, and refuse the retry.
+ */
+export function resumeUnsentNotifications(run: IncidentRun): void {
+  const unsent = allSteps(run.playbook).filter((s) => s.kind === 'notify' && run.state.steps[s.id]?.status === 'not_applied');
+  if (!run.truthful || unsent.length === 0 || !patched('resume-unsent-notifications')) return;
+  for (const step of unsent) {
+    const st = run.state.steps[step.id]!;
+    void waitForPerson(run, step, st, () => attemptAgain(run, step, st), false, true);
+  }
+}
+
+/** A retry after continue-as-new: the parameters rendered again (its `when` passed before), then the action. */
+async function attemptAgain(run: IncidentRun, step: ResolvedStep, st: StepState): Promise<void> {
+  const rendered = renderOrSkip(run, { ...step, when: undefined }, st);
+  if (rendered) await attempt(run, step, rendered.params, st);
 }
 
 /**

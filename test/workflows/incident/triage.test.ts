@@ -178,4 +178,25 @@ describe('triage of an incident no playbook matched', () => {
       expect(final.times.containedAt).toBe(final.steps.tell!.finishedAt);
     });
   });
+
+  it('after a playbook is started, a triage step not applied can be skipped or marked done by hand, but a retry is refused: nothing would run it', async () => {
+    const taskQueue = uniqueTaskQueue('start-unsent');
+    await withWorker({ providers: { ...peers.deps, chat: undefined } }, { taskQueue }, async () => {
+      const handle = await waitingTriage(taskQueue);
+      expect((await state(handle)).steps.page_oncall!.status).toBe('not_applied');
+      await triageOf(handle, { action: 'start_playbook', by: 'olga', playbook: handling.playbook, playbookSha256: handling.sha256 });
+      await expect.poll(async () => (await state(handle)).steps.tell?.status, { timeout: 20_000 }).toBe('not_applied');
+      const step = (stepId: string, action: 'retry' | 'skip', text?: string) => handle.executeUpdate(stepActionUpdate, { args: [{ stepId, action, by: 'otto', ...(text ? { text } : {}) }] });
+      expect(await refusalOf(step('triage/page_oncall', 'retry'))).toMatch(
+        /step triage\/page_oncall cannot be run again in this incident \(it belongs to playbook triage, which ended when olga started test-playbook\): mark it done by hand with a note, or skip it with a reason/,
+      );
+      expect((await state(handle)).steps['triage/page_oncall']!.retryRequested).toBeUndefined();
+      // The running playbook's own notification is waited on, so its retry is taken and run.
+      expect(await step('tell', 'retry')).toBe('not_applied');
+      await expect.poll(async () => (await state(handle)).steps.tell!.retries?.length).toBe(1);
+      expect(await step('triage/page_oncall', 'skip', 'paged by phone')).toBe('skipped');
+      const final = await resolveAndClose(handle);
+      expect(final.steps['triage/page_oncall']).toMatchObject({ status: 'skipped', resolution: { by: 'otto', text: 'paged by phone' } });
+    });
+  });
 });

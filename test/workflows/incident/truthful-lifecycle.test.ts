@@ -41,6 +41,8 @@ phases:
       with: { channel: "#sec-incidents", text: "contained {{ steps.disable_key.status }}" }
 `);
 
+/** Past the detect phase's events, before the contain phase: the incident continues as new once, between the two. */
+const CAN_AFTER = 16;
 const act = (handle: WorkflowHandle, req: Omit<StepActionRequest, 'stepId'> & { stepId?: string }) => handle.executeUpdate(stepActionUpdate, { args: [{ stepId: 'disable_key', ...req }] });
 const refusalOf = (p: Promise<unknown>) =>
   p.then(
@@ -151,6 +153,50 @@ phases:
     });
     const keys = (await iam.send(new ListAccessKeysCommand({ UserName: 'truth-unsent' }))).AccessKeyMetadata ?? [];
     expect(keys.map((k) => k.Status)).toEqual(['Inactive']);
+  });
+
+  it('after continue-as-new, a notification not sent can still be retried: its wait is armed again in the new run, and the retry runs', async () => {
+    const announceThenSnapshot = playbook(`${HEADER}
+phases:
+  detect:
+    - id: announce
+      action: notify.slack
+      with: { channel: "#sec-incidents", text: "leaked key" }
+  contain:
+    - id: snap
+      action: evidence.snapshot
+      with: { label: contained }
+`);
+    const taskQueue = uniqueTaskQueue('unsent-can');
+    await withWorker({ providers: { ...peers.deps, chat: undefined } }, { taskQueue }, async () => {
+      const handle = await startIncident(client, taskQueue, announceThenSnapshot, alert(), { limits: { continueAsNewAfterEvents: CAN_AFTER } });
+      const firstRun = (await handle.describe()).runId;
+      await expect.poll(async () => (await state(handle)).awaiting, { timeout: 20_000 }).toBe('resolution');
+      const s = await state(handle);
+      expect((await handle.describe()).runId).not.toBe(firstRun);
+      expect(s.timeline.filter((t) => t.event.startsWith('continued as new')).length).toBe(1);
+      expect(s.steps.snap!.status).toBe('applied');
+      expect(s.steps.announce!.status).toBe('not_applied');
+      const mails = () => peers.smtp.messages.filter((m) => (m.text ?? '').includes(s.incidentId) && (m.text ?? '').includes('(announce) was NOT applied'));
+      const told = () => mails().length;
+      // The owners' message, which the continue-as-new may have cut off, reaches them once; the timeline says it once.
+      await expect.poll(told).toBe(1);
+      expect(s.timeline.filter((t) => t.event.startsWith('step announce not applied')).length).toBe(1);
+      // The first run sent it before continuing as new: every activity it scheduled completed.
+      const events = (await client.workflow.getHandle(handle.workflowId, firstRun).fetchHistory()).events ?? [];
+      const count = (attr: 'activityTaskScheduledEventAttributes' | 'activityTaskCompletedEventAttributes') => events.filter((e) => e[attr]).length;
+      expect(events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+      expect(count('activityTaskScheduledEventAttributes')).toBeGreaterThanOrEqual(2);
+      expect(count('activityTaskCompletedEventAttributes')).toBe(count('activityTaskScheduledEventAttributes'));
+
+      // The retry is run in the new run (Slack is still missing, so it is not applied again, and the owners hear of it again).
+      expect(await act(handle, { stepId: 'announce', action: 'retry', by: 'olga' })).toBe('not_applied');
+      await expect.poll(told).toBe(2);
+      expect(new Set(mails().map((m) => m.messageId)).size).toBe(2);
+      expect((await state(handle)).steps.announce).toMatchObject({ status: 'not_applied', retries: [expect.objectContaining({ by: 'olga' })] });
+      expect(await act(handle, { stepId: 'announce', action: 'skip', by: 'olga', text: 'no Slack here' })).toBe('skipped');
+      await resolveAndClose(handle);
+    });
   });
 
   it('a key the user does not have is not_applied as "target missing", not failed', async () => {
