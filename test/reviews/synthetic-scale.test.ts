@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPeers, type Peers } from '../helpers/incident.js';
 import type { WardenDeps } from '../../activities/index.js';
 import { suiteClient, uniqueTaskQueue, withWorker } from '../harness.js';
+import { reviewShardWorkflowId } from '../../contracts/reviews.js';
+import { REVIEWER_START_BATCH } from '../../workflows/reviews/shard.js';
 import { reviewSettings, startCampaign, tempStore } from './fixture.js';
 
 /**
@@ -10,7 +12,9 @@ import { reviewSettings, startCampaign, tempStore } from './fixture.js';
  * 20 collection batches, about 100 reviewer workflows in shards of 50, the deadline deciding by
  * revoke-flagged, enforcement and a 100,000-row evidence pack. The campaign is made to
  * continue-as-new every 40 events, and every workflow's history length is read back from the
- * server: the largest must stay far below Temporal's limits (the design target is 10,000).
+ * server: the largest must stay far below Temporal's limits (the design target is 10,000). And a
+ * shard of more than 200 reviewers starts them a hundred per workflow task, so that no task of a
+ * large campaign comes near the server's task timeout, read back from the shard's history.
  */
 let peers: Peers;
 let client: Client;
@@ -69,4 +73,35 @@ describe('a synthetic campaign at scale', () => {
     expect(largest).toBeLessThan(10_000);
     expect(state.maxHistoryLength).toBeLessThan(10_000);
   }, 600_000);
+
+  it(`starts its reviewers ${REVIEWER_START_BATCH} per workflow task, and waits for every one`, async () => {
+    const taskQueue = uniqueTaskQueue('shard-batches');
+    const id = `batches-${Date.now()}`;
+    const state = await withWorker(setup, { taskQueue }, async () =>
+      (
+        await startCampaign(client, taskQueue, id, {
+          scope: ['synthetic'],
+          synthetic: { entitlements: 2_000, reviewers: 260, seed: 11 },
+          timing: { deadlineMs: 2_000, graceMs: 0, remindersMs: [] },
+        })
+      ).result(),
+    );
+    expect(state.phase).toBe('done');
+    expect(state.shards.total).toBe(1);
+    expect(state.counts.reviewers).toBeGreaterThan(2 * REVIEWER_START_BATCH);
+    expect(state.counts.keptOnSilence + state.counts.exceptionsKept + state.counts.revokedOnSilence).toBe(2_000);
+
+    // The starts each workflow task of the shard commanded: the events between one task's completion and the next event of another kind.
+    const events = (await client.workflow.getHandle(reviewShardWorkflowId(id, 0)).fetchHistory()).events ?? [];
+    const perTask: number[] = [];
+    for (const e of events) {
+      if (e.workflowTaskCompletedEventAttributes) perTask.push(0);
+      else if (e.startChildWorkflowExecutionInitiatedEventAttributes) perTask[perTask.length - 1]! += 1;
+    }
+    const starting = perTask.filter((n) => n > 0);
+    expect(starting.reduce((a, b) => a + b, 0)).toBe(state.counts.reviewers);
+    expect(Math.max(...starting)).toBe(REVIEWER_START_BATCH);
+    expect(starting.length).toBe(Math.ceil(state.counts.reviewers / REVIEWER_START_BATCH));
+    expect(events.filter((e) => e.childWorkflowExecutionCompletedEventAttributes).length).toBe(state.counts.reviewers);
+  }, 300_000);
 });
