@@ -14,7 +14,12 @@ export async function measureP4(world: World, sizes: { entitlements: number; rev
   const campaignId = `bench-${randomUUID().slice(0, 8)}`;
   const workflowId = reviewCampaignWorkflowId(campaignId);
   let maxRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (maxRss = Math.max(maxRss, process.memoryUsage().rss)), 250);
+  const peak = { heapUsed: 0, external: 0, arrayBuffers: 0 };
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    maxRss = Math.max(maxRss, m.rss);
+    for (const k of ['heapUsed', 'external', 'arrayBuffers'] as const) peak[k] = Math.max(peak[k], m[k]);
+  }, 250);
   const t = performance.now();
   const handle = await world.client.workflow.start<typeof reviewCampaignWorkflow>('reviewCampaignWorkflow', {
     taskQueue: TASK_QUEUE,
@@ -49,6 +54,7 @@ export async function measureP4(world: World, sizes: { entitlements: number; rev
     completed,
     maxHistoryEvents,
     rssMiB,
+    peakMiB: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, round(v / 2 ** 20, 1)])),
     wallSeconds: round(wallSeconds, 1),
     goal: 'completes; no history over 10,000 events; RSS < 1 GiB',
     pass: completed && maxHistoryEvents < 10_000 && rssMiB < 1024,
