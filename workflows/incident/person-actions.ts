@@ -32,8 +32,8 @@ export function validateStepAction(state: IncidentState, req: StepActionRequest,
 }
 
 function notRunnable(state: IncidentState, stepId: string): string {
-  const started = state.playbookStarts?.at(-1);
-  if (started && stepId.includes('/')) return `it belongs to playbook ${stepId.split('/')[0]}, which ended when ${started.by} started ${started.playbook}`;
+  const started = state.playbookStarts?.find((p) => stepId.startsWith(`${p.from}/`));
+  if (started) return `it belongs to playbook ${started.from}, which ended when ${started.by} started ${started.playbook}`;
   return 'nothing in the incident is waiting to run it';
 }
 
@@ -65,11 +65,11 @@ function onStepAction(run: IncidentRun, req: StepActionRequest): StepStatus {
 export async function waitForPerson(run: IncidentRun, step: ResolvedStep, st: StepState, attempt: () => Promise<void>, holds = true, resumed = false): Promise<void> {
   const { state } = run;
   run.waitingForPerson.add(st.id);
-  let again = resumed;
+  let onTimeline = !resumed;
   try {
     while (st.status === 'not_applied' && !state.cancel) {
-      await tell(run, step, st, holds, !again);
-      again = false;
+      await tell(run, step, st, holds, onTimeline);
+      onTimeline = true;
       if (holds) run.setStatus('waiting');
       await condition(() => st.status !== 'not_applied' || !!st.retryRequested || !!state.cancel);
       if (st.retryRequested && st.status === 'not_applied') {

@@ -41,6 +41,16 @@ phases:
       with: { channel: "#sec-incidents", text: "contained {{ steps.disable_key.status }}" }
 `);
 
+/** Announces in detect (Slack is left unconfigured where it is used), then runs the `contain` steps given as YAML. */
+const announceThen = (contain: string) =>
+  playbook(`${HEADER}
+phases:
+  detect:
+    - id: announce
+      action: notify.slack
+      with: { channel: "#sec-incidents", text: "leaked key" }
+  contain:
+${contain}`);
 /** Past the detect phase's events, before the contain phase: the incident continues as new once, between the two. */
 const CAN_AFTER = 16;
 const act = (handle: WorkflowHandle, req: Omit<StepActionRequest, 'stepId'> & { stepId?: string }) => handle.executeUpdate(stepActionUpdate, { args: [{ stepId: 'disable_key', ...req }] });
@@ -124,14 +134,7 @@ describe('truthful step states', () => {
     const user = await seedUser(iam, 'truth-unsent', { accessKeys: 1, groups: [], managedPolicies: [], inlinePolicies: [], sshKeys: 0, mfa: false, loginProfile: false });
     const keyId = user.accessKeys[0]!.accessKeyId;
     const deps = { ...peers.deps, chat: undefined, iam: createAwsIam({ region: 'us-east-1', endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }) };
-    const announceThenDisable = playbook(`${HEADER}
-phases:
-  detect:
-    - id: announce
-      action: notify.slack
-      with: { channel: "#sec-incidents", text: "leaked key" }
-  contain:
-    - id: disable_key
+    const announceThenDisable = announceThen(`    - id: disable_key
       action: aws.disableAccessKey
       with: { userName: truth-unsent, accessKeyId: "${keyId}" }
 `);
@@ -156,14 +159,7 @@ phases:
   });
 
   it('after continue-as-new, a notification not sent can still be retried: its wait is armed again in the new run, and the retry runs', async () => {
-    const announceThenSnapshot = playbook(`${HEADER}
-phases:
-  detect:
-    - id: announce
-      action: notify.slack
-      with: { channel: "#sec-incidents", text: "leaked key" }
-  contain:
-    - id: snap
+    const announceThenSnapshot = announceThen(`    - id: snap
       action: evidence.snapshot
       with: { label: contained }
 `);
